@@ -1,0 +1,68 @@
+// The Pothos builder and its plugins, nothing else. Plugin order as Pothos
+// documents it: scope-auth first, errors before prisma.
+import SchemaBuilder from '@pothos/core';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
+import { GraphQLError } from 'graphql';
+import type { Viewer } from '../server/auth/authenticate.js';
+import { db } from '../server/db/client.js';
+import type PrismaTypes from '../server/db/generated/pothos-types.js';
+import { getDatamodel } from '../server/db/generated/pothos-types.js';
+import type { Services } from '../server/services.js';
+
+export interface Context {
+  viewer: Viewer | null;
+  services: Services;
+  requestId: string;
+}
+
+/** The caller's user id; only called behind an authScopes `user` rule. */
+export function viewerId(ctx: Context): string {
+  if (!ctx.viewer) throw new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } });
+  return ctx.viewer.id;
+}
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  AuthScopes: { user: boolean; public: boolean };
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    JSON: { Input: unknown; Output: unknown };
+    Decimal: { Input: string; Output: string | { toFixed(): string } };
+  };
+  DefaultFieldNullability: false;
+}>({
+  defaultFieldNullability: false,
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, SimpleObjectsPlugin],
+  scopeAuth: {
+    authorizeOnSubscribe: true,
+    authScopes: (ctx) => ({ user: ctx.viewer !== null, public: true }),
+    unauthorizedError: (_parent, ctx) =>
+      ctx.viewer
+        ? new GraphQLError('Not allowed', { extensions: { code: 'FORBIDDEN' } })
+        : new GraphQLError('Authentication required: send "Authorization: Bearer <token or API key>"', {
+            extensions: { code: 'UNAUTHENTICATED' },
+          }),
+  },
+  errors: {
+    defaultTypes: [],
+    directResult: true,
+    defaultUnionOptions: { name: ({ fieldName }) => `${fieldName[0]!.toUpperCase()}${fieldName.slice(1)}Result` },
+  },
+  prisma: {
+    client: () => db,
+    dmmf: getDatamodel(),
+    filterConnectionTotalCount: true,
+    onUnusedQuery: null,
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodeQueryOptions: { authScopes: { user: true } },
+    nodesQueryOptions: false,
+  },
+});

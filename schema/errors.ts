@@ -1,0 +1,46 @@
+// Expected failures returned as data: every one implements the Error interface.
+import { builder } from './builder.js';
+
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+  constructor(readonly type: string, readonly id: string) {
+    super(`${type} ${id} was not found`);
+  }
+}
+
+export interface FieldProblem {
+  path: string[];
+  message: string;
+}
+
+export class InvalidInputError extends Error {
+  override name = 'InvalidInputError';
+  constructor(readonly problems: FieldProblem[]) {
+    super(problems.map((p) => `${p.path.join('.')}: ${p.message}`).join('; '));
+  }
+}
+
+export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
+  description: 'An expected failure: bad input, something not found, an operation not allowed in the current state.',
+  fields: (t) => ({ message: t.exposeString('message') }),
+});
+
+builder.objectType(NotFoundError, {
+  name: 'NotFoundError',
+  interfaces: [ErrorInterface],
+  description: 'The object does not exist, or belongs to someone else.',
+  fields: (t) => ({ id: t.exposeString('id'), type: t.exposeString('type') }),
+});
+
+const FieldProblemRef = builder.objectRef<FieldProblem>('FieldProblem').implement({
+  fields: (t) => ({
+    path: t.exposeStringList('path', { description: 'Path of the input field, e.g. ["hyperparameters", "learningRate"].' }),
+    message: t.exposeString('message'),
+  }),
+});
+
+builder.objectType(InvalidInputError, {
+  name: 'InvalidInputError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ problems: t.field({ type: [FieldProblemRef], resolve: (e) => e.problems }) }),
+});

@@ -1,0 +1,11 @@
+// Imports every domain module and builds the schema. Printing happens in
+// scripts/print-schema.ts, never at import time.
+import { builder } from './builder.js';
+import './scalars.js';
+import './errors.js';
+import './user.js';
+
+builder.queryType({ description: 'Everything a caller can read.' });
+builder.mutationType({ description: 'Everything a caller can change.' });
+
+export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,36 @@
+// Scalars shared by every domain: DateTime (ISO 8601), JSON, and Decimal
+// (money as an exact decimal string, never a float).
+import { GraphQLError, Kind } from 'graphql';
+import { builder } from './builder.js';
+
+builder.scalarType('DateTime', {
+  description: 'An instant, as an ISO 8601 string in UTC.',
+  serialize: (value) => (value instanceof Date ? value.toISOString() : new Date(value as string).toISOString()),
+  parseValue: (value) => {
+    const date = new Date(value as string);
+    if (typeof value !== 'string' || Number.isNaN(date.getTime())) throw new GraphQLError('DateTime must be an ISO 8601 string');
+    return date;
+  },
+});
+
+builder.scalarType('JSON', {
+  description: 'Arbitrary JSON.',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+});
+
+builder.scalarType('Decimal', {
+  description: 'An exact decimal number as a string, e.g. "12.345600". Used for money in USD.',
+  serialize: (value) => (typeof value === 'string' ? value : value.toFixed()),
+  parseValue: (value) => {
+    if (typeof value !== 'string' && typeof value !== 'number') throw new GraphQLError('Decimal must be a string such as "12.50"');
+    const text = String(value).trim();
+    if (!/^-?\d+(\.\d+)?$/.test(text)) throw new GraphQLError(`"${text}" is not a decimal number`);
+    return text;
+  },
+  parseLiteral: (ast) => {
+    if (ast.kind !== Kind.STRING && ast.kind !== Kind.INT && ast.kind !== Kind.FLOAT) throw new GraphQLError('Decimal must be a string');
+    if (!/^-?\d+(\.\d+)?$/.test(ast.value)) throw new GraphQLError(`"${ast.value}" is not a decimal number`);
+    return ast.value;
+  },
+});

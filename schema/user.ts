@@ -1,0 +1,86 @@
+// The caller and their API keys: me, createApiKey, revokeApiKey.
+import { createApiKey, revokeApiKey } from '../server/auth/api-keys.js';
+import { db } from '../server/db/client.js';
+import { builder, viewerId } from './builder.js';
+import { InvalidInputError, NotFoundError } from './errors.js';
+
+export const ApiKeyRef = builder.prismaNode('ApiKey', {
+  id: { field: 'id' },
+  findUnique: (id, ctx) => ({ id, ownerId: viewerId(ctx) }),
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    prefix: t.exposeString('prefix', { description: 'The first characters of the secret, to tell keys apart.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true }),
+    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+builder.prismaNode('User', {
+  id: { field: 'id' },
+  findUnique: (id, ctx) => (id === viewerId(ctx) ? { id } : { id: '00000000-0000-0000-0000-000000000000' }),
+  fields: (t) => ({
+    email: t.exposeString('email', { nullable: true }),
+    name: t.exposeString('name', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    apiKeys: t.relatedConnection('apiKeys', {
+      cursor: 'id',
+      totalCount: true,
+      query: () => ({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+    }),
+  }),
+});
+
+builder.queryField('me', (t) =>
+  t.prismaField({
+    type: 'User',
+    description: 'The signed-in user.',
+    authScopes: { user: true },
+    resolve: (query, _root, _args, ctx) => db.user.findUniqueOrThrow({ ...query, where: { id: viewerId(ctx) } }),
+  }),
+);
+
+const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
+  fields: (t) => ({ name: t.string({ required: true, description: 'What the key is for, e.g. "CI pipeline".' }) }),
+});
+
+const CreateApiKeyPayload = builder.simpleObject('CreateApiKeyPayload', {
+  fields: (t) => ({
+    apiKey: t.field({ type: ApiKeyRef }),
+    secret: t.string({ description: 'The key itself. Shown once: only a hash is stored.' }),
+  }),
+});
+
+builder.mutationField('createApiKey', (t) =>
+  t.field({
+    type: CreateApiKeyPayload,
+    description: 'Creates an API key for third-party tools. Send it as "Authorization: Bearer <secret>".',
+    authScopes: { user: true },
+    errors: { types: [InvalidInputError] },
+    args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const name = input.name.trim();
+      if (name.length === 0 || name.length > 100) throw new InvalidInputError([{ path: ['name'], message: 'must be 1 to 100 characters' }]);
+      return createApiKey(viewerId(ctx), name);
+    },
+  }),
+);
+
+const RevokeApiKeyPayload = builder.simpleObject('RevokeApiKeyPayload', {
+  fields: (t) => ({ apiKey: t.field({ type: ApiKeyRef }) }),
+});
+
+builder.mutationField('revokeApiKey', (t) =>
+  t.field({
+    type: RevokeApiKeyPayload,
+    description: 'Revokes an API key at once; requests with it are refused from then on.',
+    authScopes: { user: true },
+    errors: { types: [NotFoundError] },
+    args: { id: t.arg.globalID({ required: true, for: ApiKeyRef }) },
+    resolve: async (_root, { id }, ctx) => {
+      const apiKey = await revokeApiKey(viewerId(ctx), id.id);
+      if (!apiKey) throw new NotFoundError('ApiKey', id.id);
+      return { apiKey };
+    },
+  }),
+);

@@ -1,0 +1,40 @@
+// API keys for third-party tools: a random secret shown once, stored as SHA-256.
+import { createHash, randomBytes } from 'node:crypto';
+import { db } from '../db/client.js';
+import { AuthenticationError } from './errors.js';
+
+export const API_KEY_PREFIX = 'brk_';
+
+export function isApiKey(token: string): boolean {
+  return token.startsWith(API_KEY_PREFIX);
+}
+
+function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+export async function createApiKey(ownerId: string, name: string) {
+  const secret = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const apiKey = await db.apiKey.create({
+    data: { ownerId, name, prefix: secret.slice(0, API_KEY_PREFIX.length + 6), secretHash: hashSecret(secret) },
+  });
+  return { apiKey, secret };
+}
+
+/** Revokes the caller's key; another user's key id is simply not found. */
+export async function revokeApiKey(ownerId: string, id: string) {
+  const { count } = await db.apiKey.updateMany({ where: { id, ownerId, revokedAt: null }, data: { revokedAt: new Date() } });
+  if (count === 0) return null;
+  return db.apiKey.findUnique({ where: { id } });
+}
+
+/** The owner of a live key, or an AuthenticationError. */
+export async function authenticateApiKey(secret: string): Promise<string> {
+  const key = await db.apiKey.findUnique({ where: { secretHash: hashSecret(secret) }, select: { id: true, ownerId: true, revokedAt: true, lastUsedAt: true } });
+  if (!key || key.revokedAt) throw new AuthenticationError('API_KEY_INVALID', 'The API key is not valid or has been revoked.');
+  // Recording use at most once a minute keeps a busy key from writing on every request.
+  if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000) {
+    await db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } });
+  }
+  return key.ownerId;
+}

@@ -1,0 +1,102 @@
+// JWTs with jose: the server's own HS256 tokens (embedded sign-in and per-job
+// GPU callback tokens) and identity-provider tokens checked against a JWKS.
+import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { AuthenticationError } from './errors.js';
+
+export const LOCAL_ISSUER = 'brightrun-local';
+export const API_AUDIENCE = 'brightrun-api';
+export const CALLBACK_AUDIENCE = 'brightrun-gpu-callback';
+
+export interface VerifiedIdentity {
+  /** "<issuer>|<sub>": unique across identity providers. */
+  subject: string;
+  email: string | null;
+  name: string | null;
+}
+
+export interface TokenVerifierOptions {
+  secret: string;
+  jwks: { url: string; issuer: string | undefined; audience: string | undefined; algorithms: string[] } | null;
+  clockToleranceSeconds: number;
+}
+
+function secretKey(secret: string): Uint8Array {
+  return new TextEncoder().encode(secret);
+}
+
+function toAuthError(err: unknown): AuthenticationError {
+  if (err instanceof errors.JWTExpired) return new AuthenticationError('TOKEN_EXPIRED', 'The token has expired. Sign in again.');
+  return new AuthenticationError('TOKEN_INVALID', 'The token is not valid.');
+}
+
+/** Signs a token for a local user (embedded mode only). */
+export async function signLocalUserToken(secret: string, user: { sub: string; email: string }, expiresIn = '30d'): Promise<string> {
+  return new SignJWT({ email: user.email })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(LOCAL_ISSUER)
+    .setAudience(API_AUDIENCE)
+    .setSubject(user.sub)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(secretKey(secret));
+}
+
+export function createTokenVerifier(options: TokenVerifierOptions): (token: string) => Promise<VerifiedIdentity> {
+  let remote: JWTVerifyGetKey | null = null;
+  return async (token) => {
+    let payload: JWTPayload;
+    try {
+      if (options.jwks) {
+        remote ??= createRemoteJWKSet(new URL(options.jwks.url));
+        ({ payload } = await jwtVerify(token, remote, {
+          issuer: options.jwks.issuer,
+          audience: options.jwks.audience,
+          algorithms: options.jwks.algorithms,
+          clockTolerance: options.clockToleranceSeconds,
+        }));
+      } else {
+        ({ payload } = await jwtVerify(token, secretKey(options.secret), {
+          issuer: LOCAL_ISSUER,
+          audience: API_AUDIENCE,
+          algorithms: ['HS256'],
+          clockTolerance: options.clockToleranceSeconds,
+        }));
+      }
+    } catch (err) {
+      throw toAuthError(err);
+    }
+    if (!payload.sub || !payload.iss) throw new AuthenticationError('TOKEN_INVALID', 'The token has no subject.');
+    return {
+      subject: `${payload.iss}|${payload.sub}`,
+      email: typeof payload.email === 'string' ? payload.email : null,
+      name: typeof payload.name === 'string' ? payload.name : null,
+    };
+  };
+}
+
+/** A token the GPU provider sends back with each callback: scoped to one job, with an expiry. */
+export async function signCallbackToken(secret: string, jobId: string, expiresInSeconds: number): Promise<string> {
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(LOCAL_ISSUER)
+    .setAudience(CALLBACK_AUDIENCE)
+    .setSubject(jobId)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + expiresInSeconds)
+    .sign(secretKey(secret));
+}
+
+/** Returns the job id the callback token was issued for. */
+export async function verifyCallbackToken(secret: string, token: string): Promise<string> {
+  try {
+    const { payload } = await jwtVerify(token, secretKey(secret), {
+      issuer: LOCAL_ISSUER,
+      audience: CALLBACK_AUDIENCE,
+      algorithms: ['HS256'],
+    });
+    if (!payload.sub) throw new Error('no subject');
+    return payload.sub;
+  } catch (err) {
+    throw toAuthError(err);
+  }
+}

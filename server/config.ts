@@ -1,0 +1,146 @@
+// The only reader of process.env: validates every variable at start and names
+// every bad one at once. Everything else receives a Config.
+import path from 'node:path';
+import { z } from 'zod';
+
+const MB = 1024 * 1024;
+const GB = 1024 * MB;
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+const port = z.coerce.number().int().min(0).max(65535);
+const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+/** Every variable the server understands, with its default and meaning (README renders this table). */
+export const variables = {
+  NODE_ENV: { schema: z.enum(['development', 'production', 'test']).default('development'), help: '`production` masks errors and requires real secrets' },
+  ROLE: { schema: z.enum(['all', 'api', 'worker']).default('all'), help: '`api` serves HTTP only, `worker` runs queues only, `all` both' },
+  HOST: { schema: z.string().default('127.0.0.1'), help: 'interface the HTTP server binds' },
+  PORT: { schema: port.default(4000), help: 'HTTP port for GraphQL, webhooks, storage and the web client' },
+  PUBLIC_URL: { schema: z.url().optional(), help: 'URL clients and the GPU provider reach this server at (default `http://localhost:$PORT`)' },
+  DATA_DIR: { schema: z.string().default('.data'), help: 'where embedded PostgreSQL, local storage and generated secrets live' },
+  DATABASE_URL: { schema: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(), help: 'PostgreSQL to use; unset starts the embedded one' },
+  EMBEDDED_PG_PORT: { schema: port.default(54329), help: 'port of the embedded PostgreSQL' },
+  DATABASE_POOL_SIZE: { schema: z.coerce.number().int().min(1).max(200).default(10), help: 'connections per process' },
+  SERVER_SECRET: { schema: z.string().min(32, 'must be at least 32 characters').optional(), help: 'signs local tokens, callback tokens and storage URLs; generated under DATA_DIR when unset (required in production)' },
+  AUTH_JWKS_URL: { schema: z.url().optional(), help: "identity provider's JWKS; when set, user tokens are verified against it" },
+  AUTH_ISSUER: { schema: z.string().optional(), help: 'required `iss` of identity-provider tokens' },
+  AUTH_AUDIENCE: { schema: z.string().optional(), help: 'required `aud` of identity-provider tokens' },
+  AUTH_ALGORITHMS: { schema: list.default(['RS256', 'ES256', 'EdDSA']), help: 'allowed JWT algorithms for identity-provider tokens' },
+  AUTH_CLOCK_TOLERANCE_SECONDS: { schema: z.coerce.number().int().min(0).max(300).default(30), help: 'clock skew allowed on `exp`/`nbf`' },
+  LOCAL_USER_EMAIL: { schema: z.email().default('local@brightrun.dev'), help: 'the user `npm start` signs in (embedded auth only)' },
+  GRAPHIQL: { schema: bool.optional(), help: 'serve GraphiQL at /graphql (default: on unless production)' },
+  INTROSPECTION: { schema: bool.optional(), help: 'allow schema introspection (default: on unless production)' },
+  STORAGE_DRIVER: { schema: z.enum(['local', 'gcs']).default('local'), help: '`local` files under DATA_DIR, or `gcs`' },
+  DATASETS_BUCKET: { schema: z.string().default('lora-datasets'), help: 'bucket for dataset files' },
+  MODELS_BUCKET: { schema: z.string().default('lora-models'), help: 'bucket for adapter files' },
+  MAX_DATASET_BYTES: { schema: z.coerce.number().int().min(1).max(5 * GB).default(500 * MB), help: 'largest dataset upload (up to 5 GB)' },
+  MAX_MODEL_FILE_BYTES: { schema: z.coerce.number().int().min(1).max(5 * GB).default(5 * GB), help: 'largest adapter file' },
+  GCS_PROJECT_ID: { schema: z.string().optional(), help: 'Google Cloud project (gcs driver)' },
+  GCS_KEY_FILE: { schema: z.string().optional(), help: 'service-account key file (gcs driver; default: application credentials)' },
+  GPU_PROVIDER: { schema: z.enum(['simulated', 'runpod']).default('simulated'), help: 'where training runs' },
+  SIMULATED_GPU_URL: { schema: z.url().optional(), help: 'an already running simulated provider; unset starts one in-process' },
+  SIMULATED_GPU_PORT: { schema: port.default(4010), help: 'port of the simulated provider `npm start` runs' },
+  SIMULATED_GPU_SPEED: { schema: z.coerce.number().positive().max(100000).default(20), help: 'how much faster than real time the simulation runs' },
+  RUNPOD_API_KEY: { schema: z.string().optional(), help: 'RunPod API key (runpod provider)' },
+  RUNPOD_ENDPOINT_ID: { schema: z.string().optional(), help: 'RunPod serverless endpoint id (runpod provider)' },
+  RUNPOD_BASE_URL: { schema: z.url().default('https://api.runpod.ai/v2'), help: 'RunPod API base URL' },
+  LOG_LEVEL: { schema: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'), help: 'log verbosity' },
+} as const;
+
+type Vars = { [K in keyof typeof variables]: z.output<(typeof variables)[K]['schema']> };
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  role: 'all' | 'api' | 'worker';
+  host: string;
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  database: { url: string | null; embeddedPort: number; poolSize: number };
+  /** null: generate one under dataDir (never in production). */
+  serverSecret: string | null;
+  auth: {
+    jwks: { url: string; issuer: string | undefined; audience: string | undefined; algorithms: string[] } | null;
+    clockToleranceSeconds: number;
+    localUserEmail: string;
+  };
+  graphiql: boolean;
+  introspection: boolean;
+  storage: {
+    driver: 'local' | 'gcs';
+    localRoot: string;
+    buckets: { datasets: string; models: string };
+    maxUploadBytes: { datasets: number; models: number };
+    gcs: { projectId: string | undefined; keyFilename: string | undefined };
+  };
+  gpu: {
+    provider: 'simulated' | 'runpod';
+    simulated: { url: string | null; port: number; speedFactor: number };
+    runpod: { apiKey: string | undefined; endpointId: string | undefined; baseUrl: string };
+  };
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment; throws ConfigError listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const problems: string[] = [];
+  const vars = {} as Record<string, unknown>;
+  for (const [name, { schema }] of Object.entries(variables)) {
+    const raw = env[name] === '' ? undefined : env[name];
+    const parsed = (schema as z.ZodType).safeParse(raw);
+    if (parsed.success) vars[name] = parsed.data;
+    else problems.push(`${name}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const v = vars as Vars;
+  const production = v.NODE_ENV === 'production';
+
+  if (production && !v.SERVER_SECRET) problems.push('SERVER_SECRET: required in production');
+  if (production && !v.AUTH_JWKS_URL) problems.push('AUTH_JWKS_URL: required in production (embedded tokens are for local use)');
+  if (v.AUTH_JWKS_URL && (!v.AUTH_ISSUER || !v.AUTH_AUDIENCE)) problems.push('AUTH_ISSUER and AUTH_AUDIENCE: required with AUTH_JWKS_URL');
+  if (v.GPU_PROVIDER === 'runpod' && (!v.RUNPOD_API_KEY || !v.RUNPOD_ENDPOINT_ID)) problems.push('RUNPOD_API_KEY and RUNPOD_ENDPOINT_ID: required with GPU_PROVIDER=runpod');
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(v.DATA_DIR);
+  return {
+    env: v.NODE_ENV,
+    role: v.ROLE,
+    host: v.HOST,
+    port: v.PORT,
+    publicUrl: (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/$/, ''),
+    dataDir,
+    database: { url: v.DATABASE_URL ?? null, embeddedPort: v.EMBEDDED_PG_PORT, poolSize: v.DATABASE_POOL_SIZE },
+    serverSecret: v.SERVER_SECRET ?? null,
+    auth: {
+      jwks: v.AUTH_JWKS_URL
+        ? { url: v.AUTH_JWKS_URL, issuer: v.AUTH_ISSUER, audience: v.AUTH_AUDIENCE, algorithms: v.AUTH_ALGORITHMS }
+        : null,
+      clockToleranceSeconds: v.AUTH_CLOCK_TOLERANCE_SECONDS,
+      localUserEmail: v.LOCAL_USER_EMAIL,
+    },
+    graphiql: v.GRAPHIQL ?? !production,
+    introspection: v.INTROSPECTION ?? !production,
+    storage: {
+      driver: v.STORAGE_DRIVER,
+      localRoot: path.join(dataDir, 'storage'),
+      buckets: { datasets: v.DATASETS_BUCKET, models: v.MODELS_BUCKET },
+      maxUploadBytes: { datasets: v.MAX_DATASET_BYTES, models: v.MAX_MODEL_FILE_BYTES },
+      gcs: { projectId: v.GCS_PROJECT_ID, keyFilename: v.GCS_KEY_FILE },
+    },
+    gpu: {
+      provider: v.GPU_PROVIDER,
+      simulated: { url: v.SIMULATED_GPU_URL ?? null, port: v.SIMULATED_GPU_PORT, speedFactor: v.SIMULATED_GPU_SPEED },
+      runpod: { apiKey: v.RUNPOD_API_KEY, endpointId: v.RUNPOD_ENDPOINT_ID, baseUrl: v.RUNPOD_BASE_URL },
+    },
+    logLevel: v.LOG_LEVEL,
+  };
+}

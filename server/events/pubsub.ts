@@ -1,0 +1,90 @@
+// Typed pubsub topics carried by PostgreSQL LISTEN/NOTIFY, so a subscriber on
+// any server process receives what any other process published.
+import { createPubSub, type PubSub } from 'graphql-yoga';
+import pg from 'pg';
+
+/** Payloads stay small: ids and step ranges, never whole objects (NOTIFY caps a payload at 8000 bytes). */
+export type Topics = {
+  datasetUpdated: [datasetId: string, payload: { id: string }];
+  trainingJobUpdated: [jobId: string, payload: { id: string }];
+  trainingMetrics: [jobId: string, payload: { jobId: string; fromStep: number; toStep: number }];
+  notificationAdded: [ownerId: string, payload: { id: string }];
+};
+
+export type AppPubSub = PubSub<Topics> & {
+  /** Resolves once the listener connection is listening. */
+  ready: Promise<void>;
+  close(): Promise<void>;
+};
+
+const CHANNEL = 'brightrun_events';
+const MAX_PAYLOAD_BYTES = 7900;
+
+/** An EventTarget whose dispatches travel through PostgreSQL and come back on every process. */
+class PostgresEventTarget extends EventTarget {
+  private listener: pg.Client | null = null;
+  private closed = false;
+  readonly ready: Promise<void>;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly connectionString: string,
+    private readonly onError: (err: Error) => void,
+  ) {
+    super();
+    this.ready = this.listen();
+  }
+
+  private async listen(): Promise<void> {
+    for (let attempt = 0; !this.closed; attempt++) {
+      const client = new pg.Client({ connectionString: this.connectionString, application_name: 'brightrun-events' });
+      try {
+        await client.connect();
+        client.on('notification', (msg) => this.receive(msg.payload));
+        client.on('error', (err) => this.reconnect(client, err));
+        await client.query(`LISTEN ${CHANNEL}`);
+        this.listener = client;
+        if (attempt > 0) super.dispatchEvent(new CustomEvent('pubsub:reconnected'));
+        return;
+      } catch (err) {
+        await client.end().catch(() => {});
+        this.onError(err as Error);
+        await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt)));
+      }
+    }
+  }
+
+  private reconnect(client: pg.Client, err: Error): void {
+    if (this.listener !== client || this.closed) return;
+    this.onError(err);
+    this.listener = null;
+    void client.end().catch(() => {});
+    void this.listen();
+  }
+
+  private receive(payload: string | undefined): void {
+    if (!payload) return;
+    const { topic, detail } = JSON.parse(payload) as { topic: string; detail: unknown };
+    super.dispatchEvent(new CustomEvent(topic, { detail }));
+  }
+
+  override dispatchEvent(event: Event): boolean {
+    const payload = JSON.stringify({ topic: event.type, detail: (event as CustomEvent).detail });
+    if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) throw new Error(`pubsub payload for ${event.type} is too large`);
+    this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]).catch((err: Error) => this.onError(err));
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const client = this.listener;
+    this.listener = null;
+    await client?.end().catch(() => {});
+  }
+}
+
+export function createAppPubSub(pool: pg.Pool, connectionString: string, onError: (err: Error) => void): AppPubSub {
+  const target = new PostgresEventTarget(pool, connectionString, onError);
+  const pubsub = createPubSub<Topics>({ eventTarget: target });
+  return Object.assign(pubsub, { ready: target.ready, close: () => target.close() });
+}

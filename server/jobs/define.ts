@@ -1,0 +1,34 @@
+// A background job kind: its queue name, payload schema (checked when enqueued
+// and again when run), queue policy and handler. Handlers must be idempotent:
+// pg-boss delivers at least once.
+import type { z } from 'zod';
+import type { Logger } from '../log.js';
+import type { Services } from '../services.js';
+
+export interface JobContext {
+  services: Services;
+  log: Logger;
+  jobId: string;
+  retryCount: number;
+  signal: AbortSignal;
+}
+
+export interface JobKind<T> {
+  name: string;
+  payload: z.ZodType<T>;
+  queue?: {
+    retryLimit?: number;
+    retryDelay?: number;
+    retryBackoff?: boolean;
+    retryDelayMax?: number;
+    expireInSeconds?: number;
+    policy?: 'standard' | 'short' | 'singleton' | 'stately';
+  };
+  /** Jobs run at once by each worker process. */
+  concurrency?: number;
+  handle(data: T, ctx: JobContext): Promise<void>;
+}
+
+export function defineJob<T>(kind: JobKind<T>): JobKind<T> {
+  return kind;
+}

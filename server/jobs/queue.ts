@@ -1,0 +1,94 @@
+// pg-boss wrapped for typed jobs: queues created at start, payloads validated
+// when enqueued and when run, enqueue inside a caller's transaction.
+import { PgBoss } from 'pg-boss';
+import type { JobKind } from './define.js';
+import type { Logger } from '../log.js';
+import type { Services } from '../services.js';
+
+/** Anything that can run SQL: a pg pool, or a transaction that pg-boss should join. */
+export interface SqlExecutor {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
+}
+
+export interface EnqueueOptions {
+  singletonKey?: string;
+  startAfter?: number | Date;
+  /** Enqueue in this transaction: the job exists only if the transaction commits. */
+  tx?: SqlExecutor;
+}
+
+export class JobQueue {
+  private readonly workerIds: string[] = [];
+
+  constructor(
+    readonly boss: PgBoss,
+    private readonly log: Logger,
+  ) {}
+
+  async createQueues(kinds: readonly JobKind<any>[]): Promise<void> {
+    for (const kind of kinds) {
+      const options = { retryLimit: 3, retryDelay: 2, retryBackoff: true, expireInSeconds: 15 * 60, ...kind.queue };
+      if (!(await this.boss.getQueue(kind.name))) await this.boss.createQueue(kind.name, options);
+      else {
+        const { policy: _policy, retryDelayMax: _max, ...updatable } = options;
+        await this.boss.updateQueue(kind.name, updatable);
+      }
+    }
+  }
+
+  async enqueue<T>(kind: JobKind<T>, data: T, options: EnqueueOptions = {}): Promise<string | null> {
+    const payload = kind.payload.parse(data) as object;
+    return this.boss.send(kind.name, payload, {
+      singletonKey: options.singletonKey,
+      startAfter: options.startAfter,
+      db: options.tx,
+    });
+  }
+
+  /** Queued and active jobs per queue, for /healthz and /metrics. */
+  async stats(): Promise<Record<string, { queued: number; active: number }>> {
+    const queues = await this.boss.getQueues();
+    return Object.fromEntries(queues.map((q) => [q.name, { queued: q.queuedCount, active: q.activeCount }]));
+  }
+
+  async work(kinds: readonly JobKind<any>[], services: Services): Promise<void> {
+    for (const kind of kinds) {
+      const id = await this.boss.work(
+        kind.name,
+        { localConcurrency: kind.concurrency ?? 1, pollingIntervalSeconds: 0.5 },
+        async (jobs) => {
+          for (const job of jobs) {
+            const log = this.log.child({ queue: kind.name, jobId: job.id });
+            const parsed = kind.payload.safeParse(job.data);
+            if (!parsed.success) {
+              // A payload that no longer fits its schema will never succeed: fail it without retrying forever.
+              log.error('invalid job payload', { issues: parsed.error.issues });
+              throw new Error(`invalid payload for ${kind.name}`);
+            }
+            const started = Date.now();
+            try {
+              await kind.handle(parsed.data, { services, log, jobId: job.id, retryCount: job.retryCount, signal: job.signal });
+              log.debug('job done', { ms: Date.now() - started });
+            } catch (err) {
+              log.warn('job failed', { err, retryCount: job.retryCount, ms: Date.now() - started });
+              throw err;
+            }
+          }
+        },
+      );
+      this.workerIds.push(id);
+    }
+  }
+
+  /** Stops taking jobs, lets running ones finish (up to timeoutMs), then closes pg-boss. */
+  async stop(timeoutMs = 20_000): Promise<void> {
+    await this.boss.stop({ graceful: true, timeout: timeoutMs });
+  }
+}
+
+export async function startBoss(connectionString: string, log: Logger): Promise<PgBoss> {
+  const boss = new PgBoss({ connectionString, application_name: 'brightrun-queue', max: 4 });
+  boss.on('error', (err: Error) => log.error('pg-boss error', { err }));
+  await boss.start();
+  return boss;
+}

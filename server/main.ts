@@ -1,0 +1,87 @@
+// `npm start` / `npm run worker`: boots the platform on embedded defaults
+// (PostgreSQL from npm, migrations, local storage, simulated GPU) or on
+// whatever the configuration names, and shuts it all down cleanly on a signal.
+import path from 'node:path';
+import { buildApp, type App } from './app.js';
+import { localUserToken } from './auth/local-user.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.js';
+import { migrate, MigrationError } from './db/migrate.js';
+import { createLogger } from './log.js';
+import { acquireLock, AlreadyRunningError } from './process-lock.js';
+
+const expected = [ConfigError, EmbeddedPostgresError, MigrationError, AlreadyRunningError];
+
+function fail(err: unknown): never {
+  if (expected.some((type) => err instanceof type)) console.error(`\n${(err as Error).message}\n`);
+  else console.error(err);
+  process.exit(1);
+}
+
+async function banner(config: Config, url: string): Promise<void> {
+  const lines = [``, `BrightRun LoRA Pipeline is running (${config.role})`, `  GraphQL + GraphiQL  ${url}/graphql`, `  Health             ${url}/healthz`];
+  if (!config.auth.jwks) {
+    const token = await localUserToken(config, config.auth.localUserEmail);
+    lines.push(``, `Signed in as ${config.auth.localUserEmail}. Send this header (GraphiQL: Headers tab):`, `  {"Authorization": "Bearer ${token}"}`);
+  }
+  lines.push(``, `Press Ctrl-C to stop.`, ``);
+  console.log(lines.join('\n'));
+}
+
+async function main(): Promise<void> {
+  const config = (() => {
+    try {
+      return loadConfig();
+    } catch (err) {
+      return fail(err);
+    }
+  })();
+  const log = createLogger(config.logLevel);
+  let embedded: EmbeddedPostgres | null = null;
+  let app: App | null = null;
+  let releaseLock = () => {};
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) {
+      console.error('Forced exit.');
+      process.exit(1);
+    }
+    shuttingDown = true;
+    log.info('shutting down', { signal });
+    try {
+      await app?.stop();
+      await embedded?.stop();
+    } finally {
+      releaseLock();
+      process.exit(0);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  try {
+    let databaseUrl = config.database.url;
+    if (!databaseUrl) {
+      releaseLock = acquireLock(config.dataDir);
+      embedded = await startEmbeddedPostgres({
+        dataDir: path.join(config.dataDir, 'postgres'),
+        port: config.database.embeddedPort,
+        log: (m) => log.info(m),
+      });
+      databaseUrl = embedded.url;
+    }
+    await migrate(databaseUrl, { log: (m) => log.info(m) });
+    app = await buildApp(config, { databaseUrl, log });
+    const url = await app.start();
+    if (config.role === 'worker') log.info('worker started');
+    else await banner(config, config.publicUrl || url);
+  } catch (err) {
+    await app?.stop().catch(() => {});
+    await embedded?.stop().catch(() => {});
+    releaseLock();
+    fail(err);
+  }
+}
+
+void main();

@@ -1,0 +1,15 @@
+// What the domain layer needs at run time, made once per process by app.ts
+// and handed to resolvers (through the GraphQL context), workers and webhooks.
+import type { Config } from './config.js';
+import type { AppPubSub } from './events/pubsub.js';
+import type { JobQueue } from './jobs/queue.js';
+import type { Logger } from './log.js';
+
+export interface Services {
+  config: Config;
+  /** Signs local tokens, callback tokens and local storage URLs. */
+  secret: string;
+  log: Logger;
+  pubsub: AppPubSub;
+  jobs: JobQueue;
+}
