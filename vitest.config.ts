@@ -3,9 +3,13 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Node resolves `graphql` to its CommonJS build; Vite would pick the .mjs one.
+  // Two copies break `instanceof GraphQLError`, so tests use Node's choice.
+  resolve: { alias: { graphql: 'graphql/index.js' } },
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
@@ -13,6 +17,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],

@@ -53,7 +53,7 @@ function createYogaServer(services: Services, authenticate: Authenticator): Yoga
     plugins: config.introspection ? [] : [useDisableIntrospection()],
     context: async ({ request, connectionParams }): Promise<Context> => {
       const token = connectionParams ? connectionParamsToken(connectionParams) : bearerToken(request.headers.get('authorization'));
-      return { viewer: await authenticate(token), services, requestId: request.headers.get('x-request-id') ?? randomUUID() };
+      return { viewer: await authenticate(token), services, requestId: request?.headers.get('x-request-id') ?? randomUUID() };
     },
   });
 }

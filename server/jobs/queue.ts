@@ -10,6 +10,11 @@ export interface SqlExecutor {
   executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
 }
 
+/** Lets pg-boss write its job inside a Prisma interactive transaction. */
+export function inTransaction(tx: { $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> }): SqlExecutor {
+  return { executeSql: async (text, values = []) => ({ rows: await tx.$queryRawUnsafe<any[]>(text, ...values) }) };
+}
+
 export interface EnqueueOptions {
   singletonKey?: string;
   startAfter?: number | Date;

@@ -1,0 +1,173 @@
+// The GPU provider interface the rest of the server uses, its errors, and the shapes it exchanges.
+import { z } from 'zod';
+
+export const GPU_TYPES = ['A100-80GB', 'A100-40GB', 'H100-80GB', 'V100-32GB'] as const;
+export type GpuType = (typeof GPU_TYPES)[number];
+export type Quantization = 'NF4' | 'INT8' | 'NONE';
+
+export interface Hyperparameters {
+  epochs: number;
+  learningRate: number;
+  batchSize: number;
+  loraRank: number;
+  loraAlpha: number;
+  loraDropout: number;
+  maxSeqLength: number;
+  warmupRatio: number;
+  gradientAccumulation: number;
+  quantization: Quantization;
+}
+
+/** Failures a test can ask of the simulated provider, per job or for the whole service. */
+export interface SimulatedFaults {
+  /** The job fails while running this step (0 or less: while loading the model). */
+  failAtStep?: number;
+  /** The error code of that failure; TRAINING_DIVERGED unless failAtStep is 0 or less. */
+  failCode?: 'TRAINING_DIVERGED' | 'CUDA_OOM';
+  /** Fraction (0..1) of deliveries carrying points that are silently not sent. */
+  dropRate?: number;
+  /** Fraction (0..1) of deliveries sent twice. */
+  duplicateRate?: number;
+  /** Deliveries are sent in swapped pairs. */
+  reorder?: boolean;
+  /** Every delivery leaves this late. */
+  delayMs?: number;
+  /** The HTTP API answers 503 and callbacks pause for this long from now. */
+  downForMs?: number;
+  /** After this step the job neither advances nor reports: a stuck job. */
+  hangAfterStep?: number;
+}
+
+export interface SubmitRequest {
+  jobId: string;
+  callbackUrl: string;
+  callbackToken: string;
+  datasetTokens: number;
+  datasetExamples: number;
+  hyperparameters: Hyperparameters;
+  baseModel: { id: string; parametersB: number; hiddenSize: number; numLayers: number };
+  gpu: { type: GpuType; count: number };
+  /** Only the simulated provider honours it. */
+  faults?: SimulatedFaults;
+}
+
+export const PROVIDER_JOB_STATES = ['QUEUED', 'INITIALIZING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
+export type ProviderJobState = (typeof PROVIDER_JOB_STATES)[number];
+export const PROVIDER_STAGES = [
+  'PROVISIONING',
+  'LOADING_MODEL',
+  'TRAINING',
+  'EVALUATING',
+  'SAVING',
+  'UPLOADING_ARTIFACTS',
+] as const;
+export type ProviderStage = (typeof PROVIDER_STAGES)[number];
+
+export function isTerminalState(state: ProviderJobState): boolean {
+  return state === 'COMPLETED' || state === 'FAILED' || state === 'CANCELLED';
+}
+
+const metricPointSchema = z.object({
+  step: z.number().int().positive(),
+  /** Fractional, as trainers log it: 1.5 is half-way through the second epoch. */
+  epoch: z.number().nonnegative(),
+  trainingLoss: z.number().nullable(),
+  validationLoss: z.number().nullable(),
+  learningRate: z.number().nullable(),
+  gradNorm: z.number().nullable(),
+  throughput: z.number().nullable(),
+  tokensTrained: z.number().nullable(),
+  gpuUtilization: z.number().nullable(),
+  recordedAt: z.string(),
+});
+export type ProviderMetricPoint = z.infer<typeof metricPointSchema>;
+
+const artifactSchema = z.object({
+  name: z.string().min(1),
+  url: z.url(),
+  size: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  contentType: z.string(),
+});
+export type ProviderArtifact = z.infer<typeof artifactSchema>;
+
+const errorSchema = z.object({ code: z.string(), message: z.string() }).nullable();
+
+export const providerStatusSchema = z.object({
+  externalId: z.string().min(1),
+  state: z.enum(PROVIDER_JOB_STATES),
+  stage: z.enum(PROVIDER_STAGES).nullable(),
+  step: z.number().int().nonnegative(),
+  totalSteps: z.number().int().nonnegative(),
+  epoch: z.number().nonnegative(),
+  totalEpochs: z.number().int().nonnegative(),
+  /** Points with step > afterStep, oldest first, at most MAX_STATUS_POINTS. */
+  points: z.array(metricPointSchema),
+  artifacts: z.array(artifactSchema),
+  error: errorSchema,
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type ProviderStatus = z.infer<typeof providerStatusSchema>;
+
+/** A status answer carries at most this many points; ask again after the last one for more. */
+export const MAX_STATUS_POINTS = 1000;
+
+export const providerEventSchema = z.object({
+  deliveryId: z.string().min(1),
+  externalId: z.string().min(1),
+  jobId: z.string().min(1),
+  state: z.enum(PROVIDER_JOB_STATES),
+  stage: z.enum(PROVIDER_STAGES).nullable(),
+  step: z.number().int().nonnegative(),
+  totalSteps: z.number().int().nonnegative(),
+  epoch: z.number().nonnegative(),
+  points: z.array(metricPointSchema),
+  artifacts: z.array(artifactSchema),
+  error: errorSchema,
+  sentAt: z.string(),
+});
+export type ProviderEvent = z.infer<typeof providerEventSchema>;
+
+export interface GpuProvider {
+  /** 'simulated' | 'runpod' */
+  readonly name: string;
+  /** Throws ProviderUnavailableError when down (5xx, no connection), ProviderRejectedError on 4xx. */
+  submit(req: SubmitRequest): Promise<{ externalId: string }>;
+  status(externalId: string, afterStep: number): Promise<ProviderStatus>;
+  cancel(externalId: string): Promise<{ state: ProviderJobState }>;
+  /** Validates the shape of a callback body; throws InvalidCallbackError. */
+  parseCallback(body: unknown): ProviderEvent;
+  openArtifact(artifact: ProviderArtifact): Promise<ReadableStream<Uint8Array> | NodeJS.ReadableStream>;
+}
+
+export class ProviderError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The provider cannot be reached or answered 5xx: worth retrying later. */
+export class ProviderUnavailableError extends ProviderError {}
+
+/** The provider refused the request (4xx): retrying the same request will not help. */
+export class ProviderRejectedError extends ProviderError {
+  constructor(
+    message: string,
+    readonly status: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** A callback body that does not have the expected shape. */
+export class InvalidCallbackError extends ProviderError {}
+
+/** Checks a callback body against ProviderEvent; shared by the providers that post that shape. */
+export function parseProviderEvent(body: unknown): ProviderEvent {
+  const result = providerEventSchema.safeParse(body);
+  if (!result.success) throw new InvalidCallbackError(`Invalid callback: ${z.prettifyError(result.error)}`);
+  return result.data;
+}

@@ -1,0 +1,133 @@
+// Every way a credential can be wrong is refused, on HTTP and on WebSocket,
+// and the right ones work: local tokens, identity-provider tokens, API keys.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { LOCAL_ISSUER, API_AUDIENCE, signCallbackToken } from '../../../server/auth/tokens.js';
+import { startTestApp, wsOnce, type TestApp } from '../../helpers/app.js';
+import { createUser, type TestUser } from '../../helpers/factories.js';
+
+let t: TestApp;
+let alice: TestUser;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  alice = await createUser(t);
+});
+afterAll(() => t?.stop());
+
+const key = () => new TextEncoder().encode(t.app.services.secret);
+
+function localToken(overrides: { secret?: string; audience?: string; issuer?: string; exp?: number; nbf?: number; alg?: string } = {}) {
+  const now = Math.floor(Date.now() / 1000);
+  const jwt = new SignJWT({ email: alice.email })
+    .setProtectedHeader({ alg: overrides.alg ?? 'HS256' })
+    .setIssuer(overrides.issuer ?? LOCAL_ISSUER)
+    .setAudience(overrides.audience ?? API_AUDIENCE)
+    .setSubject(`local:${alice.email}`)
+    .setIssuedAt()
+    .setExpirationTime(overrides.exp ?? now + 600);
+  if (overrides.nbf) jwt.setNotBefore(overrides.nbf);
+  return jwt.sign(overrides.secret ? new TextEncoder().encode(overrides.secret) : key());
+}
+
+const ME = '{ me { id email } }';
+
+async function badCredentials(): Promise<Record<string, string>> {
+  const now = Math.floor(Date.now() / 1000);
+  const valid = await localToken();
+  const [header] = valid.split('.');
+  return {
+    expired: await localToken({ exp: now - 3600 }),
+    'wrong signature': await localToken({ secret: 'another-secret-of-at-least-thirty-two-chars' }),
+    'alg none': new UnsecuredJWT({ email: alice.email }).setIssuer(LOCAL_ISSUER).setAudience(API_AUDIENCE).setSubject(`local:${alice.email}`).setExpirationTime(now + 600).encode(),
+    'wrong audience': await localToken({ audience: 'someone-else' }),
+    'wrong issuer': await localToken({ issuer: 'https://evil.example' }),
+    'not yet valid': await localToken({ nbf: now + 3600 }),
+    'wrong algorithm (HS512)': await localToken({ alg: 'HS512' }),
+    'tampered payload': `${header}.${Buffer.from(JSON.stringify({ sub: 'local:someone-else@x.dev', iss: LOCAL_ISSUER, aud: API_AUDIENCE, exp: now + 600 })).toString('base64url')}.${valid.split('.')[2]}`,
+    'GPU callback token': await signCallbackToken(t.app.services.secret, alice.id, 600),
+    'garbage': 'not-a-jwt',
+    'unknown API key': 'brk_thisdoesnotexist',
+    'three empty parts': 'x.y.z',
+  };
+}
+
+describe('HTTP', () => {
+  it('answers `me` with a valid token', async () => {
+    const res = await t.gql(ME, {}, alice.token);
+    expect(res.body.data.me.email).toBe(alice.email);
+  });
+
+  it('answers without a token with an authentication error', async () => {
+    const res = await t.gql(ME, {}, null);
+    expect(res.body.data).toBeNull();
+    expect(res.body.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses every bad credential with 401 and UNAUTHENTICATED', async () => {
+    for (const [name, token] of Object.entries(await badCredentials())) {
+      const res = await t.gql(ME, {}, token);
+      expect({ name, status: res.status, code: res.body.errors?.[0]?.extensions?.code, data: res.body.data }).toEqual({
+        name,
+        status: 401,
+        code: 'UNAUTHENTICATED',
+        data: undefined,
+      });
+    }
+  });
+
+  it('says when a token has expired', async () => {
+    const res = await t.gql(ME, {}, await localToken({ exp: Math.floor(Date.now() / 1000) - 60 }));
+    expect(res.body.errors?.[0].extensions.reason).toBe('TOKEN_EXPIRED');
+  });
+});
+
+describe('WebSocket', () => {
+  it('runs an operation with a valid token in connection_init', async () => {
+    const result = await wsOnce(t.ws(alice.token), ME);
+    expect(result.data.me.email).toBe(alice.email);
+  });
+
+  it('closes the connection with 4403 for every bad credential', async () => {
+    for (const [name, token] of Object.entries(await badCredentials())) {
+      const result = await wsOnce(t.ws(token), ME);
+      expect({ name, closeCode: result.closeCode, data: result.data }).toEqual({ name, closeCode: 4403, data: undefined });
+    }
+  });
+});
+
+describe('API keys', () => {
+  const CREATE = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) {
+    __typename ... on CreateApiKeyPayload { secret apiKey { id name prefix revokedAt } } ... on InvalidInputError { problems { path message } } } }`;
+  const REVOKE = `mutation($id: ID!) { revokeApiKey(id: $id) { __typename ... on RevokeApiKeyPayload { apiKey { id revokedAt } } ... on NotFoundError { message } } }`;
+
+  it('works until revoked, then is refused on HTTP and WebSocket', async () => {
+    const created = await t.gql(CREATE, { input: { name: 'ci' } }, alice.token);
+    const { secret, apiKey } = created.body.data.createApiKey;
+    expect(secret).toMatch(/^brk_/);
+    expect(secret.startsWith(apiKey.prefix)).toBe(true);
+    expect((await t.gql(ME, {}, secret)).body.data.me.email).toBe(alice.email);
+    expect((await wsOnce(t.ws(secret), ME)).data.me.email).toBe(alice.email);
+
+    const revoked = await t.gql(REVOKE, { id: apiKey.id }, alice.token);
+    expect(revoked.body.data.revokeApiKey.apiKey.revokedAt).toBeTruthy();
+
+    const after = await t.gql(ME, {}, secret);
+    expect(after.status).toBe(401);
+    expect(after.body.errors?.[0].extensions.reason).toBe('API_KEY_INVALID');
+    expect((await wsOnce(t.ws(secret), ME)).closeCode).toBe(4403);
+  });
+
+  it("cannot revoke another user's key: it looks like a key that does not exist", async () => {
+    const bob = await createUser(t);
+    const { apiKey, secret } = (await t.gql(CREATE, { input: { name: 'bob' } }, bob.token)).body.data.createApiKey;
+    const res = await t.gql(REVOKE, { id: apiKey.id }, alice.token);
+    expect(res.body.data.revokeApiKey.__typename).toBe('NotFoundError');
+    expect((await t.gql(ME, {}, secret)).body.data.me.email).toBe(bob.email);
+  });
+
+  it('rejects an empty name as a typed error', async () => {
+    const res = await t.gql(CREATE, { input: { name: '  ' } }, alice.token);
+    expect(res.body.data.createApiKey).toEqual({ __typename: 'InvalidInputError', problems: [{ path: ['name'], message: 'must be 1 to 100 characters' }] });
+  });
+});
