@@ -21,7 +21,9 @@ import { handleHealth } from './http/health.js';
 import { sendError } from './http/respond.js';
 import { JobQueue, startBoss } from './jobs/queue.js';
 import { jobKinds } from './jobs/registry.js';
+import { gpuFromConfig } from './gpu/from-config.js';
 import { createLogger, type Logger } from './log.js';
+import { storageFromConfig } from './storage/from-config.js';
 import type { Services } from './services.js';
 
 /** What Yoga is given: the Node request for HTTP, plus connectionParams for WebSocket operations. */
@@ -29,7 +31,7 @@ type ServerContext = { req: IncomingMessage; res?: ServerResponse; connectionPar
 
 export interface App {
   services: Services;
-  /** Listens on config.port (0 picks a free port); resolves to the base URL. */
+  /** Resolves to the base URL (the server listens from buildApp on, on config.port; 0 picks a free port). */
   start(): Promise<string>;
   stop(): Promise<void>;
 }
@@ -102,6 +104,19 @@ function attachWebSockets(server: http.Server, yoga: YogaServerInstance<ServerCo
 
 export async function buildApp(config: Config, options: { databaseUrl: string; log?: Logger }): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel);
+  // Listen first: with PORT=0 the public URL (signed storage URLs, GPU callbacks) depends on the port we get.
+  let handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> = async (_req, res) =>
+    sendError(res, 503, 'STARTING', 'The server is starting');
+  const server = http.createServer((req, res) => void handle(req, res));
+  let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+  if (config.role !== 'worker') {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+    publicUrl = config.publicUrl ?? `http://localhost:${(server.address() as AddressInfo).port}`;
+  }
+
   connectDatabase(options.databaseUrl, config.database.poolSize);
   const secret = resolveServerSecret(config);
   const pubsub = createAppPubSub(pool, options.databaseUrl, (err) => log.warn('pubsub connection problem', { err }));
@@ -109,40 +124,36 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
   const boss = await startBoss(options.databaseUrl, log);
   const jobs = new JobQueue(boss, log);
   await jobs.createQueues(jobKinds);
-  const services: Services = { config, secret, log, pubsub, jobs };
+  const storage = storageFromConfig(config, secret, publicUrl);
+  const services: Services = { config, secret, log, pubsub, jobs, storage, gpu: gpuFromConfig(config), publicUrl };
   if (config.role !== 'api') await jobs.work(jobKinds, services);
 
   const authenticate = createAuthenticator(createTokenVerifier({ secret, jwks: config.auth.jwks, clockToleranceSeconds: config.auth.clockToleranceSeconds }));
   const yoga = createYogaServer(services, authenticate);
-  const server = http.createServer(async (req, res) => {
+  handle = async (req, res) => {
     try {
       const path = (req.url ?? '/').split('?')[0]!;
       if (path === '/healthz') return await handleHealth(services, res);
       if (path.startsWith('/graphql')) return await yoga.requestListener(req, res);
+      if (storage.handleHttp && (await storage.handleHttp(req, res))) return;
       sendError(res, 404, 'NOT_FOUND', `Nothing at ${path}`);
     } catch (err) {
       log.error('request failed', { err, url: req.url });
       if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'Internal server error');
       else res.destroy();
     }
-  });
+  };
   const ws = config.role === 'worker' ? null : attachWebSockets(server, yoga, authenticate, log);
 
   let stopping: Promise<void> | null = null;
   return {
     services,
     async start() {
-      if (config.role === 'worker') return '';
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, () => resolve());
-      });
-      const { port } = server.address() as AddressInfo;
-      return `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+      return config.role === 'worker' ? '' : publicUrl;
     },
     stop() {
       stopping ??= (async () => {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        const closed = config.role === 'worker' ? Promise.resolve() : new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         if (ws) {
           for (const client of ws.wss.clients) client.close(1001, 'Server shutting down');

@@ -40,9 +40,9 @@ export const variables = {
   GCS_PROJECT_ID: { schema: z.string().optional(), help: 'Google Cloud project (gcs driver)' },
   GCS_KEY_FILE: { schema: z.string().optional(), help: 'service-account key file (gcs driver; default: application credentials)' },
   GPU_PROVIDER: { schema: z.enum(['simulated', 'runpod']).default('simulated'), help: 'where training runs' },
-  SIMULATED_GPU_URL: { schema: z.url().optional(), help: 'an already running simulated provider; unset starts one in-process' },
+  SIMULATED_GPU_URL: { schema: z.url().optional(), help: 'an already running simulated provider (`npm run gpu:simulated`); unset, `npm start` runs one itself' },
   SIMULATED_GPU_PORT: { schema: port.default(4010), help: 'port of the simulated provider `npm start` runs' },
-  SIMULATED_GPU_SPEED: { schema: z.coerce.number().positive().max(100000).default(20), help: 'how much faster than real time the simulation runs' },
+  SIMULATED_GPU_SPEED: { schema: z.coerce.number().positive().max(100000).default(5), help: 'how much faster than real time the simulation runs (5: a small demo run takes about a minute)' },
   RUNPOD_API_KEY: { schema: z.string().optional(), help: 'RunPod API key (runpod provider)' },
   RUNPOD_ENDPOINT_ID: { schema: z.string().optional(), help: 'RunPod serverless endpoint id (runpod provider)' },
   RUNPOD_BASE_URL: { schema: z.url().default('https://api.runpod.ai/v2'), help: 'RunPod API base URL' },
@@ -56,7 +56,8 @@ export interface Config {
   role: 'all' | 'api' | 'worker';
   host: string;
   port: number;
-  publicUrl: string;
+  /** null: derived from the port the server actually listens on. */
+  publicUrl: string | null;
   dataDir: string;
   database: { url: string | null; embeddedPort: number; poolSize: number };
   /** null: generate one under dataDir (never in production). */
@@ -116,7 +117,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     role: v.ROLE,
     host: v.HOST,
     port: v.PORT,
-    publicUrl: (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/$/, ''),
+    publicUrl: v.PUBLIC_URL ? v.PUBLIC_URL.replace(/\/$/, '') : null,
     dataDir,
     database: { url: v.DATABASE_URL ?? null, embeddedPort: v.EMBEDDED_PG_PORT, poolSize: v.DATABASE_POOL_SIZE },
     serverSecret: v.SERVER_SECRET ?? null,

@@ -7,13 +7,16 @@ import { localUserToken } from './auth/local-user.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.js';
 import { migrate, MigrationError } from './db/migrate.js';
+import { startSimulatedProvider, type SimulatedProvider } from './gpu/simulated/service.js';
 import { createLogger } from './log.js';
 import { acquireLock, AlreadyRunningError } from './process-lock.js';
 
 const expected = [ConfigError, EmbeddedPostgresError, MigrationError, AlreadyRunningError];
 
 function fail(err: unknown): never {
-  if (expected.some((type) => err instanceof type)) console.error(`\n${(err as Error).message}\n`);
+  const { code, port } = err as { code?: string; port?: number };
+  if (code === 'EADDRINUSE') console.error(`\nPort ${port} is already in use. Stop what uses it, or choose another port (PORT for the server, SIMULATED_GPU_PORT for the simulated GPU provider).\n`);
+  else if (expected.some((type) => err instanceof type)) console.error(`\n${(err as Error).message}\n`);
   else console.error(err);
   process.exit(1);
 }
@@ -29,7 +32,7 @@ async function banner(config: Config, url: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const config = (() => {
+  let config = (() => {
     try {
       return loadConfig();
     } catch (err) {
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   let embedded: EmbeddedPostgres | null = null;
   let app: App | null = null;
+  let simulated: SimulatedProvider | null = null;
   let releaseLock = () => {};
 
   let shuttingDown = false;
@@ -51,6 +55,7 @@ async function main(): Promise<void> {
     log.info('shutting down', { signal });
     try {
       await app?.stop();
+      await simulated?.close();
       await embedded?.stop();
     } finally {
       releaseLock();
@@ -72,12 +77,22 @@ async function main(): Promise<void> {
       databaseUrl = embedded.url;
     }
     await migrate(databaseUrl, { log: (m) => log.info(m) });
+    if (config.gpu.provider === 'simulated' && !config.gpu.simulated.url) {
+      if (config.role !== 'all') throw new ConfigError(['SIMULATED_GPU_URL: required with ROLE=api or ROLE=worker (run `npm run gpu:simulated` once for all processes)']);
+      simulated = await startSimulatedProvider({
+        port: config.gpu.simulated.port,
+        speedFactor: config.gpu.simulated.speedFactor,
+        log: (msg, extra) => log.debug(msg, { component: 'simulated-gpu', ...extra }),
+      });
+      config = { ...config, gpu: { ...config.gpu, simulated: { ...config.gpu.simulated, url: simulated.url } } };
+    }
     app = await buildApp(config, { databaseUrl, log });
     const url = await app.start();
     if (config.role === 'worker') log.info('worker started');
-    else await banner(config, config.publicUrl || url);
+    else await banner(config, url);
   } catch (err) {
     await app?.stop().catch(() => {});
+    await simulated?.close().catch(() => {});
     await embedded?.stop().catch(() => {});
     releaseLock();
     fail(err);

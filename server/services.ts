@@ -1,6 +1,8 @@
 // What the domain layer needs at run time, made once per process by app.ts
 // and handed to resolvers (through the GraphQL context), workers and webhooks.
 import type { Config } from './config.js';
+import type { GpuProvider } from './gpu/provider.js';
+import type { ObjectStorage } from './storage/index.js';
 import type { AppPubSub } from './events/pubsub.js';
 import type { JobQueue } from './jobs/queue.js';
 import type { Logger } from './log.js';
@@ -12,4 +14,8 @@ export interface Services {
   log: Logger;
   pubsub: AppPubSub;
   jobs: JobQueue;
+  storage: ObjectStorage;
+  gpu: GpuProvider;
+  /** Where browsers and the GPU provider reach this server. */
+  publicUrl: string;
 }
