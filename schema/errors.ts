@@ -1,24 +1,8 @@
 // Expected failures returned as data: every one implements the Error interface.
 import { builder } from './builder.js';
+import { InvalidInputError, NotFoundError, type FieldProblem } from '../server/errors.js';
 
-export class NotFoundError extends Error {
-  override name = 'NotFoundError';
-  constructor(readonly type: string, readonly id: string) {
-    super(`${type} ${id} was not found`);
-  }
-}
-
-export interface FieldProblem {
-  path: string[];
-  message: string;
-}
-
-export class InvalidInputError extends Error {
-  override name = 'InvalidInputError';
-  constructor(readonly problems: FieldProblem[]) {
-    super(problems.map((p) => `${p.path.join('.')}: ${p.message}`).join('; '));
-  }
-}
+export { InvalidInputError, NotFoundError };
 
 export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
   description: 'An expected failure: bad input, something not found, an operation not allowed in the current state.',

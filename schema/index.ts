@@ -4,8 +4,11 @@ import { builder } from './builder.js';
 import './scalars.js';
 import './errors.js';
 import './user.js';
+import './catalog.js';
+import './dataset.js';
 
 builder.queryType({ description: 'Everything a caller can read.' });
 builder.mutationType({ description: 'Everything a caller can change.' });
+builder.subscriptionType({ description: 'Live updates, over graphql-ws on /graphql.' });
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -9,6 +9,7 @@ import { inject } from 'vitest';
 import WebSocket from 'ws';
 import { buildApp, type App } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
+import { startSimulatedProvider, type SimulatedProvider } from '../../server/gpu/simulated/service.js';
 
 export interface TestApp {
   app: App;
@@ -16,12 +17,16 @@ export interface TestApp {
   url: string;
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<{ status: number; body: { data?: T; errors?: any[] } }>;
   ws(token: string | null): Client;
+  /** The simulated GPU provider this app talks to (started for it unless SIMULATED_GPU_URL was given). */
+  gpu: SimulatedProvider | null;
   stop(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, gpuOptions: { stepIntervalMs?: number; callbackBatchSize?: number } = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brightrun-test-app-'));
+  const gpu = env.SIMULATED_GPU_URL ? null : await startSimulatedProvider({ port: 0, speedFactor: 1000, stepIntervalMs: 20, ...gpuOptions });
   const config = loadConfig({
+    ...(gpu ? { SIMULATED_GPU_URL: gpu.url } : {}),
     NODE_ENV: 'test',
     PORT: '0',
     DATA_DIR: dataDir,
@@ -37,6 +42,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     app,
     config,
     url,
+    gpu,
     async gql(query, variables, token) {
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',
@@ -59,6 +65,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     async stop() {
       await Promise.all(clients.map((c) => c.dispose()));
       await app.stop();
+      await gpu?.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -78,6 +85,46 @@ export function wsOnce<T = any>(client: Client, query: string, variables?: Recor
         error: (err) => {
           const closeCode = (err as { code?: number }).code;
           resolve(Array.isArray(err) ? { errors: err } : { closeCode, errors: [err] });
+        },
+        complete: () => {},
+      },
+    );
+  });
+}
+
+/** Subscribes over graphql-ws and collects results until `done` says so (or the timeout passes). */
+export function wsCollect<T = any>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown>,
+  done: (results: T[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<T[]> {
+  return new Promise((resolve, reject) => {
+    const results: T[] = [];
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(new Error(`timed out after ${results.length} results: ${JSON.stringify(results.at(-1))?.slice(0, 500)}`));
+    }, timeoutMs);
+    const unsubscribe = client.subscribe<T>(
+      { query, variables },
+      {
+        next: (value) => {
+          if (value.errors) {
+            clearTimeout(timer);
+            reject(new Error(JSON.stringify(value.errors)));
+            return;
+          }
+          results.push(value.data as T);
+          if (done(results)) {
+            clearTimeout(timer);
+            unsubscribe();
+            resolve(results);
+          }
+        },
+        error: (err) => {
+          clearTimeout(timer);
+          reject(err instanceof Error ? err : new Error(JSON.stringify(err)));
         },
         complete: () => {},
       },

@@ -1,0 +1,257 @@
+// Datasets: types, the list and detail queries, the upload mutations and the
+// datasetUpdated subscription.
+import { createDataset } from '../server/datasets/create-dataset.js';
+import { confirmDatasetUpload } from '../server/datasets/confirm-upload.js';
+import { deleteDataset } from '../server/datasets/delete-dataset.js';
+import { DatasetInUseError, UploadMissingError, UploadSizeMismatchError } from '../server/datasets/errors.js';
+import type { DatasetStatistics, ValidationIssue, ValidationReport } from '../server/datasets/validation/index.js';
+import { db } from '../server/db/client.js';
+import { DatasetFormat, DatasetStatus } from '../server/db/generated/prisma/enums.js';
+import { NotFoundError } from '../server/errors.js';
+import type { SignedUpload } from '../server/storage/index.js';
+import { builder, viewerId } from './builder.js';
+import { BaseModelRef, baseModelOf } from './catalog.js';
+import { ErrorInterface, InvalidInputError } from './errors.js';
+
+const DatasetFormatEnum = builder.enumType(DatasetFormat, {
+  name: 'DatasetFormat',
+  description: 'CHAT_JSONL: {"messages":[{role, content}]} per line. BRIGHTRUN_LORA_V4: one BrightRun training pair per line.',
+});
+const DatasetStatusEnum = builder.enumType(DatasetStatus, { name: 'DatasetStatus' });
+const SeverityEnum = builder.enumType('ValidationSeverity', { values: ['ERROR', 'WARNING'] as const });
+
+const ValidationIssueRef = builder.objectRef<ValidationIssue>('ValidationIssue').implement({
+  description: 'One problem in a dataset file.',
+  fields: (t) => ({
+    line: t.exposeInt('line', { description: '1-based line number; 0 for a problem with the whole file.' }),
+    path: t.exposeString('path', { description: 'JSON path of the offending value, e.g. $.messages[2].role.' }),
+    code: t.exposeString('code', { description: 'Stable, machine-readable, e.g. INVALID_ROLE.' }),
+    severity: t.field({ type: SeverityEnum, resolve: (i) => i.severity }),
+    message: t.exposeString('message'),
+  }),
+});
+
+const IssueCountRef = builder.objectRef<{ code: string; count: number }>('ValidationIssueCount').implement({
+  fields: (t) => ({ code: t.exposeString('code'), count: t.exposeInt('count') }),
+});
+
+type StoredValidation = Omit<ValidationReport, 'statistics'>;
+
+const ValidationRef = builder.objectRef<StoredValidation>('DatasetValidation').implement({
+  description: 'Every problem found, with counts per code complete even when the stored list is capped.',
+  fields: (t) => ({
+    valid: t.exposeBoolean('valid'),
+    errorCount: t.exposeInt('errorCount'),
+    warningCount: t.exposeInt('warningCount'),
+    truncated: t.exposeBoolean('truncated', { description: 'True when more issues were counted than stored.' }),
+    tokenCountsExact: t.exposeBoolean('tokenCountsExact'),
+    tokenizer: t.exposeString('tokenizer'),
+    countsByCode: t.field({
+      type: [IssueCountRef],
+      resolve: (v) => Object.entries(v.countsByCode).map(([code, count]) => ({ code, count })),
+    }),
+    issues: t.field({
+      type: [ValidationIssueRef],
+      args: { severity: t.arg({ type: SeverityEnum }), first: t.arg.int({ description: 'At most this many (default all stored).' }) },
+      resolve: (v, args) => v.issues.filter((i) => !args.severity || i.severity === args.severity).slice(0, args.first ?? undefined),
+    }),
+  }),
+});
+
+const TokenSpreadRef = builder.objectRef<DatasetStatistics['tokensPerExample']>('TokenSpread').implement({
+  fields: (t) => ({ min: t.exposeInt('min'), mean: t.exposeFloat('mean'), p95: t.exposeInt('p95'), max: t.exposeInt('max') }),
+});
+const RoleCountsRef = builder.objectRef<DatasetStatistics['roleCounts']>('RoleCounts').implement({
+  fields: (t) => ({ system: t.exposeInt('system'), user: t.exposeInt('user'), assistant: t.exposeInt('assistant') }),
+});
+const HistogramBucketRef = builder.objectRef<DatasetStatistics['histogram'][number]>('TokenHistogramBucket').implement({
+  fields: (t) => ({ bucketStart: t.exposeInt('bucketStart'), count: t.exposeInt('count') }),
+});
+
+const StatisticsRef = builder.objectRef<DatasetStatistics>('DatasetStatistics').implement({
+  fields: (t) => ({
+    examples: t.exposeInt('examples'),
+    trainingPairs: t.exposeInt('trainingPairs', { description: 'Assistant turns trained on.' }),
+    totalTokens: t.exposeFloat('totalTokens'),
+    tokensPerExample: t.field({ type: TokenSpreadRef, resolve: (s) => s.tokensPerExample }),
+    examplesOverContext: t.exposeInt('examplesOverContext'),
+    roleCounts: t.field({ type: RoleCountsRef, resolve: (s) => s.roleCounts }),
+    duplicates: t.exposeInt('duplicates'),
+    emptyLines: t.exposeInt('emptyLines'),
+    histogram: t.field({ type: [HistogramBucketRef], resolve: (s) => s.histogram }),
+  }),
+});
+
+export const DatasetRef = builder.prismaNode('Dataset', {
+  id: { field: 'id' },
+  findUnique: (id, ctx) => ({ id, ownerId: viewerId(ctx), deletedAt: null }),
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    description: t.exposeString('description', { nullable: true }),
+    format: t.expose('format', { type: DatasetFormatEnum }),
+    status: t.expose('status', { type: DatasetStatusEnum }),
+    baseModel: t.field({ type: BaseModelRef, select: { baseModelId: true }, resolve: (d) => baseModelOf(d.baseModelId) }),
+    fileName: t.exposeString('fileName'),
+    fileSize: t.float({ select: { fileSize: true }, resolve: (d) => Number(d.fileSize) }),
+    contentType: t.exposeString('contentType'),
+    validation: t.field({ type: ValidationRef, nullable: true, select: { validation: true }, resolve: (d) => d.validation as StoredValidation | null }),
+    statistics: t.field({ type: StatisticsRef, nullable: true, select: { statistics: true }, resolve: (d) => d.statistics as DatasetStatistics | null }),
+    errorCount: t.exposeInt('errorCount'),
+    warningCount: t.exposeInt('warningCount'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    validatedAt: t.expose('validatedAt', { type: 'DateTime', nullable: true }),
+    deletedAt: t.expose('deletedAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+// Errors of the upload flow.
+builder.objectType(UploadMissingError, {
+  name: 'UploadMissingError',
+  interfaces: [ErrorInterface],
+  description: 'confirmDatasetUpload was called before the file was uploaded.',
+  fields: (t) => ({ datasetId: t.exposeString('datasetId') }),
+});
+builder.objectType(UploadSizeMismatchError, {
+  name: 'UploadSizeMismatchError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ declaredSize: t.exposeFloat('declaredSize'), uploadedSize: t.exposeFloat('uploadedSize') }),
+});
+builder.objectType(DatasetInUseError, {
+  name: 'DatasetInUseError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ activeJobIds: t.exposeStringList('activeJobIds') }),
+});
+
+const SignedUploadRef = builder.objectRef<SignedUpload>('SignedUpload').implement({
+  description: 'Upload the file with exactly this request: method, URL and every header.',
+  fields: (t) => ({
+    url: t.exposeString('url'),
+    method: t.exposeString('method'),
+    headers: t.field({ type: 'JSON', resolve: (u) => u.headers }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
+  }),
+});
+
+const DatasetFilter = builder.inputType('DatasetFilter', {
+  fields: (t) => ({
+    status: t.field({ type: [DatasetStatusEnum] }),
+    search: t.string({ description: 'Part of the name, any case.' }),
+  }),
+});
+
+builder.queryField('datasets', (t) =>
+  t.prismaConnection({
+    type: 'Dataset',
+    cursor: 'id',
+    description: "The caller's datasets, newest first.",
+    authScopes: { user: true },
+    totalCount: (_parent, args, ctx) =>
+      db.dataset.count({ where: datasetWhere(viewerId(ctx), args.filter) }),
+    args: { filter: t.arg({ type: DatasetFilter }) },
+    resolve: (query, _root, args, ctx) =>
+      db.dataset.findMany({ ...query, where: datasetWhere(viewerId(ctx), args.filter), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+  }),
+);
+
+function datasetWhere(ownerId: string, filter: { status?: DatasetStatus[] | null; search?: string | null } | null | undefined) {
+  return {
+    ownerId,
+    deletedAt: null,
+    ...(filter?.status?.length ? { status: { in: filter.status } } : {}),
+    ...(filter?.search?.trim() ? { name: { contains: filter.search.trim(), mode: 'insensitive' as const } } : {}),
+  };
+}
+
+builder.queryField('dataset', (t) =>
+  t.prismaField({
+    type: 'Dataset',
+    nullable: true,
+    description: 'One of the caller\'s datasets; null when it does not exist or is someone else\'s.',
+    authScopes: { user: true },
+    args: { id: t.arg.globalID({ required: true, for: DatasetRef }) },
+    resolve: (query, _root, { id }, ctx) => db.dataset.findFirst({ ...query, where: { id: id.id, ownerId: viewerId(ctx), deletedAt: null } }),
+  }),
+);
+
+const CreateDatasetInput = builder.inputType('CreateDatasetInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    description: t.string(),
+    format: t.field({ type: DatasetFormatEnum, description: 'Default CHAT_JSONL.' }),
+    baseModelId: t.string({ description: "The model whose tokenizer and context validation uses; default the catalog's default." }),
+    fileName: t.string({ required: true }),
+    fileSize: t.float({ required: true, description: 'Exact size of the file in bytes.' }),
+    contentType: t.string({ required: true, description: 'application/jsonl, application/json, application/octet-stream, …' }),
+    idempotencyKey: t.string({ description: 'A retried request with the same key returns the dataset the first one made.' }),
+  }),
+});
+
+const CreateDatasetPayload = builder.simpleObject('CreateDatasetPayload', {
+  fields: (t) => ({
+    dataset: t.field({ type: DatasetRef }),
+    upload: t.field({ type: SignedUploadRef, nullable: true, description: 'null once the file has been uploaded.' }),
+  }),
+});
+
+builder.mutationField('createDataset', (t) =>
+  t.field({
+    type: CreateDatasetPayload,
+    description: 'Registers a dataset and returns a signed URL to upload its file to (valid 1 hour). Then call confirmDatasetUpload.',
+    authScopes: { user: true },
+    errors: { types: [InvalidInputError] },
+    args: { input: t.arg({ type: CreateDatasetInput, required: true }) },
+    resolve: (_root, { input }, ctx) => createDataset(ctx.services, viewerId(ctx), input),
+  }),
+);
+
+const DatasetPayload = builder.simpleObject('DatasetPayload', {
+  fields: (t) => ({ dataset: t.field({ type: DatasetRef }) }),
+});
+
+builder.mutationField('confirmDatasetUpload', (t) =>
+  t.field({
+    type: DatasetPayload,
+    description: 'Checks the uploaded file and starts validation (status VALIDATING); watch datasetUpdated for the result.',
+    authScopes: { user: true },
+    errors: { types: [NotFoundError, UploadMissingError, UploadSizeMismatchError] },
+    args: { id: t.arg.globalID({ required: true, for: DatasetRef }) },
+    resolve: async (_root, { id }, ctx) => ({ dataset: await confirmDatasetUpload(ctx.services, viewerId(ctx), id.id) }),
+  }),
+);
+
+builder.mutationField('deleteDataset', (t) =>
+  t.field({
+    type: DatasetPayload,
+    description: 'Deletes a dataset (soft). Refused while an active training job uses it.',
+    authScopes: { user: true },
+    errors: { types: [NotFoundError, DatasetInUseError] },
+    args: { id: t.arg.globalID({ required: true, for: DatasetRef }) },
+    resolve: async (_root, { id }, ctx) => ({ dataset: await deleteDataset(ctx.services, viewerId(ctx), id.id) }),
+  }),
+);
+
+builder.subscriptionField('datasetUpdated', (t) =>
+  t.prismaField({
+    type: 'Dataset',
+    description: 'The dataset now, then again each time it changes (status, validation, deletion).',
+    authScopes: { user: true },
+    args: { id: t.arg.globalID({ required: true, for: DatasetRef }) },
+    subscribe: async function* (_root, { id }, ctx) {
+      const ownerId = viewerId(ctx);
+      const owned = await db.dataset.count({ where: { id: id.id, ownerId } });
+      if (!owned) throw new NotFoundError('Dataset', id.id);
+      const updates = ctx.services.pubsub.subscribe('datasetUpdated', id.id);
+      // Listen before sending the current state, so no change falls between the two.
+      const pending = updates.next();
+      try {
+        yield { id: id.id };
+        for (let next = await pending; !next.done; next = await updates.next()) yield next.value;
+      } finally {
+        await updates.return();
+      }
+    },
+    resolve: (query, payload: { id: string }, _args, ctx) =>
+      db.dataset.findFirstOrThrow({ ...query, where: { id: payload.id, ownerId: viewerId(ctx) } }),
+  }),
+);

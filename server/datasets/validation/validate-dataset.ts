@@ -1,0 +1,168 @@
+// Validates a dataset streamed line by line in constant memory: every problem with its line and path, plus statistics.
+import { ESTIMATE_COUNTER, getTokenCounter, type TokenCounter } from '../tokenizers.js';
+import { DuplicateTable, hashExample } from './duplicates.js';
+import { FORMAT_READERS, isObject, typeName, type FormatReader, type Report } from './formats.js';
+import { IssueLog } from './issue-log.js';
+import { LineSplitter, type LineHandler } from './line-splitter.js';
+import { checkMessages, type Message } from './rules.js';
+import { StatisticsCollector } from './statistics.js';
+import type { ValidateOptions, ValidationReport } from './types.js';
+
+export const MIN_EXAMPLES = 10;
+export const DEFAULT_MAX_STORED_ISSUES = 1000;
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+/** Reads the whole stream once and reports on it; the input's chunks may split lines anywhere. */
+export async function validateDatasetStream(
+  input: AsyncIterable<Buffer | Uint8Array>,
+  options: ValidateOptions,
+): Promise<ValidationReport> {
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const validator = new DatasetValidator(options, maxLineBytes);
+  const splitter = new LineSplitter(maxLineBytes, validator);
+  for await (const chunk of input) splitter.push(chunk);
+  splitter.end();
+  return validator.finish();
+}
+
+const BLANK_BYTES = new Set([0x20, 0x09, 0x0d]);
+
+function isBlank(bytes: Uint8Array): boolean {
+  for (const byte of bytes) if (!BLANK_BYTES.has(byte)) return false;
+  return true;
+}
+
+function hasByteOrderMark(bytes: Uint8Array): boolean {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB` : `${bytes} bytes`;
+}
+
+class DatasetValidator implements LineHandler {
+  private readonly issues: IssueLog;
+  private readonly statistics: StatisticsCollector;
+  private readonly seen = new DuplicateTable();
+  private readonly reader: FormatReader;
+  private readonly counter: TokenCounter;
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  private readonly contextLength: number;
+  /** Lines that are not blank, valid or not. */
+  private dataLines = 0;
+  private lineNumber = 0;
+  private readonly report: Report = (code, path, message) => this.issues.add(this.lineNumber, path, code, message);
+
+  constructor(
+    options: ValidateOptions,
+    private readonly maxLineBytes: number,
+  ) {
+    this.issues = new IssueLog(options.maxStoredIssues ?? DEFAULT_MAX_STORED_ISSUES);
+    this.contextLength = options.baseModel.contextLength;
+    this.statistics = new StatisticsCollector(this.contextLength);
+    this.reader = FORMAT_READERS[options.format];
+    this.counter = options.countTokens === false ? ESTIMATE_COUNTER : getTokenCounter(options.baseModel);
+  }
+
+  line(bytes: Uint8Array, lineNumber: number): void {
+    this.lineNumber = lineNumber;
+    if (lineNumber === 1 && hasByteOrderMark(bytes)) bytes = bytes.subarray(3);
+    if (isBlank(bytes)) {
+      this.statistics.emptyLines++;
+      this.report('BLANK_LINE', '$', 'The line is blank and was skipped; remove it.');
+      return;
+    }
+    this.dataLines++;
+    const value = this.parse(bytes);
+    if (value === undefined) return;
+
+    const errorsBefore = this.issues.errorCount;
+    const raw = this.reader.read(value, this.report);
+    if (!raw) return;
+    const messages = checkMessages(raw, this.reader, this.report);
+    if (this.issues.errorCount > errorsBefore) return;
+    this.addExample(messages);
+  }
+
+  tooLong(lineNumber: number): void {
+    this.lineNumber = lineNumber;
+    this.dataLines++;
+    this.report(
+      'LINE_TOO_LONG',
+      '$',
+      `The line is longer than ${formatBytes(this.maxLineBytes)} and was skipped: ` +
+        'put one example per line and shorten this one.',
+    );
+  }
+
+  finish(): ValidationReport {
+    const examples = this.statistics.exampleCount;
+    if (this.dataLines === 0) {
+      this.issues.addFileLevel('EMPTY_FILE', 'The file has no examples: it is empty or holds only blank lines.');
+    } else if (examples < MIN_EXAMPLES) {
+      this.issues.addFileLevel(
+        'TOO_FEW_EXAMPLES',
+        `The file has ${examples} valid example${examples === 1 ? '' : 's'}; at least ${MIN_EXAMPLES} are needed to fine-tune.`,
+      );
+    }
+    const { issues } = this;
+    return {
+      valid: issues.errorCount === 0,
+      errorCount: issues.errorCount,
+      warningCount: issues.warningCount,
+      countsByCode: issues.countsByCode,
+      issues: issues.stored,
+      truncated: issues.truncated,
+      statistics: this.statistics.result(),
+      tokenCountsExact: this.counter.exact,
+      tokenizer: this.counter.name,
+    };
+  }
+
+  /** The line as a JSON object, or undefined once the reason it is not one is reported. */
+  private parse(bytes: Uint8Array): Record<string, unknown> | undefined {
+    let text: string;
+    try {
+      text = this.decoder.decode(bytes);
+    } catch {
+      this.report('INVALID_UTF8', '$', 'The line is not valid UTF-8: save the file as UTF-8 (it may be Latin-1 or UTF-16).');
+      return undefined;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      this.report('INVALID_JSON', '$', `The line is not valid JSON: ${(error as Error).message}.`);
+      return undefined;
+    }
+    if (!isObject(value)) {
+      this.report('NOT_AN_OBJECT', '$', `Each line must be a JSON object, not ${typeName(value)}.`);
+      return undefined;
+    }
+    return value;
+  }
+
+  private addExample(messages: Message[]): void {
+    const { counter } = this;
+    let tokens = counter.template.perExample;
+    for (const message of messages) tokens += counter.template.perMessage + counter.count(message.content);
+
+    if (this.statistics.addExample(messages, tokens)) {
+      this.report(
+        'EXAMPLE_TOO_LONG',
+        '$',
+        `The example has ${tokens} tokens, more than the base model's context of ${this.contextLength}: ` +
+          'shorten or split it, or it will be truncated.',
+      );
+    }
+    const firstLine = this.seen.firstLineOf(hashExample(messages), this.lineNumber);
+    if (firstLine > 0) {
+      this.statistics.duplicates++;
+      this.report(
+        'DUPLICATE_EXAMPLE',
+        '$',
+        `The example repeats line ${firstLine} exactly: remove one copy unless the repetition is on purpose.`,
+      );
+    }
+  }
+}

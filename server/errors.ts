@@ -1,0 +1,26 @@
+// Expected failures of the domain layer. The schema returns them as typed
+// errors (data, not exceptions); anything else thrown is a bug and is masked.
+
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+  constructor(readonly type: string, readonly id: string) {
+    super(`${type} ${id} was not found`);
+  }
+}
+
+export interface FieldProblem {
+  path: string[];
+  message: string;
+}
+
+export class InvalidInputError extends Error {
+  override name = 'InvalidInputError';
+  constructor(readonly problems: FieldProblem[]) {
+    super(problems.map((p) => `${p.path.join('.')}: ${p.message}`).join('; '));
+  }
+}
+
+/** Throws one InvalidInputError carrying every problem, if there are any. */
+export function assertNoProblems(problems: FieldProblem[]): void {
+  if (problems.length > 0) throw new InvalidInputError(problems);
+}

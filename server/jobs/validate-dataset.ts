@@ -1,0 +1,66 @@
+// Validates an uploaded dataset in the background: streams the file from
+// storage through the validator, stores the report, ends READY or INVALID and
+// tells the owner. Idempotent: a dataset no longer VALIDATING is left alone.
+import { z } from 'zod';
+import { defaultBaseModel, findBaseModel } from '../catalog/base-models.js';
+import { db, Prisma } from '../db/client.js';
+import { publishDatasetUpdated } from '../datasets/events.js';
+import { validateDatasetStream } from '../datasets/validation/index.js';
+import { createNotification, publishNotification } from '../notifications/notify.js';
+import { defineJob } from './define.js';
+
+export const validateDatasetJob = defineJob({
+  name: 'dataset-validate',
+  payload: z.object({ datasetId: z.uuid() }),
+  queue: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 60 * 60 },
+  concurrency: 1,
+  async handle({ datasetId }, { services, log }) {
+    const dataset = await db.dataset.findUnique({ where: { id: datasetId } });
+    if (!dataset || dataset.status !== 'VALIDATING' || dataset.deletedAt) {
+      log.info('nothing to validate', { datasetId, status: dataset?.status });
+      return;
+    }
+    const baseModel = findBaseModel(dataset.baseModelId) ?? defaultBaseModel();
+    const started = Date.now();
+    const report = await validateDatasetStream(await services.storage.openRead('datasets', dataset.storagePath), {
+      format: dataset.format,
+      baseModel,
+    });
+    const status = report.valid ? 'READY' : 'INVALID';
+    const { statistics, ...validation } = report;
+
+    const notificationId = await db.$transaction(async (tx) => {
+      const { count } = await tx.dataset.updateMany({
+        where: { id: datasetId, status: 'VALIDATING' },
+        data: {
+          status,
+          validation: validation as unknown as Prisma.InputJsonValue,
+          statistics: statistics as unknown as Prisma.InputJsonValue,
+          errorCount: report.errorCount,
+          warningCount: report.warningCount,
+          validatedAt: new Date(),
+        },
+      });
+      if (count === 0) return null;
+      const summary = report.valid
+        ? `${statistics.examples} examples, ${statistics.totalTokens} tokens${report.warningCount ? `, ${report.warningCount} warning(s)` : ''}.`
+        : `${report.errorCount} error(s) found. The dataset page lists each one with its line.`;
+      return createNotification(
+        {
+          ownerId: dataset.ownerId,
+          type: report.valid ? 'DATASET_VALIDATED' : 'DATASET_INVALID',
+          title: report.valid ? `Dataset "${dataset.name}" is ready` : `Dataset "${dataset.name}" has errors`,
+          message: summary,
+          priority: report.valid ? 'NORMAL' : 'HIGH',
+          link: `/datasets/${datasetId}`,
+          metadata: { datasetId, errorCount: report.errorCount, warningCount: report.warningCount },
+          dedupeKey: `dataset:${datasetId}:validated`,
+        },
+        tx,
+      );
+    });
+    log.info('dataset validated', { datasetId, status, errors: report.errorCount, warnings: report.warningCount, ms: Date.now() - started });
+    publishDatasetUpdated(services, datasetId);
+    publishNotification(services, dataset.ownerId, notificationId);
+  },
+});

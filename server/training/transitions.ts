@@ -1,0 +1,89 @@
+// The training job state machine, in one place. Every transition is a
+// conditional UPDATE (two concurrent transitions cannot both win), records its
+// timestamp and a timeline event, creates the right notification in the same
+// transaction, and is published to subscribers after the commit.
+import { db, Prisma } from '../db/client.js';
+import type { TrainingJob, TrainingJobStatus } from '../db/generated/prisma/client.js';
+import type { NotificationPriority, NotificationType } from '../db/generated/prisma/enums.js';
+import { createNotification, publishNotification } from '../notifications/notify.js';
+import type { Services } from '../services.js';
+
+/** Where each status may go next. Terminal statuses go nowhere. */
+export const NEXT_STATUSES: Record<TrainingJobStatus, readonly TrainingJobStatus[]> = {
+  QUEUED: ['INITIALIZING', 'FAILED', 'CANCELLED'],
+  INITIALIZING: ['RUNNING', 'FAILED', 'CANCELLED'],
+  RUNNING: ['COMPLETED', 'FAILED', 'CANCELLED'],
+  COMPLETED: [],
+  FAILED: [],
+  CANCELLED: [],
+};
+
+export function canTransition(from: TrainingJobStatus, to: TrainingJobStatus): boolean {
+  return NEXT_STATUSES[from].includes(to);
+}
+
+/** The statuses a job may be in to move to `to`. */
+export function predecessorsOf(to: TrainingJobStatus): TrainingJobStatus[] {
+  return (Object.keys(NEXT_STATUSES) as TrainingJobStatus[]).filter((from) => canTransition(from, to));
+}
+
+const NOTIFICATIONS: Partial<Record<TrainingJobStatus, { type: NotificationType; priority: NotificationPriority; title: (name: string) => string }>> = {
+  RUNNING: { type: 'JOB_STARTED', priority: 'LOW', title: (n) => `Training "${n}" started` },
+  COMPLETED: { type: 'JOB_COMPLETED', priority: 'NORMAL', title: (n) => `Training "${n}" completed` },
+  FAILED: { type: 'JOB_FAILED', priority: 'HIGH', title: (n) => `Training "${n}" failed` },
+  CANCELLED: { type: 'JOB_CANCELLED', priority: 'NORMAL', title: (n) => `Training "${n}" was cancelled` },
+};
+
+export interface TransitionOptions {
+  /** Fields to set together with the status (stage, progress, error, costs…). */
+  data?: Prisma.TrainingJobUpdateManyMutationInput;
+  /** What happened, for the timeline and the notification. */
+  message: string;
+  /** Runs inside the transaction after the status changed (e.g. final cost records). */
+  inTransaction?: (tx: Prisma.TransactionClient, job: TrainingJob) => Promise<void>;
+}
+
+/**
+ * Moves a job to `to` if its current status allows it. Returns the updated job,
+ * or null when the job was not in a status that may go there (someone else won).
+ */
+export async function transitionJob(services: Services, jobId: string, to: TrainingJobStatus, options: TransitionOptions): Promise<TrainingJob | null> {
+  const now = new Date();
+  const timestamps: Prisma.TrainingJobUpdateManyMutationInput =
+    to === 'INITIALIZING' ? { startedAt: now } : predecessorsOf(to).length > 0 && NEXT_STATUSES[to].length === 0 ? { completedAt: now } : {};
+  const result = await db.$transaction(async (tx) => {
+    const { count } = await tx.trainingJob.updateMany({
+      where: { id: jobId, status: { in: predecessorsOf(to) } },
+      data: { ...options.data, ...timestamps, status: to, lastHeartbeatAt: now },
+    });
+    if (count === 0) return null;
+    const job = await tx.trainingJob.findUniqueOrThrow({ where: { id: jobId } });
+    await tx.trainingJobEvent.create({ data: { jobId, type: 'STATUS', toStatus: to, stage: job.stage, message: options.message } });
+    await options.inTransaction?.(tx, job);
+    const kind = NOTIFICATIONS[to];
+    const notificationId = kind
+      ? await createNotification(
+          {
+            ownerId: job.ownerId,
+            type: kind.type,
+            title: kind.title(job.name),
+            message: options.message,
+            priority: kind.priority,
+            link: `/training/jobs/${jobId}`,
+            metadata: { jobId, status: to },
+            dedupeKey: `job:${jobId}:${to}`,
+          },
+          tx,
+        )
+      : null;
+    return { job, notificationId };
+  });
+  if (!result) return null;
+  publishJobUpdated(services, jobId);
+  publishNotification(services, result.job.ownerId, result.notificationId);
+  return result.job;
+}
+
+export function publishJobUpdated(services: Pick<Services, 'pubsub'>, jobId: string): void {
+  services.pubsub.publish('trainingJobUpdated', jobId, { id: jobId });
+}

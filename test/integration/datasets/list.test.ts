@@ -1,0 +1,81 @@
+// Listing is a Relay connection whose cost does not grow with the data: paging
+// through 10,000 datasets costs the same number of SQL statements per page.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { db, statementCounter } from '../../../server/db/client.js';
+import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { createUser, type TestUser } from '../../helpers/factories.js';
+
+let t: TestApp;
+let owner: TestUser;
+const TOTAL = 10_000;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  owner = await createUser(t);
+  const start = Date.now() - TOTAL * 1000;
+  for (let batch = 0; batch < TOTAL; batch += 2000) {
+    await db.dataset.createMany({
+      data: Array.from({ length: 2000 }, (_, i) => {
+        const n = batch + i;
+        const id = randomUUID();
+        return {
+          id,
+          ownerId: owner.id,
+          name: `dataset ${n}${n % 10 === 0 ? ' special' : ''}`,
+          baseModelId: 'mistralai/Mistral-7B-v0.1',
+          fileName: 'train.jsonl',
+          fileSize: 1000n,
+          contentType: 'application/jsonl',
+          storagePath: `${owner.id}/${id}/dataset.jsonl`,
+          status: n % 2 === 0 ? ('READY' as const) : ('INVALID' as const),
+          createdAt: new Date(start + n * 1000),
+        };
+      }),
+    });
+  }
+}, 120_000);
+afterAll(() => t?.stop());
+
+const PAGE = `query($after: String) { datasets(first: 100, after: $after) {
+  totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id name status fileSize baseModel { id } } } } }`;
+
+describe('datasets connection', () => {
+  it('pages through 10,000 datasets newest first at a constant SQL cost per page', async () => {
+    const statementsPerPage: number[] = [];
+    const seen = new Set<string>();
+    const names: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const before = statementCounter.count;
+      const res: any = await t.gql(PAGE, { after }, owner.token);
+      statementsPerPage.push(statementCounter.count - before);
+      const page = res.body.data.datasets;
+      expect(page.totalCount).toBe(TOTAL);
+      for (const edge of page.edges) {
+        seen.add(edge.node.id);
+        names.push(edge.node.name);
+      }
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(seen.size).toBe(TOTAL);
+    expect(names[0]).toBe(`dataset ${TOTAL - 1}`);
+    expect(names.at(-1)).toBe('dataset 0 special');
+    expect(statementsPerPage).toHaveLength(TOTAL / 100);
+    expect(new Set(statementsPerPage).size).toBe(1);
+    expect(statementsPerPage[0]).toBeLessThanOrEqual(4);
+  }, 120_000);
+
+  it('filters by status and name, with a matching totalCount', async () => {
+    const res = await t.gql('{ datasets(first: 5, filter: { status: [READY], search: "SPECIAL" }) { totalCount edges { node { status name } } } }', {}, owner.token);
+    expect(res.body.data.datasets.totalCount).toBe(TOTAL / 10);
+    expect(res.body.data.datasets.edges.every((e: any) => e.node.status === 'READY' && e.node.name.includes('special'))).toBe(true);
+  });
+
+  it("never shows another user's datasets", async () => {
+    const other = await createUser(t);
+    const res = await t.gql('{ datasets(first: 10) { totalCount edges { node { id } } } }', {}, other.token);
+    expect(res.body.data.datasets).toEqual({ totalCount: 0, edges: [] });
+  });
+});
