@@ -52,7 +52,7 @@ export async function createDatasetFor(t: TestApp, token: string, file: Buffer, 
 }
 
 export async function put(upload: Upload, body: Buffer): Promise<Response> {
-  return fetch(upload.url, { method: upload.method, headers: upload.headers, body });
+  return fetch(upload.url, { method: upload.method, headers: upload.headers, body: new Uint8Array(body) });
 }
 
 /** Create, upload and confirm; returns the dataset's global id. */
