@@ -24,3 +24,9 @@ export class InvalidInputError extends Error {
 export function assertNoProblems(problems: FieldProblem[]): void {
   if (problems.length > 0) throw new InvalidInputError(problems);
 }
+
+/** The value of a checked result, or an InvalidInputError with its problems. */
+export function unwrap<T>(checked: { ok: true; value: T } | { ok: false; problems: FieldProblem[] }): T {
+  if (!checked.ok) throw new InvalidInputError(checked.problems);
+  return checked.value;
+}

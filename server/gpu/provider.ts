@@ -47,6 +47,8 @@ export interface SubmitRequest {
   hyperparameters: Hyperparameters;
   baseModel: { id: string; parametersB: number; hiddenSize: number; numLayers: number };
   gpu: { type: GpuType; count: number };
+  /** A signed download URL of the dataset, for trainers that fetch it themselves. */
+  datasetUrl?: string;
   /** Only the simulated provider honours it. */
   faults?: SimulatedFaults;
 }

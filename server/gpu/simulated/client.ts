@@ -1,5 +1,6 @@
 // The GpuProvider the main server uses to talk to the simulated provider service over HTTP.
 import { z } from 'zod';
+import { callProvider, readJson } from '../http.js';
 import {
   parseProviderEvent,
   PROVIDER_JOB_STATES,
@@ -17,6 +18,7 @@ export interface SimulatedClientOptions {
   downloadTimeoutMs?: number;
 }
 
+const LABEL = 'Simulated provider';
 const submitResponseSchema = z.object({ id: z.string().min(1), state: z.enum(PROVIDER_JOB_STATES) });
 const cancelResponseSchema = z.object({ state: z.enum(PROVIDER_JOB_STATES) });
 
@@ -25,31 +27,9 @@ export function createSimulatedProvider(baseUrl: string, options: SimulatedClien
   const timeoutMs = options.timeoutMs ?? 10_000;
   const downloadTimeoutMs = options.downloadTimeoutMs ?? 600_000;
 
-  const request = async (method: 'GET' | 'POST', url: string, body?: unknown, timeout = timeoutMs): Promise<Response> => {
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method,
-        headers: body === undefined ? undefined : { 'Content-Type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeout),
-      });
-    } catch (error) {
-      throw new ProviderUnavailableError(`Simulated provider unreachable: ${method} ${url}`, { cause: error });
-    }
-    if (response.ok) return response;
-    const detail = await response.text().catch(() => '');
-    const message = `Simulated provider answered ${response.status} to ${method} ${url}: ${detail.slice(0, 500)}`;
-    if (response.status >= 500) throw new ProviderUnavailableError(message);
-    throw new ProviderRejectedError(message, response.status);
-  };
-
-  const json = async <T>(schema: z.ZodType<T>, response: Response): Promise<T> => {
-    const result = schema.safeParse(await response.json().catch(() => undefined));
-    if (!result.success) throw new ProviderUnavailableError(`Unexpected answer from the simulated provider: ${result.error.message}`);
-    return result.data;
-  };
-
+  const request = (method: 'GET' | 'POST', url: string, body?: unknown, timeout = timeoutMs) =>
+    callProvider({ label: LABEL, method, url, body, timeoutMs: timeout });
+  const json = <T>(schema: z.ZodType<T>, response: Response) => readJson(LABEL, schema, response);
   const jobUrl = (externalId: string) => `${base}/v1/jobs/${encodeURIComponent(externalId)}`;
 
   return {

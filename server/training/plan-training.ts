@@ -1,0 +1,83 @@
+// Turns a training request into a checked plan: the caller's READY dataset,
+// the base model, hyperparameters within bounds, a GPU that holds the model,
+// and the cost estimate (calibrated from the caller's completed runs). Both
+// estimateTrainingCost and createTrainingJob go through here.
+import { findBaseModel, type BaseModel } from '../catalog/base-models.js';
+import { db } from '../db/client.js';
+import type { Dataset } from '../db/generated/prisma/client.js';
+import type { DatasetStatistics } from '../datasets/validation/index.js';
+import { InvalidInputError, NotFoundError, unwrap } from '../errors.js';
+import type { GpuType, Hyperparameters } from '../gpu/provider.js';
+import { DEFAULT_PRESET_ID } from './catalog.js';
+import { calibratedThroughput, CALIBRATION_MAX_RUNS, estimateTrainingCost, type TrainingEstimate } from './estimate.js';
+import { resolveGpu, resolveHyperparameters, type HyperparameterOverrides } from './hyperparameters.js';
+
+export class DatasetNotReadyError extends Error {
+  override name = 'DatasetNotReadyError';
+  constructor(readonly datasetId: string, readonly status: string) {
+    super(`The dataset is ${status}; only a READY dataset can be trained on.`);
+  }
+}
+
+export interface TrainingRequest {
+  datasetId: string;
+  presetId?: string | null;
+  baseModelId?: string | null;
+  hyperparameters?: HyperparameterOverrides | null;
+  gpu: { type: string; count: number };
+}
+
+export interface TrainingPlan {
+  dataset: Dataset;
+  statistics: DatasetStatistics;
+  presetId: string;
+  baseModel: BaseModel;
+  hyperparameters: Hyperparameters;
+  gpu: { type: GpuType; count: number };
+  estimate: TrainingEstimate;
+}
+
+/** The caller's last completed runs on this GPU type and model, as the estimate's calibration. */
+async function calibrationFor(ownerId: string, gpuType: string, baseModelId: string) {
+  const runs = await db.trainingJob.findMany({
+    where: { ownerId, status: 'COMPLETED', gpuType, baseModelId, measuredTokensPerSecond: { gt: 0 } },
+    orderBy: { completedAt: 'desc' },
+    take: CALIBRATION_MAX_RUNS,
+    select: { estimate: true, gpuCount: true, hyperparameters: true, measuredTokensPerSecond: true },
+  });
+  return calibratedThroughput(
+    runs.map((run) => {
+      const tokensTrained = (run.estimate as unknown as TrainingEstimate).tokensToTrain;
+      return {
+        tokensTrained,
+        computeSeconds: tokensTrained / run.measuredTokensPerSecond!,
+        gpuCount: run.gpuCount,
+        quantization: (run.hyperparameters as unknown as Hyperparameters).quantization,
+      };
+    }),
+  );
+}
+
+export async function planTraining(ownerId: string, request: TrainingRequest): Promise<TrainingPlan> {
+  const dataset = await db.dataset.findFirst({ where: { id: request.datasetId, ownerId, deletedAt: null } });
+  if (!dataset) throw new NotFoundError('Dataset', request.datasetId);
+  if (dataset.status !== 'READY' || !dataset.statistics) throw new DatasetNotReadyError(request.datasetId, dataset.status);
+
+  const baseModelId = request.baseModelId ?? dataset.baseModelId;
+  const baseModel = findBaseModel(baseModelId);
+  if (!baseModel) throw new InvalidInputError([{ path: ['baseModelId'], message: `unknown base model "${baseModelId}" (see the baseModels query)` }]);
+  const presetId = request.presetId ?? DEFAULT_PRESET_ID;
+  const hyperparameters = unwrap(resolveHyperparameters(presetId, request.hyperparameters, baseModel));
+  const gpu = unwrap(resolveGpu(request.gpu, baseModel, hyperparameters));
+
+  const statistics = dataset.statistics as unknown as DatasetStatistics;
+  const estimate = estimateTrainingCost({
+    datasetTokens: statistics.totalTokens,
+    datasetExamples: statistics.examples,
+    hyperparameters,
+    baseModel,
+    gpu,
+    calibration: await calibrationFor(ownerId, gpu.type, baseModel.id),
+  });
+  return { dataset, statistics, presetId, baseModel, hyperparameters, gpu, estimate };
+}
