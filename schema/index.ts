@@ -6,6 +6,7 @@ import './errors.js';
 import './user.js';
 import './catalog.js';
 import './dataset.js';
+import './training.js';
 
 builder.queryType({ description: 'Everything a caller can read.' });
 builder.mutationType({ description: 'Everything a caller can change.' });

@@ -18,6 +18,8 @@ import type { Config } from './config.js';
 import { connectDatabase, disconnectDatabase, pool } from './db/client.js';
 import { createAppPubSub } from './events/pubsub.js';
 import { handleHealth } from './http/health.js';
+import { handleLocalSignIn } from './http/local-sign-in.js';
+import { handleGpuCallback } from './webhooks/gpu-callback.js';
 import { sendError } from './http/respond.js';
 import { JobQueue, startBoss } from './jobs/queue.js';
 import { jobKinds } from './jobs/registry.js';
@@ -134,7 +136,10 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
     try {
       const path = (req.url ?? '/').split('?')[0]!;
       if (path === '/healthz') return await handleHealth(services, res);
+      if (path === '/auth/local' && req.method === 'GET') return await handleLocalSignIn(services, res);
       if (path.startsWith('/graphql')) return await yoga.requestListener(req, res);
+      const webhook = /^\/webhooks\/gpu\/([a-z0-9-]+)$/.exec(path);
+      if (webhook) return await handleGpuCallback(services, req, res, webhook[1]!);
       if (storage.handleHttp && (await storage.handleHttp(req, res))) return;
       sendError(res, 404, 'NOT_FOUND', `Nothing at ${path}`);
     } catch (err) {

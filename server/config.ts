@@ -46,6 +46,8 @@ export const variables = {
   RUNPOD_API_KEY: { schema: z.string().optional(), help: 'RunPod API key (runpod provider)' },
   RUNPOD_ENDPOINT_ID: { schema: z.string().optional(), help: 'RunPod serverless endpoint id (runpod provider)' },
   RUNPOD_BASE_URL: { schema: z.url().default('https://api.runpod.ai/v2'), help: 'RunPod API base URL' },
+  POLL_INTERVAL_SECONDS: { schema: z.coerce.number().min(0.2).max(300).default(2), help: 'how often each active job is polled at its provider (the safety net for lost callbacks)' },
+  HEARTBEAT_TIMEOUT_SECONDS: { schema: z.coerce.number().int().min(5).max(86400).default(300), help: 'a job with no progress for this long is re-polled, then failed' },
   LOG_LEVEL: { schema: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'), help: 'log verbosity' },
 } as const;
 
@@ -80,6 +82,8 @@ export interface Config {
     provider: 'simulated' | 'runpod';
     simulated: { url: string | null; port: number; speedFactor: number };
     runpod: { apiKey: string | undefined; endpointId: string | undefined; baseUrl: string };
+    pollIntervalSeconds: number;
+    heartbeatTimeoutSeconds: number;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
@@ -141,6 +145,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       provider: v.GPU_PROVIDER,
       simulated: { url: v.SIMULATED_GPU_URL ?? null, port: v.SIMULATED_GPU_PORT, speedFactor: v.SIMULATED_GPU_SPEED },
       runpod: { apiKey: v.RUNPOD_API_KEY, endpointId: v.RUNPOD_ENDPOINT_ID, baseUrl: v.RUNPOD_BASE_URL },
+      pollIntervalSeconds: v.POLL_INTERVAL_SECONDS,
+      heartbeatTimeoutSeconds: v.HEARTBEAT_TIMEOUT_SECONDS,
     },
     logLevel: v.LOG_LEVEL,
   };

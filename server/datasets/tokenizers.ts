@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { BaseModel, TokenizerId } from '../catalog/base-models.js';
-import { StringHasher } from './validation/string-hash.js';
+import { finishHigh, finishLow, SEED_HIGH, SEED_LOW, stepHigh, stepLow } from './validation/string-hash.js';
 
 export interface TokenCounter {
   /** Tokens in this text alone, without any special token added. */
@@ -22,8 +22,10 @@ export interface TokenCounter {
   template: { perMessage: number; perExample: number };
 }
 
-/** Slots in each tokenizer's cache of piece counts (12 MiB); it starts over when 60% full. */
+/** Slots in each tokenizer's cache of piece counts (16 MiB); it starts over when 60% full. */
 const CACHE_SLOTS = 1 << 20;
+/** Slots of the small front table (64 KiB). */
+const FRONT_SLOTS = 1 << 12;
 /** Longer pieces are rare (no words are that long) and not worth caching. */
 const MAX_CACHED_PIECE = 64;
 /**
@@ -77,40 +79,73 @@ const QWEN3_PIECES =
  * of its text in typed arrays: no strings are kept (a kept slice would pin its whole source text in memory).
  */
 class PieceCounter {
-  private readonly high = new Uint32Array(CACHE_SLOTS);
-  private readonly low = new Uint32Array(CACHE_SLOTS);
-  /** Token count + 1; 0 marks an empty slot. */
-  private readonly counts = new Uint32Array(CACHE_SLOTS);
+  /** Per slot: hash high, hash low, token count + 1 (0 marks an empty slot), unused; one cache line per probe. */
+  private readonly slots = new Uint32Array(CACHE_SLOTS * 4);
+  /** The last piece seen per slot of a small table that stays in the CPU cache, for the commonest words. */
+  private readonly front = new Uint32Array(FRONT_SLOTS * 4);
   private size = 0;
-  private readonly hasher = new StringHasher();
 
   constructor(private readonly countPiece: (piece: string) => number) {}
 
   /** Tokens in text[start..end). */
   count(text: string, start: number, end: number): number {
-    const length = end - start;
-    if (length > SLICE_LENGTH) return countInSlices(text.slice(start, end), this.countPiece);
-    if (length > MAX_CACHED_PIECE) return this.countPiece(text.slice(start, end));
-    const { hasher, high, low, counts } = this;
-    hasher.reset();
-    hasher.addRange(text, start, end);
-    hasher.finish();
+    let high = SEED_HIGH;
+    let low = SEED_LOW;
+    for (let i = start; i < end; i++) {
+      const code = text.charCodeAt(i);
+      high = stepHigh(high, code);
+      low = stepLow(low, code);
+    }
+    return this.countHashed(high, low, text, start, end, '');
+  }
+
+  /**
+   * Tokens in prefix + text[start..end), given the hash lanes of those characters (stepped from the seeds, not
+   * finished): a caller that scans the text anyway hashes as it goes.
+   */
+  countHashed(high: number, low: number, text: string, start: number, end: number, prefix: string): number {
+    const length = prefix.length + end - start;
+    if (length > MAX_CACHED_PIECE) {
+      const piece = prefix + text.slice(start, end);
+      return length > SLICE_LENGTH ? countInSlices(piece, this.countPiece) : this.countPiece(piece);
+    }
+    low = stepLow(low, length);
+    high = finishHigh(stepHigh(high, length), low);
+    low = finishLow(low);
+
+    const { front, slots } = this;
+    const frontSlot = (high & (FRONT_SLOTS - 1)) * 4;
+    if (front[frontSlot + 1] === low && front[frontSlot] === high) return front[frontSlot + 2]!;
     const mask = CACHE_SLOTS - 1;
-    let slot = hasher.low & mask;
-    for (; counts[slot] !== 0; slot = (slot + 1) & mask) {
-      if (low[slot] === hasher.low && high[slot] === hasher.high) return counts[slot]! - 1;
+    let slot = low & mask;
+    let tokens = -1;
+    for (; slots[slot * 4 + 2] !== 0; slot = (slot + 1) & mask) {
+      if (slots[slot * 4 + 1] === low && slots[slot * 4] === high) {
+        tokens = slots[slot * 4 + 2]! - 1;
+        break;
+      }
     }
-    const tokens = this.countPiece(text.slice(start, end));
-    if (this.size >= CACHE_SLOTS * 0.6) {
-      counts.fill(0);
-      this.size = 0;
-      return tokens;
+    if (tokens < 0) {
+      tokens = this.countPiece(prefix + text.slice(start, end));
+      this.remember(slot, high, low, tokens);
     }
-    high[slot] = hasher.high;
-    low[slot] = hasher.low;
-    counts[slot] = tokens + 1;
-    this.size++;
+    front[frontSlot] = high;
+    front[frontSlot + 1] = low;
+    front[frontSlot + 2] = tokens;
     return tokens;
+  }
+
+  private remember(slot: number, high: number, low: number, tokens: number): void {
+    const { slots } = this;
+    if (this.size >= CACHE_SLOTS * 0.6) {
+      slots.fill(0);
+      this.size = 0;
+      return;
+    }
+    slots[slot * 4] = high;
+    slots[slot * 4 + 1] = low;
+    slots[slot * 4 + 2] = tokens + 1;
+    this.size++;
   }
 }
 
@@ -136,28 +171,39 @@ const SPACE_MARK = 0x2581; // ▁, SentencePiece's space
 /**
  * Sums the token counts of the space-led words of a text, the way SentencePiece merges see it: a new piece starts
  * at a space that follows anything but a space, unless the vocabulary has a token joining that character to a
- * following space (joinsSpace).
+ * following space (joinsSpace). With dummyPrefix, the text is read as if it began with a space.
  */
-function sumOverWords(text: string, pieces: PieceCounter, joinsSpace: Set<number>): number {
+function sumOverWords(text: string, pieces: PieceCounter, joinsSpace: Uint8Array, dummyPrefix: boolean): number {
   let tokens = 0;
   let start = 0;
-  for (let i = 1; i < text.length; i++) {
-    if (text.charCodeAt(i) !== SPACE) continue;
-    const previous = text.charCodeAt(i - 1);
-    if (previous === SPACE || previous === SPACE_MARK || joinsSpace.has(previous)) continue;
-    tokens += pieces.count(text, start, i);
-    start = i;
+  // The dummy space is hashed and prepended, never concatenated to the text: that would slow every read.
+  let prefix = dummyPrefix ? ' ' : '';
+  let high = dummyPrefix ? stepHigh(SEED_HIGH, SPACE) : SEED_HIGH;
+  let low = dummyPrefix ? stepLow(SEED_LOW, SPACE) : SEED_LOW;
+  let previous = dummyPrefix ? SPACE : 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === SPACE && i > 0 && previous !== SPACE && previous !== SPACE_MARK && joinsSpace[previous] !== 1) {
+      tokens += pieces.countHashed(high, low, text, start, i, prefix);
+      start = i;
+      prefix = '';
+      high = SEED_HIGH;
+      low = SEED_LOW;
+    }
+    high = stepHigh(high, code);
+    low = stepLow(low, code);
+    previous = code;
   }
-  return tokens + pieces.count(text, start, text.length);
+  return text.length === 0 ? tokens : tokens + pieces.countHashed(high, low, text, start, text.length, prefix);
 }
 
-/** Characters that some vocabulary token puts right before a ▁ (a space): words must not be split there. */
-function charactersJoiningSpace(vocabulary: Iterable<string>): Set<number> {
-  const found = new Set<number>();
+/** Characters (as a 1 by UTF-16 code) that some vocabulary token puts right before a ▁: words must not be split there. */
+function charactersJoiningSpace(vocabulary: Iterable<string>): Uint8Array {
+  const found = new Uint8Array(0x10000);
   for (const token of vocabulary) {
     for (let i = token.indexOf('▁', 1); i > 0; i = token.indexOf('▁', i + 1)) {
       const previous = token.charCodeAt(i - 1);
-      if (previous !== SPACE_MARK) found.add(previous);
+      if (previous !== SPACE_MARK) found[previous] = 1;
     }
   }
   return found;
@@ -166,21 +212,75 @@ function charactersJoiningSpace(vocabulary: Iterable<string>): Set<number> {
 interface MistralTokenizer {
   encode(text: string, addBos: boolean, addPrecedingSpace: boolean): number[];
   vocabById: string[];
+  vocabByString: Map<string, number>;
+  /** "left right" → merge priority, lowest first. */
+  merges: Map<string, number>;
 }
 
 /** Mistral 7B v0.1's SentencePiece vocabulary (32,000 tokens) from mistral-tokenizer-js. */
 function loadMistral(): TokenCounter {
   const tokenizer = (require('mistral-tokenizer-js') as { default: MistralTokenizer }).default;
-  const pieces = new PieceCounter((piece) => tokenizer.encode(piece, false, false).length);
+  const merges = mergeTable(tokenizer);
+  const pieces = new PieceCounter((piece) =>
+    piece.length <= MAX_CACHED_PIECE ? countShortPiece(tokenizer, merges, piece) : tokenizer.encode(piece, false, false).length,
+  );
   const joinsSpace = charactersJoiningSpace(tokenizer.vocabById);
   return {
-    // SentencePiece adds a space in front of the text (add_dummy_prefix).
-    count: (text) => (text === '' ? 0 : sumOverWords(' ' + text, pieces, joinsSpace)),
+    // SentencePiece reads the text as if it began with a space (add_dummy_prefix).
+    count: (text) => (text === '' ? 0 : sumOverWords(text, pieces, joinsSpace, true)),
     exact: true,
     name: 'mistral-tokenizer-js (Mistral 7B v0.1)',
     // The instruct template: [INST] … [/INST] around user turns (7 tokens), </s> after assistant turns.
     template: { perMessage: 4, perExample: 1 },
   };
+}
+
+const VOCABULARY_LIMIT = 1 << 15;
+
+/**
+ * The package's merges ("left right" → priority) keyed by token ids instead: left × 2^15 + right →
+ * priority × 2^15 + merged id. Tokens never hold a plain space (SentencePiece writes ▁), so each key splits once.
+ */
+function mergeTable(tokenizer: MistralTokenizer): Map<number, number> {
+  const table = new Map<number, number>();
+  for (const [pair, priority] of tokenizer.merges) {
+    const cut = pair.indexOf(' ');
+    const left = tokenizer.vocabByString.get(pair.slice(0, cut))!;
+    const right = tokenizer.vocabByString.get(pair.slice(cut + 1))!;
+    const merged = tokenizer.vocabByString.get(pair.slice(0, cut) + pair.slice(cut + 1))!;
+    table.set(left * VOCABULARY_LIMIT + right, priority * VOCABULARY_LIMIT + merged);
+  }
+  return table;
+}
+
+/**
+ * The same merges as mistral-tokenizer-js's encode (lowest priority first, leftmost on ties), done plainly on
+ * token ids: for a word of a few characters this is many times faster than its priority queue of linked nodes.
+ */
+function countShortPiece(tokenizer: MistralTokenizer, merges: Map<number, number>, piece: string): number {
+  // -1 stands for a byte-fallback token (a character outside the vocabulary), which never merges.
+  const ids: number[] = [];
+  for (const character of piece.replaceAll(' ', '▁')) {
+    const id = tokenizer.vocabByString.get(character);
+    if (id !== undefined) ids.push(id);
+    else for (let bytes = Buffer.byteLength(character); bytes > 0; bytes--) ids.push(-1);
+  }
+  for (;;) {
+    let best = Infinity;
+    let at = -1;
+    for (let i = 0; i + 1 < ids.length; i++) {
+      const left = ids[i]!;
+      const right = ids[i + 1]!;
+      if (left < 0 || right < 0) continue;
+      const merge = merges.get(left * VOCABULARY_LIMIT + right);
+      if (merge !== undefined && merge < best) {
+        best = merge;
+        at = i;
+      }
+    }
+    if (at < 0) return ids.length;
+    ids.splice(at, 2, best % VOCABULARY_LIMIT);
+  }
 }
 
 /** The subset of @lenml/tokenizers' PreTrainedTokenizer we use. */
@@ -229,7 +329,7 @@ function loadLenml(
     };
   } else {
     const joinsSpace = charactersJoiningSpace(Object.keys(tokenizerJson.model.vocab));
-    countPlain = (text) => sumOverWords(text, pieces, joinsSpace);
+    countPlain = (text) => sumOverWords(text, pieces, joinsSpace, false);
   }
 
   // Added tokens (<|eot_id|>, <start_of_turn>, Gemma's runs of newlines…) are matched in the raw text first.

@@ -1,6 +1,9 @@
 // Every background job kind. app.ts creates their queues at start and, in
 // processes that run workers, starts a worker for each.
 import type { JobKind } from './define.js';
+import { cancelAtProviderJob } from './cancel-at-provider.js';
+import { pollTrainingJob } from './poll-training-job.js';
+import { submitTrainingJob } from './submit-training-job.js';
 import { validateDatasetJob } from './validate-dataset.js';
 
-export const jobKinds: JobKind<any>[] = [validateDatasetJob];
+export const jobKinds: JobKind<any>[] = [validateDatasetJob, submitTrainingJob, pollTrainingJob, cancelAtProviderJob];

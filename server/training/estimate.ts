@@ -206,6 +206,11 @@ function rateMicrosPerHour(type: GpuType): bigint {
   return rate;
 }
 
+/** The one pricing rule: whole seconds of `count` GPUs of a type, in micro-dollars (estimates and billing both use it). */
+export function gpuSecondsMicros(type: GpuType, count: number, seconds: number): bigint {
+  return gpuTimeMicros(seconds, rateMicrosPerHour(type) * BigInt(count));
+}
+
 /** The cost of whole seconds at an hourly rate, rounded half up to the micro-dollar. */
 function gpuTimeMicros(seconds: number, microsPerHour: bigint): bigint {
   return divideRounded(BigInt(seconds) * microsPerHour, SECONDS_PER_HOUR);

@@ -5,6 +5,7 @@
 import { db, Prisma } from '../db/client.js';
 import type { TrainingJob, TrainingJobStatus } from '../db/generated/prisma/client.js';
 import type { NotificationPriority, NotificationType } from '../db/generated/prisma/enums.js';
+import { settleComputeCost } from '../costs/compute-cost.js';
 import { createNotification, publishNotification } from '../notifications/notify.js';
 import type { Services } from '../services.js';
 
@@ -39,8 +40,6 @@ export interface TransitionOptions {
   data?: Prisma.TrainingJobUpdateManyMutationInput;
   /** What happened, for the timeline and the notification. */
   message: string;
-  /** Runs inside the transaction after the status changed (e.g. final cost records). */
-  inTransaction?: (tx: Prisma.TransactionClient, job: TrainingJob) => Promise<void>;
 }
 
 /**
@@ -50,7 +49,7 @@ export interface TransitionOptions {
 export async function transitionJob(services: Services, jobId: string, to: TrainingJobStatus, options: TransitionOptions): Promise<TrainingJob | null> {
   const now = new Date();
   const timestamps: Prisma.TrainingJobUpdateManyMutationInput =
-    to === 'INITIALIZING' ? { startedAt: now } : predecessorsOf(to).length > 0 && NEXT_STATUSES[to].length === 0 ? { completedAt: now } : {};
+    to === 'INITIALIZING' ? { startedAt: now } : NEXT_STATUSES[to].length === 0 ? { completedAt: now } : {};
   const result = await db.$transaction(async (tx) => {
     const { count } = await tx.trainingJob.updateMany({
       where: { id: jobId, status: { in: predecessorsOf(to) } },
@@ -59,7 +58,8 @@ export async function transitionJob(services: Services, jobId: string, to: Train
     if (count === 0) return null;
     const job = await tx.trainingJob.findUniqueOrThrow({ where: { id: jobId } });
     await tx.trainingJobEvent.create({ data: { jobId, type: 'STATUS', toStatus: to, stage: job.stage, message: options.message } });
-    await options.inTransaction?.(tx, job);
+    // Every way a job ends charges exactly the seconds it ran.
+    if (NEXT_STATUSES[to].length === 0) await settleComputeCost(tx, job, job.completedAt ?? now);
     const kind = NOTIFICATIONS[to];
     const notificationId = kind
       ? await createNotification(

@@ -1,0 +1,81 @@
+// Compute cost of a job: per-second GPU billing at the GPU type's hourly rate
+// × count, in exact micro-dollars. Accrued as cost records while the job runs;
+// at the end a final record makes the job's records add up to its final cost.
+import type { Prisma } from '../db/client.js';
+import type { TrainingJob } from '../db/generated/prisma/client.js';
+import type { GpuType } from '../gpu/provider.js';
+import { gpuSecondsMicros, microsToUsd, usdToMicros } from '../training/estimate.js';
+
+/** Whole seconds billed between two instants (a started second is billed). */
+export function billedSeconds(from: Date, to: Date): number {
+  return Math.max(0, Math.ceil((to.getTime() - from.getTime()) / 1000));
+}
+
+/** What the job has cost from its start to `at`. */
+export function jobCostMicros(job: Pick<TrainingJob, 'gpuType' | 'gpuCount' | 'startedAt'>, at: Date): bigint {
+  return job.startedAt ? gpuSecondsMicros(job.gpuType as GpuType, job.gpuCount, billedSeconds(job.startedAt, at)) : 0n;
+}
+
+type Tx = Prisma.TransactionClient;
+
+async function recordedMicros(tx: Tx, jobId: string): Promise<bigint> {
+  const { _sum } = await tx.costRecord.aggregate({ where: { jobId, type: 'TRAINING_COMPUTE' }, _sum: { amount: true } });
+  return _sum.amount ? usdToMicros(_sum.amount.toFixed(6)) : 0n;
+}
+
+/**
+ * Records the compute cost accrued since the last record (running jobs), and
+ * returns the job's cost so far. Idempotent per instant: the record's key is
+ * the billed second it ends at.
+ */
+export async function accrueComputeCost(tx: Tx, job: TrainingJob, at: Date): Promise<bigint> {
+  const total = jobCostMicros(job, at);
+  if (!job.startedAt) return 0n;
+  const already = await recordedMicros(tx, job.id);
+  const seconds = billedSeconds(job.startedAt, at);
+  if (total > already) {
+    await tx.costRecord.createMany({
+      data: {
+        ownerId: job.ownerId,
+        jobId: job.id,
+        type: 'TRAINING_COMPUTE',
+        amount: microsToUsd(total - already),
+        details: { gpuType: job.gpuType, gpuCount: job.gpuCount, billedSecondsTotal: seconds },
+        periodStart: job.billedUntil ?? job.startedAt,
+        periodEnd: new Date(job.startedAt.getTime() + seconds * 1000),
+        dedupeKey: `job:${job.id}:compute:${seconds}`,
+      },
+      skipDuplicates: true,
+    });
+  }
+  await tx.trainingJob.update({ where: { id: job.id }, data: { currentCost: microsToUsd(total), billedUntil: at } });
+  return total;
+}
+
+/**
+ * At a terminal state: the final cost is the whole run's billed seconds ×
+ * rate × count, and one last record makes the job's records add up to it.
+ */
+export async function settleComputeCost(tx: Tx, job: TrainingJob, endedAt: Date): Promise<string> {
+  const total = jobCostMicros(job, endedAt);
+  const already = await recordedMicros(tx, job.id);
+  const seconds = job.startedAt ? billedSeconds(job.startedAt, endedAt) : 0;
+  if (total !== already) {
+    await tx.costRecord.createMany({
+      data: {
+        ownerId: job.ownerId,
+        jobId: job.id,
+        type: 'TRAINING_COMPUTE',
+        amount: microsToUsd(total - already),
+        details: { gpuType: job.gpuType, gpuCount: job.gpuCount, billedSecondsTotal: seconds, final: true },
+        periodStart: job.billedUntil ?? job.startedAt ?? endedAt,
+        periodEnd: endedAt,
+        dedupeKey: `job:${job.id}:compute:final`,
+      },
+      skipDuplicates: true,
+    });
+  }
+  const finalCost = microsToUsd(total);
+  await tx.trainingJob.update({ where: { id: job.id }, data: { finalCost, currentCost: finalCost, billedUntil: endedAt } });
+  return finalCost;
+}

@@ -1,0 +1,84 @@
+// Polls each active job at its provider, rescheduling itself: fills points that
+// callbacks lost, carries progress for providers that only report through
+// status, accrues compute cost (and stops a job at its cost cap), and fails a
+// job whose provider has shown no progress past the heartbeat timeout.
+import { z } from 'zod';
+import { accrueComputeCost } from '../costs/compute-cost.js';
+import { db } from '../db/client.js';
+import type { TrainingJob } from '../db/generated/prisma/client.js';
+import type { GpuType } from '../gpu/provider.js';
+import { MAX_STATUS_POINTS, ProviderUnavailableError } from '../gpu/provider.js';
+import { notify } from '../notifications/notify.js';
+import type { Services } from '../services.js';
+import { applyProviderReport } from '../training/apply-report.js';
+import { requestCancel } from '../training/cancel-training-job.js';
+import { gpuSecondsMicros, microsToUsd, usdToMicros } from '../training/estimate.js';
+import { contiguousStep } from '../training/metric-store.js';
+import { isTerminal } from '../training/status.js';
+import { transitionJob } from '../training/transitions.js';
+import { defineJob } from './define.js';
+
+export const pollTrainingJob = defineJob({
+  name: 'training-poll',
+  payload: z.object({ jobId: z.uuid() }),
+  // stately: at most one poll queued and one running per job.
+  queue: { policy: 'stately', retryLimit: 3, retryDelay: 1, expireInSeconds: 120 },
+  concurrency: 8,
+  async handle({ jobId }, { services, log }) {
+    const job = await db.trainingJob.findUnique({ where: { id: jobId } });
+    if (!job || isTerminal(job.status) || !job.externalJobId) return;
+    try {
+      for (let round = 0; round < 1000; round++) {
+        const status = await services.gpu.status(job.externalJobId, await contiguousStep(jobId));
+        await applyProviderReport(services, jobId, status);
+        if (status.points.length < MAX_STATUS_POINTS) break;
+      }
+    } catch (err) {
+      if (!(err instanceof ProviderUnavailableError)) throw err;
+      log.warn('GPU provider unavailable while polling', { jobId, err: err.message });
+    }
+    const now = await db.trainingJob.findUniqueOrThrow({ where: { id: jobId } });
+    if (isTerminal(now.status)) return;
+    if (now.lastHeartbeatAt && Date.now() - now.lastHeartbeatAt.getTime() > services.config.gpu.heartbeatTimeoutSeconds * 1000) {
+      const seconds = services.config.gpu.heartbeatTimeoutSeconds;
+      await transitionJob(services, jobId, 'FAILED', {
+        message: `The GPU provider reported no progress for ${seconds} s`,
+        data: { errorCode: 'PROVIDER_UNRESPONSIVE', errorMessage: `The GPU provider reported no progress for ${seconds} seconds, even when asked directly. The job was stopped.` },
+      });
+      await services.gpu.cancel(job.externalJobId).catch(() => {});
+      return;
+    }
+    const secondsToCap = await accrueAndCheckCap(services, now);
+    await schedulePoll(services, jobId, Math.min(services.config.gpu.pollIntervalSeconds, secondsToCap));
+  },
+});
+
+/** Accrues compute cost; at the cap, tells the owner and stops the job. Returns the seconds until the cap (Infinity without one). */
+async function accrueAndCheckCap(services: Services, job: TrainingJob): Promise<number> {
+  const cost = await db.$transaction((tx) => accrueComputeCost(tx, job, new Date()));
+  if (!job.maxCost || !job.startedAt) return Infinity;
+  const cap = usdToMicros(job.maxCost.toFixed(6));
+  if (cost < cap) {
+    const perSecond = gpuSecondsMicros(job.gpuType as GpuType, job.gpuCount, 1);
+    return Math.max(0.2, Number(cap - cost) / Number(perSecond));
+  }
+  const { count } = await db.trainingJob.updateMany({ where: { id: job.id, costCapReachedAt: null }, data: { costCapReachedAt: new Date() } });
+  if (count === 1) {
+    await notify(services, {
+      ownerId: job.ownerId,
+      type: 'COST_CAP_REACHED',
+      title: `Training "${job.name}" reached its cost cap`,
+      message: `It has cost ${microsToUsd(cost)} USD of its ${job.maxCost.toFixed(2)} USD cap and is being stopped.`,
+      priority: 'HIGH',
+      link: `/training/jobs/${job.id}`,
+      metadata: { jobId: job.id, costUsd: microsToUsd(cost), maxCostUsd: job.maxCost.toFixed(6) },
+      dedupeKey: `job:${job.id}:COST_CAP_REACHED`,
+    });
+    await requestCancel(services, job.id, 'COST_CAP');
+  }
+  return services.config.gpu.pollIntervalSeconds;
+}
+
+export async function schedulePoll(services: Services, jobId: string, afterSeconds = services.config.gpu.pollIntervalSeconds): Promise<void> {
+  await services.jobs.enqueue(pollTrainingJob, { jobId }, { singletonKey: jobId, startAfter: new Date(Date.now() + afterSeconds * 1000) });
+}

@@ -1,0 +1,87 @@
+// Submits a QUEUED job to the GPU provider with its per-job callback URL and
+// token. Retried with backoff while the provider is down; after the last try,
+// or when the provider refuses the job, the job FAILS with a clear error.
+import { z } from 'zod';
+import { findBaseModel } from '../catalog/base-models.js';
+import { signCallbackToken } from '../auth/tokens.js';
+import { db } from '../db/client.js';
+import type { DatasetStatistics } from '../datasets/validation/index.js';
+import { ProviderUnavailableError, type Hyperparameters, type GpuType } from '../gpu/provider.js';
+import type { Services } from '../services.js';
+import type { TrainingEstimate } from '../training/estimate.js';
+import { transitionJob } from '../training/transitions.js';
+import { defineJob } from './define.js';
+import { schedulePoll } from './poll-training-job.js';
+
+const RETRY_LIMIT = 6;
+
+export function callbackUrl(services: Services): string {
+  return `${services.publicUrl}/webhooks/gpu/${services.gpu.name}`;
+}
+
+export const submitTrainingJob = defineJob({
+  name: 'training-submit',
+  payload: z.object({ jobId: z.uuid() }),
+  queue: { retryLimit: RETRY_LIMIT, retryDelay: 2, retryBackoff: true, retryDelayMax: 60, expireInSeconds: 120 },
+  concurrency: 4,
+  async handle({ jobId }, { services, retryCount, log }) {
+    const job = await db.trainingJob.findUnique({ where: { id: jobId }, include: { dataset: true } });
+    if (!job || job.status !== 'QUEUED') return;
+    const fail = (errorCode: string, errorMessage: string) =>
+      transitionJob(services, jobId, 'FAILED', { message: errorMessage, data: { errorCode, errorMessage } });
+    if (job.cancelRequestedAt) {
+      await transitionJob(services, jobId, 'CANCELLED', { message: 'Cancelled before it reached the GPU provider' });
+      return;
+    }
+    if (job.externalJobId) {
+      // Submitted by an earlier attempt that stopped before recording the transition.
+      await transitionJob(services, jobId, 'INITIALIZING', { message: 'Submitted to the GPU provider', data: { stage: 'PROVISIONING' } });
+      await schedulePoll(services, jobId);
+      return;
+    }
+    const baseModel = findBaseModel(job.baseModelId);
+    if (!baseModel) return void (await fail('UNKNOWN_BASE_MODEL', `The base model ${job.baseModelId} is no longer offered.`));
+    const statistics = job.dataset.statistics as unknown as DatasetStatistics;
+    const estimate = job.estimate as unknown as TrainingEstimate;
+    // The token outlives the longest plausible run; it only ever speaks for this job.
+    const tokenSeconds = Math.max(estimate.durationSeconds * 4, 3600) + 24 * 3600;
+
+    let externalId: string;
+    try {
+      ({ externalId } = await services.gpu.submit({
+        jobId,
+        callbackUrl: callbackUrl(services),
+        callbackToken: await signCallbackToken(services.secret, jobId, tokenSeconds),
+        datasetTokens: statistics.totalTokens,
+        datasetExamples: statistics.examples,
+        hyperparameters: job.hyperparameters as unknown as Hyperparameters,
+        baseModel: { id: baseModel.id, parametersB: baseModel.parameters, hiddenSize: baseModel.hiddenSize, numLayers: baseModel.numLayers },
+        gpu: { type: job.gpuType as GpuType, count: job.gpuCount },
+        ...(services.gpu.name === 'runpod'
+          ? { datasetUrl: (await services.storage.createDownloadUrl('datasets', job.dataset.storagePath, { expiresInSeconds: 24 * 3600 })).url }
+          : {}),
+      }));
+    } catch (err) {
+      if (err instanceof ProviderUnavailableError && retryCount < RETRY_LIMIT) {
+        log.warn('GPU provider unavailable, will retry', { jobId, retryCount, err: err.message });
+        throw err;
+      }
+      const unavailable = err instanceof ProviderUnavailableError;
+      await fail(
+        unavailable ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_REJECTED',
+        unavailable
+          ? `The GPU provider could not be reached after ${RETRY_LIMIT + 1} attempts: ${(err as Error).message}`
+          : `The GPU provider refused the job: ${(err as Error).message}`,
+      );
+      return;
+    }
+    await db.trainingJob.update({ where: { id: jobId }, data: { externalJobId: externalId } });
+    const moved = await transitionJob(services, jobId, 'INITIALIZING', { message: 'Submitted to the GPU provider', data: { stage: 'PROVISIONING' } });
+    if (!moved) {
+      // Cancelled while we were submitting: make sure nothing runs at the provider.
+      await services.gpu.cancel(externalId).catch((err: Error) => log.warn('cancel after a raced submit failed', { jobId, err: err.message }));
+      return;
+    }
+    await schedulePoll(services, jobId);
+  },
+});

@@ -1,0 +1,92 @@
+// Creates a training job from a checked plan: QUEUED, with its estimate and
+// cost cap, a JOB_QUEUED notification and the submission job queued in the
+// same transaction. A retried request with the same idempotency key returns
+// the first job.
+import { randomUUID } from 'node:crypto';
+import { db, Prisma } from '../db/client.js';
+import type { TrainingJob } from '../db/generated/prisma/client.js';
+import { InvalidInputError } from '../errors.js';
+import { inTransaction } from '../jobs/queue.js';
+import { submitTrainingJob } from '../jobs/submit-training-job.js';
+import { createNotification, publishNotification } from '../notifications/notify.js';
+import type { Services } from '../services.js';
+import { usdToMicros } from './estimate.js';
+import { planTraining, type TrainingRequest } from './plan-training.js';
+import { publishJobUpdated } from './transitions.js';
+
+export interface CreateTrainingJobInput extends TrainingRequest {
+  name?: string | null;
+  /** Stop the job when its running cost reaches this many USD. */
+  maxCostUsd?: string | null;
+  idempotencyKey?: string | null;
+}
+
+function checkedCap(maxCostUsd: string | null | undefined): string | null {
+  if (maxCostUsd == null) return null;
+  if (!/^\d+(\.\d{1,6})?$/.test(maxCostUsd) || usdToMicros(maxCostUsd) <= 0n) {
+    throw new InvalidInputError([{ path: ['maxCostUsd'], message: 'must be a positive amount in USD with at most 6 decimals, e.g. "25.00"' }]);
+  }
+  return maxCostUsd;
+}
+
+export async function createTrainingJob(services: Services, ownerId: string, input: CreateTrainingJobInput): Promise<TrainingJob> {
+  const key = input.idempotencyKey?.trim() || null;
+  if (key) {
+    const existing = await db.trainingJob.findUnique({ where: { ownerId_idempotencyKey: { ownerId, idempotencyKey: key } } });
+    if (existing) return existing;
+  }
+  const maxCost = checkedCap(input.maxCostUsd);
+  const name = input.name?.trim() || null;
+  if (name && name.length > 200) throw new InvalidInputError([{ path: ['name'], message: 'must be at most 200 characters' }]);
+  const plan = await planTraining(ownerId, input);
+
+  const id = randomUUID();
+  const created = await db.$transaction(async (tx) => {
+    // FOR SHARE: a concurrent deleteDataset (FOR UPDATE) waits, or we see its deletion.
+    const live = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Dataset" WHERE id = ${plan.dataset.id}::uuid AND "deletedAt" IS NULL FOR SHARE`;
+    if (live.length === 0) throw new InvalidInputError([{ path: ['datasetId'], message: 'the dataset was deleted' }]);
+    const [job] = await tx.trainingJob.createManyAndReturn({
+      data: {
+        id,
+        ownerId,
+        datasetId: plan.dataset.id,
+        name: name ?? `${plan.dataset.name} · ${plan.presetId}`,
+        presetId: plan.presetId,
+        baseModelId: plan.baseModel.id,
+        hyperparameters: plan.hyperparameters as unknown as Prisma.InputJsonValue,
+        gpuType: plan.gpu.type,
+        gpuCount: plan.gpu.count,
+        totalEpochs: plan.hyperparameters.epochs,
+        totalSteps: plan.estimate.steps,
+        estimate: plan.estimate as unknown as Prisma.InputJsonValue,
+        estimatedCost: plan.estimate.costUsd,
+        maxCost,
+        etaSeconds: plan.estimate.durationSeconds,
+        provider: services.gpu.name,
+        idempotencyKey: key,
+      },
+      skipDuplicates: true,
+    });
+    if (!job) return null; // a concurrent retry with the same key won
+    await tx.trainingJobEvent.create({ data: { jobId: id, type: 'STATUS', toStatus: 'QUEUED', message: 'Job queued' } });
+    await services.jobs.enqueue(submitTrainingJob, { jobId: id }, { tx: inTransaction(tx), singletonKey: id });
+    const notificationId = await createNotification(
+      {
+        ownerId,
+        type: 'JOB_QUEUED',
+        title: `Training "${job.name}" queued`,
+        message: `Estimated ${plan.estimate.costUsd} USD and ${Math.round(plan.estimate.durationSeconds / 60)} min on ${plan.gpu.count}× ${plan.gpu.type}.`,
+        priority: 'LOW',
+        link: `/training/jobs/${id}`,
+        metadata: { jobId: id },
+        dedupeKey: `job:${id}:QUEUED`,
+      },
+      tx,
+    );
+    return { job, notificationId };
+  });
+  if (!created) return db.trainingJob.findUniqueOrThrow({ where: { ownerId_idempotencyKey: { ownerId, idempotencyKey: key! } } });
+  publishJobUpdated(services, id);
+  publishNotification(services, ownerId, created.notificationId);
+  return created.job;
+}

@@ -1,0 +1,71 @@
+// POST /webhooks/gpu/<provider>: callbacks from the GPU provider. Each carries
+// a per-job token (JWT, in the X-Callback-Token header) and is applied once,
+// in any order; callbacks for a finished job change nothing. RunPod's own
+// completion webhook is unsigned, so it is only a hint to re-read /status.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { verifyCallbackToken } from '../auth/tokens.js';
+import { AuthenticationError } from '../auth/errors.js';
+import { db } from '../db/client.js';
+import { InvalidCallbackError } from '../gpu/provider.js';
+import { isRunpodWebhookUrl, parseRunpodWebhook } from '../gpu/runpod/client.js';
+import { sendError, sendJson } from '../http/respond.js';
+import type { Services } from '../services.js';
+import { applyProviderReport } from '../training/apply-report.js';
+import { contiguousStep } from '../training/metric-store.js';
+import { isTerminal } from '../training/status.js';
+
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+export const CALLBACK_TOKEN_HEADER = 'x-callback-token';
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new InvalidCallbackError('callback body too large');
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new InvalidCallbackError('callback body is not JSON');
+  }
+}
+
+export async function handleGpuCallback(services: Services, req: IncomingMessage, res: ServerResponse, provider: string): Promise<void> {
+  if (req.method !== 'POST') return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'POST only');
+  if (provider !== services.gpu.name) return sendError(res, 404, 'NOT_FOUND', `No provider ${provider} here`);
+  try {
+    const body = await readJson(req);
+    const url = new URL(req.url ?? '/', services.publicUrl);
+    if (provider === 'runpod' && isRunpodWebhookUrl(url)) {
+      const { externalId } = parseRunpodWebhook(body);
+      const job = await db.trainingJob.findUnique({ where: { provider_externalJobId: { provider, externalJobId: externalId } } });
+      if (!job) return sendError(res, 404, 'NOT_FOUND', 'Unknown job');
+      if (!isTerminal(job.status)) await applyProviderReport(services, job.id, await services.gpu.status(externalId, await contiguousStep(job.id)));
+      return sendJson(res, 200, { ok: true });
+    }
+
+    const header = req.headers[CALLBACK_TOKEN_HEADER];
+    if (typeof header !== 'string') return sendError(res, 401, 'TOKEN_MISSING', `Send the job's callback token in ${CALLBACK_TOKEN_HEADER}`);
+    const jobId = await verifyCallbackToken(services.secret, header);
+    const event = services.gpu.parseCallback(body);
+    if (event.jobId !== jobId) return sendError(res, 403, 'WRONG_JOB', 'The token was issued for another job');
+    const job = await db.trainingJob.findUnique({ where: { id: jobId } });
+    if (!job) return sendError(res, 404, 'NOT_FOUND', 'Unknown job');
+    if (job.externalJobId && job.externalJobId !== event.externalId) return sendError(res, 403, 'WRONG_JOB', 'The callback is for another provider job');
+    if (isTerminal(job.status)) return sendError(res, 409, 'JOB_FINISHED', `The job has ended (${job.status}); the callback was ignored`);
+
+    const seen = await db.webhookReceipt.findUnique({ where: { jobId_deliveryId: { jobId, deliveryId: event.deliveryId } } });
+    if (seen) return sendJson(res, 200, { ok: true, duplicate: true });
+    if (!job.externalJobId) await db.trainingJob.updateMany({ where: { id: jobId, externalJobId: null }, data: { externalJobId: event.externalId } });
+    await applyProviderReport(services, jobId, event);
+    // Recorded after applying: a delivery that failed half-way is applied again when retried.
+    await db.webhookReceipt.createMany({ data: { jobId, deliveryId: event.deliveryId }, skipDuplicates: true });
+    sendJson(res, 200, { ok: true });
+  } catch (err) {
+    if (err instanceof AuthenticationError) return sendError(res, 401, err.reason, err.message);
+    if (err instanceof InvalidCallbackError) return sendError(res, 400, 'INVALID_CALLBACK', err.message);
+    throw err;
+  }
+}

@@ -1,0 +1,33 @@
+// Training helpers: a READY dataset and a job created through the API.
+import type { TestApp } from './app.js';
+import { wsCollect } from './app.js';
+import { chatExample, DATASET_UPDATED, jsonl, uploadDataset } from './datasets.js';
+
+/** A dataset uploaded, validated and READY; returns its global id. */
+export async function readyDataset(t: TestApp, token: string, examples = 40): Promise<string> {
+  const id = await uploadDataset(t, token, jsonl(Array.from({ length: examples }, (_, i) => chatExample(i + 1))));
+  const events = await wsCollect<any>(t.ws(token), DATASET_UPDATED, { id }, (r) => ['READY', 'INVALID'].includes(r.at(-1)?.datasetUpdated.status));
+  if (events.at(-1).datasetUpdated.status !== 'READY') throw new Error('dataset did not validate');
+  return id;
+}
+
+export const CREATE_JOB = `mutation($input: CreateTrainingJobInput!) { createTrainingJob(input: $input) {
+  __typename
+  ... on TrainingJobPayload { trainingJob { id status estimatedCost maxCost totalSteps estimate { costUsd steps throughputSource } } }
+  ... on InvalidInputError { problems { path message } }
+  ... on Error { message } } }`;
+
+export const JOB_FIELDS = `id status stage progress currentStep totalSteps currentCost finalCost estimatedCost maxCost errorCode errorMessage cancelRequestedAt costCapReachedAt startedAt completedAt`;
+
+export const JOB_UPDATED = `subscription($id: ID!) { trainingJobUpdated(id: $id) { ${JOB_FIELDS} } }`;
+
+export async function createJob(t: TestApp, token: string, input: Record<string, unknown>) {
+  const res = await t.gql(CREATE_JOB, { input: { presetId: 'fast', gpu: { type: 'A100-80GB', count: 1 }, ...input } }, token);
+  return res.body.data?.createTrainingJob ?? res.body;
+}
+
+/** Follows a job over graphql-ws until it ends; returns every state seen. */
+export async function followJob(t: TestApp, token: string, id: string, timeoutMs = 60_000): Promise<any[]> {
+  const events = await wsCollect<any>(t.ws(token), JOB_UPDATED, { id }, (r) => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(r.at(-1)?.trainingJobUpdated.status), timeoutMs);
+  return events.map((e) => e.trainingJobUpdated);
+}
