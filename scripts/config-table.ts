@@ -1,4 +1,5 @@
-// Prints the configuration table for the README from server/config.ts, so the two never disagree.
+// Rewrites the README's configuration table from server/config.ts, so the two never disagree.
+import fs from 'node:fs';
 import { variables } from '../server/config.js';
 import { z } from 'zod';
 
@@ -9,4 +10,10 @@ function defaultOf(schema: z.ZodType): string {
 }
 
 const rows = Object.entries(variables).map(([name, { schema, help }]) => `| \`${name}\` | ${defaultOf(schema as z.ZodType)} | ${help} |`);
-console.log(['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n'));
+const table = ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n');
+const readme = fs.readFileSync('README.md', 'utf8');
+const start = readme.indexOf('<!-- config:start');
+const end = readme.indexOf('<!-- config:end -->');
+const startLineEnd = readme.indexOf('\n', start) + 1;
+fs.writeFileSync('README.md', `${readme.slice(0, startLineEnd)}${table}\n${readme.slice(end)}`);
+console.log('README.md configuration table updated');
