@@ -12,6 +12,7 @@ import { WebSocketServer } from 'ws';
 import { schema } from '../schema/index.js';
 import type { Context } from '../schema/builder.js';
 import { bearerToken, connectionParamsToken, createAuthenticator, type Authenticator } from './auth/authenticate.js';
+import { localUserToken } from './auth/local-user.js';
 import { resolveServerSecret } from './auth/secret.js';
 import { createTokenVerifier } from './auth/tokens.js';
 import type { Config } from './config.js';
@@ -46,7 +47,15 @@ function createYogaServer(services: Services, authenticate: Authenticator): Yoga
     landingPage: false,
     // GraphiQL bundled from npm, so it loads without a CDN.
     renderGraphiQL,
-    graphiql: config.graphiql ? { title: 'BrightRun GraphQL', subscriptionsProtocol: 'WS' } : false,
+    graphiql: config.graphiql
+      ? async () => ({
+          title: 'BrightRun GraphQL',
+          subscriptionsProtocol: 'WS',
+          defaultQuery: '{\n  me {\n    id\n    email\n  }\n}\n',
+          // Embedded mode: signed in as the local user, as /auth/local does for the web client.
+          headers: config.auth.jwks ? undefined : JSON.stringify({ Authorization: `Bearer ${await localUserToken(config, config.auth.localUserEmail)}` }, null, 2),
+        })
+      : false,
     maskedErrors: { isDev: config.env !== 'production' },
     logging: {
       debug: (...args) => log.debug(String(args[0]), { args: args.slice(1) }),
