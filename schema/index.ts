@@ -7,6 +7,7 @@ import './user.js';
 import './catalog.js';
 import './dataset.js';
 import './training.js';
+import './metric.js';
 
 builder.queryType({ description: 'Everything a caller can read.' });
 builder.mutationType({ description: 'Everything a caller can change.' });

@@ -27,6 +27,7 @@ import { jobKinds } from './jobs/registry.js';
 import { gpuFromConfig } from './gpu/from-config.js';
 import { createLogger, type Logger } from './log.js';
 import { storageFromConfig } from './storage/from-config.js';
+import { MetricFeedHub } from './training/metric-feed.js';
 import type { Services } from './services.js';
 
 /** What Yoga is given: the Node request for HTTP, plus connectionParams for WebSocket operations. */
@@ -136,7 +137,7 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
   const jobs = new JobQueue(boss, log);
   await jobs.createQueues(jobKinds);
   const storage = storageFromConfig(config, secret, publicUrl);
-  const services: Services = { config, secret, log, pubsub, jobs, storage, gpu: gpuFromConfig(config), publicUrl };
+  const services: Services = { config, secret, log, pubsub, jobs, storage, gpu: gpuFromConfig(config), publicUrl, metricFeeds: new MetricFeedHub(pubsub) };
   if (config.role !== 'api') await jobs.work(jobKinds, services);
 
   const authenticate = createAuthenticator(createTokenVerifier({ secret, jwks: config.auth.jwks, clockToleranceSeconds: config.auth.clockToleranceSeconds }));

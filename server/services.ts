@@ -3,6 +3,7 @@
 import type { Config } from './config.js';
 import type { GpuProvider } from './gpu/provider.js';
 import type { ObjectStorage } from './storage/index.js';
+import type { MetricFeedHub } from './training/metric-feed.js';
 import type { AppPubSub } from './events/pubsub.js';
 import type { JobQueue } from './jobs/queue.js';
 import type { Logger } from './log.js';
@@ -16,6 +17,8 @@ export interface Services {
   jobs: JobQueue;
   storage: ObjectStorage;
   gpu: GpuProvider;
+  /** Live metric points, fanned out to this process's subscribers. */
+  metricFeeds: MetricFeedHub;
   /** Where browsers and the GPU provider reach this server. */
   publicUrl: string;
 }

@@ -1,0 +1,56 @@
+// Metric series: TrainingJob.metrics(maxPoints), downsampled for charts, and
+// the trainingMetrics subscription, which replays stored points after
+// afterStep and then pushes new ones in batches with no gap and no duplicate.
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { db } from '../server/db/client.js';
+import { NotFoundError } from '../server/errors.js';
+import { downsampledSeries } from '../server/training/downsample.js';
+import type { MetricPointRow } from '../server/training/metric-store.js';
+import { isTerminal } from '../server/training/status.js';
+import { builder, viewerId } from './builder.js';
+import { MetricPointRef, TrainingJobRef } from './training.js';
+
+builder.prismaObjectField('TrainingJob', 'metrics', (t) =>
+  t.field({
+    type: [MetricPointRef],
+    description: 'The stored series, downsampled to at most maxPoints keeping its shape (lowest and highest loss per bucket, validation points, first and last).',
+    args: { maxPoints: t.arg.int({ defaultValue: 1000, description: 'At most 10,000.' }) },
+    select: { id: true },
+    resolve: (job, { maxPoints }) => downsampledSeries(job.id, Math.min(10_000, Math.max(2, maxPoints ?? 1000))),
+  }),
+);
+
+interface MetricsBatch {
+  jobId: string;
+  points: MetricPointRow[];
+}
+
+const BatchRef = builder.objectRef<MetricsBatch>('TrainingMetricsBatch').implement({
+  description: 'New points in step order. Resume after a reconnect with afterStep = the last step received.',
+  fields: (t) => ({
+    jobId: t.id({ resolve: (b) => encodeGlobalID('TrainingJob', b.jobId) }),
+    points: t.field({ type: [MetricPointRef], resolve: (b) => b.points }),
+    lastStep: t.int({ resolve: (b) => b.points.at(-1)?.step ?? 0 }),
+  }),
+});
+
+builder.subscriptionField('trainingMetrics', (t) =>
+  t.field({
+    type: BatchRef,
+    description: 'Points after afterStep (default 0): first the stored ones, then each new batch as it lands. Completes when the job has ended and every point was sent.',
+    authScopes: { user: true },
+    args: { jobId: t.arg.globalID({ required: true, for: TrainingJobRef }), afterStep: t.arg.int({ defaultValue: 0 }) },
+    subscribe: async function* (_root, { jobId, afterStep }, ctx) {
+      const ownerId = viewerId(ctx);
+      if (!(await db.trainingJob.count({ where: { id: jobId.id, ownerId } }))) throw new NotFoundError('TrainingJob', jobId.id);
+      const finished = async () => {
+        const job = await db.trainingJob.findUnique({ where: { id: jobId.id }, select: { status: true } });
+        return !job || isTerminal(job.status);
+      };
+      for await (const points of ctx.services.metricFeeds.watch(jobId.id, afterStep ?? 0, finished)) {
+        yield { jobId: jobId.id, points };
+      }
+    },
+    resolve: (batch: MetricsBatch) => batch,
+  }),
+);

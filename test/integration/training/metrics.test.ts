@@ -1,0 +1,120 @@
+// Live metrics: every step reaches the subscriber exactly once and in order,
+// across the switch from replay to live and across a reconnect with afterStep,
+// even when the provider's callbacks are duplicated, reordered or dropped.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { db } from '../../../server/db/client.js';
+import { startTestApp, wsCollect, type TestApp } from '../../helpers/app.js';
+import { createUser, type TestUser } from '../../helpers/factories.js';
+import { createJob, followJob, readyDataset } from '../../helpers/training.js';
+
+let t: TestApp;
+let alice: TestUser;
+let datasetId: string;
+const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
+
+const METRICS = `subscription($jobId: ID!, $afterStep: Int) { trainingMetrics(jobId: $jobId, afterStep: $afterStep) {
+  lastStep points { step trainingLoss learningRate validationLoss } } }`;
+
+beforeAll(async () => {
+  t = await startTestApp({ POLL_INTERVAL_SECONDS: '0.5' }, { stepIntervalMs: 15, callbackBatchSize: 5 });
+  alice = await createUser(t);
+  datasetId = await readyDataset(t, alice.token, 120);
+});
+afterEach(() => t.gpu!.setFaults({}));
+afterAll(() => t?.stop());
+
+/** Subscribes to a job's metrics until the stream completes; returns every step received, in order. */
+function collectSteps(jobId: string, afterStep = 0, stopAt?: number): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const steps: number[] = [];
+    const client = t.ws(alice.token);
+    const unsubscribe = client.subscribe<any>(
+      { query: METRICS, variables: { jobId, afterStep } },
+      {
+        next: (value) => {
+          if (value.errors) return reject(new Error(JSON.stringify(value.errors)));
+          steps.push(...value.data.trainingMetrics.points.map((p: any) => p.step));
+          if (stopAt !== undefined && steps.at(-1)! >= stopAt) {
+            unsubscribe();
+            resolve(steps);
+          }
+        },
+        error: reject,
+        complete: () => resolve(steps),
+      },
+    );
+    setTimeout(() => reject(new Error(`timed out with ${steps.length} steps`)), 60_000);
+  });
+}
+
+const oneToN = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+async function storedSteps(jobGlobalId: string): Promise<number[]> {
+  const rows = await db.metricPoint.findMany({ where: { jobId: rawId(jobGlobalId) }, select: { step: true }, orderBy: { step: 'asc' } });
+  return rows.map((r) => r.step);
+}
+
+describe('trainingMetrics', () => {
+  it('pushes every step exactly once, in order, from replay into live', async () => {
+    const { trainingJob } = await createJob(t, alice.token, { datasetId, name: 'live' });
+    const [steps, states] = await Promise.all([collectSteps(trainingJob.id), followJob(t, alice.token, trainingJob.id)]);
+    const total = states.at(-1).totalSteps;
+    expect(states.at(-1).status).toBe('COMPLETED');
+    expect(steps).toEqual(oneToN(total));
+    expect(await storedSteps(trainingJob.id)).toEqual(oneToN(total));
+  });
+
+  it('resumes after a disconnect with afterStep: no gap, no duplicate', async () => {
+    const { trainingJob } = await createJob(t, alice.token, { datasetId, name: 'reconnect' });
+    const first = await collectSteps(trainingJob.id, 0, 8);
+    const rest = await collectSteps(trainingJob.id, first.at(-1)!);
+    const total = (await db.trainingJob.findUniqueOrThrow({ where: { id: rawId(trainingJob.id) } })).totalSteps;
+    expect([...first, ...rest]).toEqual(oneToN(total));
+  });
+
+  it('survives duplicated, reordered and dropped callbacks: each step stored and pushed once', async () => {
+    t.gpu!.setFaults({ duplicateRate: 0.5, reorder: true, dropRate: 0.3 });
+    const { trainingJob } = await createJob(t, alice.token, { datasetId, name: 'faulty callbacks' });
+    const [steps, states] = await Promise.all([collectSteps(trainingJob.id), followJob(t, alice.token, trainingJob.id)]);
+    const total = states.at(-1).totalSteps;
+    expect(states.at(-1).status).toBe('COMPLETED');
+    expect(await storedSteps(trainingJob.id)).toEqual(oneToN(total));
+    expect(steps).toEqual(oneToN(total));
+  });
+
+  it('serves a downsampled series that keeps the last point', async () => {
+    const { trainingJob } = await createJob(t, alice.token, { datasetId, name: 'series' });
+    const states = await followJob(t, alice.token, trainingJob.id);
+    const res = await t.gql('query($id: ID!) { trainingJob(id: $id) { metrics(maxPoints: 10) { step trainingLoss } } }', { id: trainingJob.id }, alice.token);
+    const points = res.body.data.trainingJob.metrics;
+    expect(points.length).toBeLessThanOrEqual(10);
+    expect(points.at(-1).step).toBe(states.at(-1).totalSteps);
+    expect(points.map((p: any) => p.step)).toEqual([...points.map((p: any) => p.step)].sort((a, b) => a - b));
+  });
+
+  it("does not let another user subscribe to a job's metrics or updates", async () => {
+    const { trainingJob } = await createJob(t, alice.token, { datasetId, name: 'private' });
+    const bob = await createUser(t);
+    await expect(wsCollect(t.ws(bob.token), METRICS, { jobId: trainingJob.id, afterStep: 0 }, () => true)).rejects.toThrow(/not found/i);
+    await expect(wsCollect(t.ws(bob.token), 'subscription($id: ID!) { trainingJobUpdated(id: $id) { id } }', { id: trainingJob.id }, () => true)).rejects.toThrow(/not found/i);
+    await followJob(t, alice.token, trainingJob.id);
+  });
+});
+
+describe('provider faults', () => {
+  it('fails the job with the provider error when training fails at step N', async () => {
+    t.gpu!.setFaults({ failAtStep: 6 });
+    const { trainingJob } = await createJob(t, alice.token, { datasetId, name: 'diverges' });
+    const states = await followJob(t, alice.token, trainingJob.id);
+    expect(states.at(-1)).toMatchObject({ status: 'FAILED' });
+    expect(states.at(-1).errorCode).toMatch(/TRAINING_DIVERGED|CUDA_OOM/);
+    expect(await storedSteps(trainingJob.id)).toEqual(oneToN(5));
+  });
+
+  it('retries submission while the provider is down, then runs the job', async () => {
+    t.gpu!.setFaults({ downForMs: 2500 });
+    const { trainingJob } = await createJob(t, alice.token, { datasetId, name: 'provider down' });
+    const states = await followJob(t, alice.token, trainingJob.id, 90_000);
+    expect(states.at(-1).status).toBe('COMPLETED');
+  });
+});
