@@ -1,0 +1,99 @@
+// GPU callbacks are accepted only with the job's own, unexpired token, and a
+// replay for a finished job changes nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signCallbackToken } from '../../../server/auth/tokens.js';
+import { db } from '../../../server/db/client.js';
+import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { createUser, type TestUser } from '../../helpers/factories.js';
+import { createJob, followJob, readyDataset } from '../../helpers/training.js';
+
+let t: TestApp;
+let alice: TestUser;
+let finished: { id: string; externalJobId: string };
+let other: { id: string; externalJobId: string };
+const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
+
+beforeAll(async () => {
+  t = await startTestApp({ POLL_INTERVAL_SECONDS: '0.5' });
+  alice = await createUser(t);
+  const datasetId = await readyDataset(t, alice.token);
+  const a = await createJob(t, alice.token, { datasetId, name: 'finished' });
+  const b = await createJob(t, alice.token, { datasetId, name: 'other' });
+  await Promise.all([followJob(t, alice.token, a.trainingJob.id), followJob(t, alice.token, b.trainingJob.id)]);
+  const load = async (gid: string) => {
+    const job = await db.trainingJob.findUniqueOrThrow({ where: { id: rawId(gid) } });
+    return { id: job.id, externalJobId: job.externalJobId! };
+  };
+  finished = await load(a.trainingJob.id);
+  other = await load(b.trainingJob.id);
+});
+afterAll(() => t?.stop());
+
+function event(job: { id: string; externalJobId: string }, step: number, deliveryId = `forged-${step}-${Math.random()}`) {
+  return {
+    deliveryId,
+    externalId: job.externalJobId,
+    jobId: job.id,
+    state: 'RUNNING',
+    stage: 'TRAINING',
+    step,
+    totalSteps: 100000,
+    epoch: 1,
+    points: [{ step, epoch: 1, trainingLoss: 9.9, validationLoss: null, learningRate: 1e-4, gradNorm: 1, throughput: 1000, tokensTrained: 1, gpuUtilization: 0.9, recordedAt: new Date().toISOString() }],
+    artifacts: [],
+    error: null,
+    sentAt: new Date().toISOString(),
+  };
+}
+
+async function post(body: unknown, token?: string) {
+  const res = await fetch(`${t.url}/webhooks/gpu/simulated`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { 'x-callback-token': token } : {}) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+async function snapshot(jobId: string) {
+  const job = await db.trainingJob.findUniqueOrThrow({ where: { id: jobId } });
+  return { points: await db.metricPoint.count({ where: { jobId } }), status: job.status, currentStep: job.currentStep, updatedAt: job.updatedAt.getTime() };
+}
+
+describe('GPU callbacks', () => {
+  it('rejects a callback without a token', async () => {
+    expect((await post(event(finished, 99999))).status).toBe(401);
+  });
+
+  it('rejects a forged token (signed with another key)', async () => {
+    const forged = await signCallbackToken('not-the-server-secret-but-long-enough-1234', finished.id, 600);
+    expect((await post(event(finished, 99999), forged)).status).toBe(401);
+  });
+
+  it('rejects an expired token', async () => {
+    const expired = await signCallbackToken(t.app.services.secret, finished.id, -60);
+    const res = await post(event(finished, 99999), expired);
+    expect(res).toMatchObject({ status: 401, body: { error: { code: 'TOKEN_EXPIRED' } } });
+  });
+
+  it("rejects a token for another job, changing nothing", async () => {
+    const before = await snapshot(other.id);
+    const tokenForFinished = await signCallbackToken(t.app.services.secret, finished.id, 600);
+    expect((await post(event(other, 99999), tokenForFinished)).status).toBe(403);
+    expect(await snapshot(other.id)).toEqual(before);
+  });
+
+  it('rejects a replay for a finished job, changing nothing', async () => {
+    const before = await snapshot(finished.id);
+    const token = await signCallbackToken(t.app.services.secret, finished.id, 600);
+    const res = await post(event(finished, 99999), token);
+    expect(res).toMatchObject({ status: 409, body: { error: { code: 'JOB_FINISHED' } } });
+    expect(await snapshot(finished.id)).toEqual(before);
+  });
+
+  it('rejects a malformed body with 400', async () => {
+    const token = await signCallbackToken(t.app.services.secret, finished.id, 600);
+    expect((await post('{not json', token)).status).toBe(400);
+    expect((await post({ hello: 'world' }, token)).status).toBe(400);
+  });
+});
