@@ -24,6 +24,8 @@ export interface JobKind<T> {
     expireInSeconds?: number;
     policy?: 'standard' | 'short' | 'singleton' | 'stately';
   };
+  /** Also sent on this cron schedule (UTC), with this payload; pg-boss sends once however many processes run. */
+  schedule?: { cron: string; data: T };
   /** Jobs run at once by each worker process. */
   concurrency?: number;
   handle(data: T, ctx: JobContext): Promise<void>;

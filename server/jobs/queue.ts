@@ -38,6 +38,7 @@ export class JobQueue {
         const { policy: _policy, retryDelayMax: _max, ...updatable } = options;
         await this.boss.updateQueue(kind.name, updatable);
       }
+      if (kind.schedule) await this.boss.schedule(kind.name, kind.schedule.cron, kind.payload.parse(kind.schedule.data) as object, { tz: 'UTC', missed: 'once' });
     }
   }
 
