@@ -1,4 +1,4 @@
-// Finds repeated examples by a 64-bit hash of their messages, keeping 12–24 bytes per distinct example and no text.
+// Finds repeated examples by a 64-bit hash of their messages, keeping 16–32 bytes per distinct example and no text.
 import type { Message } from './rules.js';
 import { StringHasher } from './string-hash.js';
 
@@ -10,7 +10,7 @@ export function hashExample(messages: Message[]): [high: number, low: number] {
   hasher.reset();
   for (const { role, content, trained } of messages) {
     hasher.add(ROLE_CODES[role] * 2 + (trained ? 1 : 0));
-    hasher.addRange(content, 0, content.length);
+    hasher.addText(content);
   }
   hasher.finish();
   return [hasher.high, hasher.low];

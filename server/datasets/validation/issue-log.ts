@@ -23,6 +23,10 @@ export class IssueLog {
   /** Records a problem with the whole file: always stored, first, even when the list is full. */
   addFileLevel(code: IssueCode, message: string): void {
     const issue = this.count(0, '$', code, message);
+    if (this.limit === 0) {
+      this.truncated = true;
+      return;
+    }
     if (this.stored.length >= this.limit) {
       this.stored.pop();
       this.truncated = true;

@@ -15,11 +15,9 @@ export interface Message {
 const ROLES: ReadonlySet<unknown> = new Set(['system', 'user', 'assistant']);
 const HAS_TEXT = /\S/;
 
-/** Checks the messages and returns them typed; reports every broken rule. The caller knows from the report whether any was broken. */
+/** Checks each message and returns them typed; the caller knows from its report whether any rule was broken. */
 export function checkMessages(raw: RawMessage[], reader: FormatReader, report: Report): Message[] {
   const messages: Message[] = [];
-  let assistants = 0;
-  let trained = 0;
   for (let index = 0; index < raw.length; index++) {
     const { role, content, weight, at } = raw[index]!;
     if (role === undefined) {
@@ -45,15 +43,19 @@ export function checkMessages(raw: RawMessage[], reader: FormatReader, report: R
       report('INVALID_WEIGHT', reader.path(at, 'weight'), `The weight must be 0 or 1, not ${JSON.stringify(weight)}.`);
     }
 
-    const isTrained = role === 'assistant' && weight !== 0;
-    if (role === 'assistant') assistants++;
-    if (isTrained) trained++;
-    messages.push({ role: role as Role, content: content as string, trained: isTrained });
-  }
-  if (assistants === 0) {
-    report('NO_ASSISTANT_MESSAGE', reader.listPath, 'The example has no assistant message: add the answer the model should learn.');
-  } else if (trained === 0) {
-    report('NOTHING_TO_TRAIN', reader.listPath, 'Every assistant message has weight 0, so this example teaches nothing.');
+    messages.push({ role: role as Role, content: content as string, trained: role === 'assistant' && weight !== 0 });
   }
   return messages;
+}
+
+/**
+ * Checks the example has something to learn: an assistant message, trained on. Call it only for messages that
+ * passed checkMessages, so that a misspelt role or a missing target is not reported twice.
+ */
+export function checkTraining(messages: Message[], reader: FormatReader, report: Report): void {
+  if (!messages.some((message) => message.role === 'assistant')) {
+    report('NO_ASSISTANT_MESSAGE', reader.listPath, 'The example has no assistant message: add the answer the model should learn.');
+  } else if (!messages.some((message) => message.trained)) {
+    report('NOTHING_TO_TRAIN', reader.listPath, 'Every assistant message has weight 0, so this example teaches nothing.');
+  }
 }

@@ -4,7 +4,7 @@ import { DuplicateTable, hashExample } from './duplicates.js';
 import { FORMAT_READERS, isObject, typeName, type FormatReader, type Report } from './formats.js';
 import { IssueLog } from './issue-log.js';
 import { LineSplitter, type LineHandler } from './line-splitter.js';
-import { checkMessages, type Message } from './rules.js';
+import { checkMessages, checkTraining, type Message } from './rules.js';
 import { StatisticsCollector } from './statistics.js';
 import type { ValidateOptions, ValidationReport } from './types.js';
 
@@ -80,6 +80,8 @@ class DatasetValidator implements LineHandler {
     const raw = this.reader.read(value, this.report);
     if (!raw) return;
     const messages = checkMessages(raw, this.reader, this.report);
+    if (this.issues.errorCount > errorsBefore) return;
+    checkTraining(messages, this.reader, this.report);
     if (this.issues.errorCount > errorsBefore) return;
     this.addExample(messages);
   }
