@@ -5,6 +5,7 @@ import type { Prisma } from '../db/client.js';
 import type { TrainingJob } from '../db/generated/prisma/client.js';
 import type { GpuType } from '../gpu/provider.js';
 import { gpuSecondsMicros, microsToUsd, usdToMicros } from '../training/estimate.js';
+import { isTerminal } from '../training/status.js';
 
 /** Whole seconds billed between two instants (a started second is billed). */
 export function billedSeconds(from: Date, to: Date): number {
@@ -29,6 +30,10 @@ async function recordedMicros(tx: Tx, jobId: string): Promise<bigint> {
  * the billed second it ends at.
  */
 export async function accrueComputeCost(tx: Tx, job: TrainingJob, at: Date): Promise<bigint> {
+  // Lock the row and check it is still active: a job that ended (settled) meanwhile must not be billed again,
+  // and a settlement that starts now waits for this accrual, so it sees its record.
+  const [row] = await tx.$queryRaw<{ status: string; currentCost: string }[]>`SELECT status::text, "currentCost"::text FROM "TrainingJob" WHERE id = ${job.id}::uuid FOR UPDATE`;
+  if (!row || isTerminal(row.status as TrainingJob['status'])) return row ? usdToMicros(row.currentCost) : 0n;
   const total = jobCostMicros(job, at);
   if (!job.startedAt) return 0n;
   const already = await recordedMicros(tx, job.id);
