@@ -43,9 +43,10 @@ builder.subscriptionField('trainingMetrics', (t) =>
     subscribe: async function* (_root, { jobId, afterStep }, ctx) {
       const ownerId = viewerId(ctx);
       if (!(await db.trainingJob.count({ where: { id: jobId.id, ownerId } }))) throw new NotFoundError('TrainingJob', jobId.id);
+      // A database hiccup is not the end of the job: keep the stream open and ask again later.
       const finished = async () => {
-        const job = await db.trainingJob.findUnique({ where: { id: jobId.id }, select: { status: true } });
-        return !job || isTerminal(job.status);
+        const job = await db.trainingJob.findUnique({ where: { id: jobId.id }, select: { status: true } }).catch(() => undefined);
+        return job === null || (job !== undefined && isTerminal(job.status));
       };
       for await (const points of ctx.services.metricFeeds.watch(jobId.id, afterStep ?? 0, finished)) {
         yield { jobId: jobId.id, points };

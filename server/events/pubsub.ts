@@ -14,16 +14,20 @@ export type Topics = {
 export type AppPubSub = PubSub<Topics> & {
   /** Resolves once the listener connection is listening. */
   ready: Promise<void>;
+  /** Called after the listener connection came back: events in between were missed. */
+  onReconnect(listener: () => void): void;
   close(): Promise<void>;
 };
 
 const CHANNEL = 'brightrun_events';
+const RECONNECTED = 'pubsub:reconnected';
 const MAX_PAYLOAD_BYTES = 7900;
 
 /** An EventTarget whose dispatches travel through PostgreSQL and come back on every process. */
 class PostgresEventTarget extends EventTarget {
   private listener: pg.Client | null = null;
   private closed = false;
+  private connectedBefore = false;
   readonly ready: Promise<void>;
 
   constructor(
@@ -44,7 +48,9 @@ class PostgresEventTarget extends EventTarget {
         client.on('error', (err) => this.reconnect(client, err));
         await client.query(`LISTEN ${CHANNEL}`);
         this.listener = client;
-        if (attempt > 0) super.dispatchEvent(new CustomEvent('pubsub:reconnected'));
+        // Events published while we were away are lost: tell whoever caches them.
+        if (this.connectedBefore) super.dispatchEvent(new Event(RECONNECTED));
+        this.connectedBefore = true;
         return;
       } catch (err) {
         await client.end().catch(() => {});
@@ -86,5 +92,9 @@ class PostgresEventTarget extends EventTarget {
 export function createAppPubSub(pool: pg.Pool, connectionString: string, onError: (err: Error) => void): AppPubSub {
   const target = new PostgresEventTarget(pool, connectionString, onError);
   const pubsub = createPubSub<Topics>({ eventTarget: target });
-  return Object.assign(pubsub, { ready: target.ready, close: () => target.close() });
+  return Object.assign(pubsub, {
+    ready: target.ready,
+    onReconnect: (listener: () => void) => target.addEventListener(RECONNECTED, listener),
+    close: () => target.close(),
+  });
 }

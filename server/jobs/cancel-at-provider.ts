@@ -11,7 +11,7 @@ import { defineJob } from './define.js';
 export const cancelAtProviderJob = defineJob({
   name: 'training-cancel',
   payload: z.object({ jobId: z.uuid() }),
-  queue: { retryLimit: 20, retryDelay: 2, retryBackoff: true, retryDelayMax: 60, expireInSeconds: 120 },
+  queue: { retryLimit: 20, retryDelay: 2, retryBackoff: true, retryDelayMax: 60, expireInSeconds: 120, heartbeatSeconds: 10 },
   concurrency: 4,
   async handle({ jobId }, { services }) {
     const job = await db.trainingJob.findUnique({ where: { id: jobId } });

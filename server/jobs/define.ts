@@ -22,6 +22,8 @@ export interface JobKind<T> {
     retryBackoff?: boolean;
     retryDelayMax?: number;
     expireInSeconds?: number;
+    /** Workers prove they are alive this often; a job whose worker died is retried after it (>= 10). */
+    heartbeatSeconds?: number;
     policy?: 'standard' | 'short' | 'singleton' | 'stately';
   };
   /** Also sent on this cron schedule (UTC), with this payload; pg-boss sends once however many processes run. */

@@ -22,7 +22,7 @@ export const pollTrainingJob = defineJob({
   name: 'training-poll',
   payload: z.object({ jobId: z.uuid() }),
   // stately: at most one poll queued and one running per job.
-  queue: { policy: 'stately', retryLimit: 3, retryDelay: 1, expireInSeconds: 120 },
+  queue: { policy: 'stately', retryLimit: 3, retryDelay: 1, expireInSeconds: 120, heartbeatSeconds: 10 },
   concurrency: 8,
   async handle({ jobId }, { services, log }) {
     const job = await db.trainingJob.findUnique({ where: { id: jobId } });

@@ -35,7 +35,7 @@ export class JobQueue {
       const options = { retryLimit: 3, retryDelay: 2, retryBackoff: true, expireInSeconds: 15 * 60, ...kind.queue };
       if (!(await this.boss.getQueue(kind.name))) await this.boss.createQueue(kind.name, options);
       else {
-        const { policy: _policy, retryDelayMax: _max, ...updatable } = options;
+        const { policy: _policy, retryDelayMax: _max, heartbeatSeconds: _heartbeat, ...updatable } = options;
         await this.boss.updateQueue(kind.name, updatable);
       }
       if (kind.schedule) await this.boss.schedule(kind.name, kind.schedule.cron, kind.payload.parse(kind.schedule.data) as object, { tz: 'UTC', missed: 'once' });
@@ -93,7 +93,8 @@ export class JobQueue {
 }
 
 export async function startBoss(connectionString: string, log: Logger): Promise<PgBoss> {
-  const boss = new PgBoss({ connectionString, application_name: 'brightrun-queue', max: 4 });
+  // A short supervise interval finds jobs whose worker died (missed heartbeats) within seconds.
+  const boss = new PgBoss({ connectionString, application_name: 'brightrun-queue', max: 4, superviseIntervalSeconds: 5 });
   boss.on('error', (err: Error) => log.error('pg-boss error', { err }));
   await boss.start();
   return boss;

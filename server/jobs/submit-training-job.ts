@@ -22,7 +22,7 @@ export function callbackUrl(services: Services): string {
 export const submitTrainingJob = defineJob({
   name: 'training-submit',
   payload: z.object({ jobId: z.uuid() }),
-  queue: { retryLimit: RETRY_LIMIT, retryDelay: 2, retryBackoff: true, retryDelayMax: 60, expireInSeconds: 120 },
+  queue: { retryLimit: RETRY_LIMIT, retryDelay: 2, retryBackoff: true, retryDelayMax: 60, expireInSeconds: 120, heartbeatSeconds: 10 },
   concurrency: 4,
   async handle({ jobId }, { services, retryCount, log }) {
     const job = await db.trainingJob.findUnique({ where: { id: jobId }, include: { dataset: true } });
