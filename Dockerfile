@@ -7,12 +7,13 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY prisma ./prisma
 COPY prisma.config.ts ./
-# Dev dependencies are needed to generate the Prisma client; pruned below.
-RUN npm ci --no-audit --no-fund
+# Dev dependencies build the Prisma client and the web client; pruned below.
+# Scripts run in the build stage, once the sources are there.
+RUN npm ci --no-audit --no-fund --ignore-scripts
 
 FROM deps AS build
 COPY . .
-RUN npm run generate && npm run typecheck && npm prune --omit=dev
+RUN npm run generate && npm run web:build && npm run typecheck && npm prune --omit=dev
 
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000

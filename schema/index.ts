@@ -7,6 +7,9 @@ import './user.js';
 import './catalog.js';
 import './dataset.js';
 import './training.js';
+import './model.js';
+import './cost.js';
+import './notification.js';
 import './metric.js';
 
 builder.queryType({ description: 'Everything a caller can read.' });

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
@@ -20,6 +21,7 @@ import { connectDatabase, disconnectDatabase, pool } from './db/client.js';
 import { createAppPubSub } from './events/pubsub.js';
 import { handleHealth } from './http/health.js';
 import { handleLocalSignIn } from './http/local-sign-in.js';
+import { createWebHandler } from './http/web.js';
 import { handleGpuCallback } from './webhooks/gpu-callback.js';
 import { sendError } from './http/respond.js';
 import { JobQueue, startBoss } from './jobs/queue.js';
@@ -142,6 +144,8 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
 
   const authenticate = createAuthenticator(createTokenVerifier({ secret, jwks: config.auth.jwks, clockToleranceSeconds: config.auth.clockToleranceSeconds }));
   const yoga = createYogaServer(services, authenticate);
+  // The React client, built by `npm run web:build` (npm install runs it).
+  const serveWeb = createWebHandler(fileURLToPath(new URL('../web/dist', import.meta.url)));
   handle = async (req, res) => {
     try {
       const path = (req.url ?? '/').split('?')[0]!;
@@ -151,6 +155,7 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
       const webhook = /^\/webhooks\/gpu\/([a-z0-9-]+)$/.exec(path);
       if (webhook) return await handleGpuCallback(services, req, res, webhook[1]!);
       if (storage.handleHttp && (await storage.handleHttp(req, res))) return;
+      if (await serveWeb(req, res)) return;
       sendError(res, 404, 'NOT_FOUND', `Nothing at ${path}`);
     } catch (err) {
       log.error('request failed', { err, url: req.url });

@@ -48,6 +48,7 @@ export const variables = {
   RUNPOD_BASE_URL: { schema: z.url().default('https://api.runpod.ai/v2'), help: 'RunPod API base URL' },
   POLL_INTERVAL_SECONDS: { schema: z.coerce.number().min(0.2).max(300).default(2), help: 'how often each active job is polled at its provider (the safety net for lost callbacks)' },
   HEARTBEAT_TIMEOUT_SECONDS: { schema: z.coerce.number().int().min(5).max(86400).default(300), help: 'a job with no progress for this long is re-polled, then failed' },
+  STORAGE_PRICE_USD_PER_GB_MONTH: { schema: z.string().regex(/^\d+(\.\d{1,6})?$/, 'must be a USD amount such as 0.02').default('0.02'), help: 'storage cost accrued daily for stored dataset files and model artifacts, USD per GiB-month' },
   LOG_LEVEL: { schema: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'), help: 'log verbosity' },
 } as const;
 
@@ -84,6 +85,10 @@ export interface Config {
     runpod: { apiKey: string | undefined; endpointId: string | undefined; baseUrl: string };
     pollIntervalSeconds: number;
     heartbeatTimeoutSeconds: number;
+  };
+  costs: {
+    /** Exact decimal string, USD per GiB stored for a calendar month. */
+    storagePriceUsdPerGbMonth: string;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
@@ -148,6 +153,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pollIntervalSeconds: v.POLL_INTERVAL_SECONDS,
       heartbeatTimeoutSeconds: v.HEARTBEAT_TIMEOUT_SECONDS,
     },
+    costs: { storagePriceUsdPerGbMonth: v.STORAGE_PRICE_USD_PER_GB_MONTH },
     logLevel: v.LOG_LEVEL,
   };
 }

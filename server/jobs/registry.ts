@@ -1,9 +1,12 @@
 // Every background job kind. app.ts creates their queues at start and, in
 // processes that run workers, starts a worker for each.
 import type { JobKind } from './define.js';
+import { accrueStorageCostJob } from './accrue-storage-cost.js';
 import { cancelAtProviderJob } from './cancel-at-provider.js';
+import { createArtifactJob } from './create-artifact.js';
 import { pollTrainingJob } from './poll-training-job.js';
+import { reconcileTrainingJobs } from './reconcile-training-jobs.js';
 import { submitTrainingJob } from './submit-training-job.js';
 import { validateDatasetJob } from './validate-dataset.js';
 
-export const jobKinds: JobKind<any>[] = [validateDatasetJob, submitTrainingJob, pollTrainingJob, cancelAtProviderJob];
+export const jobKinds: JobKind<any>[] = [validateDatasetJob, submitTrainingJob, pollTrainingJob, cancelAtProviderJob, reconcileTrainingJobs, createArtifactJob, accrueStorageCostJob];

@@ -6,6 +6,8 @@ import { db, Prisma } from '../db/client.js';
 import type { TrainingJob, TrainingJobStatus } from '../db/generated/prisma/client.js';
 import type { NotificationPriority, NotificationType } from '../db/generated/prisma/enums.js';
 import { settleComputeCost } from '../costs/compute-cost.js';
+import { createArtifactJob } from '../jobs/create-artifact.js';
+import { inTransaction } from '../jobs/queue.js';
 import { createNotification, publishNotification } from '../notifications/notify.js';
 import type { Services } from '../services.js';
 
@@ -60,6 +62,8 @@ export async function transitionJob(services: Services, jobId: string, to: Train
     await tx.trainingJobEvent.create({ data: { jobId, type: 'STATUS', toStatus: to, stage: job.stage, message: options.message } });
     // Every way a job ends charges exactly the seconds it ran.
     if (NEXT_STATUSES[to].length === 0) await settleComputeCost(tx, job, job.completedAt ?? now);
+    // The model's files are copied by a queued job that exists only if this transition commits.
+    if (to === 'COMPLETED') await services.jobs.enqueue(createArtifactJob, { jobId }, { tx: inTransaction(tx), singletonKey: jobId });
     const kind = NOTIFICATIONS[to];
     const notificationId = kind
       ? await createNotification(

@@ -1,0 +1,214 @@
+// costSummary benchmark: p50/p99 latency of the costSummary query over HTTP
+// (the whole app: Yoga, auth, the rollup SQL, JSON) for a user with 100,000
+// cost records over a year, beside the bare aggregate SQL (one GROUP BY
+// day, type) on the same data, in its own embedded PostgreSQL.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { buildApp, type App } from '../server/app.js';
+import { signLocalUserToken } from '../server/auth/tokens.js';
+import { loadConfig } from '../server/config.js';
+import { sumAmounts } from '../server/costs/summary.js';
+import { freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '../server/db/embedded-postgres.js';
+import { migrate } from '../server/db/migrate.js';
+import { GPU_TYPES } from '../server/gpu/provider.js';
+import { formatBenchRows, type BenchRow } from './report.js';
+
+const RECORDS = 100_000;
+/** Another tenant's records in the same table, so the owner's index has to do its job. */
+const OTHER_RECORDS = 50_000;
+const JOBS = 400;
+const BATCH = 10_000;
+const WARM_UP = 20;
+const RUNS = 200;
+const P99_TARGET_MS = 50;
+const YEAR_START = Date.UTC(2025, 0, 1);
+const YEAR_MS = 365 * 86_400_000;
+
+const SUMMARY = `query($from: DateTime!, $to: DateTime!, $groupBy: CostGroupBy) {
+  costSummary(from: $from, to: $to, groupBy: $groupBy) {
+    __typename
+    ... on CostSummary {
+      total
+      series { periodStart total byType { type total } }
+      byType { type total }
+      byGpuType { gpuType total }
+      topJobs { total job { id name gpu { type count } } }
+      monthComparison { thisMonth lastMonth changePercent }
+    }
+  } }`;
+
+/** The floor: the one aggregate any such summary needs, straight to PostgreSQL. */
+const RAW_SQL = `SELECT date_trunc('day', "periodStart", 'UTC') AS day, type, sum(amount)::text AS total
+  FROM "CostRecord" WHERE "ownerId" = $1 AND "periodStart" >= $2 AND "periodStart" < $3 GROUP BY 1, 2`;
+
+/** A small deterministic generator, so every run measures the same data. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(s ^ (s >>> 15), 1 | s);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/**
+ * Records as the platform writes them: each job accrues compute every minute
+ * or so for the hours it runs (its start anywhere in the year), and storage
+ * accrues once a day; `records` in all, amounts random to the micro-dollar.
+ */
+async function seed(client: pg.Pool, ownerId: string, datasetId: string, records: number, random: () => number): Promise<string[]> {
+  const { rows } = await client.query<{ id: string }>(
+    `INSERT INTO "TrainingJob" (id, "ownerId", "datasetId", name, "presetId", "baseModelId", hyperparameters, "gpuType", "gpuCount", status, "totalEpochs", estimate, "estimatedCost", provider, "updatedAt")
+     SELECT gen_random_uuid(), $1, $2, 'bench job ' || i, 'balanced', 'mistralai/Mistral-7B-v0.1', '{}', ($3::text[])[1 + i % 4], 1 + i % 2, 'COMPLETED', 3, '{}', 1, 'simulated', now()
+     FROM generate_series(1, $4) i RETURNING id`,
+    [ownerId, datasetId, [...GPU_TYPES], JOBS],
+  );
+  const all: { job: string | null; at: number; micros: number }[] = [];
+  for (let day = 0; day < 365; day++) all.push({ job: null, at: YEAR_START + day * 86_400_000, micros: Math.floor(random() * 20_000) });
+  const perJob = Math.ceil((records - all.length) / rows.length);
+  for (const { id } of rows) {
+    let at = YEAR_START + Math.floor(random() * (YEAR_MS - perJob * 120_000));
+    for (let k = 0; k < perJob && all.length < records; k++) {
+      at += 30_000 + Math.floor(random() * 60_000);
+      all.push({ job: id, at, micros: Math.floor(random() * 200_000) });
+    }
+  }
+  const amounts: string[] = [];
+  for (let start = 0; start < all.length; start += BATCH) {
+    const batch = all.slice(start, start + BATCH);
+    const ids = batch.map(() => randomUUID());
+    const batchAmounts = batch.map((r) => `${Math.floor(r.micros / 1e6)}.${String(r.micros % 1e6).padStart(6, '0')}`);
+    amounts.push(...batchAmounts);
+    // One multi-row INSERT per batch, the rows passed as arrays.
+    await client.query(
+      `INSERT INTO "CostRecord" (id, "ownerId", "jobId", type, amount, "periodStart", "periodEnd", "dedupeKey")
+       SELECT id, $1, job, CASE WHEN job IS NULL THEN 'STORAGE' ELSE 'TRAINING_COMPUTE' END::"CostType", amount, at, at + interval '1 minute', 'bench:' || id
+       FROM unnest($2::uuid[], $3::uuid[], $4::numeric[], $5::timestamptz[]) AS r(id, job, amount, at)`,
+      [ownerId, ids, batch.map((r) => r.job), batchAmounts, batch.map((r) => new Date(r.at).toISOString())],
+    );
+  }
+  return amounts;
+}
+
+async function createUser(app: App, url: string, client: pg.Pool): Promise<{ id: string; token: string }> {
+  const email = `bench-${randomUUID()}@bench.brightrun.dev`;
+  const token = await signLocalUserToken(app.services.secret, { sub: `local:${email}`, email });
+  await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: '{ me { id } }' }) });
+  const { rows } = await client.query<{ id: string }>('SELECT id FROM "User" WHERE email = $1', [email]);
+  return { id: rows[0]!.id, token };
+}
+
+async function dataset(client: pg.Pool, ownerId: string): Promise<string> {
+  const { rows } = await client.query<{ id: string }>(
+    `INSERT INTO "Dataset" (id, "ownerId", name, "baseModelId", "fileName", "fileSize", "contentType", "storagePath", status, "updatedAt")
+     VALUES (gen_random_uuid(), $1::uuid, 'bench', 'mistralai/Mistral-7B-v0.1', 'train.jsonl', 1000, 'application/jsonl', $1::text || '/x/train.jsonl', 'READY', now()) RETURNING id`,
+    [ownerId],
+  );
+  return rows[0]!.id;
+}
+
+function percentiles(samples: number[]): { p50: number; p99: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: sorted[Math.floor(sorted.length * 0.5)]!, p99: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]! };
+}
+
+async function time(runs: number, call: () => Promise<unknown>): Promise<{ p50: number; p99: number }> {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await call();
+    samples.push(performance.now() - start);
+  }
+  return percentiles(samples);
+}
+
+export async function runCostSummaryBench(): Promise<BenchRow[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'brightrun-cost-bench-'));
+  let postgres: EmbeddedPostgres | null = null;
+  let app: App | null = null;
+  const client = () => pool!;
+  let pool: pg.Pool | null = null;
+  try {
+    postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } });
+    await migrate(postgres.url);
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      ROLE: 'api',
+      PORT: '0',
+      DATA_DIR: dir,
+      DATABASE_URL: postgres.url,
+      SERVER_SECRET: randomBytes(32).toString('hex'),
+      LOG_LEVEL: 'silent',
+      SIMULATED_GPU_URL: 'http://127.0.0.1:9', // never called: no job runs here
+    });
+    app = await buildApp(config, { databaseUrl: postgres.url });
+    const url = await app.start();
+    pool = new pg.Pool({ connectionString: postgres.url, max: 2 });
+
+    const user = await createUser(app, url, client());
+    const other = await createUser(app, url, client());
+    const random = rng(20261124);
+    const amounts = await seed(client(), user.id, await dataset(client(), user.id), RECORDS, random);
+    await seed(client(), other.id, await dataset(client(), other.id), OTHER_RECORDS, random);
+    await client().query('VACUUM ANALYZE "CostRecord"');
+    await client().query('VACUUM ANALYZE "TrainingJob"');
+
+    const from = new Date(YEAR_START).toISOString();
+    const to = new Date(YEAR_START + YEAR_MS).toISOString();
+    const query = (groupBy: string) => async () => {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}` },
+        body: JSON.stringify({ query: SUMMARY, variables: { from, to, groupBy } }),
+      });
+      const body = (await res.json()) as any;
+      if (body.data?.costSummary?.__typename !== 'CostSummary') throw new Error(`costSummary failed: ${JSON.stringify(body).slice(0, 500)}`);
+      return body.data.costSummary;
+    };
+    const raw = () => client().query(RAW_SQL, [user.id, from, to]);
+
+    // Correct before fast: the total is the exact sum of what was inserted, and of its series.
+    const check = await query('DAY')();
+    const expected = sumAmounts(amounts);
+    if (check.total !== expected) throw new Error(`costSummary total ${check.total} is not the inserted ${expected}`);
+    if (sumAmounts(check.series.map((p: any) => p.total)) !== expected) throw new Error('series does not add up to the total');
+    if (check.series.length !== 365) throw new Error(`expected 365 days, got ${check.series.length}`);
+
+    await time(WARM_UP, query('DAY'));
+    await time(WARM_UP, raw);
+    const byDay = await time(RUNS, query('DAY'));
+    const byMonth = await time(RUNS, query('MONTH'));
+    const baseline = await time(RUNS, raw);
+
+    const note = `${RECORDS.toLocaleString('en')} records of one user over a year (+${OTHER_RECORDS.toLocaleString('en')} of another), ${JOBS} jobs; ${RUNS} runs`;
+    const row = (figure: string, ours: number, base: number, target?: number): BenchRow => ({
+      figure,
+      ours,
+      baseline: base,
+      unit: 'ms',
+      ratio: ours / base,
+      ...(target === undefined ? {} : { target: `< ${target} ms`, pass: ours < target }),
+      note: `${note}; baseline: the bare GROUP BY day, type in SQL`,
+    });
+    return [
+      row('costSummary by DAY over HTTP, p50', byDay.p50, baseline.p50),
+      row('costSummary by DAY over HTTP, p99', byDay.p99, baseline.p99, P99_TARGET_MS),
+      row('costSummary by MONTH over HTTP, p50', byMonth.p50, baseline.p50),
+      row('costSummary by MONTH over HTTP, p99', byMonth.p99, baseline.p99, P99_TARGET_MS),
+    ];
+  } finally {
+    await pool?.end().catch(() => {});
+    await app?.stop().catch(() => {});
+    await postgres?.stop().catch(() => {});
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (fileURLToPath(import.meta.url) === process.argv[1]) {
+  console.log(formatBenchRows(await runCostSummaryBench()));
+}

@@ -1,0 +1,102 @@
+// Notifications: the inbox (list, unread count), marking read, and the live
+// notificationAdded subscription.
+import { db } from '../server/db/client.js';
+import { NotificationPriority, NotificationType } from '../server/db/generated/prisma/enums.js';
+import { NotFoundError } from '../server/errors.js';
+import { markAllNotificationsRead, markNotificationRead, unreadNotificationCount } from '../server/notifications/inbox.js';
+import { builder, viewerId } from './builder.js';
+
+const NotificationTypeEnum = builder.enumType(NotificationType, { name: 'NotificationType' });
+const NotificationPriorityEnum = builder.enumType(NotificationPriority, { name: 'NotificationPriority' });
+
+export const NotificationRef = builder.prismaNode('Notification', {
+  id: { field: 'id' },
+  findUnique: (id, ctx) => ({ id, ownerId: viewerId(ctx) }),
+  fields: (t) => ({
+    type: t.expose('type', { type: NotificationTypeEnum }),
+    title: t.exposeString('title'),
+    message: t.exposeString('message'),
+    priority: t.expose('priority', { type: NotificationPriorityEnum }),
+    link: t.exposeString('link', { nullable: true, description: 'A path in the web client, e.g. /training/jobs/<id>.' }),
+    metadata: t.field({ type: 'JSON', nullable: true, select: { metadata: true }, resolve: (n) => n.metadata, description: 'Ids of what the notification is about, e.g. {"jobId": …}.' }),
+    read: t.boolean({ select: { readAt: true }, resolve: (n) => n.readAt !== null }),
+    readAt: t.expose('readAt', { type: 'DateTime', nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.queryField('notifications', (t) =>
+  t.prismaConnection({
+    type: 'Notification',
+    cursor: 'id',
+    description: "The caller's notifications, newest first.",
+    authScopes: { user: true },
+    args: { unreadOnly: t.arg.boolean({ description: 'Only those not read yet.' }) },
+    totalCount: (_parent, args, ctx) => db.notification.count({ where: notificationWhere(viewerId(ctx), args.unreadOnly) }),
+    resolve: (query, _root, args, ctx) =>
+      db.notification.findMany({ ...query, where: notificationWhere(viewerId(ctx), args.unreadOnly), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+  }),
+);
+
+function notificationWhere(ownerId: string, unreadOnly: boolean | null | undefined) {
+  return { ownerId, ...(unreadOnly ? { readAt: null } : {}) };
+}
+
+builder.queryField('unreadNotificationCount', (t) =>
+  t.int({
+    description: "How many of the caller's notifications are unread.",
+    authScopes: { user: true },
+    resolve: (_root, _args, ctx) => unreadNotificationCount(viewerId(ctx)),
+  }),
+);
+
+const MarkReadPayload = builder.simpleObject('MarkNotificationReadPayload', {
+  fields: (t) => ({
+    notification: t.field({ type: NotificationRef }),
+    unreadCount: t.int({ description: 'Unread notifications left.' }),
+  }),
+});
+
+builder.mutationField('markNotificationRead', (t) =>
+  t.field({
+    type: MarkReadPayload,
+    description: 'Marks one notification read (again is harmless: the first readAt stays).',
+    authScopes: { user: true },
+    errors: { types: [NotFoundError] },
+    args: { id: t.arg.globalID({ required: true, for: NotificationRef }) },
+    resolve: async (_root, { id }, ctx) => {
+      const notification = await markNotificationRead(viewerId(ctx), id.id);
+      return { notification, unreadCount: await unreadNotificationCount(viewerId(ctx)) };
+    },
+  }),
+);
+
+const MarkAllReadPayload = builder.simpleObject('MarkAllNotificationsReadPayload', {
+  fields: (t) => ({
+    count: t.int({ description: 'How many notifications were unread and are now read.' }),
+    readAt: t.field({ type: 'DateTime' }),
+    unreadCount: t.int({ description: 'Always 0 unless one arrived meanwhile.' }),
+  }),
+});
+
+builder.mutationField('markAllNotificationsRead', (t) =>
+  t.field({
+    type: MarkAllReadPayload,
+    description: "Marks all the caller's unread notifications read.",
+    authScopes: { user: true },
+    resolve: async (_root, _args, ctx) => {
+      const result = await markAllNotificationsRead(viewerId(ctx));
+      return { ...result, unreadCount: await unreadNotificationCount(viewerId(ctx)) };
+    },
+  }),
+);
+
+builder.subscriptionField('notificationAdded', (t) =>
+  t.prismaField({
+    type: 'Notification',
+    description: "Each new notification of the caller's, the moment it is created.",
+    authScopes: { user: true },
+    subscribe: (_root, _args, ctx) => ctx.services.pubsub.subscribe('notificationAdded', viewerId(ctx)),
+    resolve: (query, payload: { id: string }, _args, ctx) => db.notification.findFirstOrThrow({ ...query, where: { id: payload.id, ownerId: viewerId(ctx) } }),
+  }),
+);

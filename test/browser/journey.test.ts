@@ -1,0 +1,255 @@
+// The user's journey in a real browser on embedded defaults: upload a dataset through the page (progress
+// bar, READY live) and see its statistics; upload a broken file and see its errors by line; configure a run
+// from a preset with its estimate, start it and watch the monitor grow without reloading or polling; open
+// the stored model and download a file; see the cost, and the notifications in the inbox.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BROKEN_LINES, brokenDataset, validDataset } from './files.js';
+import { screenshotDir, startStack, type Stack } from './stack.js';
+
+let stack: Stack;
+let page: Page;
+
+async function screenshot(name: string) {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  // Full-page shots are taken from the top, so the sticky navigation stays where it belongs.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true, animations: 'disabled' });
+}
+
+/** Slows uploads down so the progress bar has something to show (a local upload is otherwise instant). */
+async function throttleUploads(bytesPerSecond: number) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: bytesPerSecond });
+  return async () => {
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await cdp.detach();
+  };
+}
+
+const progressOf = (label: string) => () =>
+  page.getByRole('progressbar', { name: label }).first().getAttribute('aria-valuenow').then(Number);
+
+beforeAll(async () => {
+  // Fast enough for the whole run to finish in half a minute, slow enough to watch it.
+  stack = await startStack({ SIMULATED_GPU_SPEED: '8' });
+  page = await stack.browser.newPage({ viewport: { width: 1280, height: 860 } });
+  page.on('pageerror', (err) => console.error('page error:', err));
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('the journey in a browser', () => {
+  let datasetId = '';
+
+  it('uploads a valid file with a progress bar and sees it turn READY live', async () => {
+    await page.goto(`${stack.url}/datasets`);
+    await page.getByRole('heading', { name: 'No datasets yet' }).waitFor();
+
+    await page.getByRole('link', { name: 'Upload dataset' }).click();
+    await page.getByRole('heading', { name: 'Upload a dataset' }).waitFor();
+    const file = validDataset(2500);
+    await page.locator('input[type=file]').setInputFiles({ name: 'support-chats.jsonl', mimeType: '', buffer: file });
+    await expect.poll(() => page.getByLabel('Name', { exact: true }).inputValue()).toBe('support-chats');
+
+    const unthrottle = await throttleUploads(file.length / 3);
+    await page.getByRole('button', { name: 'Upload and validate' }).click();
+    // Part-way: the bar moves with the bytes sent.
+    await expect.poll(progressOf('Uploading'), { timeout: 10_000 }).toBeGreaterThan(15);
+    expect(await progressOf('Uploading')()).toBeLessThan(95);
+    await screenshot('dataset-upload');
+    await page.getByText('Ready to train').waitFor({ timeout: 60_000 });
+    await unthrottle();
+    expect(await page.locator('[data-status=READY]').count()).toBeGreaterThan(0);
+
+    await page.getByRole('link', { name: 'View dataset' }).click();
+    await page.getByRole('heading', { name: /support-chats/ }).waitFor();
+    datasetId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+    await expect.poll(() => page.locator('.stat', { hasText: 'Examples' }).locator('.stat-value').textContent()).toBe('2,500');
+    await page.getByText('Every line is valid').waitFor();
+    await page.locator('.chart svg rect').first().waitFor();
+    expect(await page.getByRole('link', { name: 'Start training' }).getAttribute('href')).toBe(`/training/configure?datasetId=${encodeURIComponent(datasetId)}`);
+    await screenshot('dataset-detail');
+  });
+
+  it('uploads a broken file and sees every error with its line number', async () => {
+    await page.goto(`${stack.url}/datasets/new`);
+    await page.locator('input[type=file]').setInputFiles({ name: 'broken.jsonl', mimeType: '', buffer: brokenDataset() });
+    await page.getByRole('button', { name: 'Upload and validate' }).click();
+    await page.getByText(/4 errors found/).waitFor({ timeout: 60_000 });
+    await page.getByRole('link', { name: 'See every error' }).click();
+
+    const table = page.locator('table.issue-table');
+    await table.waitFor();
+    for (const [code, line] of Object.entries(BROKEN_LINES)) {
+      const row = table.locator('tbody tr', { hasText: code });
+      expect(await row.locator('td[data-label=Line]').textContent()).toBe(String(line));
+    }
+    await screenshot('dataset-errors');
+  });
+
+  it('lists both datasets and filters them by status', async () => {
+    await page.goto(`${stack.url}/datasets`);
+    const rows = page.locator('table tbody tr');
+    await expect.poll(() => rows.count()).toBe(2);
+    await screenshot('datasets');
+
+    await page.getByRole('button', { name: 'Invalid' }).click();
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('broken');
+    await page.getByRole('button', { name: 'All' }).click();
+    await expect.poll(() => rows.count()).toBe(2);
+  });
+
+  it('configures a run from a preset, sees the estimate follow the inputs, and starts it', async () => {
+    await page.goto(`${stack.url}/datasets/${encodeURIComponent(datasetId)}`);
+    await page.getByRole('link', { name: 'Start training' }).click();
+    await page.getByRole('heading', { name: 'Configure training' }).waitFor();
+    const amount = page.locator('.estimate-amount');
+    await amount.waitFor();
+
+    const epochs = page.getByRole('textbox', { name: 'Epochs', exact: true });
+    // The estimate shows "Updating…" from a keystroke until its answer arrives.
+    const settled = async () => {
+      await expect.poll(() => page.getByText('Updating…').count()).toBe(0);
+      return amount.textContent();
+    };
+    await page.getByText('Fast', { exact: true }).click();
+    expect(await epochs.inputValue()).toBe('1');
+    const fast = await settled();
+    await epochs.fill('2');
+    expect(await settled()).not.toBe(fast);
+    await epochs.fill('25');
+    await page.getByText('Between 1 and 20.').waitFor();
+    await epochs.fill('1');
+    expect(await settled()).toBe(fast);
+    await page.getByLabel('Cost cap in USD (optional)').fill('25');
+    await screenshot('training-configure');
+
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await page.waitForURL(/\/training\/jobs\/.+/);
+  });
+
+  it('watches the run live: progress and the loss curve grow without reloading, and nothing polls', async () => {
+    await page.getByRole('button', { name: 'Cancel job' }).waitFor();
+    const points = page.locator('.panel', { has: page.getByRole('heading', { name: 'Loss' }) }).locator('.panel-actions');
+    const pointCount = async () => Number((await points.textContent())!.replace(/\D/g, ''));
+    await expect.poll(pointCount, { timeout: 60_000 }).toBeGreaterThan(20);
+
+    // From here on, everything arrives on the WebSocket: count the HTTP requests the page makes.
+    const requests: Request[] = [];
+    const track = (request: Request) => request.resourceType() !== 'websocket' && requests.push(request);
+    page.on('request', track);
+    const before = { points: await pointCount(), progress: await progressOf('Training')() };
+    await page.waitForTimeout(10_000);
+    page.off('request', track);
+    expect(requests.map((r) => `${r.method()} ${r.url()}`)).toEqual([]);
+    expect(await pointCount()).toBeGreaterThan(before.points);
+    await screenshot('training-monitor');
+
+    await page.getByText('Training complete', { exact: true }).waitFor({ timeout: 90_000 });
+    expect(await page.locator('[data-status=COMPLETED]').count()).toBeGreaterThan(0);
+    expect(await progressOf('Finished')()).toBe(100);
+    expect(before.progress).toBeLessThan(100);
+  });
+
+  it('lists the job with its final cost', async () => {
+    const monitorUrl = page.url();
+    await page.getByRole('link', { name: 'Training jobs' }).first().click();
+    await page.getByRole('heading', { name: 'Training jobs', exact: true }).waitFor();
+    await page.locator('table tbody tr [data-status=COMPLETED]').first().waitFor();
+    await screenshot('training-jobs');
+    await page.goto(monitorUrl);
+  });
+
+  it('opens the stored model and downloads a file', async () => {
+    // The monitor learns about the stored adapter from the ARTIFACT_READY notification.
+    await page.getByRole('link', { name: 'View model' }).click({ timeout: 60_000 });
+    await page.locator('.stars').first().waitFor();
+    await page.locator('[data-status=STORED]').first().waitFor();
+    const row = page.locator('tbody tr', { hasText: 'adapter_config.json' });
+    const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: /Download/ }).click()]);
+    expect(download.suggestedFilename()).toBe('adapter_config.json');
+    const config = JSON.parse(fs.readFileSync((await download.path())!, 'utf8')) as { peft_type?: string; r?: number };
+    expect(config.peft_type).toBe('LORA');
+    expect(config.r).toBe(8);
+    await screenshot('model-detail');
+    await page.getByRole('link', { name: 'Models' }).first().click();
+    await page.getByRole('heading', { name: 'Models', exact: true }).waitFor();
+    await page.locator('table tbody tr [data-status=STORED]').first().waitFor();
+    await screenshot('models');
+  });
+
+  it('shows the cost on the costs page', async () => {
+    await page.getByRole('link', { name: 'Costs' }).first().click();
+    const total = page.locator('.stat', { hasText: 'In this range' }).locator('.stat-value');
+    await total.waitFor();
+    expect(Number((await total.textContent())!.replace(/[^0-9.]/g, ''))).toBeGreaterThan(0);
+    await page.locator('tbody tr', { hasText: 'support-chats · fast' }).waitFor();
+    await page.locator('.chart svg rect').first().waitFor();
+    await screenshot('costs');
+  });
+
+  it('has the notifications in the inbox, with a live badge, and marks them read', async () => {
+    const badge = page.getByTestId('unread-count');
+    expect(Number(await badge.textContent())).toBeGreaterThanOrEqual(5);
+    await page.getByRole('link', { name: /^Inbox/ }).click();
+    await page.getByText('Dataset "support-chats" is ready').waitFor();
+    await page.getByText('Dataset "broken" has errors').waitFor();
+    await page.getByText(/"support-chats · fast" completed/).waitFor();
+    await page.getByText(/is ready to download/).waitFor();
+    await screenshot('notifications');
+
+    const unread = Number(await badge.textContent());
+    await page.locator('.inbox-item[data-read=false]').first().getByRole('button', { name: 'Mark read' }).click();
+    await expect.poll(async () => Number(await badge.textContent())).toBe(unread - 1);
+    await page.getByRole('button', { name: 'Mark all read' }).click();
+    await badge.waitFor({ state: 'detached' });
+    expect(await page.locator('.inbox-item[data-read=false]').count()).toBe(0);
+  });
+
+  it('cancels a run after confirming', async () => {
+    await page.goto(`${stack.url}/training/configure?datasetId=${encodeURIComponent(datasetId)}`);
+    await page.locator('.estimate-amount').waitFor();
+    await page.getByLabel('Job name (optional)').fill('to be cancelled');
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await page.getByRole('heading', { name: /to be cancelled/ }).waitFor();
+    await page.getByRole('button', { name: 'Cancel job' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Cancel this training job?' });
+    await dialog.getByRole('button', { name: 'Keep it' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'Cancel job' }).click();
+    await dialog.getByRole('button', { name: 'Cancel job' }).click();
+    await page.locator('h1 [data-status=CANCELLED]').waitFor({ timeout: 60_000 });
+  });
+
+  it('creates an API key, shown once, and revokes it', async () => {
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('New key name').fill('CI pipeline');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByText('copy it now, it will not be shown again').waitFor();
+    const row = page.locator('tbody tr', { hasText: 'CI pipeline' });
+    await row.waitFor();
+    await screenshot('settings');
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click();
+    await row.getByText('Revoked').waitFor();
+  });
+
+  it('reads well on a phone', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${stack.url}/datasets`);
+    await page.locator('table tbody tr').first().waitFor();
+    await screenshot('mobile-datasets');
+    await page.goto(`${stack.url}/training/jobs`);
+    await page.locator('table tbody tr', { has: page.locator('[data-status=COMPLETED]') }).getByRole('link').click();
+    await page.locator('.chart svg').first().waitFor();
+    await screenshot('mobile-training-monitor');
+    await page.setViewportSize({ width: 1280, height: 860 });
+  });
+});

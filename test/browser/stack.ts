@@ -1,0 +1,143 @@
+// Everything a browser test needs: the web client built, the real server (`tsx server/main.ts`) on a temp
+// DATA_DIR and free ports, and headless Debian Chromium. stop() ends them all.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { build } from 'vite';
+import { createWebHandler } from '../../server/http/web.js';
+
+export const repo = fileURLToPath(new URL('../..', import.meta.url));
+const distDir = path.join(repo, 'web/dist');
+export const screenshotDir = path.join(repo, 'docs/screenshots');
+
+export interface Stack {
+  /** Where the browser opens the app. */
+  url: string;
+  browser: Browser;
+  /** The server's output so far, for failure messages. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function buildWeb(): Promise<void> {
+  await build({ configFile: path.join(repo, 'web/vite.config.ts'), logLevel: 'warn', build: { sourcemap: false } });
+}
+
+async function waitForHealth(url: string, server: ChildProcess, output: () => string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`The server exited (${server.exitCode}):\n${output()}`);
+    const ok = await fetch(`${url}/healthz`)
+      .then((res) => res.ok)
+      .catch(() => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`The server did not become healthy in ${timeoutMs / 1000} s:\n${output()}`);
+}
+
+/**
+ * Until server/app.ts serves web/dist itself, a small front server does: the built files through
+ * createWebHandler, everything else (HTTP and the WebSocket) passed to the API.
+ */
+function startFront(port: number, apiPort: number): Promise<http.Server> {
+  const serveWeb = createWebHandler(distDir);
+  const front = http.createServer(async (req, res) => {
+    if (await serveWeb(req, res)) return;
+    const upstream = http.request({ host: '127.0.0.1', port: apiPort, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  front.on('upgrade', (req, socket, head) => {
+    const upstream = net.connect(apiPort, '127.0.0.1', () => {
+      const headers: string[] = [];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      upstream.write(`${req.method} ${req.url} HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`);
+      upstream.write(head);
+      socket.pipe(upstream).pipe(socket);
+    });
+    upstream.on('error', () => socket.destroy());
+    socket.on('error', () => upstream.destroy());
+  });
+  return new Promise((resolve) => front.listen(port, '127.0.0.1', () => resolve(front)));
+}
+
+function serverServesWeb(): boolean {
+  return fs.readFileSync(path.join(repo, 'server/app.ts'), 'utf8').includes('createWebHandler');
+}
+
+export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+  await buildWeb();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brightrun-browser-'));
+  const [port, pgPort, gpuPort, frontPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const direct = serverServesWeb();
+  const url = `http://localhost:${direct ? port : frontPort}`;
+
+  let output = '';
+  const server = spawn(path.join(repo, 'node_modules/.bin/tsx'), ['server/main.ts'], {
+    cwd: repo,
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      PUBLIC_URL: url,
+      EMBEDDED_PG_PORT: String(pgPort),
+      SIMULATED_GPU_PORT: String(gpuPort),
+      SIMULATED_GPU_SPEED: '200',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout!.on('data', (chunk) => (output += chunk));
+  server.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+
+  let front: http.Server | null = null;
+  let browser: Browser | null = null;
+  const stop = async () => {
+    await browser?.close().catch(() => {});
+    if (front) await new Promise((resolve) => front!.close(resolve));
+    if (server.exitCode === null) {
+      server.kill('SIGINT');
+      const timer = setTimeout(() => server.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    await waitForHealth(`http://127.0.0.1:${port}`, server, () => output);
+    if (!direct) front = await startFront(frontPort, port);
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, browser, log: () => output, stop };
+}

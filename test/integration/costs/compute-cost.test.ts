@@ -1,0 +1,105 @@
+// Compute cost through the real API, queue and simulated GPU provider: however
+// a job ends (completed, cancelled, failed, stopped at its cost cap), its
+// cost records add up exactly to its final cost, which is the seconds it ran
+// × the GPU type's rate × the GPU count.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { billedSeconds } from '../../../server/costs/compute-cost.js';
+import { db } from '../../../server/db/client.js';
+import type { GpuType } from '../../../server/gpu/provider.js';
+import { gpuSecondsMicros, usdToMicros } from '../../../server/training/estimate.js';
+import { startTestApp, wsCollect, type TestApp } from '../../helpers/app.js';
+import { createUser, type TestUser } from '../../helpers/factories.js';
+import { createJob, followJob, JOB_UPDATED, readyDataset } from '../../helpers/training.js';
+
+let t: TestApp;
+let alice: TestUser;
+let datasetId: string;
+
+const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
+
+beforeAll(async () => {
+  // 200 ms a step: the quality preset on 40 examples (25 steps) runs about 5 s, long enough to stop half-way.
+  t = await startTestApp({ POLL_INTERVAL_SECONDS: '0.5' }, { stepIntervalMs: 200 });
+  alice = await createUser(t);
+  datasetId = await readyDataset(t, alice.token);
+});
+afterAll(() => t?.stop());
+
+/** The job's records sum to its final cost, which is billed seconds × rate × count; returns the final cost in micro-dollars. */
+async function chargedExactly(jobGid: string): Promise<bigint> {
+  const job = await db.trainingJob.findUniqueOrThrow({ where: { id: rawId(jobGid) } });
+  const records = await db.costRecord.findMany({ where: { jobId: job.id } });
+  expect(records.every((r) => r.type === 'TRAINING_COMPUTE' && r.ownerId === alice.id)).toBe(true);
+  expect(new Set(records.map((r) => r.dedupeKey)).size).toBe(records.length);
+  const sum = records.reduce((acc, r) => acc + usdToMicros(r.amount.toFixed(6)), 0n);
+  expect(job.finalCost).not.toBeNull();
+  const final = usdToMicros(job.finalCost!.toFixed(6));
+  expect(sum).toBe(final);
+  expect(job.currentCost.toFixed(6)).toBe(job.finalCost!.toFixed(6));
+  const seconds = job.startedAt ? billedSeconds(job.startedAt, job.completedAt!) : 0;
+  expect(final).toBe(gpuSecondsMicros(job.gpuType as GpuType, job.gpuCount, seconds));
+  // At most one settling record, whatever happened.
+  expect(records.filter((r) => r.dedupeKey.endsWith(':compute:final')).length).toBeLessThanOrEqual(1);
+  return final;
+}
+
+async function untilRunning(jobGid: string): Promise<void> {
+  await wsCollect<any>(t.ws(alice.token), JOB_UPDATED, { id: jobGid }, (r) => ['RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'].includes(r.at(-1)?.trainingJobUpdated.status));
+}
+
+describe('compute cost records add up to the final cost', () => {
+  it('for a completed job on 2 GPUs', async () => {
+    const created = await createJob(t, alice.token, { datasetId, name: 'completed ×2', gpu: { type: 'H100-80GB', count: 2 } });
+    expect((await followJob(t, alice.token, created.trainingJob.id)).at(-1).status).toBe('COMPLETED');
+    expect(await chargedExactly(created.trainingJob.id)).toBeGreaterThan(0n);
+  });
+
+  it('for a job cancelled while running: charged the seconds it ran, not the estimate', async () => {
+    const created = await createJob(t, alice.token, { datasetId, presetId: 'quality', name: 'cancelled' });
+    const id = created.trainingJob.id;
+    await untilRunning(id);
+    await new Promise((r) => setTimeout(r, 1000));
+    await t.gql('mutation($id: ID!) { cancelTrainingJob(id: $id) { __typename } }', { id }, alice.token);
+    expect((await followJob(t, alice.token, id)).at(-1).status).toBe('CANCELLED');
+    const final = await chargedExactly(id);
+    expect(final).toBeGreaterThan(0n);
+    expect(final).toBeLessThan(usdToMicros(created.trainingJob.estimatedCost));
+  });
+
+  it('for a job the provider failed at step 5', async () => {
+    t.gpu!.setFaults({ failAtStep: 5 });
+    let id: string;
+    try {
+      const created = await createJob(t, alice.token, { datasetId, presetId: 'quality', name: 'failed', gpu: { type: 'V100-32GB', count: 4 } });
+      id = created.trainingJob.id;
+      const last = (await followJob(t, alice.token, id)).at(-1);
+      expect(last.status).toBe('FAILED');
+      expect(last.errorCode).toBe('TRAINING_DIVERGED');
+    } finally {
+      t.gpu!.setFaults({});
+    }
+    expect(await chargedExactly(id)).toBeGreaterThan(0n);
+    // A failed job has no model.
+    expect(await db.modelArtifact.count({ where: { jobId: rawId(id) } })).toBe(0);
+  });
+
+  it('for a job stopped at its cost cap', async () => {
+    const created = await createJob(t, alice.token, { datasetId, presetId: 'quality', name: 'capped', maxCostUsd: '0.001' });
+    const id = created.trainingJob.id;
+    const last = (await followJob(t, alice.token, id)).at(-1);
+    expect(last.status).toBe('CANCELLED');
+    expect(last.costCapReachedAt).toBeTruthy();
+    expect(await chargedExactly(id)).toBeGreaterThanOrEqual(usdToMicros('0.001'));
+  });
+
+  it('for a job cancelled before it started: nothing', async () => {
+    const created = await createJob(t, alice.token, { datasetId, name: 'never ran' });
+    const id = created.trainingJob.id;
+    await t.gql('mutation($id: ID!) { cancelTrainingJob(id: $id) { __typename } }', { id }, alice.token);
+    const last = (await followJob(t, alice.token, id)).at(-1);
+    expect(last.status).toBe('CANCELLED');
+    const job = await db.trainingJob.findUniqueOrThrow({ where: { id: rawId(id) } });
+    if (!job.startedAt) expect(await chargedExactly(id)).toBe(0n);
+    else await chargedExactly(id); // the provider had already started it: still exact
+  });
+});

@@ -1,0 +1,64 @@
+// Loading, empty, error and "not yet available" states, the same on every page.
+import type { ReactNode } from 'react';
+import type { CombinedError } from 'urql';
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <div className="state state-loading" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" />
+      <span>{label}</span>
+    </div>
+  );
+}
+
+export function EmptyState({ title, children, action }: { title: string; children?: ReactNode; action?: ReactNode }) {
+  return (
+    <div className="state state-empty">
+      <h2 className="state-title">{title}</h2>
+      {children && <div className="state-text">{children}</div>}
+      {action && <div className="state-action">{action}</div>}
+    </div>
+  );
+}
+
+/** A network or GraphQL error in plain words, with a way to try again. */
+export function errorMessage(error: CombinedError | Error | string): string {
+  if (typeof error === 'string') return error;
+  if ('networkError' in error && error.networkError) return 'The server could not be reached. Check your connection and try again.';
+  if ('graphQLErrors' in error && error.graphQLErrors.length > 0) return error.graphQLErrors.map((e) => e.message).join(' ');
+  return error.message;
+}
+
+export function ErrorState({ error, retry, title = 'Something went wrong' }: { error: CombinedError | Error | string; retry?: () => void; title?: string }) {
+  return (
+    <div className="state state-error" role="alert">
+      <h2 className="state-title">{title}</h2>
+      <p className="state-text">{errorMessage(error)}</p>
+      {retry && (
+        <button type="button" className="button" onClick={retry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** An inline message for a failed action (a mutation's typed error, an upload refused). */
+export function Alert({ tone = 'error', title, children }: { tone?: 'error' | 'info' | 'success' | 'warning'; title?: string; children: ReactNode }) {
+  return (
+    <div className={`alert alert-${tone}`} role={tone === 'error' ? 'alert' : 'status'}>
+      {title && <strong className="alert-title">{title}</strong>}
+      <div>{children}</div>
+    </div>
+  );
+}
+
+export function ComingSoon({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <div className="state state-empty state-soon">
+      <span className="soon-tag">Coming soon</span>
+      <h2 className="state-title">{title}</h2>
+      <div className="state-text">{children}</div>
+    </div>
+  );
+}

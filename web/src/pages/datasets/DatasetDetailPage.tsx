@@ -1,0 +1,271 @@
+// /datasets/:id: statistics, the token-length histogram, every validation problem, and the way on to training.
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { useMutation, useQuery, useSubscription } from 'urql';
+import { Facts, Panel, StatCard, StatGrid } from '../../components/Card';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { PageHeader } from '../../components/PageHeader';
+import { ProgressBar } from '../../components/ProgressBar';
+import { Alert, EmptyState, ErrorState, Loading } from '../../components/States';
+import { StatusBadge } from '../../components/StatusBadge';
+import { Time } from '../../components/Time';
+import { graphql } from '../../gql';
+import { formatBytes, formatCompact, formatInteger, formatNumber } from '../../lib/format';
+import { useTitle } from '../../lib/hooks';
+import { globalId } from '../../lib/ids';
+import { FORMAT_LABELS, isDatasetActive } from './fragments';
+import { IssueTable } from './IssueTable';
+import { TokenHistogram } from './TokenHistogram';
+
+graphql(`
+  fragment DatasetDetail on Dataset {
+    ...DatasetRow
+    description
+    contentType
+    updatedAt
+    validatedAt
+    baseModel {
+      id
+      name
+      contextLength
+    }
+    statistics {
+      examples
+      trainingPairs
+      totalTokens
+      examplesOverContext
+      duplicates
+      emptyLines
+      tokensPerExample {
+        min
+        mean
+        p95
+        max
+      }
+      roleCounts {
+        system
+        user
+        assistant
+      }
+      histogram {
+        bucketStart
+        count
+      }
+    }
+    validation {
+      valid
+      errorCount
+      warningCount
+      truncated
+      tokenCountsExact
+      tokenizer
+      countsByCode {
+        code
+        count
+      }
+      issues {
+        line
+        path
+        code
+        message
+        severity
+      }
+    }
+  }
+`);
+
+const DatasetDetailQuery = graphql(`
+  query DatasetDetail($id: ID!) {
+    dataset(id: $id) {
+      ...DatasetDetail
+    }
+  }
+`);
+
+const DatasetDetailUpdated = graphql(`
+  subscription DatasetDetailUpdated($id: ID!) {
+    datasetUpdated(id: $id) {
+      ...DatasetDetail
+    }
+  }
+`);
+
+const DeleteDataset = graphql(`
+  mutation DeleteDataset($id: ID!) {
+    deleteDataset(id: $id) {
+      __typename
+      ... on DatasetPayload {
+        dataset {
+          id
+          deletedAt
+        }
+      }
+      ... on DatasetInUseError {
+        message
+        activeJobIds
+      }
+      ... on Error {
+        message
+      }
+    }
+  }
+`);
+
+export function DatasetDetailPage() {
+  const id = globalId('Dataset', useParams().id ?? '');
+  const navigate = useNavigate();
+  const [{ data, error, fetching }, reload] = useQuery({ query: DatasetDetailQuery, variables: { id } });
+  const dataset = data?.dataset;
+  useTitle(dataset?.name ?? 'Dataset');
+  useSubscription({ query: DatasetDetailUpdated, variables: { id }, pause: !dataset || !isDatasetActive(dataset.status) });
+  const [deleting, deleteDataset] = useMutation(DeleteDataset);
+  const [confirming, setConfirming] = useState(false);
+  const [deleteError, setDeleteError] = useState<string | null>(null);
+
+  if (!dataset) {
+    if (error) return <ErrorState error={error} retry={() => reload({ requestPolicy: 'network-only' })} />;
+    if (fetching || data === undefined) return <Loading label="Loading dataset…" />;
+    return (
+      <EmptyState title="Dataset not found" action={<Link className="button" to="/datasets">All datasets</Link>}>
+        It does not exist, or it belongs to someone else.
+      </EmptyState>
+    );
+  }
+
+  async function remove() {
+    setDeleteError(null);
+    const result = await deleteDataset({ id });
+    const outcome = result.data?.deleteDataset;
+    setConfirming(false);
+    if (outcome?.__typename === 'DatasetPayload') navigate('/datasets', { replace: true });
+    else setDeleteError(outcome && 'message' in outcome ? outcome.message : (result.error?.message ?? 'The dataset could not be deleted.'));
+  }
+
+  const stats = dataset.statistics;
+  const validation = dataset.validation;
+  const ready = dataset.status === 'READY';
+  const exact = validation?.tokenCountsExact ?? true;
+
+  return (
+    <>
+      <PageHeader
+        back={{ to: '/datasets', label: 'Datasets' }}
+        title={
+          <>
+            {dataset.name} <StatusBadge status={dataset.status} />
+          </>
+        }
+        subtitle={
+          <>
+            {dataset.fileName} · {formatBytes(dataset.fileSize)} · {FORMAT_LABELS[dataset.format]} · for {dataset.baseModel.name}
+          </>
+        }
+        actions={
+          <>
+            {ready ? (
+              <Link className="button button-primary" to={`/training/configure?datasetId=${encodeURIComponent(dataset.id)}`}>
+                Start training
+              </Link>
+            ) : (
+              <button type="button" className="button button-primary" disabled title="Only a READY dataset can be trained on">
+                Start training
+              </button>
+            )}
+            <button type="button" className="button button-ghost-danger" onClick={() => setConfirming(true)}>
+              Delete
+            </button>
+          </>
+        }
+      />
+      {deleteError && <Alert title="Not deleted">{deleteError}</Alert>}
+      {dataset.deletedAt && <Alert tone="warning">This dataset was deleted.</Alert>}
+
+      {isDatasetActive(dataset.status) && (
+        <Panel>
+          <ProgressBar
+            value={null}
+            label={dataset.status === 'UPLOADING' ? 'Waiting for the file upload to finish' : 'Validating every line'}
+            detail={formatBytes(dataset.fileSize)}
+          />
+        </Panel>
+      )}
+
+      {stats && (
+        <StatGrid>
+          <StatCard label="Examples" value={formatInteger(stats.examples)} hint={stats.emptyLines ? `${formatInteger(stats.emptyLines)} empty lines skipped` : undefined} />
+          <StatCard label="Training pairs" value={formatInteger(stats.trainingPairs)} hint="assistant turns trained on" />
+          <StatCard
+            label="Total tokens"
+            value={`${exact ? '' : '≈ '}${formatCompact(stats.totalTokens)}`}
+            hint={exact ? "exact, with the model's tokenizer" : 'estimated: no exact tokenizer for this model'}
+          />
+          <StatCard
+            label="Tokens per example"
+            value={formatNumber(stats.tokensPerExample.mean, 0)}
+            hint={`mean · min ${formatInteger(stats.tokensPerExample.min)} · p95 ${formatInteger(stats.tokensPerExample.p95)} · max ${formatInteger(stats.tokensPerExample.max)}`}
+          />
+          <StatCard
+            label="Over context"
+            value={formatInteger(stats.examplesOverContext)}
+            hint={`longer than ${formatCompact(dataset.baseModel.contextLength)} tokens`}
+            tone={stats.examplesOverContext > 0 ? 'warning' : undefined}
+          />
+          <StatCard label="Duplicates" value={formatInteger(stats.duplicates)} tone={stats.duplicates > 0 ? 'warning' : undefined} />
+          <StatCard
+            label="Messages by role"
+            value={formatInteger(stats.roleCounts.system + stats.roleCounts.user + stats.roleCounts.assistant)}
+            hint={`system ${formatInteger(stats.roleCounts.system)} · user ${formatInteger(stats.roleCounts.user)} · assistant ${formatInteger(stats.roleCounts.assistant)}`}
+          />
+        </StatGrid>
+      )}
+
+      <div className="two-columns">
+        {stats && (
+          <Panel title="Tokens per example">
+            <TokenHistogram buckets={stats.histogram} />
+          </Panel>
+        )}
+        <Panel title="File">
+          <Facts
+            items={[
+              ['File', dataset.fileName],
+              ['Size', formatBytes(dataset.fileSize)],
+              ['Format', FORMAT_LABELS[dataset.format]],
+              ['Base model', `${dataset.baseModel.name} (${formatCompact(dataset.baseModel.contextLength)} context)`],
+              ['Uploaded', <Time key="u" iso={dataset.createdAt} relative={false} />],
+              ['Validated', <Time key="v" iso={dataset.validatedAt} relative={false} />],
+              ...(dataset.description ? ([['Description', dataset.description]] as [string, string][]) : []),
+              ['Training jobs', <Link key="j" to={`/training/jobs?datasetId=${encodeURIComponent(dataset.id)}`}>Jobs on this dataset</Link>],
+            ]}
+          />
+        </Panel>
+      </div>
+
+      {validation && (
+        <Panel
+          title={
+            validation.errorCount + validation.warningCount === 0
+              ? 'Validation'
+              : `Validation: ${formatInteger(validation.errorCount)} ${validation.errorCount === 1 ? 'error' : 'errors'}, ${formatInteger(validation.warningCount)} ${validation.warningCount === 1 ? 'warning' : 'warnings'}`
+          }
+        >
+          {validation.errorCount + validation.warningCount === 0 ? (
+            <Alert tone="success">Every line is valid. No warnings.</Alert>
+          ) : (
+            <IssueTable
+              issues={validation.issues}
+              countsByCode={validation.countsByCode}
+              truncated={validation.truncated}
+              errorCount={validation.errorCount}
+              warningCount={validation.warningCount}
+            />
+          )}
+        </Panel>
+      )}
+
+      <ConfirmDialog open={confirming} title={`Delete ${dataset.name}?`} confirmLabel="Delete dataset" busy={deleting.fetching} onConfirm={remove} onClose={() => setConfirming(false)}>
+        The dataset disappears from your lists. Jobs already trained on it keep their results. A dataset used by a running job cannot be deleted.
+      </ConfirmDialog>
+    </>
+  );
+}

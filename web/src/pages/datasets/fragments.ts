@@ -1,0 +1,37 @@
+// The dataset fields the list, the upload page and the cache updates share.
+import { graphql } from '../../gql';
+
+export const DatasetRowFragment = graphql(`
+  fragment DatasetRow on Dataset {
+    id
+    name
+    status
+    format
+    fileName
+    fileSize
+    errorCount
+    warningCount
+    createdAt
+    deletedAt
+    baseModel {
+      id
+      name
+    }
+    statistics {
+      examples
+      totalTokens
+    }
+  }
+`);
+
+export const FORMAT_LABELS: Record<string, string> = {
+  CHAT_JSONL: 'Chat JSONL',
+  BRIGHTRUN_LORA_V4: 'BrightRun LoRA v4',
+};
+
+/** The statuses a dataset leaves on its own: the page listens for changes while it is in one. */
+export const ACTIVE_DATASET_STATUSES = ['UPLOADING', 'VALIDATING'] as const;
+
+export function isDatasetActive(status: string): boolean {
+  return (ACTIVE_DATASET_STATUSES as readonly string[]).includes(status);
+}

@@ -1,0 +1,230 @@
+// /models/:id: an adapter's quality (stars, losses, perplexity), its files with sizes and checksums, signed
+// downloads, and where it came from (dataset, job, base model, hyperparameters).
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { useMutation, useQuery } from 'urql';
+import { Facts, Panel, StatCard, StatGrid } from '../../components/Card';
+import { PageHeader } from '../../components/PageHeader';
+import { ProgressBar } from '../../components/ProgressBar';
+import { Stars } from '../../components/Stars';
+import { Alert, EmptyState, ErrorState, Loading } from '../../components/States';
+import { StatusBadge } from '../../components/StatusBadge';
+import { Time } from '../../components/Time';
+import { graphql } from '../../gql';
+import type { CreateModelDownloadMutation } from '../../gql/graphql';
+import { formatBytes, formatNumber, formatPercent, formatScientific } from '../../lib/format';
+import { useTitle } from '../../lib/hooks';
+import { globalId } from '../../lib/ids';
+import { QUANTIZATION_LABELS } from '../training/fragments';
+
+const ModelDetail = graphql(`
+  query ModelDetail($id: ID!) {
+    model(id: $id) {
+      ...ModelRow
+      failureReason
+      updatedAt
+      quality {
+        rating
+        finalTrainingLoss
+        finalValidationLoss
+        bestValidationLoss
+        perplexity
+        lossReduction
+      }
+      files {
+        id
+        name
+        size
+        sha256
+        contentType
+      }
+      hyperparameters {
+        epochs
+        learningRate
+        batchSize
+        loraRank
+        loraAlpha
+        loraDropout
+        maxSeqLength
+        quantization
+      }
+    }
+  }
+`);
+
+const CreateModelDownload = graphql(`
+  mutation CreateModelDownload($id: ID!) {
+    createModelDownload(id: $id) {
+      __typename
+      ... on ModelDownloadPayload {
+        expiresAt
+        files {
+          name
+          url
+          size
+          sha256
+        }
+      }
+      ... on Error {
+        message
+      }
+    }
+  }
+`);
+
+type Links = Extract<CreateModelDownloadMutation['createModelDownload'], { __typename: 'ModelDownloadPayload' }>;
+
+/** Starts the browser's download of a signed URL. */
+function startDownload(url: string, name: string) {
+  const anchor = document.createElement('a');
+  anchor.href = url;
+  anchor.download = name;
+  document.body.append(anchor);
+  anchor.click();
+  anchor.remove();
+}
+
+export function ModelDetailPage() {
+  const id = globalId('Model', useParams().id ?? '');
+  const [{ data, error, fetching }, reload] = useQuery({ query: ModelDetail, variables: { id } });
+  const [signing, createDownload] = useMutation(CreateModelDownload);
+  const [links, setLinks] = useState<Links | null>(null);
+  const [downloadError, setDownloadError] = useState<string | null>(null);
+  const model = data?.model;
+  useTitle(model?.name ?? 'Model');
+
+  if (!model) {
+    if (error) return <ErrorState error={error} retry={() => reload({ requestPolicy: 'network-only' })} />;
+    if (fetching || data === undefined) return <Loading label="Loading model…" />;
+    return (
+      <EmptyState title="Model not found" action={<Link className="button" to="/models">All models</Link>}>
+        It does not exist, or it belongs to someone else.
+      </EmptyState>
+    );
+  }
+
+  /** Signed URLs last 24 hours: one request serves every download until they expire. */
+  async function download(name: string) {
+    setDownloadError(null);
+    let current = links && new Date(links.expiresAt).getTime() > Date.now() + 60_000 ? links : null;
+    if (!current) {
+      const result = await createDownload({ id });
+      const outcome = result.data?.createModelDownload;
+      if (outcome?.__typename !== 'ModelDownloadPayload') {
+        return setDownloadError(outcome && 'message' in outcome ? outcome.message : (result.error?.message ?? 'The download could not be prepared.'));
+      }
+      current = outcome;
+      setLinks(outcome);
+    }
+    const file = current.files.find((f) => f.name === name);
+    if (file) startDownload(file.url, file.name);
+  }
+
+  const q = model.quality;
+  const h = model.hyperparameters;
+
+  return (
+    <>
+      <PageHeader
+        back={{ to: '/models', label: 'Models' }}
+        title={
+          <>
+            {model.name} <StatusBadge status={model.status} label={model.status === 'STORED' ? 'Ready' : undefined} />
+          </>
+        }
+        subtitle={
+          <>
+            {model.baseModel.name} · trained on <Link to={`/datasets/${model.dataset.id}`}>{model.dataset.name}</Link> by{' '}
+            <Link to={`/training/jobs/${model.job.id}`}>{model.job.name}</Link>
+          </>
+        }
+      />
+      {model.status === 'PENDING' && (
+        <Panel>
+          <ProgressBar value={null} label="Copying the adapter files to storage" />
+          <p className="muted small">This page updates when the files are stored.</p>
+        </Panel>
+      )}
+      {model.status === 'FAILED' && <Alert title="The files could not be stored">{model.failureReason ?? 'Unknown reason.'}</Alert>}
+
+      {q && (
+        <StatGrid>
+          <StatCard label="Rating" value={<Stars rating={q.rating} />} hint="from how far the loss fell" />
+          <StatCard label="Loss reduction" value={formatPercent(q.lossReduction)} hint="training loss, start to end" />
+          <StatCard label="Final validation loss" value={formatNumber(q.finalValidationLoss, 4)} hint={`best ${formatNumber(q.bestValidationLoss, 4)}`} />
+          <StatCard label="Perplexity" value={formatNumber(q.perplexity, 2)} hint="exp(final validation loss)" />
+          <StatCard label="Final training loss" value={formatNumber(q.finalTrainingLoss, 4)} />
+        </StatGrid>
+      )}
+
+      <Panel title="Files" actions={model.status === 'STORED' && <span className="muted small">{formatBytes(model.totalSize)} in all</span>}>
+        {downloadError && <Alert title="No download">{downloadError}</Alert>}
+        {model.files.length === 0 ? (
+          <p className="muted">{model.status === 'PENDING' ? 'The files appear here once they are stored.' : 'No files.'}</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="table table-cards">
+              <thead>
+                <tr>
+                  <th scope="col">File</th>
+                  <th scope="col" className="num">
+                    Size
+                  </th>
+                  <th scope="col">SHA-256</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Download</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {model.files.map((file) => (
+                  <tr key={file.id}>
+                    <td data-label="File" className="mono">
+                      {file.name}
+                    </td>
+                    <td data-label="Size" className="num">
+                      {formatBytes(file.size)}
+                    </td>
+                    <td data-label="SHA-256" className="mono checksum" title={file.sha256}>
+                      {file.sha256.slice(0, 16)}…
+                    </td>
+                    <td data-label="">
+                      <button
+                        type="button"
+                        className="button button-small"
+                        onClick={() => void download(file.name)}
+                        disabled={signing.fetching || model.status !== 'STORED'}
+                        aria-label={`Download ${file.name}`}
+                      >
+                        Download
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {links && <p className="muted small">Download links are signed and work until {new Date(links.expiresAt).toLocaleString()}.</p>}
+      </Panel>
+
+      <Panel title="Lineage">
+        <Facts
+          items={[
+            ['Base model', model.baseModel.name],
+            ['Dataset', <Link key="d" to={`/datasets/${model.dataset.id}`}>{model.dataset.name}</Link>],
+            ['Training job', <Link key="j" to={`/training/jobs/${model.job.id}`}>{model.job.name}</Link>],
+            ['Epochs', String(h.epochs)],
+            ['Learning rate', formatScientific(h.learningRate)],
+            ['LoRA', `rank ${h.loraRank} · alpha ${h.loraAlpha} · dropout ${h.loraDropout}`],
+            ['Batch size', String(h.batchSize)],
+            ['Max sequence', `${h.maxSeqLength} tokens`],
+            ['Quantization', QUANTIZATION_LABELS[h.quantization] ?? h.quantization],
+            ['Created', <Time key="c" iso={model.createdAt} relative={false} />],
+            ['Stored', <Time key="s" iso={model.storedAt} relative={false} />],
+          ]}
+        />
+      </Panel>
+    </>
+  );
+}

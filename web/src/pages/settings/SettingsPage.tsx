@@ -1,0 +1,224 @@
+// /settings: who you are signed in as, and API keys for third-party tools (create, shown once; revoke).
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { Facts, Panel } from '../../components/Card';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { Field, problemsByPath } from '../../components/Field';
+import { LoadMore } from '../../components/LoadMore';
+import { PageHeader } from '../../components/PageHeader';
+import { Alert, EmptyState, ErrorState, Loading } from '../../components/States';
+import { StatusBadge } from '../../components/StatusBadge';
+import { Time } from '../../components/Time';
+import { graphql } from '../../gql';
+import { useTitle } from '../../lib/hooks';
+import { useSession } from '../../session';
+
+const Settings = graphql(`
+  query Settings($first: Int!, $after: String) {
+    me {
+      id
+      email
+      name
+      createdAt
+      apiKeys(first: $first, after: $after) {
+        totalCount
+        edges {
+          cursor
+          node {
+            ...ApiKeyRow
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+`);
+
+const CreateApiKey = graphql(`
+  mutation CreateApiKey($input: CreateApiKeyInput!) {
+    createApiKey(input: $input) {
+      __typename
+      ... on CreateApiKeyPayload {
+        secret
+        apiKey {
+          ...ApiKeyRow
+        }
+      }
+      ... on InvalidInputError {
+        message
+        problems {
+          path
+          message
+        }
+      }
+    }
+  }
+`);
+
+const RevokeApiKey = graphql(`
+  mutation RevokeApiKey($id: ID!) {
+    revokeApiKey(id: $id) {
+      __typename
+      ... on RevokeApiKeyPayload {
+        apiKey {
+          id
+          revokedAt
+        }
+      }
+      ... on Error {
+        message
+      }
+    }
+  }
+`);
+
+export function SettingsPage() {
+  useTitle('Settings');
+  const { session } = useSession();
+  const [after, setAfter] = useState<string | null>(null);
+  const [{ data, error, fetching }, reload] = useQuery({ query: Settings, variables: { first: 20, after } });
+  const [creating, createApiKey] = useMutation(CreateApiKey);
+  const [, revokeApiKey] = useMutation(RevokeApiKey);
+  const [name, setName] = useState('');
+  const [nameError, setNameError] = useState<string | null>(null);
+  const [secret, setSecret] = useState<{ name: string; value: string } | null>(null);
+  const [copied, setCopied] = useState(false);
+  const [revoking, setRevoking] = useState<{ id: string; name: string } | null>(null);
+  const [revokeError, setRevokeError] = useState<string | null>(null);
+
+  async function create(event: FormEvent) {
+    event.preventDefault();
+    setNameError(null);
+    const result = await createApiKey({ input: { name: name.trim() } });
+    const outcome = result.data?.createApiKey;
+    if (outcome?.__typename === 'CreateApiKeyPayload') {
+      setSecret({ name: outcome.apiKey.name, value: outcome.secret });
+      setCopied(false);
+      setName('');
+    } else if (outcome?.__typename === 'InvalidInputError') {
+      setNameError(problemsByPath(outcome.problems).name ?? outcome.message);
+    } else setNameError(result.error?.message ?? 'The key could not be created.');
+  }
+
+  async function revoke() {
+    if (!revoking) return;
+    const id = revoking.id;
+    setRevoking(null);
+    const result = await revokeApiKey({ id });
+    const outcome = result.data?.revokeApiKey;
+    setRevokeError(outcome?.__typename === 'RevokeApiKeyPayload' ? null : outcome && 'message' in outcome ? outcome.message : 'The key could not be revoked.');
+  }
+
+  const me = data?.me;
+  const keys = me?.apiKeys;
+
+  return (
+    <>
+      <PageHeader title="Settings" subtitle="Your account and the API keys third-party tools use." />
+      <Panel title="Account">
+        {me ? (
+          <Facts
+            items={[
+              ['Email', me.email ?? '—'],
+              ['Name', me.name ?? '—'],
+              ['Signed in with', session.source === 'local' ? 'the local user of this embedded server' : 'a pasted token or API key'],
+              ['Member since', <Time key="c" iso={me.createdAt} relative={false} />],
+            ]}
+          />
+        ) : error ? (
+          <ErrorState error={error} retry={() => reload({ requestPolicy: 'network-only' })} />
+        ) : (
+          <Loading />
+        )}
+      </Panel>
+
+      <Panel title="API keys">
+        <p className="muted">
+          Send a key as <span className="mono">Authorization: Bearer &lt;key&gt;</span> to <span className="mono">/graphql</span>. The key is shown once, when it is created.
+        </p>
+        <form className="inline-form" onSubmit={create}>
+          <Field label="New key name" hint='What it is for, e.g. "CI pipeline".' error={nameError}>
+            <input type="text" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} required />
+          </Field>
+          <button type="submit" className="button button-primary" disabled={creating.fetching || !name.trim()}>
+            {creating.fetching ? 'Creating…' : 'Create key'}
+          </button>
+        </form>
+        {secret && (
+          <Alert tone="success" title={`Key "${secret.name}" created: copy it now, it will not be shown again`}>
+            <div className="secret">
+              <code className="mono">{secret.value}</code>
+              <button
+                type="button"
+                className="button button-small"
+                onClick={() => void navigator.clipboard?.writeText(secret.value).then(() => setCopied(true))}
+              >
+                {copied ? 'Copied' : 'Copy'}
+              </button>
+            </div>
+          </Alert>
+        )}
+        {revokeError && <Alert title="Not revoked">{revokeError}</Alert>}
+        {!keys ? (
+          error ? null : <Loading />
+        ) : keys.edges.length === 0 ? (
+          <EmptyState title="No API keys yet">Create one for each tool that calls the API, so you can revoke them one by one.</EmptyState>
+        ) : (
+          <>
+            <div className="table-wrap">
+              <table className="table table-cards">
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Key</th>
+                    <th scope="col">Created</th>
+                    <th scope="col">Last used</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {keys.edges.map(({ node }) => (
+                    <tr key={node.id}>
+                      <td data-label="Name">
+                        <span className="row-title">{node.name}</span> {node.revokedAt && <StatusBadge status="CANCELLED" label="Revoked" />}
+                      </td>
+                      <td data-label="Key" className="mono">
+                        {node.prefix}…
+                      </td>
+                      <td data-label="Created">
+                        <Time iso={node.createdAt} />
+                      </td>
+                      <td data-label="Last used">{node.lastUsedAt ? <Time iso={node.lastUsedAt} /> : <span className="muted">never</span>}</td>
+                      <td data-label="">
+                        {!node.revokedAt && (
+                          <button type="button" className="button button-small button-ghost-danger" onClick={() => setRevoking({ id: node.id, name: node.name })}>
+                            Revoke
+                          </button>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <LoadMore
+              shown={keys.edges.length}
+              total={keys.totalCount}
+              hasMore={keys.pageInfo.hasNextPage}
+              loading={fetching}
+              onMore={() => setAfter(keys.pageInfo.endCursor ?? null)}
+            />
+          </>
+        )}
+      </Panel>
+      <ConfirmDialog open={revoking !== null} title={`Revoke "${revoking?.name ?? ''}"?`} confirmLabel="Revoke key" onConfirm={revoke} onClose={() => setRevoking(null)}>
+        Requests with this key are refused from now on. This cannot be undone.
+      </ConfirmDialog>
+    </>
+  );
+}

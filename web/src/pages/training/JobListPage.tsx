@@ -1,0 +1,187 @@
+// /training/jobs: every training job with live status, progress and cost, filtered by status.
+import { useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { useQuery } from 'urql';
+import { LoadMore } from '../../components/LoadMore';
+import { PageHeader } from '../../components/PageHeader';
+import { ProgressBar } from '../../components/ProgressBar';
+import { EmptyState, ErrorState, Loading } from '../../components/States';
+import { StatusBadge } from '../../components/StatusBadge';
+import { Time } from '../../components/Time';
+import { graphql } from '../../gql';
+import type { TrainingJobFilter, TrainingJobStatus } from '../../gql/graphql';
+import { formatMoney } from '../../lib/format';
+import { useTitle } from '../../lib/hooks';
+import { ACTIVE_JOB_STATUSES, isJobActive, progressLabel } from './fragments';
+import { WatchJob } from './WatchJob';
+
+const JobList = graphql(`
+  query JobList($first: Int!, $after: String, $filter: TrainingJobFilter) {
+    trainingJobs(first: $first, after: $after, filter: $filter) {
+      totalCount
+      edges {
+        cursor
+        node {
+          ...JobRow
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+const PAGE_SIZE = 20;
+const FILTERS: { value: string | null; label: string; statuses?: TrainingJobStatus[] }[] = [
+  { value: null, label: 'All' },
+  { value: 'active', label: 'Active', statuses: [...ACTIVE_JOB_STATUSES] },
+  { value: 'completed', label: 'Completed', statuses: ['COMPLETED'] },
+  { value: 'failed', label: 'Failed', statuses: ['FAILED'] },
+  { value: 'cancelled', label: 'Cancelled', statuses: ['CANCELLED'] },
+];
+
+export function JobListPage() {
+  useTitle('Training jobs');
+  const [params, setParams] = useSearchParams();
+  const chosen = FILTERS.find((f) => f.value === params.get('status')) ?? FILTERS[0]!;
+  const datasetId = params.get('datasetId');
+  const filter: TrainingJobFilter = { ...(chosen.statuses ? { status: chosen.statuses } : {}), ...(datasetId ? { datasetId } : {}) };
+  const filterKey = JSON.stringify(filter);
+  const [after, setAfter] = useState<{ key: string; cursor: string } | null>(null);
+  const [{ data, fetching, error }, reload] = useQuery({
+    query: JobList,
+    variables: { first: PAGE_SIZE, after: after?.key === filterKey ? after.cursor : null, filter },
+  });
+  const list = data?.trainingJobs;
+
+  function show(value: string | null) {
+    const next = new URLSearchParams(params);
+    if (value) next.set('status', value);
+    else next.delete('status');
+    setParams(next, { replace: true });
+  }
+
+  return (
+    <>
+      <PageHeader
+        title="Training jobs"
+        subtitle="Every run, live: status, progress and what it has cost so far."
+        actions={
+          <Link className="button button-primary" to="/training/configure">
+            New training job
+          </Link>
+        }
+      />
+      <div className="toolbar">
+        <div className="segmented" role="group" aria-label="Filter by status">
+          {FILTERS.map((f) => (
+            <button key={f.label} type="button" className="segment" aria-pressed={chosen === f} onClick={() => show(f.value)}>
+              {f.label}
+            </button>
+          ))}
+        </div>
+        {datasetId && (
+          <button
+            type="button"
+            className="chip"
+            aria-pressed="true"
+            onClick={() => {
+              const next = new URLSearchParams(params);
+              next.delete('datasetId');
+              setParams(next, { replace: true });
+            }}
+          >
+            One dataset only ×
+          </button>
+        )}
+      </div>
+
+      {error && !list ? (
+        <ErrorState error={error} retry={() => reload({ requestPolicy: 'network-only' })} />
+      ) : !list ? (
+        <Loading label="Loading training jobs…" />
+      ) : list.edges.length === 0 ? (
+        chosen.value || datasetId ? (
+          <EmptyState title="No jobs match" action={<button type="button" className="button" onClick={() => setParams(new URLSearchParams(), { replace: true })}>Show all jobs</button>}>
+            No training job has this status yet.
+          </EmptyState>
+        ) : (
+          <EmptyState
+            title="No training jobs yet"
+            action={
+              <Link className="button button-primary" to="/training/configure">
+                Configure your first run
+              </Link>
+            }
+          >
+            Pick a ready dataset and a preset; the estimate tells you what it will cost before you start.
+          </EmptyState>
+        )
+      ) : (
+        <>
+          <div className="table-wrap">
+            <table className="table table-cards">
+              <thead>
+                <tr>
+                  <th scope="col">Job</th>
+                  <th scope="col">Status</th>
+                  <th scope="col" className="progress-column">
+                    Progress
+                  </th>
+                  <th scope="col" className="num">
+                    Cost
+                  </th>
+                  <th scope="col">GPUs</th>
+                  <th scope="col">Started</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.edges.map(({ node }) => (
+                  <tr key={node.id}>
+                    <td data-label="Job">
+                      <Link className="row-title" to={`/training/jobs/${node.id}`}>
+                        {node.name}
+                      </Link>
+                      <div className="muted small">
+                        {node.dataset.name} · {node.baseModel.name}
+                      </div>
+                    </td>
+                    <td data-label="Status">
+                      <StatusBadge status={node.status} label={node.cancelRequestedAt && isJobActive(node.status) ? 'Cancelling' : undefined} />
+                      {isJobActive(node.status) && <WatchJob id={node.id} />}
+                    </td>
+                    <td data-label="Progress" className="progress-column">
+                      <ProgressBar
+                        value={node.progress / 100}
+                        label={progressLabel(node)}
+                      />
+                    </td>
+                    <td data-label="Cost" className="num">
+                      {formatMoney(node.finalCost ?? node.currentCost)}
+                      <div className="muted small">est. {formatMoney(node.estimatedCost)}</div>
+                    </td>
+                    <td data-label="GPUs">
+                      {node.gpu.count} × {node.gpu.type}
+                    </td>
+                    <td data-label="Started">
+                      <Time iso={node.createdAt} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <LoadMore
+            shown={list.edges.length}
+            total={list.totalCount}
+            hasMore={list.pageInfo.hasNextPage}
+            loading={fetching}
+            onMore={() => list.pageInfo.endCursor && setAfter({ key: filterKey, cursor: list.pageInfo.endCursor })}
+          />
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,71 @@
+// The training job fields the job list, the monitor and the cache updates share, and how stages read.
+import { graphql } from '../../gql';
+
+export const JobRowFragment = graphql(`
+  fragment JobRow on TrainingJob {
+    id
+    name
+    status
+    stage
+    progress
+    currentStep
+    totalSteps
+    currentCost
+    estimatedCost
+    finalCost
+    maxCost
+    etaSeconds
+    createdAt
+    cancelRequestedAt
+    presetId
+    gpu {
+      type
+      count
+    }
+    dataset {
+      id
+      name
+    }
+    baseModel {
+      id
+      name
+    }
+  }
+`);
+
+export const ACTIVE_JOB_STATUSES = ['QUEUED', 'INITIALIZING', 'RUNNING'] as const;
+
+export function isJobActive(status: string): boolean {
+  return (ACTIVE_JOB_STATUSES as readonly string[]).includes(status);
+}
+
+export const STAGE_LABELS: Record<string, string> = {
+  PROVISIONING: 'Provisioning GPUs',
+  LOADING_MODEL: 'Loading the model',
+  TRAINING: 'Training',
+  EVALUATING: 'Evaluating',
+  SAVING: 'Saving the adapter',
+  UPLOADING_ARTIFACTS: 'Uploading artifacts',
+};
+
+/** What the progress bar says: the stage while running, the outcome once ended. */
+export function progressLabel(job: { status: string; stage?: string | null }): string {
+  switch (job.status) {
+    case 'QUEUED':
+      return 'Waiting for a GPU';
+    case 'COMPLETED':
+      return 'Finished';
+    case 'FAILED':
+      return 'Failed';
+    case 'CANCELLED':
+      return 'Cancelled';
+    default:
+      return job.stage ? (STAGE_LABELS[job.stage] ?? job.stage) : 'Starting';
+  }
+}
+
+export const QUANTIZATION_LABELS: Record<string, string> = {
+  NF4: '4-bit (QLoRA)',
+  INT8: '8-bit',
+  NONE: 'None (16-bit)',
+};
