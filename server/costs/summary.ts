@@ -187,14 +187,11 @@ async function compareMonths(ownerId: string, now: Date): Promise<MonthCompariso
   const nextStart = nextPeriod(thisStart, 'MONTH');
   // The same point of last month, clipped to its end (31 March → 28/29 February).
   const sameOffset = new Date(Math.min(lastStart.getTime() + (now.getTime() - thisStart.getTime()), thisStart.getTime()));
-  const { rows } = await pool.query<{ this_month: string; last_month: string; last_month_to_date: string }>(MONTHS_SQL, [
-    ownerId,
-    lastStart,
-    thisStart,
-    nextStart,
-    sameOffset,
-    floorDay(sameOffset),
-  ]);
+  const { rows } = await pool.query<{ this_month: string; last_month: string; last_month_to_date: string }>({
+    name: 'cost-summary-months',
+    text: MONTHS_SQL,
+    values: [ownerId, lastStart, thisStart, nextStart, sameOffset, floorDay(sameOffset)],
+  });
   const row = rows[0]!;
   const before = micros(row.last_month_to_date);
   const change = before === 0n ? null : (Number(micros(row.this_month) - before) / Number(before)) * 100;
@@ -210,7 +207,8 @@ async function compareMonths(ownerId: string, now: Date): Promise<MonthCompariso
 export async function costSummary(ownerId: string, input: CostSummaryInput, now = new Date()): Promise<CostSummary> {
   const topJobs = checkInput(input);
   const [{ rows }, months] = await Promise.all([
-    pool.query<SummaryRow>(SUMMARY_SQL, [ownerId, input.from, input.to, ceilDay(input.from), floorDay(input.to), UNIT[input.groupBy], topJobs]),
+    // Named: each connection parses and plans it once.
+    pool.query<SummaryRow>({ name: 'cost-summary', text: SUMMARY_SQL, values: [ownerId, input.from, input.to, ceilDay(input.from), floorDay(input.to), UNIT[input.groupBy], topJobs] }),
     compareMonths(ownerId, now),
   ]);
   const row = rows[0]!;

@@ -1,43 +1,186 @@
 // A long metric series reduced to at most maxPoints while keeping its shape:
 // the steps are cut into equal buckets and each bucket keeps its lowest and
-// highest training loss (one pass, no sort), plus every validation point the
-// budget allows and always the first and last point.
+// highest training loss, plus validation points spread over the whole run (up
+// to a quarter of the budget) and always the first and last point.
+// Over a long series the buckets are whole blocks of BLOCK steps, and each
+// block's extremes are remembered: a stored point never changes, so a block
+// that holds all its steps (or belongs to a job that ended a while ago) is
+// read from the database once, and a request reads only the blocks still
+// filling (the tail of a running job). The first request for a long series in
+// a process still reads it all.
 import { pool } from '../db/client.js';
 import type { MetricPointRow } from './metric-store.js';
 
 const COLUMNS = `step, epoch, "trainingLoss", "validationLoss", "learningRate", "gradNorm", throughput, "tokensTrained"::float8 AS "tokensTrained", "gpuUtilization", "recordedAt"`;
 
+/** Steps per block: block b holds steps b·BLOCK+1 … (b+1)·BLOCK. */
+const BLOCK = 64;
+/** Blocks remembered over all jobs (about 100 bytes each; 100,000 cover 6.4 million points), least recently used job out first. */
+const MAX_CACHED_BLOCKS = 100_000;
+/** A job that ended this long ago receives no more points, so its incomplete blocks are final too. */
+const SETTLED_AFTER_SECONDS = 60;
+
+interface BlockSummary {
+  low: number;
+  lowStep: number;
+  high: number;
+  highStep: number;
+  /** Steps with a validation loss, ascending. */
+  validation: readonly number[];
+}
+
+const NONE: readonly number[] = Object.freeze([]);
+
+/** Final block summaries per job (indexed by block), in least-recently-used order. */
+class BlockCache {
+  private readonly jobs = new Map<string, { blocks: (BlockSummary | undefined)[]; count: number }>();
+  private size = 0;
+
+  get(jobId: string): readonly (BlockSummary | undefined)[] | undefined {
+    const entry = this.jobs.get(jobId);
+    if (entry) {
+      this.jobs.delete(jobId);
+      this.jobs.set(jobId, entry);
+    }
+    return entry?.blocks;
+  }
+
+  add(jobId: string, block: number, summary: BlockSummary): void {
+    let entry = this.jobs.get(jobId);
+    if (entry?.blocks[block]) return;
+    for (const [oldest, old] of this.jobs) {
+      if (this.size < MAX_CACHED_BLOCKS || oldest === jobId) break;
+      this.jobs.delete(oldest);
+      this.size -= old.count;
+    }
+    // A single series larger than the whole cache is remembered only in part.
+    if (this.size >= MAX_CACHED_BLOCKS) return;
+    if (!entry) this.jobs.set(jobId, (entry = { blocks: [], count: 0 }));
+    entry.blocks[block] = summary;
+    entry.count++;
+    this.size++;
+  }
+}
+
+const cache = new BlockCache();
+
 export async function downsampledSeries(jobId: string, maxPoints: number): Promise<MetricPointRow[]> {
   const budget = Math.max(2, Math.floor(maxPoints));
-  const { rows: [range] } = await pool.query<{ n: number; lo: number | null; hi: number | null }>(
-    `SELECT count(*)::int AS n, min(step) AS lo, max(step) AS hi FROM "MetricPoint" WHERE "jobId" = $1`,
-    [jobId],
+  // min and max come from the primary key's ends; the count stops at budget + 1.
+  const { rows: [range] } = await pool.query<{ lo: number | null; hi: number | null; n: number; settled: boolean }>(
+    `SELECT (SELECT min(step) FROM "MetricPoint" WHERE "jobId" = $1) AS lo,
+            (SELECT max(step) FROM "MetricPoint" WHERE "jobId" = $1) AS hi,
+            (SELECT count(*)::int FROM (SELECT 1 FROM "MetricPoint" WHERE "jobId" = $1 LIMIT $2) AS t) AS n,
+            coalesce((SELECT status IN ('COMPLETED', 'FAILED', 'CANCELLED') AND coalesce("completedAt", "updatedAt") < now() - make_interval(secs => $3)
+                      FROM "TrainingJob" WHERE id = $1), false) AS settled`,
+    [jobId, budget + 1, SETTLED_AFTER_SECONDS],
   );
-  if (!range || range.n === 0) return [];
+  if (!range || range.lo === null || range.hi === null) return [];
   if (range.n <= budget) {
     const { rows } = await pool.query<MetricPointRow>(`SELECT ${COLUMNS} FROM "MetricPoint" WHERE "jobId" = $1 ORDER BY step`, [jobId]);
     return rows;
   }
-  const lo = range.lo!;
-  const span = range.hi! - lo + 1;
-  // Validation points are few (a handful per epoch) and are what the chart's second line is made of.
-  const { rows: validation } = await pool.query<{ step: number }>(
-    `SELECT step FROM "MetricPoint" WHERE "jobId" = $1 AND "validationLoss" IS NOT NULL ORDER BY step LIMIT $2`,
-    [jobId, Math.floor(budget / 4)],
-  );
-  const buckets = Math.max(1, Math.floor((budget - 2 - validation.length) / 2));
-  const { rows: extremes } = await pool.query<{ low: number; high: number }>(
-    `SELECT (min(ARRAY[coalesce("trainingLoss", 'Infinity'), step]))[2]::int AS low,
-            (max(ARRAY[coalesce("trainingLoss", '-Infinity'), step]))[2]::int AS high
-     FROM "MetricPoint" WHERE "jobId" = $1
-     GROUP BY ((step - $2)::bigint * $3) / $4`,
-    [jobId, lo, buckets, span],
-  );
-  const steps = new Set<number>([lo, range.hi!, ...validation.map((v) => v.step)]);
-  for (const e of extremes) steps.add(e.low).add(e.high);
+  const { lo, hi } = range;
+  const firstBlock = Math.floor((lo - 1) / BLOCK);
+  const lastBlock = Math.floor((hi - 1) / BLOCK);
+  // Blocks only when every bucket gets at least one: a shorter series is bucketed point by point.
+  const steps =
+    lastBlock - firstBlock + 1 >= Math.floor((budget - 2) / 2)
+      ? await stepsByBlock(jobId, budget, firstBlock, lastBlock, range.settled)
+      : await stepsByPoint(jobId, budget, lo, hi);
+  steps.add(lo).add(hi);
   const { rows } = await pool.query<MetricPointRow>(
     `SELECT ${COLUMNS} FROM "MetricPoint" WHERE "jobId" = $1 AND step = ANY($2::int[]) ORDER BY step`,
     [jobId, [...steps]],
   );
   return rows.slice(0, budget - 1).concat(rows.length > budget - 1 ? [rows.at(-1)!] : []);
+}
+
+/** Buckets of whole blocks: each bucket's extremes from its blocks' remembered extremes. */
+async function stepsByBlock(jobId: string, budget: number, firstBlock: number, lastBlock: number, settled: boolean): Promise<Set<number>> {
+  const block = await blockSummaries(jobId, firstBlock, lastBlock, settled);
+  const validation: number[] = [];
+  for (let b = firstBlock; b <= lastBlock; b++) {
+    const summary = block(b);
+    if (summary) for (const step of summary.validation) validation.push(step);
+  }
+  const kept = spread(validation, Math.floor(budget / 4));
+  const buckets = Math.max(1, Math.floor((budget - 2 - kept.length) / 2));
+  const perBucket = Math.ceil((lastBlock - firstBlock + 1) / buckets);
+  const steps = new Set<number>(kept);
+  for (let start = firstBlock; start <= lastBlock; start += perBucket) {
+    let low: BlockSummary | undefined;
+    let high: BlockSummary | undefined;
+    for (let b = start; b < start + perBucket && b <= lastBlock; b++) {
+      const s = block(b);
+      if (!s) continue;
+      if (!low || s.low < low.low || (s.low === low.low && s.lowStep < low.lowStep)) low = s;
+      if (!high || s.high > high.high || (s.high === high.high && s.highStep > high.highStep)) high = s;
+    }
+    if (low) steps.add(low.lowStep);
+    if (high) steps.add(high.highStep);
+  }
+  return steps;
+}
+
+/** The blocks' summaries: remembered ones from memory, the rest in one query over the step ranges they cover. */
+async function blockSummaries(jobId: string, firstBlock: number, lastBlock: number, settled: boolean): Promise<(block: number) => BlockSummary | undefined> {
+  const known = cache.get(jobId) ?? [];
+  const read = new Map<number, BlockSummary>();
+  const lookup = (b: number) => known[b] ?? read.get(b);
+  const from: number[] = [];
+  const to: number[] = [];
+  for (let b = firstBlock; b <= lastBlock; b++) {
+    if (known[b]) continue;
+    if (to.length > 0 && to.at(-1) === b * BLOCK) to[to.length - 1] = (b + 1) * BLOCK;
+    else {
+      from.push(b * BLOCK + 1);
+      to.push((b + 1) * BLOCK);
+    }
+  }
+  if (from.length === 0) return lookup;
+  const { rows } = await pool.query<{ block: number; n: number; low: number[]; high: number[]; validation: number[] | null }>(
+    `SELECT (m.step - 1) / ${BLOCK} AS block, count(*)::int AS n,
+            min(ARRAY[coalesce(m."trainingLoss", 'Infinity'), m.step]) AS low,
+            max(ARRAY[coalesce(m."trainingLoss", '-Infinity'), m.step]) AS high,
+            array_agg(m.step) FILTER (WHERE m."validationLoss" IS NOT NULL) AS validation
+     FROM unnest($2::int[], $3::int[]) AS r(lo, hi)
+     JOIN "MetricPoint" m ON m."jobId" = $1 AND m.step BETWEEN r.lo AND r.hi
+     GROUP BY 1`,
+    [jobId, from, to],
+  );
+  for (const row of rows) {
+    const summary: BlockSummary = { low: row.low[0]!, lowStep: row.low[1]!, high: row.high[0]!, highStep: row.high[1]!, validation: row.validation?.sort((a, b) => a - b) ?? NONE };
+    read.set(row.block, summary);
+    if (row.n === BLOCK || settled) cache.add(jobId, row.block, summary);
+  }
+  return lookup;
+}
+
+/** Buckets of equal step ranges over a series short enough to read whole. */
+async function stepsByPoint(jobId: string, budget: number, lo: number, hi: number): Promise<Set<number>> {
+  const { rows: validation } = await pool.query<{ step: number }>(
+    `SELECT step FROM "MetricPoint" WHERE "jobId" = $1 AND "validationLoss" IS NOT NULL ORDER BY step`,
+    [jobId],
+  );
+  const kept = spread(validation.map((v) => v.step), Math.floor(budget / 4));
+  const buckets = Math.max(1, Math.floor((budget - 2 - kept.length) / 2));
+  const { rows: extremes } = await pool.query<{ low: number; high: number }>(
+    `SELECT (min(ARRAY[coalesce("trainingLoss", 'Infinity'), step]))[2]::int AS low,
+            (max(ARRAY[coalesce("trainingLoss", '-Infinity'), step]))[2]::int AS high
+     FROM "MetricPoint" WHERE "jobId" = $1
+     GROUP BY ((step - $2)::bigint * $3) / $4`,
+    [jobId, lo, buckets, hi - lo + 1],
+  );
+  const steps = new Set<number>(kept);
+  for (const e of extremes) steps.add(e.low).add(e.high);
+  return steps;
+}
+
+/** At most `max` of the sorted steps, evenly spaced over them and ending with the last. */
+function spread(steps: number[], max: number): number[] {
+  if (steps.length <= max) return steps;
+  if (max <= 0) return [];
+  if (max === 1) return [steps.at(-1)!];
+  return Array.from({ length: max }, (_, i) => steps[Math.round((i * (steps.length - 1)) / (max - 1))]!);
 }

@@ -1,8 +1,9 @@
 // Live metric points for subscribers, fanned out per process: one pubsub
-// listener and one database read per new batch and job, however many
-// subscribers watch it. A subscriber reads points after the last step it was
-// sent, so a replay and the live stream join with no gap and no duplicate,
-// and a slow subscriber holds no queue (it just reads further next time).
+// listener and at most one database read at a time per job (announcements
+// that arrive meanwhile are merged), however many subscribers watch it. A
+// subscriber reads points after the last step it was sent, so a replay and
+// the live stream join with no gap and no duplicate, and a slow subscriber
+// holds no queue (it just reads further next time).
 import type { AppPubSub } from '../events/pubsub.js';
 import { pointsAfter, type MetricPointRow } from './metric-store.js';
 import { pool } from '../db/client.js';
@@ -12,19 +13,40 @@ const RING_SIZE = 4096;
 /** How long a gap in steps may stay open before later points are sent anyway (a lost point the poll may never find). */
 export const GAP_GRACE_MS = 5000;
 export const MAX_BATCH = 500;
+/** Subscribers woken per turn of the event loop. */
+const WAKE_CHUNK = 50;
+/** How long one answer to "has the job ended?" serves every subscriber of a job, when no job update came in between. */
+const FINISHED_CHECK_MS = 1000;
 
 interface Feed {
   points: MetricPointRow[];
   waiters: Set<() => void>;
   refs: number;
   stop: () => Promise<void>;
-  refreshing: Promise<void>;
+  /** Step ranges announced but not read yet: announcements that arrive during a read join the next one. */
+  pending: { from: number; to: number }[];
+  refreshing: boolean;
+  /** Job updates seen: a status check made before the latest one may be stale. */
+  updates: number;
+  checking: boolean;
+  finishedCheck: { updates: number; at: number; result: Promise<boolean> } | null;
+  /** A subscriber's "has the job ended?", asked on the feed's behalf when the job is updated. */
+  isFinished: (() => Promise<boolean>) | null;
 }
 
 export class MetricFeedHub {
   private readonly feeds = new Map<string, Feed>();
 
-  constructor(private readonly pubsub: AppPubSub) {}
+  constructor(private readonly pubsub: AppPubSub) {
+    // Announcements published while the listener was away are lost: forget what
+    // the rings hold, so subscribers read from the database, which has it all.
+    pubsub.onReconnect(() => {
+      for (const feed of this.feeds.values()) {
+        feed.points = [];
+        wakeAll(feed);
+      }
+    });
+  }
 
   /** Subscribers currently watching, for /metrics. */
   get activeSubscribers(): number {
@@ -47,31 +69,95 @@ export class MetricFeedHub {
       waiters: new Set(),
       refs: 1,
       stop: async () => void (await Promise.all([events.return(), updates.return()])),
-      refreshing: Promise.resolve(),
+      pending: [],
+      refreshing: false,
+      updates: 0,
+      checking: false,
+      finishedCheck: null,
+      isFinished: null,
     };
     this.feeds.set(jobId, feed);
     void (async () => {
-      for await (const _ of updates) for (const wake of [...feed.waiters]) wake();
+      for await (const _ of updates) {
+        feed.updates++;
+        void this.checkFinished(feed);
+      }
     })();
     void (async () => {
       for await (const event of events) {
-        feed.refreshing = feed.refreshing.then(() => this.refresh(jobId, feed, event.fromStep, event.toStep)).catch(() => {});
-        await feed.refreshing;
-        for (const wake of [...feed.waiters]) wake();
+        feed.pending.push({ from: event.fromStep, to: event.toStep });
+        void this.refreshAll(jobId, feed);
       }
     })();
     return feed;
   }
 
-  private async refresh(jobId: string, feed: Feed, fromStep: number, toStep: number): Promise<void> {
-    const { rows } = await pool.query<MetricPointRow>(
-      `SELECT step, epoch, "trainingLoss", "validationLoss", "learningRate", "gradNorm", throughput, "tokensTrained"::float8 AS "tokensTrained", "gpuUtilization", "recordedAt"
-       FROM "MetricPoint" WHERE "jobId" = $1 AND step BETWEEN $2 AND $3 ORDER BY step`,
-      [jobId, fromStep, toStep],
-    );
-    const byStep = new Map(feed.points.map((p) => [p.step, p]));
-    for (const row of rows) byStep.set(row.step, row);
-    feed.points = [...byStep.values()].sort((a, b) => a.step - b.step).slice(-RING_SIZE);
+  /**
+   * Reads what was announced, one query at a time per job, then wakes the subscribers. Announcements that arrive
+   * meanwhile are read together next, so a slow database delays the next read but never builds a queue of reads.
+   */
+  private async refreshAll(jobId: string, feed: Feed): Promise<void> {
+    if (feed.refreshing) return;
+    feed.refreshing = true;
+    try {
+      while (feed.pending.length > 0) {
+        const ranges = feed.pending;
+        feed.pending = [];
+        await this.refresh(jobId, feed, ranges).catch(() => {});
+        wakeAll(feed);
+      }
+    } finally {
+      feed.refreshing = false;
+    }
+  }
+
+  private async refresh(jobId: string, feed: Feed, announced: { from: number; to: number }[]): Promise<void> {
+    // Disjoint ranges, so no point is read twice.
+    const ranges: { from: number; to: number }[] = [];
+    for (const r of [...announced].sort((a, b) => a.from - b.from)) {
+      const last = ranges.at(-1);
+      if (last && r.from <= last.to + 1) last.to = Math.max(last.to, r.to);
+      else ranges.push({ ...r });
+    }
+    // Newest range first, and only as many points as the ring keeps: older ones could not stay in it.
+    const rows: MetricPointRow[] = [];
+    for (let i = ranges.length - 1; i >= 0 && rows.length < RING_SIZE; i--) {
+      const result = await pool.query<MetricPointRow>(
+        `SELECT step, epoch, "trainingLoss", "validationLoss", "learningRate", "gradNorm", throughput, "tokensTrained"::float8 AS "tokensTrained", "gpuUtilization", "recordedAt"
+         FROM "MetricPoint" WHERE "jobId" = $1 AND step BETWEEN $2 AND $3 ORDER BY step DESC LIMIT $4`,
+        [jobId, ranges[i]!.from, ranges[i]!.to, RING_SIZE - rows.length],
+      );
+      rows.push(...result.rows);
+    }
+    if (rows.length === 0) return;
+    rows.reverse();
+    const last = feed.points.at(-1);
+    if (!last || rows[0]!.step > last.step) {
+      // The usual case, points arriving in order: append.
+      feed.points.push(...rows);
+    } else {
+      const byStep = new Map(feed.points.map((p) => [p.step, p]));
+      for (const row of rows) byStep.set(row.step, row);
+      feed.points = [...byStep.values()].sort((a, b) => a.step - b.step);
+    }
+    if (feed.points.length > RING_SIZE) feed.points = feed.points.slice(-RING_SIZE);
+  }
+
+  /**
+   * On a job update, asks once whether the job has ended and wakes the subscribers only if it has: updates come
+   * with every callback, and waking a thousand subscribers to find nothing new costs as much as a batch.
+   */
+  private async checkFinished(feed: Feed): Promise<void> {
+    if (feed.checking || !feed.isFinished) return;
+    feed.checking = true;
+    try {
+      for (let seen = -1; seen !== feed.updates; ) {
+        seen = feed.updates;
+        if (await this.finished(feed, feed.isFinished).catch(() => true)) wakeAll(feed);
+      }
+    } finally {
+      feed.checking = false;
+    }
   }
 
   private release(feed: Feed) {
@@ -87,21 +173,25 @@ export class MetricFeedHub {
    */
   async *watch(jobId: string, afterStep: number, isFinished: () => Promise<boolean>): AsyncGenerator<MetricPointRow[]> {
     const feed = this.open(jobId);
+    feed.isFinished ??= isFinished;
     let lastSent = afterStep;
+    let gap: { step: number; since: number } | null = null;
     try {
       for (;;) {
         // Arm the wake-up before reading, so a batch landing in between is not missed.
         let wake = () => {};
         const woken = new Promise<void>((resolve) => (wake = resolve));
         feed.waiters.add(wake);
-        const batch = releasable(await this.read(feed, jobId, lastSent), lastSent);
+        const released = releasable(await this.read(feed, jobId, lastSent), lastSent, gap);
+        const batch = released.batch;
+        gap = released.gap;
         if (batch.length > 0) {
           feed.waiters.delete(wake);
           lastSent = batch.at(-1)!.step;
           yield batch;
           continue;
         }
-        if (await isFinished()) {
+        if (await this.finished(feed, isFinished)) {
           const rest = await pointsAfter(jobId, lastSent, MAX_BATCH);
           feed.waiters.delete(wake);
           if (rest.length === 0) return;
@@ -109,7 +199,9 @@ export class MetricFeedHub {
           yield rest;
           continue;
         }
-        await Promise.race([woken, new Promise((r) => setTimeout(r, GAP_GRACE_MS))]);
+        const timer = setTimeout(wake, GAP_GRACE_MS);
+        await woken;
+        clearTimeout(timer);
         feed.waiters.delete(wake);
       }
     } finally {
@@ -117,25 +209,71 @@ export class MetricFeedHub {
     }
   }
 
+  /**
+   * Whether the job has ended, asked once for all of its subscribers: a query per subscriber per batch would
+   * cost a thousand queries a batch at a thousand subscribers. A job update (which is how an ending arrives) or
+   * FINISHED_CHECK_MS passing makes the next caller ask again.
+   */
+  private finished(feed: Feed, isFinished: () => Promise<boolean>): Promise<boolean> {
+    const check = feed.finishedCheck;
+    if (check && check.updates === feed.updates && performance.now() - check.at < FINISHED_CHECK_MS) return check.result;
+    const result = isFinished();
+    feed.finishedCheck = { updates: feed.updates, at: performance.now(), result };
+    result.catch(() => {
+      if (feed.finishedCheck?.result === result) feed.finishedCheck = null;
+    });
+    return result;
+  }
+
   /** From memory when the ring covers lastSent, else from the database (a replay or a slow subscriber). */
   private async read(feed: Feed, jobId: string, lastSent: number): Promise<MetricPointRow[]> {
-    const first = feed.points[0];
+    const { points } = feed;
+    const first = points[0];
     if (first && first.step <= lastSent + 1) {
-      const start = feed.points.findIndex((p) => p.step > lastSent);
-      return start < 0 ? [] : feed.points.slice(start, start + MAX_BATCH);
+      // Binary search for the first point after lastSent: the ring is in step order.
+      let lo = 0;
+      let hi = points.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (points[mid]!.step > lastSent) hi = mid;
+        else lo = mid + 1;
+      }
+      return lo === points.length ? [] : points.slice(lo, lo + MAX_BATCH);
     }
     return pointsAfter(jobId, lastSent, MAX_BATCH);
   }
 }
 
-/** The points that may go out now: consecutive steps, or past a gap that has stayed open too long. */
-function releasable(points: MetricPointRow[], lastSent: number): MetricPointRow[] {
+/**
+ * Wakes the waiting subscribers WAKE_CHUNK at a time, yielding to I/O in between: each one woken sends a frame
+ * in the same turn of the event loop, and a thousand frames at once would hold back the callbacks bringing the
+ * next points (which then queue up instead of joining the next frames).
+ */
+function wakeAll(feed: Feed): void {
+  const waiters = [...feed.waiters];
+  const wakeFrom = (start: number) => {
+    for (let i = start; i < Math.min(waiters.length, start + WAKE_CHUNK); i++) waiters[i]!();
+    if (start + WAKE_CHUNK < waiters.length) setImmediate(wakeFrom, start + WAKE_CHUNK);
+  };
+  wakeFrom(0);
+}
+
+/**
+ * The points that may go out now: consecutive steps, or past a gap this
+ * subscriber has been waiting at for GAP_GRACE_MS (timed from when it first
+ * saw the gap, not from the points' own timestamps, which after an outage are
+ * all old). `gap` remembers where and since when the subscriber waits.
+ */
+function releasable(points: MetricPointRow[], lastSent: number, gap: { step: number; since: number } | null): { batch: MetricPointRow[]; gap: { step: number; since: number } | null } {
   const out: MetricPointRow[] = [];
   let expected = lastSent + 1;
   for (const p of points) {
-    if (p.step !== expected && Date.now() - new Date(p.recordedAt).getTime() < GAP_GRACE_MS) break;
+    if (p.step !== expected) {
+      const waiting = gap?.step === expected ? gap : { step: expected, since: Date.now() };
+      if (Date.now() - waiting.since < GAP_GRACE_MS) return { batch: out, gap: waiting };
+    }
     out.push(p);
     expected = p.step + 1;
   }
-  return out;
+  return { batch: out, gap: null };
 }

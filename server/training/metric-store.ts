@@ -21,25 +21,16 @@ const COLUMNS = `step, epoch, "trainingLoss", "validationLoss", "learningRate", 
 /** Inserts the points (ON CONFLICT DO NOTHING); returns the steps that were new, ascending. */
 export async function insertPoints(jobId: string, points: readonly ProviderMetricPoint[]): Promise<number[]> {
   if (points.length === 0) return [];
-  const col = <K extends keyof ProviderMetricPoint>(key: K) => points.map((p) => p[key]);
+  // One JSON parameter: node-postgres escapes array parameters element by element, several times slower.
+  const json = JSON.stringify(points, (key, value) => (key === 'tokensTrained' && typeof value === 'number' ? Math.round(value) : value));
   const { rows } = await pool.query<{ step: number }>(
     `INSERT INTO "MetricPoint" ("jobId", step, epoch, "trainingLoss", "validationLoss", "learningRate", "gradNorm", throughput, "tokensTrained", "gpuUtilization", "recordedAt")
-     SELECT $1::uuid, * FROM unnest($2::int[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::bigint[], $10::float8[], $11::timestamptz[])
+     SELECT $1::uuid, p.step, p.epoch, p."trainingLoss", p."validationLoss", p."learningRate", p."gradNorm", p.throughput, p."tokensTrained", p."gpuUtilization", p."recordedAt"
+     FROM json_to_recordset($2::json) AS p(step int, epoch float8, "trainingLoss" float8, "validationLoss" float8, "learningRate" float8, "gradNorm" float8,
+       throughput float8, "tokensTrained" bigint, "gpuUtilization" float8, "recordedAt" timestamptz)
      ON CONFLICT ("jobId", step) DO NOTHING
      RETURNING step`,
-    [
-      jobId,
-      col('step'),
-      col('epoch'),
-      col('trainingLoss'),
-      col('validationLoss'),
-      col('learningRate'),
-      col('gradNorm'),
-      col('throughput'),
-      points.map((p) => (p.tokensTrained == null ? null : Math.round(p.tokensTrained))),
-      col('gpuUtilization'),
-      col('recordedAt'),
-    ],
+    [jobId, json],
   );
   return rows.map((r) => r.step).sort((a, b) => a - b);
 }

@@ -51,12 +51,14 @@ export async function handleGpuCallback(services: Services, req: IncomingMessage
     const jobId = await verifyCallbackToken(services.secret, header);
     const event = services.gpu.parseCallback(body);
     if (event.jobId !== jobId) return sendError(res, 403, 'WRONG_JOB', 'The token was issued for another job');
-    const job = await db.trainingJob.findUnique({ where: { id: jobId } });
+    // Both lookups at once: every callback pays this round trip before its points reach subscribers.
+    const [job, seen] = await Promise.all([
+      db.trainingJob.findUnique({ where: { id: jobId } }),
+      db.webhookReceipt.findUnique({ where: { jobId_deliveryId: { jobId, deliveryId: event.deliveryId } } }),
+    ]);
     if (!job) return sendError(res, 404, 'NOT_FOUND', 'Unknown job');
     if (job.externalJobId && job.externalJobId !== event.externalId) return sendError(res, 403, 'WRONG_JOB', 'The callback is for another provider job');
     if (isTerminal(job.status)) return sendError(res, 409, 'JOB_FINISHED', `The job has ended (${job.status}); the callback was ignored`);
-
-    const seen = await db.webhookReceipt.findUnique({ where: { jobId_deliveryId: { jobId, deliveryId: event.deliveryId } } });
     if (seen) return sendJson(res, 200, { ok: true, duplicate: true });
     if (!job.externalJobId) await db.trainingJob.updateMany({ where: { id: jobId, externalJobId: null }, data: { externalJobId: event.externalId } });
     await applyProviderReport(services, jobId, event);

@@ -1,0 +1,874 @@
+// Metric ingestion, push latency and series, each beside a raw baseline measured in the same run:
+// (1) callback-to-subscriber latency with 1, 100 and 1,000 graphql-ws subscribers on one job, beside a bare `ws`
+//     server broadcasting the same frame to as many sockets; (2) points per second ingested through signed
+//     callbacks, beside a raw unnest INSERT of the same rows; (3) TrainingJob.metrics(maxPoints: 1000) over a
+//     1,000,000-point job, beside the raw SQL for the first 1,000 points; (4) server memory while a subscriber has
+//     stopped reading for 60 s at 100 points/s, beside the same 60 s with no subscriber.
+// Runs its own embedded PostgreSQL (fsync on), app and simulated provider, and removes them when done.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { Worker } from 'node:worker_threads';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import pg from 'pg';
+import WebSocket, { WebSocketServer } from 'ws';
+import { buildApp, type App } from '../server/app.js';
+import { signCallbackToken, signLocalUserToken } from '../server/auth/tokens.js';
+import { DEFAULT_BASE_MODEL_ID } from '../server/catalog/base-models.js';
+import { loadConfig } from '../server/config.js';
+import { freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '../server/db/embedded-postgres.js';
+import { migrate } from '../server/db/migrate.js';
+import type { ProviderMetricPoint } from '../server/gpu/provider.js';
+import { startSimulatedProvider, type SimulatedProvider } from '../server/gpu/simulated/service.js';
+import type { FleetCommand, FleetCounters, FleetResult } from './lib/subscriber-fleet.js';
+import { formatBenchRows, type BenchRow } from './report.js';
+
+/** (1) Subscribers on one job; one WebSocket connection each, as separate browser tabs would have. */
+const SUBSCRIBER_COUNTS = [1, 100, 1000];
+/** One point per callback at this steady rate for LATENCY_STEPS steps (10 s); the first LATENCY_WARM_UP are not counted. */
+const LATENCY_RATE = 20;
+const LATENCY_STEPS = 200;
+const LATENCY_WARM_UP = 20;
+const LATENCY_P99_TARGET_MS = 50;
+/** At 1,000 subscribers: callbacks back to back for this long, to see how many frames one node pushes. */
+const SATURATION_MS = 5000;
+const SATURATION_POSTERS = 2;
+
+/** (2) Batches of points per callback, posted by a few concurrent posters over several jobs. */
+const INGEST_JOBS = 8;
+const INGEST_POSTERS = 4;
+const INGEST_BATCH = 500;
+const INGEST_BATCHES_PER_JOB = 60;
+const INGEST_TARGET_POINTS_PER_SECOND = 50_000;
+const INGEST_TARGET_RATIO = 0.5;
+
+/** (3) One job's stored series, and the chart's request for it. */
+const SERIES_POINTS = 1_000_000;
+const SERIES_MAX_POINTS = 1000;
+const SERIES_REQUESTS = 30;
+const SERIES_WARM_UP = 3;
+const SERIES_TARGET_MS = 50;
+/** Loss spikes planted in the series: a shape-keeping downsample must return every one of them. */
+const SERIES_SPIKE_EVERY = 50_021;
+/** Validation points, as the simulated provider makes them (ten per run). */
+const SERIES_VALIDATION_EVERY = 100_000;
+
+/** (4) A subscriber that stopped reading while points arrive. */
+const MEMORY_SECONDS = 60;
+const MEMORY_SAMPLE_SECONDS = 5;
+const MEMORY_CALLBACKS_PER_SECOND = 10;
+const MEMORY_POINTS_PER_CALLBACK = 10;
+/** "Flat": growth over the run beyond what the same run with no subscriber shows. */
+const MEMORY_RSS_BOUND_MB = 16;
+const MEMORY_HEAP_BOUND_MB = 4;
+
+const MB = 1024 * 1024;
+const POINT_FIELDS = 'step epoch trainingLoss validationLoss learningRate gradNorm throughput tokensTrained gpuUtilization recordedAt';
+/** The web client's subscription (web/src/pages/training/metrics.ts). */
+const SUBSCRIPTION = `subscription NewMetrics($jobId: ID!, $afterStep: Int!) { trainingMetrics(jobId: $jobId, afterStep: $afterStep) { lastStep points { ${POINT_FIELDS} } } }`;
+const SERIES_QUERY = `query StoredMetrics($id: ID!, $maxPoints: Int!) { trainingJob(id: $id) { id metrics(maxPoints: $maxPoints) { ${POINT_FIELDS} } } }`;
+const SERIES_COLUMNS = `step, epoch, "trainingLoss", "validationLoss", "learningRate", "gradNorm", throughput, "tokensTrained"::float8 AS "tokensTrained", "gpuUtilization", "recordedAt"`;
+const POINT_COLUMNS = `"jobId", step, epoch, "trainingLoss", "validationLoss", "learningRate", "gradNorm", throughput, "tokensTrained", "gpuUtilization", "recordedAt"`;
+
+interface BenchJob {
+  id: string;
+  externalId: string;
+  token: string;
+}
+
+/** The clock every thread of this process shares: the subscriber worker stamps receipts with it. */
+const clock = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
+
+const PHASES = ['latency', 'ingestion', 'series', 'memory'] as const;
+type Phase = (typeof PHASES)[number];
+
+/** What every phase works against: the running app, a user, and ways to make jobs and post their callbacks. */
+interface Bench {
+  url: string;
+  wsUrl: string;
+  databaseUrl: string;
+  services: App['services'];
+  agent: http.Agent;
+  client: pg.Client;
+  userToken: string;
+  newJobs(count: number): Promise<BenchJob[]>;
+  callback(job: BenchJob, body: string): Promise<void>;
+}
+
+/** All four measurements, or the ones named (`npx tsx bench/metrics.ts series memory`). */
+export async function runMetricsBench(phases: readonly Phase[] = PHASES): Promise<BenchRow[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brightrun-bench-metrics-'));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  let postgres: EmbeddedPostgres | null = null;
+  let gpu: SimulatedProvider | null = null;
+  let app: App | null = null;
+  let client: pg.Client | null = null;
+  try {
+    const load = os.loadavg()[0]!;
+    // fsync stays on (the default): every callback's commit reaches the disk, as it would in production.
+    postgres = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort() });
+    await migrate(postgres.url);
+    gpu = await startSimulatedProvider({ port: 0, speedFactor: 1000 });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      DATA_DIR: path.join(dir, 'data'),
+      DATABASE_URL: postgres.url,
+      SERVER_SECRET: randomBytes(32).toString('hex'),
+      SIMULATED_GPU_URL: gpu.url,
+      LOG_LEVEL: 'silent',
+      GRAPHIQL: 'false',
+      // The jobs below exist only in the database: polling them at the provider would only add noise.
+      POLL_INTERVAL_SECONDS: '300',
+    });
+    app = await buildApp(config, { databaseUrl: postgres.url });
+    const url = await app.start();
+    const services = app.services;
+
+    const email = `bench-metrics-${randomUUID()}@bench.brightrun.dev`;
+    const userToken = await signLocalUserToken(services.secret, { sub: `local:${email}`, email });
+    const me = await postJson(agent, `${url}/graphql`, { query: '{ me { id } }' }, { authorization: `Bearer ${userToken}` });
+    const ownerId = Buffer.from(me.data.me.id, 'base64').toString().split(':')[1]!;
+    const db = new pg.Client({ connectionString: postgres.url });
+    client = db;
+    await db.connect();
+    const datasetId = await insertDataset(db, ownerId);
+    const bench: Bench = {
+      url,
+      wsUrl: `${url.replace('http', 'ws')}/graphql`,
+      databaseUrl: postgres.url,
+      services,
+      agent,
+      client: db,
+      userToken,
+      async newJobs(count) {
+        const jobs = await insertRunningJobs(db, ownerId, datasetId, count);
+        return Promise.all(jobs.map(async (job) => ({ ...job, token: await signCallbackToken(services.secret, job.id, 3600) })));
+      },
+      async callback(job, body) {
+        const res = await post(agent, `${url}/webhooks/gpu/simulated`, body, { 'x-callback-token': job.token });
+        if (res.status !== 200) throw new Error(`callback answered ${res.status}: ${res.body.slice(0, 300)}`);
+      },
+    };
+
+    const rows: BenchRow[] = [];
+    if (phases.includes('latency')) rows.push(...(await latencyRows(bench)));
+    if (phases.includes('ingestion')) rows.push(...(await ingestionRows(bench)));
+    if (phases.includes('series')) rows.push(...(await seriesRows(bench)));
+    if (phases.includes('memory')) rows.push(...(await memoryRows(bench)));
+    // Other work on the machine moves every figure: say how busy it was.
+    const busy = `1-min load average ${load.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end, on ${os.cpus().length} cores`;
+    if (rows[0]) rows[0].note = rows[0].note ? `${rows[0].note}; ${busy}` : busy;
+    return rows;
+  } finally {
+    agent.destroy();
+    await client?.end().catch(() => {});
+    await app?.stop().catch(() => {});
+    await gpu?.close().catch(() => {});
+    await postgres?.stop().catch(() => {});
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---- (1) latency ---------------------------------------------------------------------------------------------
+
+/** Latency at each subscriber count beside the bare broadcaster, then frames per second at saturation. */
+async function latencyRows(bench: Bench): Promise<BenchRow[]> {
+  const { services, agent } = bench;
+  const fleet = new Fleet();
+  const bare = await startBareBroadcaster();
+  try {
+    const rows: BenchRow[] = [];
+    let saturation: { ours: Saturation; bare: Saturation } | null = null;
+    for (const count of SUBSCRIBER_COUNTS) {
+      const saturate = count === SUBSCRIBER_COUNTS.at(-1);
+      const baseline = await measureLatency(fleet, {
+        count,
+        open: { cmd: 'open', url: bare.wsUrl, count, protocol: 'raw', maxStep: LATENCY_STEPS },
+        subscribed: () => bare.clients() === count,
+        closed: () => bare.clients() === 0,
+        post: async (step) => void (await post(agent, bare.url, eventBody(BARE_JOB, [metricPoint(step)]), {})),
+        saturate,
+      });
+      const [job] = await bench.newJobs(1);
+      const ours = await measureLatency(fleet, {
+        count,
+        open: {
+          cmd: 'open',
+          url: bench.wsUrl,
+          count,
+          protocol: 'graphql',
+          token: bench.userToken,
+          query: SUBSCRIPTION,
+          variables: { jobId: globalId('TrainingJob', job!.id), afterStep: 0 },
+          maxStep: LATENCY_STEPS,
+        },
+        subscribed: () => services.metricFeeds.activeSubscribers === count,
+        closed: () => services.metricFeeds.activeSubscribers === 0,
+        post: (step) => bench.callback(job!, eventBody(job!, [metricPoint(step)])),
+        saturate,
+      });
+      const label = `${count.toLocaleString('en')} subscriber${count === 1 ? '' : 's'}`;
+      const integrity = `${ours.missing} steps missing, ${ours.duplicates} duplicated, ${ours.outOfOrder} out of order, ${ours.errors} errors${ours.firstError ? ` (${ours.firstError})` : ''}`;
+      rows.push(
+        row(`callback → subscriber latency p50, ${label}`, ours.p50, baseline.p50, 'ms', {
+          note:
+            count === SUBSCRIBER_COUNTS[0]
+              ? `${LATENCY_RATE} callbacks/s of 1 point for ${LATENCY_STEPS / LATENCY_RATE} s (first ${LATENCY_WARM_UP} not counted), one graphql-ws connection per subscriber, clients in a worker thread; baseline: bare http + ws server broadcasting the same frame`
+              : undefined,
+        }),
+        row(`callback → subscriber latency p99, ${label}`, ours.p99, baseline.p99, 'ms', {
+          target: count === SUBSCRIBER_COUNTS.at(-1) ? { below: LATENCY_P99_TARGET_MS } : undefined,
+          note: `${ours.samples.toLocaleString('en')} receipts; ${integrity}; event loops busy: server ${percent(ours.serverBusy)}, subscribers' worker ${percent(ours.clientBusy)} (baseline ${percent(baseline.serverBusy)}, ${percent(baseline.clientBusy)})`,
+          fail: ours.missing + ours.duplicates + ours.outOfOrder + ours.errors > 0,
+        }),
+      );
+      if (saturate) saturation = { ours: ours.saturation!, bare: baseline.saturation! };
+    }
+    if (saturation) {
+      const { ours, bare: raw } = saturation;
+      const label = `${SUBSCRIBER_COUNTS.at(-1)!.toLocaleString('en')} subscribers`;
+      rows.push(
+        row(`subscription frames pushed per second, ${label}`, ours.framesPerSecond, raw.framesPerSecond, 'frames/s', {
+          note: `callbacks of 1 point back to back (${SATURATION_POSTERS} posters) for ${SATURATION_MS / 1000} s: ${Math.round(ours.callbacksPerSecond)} callbacks/s in, ${ours.pointsPerFrame.toFixed(1)} points per frame (points coalesce when behind), every subscriber caught up ${Math.round(ours.catchUpMs)} ms after the last; baseline ${Math.round(raw.callbacksPerSecond)} posts/s, 1 point per frame`,
+        }),
+        row(`subscription points delivered per second, ${label}`, ours.pointsPerSecond, raw.pointsPerSecond, 'points/s'),
+      );
+    }
+    return rows;
+  } finally {
+    await fleet.stop().catch(() => {});
+    await bare.close().catch(() => {});
+  }
+}
+
+// ---- (1) latency ---------------------------------------------------------------------------------------------
+
+interface Saturation {
+  framesPerSecond: number;
+  pointsPerSecond: number;
+  pointsPerFrame: number;
+  callbacksPerSecond: number;
+  catchUpMs: number;
+}
+
+interface LatencyResult {
+  p50: number;
+  p99: number;
+  samples: number;
+  missing: number;
+  duplicates: number;
+  outOfOrder: number;
+  errors: number;
+  firstError: string | null;
+  saturation: Saturation | null;
+  /** Event loop utilisation (0..1) over the steady run: the server's thread and the subscribers' worker. */
+  serverBusy: number;
+  clientBusy: number;
+}
+
+/**
+ * Opens the subscribers, posts one point per callback at a steady rate, and reads back when each subscriber got
+ * each step: latency = receipt − the moment just before that step's POST. Optionally then saturates the server.
+ */
+async function measureLatency(
+  fleet: Fleet,
+  options: {
+    count: number;
+    open: FleetCommand;
+    subscribed: () => boolean;
+    closed: () => boolean;
+    post: (step: number) => Promise<void>;
+    saturate: boolean;
+  },
+): Promise<LatencyResult> {
+  await fleet.call(options.open);
+  await until(options.subscribed, 60_000, `${options.count} subscribers to be subscribed`);
+  const sentAt = new Float64Array(LATENCY_STEPS + 1);
+  const posts: Promise<void>[] = [];
+  const serverBusyFrom = performance.eventLoopUtilization();
+  const clientBusyFrom = (await fleet.call({ cmd: 'busy' })).elu as EventLoopUtilization;
+  const start = performance.now();
+  for (let step = 1; step <= LATENCY_STEPS; step++) {
+    const wait = start + ((step - 1) * 1000) / LATENCY_RATE - performance.now();
+    if (wait > 0) await sleep(wait);
+    sentAt[step] = clock();
+    posts.push(options.post(step));
+  }
+  await Promise.all(posts);
+  const behind = (await fleet.call({ cmd: 'waitFor', step: LATENCY_STEPS, timeoutMs: 20_000 })).behind as number;
+  const serverBusy = performance.eventLoopUtilization(serverBusyFrom).utilization;
+  const clientBusy = performance.eventLoopUtilization((await fleet.call({ cmd: 'busy' })).elu as EventLoopUtilization, clientBusyFrom).utilization;
+  const result = (await fleet.call({ cmd: 'collect' })).result as FleetResult;
+
+  const latencies: number[] = [];
+  let missing = 0;
+  for (let subscriber = 0; subscriber < result.count; subscriber++) {
+    for (let step = LATENCY_WARM_UP + 1; step <= LATENCY_STEPS; step++) {
+      const receivedAt = result.receipts[subscriber * (result.maxStep + 1) + step]!;
+      if (receivedAt === 0) missing++;
+      else latencies.push(receivedAt - sentAt[step]!);
+    }
+  }
+  if (behind > 0 && missing === 0) missing = behind;
+
+  let saturation: Saturation | null = null;
+  let lastStep = LATENCY_STEPS;
+  if (options.saturate) ({ saturation, lastStep } = await saturate(fleet, options.count, options.post));
+  await fleet.call({ cmd: 'close' });
+  // A closed subscriber is let go when its job's next point wakes it (see the report): send one.
+  await sleep(200);
+  await options.post(lastStep + 1);
+  await until(options.closed, 20_000, 'subscribers to be released');
+  const { p50, p99 } = percentiles(latencies);
+  return { p50, p99, samples: latencies.length, missing, duplicates: result.duplicates, outOfOrder: result.outOfOrder, errors: result.errors, firstError: result.firstError, saturation, serverBusy, clientBusy };
+}
+
+/** Callbacks back to back for SATURATION_MS; frames and points counted until every subscriber has the last step. */
+async function saturate(fleet: Fleet, count: number, post: (step: number) => Promise<void>): Promise<{ saturation: Saturation; lastStep: number }> {
+  const before = (await fleet.call({ cmd: 'counters' })).counters as FleetCounters;
+  const start = performance.now();
+  let next = LATENCY_STEPS + 1;
+  let callbacks = 0;
+  await Promise.all(
+    Array.from({ length: SATURATION_POSTERS }, async () => {
+      while (performance.now() - start < SATURATION_MS) {
+        await post(next++);
+        callbacks++;
+      }
+    }),
+  );
+  const postedFor = performance.now() - start;
+  const last = next - 1;
+  const behind = (await fleet.call({ cmd: 'waitFor', step: last, timeoutMs: 60_000 })).behind as number;
+  if (behind > 0) throw new Error(`saturation: ${behind} of ${count} subscribers never got step ${last}`);
+  const elapsed = performance.now() - start;
+  const after = (await fleet.call({ cmd: 'counters' })).counters as FleetCounters;
+  const frames = after.frames - before.frames;
+  const points = after.points - before.points;
+  const saturation = {
+    framesPerSecond: frames / (elapsed / 1000),
+    pointsPerSecond: points / (elapsed / 1000),
+    pointsPerFrame: points / frames,
+    callbacksPerSecond: callbacks / (postedFor / 1000),
+    catchUpMs: elapsed - postedFor,
+  };
+  return { saturation, lastStep: last };
+}
+
+/** The subscriber worker, one command at a time. */
+class Fleet {
+  private readonly worker = new Worker(new URL('./lib/subscriber-fleet.ts', import.meta.url));
+  private queue: Promise<unknown> = Promise.resolve();
+
+  call(command: FleetCommand): Promise<any> {
+    const run = () =>
+      new Promise((resolve, reject) => {
+        this.worker.once('message', (message: { ok: boolean; error?: string }) => (message.ok ? resolve(message) : reject(new Error(message.error))));
+        this.worker.postMessage(command);
+      });
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => {});
+    return result;
+  }
+
+  async stop(): Promise<void> {
+    await this.call({ cmd: 'close' }).catch(() => {});
+    await this.worker.terminate();
+  }
+}
+
+interface BareBroadcaster {
+  url: string;
+  wsUrl: string;
+  clients(): number;
+  close(): Promise<void>;
+}
+
+/** The floor of a push: an HTTP POST whose point is broadcast as one JSON frame to every socket (no DB, no GraphQL). */
+async function startBareBroadcaster(): Promise<BareBroadcaster> {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { step: number; points: ProviderMetricPoint[] };
+      const frame = JSON.stringify({ id: '1', type: 'next', payload: { data: { trainingMetrics: { lastStep: event.step, points: event.points } } } });
+      for (const socket of wss.clients) if (socket.readyState === WebSocket.OPEN) socket.send(frame);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+  });
+  const wss = new WebSocketServer({ server });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/publish`,
+    wsUrl: `ws://127.0.0.1:${port}/`,
+    clients: () => wss.clients.size,
+    async close() {
+      for (const socket of wss.clients) socket.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const BARE_JOB: BenchJob = { id: randomUUID(), externalId: 'bare', token: '' };
+
+// ---- (2) ingestion --------------------------------------------------------------------------------------------
+
+async function ingestionRows(bench: Bench): Promise<BenchRow[]> {
+  const ingestion = await measureIngestion(bench);
+  const ratio = ingestion.ours.rate / ingestion.raw.rate;
+  return [
+    row('points ingested per second through callbacks', ingestion.ours.rate, ingestion.raw.rate, 'points/s', {
+      target: { atLeast: INGEST_TARGET_POINTS_PER_SECOND },
+      note: `${ingestion.points.toLocaleString('en')} points in ${INGEST_BATCH}-point callbacks, ${INGEST_POSTERS} concurrent posters over ${INGEST_JOBS} jobs, ${ingestion.ours.seconds.toFixed(2)} s, server event loop ${percent(ingestion.ours.serverBusy)} busy; baseline: the same rows as plain unnest INSERTs (${INGEST_POSTERS} connections, ${INGEST_BATCH} rows each, no dedupe), ${ingestion.raw.seconds.toFixed(2)} s`,
+    }),
+    {
+      figure: 'callback ingestion ÷ raw INSERT',
+      ours: ratio,
+      baseline: null,
+      unit: '×',
+      ratio: null,
+      target: `≥ ${INGEST_TARGET_RATIO}`,
+      pass: ratio >= INGEST_TARGET_RATIO,
+      note: 'per callback: token check, job and receipt lookups, INSERT … ON CONFLICT DO NOTHING RETURNING, progress UPDATE, receipt INSERT, two NOTIFYs',
+    },
+  ];
+}
+
+async function measureIngestion({ databaseUrl, client, newJobs, callback }: Bench): Promise<{ points: number; ours: { rate: number; seconds: number; serverBusy: number }; raw: { rate: number; seconds: number } }> {
+  // The same points for every job and both paths, serialised once so the posters only send.
+  const batches = Array.from({ length: INGEST_BATCHES_PER_JOB }, (_, b) =>
+    Array.from({ length: INGEST_BATCH }, (_, i) => metricPoint(b * INGEST_BATCH + i + 1)),
+  );
+  const batchJson = batches.map((points) => JSON.stringify(points));
+  const points = INGEST_JOBS * INGEST_BATCHES_PER_JOB * INGEST_BATCH;
+
+  // Raw: plain multi-row INSERTs of the same rows, as many connections as posters.
+  const rawJobs = await newJobs(INGEST_JOBS + 1);
+  const connections = await Promise.all(
+    Array.from({ length: INGEST_POSTERS }, async () => {
+      const c = new pg.Client({ connectionString: databaseUrl });
+      await c.connect();
+      return c;
+    }),
+  );
+  const rawInsert = (c: pg.Client, jobId: string, batch: ProviderMetricPoint[]) => {
+    const col = <K extends keyof ProviderMetricPoint>(key: K) => batch.map((p) => p[key]);
+    return c.query(
+      `INSERT INTO "MetricPoint" (${POINT_COLUMNS})
+       SELECT $1::uuid, * FROM unnest($2::int[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::bigint[], $10::float8[], $11::timestamptz[])`,
+      [jobId, col('step'), col('epoch'), col('trainingLoss'), col('validationLoss'), col('learningRate'), col('gradNorm'), col('throughput'), col('tokensTrained'), col('gpuUtilization'), col('recordedAt')],
+    );
+  };
+  let raw: { rate: number; seconds: number };
+  try {
+    const warm = rawJobs[INGEST_JOBS]!;
+    await Promise.all(connections.map((c, i) => rawInsert(c, warm.id, batches[i]!)));
+    const seconds = await runTasks(INGEST_POSTERS, (poster, task) => rawInsert(connections[poster]!, rawJobs[task.job]!.id, batches[task.batch]!));
+    raw = { rate: points / seconds, seconds };
+  } finally {
+    await Promise.all(connections.map((c) => c.end().catch(() => {})));
+  }
+
+  // Ours: signed callbacks carrying the same batches.
+  const jobs = await newJobs(INGEST_JOBS + 1);
+  const body = (job: BenchJob, batch: number) => eventBodyFromJson(job, batchJson[batch]!, batches[batch]!.at(-1)!);
+  const warm = jobs[INGEST_JOBS]!;
+  for (let b = 0; b < INGEST_POSTERS; b++) await callback(warm, body(warm, b));
+  const busyFrom = performance.eventLoopUtilization();
+  const seconds = await runTasks(INGEST_POSTERS, (_poster, task) => callback(jobs[task.job]!, body(jobs[task.job]!, task.batch)));
+  const ours = { rate: points / seconds, seconds, serverBusy: performance.eventLoopUtilization(busyFrom).utilization };
+
+  const { rows: [stored] } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "MetricPoint" WHERE "jobId" = ANY($1::uuid[])`, [jobs.slice(0, INGEST_JOBS).map((j) => j.id)]);
+  if (stored!.n !== points) throw new Error(`ingestion stored ${stored!.n} of ${points} points`);
+  return { points, ours, raw };
+}
+
+/** Every (job, batch) once, batches in order and jobs interleaved, taken by `workers` concurrent loops; returns seconds. */
+async function runTasks(workers: number, run: (worker: number, task: { job: number; batch: number }) => Promise<unknown>): Promise<number> {
+  const tasks = Array.from({ length: INGEST_JOBS * INGEST_BATCHES_PER_JOB }, (_, i) => ({ job: i % INGEST_JOBS, batch: Math.floor(i / INGEST_JOBS) }));
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async (_, worker) => {
+      while (next < tasks.length) await run(worker, tasks[next++]!);
+    }),
+  );
+  return (performance.now() - start) / 1000;
+}
+
+// ---- (3) series ---------------------------------------------------------------------------------------------
+
+async function seriesRows(bench: Bench): Promise<BenchRow[]> {
+  const series = await measureSeries(bench);
+  const label = `metrics(maxPoints: ${SERIES_MAX_POINTS}) over ${SERIES_POINTS.toLocaleString('en')} points`;
+  return [
+    row(`${label}, first request`, series.first, series.sqlFirst, 'ms', {
+      note: 'the first request after the series was stored (baseline: the raw SQL run for the first time)',
+    }),
+    row(`${label} p50`, series.ours.p50, series.sql.p50, 'ms', {
+      note: `over HTTP + GraphQL, ${SERIES_REQUESTS} sequential requests after ${SERIES_WARM_UP}; baseline: raw SQL for the first ${SERIES_MAX_POINTS} points by step; series made by one INSERT … generate_series in ${series.generateSeconds.toFixed(1)} s`,
+    }),
+    row(`${label} p99`, series.ours.p99, series.sql.p99, 'ms', {
+      target: { below: SERIES_TARGET_MS },
+      note: `${series.returned} points returned, last step ${series.lastStep.toLocaleString('en')}, ${series.spikesKept}/${series.spikes} planted loss spikes and ${series.validationKept}/${series.validation} validation points kept`,
+      fail: !series.shapeKept,
+    }),
+  ];
+}
+
+async function measureSeries({ agent, url, userToken, client, newJobs }: Bench) {
+  const [job] = await newJobs(1);
+  const generateStart = performance.now();
+  // A decaying loss with noise, a cosine learning rate, planted spikes and ten validation points.
+  await client.query(
+    `INSERT INTO "MetricPoint" (${POINT_COLUMNS})
+     SELECT $1::uuid, g, g / 333334.0,
+       0.9 + 1.6 * exp(-g / 120000.0) + 0.04 * (random() - 0.5) + CASE WHEN g % ${SERIES_SPIKE_EVERY} = 0 THEN 1.5 ELSE 0 END,
+       CASE WHEN g % ${SERIES_VALIDATION_EVERY} = 0 THEN 0.95 + 1.6 * exp(-g / 120000.0) END,
+       0.0002 * (1 + cos(pi() * g / $2::float8)) / 2,
+       0.35 + random() * 0.1,
+       2400 + random() * 50,
+       g::bigint * 4096,
+       0.93,
+       now() - ($2::int - g) * interval '50 milliseconds'
+     FROM generate_series(1, $2::int) AS g`,
+    [job!.id, SERIES_POINTS],
+  );
+  // What autovacuum leaves after a large insert: statistics and a visibility map.
+  await client.query('VACUUM ANALYZE "MetricPoint"');
+  const generateSeconds = (performance.now() - generateStart) / 1000;
+
+  const variables = { id: globalId('TrainingJob', job!.id), maxPoints: SERIES_MAX_POINTS };
+  const request = async () => {
+    const body = await postJson(agent, `${url}/graphql`, { query: SERIES_QUERY, variables }, { authorization: `Bearer ${userToken}` });
+    return body.data.trainingJob.metrics as { step: number; trainingLoss: number; validationLoss: number | null }[];
+  };
+  const sqlRequest = () => client.query(`SELECT ${SERIES_COLUMNS} FROM "MetricPoint" WHERE "jobId" = $1 ORDER BY step LIMIT ${SERIES_MAX_POINTS}`, [job!.id]);
+
+  let start = performance.now();
+  const points = await request();
+  const first = performance.now() - start;
+  start = performance.now();
+  await sqlRequest();
+  const sqlFirst = performance.now() - start;
+  const ours = await timeRequests(request);
+  const sql = await timeRequests(sqlRequest);
+
+  const steps = points.map((p) => p.step);
+  const returned = new Set(steps);
+  const spikes = Array.from({ length: Math.floor(SERIES_POINTS / SERIES_SPIKE_EVERY) }, (_, i) => (i + 1) * SERIES_SPIKE_EVERY);
+  const validation = Array.from({ length: SERIES_POINTS / SERIES_VALIDATION_EVERY }, (_, i) => (i + 1) * SERIES_VALIDATION_EVERY);
+  const spikesKept = spikes.filter((s) => returned.has(s)).length;
+  const validationKept = validation.filter((s) => returned.has(s)).length;
+  const ordered = steps.every((s, i) => i === 0 || s > steps[i - 1]!);
+  const shapeKept =
+    points.length <= SERIES_MAX_POINTS && ordered && steps[0] === 1 && steps.at(-1) === SERIES_POINTS && spikesKept === spikes.length && validationKept === validation.length;
+  return {
+    ours,
+    sql,
+    first,
+    sqlFirst,
+    generateSeconds,
+    returned: points.length,
+    lastStep: steps.at(-1) ?? 0,
+    spikes: spikes.length,
+    spikesKept,
+    validation: validation.length,
+    validationKept,
+    shapeKept,
+  };
+}
+
+async function timeRequests(call: () => Promise<unknown>): Promise<{ p50: number; p99: number }> {
+  for (let i = 0; i < SERIES_WARM_UP; i++) await call();
+  const samples: number[] = [];
+  for (let i = 0; i < SERIES_REQUESTS; i++) {
+    const start = performance.now();
+    await call();
+    samples.push(performance.now() - start);
+  }
+  return percentiles(samples);
+}
+
+// ---- (4) memory ---------------------------------------------------------------------------------------------
+
+interface MemorySample {
+  rss: number;
+  heap: number;
+}
+interface MemorySeries {
+  start: MemorySample;
+  max: MemorySample;
+  end: MemorySample;
+}
+
+async function memoryRows(bench: Bench): Promise<BenchRow[]> {
+  const memory = await measureMemory(bench);
+  const fmt = (s: MemorySeries, key: 'rss' | 'heap') => `${(s.start[key] / MB).toFixed(1)} → max ${(s.max[key] / MB).toFixed(1)} → end ${(s.end[key] / MB).toFixed(1)} MB`;
+  const rssGrowth = (s: MemorySeries) => (s.max.rss - s.start.rss) / MB;
+  const heapGrowth = (s: MemorySeries) => (s.end.heap - s.start.heap) / MB;
+  return [
+    row(`server RSS growth, subscriber paused ${MEMORY_SECONDS} s at ${MEMORY_CALLBACKS_PER_SECOND * MEMORY_POINTS_PER_CALLBACK} points/s (max − start)`, rssGrowth(memory.paused), rssGrowth(memory.idle), 'MB', {
+      target: { custom: `≤ baseline + ${MEMORY_RSS_BOUND_MB} MB`, pass: rssGrowth(memory.paused) <= rssGrowth(memory.idle) + MEMORY_RSS_BOUND_MB },
+      note: `RSS ${fmt(memory.paused, 'rss')} (baseline, no subscriber: ${fmt(memory.idle, 'rss')}); sampled every ${MEMORY_SAMPLE_SECONDS} s after a full GC`,
+    }),
+    row('server heap after GC, end − start (same run)', heapGrowth(memory.paused), heapGrowth(memory.idle), 'MB', {
+      target: { custom: `≤ baseline + ${MEMORY_HEAP_BOUND_MB} MB`, pass: heapGrowth(memory.paused) <= heapGrowth(memory.idle) + MEMORY_HEAP_BOUND_MB },
+      note: `heap ${fmt(memory.paused, 'heap')} (baseline ${fmt(memory.idle, 'heap')}); ${memory.resume}`,
+      fail: !memory.resumedWhole,
+    }),
+  ];
+}
+
+async function measureMemory({ wsUrl, userToken, services, newJobs, callback }: Bench): Promise<{ idle: MemorySeries; paused: MemorySeries; resume: string; resumedWhole: boolean }> {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const sample = (): MemorySample => {
+    gc();
+    const m = process.memoryUsage();
+    return { rss: m.rss, heap: m.heapUsed };
+  };
+  const [idleJob, pausedJob] = await newJobs(2);
+  const total = MEMORY_SECONDS * MEMORY_CALLBACKS_PER_SECOND * MEMORY_POINTS_PER_CALLBACK;
+
+  /** 100 points/s for 60 s as 10 callbacks of 10 points a second; memory sampled every 5 s, `tick` every callback. */
+  const stream = async (job: BenchJob, tick: (elapsedMs: number) => void = () => {}): Promise<MemorySeries> => {
+    const samples = [sample()];
+    const posts: Promise<void>[] = [];
+    const start = performance.now();
+    const callbacks = MEMORY_SECONDS * MEMORY_CALLBACKS_PER_SECOND;
+    for (let i = 0; i < callbacks; i++) {
+      const wait = start + (i * 1000) / MEMORY_CALLBACKS_PER_SECOND - performance.now();
+      if (wait > 0) await sleep(wait);
+      const points = Array.from({ length: MEMORY_POINTS_PER_CALLBACK }, (_, k) => metricPoint(i * MEMORY_POINTS_PER_CALLBACK + k + 1));
+      posts.push(callback(job, eventBody(job, points)));
+      tick(performance.now() - start);
+      if ((i + 1) % (MEMORY_SAMPLE_SECONDS * MEMORY_CALLBACKS_PER_SECOND) === 0) samples.push(sample());
+    }
+    await Promise.all(posts);
+    samples.push(sample());
+    return {
+      start: samples[0]!,
+      max: { rss: Math.max(...samples.map((s) => s.rss)), heap: Math.max(...samples.map((s) => s.heap)) },
+      end: samples.at(-1)!,
+    };
+  };
+
+  const idle = await stream(idleJob!);
+
+  // The paused subscriber: graphql-transport-ws by hand, then its socket stops being read. graphql-ws pings every
+  // 12 s and drops a connection whose pong does not come back, so the server lets go of it by itself; once the
+  // client reads again it finds the connection closed and resumes with afterStep, as the web client does.
+  const steps: number[] = [];
+  const first = await rawSubscription(wsUrl, userToken, pausedJob!.id, 0, steps);
+  let second: RawSubscription | null = null;
+  try {
+    await until(() => services.metricFeeds.activeSubscribers === 1, 10_000, 'the paused subscriber to be subscribed');
+    const socket = first.socket;
+    const clientPort = socket.localPort!;
+    socket.pause();
+    let queued = 'kernel queues not measured';
+    let droppedAtMs: number | null = null;
+    const paused = await stream(pausedJob!, (elapsed) => {
+      if (queued === 'kernel queues not measured' && elapsed >= 10_000) queued = kernelQueues(clientPort);
+      if (droppedAtMs === null && services.metricFeeds.activeSubscribers === 0) droppedAtMs = elapsed;
+    });
+    const framesBefore = first.frames();
+    socket.resume();
+    const resumeStart = performance.now();
+    const drained = await Promise.race([first.closed.then((code) => `closed (${code})`), until(() => steps.at(-1) === total, 30_000, 'catch-up').then(() => 'open', () => 'open but stuck')]);
+    let resumed = `${first.frames() - framesBefore} frames were still queued for it`;
+    if (drained !== 'open' && steps.at(-1) !== total) {
+      second = await rawSubscription(wsUrl, userToken, pausedJob!.id, steps.at(-1) ?? 0, steps);
+      await until(() => steps.at(-1) === total, 30_000, 'the resumed subscriber to catch up').catch(() => {});
+      resumed += `, then the connection was found ${drained}: resubscribed with afterStep ${second.afterStep.toLocaleString('en')} and got ${second.frames()} frames`;
+    }
+    const catchUp = performance.now() - resumeStart;
+    const whole = steps.length === total && steps.every((s, i) => s === i + 1);
+    const dropped = droppedAtMs === null ? 'the server kept the paused subscription for the whole run' : `the server dropped the paused connection ${(droppedAtMs / 1000).toFixed(0)} s after it stopped reading (keep-alive ping unanswered)`;
+    const resume =
+      `${queued} (10 s after the pause); ${dropped}; on resuming: ${resumed}; ` +
+      (whole ? `every one of ${total.toLocaleString('en')} steps once, in order, ${Math.round(catchUp)} ms after resuming` : `got ${steps.length} of ${total} steps (NOT whole)`);
+    return { idle, paused, resume, resumedWhole: whole };
+  } finally {
+    first.ws.terminate();
+    second?.ws.terminate();
+    await until(() => services.metricFeeds.activeSubscribers === 0, 10_000, 'the paused subscriber to be released').catch(() => {});
+  }
+}
+
+interface RawSubscription {
+  ws: WebSocket;
+  socket: import('node:net').Socket;
+  afterStep: number;
+  frames(): number;
+  /** Resolves with the close code. */
+  closed: Promise<number>;
+}
+
+/** trainingMetrics over graphql-transport-ws by hand, appending each received step to `steps`. */
+async function rawSubscription(wsUrl: string, token: string, jobId: string, afterStep: number, steps: number[]): Promise<RawSubscription> {
+  const ws = new WebSocket(wsUrl, 'graphql-transport-ws');
+  let frames = 0;
+  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('error', reject);
+    ws.once('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })));
+    ws.on('message', (data) => {
+      const message = JSON.parse(data.toString()) as { type: string; payload?: any };
+      if (message.type === 'connection_ack') {
+        ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: SUBSCRIPTION, variables: { jobId: globalId('TrainingJob', jobId), afterStep } } }));
+        resolve();
+      } else if (message.type === 'next') {
+        frames++;
+        for (const p of message.payload.data.trainingMetrics.points) steps.push(p.step);
+      }
+    });
+  });
+  const socket = (ws as unknown as { _socket: import('node:net').Socket })._socket;
+  return { ws, socket, afterStep, frames: () => frames, closed };
+}
+
+/** Bytes the kernel holds for the paused connection: the client's receive queue and the server's send queue. */
+function kernelQueues(clientPort: number): string {
+  try {
+    const lines = execFileSync('ss', ['-tnH', 'state', 'established', `( sport = :${clientPort} or dport = :${clientPort} )`]).toString().trim().split('\n');
+    let recv = 0;
+    let send = 0;
+    for (const line of lines) {
+      const [recvQ, sendQ, local] = line.trim().split(/\s+/);
+      if (local?.endsWith(`:${clientPort}`)) recv += Number(recvQ);
+      else send += Number(sendQ);
+    }
+    return `when resumed the kernel held ${Math.round(recv / 1024)} KiB unread at the client and ${Math.round(send / 1024)} KiB unsent at the server`;
+  } catch {
+    return 'kernel queues not measured (no ss)';
+  }
+}
+
+// ---- shared -------------------------------------------------------------------------------------------------
+
+/** A point as a trainer logs it; the values vary with the step so nothing compresses to a constant. */
+function metricPoint(step: number): ProviderMetricPoint {
+  const loss = 0.9 + 1.6 * Math.exp(-step / 4000) + 0.02 * Math.sin(step * 12.9898);
+  return {
+    step,
+    epoch: Math.round((step / 3000) * 1e4) / 1e4,
+    trainingLoss: Math.round(loss * 1e4) / 1e4,
+    validationLoss: step % 1000 === 0 ? Math.round((loss + 0.05) * 1e4) / 1e4 : null,
+    learningRate: Number((0.0002 * (0.5 + 0.5 * Math.cos(step / 10000))).toPrecision(6)),
+    gradNorm: Math.round((0.4 + 0.05 * Math.sin(step)) * 1e4) / 1e4,
+    throughput: 2400 + (step % 50),
+    tokensTrained: step * 4096,
+    gpuUtilization: 0.93,
+    recordedAt: new Date().toISOString(),
+  };
+}
+
+function eventBody(job: BenchJob, points: ProviderMetricPoint[]): string {
+  return eventBodyFromJson(job, JSON.stringify(points), points.at(-1)!);
+}
+
+/** A ProviderEvent (server/gpu/provider.ts) around already serialised points. */
+function eventBodyFromJson(job: BenchJob, pointsJson: string, last: ProviderMetricPoint): string {
+  return (
+    `{"deliveryId":"${randomUUID()}","externalId":"${job.externalId}","jobId":"${job.id}","state":"RUNNING","stage":"TRAINING",` +
+    `"step":${last.step},"totalSteps":${SERIES_POINTS},"epoch":${last.epoch},"points":${pointsJson},"artifacts":[],"error":null,"sentAt":"${new Date().toISOString()}"}`
+  );
+}
+
+async function insertDataset(client: pg.Client, ownerId: string): Promise<string> {
+  const id = randomUUID();
+  const statistics = { examples: 2000, trainingPairs: 2000, totalTokens: 1_000_000, tokensPerExample: { min: 120, mean: 500, p95: 900, max: 1500 }, examplesOverContext: 0, roleCounts: { system: 2000, user: 2000, assistant: 2000 }, duplicates: 0, emptyLines: 0, histogram: [] };
+  await client.query(
+    `INSERT INTO "Dataset" (id, "ownerId", name, "baseModelId", "fileName", "fileSize", "contentType", "storagePath", status, statistics, "validatedAt")
+     VALUES ($1, $2, 'bench metrics data', $3, 'train.jsonl', 1000000, 'application/jsonl', $4, 'READY', $5, now())`,
+    [id, ownerId, DEFAULT_BASE_MODEL_ID, `${ownerId}/${id}/train.jsonl`, JSON.stringify(statistics)],
+  );
+  return id;
+}
+
+/** RUNNING jobs as the submit worker leaves them, with the external id callbacks are matched against. */
+async function insertRunningJobs(client: pg.Client, ownerId: string, datasetId: string, count: number): Promise<{ id: string; externalId: string }[]> {
+  const { rows } = await client.query<{ id: string; externalJobId: string }>(
+    `INSERT INTO "TrainingJob" (id, "ownerId", "datasetId", name, "presetId", "baseModelId", hyperparameters, "gpuType", "gpuCount",
+       status, stage, progress, "totalEpochs", "totalSteps", estimate, "estimatedCost", provider, "externalJobId", "startedAt", "lastHeartbeatAt")
+     SELECT gen_random_uuid(), $1, $2, 'bench metrics ' || i, 'balanced', $3,
+       '{"epochs":3,"learningRate":0.0002,"batchSize":8,"loraRank":16,"loraAlpha":32,"loraDropout":0.1,"maxSeqLength":2048,"warmupRatio":0.03,"gradientAccumulation":1,"quantization":"NF4"}'::jsonb,
+       'A100-80GB', 1, 'RUNNING', 'TRAINING', 0, 3, $4, '{"tokensToTrain":3000000,"steps":1000000,"costUsd":"1.75"}'::jsonb, 1.75,
+       'simulated', 'bench-' || gen_random_uuid(), now(), now()
+     FROM generate_series(1, $5::int) AS i
+     RETURNING id, "externalJobId"`,
+    [ownerId, datasetId, DEFAULT_BASE_MODEL_ID, SERIES_POINTS, count],
+  );
+  return rows.map((r) => ({ id: r.id, externalId: r.externalJobId }));
+}
+
+function post(agent: http.Agent, url: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function postJson(agent: http.Agent, url: string, payload: unknown, headers: Record<string, string>): Promise<any> {
+  const res = await post(agent, url, JSON.stringify(payload), headers);
+  const body = JSON.parse(res.body) as { data?: unknown; errors?: unknown[] };
+  if (res.status !== 200 || body.errors || !body.data) throw new Error(`GraphQL error (${res.status}): ${res.body.slice(0, 500)}`);
+  return body;
+}
+
+async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
+
+function percentiles(samples: number[]): { p50: number; p99: number } {
+  if (samples.length === 0) return { p50: NaN, p99: NaN };
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+type Target = { below: number } | { atLeast: number } | { custom: string; pass: boolean };
+
+function row(figure: string, ours: number, baseline: number | null, unit: string, options: { target?: Target; note?: string; fail?: boolean } = {}): BenchRow {
+  const { target, note, fail } = options;
+  let check: Pick<BenchRow, 'target' | 'pass'> = {};
+  if (target && 'below' in target) check = { target: `< ${target.below} ${unit}`, pass: ours < target.below };
+  else if (target && 'atLeast' in target) check = { target: `≥ ${target.atLeast.toLocaleString('en')} ${unit}`, pass: ours >= target.atLeast };
+  else if (target) check = { target: target.custom, pass: target.pass };
+  if (fail) check = { target: check.target ?? 'whole and in order', pass: false };
+  return { figure, ours, baseline, unit, ratio: baseline ? ours / baseline : null, ...check, ...(note ? { note } : {}) };
+}
+
+if (fileURLToPath(import.meta.url) === process.argv[1]) {
+  const named = process.argv.slice(2);
+  const unknown = named.filter((name) => !(PHASES as readonly string[]).includes(name));
+  if (unknown.length) throw new Error(`unknown phase ${unknown.join(', ')}; phases: ${PHASES.join(', ')}`);
+  console.log(formatBenchRows(await runMetricsBench(named.length ? (named as Phase[]) : PHASES)));
+}
