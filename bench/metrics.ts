@@ -5,6 +5,7 @@
 //     1,000,000-point job, beside the raw SQL for the first 1,000 points; (4) server memory while a subscriber has
 //     stopped reading for 60 s at 100 points/s, beside the same 60 s with no subscriber.
 // Runs its own embedded PostgreSQL (fsync on), app and simulated provider, and removes them when done.
+// `npx tsx bench/metrics.ts [latency|ingestion|series|memory ...]` runs some of them and prints the rows.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,11 +13,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { Worker } from 'node:worker_threads';
-import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
 import { buildApp, type App } from '../server/app.js';
@@ -432,7 +433,7 @@ async function ingestionRows(bench: Bench): Promise<BenchRow[]> {
   return [
     row('points ingested per second through callbacks', ingestion.ours.rate, ingestion.raw.rate, 'points/s', {
       target: { atLeast: INGEST_TARGET_POINTS_PER_SECOND },
-      note: `${ingestion.points.toLocaleString('en')} points in ${INGEST_BATCH}-point callbacks, ${INGEST_POSTERS} concurrent posters over ${INGEST_JOBS} jobs, ${ingestion.ours.seconds.toFixed(2)} s, server event loop ${percent(ingestion.ours.serverBusy)} busy; baseline: the same rows as plain unnest INSERTs (${INGEST_POSTERS} connections, ${INGEST_BATCH} rows each, no dedupe), ${ingestion.raw.seconds.toFixed(2)} s`,
+      note: `${ingestion.points.toLocaleString('en')} points in ${INGEST_BATCH}-point callbacks, ${INGEST_POSTERS} concurrent posters over ${INGEST_JOBS} jobs, ${ingestion.ours.seconds.toFixed(2)} s, server event loop ${percent(ingestion.ours.serverBusy)} busy; baseline: the same rows as plain unnest INSERTs over ${INGEST_POSTERS} connections, ${INGEST_BATCH} rows each, no dedupe, ${ingestion.raw.seconds.toFixed(2)} s (the server sends each batch as one JSON parameter)`,
     }),
     {
       figure: 'callback ingestion ÷ raw INSERT',
