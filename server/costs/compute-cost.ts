@@ -24,6 +24,28 @@ async function recordedMicros(tx: Tx, jobId: string): Promise<bigint> {
   return _sum.amount ? usdToMicros(_sum.amount.toFixed(6)) : 0n;
 }
 
+/** One TRAINING_COMPUTE record; its dedupe key makes a retried write land once. */
+async function writeComputeRecord(
+  tx: Tx,
+  job: TrainingJob,
+  micros: bigint,
+  period: { seconds: number; periodStart: Date; periodEnd: Date; key: string },
+): Promise<void> {
+  await tx.costRecord.createMany({
+    data: {
+      ownerId: job.ownerId,
+      jobId: job.id,
+      type: 'TRAINING_COMPUTE',
+      amount: microsToUsd(micros),
+      details: { gpuType: job.gpuType, gpuCount: job.gpuCount, billedSecondsTotal: period.seconds, ...(period.key === 'final' ? { final: true } : {}) },
+      periodStart: period.periodStart,
+      periodEnd: period.periodEnd,
+      dedupeKey: `job:${job.id}:compute:${period.key}`,
+    },
+    skipDuplicates: true,
+  });
+}
+
 /**
  * Records the compute cost accrued since the last record (running jobs), and
  * returns the job's cost so far. Idempotent per instant: the record's key is
@@ -39,18 +61,11 @@ export async function accrueComputeCost(tx: Tx, job: TrainingJob, at: Date): Pro
   const already = await recordedMicros(tx, job.id);
   const seconds = billedSeconds(job.startedAt, at);
   if (total > already) {
-    await tx.costRecord.createMany({
-      data: {
-        ownerId: job.ownerId,
-        jobId: job.id,
-        type: 'TRAINING_COMPUTE',
-        amount: microsToUsd(total - already),
-        details: { gpuType: job.gpuType, gpuCount: job.gpuCount, billedSecondsTotal: seconds },
-        periodStart: job.billedUntil ?? job.startedAt,
-        periodEnd: new Date(job.startedAt.getTime() + seconds * 1000),
-        dedupeKey: `job:${job.id}:compute:${seconds}`,
-      },
-      skipDuplicates: true,
+    await writeComputeRecord(tx, job, total - already, {
+      seconds,
+      periodStart: job.billedUntil ?? job.startedAt,
+      periodEnd: new Date(job.startedAt.getTime() + seconds * 1000),
+      key: String(seconds),
     });
   }
   await tx.trainingJob.update({ where: { id: job.id }, data: { currentCost: microsToUsd(total), billedUntil: at } });
@@ -66,19 +81,7 @@ export async function settleComputeCost(tx: Tx, job: TrainingJob, endedAt: Date)
   const already = await recordedMicros(tx, job.id);
   const seconds = job.startedAt ? billedSeconds(job.startedAt, endedAt) : 0;
   if (total !== already) {
-    await tx.costRecord.createMany({
-      data: {
-        ownerId: job.ownerId,
-        jobId: job.id,
-        type: 'TRAINING_COMPUTE',
-        amount: microsToUsd(total - already),
-        details: { gpuType: job.gpuType, gpuCount: job.gpuCount, billedSecondsTotal: seconds, final: true },
-        periodStart: job.billedUntil ?? job.startedAt ?? endedAt,
-        periodEnd: endedAt,
-        dedupeKey: `job:${job.id}:compute:final`,
-      },
-      skipDuplicates: true,
-    });
+    await writeComputeRecord(tx, job, total - already, { seconds, periodStart: job.billedUntil ?? job.startedAt ?? endedAt, periodEnd: endedAt, key: 'final' });
   }
   const finalCost = microsToUsd(total);
   await tx.trainingJob.update({ where: { id: job.id }, data: { finalCost, currentCost: finalCost, billedUntil: endedAt } });
