@@ -87,6 +87,7 @@ interface BenchJob {
 /** The clock every thread of this process shares: the subscriber worker stamps receipts with it. */
 const clock = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
 const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 
 const PHASES = ['latency', 'ingestion', 'series', 'memory'] as const;
@@ -201,6 +202,7 @@ async function latencyRows(bench: Bench): Promise<BenchRow[]> {
         saturate,
       });
       const [job] = await bench.newJobs(1);
+      const shared = { ...services.subscriptionResults.stats };
       const ours = await measureLatency(fleet, {
         count,
         open: {
@@ -219,6 +221,8 @@ async function latencyRows(bench: Bench): Promise<BenchRow[]> {
         saturate,
       });
       const label = `${count.toLocaleString('en')} subscriber${count === 1 ? '' : 's'}`;
+      const executions = services.subscriptionResults.stats.executions - shared.executions;
+      const frames = services.subscriptionResults.stats.deliveries - shared.deliveries;
       const integrity = `${ours.missing} steps missing, ${ours.duplicates} duplicated, ${ours.outOfOrder} out of order, ${ours.errors} errors${ours.firstError ? ` (${ours.firstError})` : ''}`;
       rows.push(
         row(`callback → subscriber latency p50, ${label}`, ours.p50, baseline.p50, 'ms', {
@@ -229,7 +233,7 @@ async function latencyRows(bench: Bench): Promise<BenchRow[]> {
         }),
         row(`callback → subscriber latency p99, ${label}`, ours.p99, baseline.p99, 'ms', {
           target: count === SUBSCRIBER_COUNTS.at(-1) ? { below: LATENCY_P99_TARGET_MS } : undefined,
-          note: `${ours.samples.toLocaleString('en')} receipts; ${integrity}; event loops busy: server ${percent(ours.serverBusy)}, subscribers' worker ${percent(ours.clientBusy)} (baseline ${percent(baseline.serverBusy)}, ${percent(baseline.clientBusy)})`,
+          note: `${ours.samples.toLocaleString('en')} receipts; ${integrity}; ${executions.toLocaleString('en')} GraphQL executions for ${frames.toLocaleString('en')} frames; event loops busy: server ${percent(ours.serverBusy)}, subscribers' worker ${percent(ours.clientBusy)} (baseline ${percent(baseline.serverBusy)}, ${percent(baseline.clientBusy)})`,
           fail: ours.missing + ours.duplicates + ours.outOfOrder + ours.errors > 0,
         }),
       );
@@ -323,19 +327,15 @@ async function measureLatency(
   if (behind > 0 && missing === 0) missing = behind;
 
   let saturation: Saturation | null = null;
-  let lastStep = LATENCY_STEPS;
-  if (options.saturate) ({ saturation, lastStep } = await saturate(fleet, options.count, options.post));
+  if (options.saturate) saturation = await saturate(fleet, options.count, options.post);
   await fleet.call({ cmd: 'close' });
-  // A closed subscriber is let go when its job's next point wakes it (see the report): send one.
-  await sleep(200);
-  await options.post(lastStep + 1);
   await until(options.closed, 20_000, 'subscribers to be released');
   const { p50, p99 } = percentiles(latencies);
   return { p50, p99, samples: latencies.length, missing, duplicates: result.duplicates, outOfOrder: result.outOfOrder, errors: result.errors, firstError: result.firstError, saturation, serverBusy, clientBusy };
 }
 
 /** Callbacks back to back for SATURATION_MS; frames and points counted until every subscriber has the last step. */
-async function saturate(fleet: Fleet, count: number, post: (step: number) => Promise<void>): Promise<{ saturation: Saturation; lastStep: number }> {
+async function saturate(fleet: Fleet, count: number, post: (step: number) => Promise<void>): Promise<Saturation> {
   const before = (await fleet.call({ cmd: 'counters' })).counters as FleetCounters;
   const start = performance.now();
   let next = LATENCY_STEPS + 1;
@@ -356,14 +356,13 @@ async function saturate(fleet: Fleet, count: number, post: (step: number) => Pro
   const after = (await fleet.call({ cmd: 'counters' })).counters as FleetCounters;
   const frames = after.frames - before.frames;
   const points = after.points - before.points;
-  const saturation = {
+  return {
     framesPerSecond: frames / (elapsed / 1000),
     pointsPerSecond: points / (elapsed / 1000),
     pointsPerFrame: points / frames,
     callbacksPerSecond: callbacks / (postedFor / 1000),
     catchUpMs: elapsed - postedFor,
   };
-  return { saturation, lastStep: last };
 }
 
 /** The subscriber worker, one command at a time. */
@@ -433,7 +432,7 @@ async function ingestionRows(bench: Bench): Promise<BenchRow[]> {
   return [
     row('points ingested per second through callbacks', ingestion.ours.rate, ingestion.raw.rate, 'points/s', {
       target: { atLeast: INGEST_TARGET_POINTS_PER_SECOND },
-      note: `${ingestion.points.toLocaleString('en')} points in ${INGEST_BATCH}-point callbacks, ${INGEST_POSTERS} concurrent posters over ${INGEST_JOBS} jobs, ${ingestion.ours.seconds.toFixed(2)} s, server event loop ${percent(ingestion.ours.serverBusy)} busy; baseline: the same rows as plain unnest INSERTs over ${INGEST_POSTERS} connections, ${INGEST_BATCH} rows each, no dedupe, ${ingestion.raw.seconds.toFixed(2)} s (the server sends each batch as one JSON parameter)`,
+      note: `${ingestion.points.toLocaleString('en')} points in ${INGEST_BATCH}-point callbacks, ${INGEST_POSTERS} concurrent posters over ${INGEST_JOBS} jobs, ${ingestion.ours.seconds.toFixed(2)} s, server event loop ${percent(ingestion.ours.serverBusy)} busy, ${ingestion.ours.cpuMsPerBatch.toFixed(1)} ms of this process's CPU per callback (poster included; baseline ${ingestion.raw.cpuMsPerBatch.toFixed(1)} ms per INSERT); baseline: the same rows as plain unnest INSERTs over ${INGEST_POSTERS} connections, ${INGEST_BATCH} rows each, no dedupe, ${ingestion.raw.seconds.toFixed(2)} s (the server sends each batch as one JSON parameter)`,
     }),
     {
       figure: 'callback ingestion ÷ raw INSERT',
@@ -448,7 +447,7 @@ async function ingestionRows(bench: Bench): Promise<BenchRow[]> {
   ];
 }
 
-async function measureIngestion({ databaseUrl, client, newJobs, callback }: Bench): Promise<{ points: number; ours: { rate: number; seconds: number; serverBusy: number }; raw: { rate: number; seconds: number } }> {
+async function measureIngestion({ databaseUrl, client, newJobs, callback }: Bench): Promise<{ points: number; ours: { rate: number; seconds: number; serverBusy: number; cpuMsPerBatch: number }; raw: { rate: number; seconds: number; cpuMsPerBatch: number } }> {
   // The same points for every job and both paths, serialised once so the posters only send.
   const batches = Array.from({ length: INGEST_BATCHES_PER_JOB }, (_, b) =>
     Array.from({ length: INGEST_BATCH }, (_, i) => metricPoint(b * INGEST_BATCH + i + 1)),
@@ -473,12 +472,13 @@ async function measureIngestion({ databaseUrl, client, newJobs, callback }: Benc
       [jobId, col('step'), col('epoch'), col('trainingLoss'), col('validationLoss'), col('learningRate'), col('gradNorm'), col('throughput'), col('tokensTrained'), col('gpuUtilization'), col('recordedAt')],
     );
   };
-  let raw: { rate: number; seconds: number };
+  let raw: { rate: number; seconds: number; cpuMsPerBatch: number };
   try {
     const warm = rawJobs[INGEST_JOBS]!;
     await Promise.all(connections.map((c, i) => rawInsert(c, warm.id, batches[i]!)));
+    const cpuFrom = process.cpuUsage();
     const seconds = await runTasks(INGEST_POSTERS, (poster, task) => rawInsert(connections[poster]!, rawJobs[task.job]!.id, batches[task.batch]!));
-    raw = { rate: points / seconds, seconds };
+    raw = { rate: points / seconds, seconds, cpuMsPerBatch: cpuMs(process.cpuUsage(cpuFrom)) / (INGEST_JOBS * INGEST_BATCHES_PER_JOB) };
   } finally {
     await Promise.all(connections.map((c) => c.end().catch(() => {})));
   }
@@ -489,8 +489,14 @@ async function measureIngestion({ databaseUrl, client, newJobs, callback }: Benc
   const warm = jobs[INGEST_JOBS]!;
   for (let b = 0; b < INGEST_POSTERS; b++) await callback(warm, body(warm, b));
   const busyFrom = performance.eventLoopUtilization();
+  const cpuFrom = process.cpuUsage();
   const seconds = await runTasks(INGEST_POSTERS, (_poster, task) => callback(jobs[task.job]!, body(jobs[task.job]!, task.batch)));
-  const ours = { rate: points / seconds, seconds, serverBusy: performance.eventLoopUtilization(busyFrom).utilization };
+  const ours = {
+    rate: points / seconds,
+    seconds,
+    serverBusy: performance.eventLoopUtilization(busyFrom).utilization,
+    cpuMsPerBatch: cpuMs(process.cpuUsage(cpuFrom)) / (INGEST_JOBS * INGEST_BATCHES_PER_JOB),
+  };
 
   const { rows: [stored] } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "MetricPoint" WHERE "jobId" = ANY($1::uuid[])`, [jobs.slice(0, INGEST_JOBS).map((j) => j.id)]);
   if (stored!.n !== points) throw new Error(`ingestion stored ${stored!.n} of ${points} points`);

@@ -28,7 +28,8 @@ export function viewerId(ctx: Context): string {
 export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
-  AuthScopes: { user: boolean; public: boolean };
+  /** user: signed in; session: signed in with a token, not an API key (keys cannot manage keys); public: anyone. */
+  AuthScopes: { user: boolean; session: boolean; public: boolean };
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
@@ -40,10 +41,10 @@ export const builder = new SchemaBuilder<{
   plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, SimpleObjectsPlugin],
   scopeAuth: {
     authorizeOnSubscribe: true,
-    authScopes: (ctx) => ({ user: ctx.viewer !== null, public: true }),
+    authScopes: (ctx) => ({ user: ctx.viewer !== null, session: ctx.viewer?.credential.via === 'token', public: true }),
     unauthorizedError: (_parent, ctx) =>
       ctx.viewer
-        ? new GraphQLError('Not allowed', { extensions: { code: 'FORBIDDEN' } })
+        ? new GraphQLError(ctx.viewer.credential.via === 'apiKey' ? 'Not allowed with an API key: sign in with a token' : 'Not allowed', { extensions: { code: 'FORBIDDEN' } })
         : new GraphQLError('Authentication required: send "Authorization: Bearer <token or API key>"', {
             extensions: { code: 'UNAUTHENTICATED' },
           }),

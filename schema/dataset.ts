@@ -11,7 +11,7 @@ import { NotFoundError } from '../server/errors.js';
 import type { SignedUpload } from '../server/storage/index.js';
 import { builder, viewerId } from './builder.js';
 import { BaseModelRef, baseModelOf } from './catalog.js';
-import { ErrorInterface, InvalidInputError } from './errors.js';
+import { ErrorInterface, InvalidInputError, subscriptionNotFound } from './errors.js';
 
 const DatasetFormatEnum = builder.enumType(DatasetFormat, {
   name: 'DatasetFormat',
@@ -85,6 +85,8 @@ const StatisticsRef = builder.objectRef<DatasetStatistics>('DatasetStatistics').
 export const DatasetRef = builder.prismaNode('Dataset', {
   id: { field: 'id' },
   findUnique: (id, ctx) => ({ id, ownerId: viewerId(ctx), deletedAt: null }),
+  // node(id) of a missing or foreign object answers null, not an internal error.
+  nullable: true,
   fields: (t) => ({
     name: t.exposeString('name'),
     description: t.exposeString('description', { nullable: true }),
@@ -240,7 +242,7 @@ builder.subscriptionField('datasetUpdated', (t) =>
     subscribe: async function* (_root, { id }, ctx) {
       const ownerId = viewerId(ctx);
       const owned = await db.dataset.count({ where: { id: id.id, ownerId } });
-      if (!owned) throw new NotFoundError('Dataset', id.id);
+      if (!owned) throw subscriptionNotFound('Dataset', id.id);
       const updates = ctx.services.pubsub.subscribe('datasetUpdated', id.id);
       // Listen before sending the current state, so no change falls between the two.
       const pending = updates.next();

@@ -1,8 +1,17 @@
 // Expected failures returned as data: every one implements the Error interface.
+import { GraphQLError } from 'graphql';
 import { builder } from './builder.js';
 import { InvalidInputError, NotFoundError, type FieldProblem } from '../server/errors.js';
 
 export { InvalidInputError, NotFoundError };
+
+/**
+ * A subscription has no result union to return NotFoundError in: it fails with a GraphQL error coded NOT_FOUND,
+ * which error masking lets through (a plain exception would reach the client as "Unexpected error").
+ */
+export function subscriptionNotFound(type: string, id: string): GraphQLError {
+  return new GraphQLError(new NotFoundError(type, id).message, { extensions: { code: 'NOT_FOUND' } });
+}
 
 export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
   description: 'An expected failure: bad input, something not found, an operation not allowed in the current state.',

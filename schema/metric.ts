@@ -3,9 +3,9 @@
 // afterStep and then pushes new ones in batches with no gap and no duplicate.
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { db } from '../server/db/client.js';
-import { NotFoundError } from '../server/errors.js';
+import { subscriptionNotFound } from './errors.js';
 import { downsampledSeries } from '../server/training/downsample.js';
-import type { MetricPointRow } from '../server/training/metric-store.js';
+import type { MetricBatch } from '../server/training/metric-feed.js';
 import { isTerminal } from '../server/training/status.js';
 import { builder, viewerId } from './builder.js';
 import { MetricPointRef, TrainingJobRef } from './training.js';
@@ -20,12 +20,7 @@ builder.prismaObjectField('TrainingJob', 'metrics', (t) =>
   }),
 );
 
-interface MetricsBatch {
-  jobId: string;
-  points: MetricPointRow[];
-}
-
-const BatchRef = builder.objectRef<MetricsBatch>('TrainingMetricsBatch').implement({
+const BatchRef = builder.objectRef<MetricBatch>('TrainingMetricsBatch').implement({
   description: 'New points in step order. Resume after a reconnect with afterStep = the last step received.',
   fields: (t) => ({
     jobId: t.id({ resolve: (b) => encodeGlobalID('TrainingJob', b.jobId) }),
@@ -40,18 +35,18 @@ builder.subscriptionField('trainingMetrics', (t) =>
     description: 'Points after afterStep (default 0): first the stored ones, then each new batch as it lands. Completes when the job has ended and every point was sent.',
     authScopes: { user: true },
     args: { jobId: t.arg.globalID({ required: true, for: TrainingJobRef }), afterStep: t.arg.int({ defaultValue: 0 }) },
-    subscribe: async function* (_root, { jobId, afterStep }, ctx) {
+    // Not a generator of our own: the hub's iterator is returned as it is, so its batch objects reach the
+    // executor unchanged (subscribers at one step share one execution) and a closing subscriber is let go at once.
+    subscribe: async (_root, { jobId, afterStep }, ctx) => {
       const ownerId = viewerId(ctx);
-      if (!(await db.trainingJob.count({ where: { id: jobId.id, ownerId } }))) throw new NotFoundError('TrainingJob', jobId.id);
+      if (!(await db.trainingJob.count({ where: { id: jobId.id, ownerId } }))) throw subscriptionNotFound('TrainingJob', jobId.id);
       // A database hiccup is not the end of the job: keep the stream open and ask again later.
       const finished = async () => {
         const job = await db.trainingJob.findUnique({ where: { id: jobId.id }, select: { status: true } }).catch(() => undefined);
         return job === null || (job !== undefined && isTerminal(job.status));
       };
-      for await (const points of ctx.services.metricFeeds.watch(jobId.id, afterStep ?? 0, finished)) {
-        yield { jobId: jobId.id, points };
-      }
+      return ctx.services.metricFeeds.watch(jobId.id, afterStep ?? 0, finished);
     },
-    resolve: (batch: MetricsBatch) => batch,
+    resolve: (batch: MetricBatch) => batch,
   }),
 );

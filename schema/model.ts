@@ -25,6 +25,8 @@ export const ModelFileRef = builder.prismaNode('ArtifactFile', {
   description: 'One file of a model, as stored: check a download against size and sha256.',
   id: { field: 'id' },
   findUnique: (id, ctx) => ({ id, artifact: { ownerId: viewerId(ctx) } }),
+  // node(id) of a missing or foreign object answers null, not an internal error.
+  nullable: true,
   fields: (t) => ({
     name: t.exposeString('name', { description: 'e.g. adapter_model.safetensors' }),
     size: t.float({ description: 'Bytes.', select: { size: true }, resolve: (f) => Number(f.size) }),
@@ -63,6 +65,8 @@ export const ModelRef = builder.prismaNode('ModelArtifact', {
   description: 'A trained LoRA adapter: its files in the models bucket, where it came from, and how well it trained.',
   id: { field: 'id' },
   findUnique: (id, ctx) => ({ id, ownerId: viewerId(ctx) }),
+  // node(id) of a missing or foreign object answers null, not an internal error.
+  nullable: true,
   fields: (t) => ({
     name: t.exposeString('name'),
     status: t.expose('status', { type: ArtifactStatusEnum }),

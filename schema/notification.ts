@@ -12,6 +12,8 @@ const NotificationPriorityEnum = builder.enumType(NotificationPriority, { name: 
 export const NotificationRef = builder.prismaNode('Notification', {
   id: { field: 'id' },
   findUnique: (id, ctx) => ({ id, ownerId: viewerId(ctx) }),
+  // node(id) of a missing or foreign object answers null, not an internal error.
+  nullable: true,
   fields: (t) => ({
     type: t.expose('type', { type: NotificationTypeEnum }),
     title: t.exposeString('title'),

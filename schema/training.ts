@@ -13,7 +13,7 @@ import { DatasetNotReadyError, planTraining, type TrainingRequest } from '../ser
 import { builder, viewerId } from './builder.js';
 import { BaseModelRef, baseModelOf } from './catalog.js';
 import { DatasetRef } from './dataset.js';
-import { ErrorInterface, InvalidInputError } from './errors.js';
+import { ErrorInterface, InvalidInputError, subscriptionNotFound } from './errors.js';
 
 const QuantizationEnum = builder.enumType('Quantization', {
   values: { NF4: { description: '4-bit QLoRA' }, INT8: { description: '8-bit' }, NONE: { description: '16-bit, no quantization' } } as const,
@@ -213,6 +213,8 @@ const decimal = (v: { toFixed(): string } | null) => (v === null ? null : v.toFi
 export const TrainingJobRef = builder.prismaNode('TrainingJob', {
   id: { field: 'id' },
   findUnique: (id, ctx) => ({ id, ownerId: viewerId(ctx) }),
+  // node(id) of a missing or foreign object answers null, not an internal error.
+  nullable: true,
   fields: (t) => ({
     name: t.exposeString('name'),
     dataset: t.relation('dataset'),
@@ -331,7 +333,7 @@ builder.subscriptionField('trainingJobUpdated', (t) =>
     authScopes: { user: true },
     args: { id: t.arg.globalID({ required: true, for: TrainingJobRef }) },
     subscribe: async function* (_root, { id }, ctx) {
-      if (!(await db.trainingJob.count({ where: { id: id.id, ownerId: viewerId(ctx) } }))) throw new NotFoundError('TrainingJob', id.id);
+      if (!(await db.trainingJob.count({ where: { id: id.id, ownerId: viewerId(ctx) } }))) throw subscriptionNotFound('TrainingJob', id.id);
       const updates = ctx.services.pubsub.subscribe('trainingJobUpdated', id.id);
       const pending = updates.next(); // listen before sending the current state
       try {

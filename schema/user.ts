@@ -7,6 +7,8 @@ import { InvalidInputError, NotFoundError } from './errors.js';
 export const ApiKeyRef = builder.prismaNode('ApiKey', {
   id: { field: 'id' },
   findUnique: (id, ctx) => ({ id, ownerId: viewerId(ctx) }),
+  // node(id) of a missing or foreign object answers null, not an internal error.
+  nullable: true,
   fields: (t) => ({
     name: t.exposeString('name'),
     prefix: t.exposeString('prefix', { description: 'The first characters of the secret, to tell keys apart.' }),
@@ -19,6 +21,8 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
 builder.prismaNode('User', {
   id: { field: 'id' },
   findUnique: (id, ctx) => (id === viewerId(ctx) ? { id } : { id: '00000000-0000-0000-0000-000000000000' }),
+  // node(id) of a missing or foreign object answers null, not an internal error.
+  nullable: true,
   fields: (t) => ({
     email: t.exposeString('email', { nullable: true }),
     name: t.exposeString('name', { nullable: true }),
@@ -54,8 +58,8 @@ const CreateApiKeyPayload = builder.simpleObject('CreateApiKeyPayload', {
 builder.mutationField('createApiKey', (t) =>
   t.field({
     type: CreateApiKeyPayload,
-    description: 'Creates an API key for third-party tools. Send it as "Authorization: Bearer <secret>".',
-    authScopes: { user: true },
+    description: 'Creates an API key for third-party tools. Send it as "Authorization: Bearer <secret>". Needs a token: an API key cannot create keys.',
+    authScopes: { session: true },
     errors: { types: [InvalidInputError] },
     args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
@@ -73,13 +77,15 @@ const RevokeApiKeyPayload = builder.simpleObject('RevokeApiKeyPayload', {
 builder.mutationField('revokeApiKey', (t) =>
   t.field({
     type: RevokeApiKeyPayload,
-    description: 'Revokes an API key at once; requests with it are refused from then on.',
-    authScopes: { user: true },
+    description: 'Revokes an API key at once: requests with it are refused and WebSocket connections signed in with it close (4403). Needs a token.',
+    authScopes: { session: true },
     errors: { types: [NotFoundError] },
     args: { id: t.arg.globalID({ required: true, for: ApiKeyRef }) },
     resolve: async (_root, { id }, ctx) => {
       const apiKey = await revokeApiKey(viewerId(ctx), id.id);
       if (!apiKey) throw new NotFoundError('ApiKey', id.id);
+      // Open WebSocket connections signed in with the key close at once, on every process.
+      ctx.services.pubsub.publish('apiKeyRevoked', apiKey.id, { id: apiKey.id });
       return { apiKey };
     },
   }),

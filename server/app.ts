@@ -1,35 +1,43 @@
 // buildApp(config) → { start, stop }: one process of the platform. Serves
 // GraphQL over HTTP and graphql-ws on /graphql, health, and runs queue workers,
 // depending on config.role.
-import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { useServer } from 'graphql-ws/use/ws';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
+import type { Context as WsContext } from 'graphql-ws';
 import { WebSocketServer } from 'ws';
 import { schema } from '../schema/index.js';
 import type { Context } from '../schema/builder.js';
 import { bearerToken, connectionParamsToken, createAuthenticator, type Authenticator } from './auth/authenticate.js';
 import { localUserToken } from './auth/local-user.js';
 import { resolveServerSecret } from './auth/secret.js';
+import { AuthenticationError } from './auth/errors.js';
 import { createTokenVerifier } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { connectDatabase, disconnectDatabase, pool } from './db/client.js';
-import { createAppPubSub } from './events/pubsub.js';
+import { createAppPubSub, type AppPubSub } from './events/pubsub.js';
+import { observeRequests, requestId } from './http/access.js';
+import { queryLimitsRule, useValidationRules } from './http/graphql-limits.js';
 import { handleHealth } from './http/health.js';
 import { handleLocalSignIn } from './http/local-sign-in.js';
+import { handleMetrics } from './http/metrics.js';
 import { createWebHandler } from './http/web.js';
+import { CLOSE_FORBIDDEN, closeWhenCredentialEnds } from './http/websocket-credentials.js';
 import { handleGpuCallback } from './webhooks/gpu-callback.js';
 import { sendError } from './http/respond.js';
 import { JobQueue, startBoss } from './jobs/queue.js';
 import { jobKinds } from './jobs/registry.js';
 import { gpuFromConfig } from './gpu/from-config.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, withLogContext, type Logger } from './log.js';
+import { createObservability, useOperationMetrics } from './observability/metrics.js';
 import { storageFromConfig } from './storage/from-config.js';
 import { MetricFeedHub } from './training/metric-feed.js';
+import { sharedSubscriptionResults } from './graphql/shared-subscription-results.js';
 import type { Services } from './services.js';
 
 /** What Yoga is given: the Node request for HTTP, plus connectionParams for WebSocket operations. */
@@ -53,7 +61,8 @@ function createYogaServer(services: Services, authenticate: Authenticator): Yoga
     graphiql: config.graphiql
       ? async () => ({
           title: 'BrightRun GraphQL',
-          subscriptionsProtocol: 'WS',
+          // Server-sent events carry the Authorization header below; graphql-ws would need it in connection_init.
+          subscriptionsProtocol: 'SSE',
           defaultQuery: '{\n  me {\n    id\n    email\n  }\n}\n',
           // Embedded mode: signed in as the local user, as /auth/local does for the web client.
           headers: config.auth.jwks ? undefined : JSON.stringify({ Authorization: `Bearer ${await localUserToken(config, config.auth.localUserEmail)}` }, null, 2),
@@ -66,29 +75,49 @@ function createYogaServer(services: Services, authenticate: Authenticator): Yoga
       warn: (...args) => log.warn(String(args[0]), { args: args.slice(1) }),
       error: (...args) => log.error(String(args[0]), { args: args.slice(1) }),
     },
-    plugins: config.introspection ? [] : [useDisableIntrospection()],
-    context: async ({ request, connectionParams }): Promise<Context> => {
+    plugins: [
+      useValidationRules([queryLimitsRule(config.queryLimits), ...(config.introspection ? [] : [NoSchemaIntrospectionCustomRule])]),
+      // Browsers send a form post or a GET without a preflight: such a request must carry a header
+      // no simple request can (an Authorization header is one).
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization'] }),
+      useOperationMetrics(services.observability),
+      services.subscriptionResults.plugin,
+    ],
+    context: async ({ request, req, connectionParams }): Promise<Context> => {
       const token = connectionParams ? connectionParamsToken(connectionParams) : bearerToken(request.headers.get('authorization'));
-      return { viewer: await authenticate(token), services, requestId: request?.headers.get('x-request-id') ?? randomUUID() };
+      return { viewer: await authenticate(token), services, requestId: requestId(req) };
     },
   });
 }
 
 /** graphql-ws on the same path, executing through Yoga's envelop so auth and context are shared. */
-function attachWebSockets(server: http.Server, yoga: YogaServerInstance<ServerContext, Context>, authenticate: Authenticator, log: Logger) {
+function attachWebSockets(server: http.Server, yoga: YogaServerInstance<ServerContext, Context>, authenticate: Authenticator, pubsub: AppPubSub, log: Logger) {
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const connected = new Set<WsContext<Record<string, unknown>, Extra>>();
+  /** Per connection: stops watching for its credential's end. */
+  const credentialEnds = new Map<WsContext<Record<string, unknown>, Extra>, () => void>();
+  // Each operation logs under its connection's request id (the upgrade request's).
+  const run = (args: any, operation: 'execute' | 'subscribe') => withLogContext({ requestId: args.contextValue.requestId }, () => args.rootValue[operation](args));
   const disposable = useServer(
     {
-      execute: (args: any) => args.rootValue.execute(args),
-      subscribe: (args: any) => args.rootValue.subscribe(args),
+      execute: (args: any) => run(args, 'execute'),
+      subscribe: (args: any) => run(args, 'subscribe'),
       onConnect: async (ctx) => {
         try {
           const viewer = await authenticate(connectionParamsToken(ctx.connectionParams));
-          return viewer !== null || ctx.connectionParams?.allowAnonymous === true ? true : false;
+          if (viewer === null && ctx.connectionParams?.allowAnonymous !== true) return false;
+          connected.add(ctx);
+          if (viewer) credentialEnds.set(ctx, closeWhenCredentialEnds(viewer, ctx.extra.socket, pubsub));
+          return true;
         } catch (err) {
-          log.debug('websocket authentication failed', { err });
+          log.debug('websocket authentication failed', { err, requestId: requestId(ctx.extra.request) });
           return false;
         }
+      },
+      onClose: (ctx) => {
+        connected.delete(ctx);
+        credentialEnds.get(ctx)?.();
+        credentialEnds.delete(ctx);
       },
       onSubscribe: async (ctx, _id, payload) => {
         const { schema: envSchema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
@@ -98,12 +127,21 @@ function attachWebSockets(server: http.Server, yoga: YogaServerInstance<ServerCo
           params: payload,
           connectionParams: ctx.connectionParams,
         });
+        let contextValue: Context;
+        try {
+          contextValue = await contextFactory();
+        } catch (err) {
+          // The credential stopped working since connection_init (a revoked key, say): as at connect, 4403.
+          if (!(err instanceof AuthenticationError)) throw err;
+          ctx.extra.socket.close(CLOSE_FORBIDDEN, err.message);
+          return [new GraphQLError(err.message, { extensions: { code: 'UNAUTHENTICATED', reason: err.reason } })];
+        }
         const args = {
           schema: envSchema,
           operationName: payload.operationName,
           document: parse(payload.query),
           variableValues: payload.variables,
-          contextValue: await contextFactory(),
+          contextValue,
           rootValue: { execute, subscribe },
         };
         const errors = validate(args.schema, args.document);
@@ -113,7 +151,16 @@ function attachWebSockets(server: http.Server, yoga: YogaServerInstance<ServerCo
     },
     wss,
   );
-  return { wss, dispose: () => disposable.dispose() };
+  return {
+    wss,
+    dispose: () => disposable.dispose(),
+    /** Open connections, and the subscriptions streaming on them, for /metrics. */
+    stats() {
+      let subscriptions = 0;
+      for (const ctx of connected) subscriptions += Object.values(ctx.subscriptions).filter(Boolean).length;
+      return { connections: connected.size, subscriptions };
+    },
+  };
 }
 
 export async function buildApp(config: Config, options: { databaseUrl: string; log?: Logger }): Promise<App> {
@@ -139,31 +186,59 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
   const jobs = new JobQueue(boss, log);
   await jobs.createQueues(jobKinds);
   const storage = storageFromConfig(config, secret, publicUrl);
-  const services: Services = { config, secret, log, pubsub, jobs, storage, gpu: gpuFromConfig(config), publicUrl, metricFeeds: new MetricFeedHub(pubsub) };
+  let ws: ReturnType<typeof attachWebSockets> | null = null;
+  const observability = createObservability({ queues: () => jobs.stats(), websockets: () => ws?.stats() ?? { connections: 0, subscriptions: 0 } });
+  const services: Services = {
+    config,
+    secret,
+    log,
+    pubsub,
+    jobs,
+    storage,
+    gpu: gpuFromConfig(config),
+    publicUrl,
+    metricFeeds: new MetricFeedHub(pubsub),
+    observability,
+    subscriptionResults: sharedSubscriptionResults((context) => (context as Context).viewer?.id ?? ''),
+  };
   if (config.role !== 'api') await jobs.work(jobKinds, services);
 
   const authenticate = createAuthenticator(createTokenVerifier({ secret, jwks: config.auth.jwks, clockToleranceSeconds: config.auth.clockToleranceSeconds }));
   const yoga = createYogaServer(services, authenticate);
   // The React client, built by `npm run web:build` (npm install runs it).
   const serveWeb = createWebHandler(fileURLToPath(new URL('../web/dist', import.meta.url)));
-  handle = async (req, res) => {
+  handle = observeRequests(services, async (req, res, path, route) => {
     try {
-      const path = (req.url ?? '/').split('?')[0]!;
-      if (path === '/healthz') return await handleHealth(services, res);
-      if (path === '/auth/local' && req.method === 'GET') return await handleLocalSignIn(services, res);
-      if (path.startsWith('/graphql')) return await yoga.requestListener(req, res);
-      const webhook = /^\/webhooks\/gpu\/([a-z0-9-]+)$/.exec(path);
-      if (webhook) return await handleGpuCallback(services, req, res, webhook[1]!);
-      if (storage.handleHttp && (await storage.handleHttp(req, res))) return;
-      if (await serveWeb(req, res)) return;
+      switch (route) {
+        case 'health':
+          return await handleHealth(services, res);
+        case 'metrics':
+          return await handleMetrics(services, req, res);
+        case 'auth':
+          if (path === '/auth/local' && req.method === 'GET') return await handleLocalSignIn(services, res);
+          break;
+        case 'graphql':
+          return await yoga.requestListener(req, res);
+        case 'webhook': {
+          const provider = /^\/webhooks\/gpu\/([a-z0-9-]+)$/.exec(path)?.[1];
+          if (provider) return await handleGpuCallback(services, req, res, provider);
+          break;
+        }
+        case 'storage':
+          if (storage.handleHttp && (await storage.handleHttp(req, res))) return;
+          break;
+        case 'web':
+          if (await serveWeb(req, res)) return;
+          break;
+      }
       sendError(res, 404, 'NOT_FOUND', `Nothing at ${path}`);
     } catch (err) {
-      log.error('request failed', { err, url: req.url });
+      log.error('request failed', { err, path });
       if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'Internal server error');
       else res.destroy();
     }
-  };
-  const ws = config.role === 'worker' ? null : attachWebSockets(server, yoga, authenticate, log);
+  });
+  ws = config.role === 'worker' ? null : attachWebSockets(server, yoga, authenticate, pubsub, log);
 
   let stopping: Promise<void> | null = null;
   return {

@@ -18,7 +18,7 @@ export const variables = {
   ROLE: { schema: z.enum(['all', 'api', 'worker']).default('all'), help: '`api` serves HTTP only, `worker` runs queues only, `all` both' },
   HOST: { schema: z.string().default('127.0.0.1'), help: 'interface the HTTP server binds' },
   PORT: { schema: port.default(4000), help: 'HTTP port for GraphQL, webhooks, storage and the web client' },
-  PUBLIC_URL: { schema: z.url().optional(), help: 'URL clients and the GPU provider reach this server at (default `http://localhost:$PORT`)' },
+  PUBLIC_URL: { schema: z.url().optional(), help: 'URL clients and the GPU provider reach this server at (default `http://localhost:$PORT`; required in production, on workers too)' },
   DATA_DIR: { schema: z.string().default('.data'), help: 'where embedded PostgreSQL, local storage and generated secrets live' },
   DATABASE_URL: { schema: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(), help: 'PostgreSQL to use; unset starts the embedded one' },
   EMBEDDED_PG_PORT: { schema: port.default(54329), help: 'port of the embedded PostgreSQL' },
@@ -32,6 +32,10 @@ export const variables = {
   LOCAL_USER_EMAIL: { schema: z.email().default('local@brightrun.dev'), help: 'the user `npm start` signs in (embedded auth only)' },
   GRAPHIQL: { schema: bool.optional(), help: 'serve GraphiQL at /graphql (default: on unless production)' },
   INTROSPECTION: { schema: bool.optional(), help: 'allow schema introspection (default: on unless production)' },
+  MAX_QUERY_DEPTH: { schema: z.coerce.number().int().min(2).max(100).default(10), help: 'deepest nesting of fields in one GraphQL operation (`{ me { id } }` is 2); deeper ones are refused with `QUERY_TOO_DEEP`' },
+  MAX_QUERY_ALIASES: { schema: z.coerce.number().int().min(0).max(1000).default(30), help: 'aliased fields allowed in one GraphQL document; more are refused with `TOO_MANY_ALIASES`' },
+  MAX_QUERY_COST: { schema: z.coerce.number().int().min(1).default(200_000), help: 'most values one GraphQL operation may return, each field counted once per item of the lists above it (sizes from `first`/`last`/`maxPoints`, 100 when unstated); costlier ones are refused with `QUERY_TOO_COSTLY`' },
+  METRICS_TOKEN: { schema: z.string().min(16, 'must be at least 16 characters').optional(), help: 'when set, `/metrics` (Prometheus) requires `Authorization: Bearer <token>`; unset, `/metrics` is open, except in production where it is off' },
   STORAGE_DRIVER: { schema: z.enum(['local', 'gcs']).default('local'), help: '`local` files under DATA_DIR, or `gcs`' },
   DATASETS_BUCKET: { schema: z.string().default('lora-datasets'), help: 'bucket for dataset files' },
   MODELS_BUCKET: { schema: z.string().default('lora-models'), help: 'bucket for adapter files' },
@@ -72,6 +76,10 @@ export interface Config {
   };
   graphiql: boolean;
   introspection: boolean;
+  /** Refuses abusive GraphQL documents before they run. */
+  queryLimits: { maxDepth: number; maxAliases: number; maxCost: number };
+  /** /metrics: served when enabled, behind the bearer token when there is one. */
+  metrics: { enabled: boolean; token: string | null };
   storage: {
     driver: 'local' | 'gcs';
     localRoot: string;
@@ -116,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   if (production && !v.SERVER_SECRET) problems.push('SERVER_SECRET: required in production');
   if (production && !v.AUTH_JWKS_URL) problems.push('AUTH_JWKS_URL: required in production (embedded tokens are for local use)');
+  if (production && !v.PUBLIC_URL) problems.push('PUBLIC_URL: required in production (GPU callbacks and signed storage URLs are built on it)');
   if (v.AUTH_JWKS_URL && (!v.AUTH_ISSUER || !v.AUTH_AUDIENCE)) problems.push('AUTH_ISSUER and AUTH_AUDIENCE: required with AUTH_JWKS_URL');
   if (v.GPU_PROVIDER === 'runpod' && (!v.RUNPOD_API_KEY || !v.RUNPOD_ENDPOINT_ID)) problems.push('RUNPOD_API_KEY and RUNPOD_ENDPOINT_ID: required with GPU_PROVIDER=runpod');
   if (problems.length > 0) throw new ConfigError(problems);
@@ -139,6 +148,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     graphiql: v.GRAPHIQL ?? !production,
     introspection: v.INTROSPECTION ?? !production,
+    queryLimits: { maxDepth: v.MAX_QUERY_DEPTH, maxAliases: v.MAX_QUERY_ALIASES, maxCost: v.MAX_QUERY_COST },
+    metrics: { enabled: !production || v.METRICS_TOKEN !== undefined, token: v.METRICS_TOKEN ?? null },
     storage: {
       driver: v.STORAGE_DRIVER,
       localRoot: path.join(dataDir, 'storage'),

@@ -7,6 +7,8 @@ import type { MetricFeedHub } from './training/metric-feed.js';
 import type { AppPubSub } from './events/pubsub.js';
 import type { JobQueue } from './jobs/queue.js';
 import type { Logger } from './log.js';
+import type { Observability } from './observability/metrics.js';
+import type { SharedSubscriptionResults } from './graphql/shared-subscription-results.js';
 
 export interface Services {
   config: Config;
@@ -19,6 +21,10 @@ export interface Services {
   gpu: GpuProvider;
   /** Live metric points, fanned out to this process's subscribers. */
   metricFeeds: MetricFeedHub;
+  /** Subscription results shared among a viewer's subscribers of the same event (a Yoga plugin). */
+  subscriptionResults: SharedSubscriptionResults;
   /** Where browsers and the GPU provider reach this server. */
   publicUrl: string;
+  /** Prometheus metrics (/metrics): count here, e.g. observability.pointsIngested.inc(n). */
+  observability: Observability;
 }

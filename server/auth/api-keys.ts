@@ -28,13 +28,13 @@ export async function revokeApiKey(ownerId: string, id: string) {
   return db.apiKey.findUnique({ where: { id } });
 }
 
-/** The owner of a live key, or an AuthenticationError. */
-export async function authenticateApiKey(secret: string): Promise<string> {
+/** The owner and id of a live key, or an AuthenticationError. */
+export async function authenticateApiKey(secret: string): Promise<{ ownerId: string; keyId: string }> {
   const key = await db.apiKey.findUnique({ where: { secretHash: hashSecret(secret) }, select: { id: true, ownerId: true, revokedAt: true, lastUsedAt: true } });
   if (!key || key.revokedAt) throw new AuthenticationError('API_KEY_INVALID', 'The API key is not valid or has been revoked.');
   // Recording use at most once a minute keeps a busy key from writing on every request.
   if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000) {
     await db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } });
   }
-  return key.ownerId;
+  return { ownerId: key.ownerId, keyId: key.id };
 }

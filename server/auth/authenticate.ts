@@ -7,7 +7,8 @@ import type { VerifiedIdentity } from './tokens.js';
 
 export interface Viewer {
   id: string;
-  via: 'token' | 'apiKey';
+  /** What the caller signed in with, and so when that stops being valid: at a token's expiry, or a key's revocation. */
+  credential: { via: 'token'; expiresAt: number } | { via: 'apiKey'; keyId: string };
 }
 
 export function bearerToken(header: string | null | undefined): string | null {
@@ -26,9 +27,13 @@ export function connectionParamsToken(params: Readonly<Record<string, unknown>> 
 export function createAuthenticator(verifyToken: (token: string) => Promise<VerifiedIdentity>) {
   return async (token: string | null): Promise<Viewer | null> => {
     if (!token) return null;
-    if (isApiKey(token)) return { id: await authenticateApiKey(token), via: 'apiKey' };
-    const user = await ensureUser(await verifyToken(token));
-    return { id: user.id, via: 'token' };
+    if (isApiKey(token)) {
+      const { ownerId, keyId } = await authenticateApiKey(token);
+      return { id: ownerId, credential: { via: 'apiKey', keyId } };
+    }
+    const identity = await verifyToken(token);
+    const user = await ensureUser(identity);
+    return { id: user.id, credential: { via: 'token', expiresAt: identity.expiresAt } };
   };
 }
 

@@ -12,6 +12,8 @@ export interface VerifiedIdentity {
   subject: string;
   email: string | null;
   name: string | null;
+  /** When the token stops being valid (ms since the epoch). */
+  expiresAt: number;
 }
 
 export interface TokenVerifierOptions {
@@ -53,6 +55,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): (token: stri
           audience: options.jwks.audience,
           algorithms: options.jwks.algorithms,
           clockTolerance: options.clockToleranceSeconds,
+          // jose checks exp only when present: a token without one would never expire.
+          requiredClaims: ['exp'],
         }));
       } else {
         ({ payload } = await jwtVerify(token, secretKey(options.secret), {
@@ -60,6 +64,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): (token: stri
           audience: API_AUDIENCE,
           algorithms: ['HS256'],
           clockTolerance: options.clockToleranceSeconds,
+          requiredClaims: ['exp'],
         }));
       }
     } catch (err) {
@@ -70,6 +75,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): (token: stri
       subject: `${payload.iss}|${payload.sub}`,
       email: typeof payload.email === 'string' ? payload.email : null,
       name: typeof payload.name === 'string' ? payload.name : null,
+      expiresAt: payload.exp! * 1000,
     };
   };
 }
@@ -86,15 +92,24 @@ export async function signCallbackToken(secret: string, jobId: string, expiresIn
     .sign(secretKey(secret));
 }
 
+/** Verified callback tokens: a job's stream of callbacks pays for the signature check once. */
+const verifiedCallbackTokens = new Map<string, { secret: string; jobId: string; expiresAt: number }>();
+const VERIFIED_CALLBACK_TOKENS_KEPT = 10_000;
+
 /** Returns the job id the callback token was issued for. */
 export async function verifyCallbackToken(secret: string, token: string): Promise<string> {
+  const known = verifiedCallbackTokens.get(token);
+  if (known && known.secret === secret && Date.now() < known.expiresAt) return known.jobId;
   try {
     const { payload } = await jwtVerify(token, secretKey(secret), {
       issuer: LOCAL_ISSUER,
       audience: CALLBACK_AUDIENCE,
       algorithms: ['HS256'],
+      requiredClaims: ['exp'],
     });
     if (!payload.sub) throw new Error('no subject');
+    if (verifiedCallbackTokens.size >= VERIFIED_CALLBACK_TOKENS_KEPT) verifiedCallbackTokens.delete(verifiedCallbackTokens.keys().next().value!);
+    verifiedCallbackTokens.set(token, { secret, jobId: payload.sub, expiresAt: payload.exp! * 1000 });
     return payload.sub;
   } catch (err) {
     throw toAuthError(err);

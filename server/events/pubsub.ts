@@ -9,6 +9,8 @@ export type Topics = {
   trainingJobUpdated: [jobId: string, payload: { id: string }];
   trainingMetrics: [jobId: string, payload: { jobId: string; fromStep: number; toStep: number }];
   notificationAdded: [ownerId: string, payload: { id: string }];
+  /** Connections signed in with the key close, on every process. */
+  apiKeyRevoked: [keyId: string, payload: { id: string }];
 };
 
 export type AppPubSub = PubSub<Topics> & {

@@ -1,13 +1,16 @@
 // A background job kind: its queue name, payload schema (checked when enqueued
 // and again when run), queue policy and handler. Handlers must be idempotent:
-// pg-boss delivers at least once.
+// pg-boss delivers at least once. A payload's `jobId` names a training job and
+// its `datasetId` a dataset: both are bound to the run's log lines.
 import type { z } from 'zod';
 import type { Logger } from '../log.js';
 import type { Services } from '../services.js';
 
 export interface JobContext {
   services: Services;
+  /** Its lines carry the queue, queueJobId and the payload's trainingJobId or datasetId. */
   log: Logger;
+  /** pg-boss's id for this run. */
   jobId: string;
   retryCount: number;
   signal: AbortSignal;

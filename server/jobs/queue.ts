@@ -2,7 +2,7 @@
 // when enqueued and when run, enqueue inside a caller's transaction.
 import { PgBoss } from 'pg-boss';
 import type { JobKind } from './define.js';
-import type { Logger } from '../log.js';
+import { withLogContext, type Logger } from '../log.js';
 import type { Services } from '../services.js';
 
 /** Anything that can run SQL: a pg pool, or a transaction that pg-boss should join. */
@@ -51,10 +51,10 @@ export class JobQueue {
     });
   }
 
-  /** Queued and active jobs per queue, for /healthz and /metrics. */
-  async stats(): Promise<Record<string, { queued: number; active: number }>> {
+  /** Queued, active and failed (still retained) jobs per queue, for /healthz and /metrics. */
+  async stats(): Promise<Record<string, { queued: number; active: number; failed: number }>> {
     const queues = await this.boss.getQueues();
-    return Object.fromEntries(queues.map((q) => [q.name, { queued: q.queuedCount, active: q.activeCount }]));
+    return Object.fromEntries(queues.map((q) => [q.name, { queued: q.queuedCount, active: q.activeCount, failed: q.failedCount }]));
   }
 
   async work(kinds: readonly JobKind<any>[], services: Services): Promise<void> {
@@ -63,26 +63,27 @@ export class JobQueue {
         kind.name,
         { localConcurrency: kind.concurrency ?? 1, pollingIntervalSeconds: 0.5 },
         async (jobs) => {
-          for (const job of jobs) {
-            const log = this.log.child({ queue: kind.name, jobId: job.id });
-            const parsed = kind.payload.safeParse(job.data);
-            if (!parsed.success) {
-              // A payload that no longer fits its schema will never succeed: fail it without retrying forever.
-              log.error('invalid job payload', { issues: parsed.error.issues });
-              throw new Error(`invalid payload for ${kind.name}`);
-            }
-            const started = Date.now();
-            try {
-              await kind.handle(parsed.data, { services, log, jobId: job.id, retryCount: job.retryCount, signal: job.signal });
-              log.debug('job done', { ms: Date.now() - started });
-            } catch (err) {
-              log.warn('job failed', { err, retryCount: job.retryCount, ms: Date.now() - started });
-              throw err;
-            }
-          }
+          for (const job of jobs) await withLogContext(runBindings(kind.name, job), () => this.run(kind, job, services));
         },
       );
       this.workerIds.push(id);
+    }
+  }
+
+  private async run<T>(kind: JobKind<T>, job: Job, services: Services): Promise<void> {
+    const parsed = kind.payload.safeParse(job.data);
+    if (!parsed.success) {
+      // A payload that no longer fits its schema will never succeed: fail it without retrying forever.
+      this.log.error('invalid job payload', { issues: parsed.error.issues });
+      throw new Error(`invalid payload for ${kind.name}`);
+    }
+    const started = Date.now();
+    try {
+      await kind.handle(parsed.data, { services, log: this.log, jobId: job.id, retryCount: job.retryCount, signal: job.signal });
+      this.log.debug('job done', { ms: Date.now() - started });
+    } catch (err) {
+      this.log.warn('job failed', { err, retryCount: job.retryCount, ms: Date.now() - started });
+      throw err;
     }
   }
 
@@ -90,6 +91,17 @@ export class JobQueue {
   async stop(timeoutMs = 20_000): Promise<void> {
     await this.boss.stop({ graceful: true, timeout: timeoutMs });
   }
+}
+
+type Job = { id: string; data: unknown; retryCount: number; signal: AbortSignal };
+
+/**
+ * Bound to every line logged while a job runs: its queue, its pg-boss id (queueJobId: handlers log
+ * `jobId` for the training job), and the training job or dataset its payload names.
+ */
+function runBindings(queue: string, job: Job): Record<string, unknown> {
+  const { jobId, datasetId } = (job.data ?? {}) as { jobId?: unknown; datasetId?: unknown };
+  return { queue, queueJobId: job.id, ...(typeof jobId === 'string' && { trainingJobId: jobId }), ...(typeof datasetId === 'string' && { datasetId }) };
 }
 
 export async function startBoss(connectionString: string, log: Logger): Promise<PgBoss> {

@@ -3,12 +3,12 @@
 // state machine to the reported state, and publishes after each commit.
 // Safe to call twice with the same report and in any order.
 import { pool } from '../db/client.js';
-import type { TrainingJob, TrainingJobStatus } from '../db/generated/prisma/client.js';
+import type { TrainingJobStatus } from '../db/generated/prisma/client.js';
 import type { ProviderArtifact, ProviderJobState, ProviderMetricPoint, ProviderStage } from '../gpu/provider.js';
 import { MAX_STATUS_POINTS } from '../gpu/provider.js';
 import type { Services } from '../services.js';
-import { contiguousStep, insertPoints, meanThroughput } from './metric-store.js';
-import { isTerminal } from './status.js';
+import { contiguousStep, INSERT_POINT_COLUMNS, insertPoints, meanThroughput, pointRowsFromJson, STORED_STEPS_SQL, type StoredSteps } from './metric-store.js';
+import { ACTIVE_JOB_STATUSES, isTerminal } from './status.js';
 import { publishJobUpdated, transitionJob } from './transitions.js';
 
 export interface ProviderReport {
@@ -44,57 +44,139 @@ const PATH: Record<ProviderJobState, TrainingJobStatus[]> = {
 };
 const ORDER: TrainingJobStatus[] = ['QUEUED', 'INITIALIZING', 'RUNNING', 'COMPLETED'];
 
-/** Moves progress forward; returns the job's row, or null when the job is not active. */
-async function recordProgress(jobId: string, report: ProviderReport): Promise<TrainingJob | null> {
+/** A provider callback's identity: applied once per delivery, and only to the provider job the token's job runs as. */
+export interface Delivery {
+  deliveryId: string;
+  externalId: string;
+}
+
+export type ApplyOutcome =
+  | { kind: 'applied' }
+  | { kind: 'duplicate' }
+  | { kind: 'not-found' }
+  | { kind: 'wrong-job' }
+  | { kind: 'finished'; status: TrainingJobStatus };
+
+interface IngestRow {
+  foundStatus: TrainingJobStatus | null;
+  foundExternalId: string | null;
+  seen: boolean;
+  stored: StoredSteps | null;
+  progressed: { status: TrainingJobStatus; externalJobId: string | null } | null;
+  receiptStored: boolean;
+}
+
+const ACTIVE_SQL = ACTIVE_JOB_STATUSES.map((s) => `'${s}'`).join(', ');
+
+/**
+ * One statement, so a callback costs one round trip and one commit: checks the job (active, the same provider job,
+ * delivery not seen), stores new points once, moves progress and stage forward only, and records the delivery
+ * when nothing else is left to do for it (no state change). A report that changes state records its delivery
+ * after the transitions, so a delivery that failed half-way is applied again when retried.
+ */
+const INGEST_SQL = `
+WITH job AS (SELECT status, "externalJobId" FROM "TrainingJob" WHERE id = $1),
+seen AS (SELECT 1 FROM "WebhookReceipt" WHERE "jobId" = $1 AND "deliveryId" = $9),
+accepted AS (
+  SELECT 1 FROM job WHERE status IN (${ACTIVE_SQL})
+    AND ($10::text IS NULL OR "externalJobId" IS NULL OR "externalJobId" = $10)
+    AND NOT EXISTS (SELECT 1 FROM seen)
+),
+inserted AS (
+  ${INSERT_POINT_COLUMNS} ${pointRowsFromJson(8)}
+  WHERE EXISTS (SELECT 1 FROM accepted)
+  ON CONFLICT ("jobId", step) DO NOTHING RETURNING step
+),
+progressed AS (
+  UPDATE "TrainingJob" SET
+    "lastHeartbeatAt" = CASE WHEN $2 > "currentStep" OR ($4::"TrainingStage" IS NOT NULL AND $4::"TrainingStage" IS DISTINCT FROM stage) THEN now() ELSE "lastHeartbeatAt" END,
+    "latestMetrics" = CASE WHEN $6::jsonb IS NOT NULL AND $2 >= "currentStep" THEN $6::jsonb ELSE "latestMetrics" END,
+    "currentStep" = GREATEST("currentStep", $2),
+    "totalSteps" = CASE WHEN $3 > 0 THEN $3 ELSE "totalSteps" END,
+    "currentEpoch" = GREATEST("currentEpoch", $5),
+    progress = GREATEST(progress, CASE WHEN $3 > 0 THEN LEAST(100, 100.0 * $2 / $3) ELSE 0 END),
+    stage = CASE WHEN $4::"TrainingStage" IS NOT NULL AND $7 >= ${STAGE_RANK_SQL} THEN $4::"TrainingStage" ELSE stage END,
+    "etaSeconds" = CASE WHEN $2 > 0 AND $3 > $2 AND "startedAt" IS NOT NULL
+      THEN ceil(extract(epoch FROM now() - "startedAt") / $2 * ($3 - $2))::int
+      WHEN $3 > 0 AND $2 >= $3 THEN 0 ELSE "etaSeconds" END,
+    "externalJobId" = coalesce("externalJobId", $10),
+    "updatedAt" = now()
+  WHERE id = $1 AND EXISTS (SELECT 1 FROM accepted) AND status IN (${ACTIVE_SQL})
+  RETURNING status, "externalJobId"
+),
+receipt AS (
+  INSERT INTO "WebhookReceipt" ("jobId", "deliveryId")
+  SELECT $1, $9 FROM progressed WHERE $9::text IS NOT NULL AND progressed.status::text = ANY($11::text[])
+  ON CONFLICT DO NOTHING RETURNING 1
+)
+SELECT (SELECT status FROM job) AS "foundStatus", (SELECT "externalJobId" FROM job) AS "foundExternalId",
+  EXISTS (SELECT 1 FROM seen) AS seen, ${STORED_STEPS_SQL} AS stored,
+  (SELECT row_to_json(progressed) FROM progressed) AS progressed, EXISTS (SELECT 1 FROM receipt) AS "receiptStored"`;
+
+/** The state-machine path from `status` to what the report says, skipping states already passed. */
+function pathFrom(status: TrainingJobStatus, state: ProviderJobState): TrainingJobStatus[] {
+  return PATH[state].filter((s) => ORDER.indexOf(s) > ORDER.indexOf(status) || !ORDER.includes(s));
+}
+
+async function ingest(jobId: string, report: ProviderReport, delivery: Delivery | null): Promise<IngestRow> {
   const last = report.points.reduce<ProviderMetricPoint | null>((a, p) => (!a || p.step > a.step ? p : a), null);
   const step = Math.max(report.step, last?.step ?? 0);
-  const { rows } = await pool.query<TrainingJob>(
-    `UPDATE "TrainingJob" SET
-       "lastHeartbeatAt" = CASE WHEN $2 > "currentStep" OR ($4::"TrainingStage" IS NOT NULL AND $4::"TrainingStage" IS DISTINCT FROM stage) THEN now() ELSE "lastHeartbeatAt" END,
-       "latestMetrics" = CASE WHEN $6::jsonb IS NOT NULL AND $2 >= "currentStep" THEN $6::jsonb ELSE "latestMetrics" END,
-       "currentStep" = GREATEST("currentStep", $2),
-       "totalSteps" = CASE WHEN $3 > 0 THEN $3 ELSE "totalSteps" END,
-       "currentEpoch" = GREATEST("currentEpoch", $5),
-       progress = GREATEST(progress, CASE WHEN $3 > 0 THEN LEAST(100, 100.0 * $2 / $3) ELSE 0 END),
-       stage = CASE WHEN $4::"TrainingStage" IS NOT NULL AND $7 >= ${STAGE_RANK_SQL} THEN $4::"TrainingStage" ELSE stage END,
-       "etaSeconds" = CASE WHEN $2 > 0 AND $3 > $2 AND "startedAt" IS NOT NULL
-         THEN ceil(extract(epoch FROM now() - "startedAt") / $2 * ($3 - $2))::int
-         WHEN $3 > 0 AND $2 >= $3 THEN 0 ELSE "etaSeconds" END,
-       "updatedAt" = now()
-     WHERE id = $1 AND status IN ('QUEUED', 'INITIALIZING', 'RUNNING')
-     RETURNING *`,
-    [jobId, step, report.totalSteps, report.stage, report.epoch, last ? JSON.stringify(last) : null, report.stage ? STAGE_RANK[report.stage] : 0],
-  );
-  return rows[0] ?? null;
+  // The statuses in which this report needs no transition, so its delivery is done in this statement.
+  const settled = ACTIVE_JOB_STATUSES.filter((status) => pathFrom(status, report.state).length === 0);
+  const { rows } = await pool.query<IngestRow>(INGEST_SQL, [
+    jobId,
+    step,
+    report.totalSteps,
+    report.stage,
+    report.epoch,
+    last ? JSON.stringify(last) : null,
+    report.stage ? STAGE_RANK[report.stage] : 0,
+    JSON.stringify(report.points),
+    delivery?.deliveryId ?? null,
+    delivery?.externalId ?? null,
+    settled,
+  ]);
+  return rows[0]!;
 }
 
 /** Before a job ends, fetch any points callbacks dropped, so its series is whole. */
-async function catchUpPoints(services: Services, job: TrainingJob): Promise<number[]> {
-  if (!job.externalJobId) return [];
-  const added: number[] = [];
+async function catchUpPoints(services: Services, jobId: string, externalJobId: string | null): Promise<StoredSteps | null> {
+  if (!externalJobId) return null;
+  let added: StoredSteps | null = null;
   for (let round = 0; round < 10_000; round++) {
-    const status = await services.gpu.status(job.externalJobId, await contiguousStep(job.id));
-    added.push(...(await insertPoints(job.id, status.points)));
+    const status = await services.gpu.status(externalJobId, await contiguousStep(jobId));
+    const stored = await insertPoints(jobId, status.points);
+    if (stored) added = added ? { from: Math.min(added.from, stored.from), to: Math.max(added.to, stored.to), count: added.count + stored.count } : stored;
     if (status.points.length < MAX_STATUS_POINTS) break;
   }
   return added;
 }
 
-function publishPoints(services: Services, jobId: string, steps: number[]): void {
-  if (steps.length > 0) services.pubsub.publish('trainingMetrics', jobId, { jobId, fromStep: steps[0]!, toStep: steps.at(-1)! });
+/** Tells subscribers (in every process) which steps are new, and counts them for /metrics. */
+function publishPoints(services: Services, jobId: string, stored: StoredSteps | null): void {
+  if (!stored) return;
+  services.observability.pointsIngested.inc(stored.count);
+  services.pubsub.publish('trainingMetrics', jobId, { jobId, fromStep: stored.from, toStep: stored.to });
 }
 
-export async function applyProviderReport(services: Services, jobId: string, report: ProviderReport): Promise<void> {
-  const newSteps = await insertPoints(jobId, report.points);
-  publishPoints(services, jobId, newSteps);
-  const job = await recordProgress(jobId, report);
-  if (!job) return; // finished already: a late report changes nothing
+/**
+ * Applies a report. With a delivery (a callback) it is applied once per delivery id, only while the job is active
+ * and only from the provider job the job runs as; the outcome says which of those held.
+ */
+export async function applyProviderReport(services: Services, jobId: string, report: ProviderReport, delivery: Delivery | null = null): Promise<ApplyOutcome> {
+  const row = await ingest(jobId, report, delivery);
+  publishPoints(services, jobId, row.stored);
+  if (row.foundStatus === null) return { kind: 'not-found' };
+  if (delivery && row.foundExternalId && row.foundExternalId !== delivery.externalId) return { kind: 'wrong-job' };
+  if (isTerminal(row.foundStatus)) return { kind: 'finished', status: row.foundStatus }; // a late report changes nothing
+  if (row.seen) return { kind: 'duplicate' };
+  const job = row.progressed;
+  if (!job) return { kind: 'finished', status: row.foundStatus }; // it ended meanwhile
   publishJobUpdated(services, jobId);
 
-  const path = PATH[report.state].filter((s) => ORDER.indexOf(s) > ORDER.indexOf(job.status) || !ORDER.includes(s));
-  for (const to of path) {
+  for (const to of pathFrom(job.status, report.state)) {
     if (isTerminal(to)) {
-      publishPoints(services, jobId, await catchUpPoints(services, job));
+      publishPoints(services, jobId, await catchUpPoints(services, jobId, job.externalJobId));
       const measured = to === 'COMPLETED' ? await meanThroughput(jobId) : null;
       const message =
         to === 'COMPLETED' ? 'Training completed' : to === 'FAILED' ? `Failed: ${report.error?.message ?? 'the provider reported a failure'}` : 'Cancelled at the provider';
@@ -109,4 +191,8 @@ export async function applyProviderReport(services: Services, jobId: string, rep
       await transitionJob(services, jobId, to, { message: to === 'RUNNING' ? 'Training started' : 'GPU allocated, starting up' });
     }
   }
+  if (delivery && !row.receiptStored) {
+    await pool.query(`INSERT INTO "WebhookReceipt" ("jobId", "deliveryId") VALUES ($1, $2) ON CONFLICT DO NOTHING`, [jobId, delivery.deliveryId]);
+  }
+  return { kind: 'applied' };
 }

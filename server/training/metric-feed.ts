@@ -18,8 +18,16 @@ const WAKE_CHUNK = 50;
 /** How long one answer to "has the job ended?" serves every subscriber of a job, when no job update came in between. */
 const FINISHED_CHECK_MS = 1000;
 
+/** One frame of a subscription: new points in step order. Subscribers at the same step get the same object. */
+export interface MetricBatch {
+  jobId: string;
+  points: MetricPointRow[];
+}
+
 interface Feed {
   points: MetricPointRow[];
+  /** Batches read from the ring, by the step they follow; emptied when the ring changes. */
+  batches: Map<number, MetricBatch>;
   waiters: Set<() => void>;
   refs: number;
   stop: () => Promise<void>;
@@ -43,6 +51,7 @@ export class MetricFeedHub {
     pubsub.onReconnect(() => {
       for (const feed of this.feeds.values()) {
         feed.points = [];
+        feed.batches.clear();
         wakeAll(feed);
       }
     });
@@ -66,6 +75,7 @@ export class MetricFeedHub {
     const updates = this.pubsub.subscribe('trainingJobUpdated', jobId);
     const feed: Feed = {
       points: [],
+      batches: new Map(),
       waiters: new Set(),
       refs: 1,
       stop: async () => void (await Promise.all([events.return(), updates.return()])),
@@ -141,6 +151,7 @@ export class MetricFeedHub {
       feed.points = [...byStep.values()].sort((a, b) => a.step - b.step);
     }
     if (feed.points.length > RING_SIZE) feed.points = feed.points.slice(-RING_SIZE);
+    feed.batches.clear();
   }
 
   /**
@@ -169,25 +180,45 @@ export class MetricFeedHub {
   /**
    * Batches of points with step > afterStep, in order, each step once, for as
    * long as the consumer pulls. Ends when `isFinished` says the job is over and
-   * every stored point has been sent.
+   * every stored point has been sent. `return()` lets the job go at once, even
+   * while waiting for the next point.
    */
-  async *watch(jobId: string, afterStep: number, isFinished: () => Promise<boolean>): AsyncGenerator<MetricPointRow[]> {
+  watch(jobId: string, afterStep: number, isFinished: () => Promise<boolean>): AsyncIterableIterator<MetricBatch> {
+    const stop = { closed: false, wake: () => {} };
+    const batches = this.batches(jobId, afterStep, isFinished, stop);
+    return {
+      next: () => batches.next(),
+      return: (value?: unknown) => {
+        stop.closed = true;
+        stop.wake();
+        return batches.return(value as undefined);
+      },
+      throw: (err?: unknown) => batches.throw(err),
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  private async *batches(jobId: string, afterStep: number, isFinished: () => Promise<boolean>, stop: { closed: boolean; wake: () => void }): AsyncGenerator<MetricBatch> {
     const feed = this.open(jobId);
     feed.isFinished ??= isFinished;
     let lastSent = afterStep;
     let gap: { step: number; since: number } | null = null;
     try {
-      for (;;) {
+      while (!stop.closed) {
         // Arm the wake-up before reading, so a batch landing in between is not missed.
         let wake = () => {};
         const woken = new Promise<void>((resolve) => (wake = resolve));
+        stop.wake = wake;
         feed.waiters.add(wake);
-        const released = releasable(await this.read(feed, jobId, lastSent), lastSent, gap);
-        const batch = released.batch;
+        const read = await this.read(feed, jobId, lastSent);
+        const released = releasable(read.points, lastSent, gap);
         gap = released.gap;
-        if (batch.length > 0) {
+        if (released.count > 0) {
           feed.waiters.delete(wake);
-          lastSent = batch.at(-1)!.step;
+          const batch = released.count === read.points.length ? read : { jobId, points: read.points.slice(0, released.count) };
+          lastSent = batch.points.at(-1)!.step;
           yield batch;
           continue;
         }
@@ -196,7 +227,7 @@ export class MetricFeedHub {
           feed.waiters.delete(wake);
           if (rest.length === 0) return;
           lastSent = rest.at(-1)!.step;
-          yield rest;
+          yield { jobId, points: rest };
           continue;
         }
         const timer = setTimeout(wake, GAP_GRACE_MS);
@@ -225,22 +256,27 @@ export class MetricFeedHub {
     return result;
   }
 
-  /** From memory when the ring covers lastSent, else from the database (a replay or a slow subscriber). */
-  private async read(feed: Feed, jobId: string, lastSent: number): Promise<MetricPointRow[]> {
+  /**
+   * From memory when the ring covers lastSent (one batch object per position, shared by the subscribers there),
+   * else from the database (a replay or a slow subscriber).
+   */
+  private async read(feed: Feed, jobId: string, lastSent: number): Promise<MetricBatch> {
     const { points } = feed;
     const first = points[0];
-    if (first && first.step <= lastSent + 1) {
-      // Binary search for the first point after lastSent: the ring is in step order.
-      let lo = 0;
-      let hi = points.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (points[mid]!.step > lastSent) hi = mid;
-        else lo = mid + 1;
-      }
-      return lo === points.length ? [] : points.slice(lo, lo + MAX_BATCH);
+    if (!first || first.step > lastSent + 1) return { jobId, points: await pointsAfter(jobId, lastSent, MAX_BATCH) };
+    const cached = feed.batches.get(lastSent);
+    if (cached) return cached;
+    // Binary search for the first point after lastSent: the ring is in step order.
+    let lo = 0;
+    let hi = points.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (points[mid]!.step > lastSent) hi = mid;
+      else lo = mid + 1;
     }
-    return pointsAfter(jobId, lastSent, MAX_BATCH);
+    const batch = { jobId, points: points.slice(lo, lo + MAX_BATCH) };
+    feed.batches.set(lastSent, batch);
+    return batch;
   }
 }
 
@@ -259,21 +295,20 @@ function wakeAll(feed: Feed): void {
 }
 
 /**
- * The points that may go out now: consecutive steps, or past a gap this
- * subscriber has been waiting at for GAP_GRACE_MS (timed from when it first
- * saw the gap, not from the points' own timestamps, which after an outage are
- * all old). `gap` remembers where and since when the subscriber waits.
+ * How many of the points may go out now: consecutive steps, or past a gap
+ * this subscriber has been waiting at for GAP_GRACE_MS (timed from when it
+ * first saw the gap, not from the points' own timestamps, which after an
+ * outage are all old). `gap` remembers where and since when the subscriber waits.
  */
-function releasable(points: MetricPointRow[], lastSent: number, gap: { step: number; since: number } | null): { batch: MetricPointRow[]; gap: { step: number; since: number } | null } {
-  const out: MetricPointRow[] = [];
+function releasable(points: MetricPointRow[], lastSent: number, gap: { step: number; since: number } | null): { count: number; gap: { step: number; since: number } | null } {
   let expected = lastSent + 1;
-  for (const p of points) {
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
     if (p.step !== expected) {
       const waiting = gap?.step === expected ? gap : { step: expected, since: Date.now() };
-      if (Date.now() - waiting.since < GAP_GRACE_MS) return { batch: out, gap: waiting };
+      if (Date.now() - waiting.since < GAP_GRACE_MS) return { count: i, gap: waiting };
     }
-    out.push(p);
     expected = p.step + 1;
   }
-  return { batch: out, gap: null };
+  return { count: points.length, gap: null };
 }

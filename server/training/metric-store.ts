@@ -18,21 +18,37 @@ export interface MetricPointRow {
 
 const COLUMNS = `step, epoch, "trainingLoss", "validationLoss", "learningRate", "gradNorm", throughput, "tokensTrained"::float8 AS "tokensTrained", "gpuUtilization", "recordedAt"`;
 
-/** Inserts the points (ON CONFLICT DO NOTHING); returns the steps that were new, ascending. */
-export async function insertPoints(jobId: string, points: readonly ProviderMetricPoint[]): Promise<number[]> {
-  if (points.length === 0) return [];
-  // One JSON parameter: node-postgres escapes array parameters element by element, several times slower.
-  const json = JSON.stringify(points, (key, value) => (key === 'tokensTrained' && typeof value === 'number' ? Math.round(value) : value));
-  const { rows } = await pool.query<{ step: number }>(
-    `INSERT INTO "MetricPoint" ("jobId", step, epoch, "trainingLoss", "validationLoss", "learningRate", "gradNorm", throughput, "tokensTrained", "gpuUtilization", "recordedAt")
-     SELECT $1::uuid, p.step, p.epoch, p."trainingLoss", p."validationLoss", p."learningRate", p."gradNorm", p.throughput, p."tokensTrained", p."gpuUtilization", p."recordedAt"
-     FROM json_to_recordset($2::json) AS p(step int, epoch float8, "trainingLoss" float8, "validationLoss" float8, "learningRate" float8, "gradNorm" float8,
-       throughput float8, "tokensTrained" bigint, "gpuUtilization" float8, "recordedAt" timestamptz)
-     ON CONFLICT ("jobId", step) DO NOTHING
-     RETURNING step`,
-    [jobId, json],
+/** Steps a write stored for the first time: their lowest and highest, and how many. */
+export interface StoredSteps {
+  from: number;
+  to: number;
+  count: number;
+}
+
+/**
+ * The SELECT feeding an INSERT of points from the JSON parameter `$<param>` (one parameter: node-postgres escapes
+ * array parameters element by element, several times slower). Shared with apply-report's ingest statement.
+ */
+export function pointRowsFromJson(param: number): string {
+  return `SELECT $1::uuid, p.step, p.epoch, p."trainingLoss", p."validationLoss", p."learningRate", p."gradNorm", p.throughput, round(p."tokensTrained")::bigint, p."gpuUtilization", p."recordedAt"
+     FROM json_to_recordset($${param}::json) AS p(step int, epoch float8, "trainingLoss" float8, "validationLoss" float8, "learningRate" float8, "gradNorm" float8,
+       throughput float8, "tokensTrained" float8, "gpuUtilization" float8, "recordedAt" timestamptz)`;
+}
+
+export const INSERT_POINT_COLUMNS = `INSERT INTO "MetricPoint" ("jobId", step, epoch, "trainingLoss", "validationLoss", "learningRate", "gradNorm", throughput, "tokensTrained", "gpuUtilization", "recordedAt")`;
+
+/** The steps of `inserted` (a CTE of INSERT … RETURNING step) as StoredSteps, or null when none were new. */
+export const STORED_STEPS_SQL = `(SELECT CASE WHEN count(*) > 0 THEN json_build_object('from', min(step), 'to', max(step), 'count', count(*)) END FROM inserted)`;
+
+/** Inserts the points (ON CONFLICT DO NOTHING); returns the steps that were new, or null. */
+export async function insertPoints(jobId: string, points: readonly ProviderMetricPoint[]): Promise<StoredSteps | null> {
+  if (points.length === 0) return null;
+  const { rows } = await pool.query<{ stored: StoredSteps | null }>(
+    `WITH inserted AS (${INSERT_POINT_COLUMNS} ${pointRowsFromJson(2)} ON CONFLICT ("jobId", step) DO NOTHING RETURNING step)
+     SELECT ${STORED_STEPS_SQL} AS stored`,
+    [jobId, JSON.stringify(points)],
   );
-  return rows.map((r) => r.step).sort((a, b) => a - b);
+  return rows[0]!.stored;
 }
 
 /** Points after a step, ascending, at most `limit`. */

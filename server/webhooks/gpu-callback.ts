@@ -51,20 +51,19 @@ export async function handleGpuCallback(services: Services, req: IncomingMessage
     const jobId = await verifyCallbackToken(services.secret, header);
     const event = services.gpu.parseCallback(body);
     if (event.jobId !== jobId) return sendError(res, 403, 'WRONG_JOB', 'The token was issued for another job');
-    // Both lookups at once: every callback pays this round trip before its points reach subscribers.
-    const [job, seen] = await Promise.all([
-      db.trainingJob.findUnique({ where: { id: jobId } }),
-      db.webhookReceipt.findUnique({ where: { jobId_deliveryId: { jobId, deliveryId: event.deliveryId } } }),
-    ]);
-    if (!job) return sendError(res, 404, 'NOT_FOUND', 'Unknown job');
-    if (job.externalJobId && job.externalJobId !== event.externalId) return sendError(res, 403, 'WRONG_JOB', 'The callback is for another provider job');
-    if (isTerminal(job.status)) return sendError(res, 409, 'JOB_FINISHED', `The job has ended (${job.status}); the callback was ignored`);
-    if (seen) return sendJson(res, 200, { ok: true, duplicate: true });
-    if (!job.externalJobId) await db.trainingJob.updateMany({ where: { id: jobId, externalJobId: null }, data: { externalJobId: event.externalId } });
-    await applyProviderReport(services, jobId, event);
-    // Recorded after applying: a delivery that failed half-way is applied again when retried.
-    await db.webhookReceipt.createMany({ data: { jobId, deliveryId: event.deliveryId }, skipDuplicates: true });
-    sendJson(res, 200, { ok: true });
+    const outcome = await applyProviderReport(services, jobId, event, { deliveryId: event.deliveryId, externalId: event.externalId });
+    switch (outcome.kind) {
+      case 'applied':
+        return sendJson(res, 200, { ok: true });
+      case 'duplicate':
+        return sendJson(res, 200, { ok: true, duplicate: true });
+      case 'not-found':
+        return sendError(res, 404, 'NOT_FOUND', 'Unknown job');
+      case 'wrong-job':
+        return sendError(res, 403, 'WRONG_JOB', 'The callback is for another provider job');
+      case 'finished':
+        return sendError(res, 409, 'JOB_FINISHED', `The job has ended (${outcome.status}); the callback was ignored`);
+    }
   } catch (err) {
     if (err instanceof AuthenticationError) return sendError(res, 401, err.reason, err.message);
     if (err instanceof InvalidCallbackError) return sendError(res, 400, 'INVALID_CALLBACK', err.message);

@@ -118,6 +118,35 @@ describe('API keys', () => {
     expect((await wsOnce(t.ws(secret), ME)).closeCode).toBe(4403);
   });
 
+  it('closes a WebSocket signed in with a key (4403) as soon as the key is revoked, ending its subscriptions', async () => {
+    const { secret, apiKey } = (await t.gql(CREATE, { input: { name: 'live' } }, alice.token)).body.data.createApiKey;
+    const client = t.ws(secret);
+    const connected = new Promise((resolve) => client.on('connected', resolve));
+    // A subscription that stays open: no notification comes.
+    const ended = wsOnce(client, 'subscription { notificationAdded { id } }');
+    await connected;
+    await t.gql(REVOKE, { id: apiKey.id }, alice.token);
+    expect((await ended).closeCode).toBe(4403);
+  });
+
+  it('closes a WebSocket signed in with a token (4403) when the token expires', async () => {
+    const token = await localToken({ exp: Math.floor(Date.now() / 1000) + 2 });
+    const client = t.ws(token);
+    const connected = new Promise((resolve) => client.on('connected', resolve));
+    const ended = wsOnce(client, 'subscription { notificationAdded { id } }');
+    await connected;
+    expect((await ended).closeCode).toBe(4403);
+  });
+
+  it('cannot create or revoke keys with a key: FORBIDDEN', async () => {
+    const { secret, apiKey } = (await t.gql(CREATE, { input: { name: 'tool' } }, alice.token)).body.data.createApiKey;
+    for (const [query, variables] of [[CREATE, { input: { name: 'more' } }], [REVOKE, { id: apiKey.id }]] as const) {
+      const res = await t.gql(query, variables, secret);
+      expect(res.body.errors?.[0].extensions.code).toBe('FORBIDDEN');
+    }
+    expect((await t.gql(ME, {}, secret)).body.data.me.email).toBe(alice.email);
+  });
+
   it("cannot revoke another user's key: it looks like a key that does not exist", async () => {
     const bob = await createUser(t);
     const { apiKey, secret } = (await t.gql(CREATE, { input: { name: 'bob' } }, bob.token)).body.data.createApiKey;

@@ -92,6 +92,31 @@ describe('trainingMetrics', () => {
     expect(points.map((p: any) => p.step)).toEqual([...points.map((p: any) => p.step)].sort((a, b) => a - b));
   });
 
+  it('lets subscribers at the same step share one execution per batch, each still getting every step once', async () => {
+    const { trainingJob } = await createJob(t, alice.token, { datasetId, name: 'many tabs', hyperparameters: { batchSize: 1, epochs: 2 } });
+    const before = { ...t.app.services.subscriptionResults.stats };
+    const subscribers = await Promise.all([collectSteps(trainingJob.id), collectSteps(trainingJob.id), collectSteps(trainingJob.id)]);
+    const total = (await db.trainingJob.findUniqueOrThrow({ where: { id: rawId(trainingJob.id) } })).totalSteps;
+    for (const steps of subscribers) expect(steps).toEqual(oneToN(total));
+    const executions = t.app.services.subscriptionResults.stats.executions - before.executions;
+    const deliveries = t.app.services.subscriptionResults.stats.deliveries - before.deliveries;
+    expect(deliveries).toBeGreaterThan(30);
+    // Unshared, three subscribers cost three executions per batch; only the first replays differ.
+    expect(executions).toBeLessThan(deliveries / 2);
+  });
+
+  it('lets a job go as soon as its last subscriber leaves, without waiting for another point', async () => {
+    t.gpu!.setFaults({ hangAfterStep: 3 });
+    const { trainingJob } = await createJob(t, alice.token, { datasetId, name: 'left while waiting' });
+    const hub = t.app.services.metricFeeds;
+    const watching = hub.activeSubscribers;
+    const steps = await collectSteps(trainingJob.id, 0, 3);
+    expect(steps).toEqual([1, 2, 3]);
+    // No point comes after step 3; the subscriber that just unsubscribed must still be released.
+    await expect.poll(() => hub.activeSubscribers, { timeout: 3000 }).toBe(watching);
+    await t.gql(`mutation($id: ID!) { cancelTrainingJob(id: $id) { __typename } }`, { id: trainingJob.id }, alice.token);
+  });
+
   it("does not let another user subscribe to a job's metrics or updates", async () => {
     const { trainingJob } = await createJob(t, alice.token, { datasetId, name: 'private' });
     const bob = await createUser(t);

@@ -1,7 +1,8 @@
 // GPU callbacks are accepted only with the job's own, unexpired token, and a
 // replay for a finished job changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signCallbackToken } from '../../../server/auth/tokens.js';
+import { SignJWT } from 'jose';
+import { CALLBACK_AUDIENCE, LOCAL_ISSUER, signCallbackToken } from '../../../server/auth/tokens.js';
 import { db } from '../../../server/db/client.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
@@ -74,6 +75,24 @@ describe('GPU callbacks', () => {
     const expired = await signCallbackToken(t.app.services.secret, finished.id, -60);
     const res = await post(event(finished, 99999), expired);
     expect(res).toMatchObject({ status: 401, body: { error: { code: 'TOKEN_EXPIRED' } } });
+  });
+
+  it('rejects a token without an expiry', async () => {
+    const forever = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(LOCAL_ISSUER)
+      .setAudience(CALLBACK_AUDIENCE)
+      .setSubject(finished.id)
+      .sign(new TextEncoder().encode(t.app.services.secret));
+    expect((await post(event(finished, 99999), forever)).status).toBe(401);
+  });
+
+  it('remembers a verified token only until it expires', async () => {
+    const token = await signCallbackToken(t.app.services.secret, finished.id, 2);
+    // Accepted (the job has ended, so the callback itself is refused with 409, not 401).
+    expect((await post(event(finished, 99999), token)).status).toBe(409);
+    await new Promise((r) => setTimeout(r, 3100));
+    expect(await post(event(finished, 99999), token)).toMatchObject({ status: 401, body: { error: { code: 'TOKEN_EXPIRED' } } });
   });
 
   it("rejects a token for another job, changing nothing", async () => {

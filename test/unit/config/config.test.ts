@@ -23,11 +23,11 @@ describe('loadConfig', () => {
   });
 
   it('requires real secrets and an identity provider in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SERVER_SECRET[\s\S]*AUTH_JWKS_URL/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SERVER_SECRET[\s\S]*AUTH_JWKS_URL[\s\S]*PUBLIC_URL/);
   });
 
   it('turns GraphiQL and introspection off in production unless asked', () => {
-    const config = loadConfig({ NODE_ENV: 'production', SERVER_SECRET: 'x'.repeat(40), AUTH_JWKS_URL: 'https://id.example/jwks', AUTH_ISSUER: 'https://id.example/', AUTH_AUDIENCE: 'brightrun' });
+    const config = loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://lora.example', SERVER_SECRET: 'x'.repeat(40), AUTH_JWKS_URL: 'https://id.example/jwks', AUTH_ISSUER: 'https://id.example/', AUTH_AUDIENCE: 'brightrun' });
     expect([config.graphiql, config.introspection]).toEqual([false, false]);
   });
 });

@@ -1,0 +1,158 @@
+// User tokens under attack, over HTTP and graphql-ws, in both auth modes.
+// auth.test.ts has the embedded mode's basic cases (alg none, another key,
+// HS512, expired, future nbf, wrong issuer and audience, a callback token used
+// as a user token, revoked API keys); this file adds the identity-provider
+// mode (JWKS, a provider started here) and what that file lacks. Forged and
+// replayed GPU callbacks are in test/integration/training/webhooks.test.ts.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, SignJWT, UnsecuredJWT, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deriveKey } from '../../../server/auth/keys.js';
+import { API_AUDIENCE, LOCAL_ISSUER } from '../../../server/auth/tokens.js';
+import { startTestApp, wsOnce, type TestApp } from '../../helpers/app.js';
+
+const ME = '{ me { id email } }';
+const now = () => Math.floor(Date.now() / 1000);
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+/** The claims given, without those set to undefined. */
+const claims = (defaults: JWTPayload, overrides: JWTPayload): JWTPayload => JSON.parse(JSON.stringify({ ...defaults, ...overrides }));
+
+function sign(payload: JWTPayload, header: JWTHeaderParameters, key: CryptoKey | Uint8Array): Promise<string> {
+  return new SignJWT(payload).setProtectedHeader(header).sign(key);
+}
+
+/** The same header and signature over another payload. */
+function withPayload(token: string, payload: JWTPayload): string {
+  const [header, , signature] = token.split('.');
+  return `${header}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${signature}`;
+}
+
+type Attacks = Record<string, () => Promise<string> | string>;
+
+/** The control (a good token signs the user in on HTTP and WebSocket), then every attack refused on both. */
+function tokenTests(app: () => TestApp, good: () => Promise<string>, email: string, attacks: Attacks) {
+  it('accepts a good token on HTTP and WebSocket (the control)', async () => {
+    const token = await good();
+    expect((await app().gql(ME, {}, token)).body.data?.me.email).toBe(email);
+    expect((await wsOnce(app().ws(token), ME)).data?.me.email).toBe(email);
+  });
+
+  it.each(Object.keys(attacks))('refuses %s: 401 on HTTP, 4403 on WebSocket', async (name) => {
+    const token = await attacks[name]!();
+    const res = await app().gql(ME, {}, token);
+    expect({ status: res.status, code: res.body.errors?.[0]?.extensions?.code, data: res.body.data }).toEqual({ status: 401, code: 'UNAUTHENTICATED', data: undefined });
+    const ws = await wsOnce(app().ws(token), ME);
+    expect({ closeCode: ws.closeCode, data: ws.data }).toEqual({ closeCode: 4403, data: undefined });
+  });
+}
+
+describe('identity provider mode (JWKS)', () => {
+  const ISSUER = 'https://idp.test.brightrun.dev/';
+  const AUDIENCE = 'brightrun-test-api';
+  let t: TestApp;
+  let idp: Awaited<ReturnType<typeof startIdentityProvider>>;
+
+  /** A tiny identity provider: its key set at /jwks.json, and an attacker's at /attacker/jwks.json. */
+  async function startIdentityProvider() {
+    const [own, attacker] = await Promise.all([generateKeyPair('RS256', { extractable: true }), generateKeyPair('RS256', { extractable: true })]);
+    const ownJwk = { ...(await exportJWK(own.publicKey)), kid: 'idp-key', alg: 'RS256', use: 'sig' };
+    const attackerJwk = { ...(await exportJWK(attacker.publicKey)), kid: 'attacker-key', alg: 'RS256', use: 'sig' };
+    const sets: Record<string, unknown> = { '/jwks.json': { keys: [ownJwk] }, '/attacker/jwks.json': { keys: [attackerJwk] } };
+    const server = http.createServer((req, res) => {
+      const set = sets[req.url ?? ''];
+      res.writeHead(set ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(set ?? {}));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      own,
+      attacker,
+      attackerJwk,
+      close: () => {
+        server.closeAllConnections();
+        return new Promise((resolve) => server.close(resolve));
+      },
+    };
+  }
+
+  const email = `idp-${randomUUID()}@test.brightrun.dev`;
+  const payload = (overrides: JWTPayload = {}) => claims({ iss: ISSUER, aud: AUDIENCE, sub: `idp|${email}`, email, iat: now(), exp: now() + 600 }, overrides);
+  const signed = (overrides: JWTPayload = {}) => sign(payload(overrides), { alg: 'RS256', kid: 'idp-key' }, idp.own.privateKey);
+
+  beforeAll(async () => {
+    idp = await startIdentityProvider();
+    t = await startTestApp({ AUTH_JWKS_URL: `${idp.url}/jwks.json`, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await idp?.close();
+  });
+
+  const attacks: Attacks = {
+    'alg none': () => new UnsecuredJWT(payload()).encode(),
+    'HS256 keyed with the provider public key (algorithm confusion)': async () => sign(payload(), { alg: 'HS256', kid: 'idp-key' }, bytes(await exportSPKI(idp.own.publicKey))),
+    'HS256 keyed with the server secret (an embedded-mode token)': () => sign(payload(), { alg: 'HS256' }, bytes(t.app.services.secret)),
+    'RS512 with the provider key (algorithm not allowed)': async () => sign(payload(), { alg: 'RS512', kid: 'idp-key' }, await importPKCS8(await exportPKCS8(idp.own.privateKey), 'RS512')),
+    "another key under the provider's kid": () => sign(payload(), { alg: 'RS256', kid: 'idp-key' }, idp.attacker.privateKey),
+    'a kid the provider does not have': () => sign(payload(), { alg: 'RS256', kid: 'attacker-key' }, idp.attacker.privateKey),
+    'its own key embedded in the header (jwk)': () => sign(payload(), { alg: 'RS256', jwk: idp.attackerJwk }, idp.attacker.privateKey),
+    'its own key set named in the header (jku)': () => sign(payload(), { alg: 'RS256', kid: 'attacker-key', jku: `${idp.url}/attacker/jwks.json` }, idp.attacker.privateKey),
+    'tampered payload': async () => withPayload(await signed(), payload({ sub: 'idp|someone-else' })),
+    expired: () => signed({ exp: now() - 3600 }),
+    'not valid yet (nbf)': () => signed({ nbf: now() + 3600 }),
+    'no expiry': () => signed({ exp: undefined }),
+    'wrong issuer': () => signed({ iss: 'https://evil.example/' }),
+    'wrong audience': () => signed({ aud: 'someone-else' }),
+    'no audience': () => signed({ aud: undefined }),
+    'no subject': () => signed({ sub: undefined }),
+  };
+
+  tokenTests(() => t, () => signed(), email, attacks);
+
+  it('mints no local tokens', async () => {
+    const res = await fetch(`${t.url}/auth/local`);
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toMatch(/eyJ/);
+  });
+});
+
+describe('embedded mode (HS256 with the server secret)', () => {
+  let t: TestApp;
+  const email = `local-${randomUUID()}@test.brightrun.dev`;
+  const payload = (overrides: JWTPayload = {}) => claims({ iss: LOCAL_ISSUER, aud: API_AUDIENCE, sub: `local:${email}`, email, iat: now(), exp: now() + 600 }, overrides);
+  const signed = (overrides: JWTPayload = {}) => sign(payload(overrides), { alg: 'HS256' }, bytes(t.app.services.secret));
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t?.stop());
+
+  const attacks: Attacks = {
+    'RS256 with a key of its own (an asymmetric algorithm)': async () => sign(payload(), { alg: 'RS256' }, (await generateKeyPair('RS256')).privateKey),
+    'its own key embedded in the header (jwk)': async () => {
+      const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
+      return sign(payload(), { alg: 'RS256', jwk: await exportJWK(publicKey) }, privateKey);
+    },
+    'HS256 keyed with the storage URL key': () => sign(payload(), { alg: 'HS256' }, bytes(deriveKey(t.app.services.secret, 'storage-urls'))),
+    'no expiry': () => signed({ exp: undefined }),
+    'no subject': () => signed({ sub: undefined }),
+  };
+
+  tokenTests(() => t, () => signed(), email, attacks);
+
+  it("refuses a user token as a GPU callback token, even one naming the job", async () => {
+    // The callback audience is what keeps the two apart: without it this would reach the (unknown) job.
+    const jobId = randomUUID();
+    const token = await sign(payload({ sub: jobId }), { alg: 'HS256' }, bytes(t.app.services.secret));
+    const res = await fetch(`${t.url}/webhooks/gpu/simulated`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-callback-token': token },
+      body: JSON.stringify({ deliveryId: 'forged', externalId: 'sim-forged', jobId, state: 'RUNNING', step: 1, points: [], artifacts: [], error: null }),
+    });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as any).error.code).toBe('TOKEN_INVALID');
+  });
+});
