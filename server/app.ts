@@ -170,13 +170,12 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
     sendError(res, 503, 'STARTING', 'The server is starting');
   const server = http.createServer((req, res) => void handle(req, res));
   let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
-  if (config.role !== 'worker') {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, config.host, () => resolve());
-    });
-    publicUrl = config.publicUrl ?? `http://localhost:${(server.address() as AddressInfo).port}`;
-  }
+  // A worker listens too, for /healthz and /metrics only; its public URL is the API's, never its own.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  if (config.role !== 'worker') publicUrl = config.publicUrl ?? `http://localhost:${(server.address() as AddressInfo).port}`;
 
   connectDatabase(options.databaseUrl, config.database.poolSize);
   const secret = resolveServerSecret(config);
@@ -209,6 +208,9 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
   const serveWeb = createWebHandler(fileURLToPath(new URL('../web/dist', import.meta.url)));
   handle = observeRequests(services, async (req, res, path, route) => {
     try {
+      if (config.role === 'worker' && route !== 'health' && route !== 'metrics') {
+        return sendError(res, 404, 'NOT_FOUND', 'This process is a worker: it serves /healthz and /metrics only');
+      }
       switch (route) {
         case 'health':
           return await handleHealth(services, res);
@@ -248,7 +250,7 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
     },
     stop() {
       stopping ??= (async () => {
-        const closed = config.role === 'worker' ? Promise.resolve() : new Promise<void>((resolve) => server.close(() => resolve()));
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         if (ws) {
           for (const client of ws.wss.clients) client.close(1001, 'Server shutting down');

@@ -15,7 +15,7 @@ const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filte
 /** Every variable the server understands, with its default and meaning (README renders this table). */
 export const variables = {
   NODE_ENV: { schema: z.enum(['development', 'production', 'test']).default('development'), help: '`production` masks errors and requires real secrets' },
-  ROLE: { schema: z.enum(['all', 'api', 'worker']).default('all'), help: '`api` serves HTTP only, `worker` runs queues only, `all` both' },
+  ROLE: { schema: z.enum(['all', 'api', 'worker']).default('all'), help: '`api` serves HTTP only, `worker` runs queues (and answers only `/healthz` and `/metrics` on `PORT`), `all` both' },
   HOST: { schema: z.string().default('127.0.0.1'), help: 'interface the HTTP server binds' },
   PORT: { schema: port.default(4000), help: 'HTTP port for GraphQL, webhooks, storage and the web client' },
   PUBLIC_URL: { schema: z.url().optional(), help: 'URL clients and the GPU provider reach this server at (default `http://localhost:$PORT`; required in production, on workers too)' },

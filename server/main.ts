@@ -12,6 +12,8 @@ import { createLogger } from './log.js';
 import { acquireLock, AlreadyRunningError } from './process-lock.js';
 
 const expected = [ConfigError, EmbeddedPostgresError, MigrationError, AlreadyRunningError];
+/** Signals this close together are one Ctrl-C seen twice. */
+const DUPLICATE_SIGNAL_MS = 2000;
 
 function fail(err: unknown): never {
   const { code, port } = err as { code?: string; port?: number };
@@ -45,13 +47,16 @@ async function main(): Promise<void> {
   let simulated: SimulatedProvider | null = null;
   let releaseLock = () => {};
 
-  let shuttingDown = false;
+  /** When the first signal came: a second one forces the exit, unless it is the same Ctrl-C relayed again. */
+  let shutdownAt: number | null = null;
   const shutdown = async (signal: string) => {
-    if (shuttingDown) {
+    if (shutdownAt !== null) {
+      // Ctrl-C reaches npm, tsx and this process at once, and tsx relays its copy: that one is not a second press.
+      if (Date.now() - shutdownAt < DUPLICATE_SIGNAL_MS) return;
       console.error('Forced exit.');
       process.exit(1);
     }
-    shuttingDown = true;
+    shutdownAt = Date.now();
     log.info('shutting down', { signal });
     try {
       await app?.stop();

@@ -14,6 +14,7 @@ afterAll(() => database.close());
 let gpu: SimulatorProcess;
 let apiA: ServerProcess;
 let apiB: ServerProcess;
+let worker: ServerProcess;
 let alice: TestUser;
 
 const METRICS = `subscription($jobId: ID!) { trainingMetrics(jobId: $jobId) { lastStep points { step } } }`;
@@ -28,11 +29,19 @@ beforeAll(async () => {
     procs.startServer({ ROLE: 'api', SIMULATED_GPU_URL: gpu.url }, { name: 'api-B' }),
   ]);
   // The worker signs callback URLs with its PUBLIC_URL: the provider calls back API A.
-  await procs.startServer({ ROLE: 'worker', SIMULATED_GPU_URL: gpu.url, PUBLIC_URL: apiA.url, POLL_INTERVAL_SECONDS: '1' }, { name: 'worker' });
+  worker = await procs.startServer({ ROLE: 'worker', SIMULATED_GPU_URL: gpu.url, PUBLIC_URL: apiA.url, POLL_INTERVAL_SECONDS: '1' }, { name: 'worker' });
   alice = await procs.createUser(apiA);
 });
 
 describe('two API processes and a worker on one database', () => {
+  it('has the worker answer /healthz and /metrics, and nothing else', async () => {
+    const base = `http://127.0.0.1:${worker.port}`;
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await fetch(`${base}/metrics`).then((r) => r.text())).toContain('brightrun_metric_points_ingested_total');
+    expect((await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })).status).toBe(404);
+  });
+
   it('serves a job created on A, called back on A, to a subscriber on B: every step once, in order, live', async () => {
     const datasetId = await readyDataset(apiA.asTestApp(), alice.token, 40);
     const created = await createJob(apiA.asTestApp(), alice.token, { datasetId, name: 'scale-out', hyperparameters: { batchSize: 1, epochs: 5 } });
