@@ -22,6 +22,7 @@ export const variables = {
   DATA_DIR: { schema: z.string().default('.data'), help: 'where embedded PostgreSQL, local storage and generated secrets live' },
   DATABASE_URL: { schema: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(), help: 'PostgreSQL to use; unset starts the embedded one' },
   EMBEDDED_PG_PORT: { schema: port.default(54329), help: 'port of the embedded PostgreSQL' },
+  QUEUE_SCHEMA: { schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case PostgreSQL identifier').default('pgboss'), help: 'PostgreSQL schema of the pg-boss queues; processes that share work share it' },
   DATABASE_POOL_SIZE: { schema: z.coerce.number().int().min(1).max(200).default(10), help: 'connections per process' },
   SERVER_SECRET: { schema: z.string().min(32, 'must be at least 32 characters').optional(), help: 'signs local tokens, callback tokens and storage URLs; generated under DATA_DIR when unset (required in production)' },
   AUTH_JWKS_URL: { schema: z.url().optional(), help: "identity provider's JWKS; when set, user tokens are verified against it" },
@@ -66,7 +67,7 @@ export interface Config {
   /** null: derived from the port the server actually listens on. */
   publicUrl: string | null;
   dataDir: string;
-  database: { url: string | null; embeddedPort: number; poolSize: number };
+  database: { url: string | null; embeddedPort: number; poolSize: number; queueSchema: string };
   /** null: generate one under dataDir (never in production). */
   serverSecret: string | null;
   auth: {
@@ -137,7 +138,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: v.PORT,
     publicUrl: v.PUBLIC_URL ? v.PUBLIC_URL.replace(/\/$/, '') : null,
     dataDir,
-    database: { url: v.DATABASE_URL ?? null, embeddedPort: v.EMBEDDED_PG_PORT, poolSize: v.DATABASE_POOL_SIZE },
+    database: { url: v.DATABASE_URL ?? null, embeddedPort: v.EMBEDDED_PG_PORT, poolSize: v.DATABASE_POOL_SIZE, queueSchema: v.QUEUE_SCHEMA },
     serverSecret: v.SERVER_SECRET ?? null,
     auth: {
       jwks: v.AUTH_JWKS_URL

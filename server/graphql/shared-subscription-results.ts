@@ -49,7 +49,8 @@ export function sharedSubscriptionResults(viewerKey: (context: unknown) => strin
       setSubscribeFn(async (args: ExecutionArgs) => {
         const stream = await createSourceEventStream(args);
         if (!(Symbol.asyncIterator in stream)) return stream; // errors before the first event
-        return mapEvents(stream, (event) => resultFor(args, keyOf(args), event));
+        const key = keyOf(args);
+        return mapEvents(stream, (event) => resultFor(args, key, event));
       });
     },
   };

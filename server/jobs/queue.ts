@@ -104,9 +104,9 @@ function runBindings(queue: string, job: Job): Record<string, unknown> {
   return { queue, queueJobId: job.id, ...(typeof jobId === 'string' && { trainingJobId: jobId }), ...(typeof datasetId === 'string' && { datasetId }) };
 }
 
-export async function startBoss(connectionString: string, log: Logger): Promise<PgBoss> {
+export async function startBoss(connectionString: string, schema: string, log: Logger): Promise<PgBoss> {
   // A short supervise interval finds jobs whose worker died (missed heartbeats) within seconds.
-  const boss = new PgBoss({ connectionString, application_name: 'brightrun-queue', max: 4, superviseIntervalSeconds: 5 });
+  const boss = new PgBoss({ connectionString, schema, application_name: 'brightrun-queue', max: 4, superviseIntervalSeconds: 5 });
   boss.on('error', (err: Error) => log.error('pg-boss error', { err }));
   await boss.start();
   return boss;

@@ -33,6 +33,8 @@ export async function startTestApp(env: Record<string, string> = {}, gpuOptions:
     DATABASE_URL: inject('databaseUrl'),
     SERVER_SECRET: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'silent',
+    // Queues of their own: another test's workers must not take this app's jobs to another simulator.
+    QUEUE_SCHEMA: `pgboss_test_${randomBytes(4).toString('hex')}`,
     ...env,
   });
   const app = await buildApp(config, { databaseUrl: inject('databaseUrl') });

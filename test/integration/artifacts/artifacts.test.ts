@@ -214,7 +214,7 @@ describe('duplicates make one of everything', () => {
     await t.app.services.jobs.enqueue(createArtifactJob, { jobId }, { singletonKey: jobId });
     // The queue has run both: the one the COMPLETED transition queued, and the re-run.
     for (const until = Date.now() + 20_000; ; await new Promise((r) => setTimeout(r, 100))) {
-      const { rows } = await pool.query<{ state: string }>(`SELECT state::text FROM pgboss.job WHERE name = $1 AND data->>'jobId' = $2`, [createArtifactJob.name, jobId]);
+      const { rows } = await pool.query<{ state: string }>(`SELECT state::text FROM ${t.config.database.queueSchema}.job WHERE name = $1 AND data->>'jobId' = $2`, [createArtifactJob.name, jobId]);
       if (rows.length === 2 && rows.every((r) => r.state === 'completed')) break;
       if (Date.now() > until) throw new Error(`artifact jobs not done: ${JSON.stringify(rows)}`);
     }

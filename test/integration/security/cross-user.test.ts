@@ -132,7 +132,7 @@ async function aliceState() {
      UNION ALL SELECT id::text FROM "ModelArtifact" WHERE "ownerId" = $1`,
     [alice.id],
   );
-  const queued = await pool.query(`SELECT id::text, name FROM pgboss.job WHERE data::text ~ $1 ORDER BY id`, [ids.rows.map((r) => r.id).join('|')]);
+  const queued = await pool.query(`SELECT id::text, name FROM ${t.config.database.queueSchema}.job WHERE data::text ~ $1 ORDER BY id`, [ids.rows.map((r) => r.id).join('|')]);
   const view = await t.gql(VIEW, viewRange, alice.token);
   return { rows, queued: queued.rows, files: await filesOf(alice.id), view: view.body };
 }

@@ -125,7 +125,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | null | undefine
 /** The cancel queue's jobs for a training job, once none of them is still waiting or running. */
 async function cancelQueueSettled(jobId: string): Promise<string[]> {
   return waitFor(`the cancel queue to finish with ${jobId}`, async () => {
-    const { rows } = await pool.query<{ state: string }>(`SELECT state::text FROM pgboss.job WHERE name = 'training-cancel' AND data->>'jobId' = $1`, [jobId]);
+    const { rows } = await pool.query<{ state: string }>(`SELECT state::text FROM ${t.config.database.queueSchema}.job WHERE name = 'training-cancel' AND data->>'jobId' = $1`, [jobId]);
     return rows.every((r) => ['completed', 'failed', 'cancelled'].includes(r.state)) ? rows.map((r) => r.state) : null;
   });
 }
