@@ -18,6 +18,8 @@ import {
 
 // GCS rejects an upload whose Content-Length is outside this range; the header is signed, so the client cannot drop it.
 const LENGTH_RANGE = 'x-goog-content-length-range';
+/** Generation 0: the upload succeeds only if no object exists (an upload never replaces a stored one). */
+const CREATE_ONLY = { 'x-goog-if-generation-match': '0' };
 
 export function createGcsStorage(config: GcsStorageConfig): ObjectStorage {
   checkBucketNames(config.buckets);
@@ -53,9 +55,9 @@ export function createGcsStorage(config: GcsStorageConfig): ObjectStorage {
         accessibleAt: start,
         expires: expiresAt,
         contentType: o.contentType,
-        extensionHeaders: { [LENGTH_RANGE]: lengthRange },
+        extensionHeaders: { [LENGTH_RANGE]: lengthRange, ...CREATE_ONLY },
       });
-      return { url, method: 'PUT', headers: { 'Content-Type': o.contentType, [LENGTH_RANGE]: lengthRange }, expiresAt };
+      return { url, method: 'PUT', headers: { 'Content-Type': o.contentType, [LENGTH_RANGE]: lengthRange, ...CREATE_ONLY }, expiresAt };
     },
 
     async createDownloadUrl(bucket, path, o) {

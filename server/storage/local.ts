@@ -1,6 +1,6 @@
 // Local driver: objects are files under <root>/<bucket>/, reached through signed PUT/GET URLs on /storage/.
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { link, mkdir, open, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
@@ -33,6 +33,7 @@ const STATUS: Record<StorageErrorCode, number> = {
   SIGNATURE_INVALID: 403,
   URL_EXPIRED: 403,
   NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
   METHOD_NOT_ALLOWED: 405,
   TOO_LARGE: 413,
   CONTENT_TYPE_MISMATCH: 415,
@@ -157,7 +158,7 @@ export function createLocalStorage(
     req.once('close', onClose);
     req.pipe(body);
     try {
-      const saved = await save(target, body, limit, contentType);
+      const saved = await save(target, body, limit, contentType, { replace: false });
       sendJson(res, 200, saved);
     } finally {
       req.off('close', onClose);
@@ -237,7 +238,7 @@ export function createLocalStorage(
 
     async write(bucket, path, body, o) {
       checkContentType(o.contentType);
-      return save(place(bucket, path), body, config.maxUploadBytes[bucket], o.contentType);
+      return save(place(bucket, path), body, config.maxUploadBytes[bucket], o.contentType, { replace: true });
     },
 
     async delete(bucket, path) {
@@ -268,13 +269,19 @@ function decodeSegment(raw: string): string {
   return segment;
 }
 
-/** Streams into a temporary file beside the target, then renames it into place: readers never see a partial object. */
+/**
+ * Streams into a temporary file beside the target, then moves it into place: readers never see a partial object.
+ * Without `replace` (signed uploads), an object already there is kept and the write fails with ALREADY_EXISTS.
+ */
 async function save(
   target: Place,
   source: Readable,
   limit: number,
   contentType: string,
+  { replace }: { replace: boolean },
 ): Promise<{ size: number; sha256: string }> {
+  const exists = () => new StorageError('ALREADY_EXISTS', 'an object is already stored here; an upload cannot replace it');
+  if (!replace && (await stat(target.file).catch(() => null))) throw exists();
   await mkdir(dirname(target.file), { recursive: true });
   const temp = join(dirname(target.file), `.${basename(target.file)}.${randomUUID()}.part`);
   const meter = new Meter(limit);
@@ -283,12 +290,21 @@ async function save(
   try {
     await pipeline(source, meter, file.createWriteStream());
     await mkdir(dirname(target.meta), { recursive: true });
-    await writeFile(target.meta, JSON.stringify({ contentType }));
-    await rename(temp, target.file);
+    if (replace) {
+      await writeFile(target.meta, JSON.stringify({ contentType }));
+      await rename(temp, target.file);
+    } else {
+      // link() fails if the target exists, so two uploads racing cannot both land.
+      await link(temp, target.file).catch((err) => {
+        throw (err as NodeJS.ErrnoException).code === 'EEXIST' ? exists() : err;
+      });
+      await writeFile(target.meta, JSON.stringify({ contentType }));
+    }
   } catch (err) {
     await rm(temp, { force: true });
     throw err;
   }
+  await rm(temp, { force: true });
   return meter.result();
 }
 

@@ -74,6 +74,8 @@ export type StorageErrorCode =
   | 'INVALID_PATH'
   | 'SIGNATURE_INVALID'
   | 'URL_EXPIRED'
+  /** A signed upload never replaces a stored object (a validated dataset stays what was validated). */
+  | 'ALREADY_EXISTS'
   | 'TOO_LARGE'
   | 'CONTENT_TYPE_MISMATCH'
   | 'NOT_FOUND'

@@ -33,7 +33,7 @@ afterEach(() => {
 });
 
 describe('gcs signed URLs', () => {
-  it('signs an upload for PUT with the content type and a length range the client must send', async () => {
+  it('signs a create-only upload for PUT with the content type and a length range the client must send', async () => {
     const path = objectPath(randomUUID(), randomUUID(), 'train.jsonl');
     const upload = await storage.createUploadUrl('datasets', path, {
       contentType: 'application/jsonl',
@@ -42,22 +42,24 @@ describe('gcs signed URLs', () => {
     });
 
     expect(upload.method).toBe('PUT');
-    expect(upload.headers).toEqual({ 'Content-Type': 'application/jsonl', 'x-goog-content-length-range': '0,123456' });
+    expect(upload.headers).toEqual({ 'Content-Type': 'application/jsonl', 'x-goog-content-length-range': '0,123456', 'x-goog-if-generation-match': '0' });
     const url = new URL(upload.url);
     expect(url.origin).toBe('https://storage.googleapis.com');
     expect(url.pathname).toBe(`/lora-datasets/${path}`);
     const q = url.searchParams;
     expect(q.get('X-Goog-Algorithm')).toBe('GOOG4-RSA-SHA256');
     expect(q.get('X-Goog-Expires')).toBe('3600');
-    expect(q.get('X-Goog-SignedHeaders')).toBe('content-type;host;x-goog-content-length-range');
+    expect(q.get('X-Goog-SignedHeaders')).toBe('content-type;host;x-goog-content-length-range;x-goog-if-generation-match');
     expect(q.get('X-Goog-Credential')).toMatch(new RegExp(`^${clientEmail}/\\d{8}/auto/storage/goog4_request$`));
     expect(signedAt(q.get('X-Goog-Date')!).getTime() + 3600_000).toBe(upload.expiresAt.getTime());
 
-    const headers = { 'content-type': 'application/jsonl', host: url.host, 'x-goog-content-length-range': '0,123456' };
+    const headers = { 'content-type': 'application/jsonl', host: url.host, 'x-goog-content-length-range': '0,123456', 'x-goog-if-generation-match': '0' };
     expect(signatureValid('PUT', url, headers)).toBe(true);
     // What GCS would see from a client that changed the type or widened the range: the signature no longer holds.
     expect(signatureValid('PUT', url, { ...headers, 'content-type': 'text/plain' })).toBe(false);
     expect(signatureValid('PUT', url, { ...headers, 'x-goog-content-length-range': '0,999999999' })).toBe(false);
+    // Nor can it drop the create-only condition to replace a stored object.
+    expect(signatureValid('PUT', url, { ...headers, 'x-goog-if-generation-match': '1234' })).toBe(false);
     expect(signatureValid('GET', url, headers)).toBe(false);
   });
 

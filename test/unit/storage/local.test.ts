@@ -121,6 +121,22 @@ describe('local storage over HTTP', () => {
     expect(await filesUnder(path)).toEqual(['train.jsonl']);
   });
 
+  it('never lets an upload replace a stored object: 409, the first bytes kept', async () => {
+    const first = randomBytes(1000);
+    const path = newPath();
+    const upload = await uploadUrl(path, first.length);
+    expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: first })).status).toBe(200);
+    // The same URL again, and a fresh one: a dataset that was validated stays what was validated.
+    for (const again of [upload, await uploadUrl(path, first.length)]) {
+      const put = await fetch(again.url, { method: 'PUT', headers: again.headers, body: randomBytes(1000) });
+      expect(put.status).toBe(409);
+      expect((await put.json()).error.code).toBe('ALREADY_EXISTS');
+    }
+    const download = await storage.createDownloadUrl('datasets', path, { expiresInSeconds: 60 });
+    expect(Buffer.compare(Buffer.from(await (await fetch(download.url)).arrayBuffer()), first)).toBe(0);
+    expect(await filesUnder(path)).toEqual(['train.jsonl']);
+  });
+
   it('accepts an empty file', async () => {
     const path = newPath();
     const upload = await uploadUrl(path, 0);
