@@ -20,7 +20,7 @@ import { AuthenticationError } from './auth/errors.js';
 import { createTokenVerifier } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { connectDatabase, disconnectDatabase, pool } from './db/client.js';
-import { createAppPubSub, type AppPubSub } from './events/pubsub.js';
+import { createAppPubSub } from './events/pubsub.js';
 import { observeRequests, requestId } from './http/access.js';
 import { queryLimitsRule, useValidationRules } from './http/graphql-limits.js';
 import { handleHealth } from './http/health.js';
@@ -91,8 +91,12 @@ function createYogaServer(services: Services, authenticate: Authenticator): Yoga
 }
 
 /** graphql-ws on the same path, executing through Yoga's envelop so auth and context are shared. */
-function attachWebSockets(server: http.Server, yoga: YogaServerInstance<ServerContext, Context>, authenticate: Authenticator, pubsub: AppPubSub, log: Logger) {
+function attachWebSockets(server: http.Server, yoga: YogaServerInstance<ServerContext, Context>, authenticate: Authenticator, services: Services) {
+  const { pubsub, log } = services;
+  const shared = services.subscriptionResults.graphqlWs;
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  // Before graphql-ws sees the socket: its sends then carry shared results' text made once.
+  wss.on('connection', (socket) => shared.wrapSocket(socket));
   const connected = new Set<WsContext<Record<string, unknown>, Extra>>();
   /** Per connection: stops watching for its credential's end. */
   const credentialEnds = new Map<WsContext<Record<string, unknown>, Extra>, () => void>();
@@ -102,6 +106,8 @@ function attachWebSockets(server: http.Server, yoga: YogaServerInstance<ServerCo
     {
       execute: (args: any) => run(args, 'execute'),
       subscribe: (args: any) => run(args, 'subscribe'),
+      onNext: shared.onNext,
+      jsonMessageReplacer: shared.jsonMessageReplacer,
       onConnect: async (ctx) => {
         try {
           const viewer = await authenticate(connectionParamsToken(ctx.connectionParams));
@@ -240,7 +246,7 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
       else res.destroy();
     }
   });
-  ws = config.role === 'worker' ? null : attachWebSockets(server, yoga, authenticate, pubsub, log);
+  ws = config.role === 'worker' ? null : attachWebSockets(server, yoga, authenticate, services);
 
   let stopping: Promise<void> | null = null;
   return {

@@ -1,14 +1,26 @@
 // An envelop plugin: subscribers that receive the same event object, with the
-// same document, variables and viewer, share one execution of the selection.
-// A thousand browser tabs on one training job then cost one execution per
-// batch instead of a thousand; each subscriber still gets its own frame.
+// same document, variables and viewer, share one execution of the selection,
+// and over graphql-ws one serialisation of its result. A thousand browser tabs
+// on one training job then cost one execution and one JSON.stringify per batch
+// instead of a thousand; each subscriber still gets its own frame.
 import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { WebSocket } from 'ws';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
 
+/** Where a shared result's text goes in a graphql-ws message: `{"id":…,"type":"next","payload":<placeholder>}`. */
+const PLACEHOLDER = '\u0000shared-result';
+const PLACEHOLDER_JSON = JSON.stringify(PLACEHOLDER);
+
 export interface SharedSubscriptionResults {
   plugin: Plugin;
+  /** For graphql-ws's useServer, and each socket before graphql-ws sees it: a shared result's text is made once. */
+  graphqlWs: {
+    onNext(ctx: unknown, id: string, payload: unknown, args: unknown, result: ExecutionResult): ExecutionResult | undefined;
+    jsonMessageReplacer(this: unknown, key: string, value: unknown): unknown;
+    wrapSocket(socket: WebSocket): void;
+  };
   /** Executions run and results handed out, for /metrics and tests. */
   readonly stats: { executions: number; deliveries: number };
 }
@@ -20,6 +32,18 @@ export function sharedSubscriptionResults(viewerKey: (context: unknown) => strin
   /** Per event object, the results by subscription key; gone with the event. */
   const results = new WeakMap<object, Map<string, Result>>();
   const stats = { executions: 0, deliveries: 0 };
+  /** Results handed to more than one subscriber may be, and their JSON once made. */
+  const shareable = new WeakSet<object>();
+  const texts = new WeakMap<object, string>();
+  /** The text the replacer just left a placeholder for; the socket's send, which follows at once, puts it in. */
+  let pending: string | null = null;
+
+  const execution = (args: ExecutionArgs, event: unknown): Result => {
+    stats.executions++;
+    const result = execute({ ...args, rootValue: event });
+    if (!('then' in result)) return (shareable.add(result), result);
+    return result.then((resolved) => (shareable.add(resolved), resolved));
+  };
 
   const keyOf = (args: ExecutionArgs) => {
     let documentId = documentIds.get(args.document);
@@ -29,16 +53,12 @@ export function sharedSubscriptionResults(viewerKey: (context: unknown) => strin
 
   const resultFor = (args: ExecutionArgs, key: string, event: unknown): Result => {
     stats.deliveries++;
-    if (typeof event !== 'object' || event === null) {
-      stats.executions++;
-      return execute({ ...args, rootValue: event });
-    }
+    if (typeof event !== 'object' || event === null) return execution(args, event);
     let byKey = results.get(event);
     if (!byKey) results.set(event, (byKey = new Map()));
     let result = byKey.get(key);
     if (!result) {
-      stats.executions++;
-      result = execute({ ...args, rootValue: event });
+      result = execution(args, event);
       byKey.set(key, result);
     }
     return result;
@@ -54,7 +74,29 @@ export function sharedSubscriptionResults(viewerKey: (context: unknown) => strin
       });
     },
   };
-  return { plugin, stats };
+  const graphqlWs: SharedSubscriptionResults['graphqlWs'] = {
+    // graphql-ws copies each result before sending it; returned as it is, the replacer below can know it again.
+    onNext: (_ctx, _id, _payload, _args, result) => (shareable.has(result) && !result.errors ? result : undefined),
+    jsonMessageReplacer(key, value) {
+      if (key !== 'payload' || typeof value !== 'object' || value === null || !shareable.has(value)) return value;
+      let text = texts.get(value);
+      if (text === undefined) texts.set(value, (text = JSON.stringify(value)));
+      pending = text;
+      return PLACEHOLDER;
+    },
+    wrapSocket(socket) {
+      const send = socket.send.bind(socket) as (data: unknown, ...rest: unknown[]) => void;
+      socket.send = ((data: unknown, ...rest: unknown[]) => {
+        if (pending !== null && typeof data === 'string') {
+          const text = pending;
+          pending = null;
+          if (data.endsWith(`${PLACEHOLDER_JSON}}`)) data = `${data.slice(0, -PLACEHOLDER_JSON.length - 1)}${text}}`;
+        }
+        send(data, ...rest);
+      }) as WebSocket['send'];
+    },
+  };
+  return { plugin, graphqlWs, stats };
 }
 
 /** Maps an event stream; `return()` goes straight to the source, so a closed subscriber is let go at once. */

@@ -73,12 +73,17 @@ export class MetricFeedHub {
     const events = this.pubsub.subscribe('trainingMetrics', jobId);
     // A status change may mean the job ended: subscribers check and complete.
     const updates = this.pubsub.subscribe('trainingJobUpdated', jobId);
+    // Now and then every waiting subscriber looks again, in case a wake-up was lost with a connection.
+    const ticker = setInterval(() => wakeAll(feed), GAP_GRACE_MS).unref();
     const feed: Feed = {
       points: [],
       batches: new Map(),
       waiters: new Set(),
       refs: 1,
-      stop: async () => void (await Promise.all([events.return(), updates.return()])),
+      stop: async () => {
+        clearInterval(ticker);
+        await Promise.all([events.return(), updates.return()]);
+      },
       pending: [],
       refreshing: false,
       updates: 0,
@@ -212,7 +217,11 @@ export class MetricFeedHub {
         const woken = new Promise<void>((resolve) => (wake = resolve));
         stop.wake = wake;
         feed.waiters.add(wake);
-        const read = await this.read(feed, jobId, lastSent);
+        let read = await this.read(feed, jobId, lastSent);
+        // A hole in the ring may only be a lost announcement: the database has every stored point.
+        if (read.points.length > 0 && read.points[0]!.step !== lastSent + 1 && feed.points[0] && feed.points[0].step <= lastSent + 1) {
+          read = { jobId, points: await pointsAfter(jobId, lastSent, MAX_BATCH) };
+        }
         const released = releasable(read.points, lastSent, gap);
         gap = released.gap;
         if (released.count > 0) {
@@ -230,9 +239,10 @@ export class MetricFeedHub {
           yield { jobId, points: rest };
           continue;
         }
-        const timer = setTimeout(wake, GAP_GRACE_MS);
+        // At a gap, wake when its grace ends; otherwise a new batch, a job update or the feed's ticker wakes it.
+        const timer = gap ? setTimeout(wake, GAP_GRACE_MS - (Date.now() - gap.since)) : null;
         await woken;
-        clearTimeout(timer);
+        if (timer) clearTimeout(timer);
         feed.waiters.delete(wake);
       }
     } finally {

@@ -129,12 +129,8 @@ describe('PostgreSQL restarted mid-run', () => {
     expect(notifications.map((n) => n.type).sort()).toEqual(['JOB_COMPLETED', 'JOB_QUEUED', 'JOB_STARTED']);
   });
 
-  // KNOWN BUGS, failing about four runs in five, so skipped rather than marked `.fails`; un-skip once fixed:
-  // - events/pubsub.ts + metric-feed.ts: NOTIFYs published while the LISTEN connection was down are lost and
-  //   nothing refreshes the per-job ring afterwards (the 'pubsub:reconnected' event has no listener, and is not
-  //   even sent when the first reconnect attempt succeeds), so the ring holds a hole of steps that are stored;
-  // - metric-feed.ts `releasable`: the 5 s gap grace is measured from the provider's recordedAt, so the
-  //   subscriber is sent past that hole (or past retried, out-of-order deliveries) and never gets those steps.
+  // Announcements published while the LISTEN connection was down are lost: the feed forgets its ring when the
+  // listener reconnects, and reads a hole in the ring from the database, so no stored step is skipped.
   it('gives a subscriber every step once, in order (resuming with afterStep if the outage ended its subscription)', () => {
     expect(run.steps).toEqual(oneToN(run.totalSteps));
   });
