@@ -14,7 +14,9 @@ export interface BenchRow {
 
 /** The rows as an aligned text table. */
 export function formatBenchRows(rows: BenchRow[]): string {
-  const number = (value: number | null): string => (value === null ? '' : String(Math.round(value * 100) / 100));
+  // Two decimals, or two significant digits for a small ratio (a push beside a 35 s poll is 0.00054).
+  const number = (value: number | null): string =>
+    value === null ? '' : value !== 0 && Math.abs(value) < 0.01 ? value.toPrecision(2) : String(Math.round(value * 100) / 100);
   const table = [
     ['figure', 'ours', 'baseline', 'unit', 'ratio', 'target', 'pass', 'note'],
     ...rows.map((row) => [
