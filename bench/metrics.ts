@@ -442,7 +442,7 @@ async function ingestionRows(bench: Bench): Promise<BenchRow[]> {
       ratio: null,
       target: `≥ ${INGEST_TARGET_RATIO}`,
       pass: ratio >= INGEST_TARGET_RATIO,
-      note: 'per callback: token check (cached after a job's first), one statement (job and delivery check, INSERT … ON CONFLICT DO NOTHING, progress UPDATE, receipt INSERT), two NOTIFYs',
+      note: 'per callback: token check (cached after the first per job), one statement (job and delivery check, INSERT … ON CONFLICT DO NOTHING, progress UPDATE, receipt INSERT), two NOTIFYs',
     },
   ];
 }

@@ -310,9 +310,11 @@ describe('cancel', () => {
   }
 
   it('a completion reported after the cancel was requested, before the provider confirmed: COMPLETED, no JOB_CANCELLED', async () => {
-    // No external id: the cancel queue would cancel it directly, but the report lands first (the queue polls every 0.5 s).
+    // The request recorded as requestCancel records it, with the provider call not made yet: queued, the call
+    // could win the race (the job has no external id, so it would cancel at once) and the test would not test this.
     const job = await insertJob('RUNNING');
-    await cancelTrainingJob(t.app.services, alice.id, job.id);
+    await db.trainingJob.update({ where: { id: job.id }, data: { cancelRequestedAt: new Date() } });
+    await db.trainingJobEvent.create({ data: { jobId: job.id, type: 'CANCEL_REQUESTED', message: 'Cancel requested' } });
     await applyProviderReport(t.app.services, job.id, completedReport);
     const after = await expectConsistent(job.id);
     expect(after.status).toBe('COMPLETED');
