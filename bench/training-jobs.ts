@@ -116,7 +116,8 @@ export async function runTrainingJobsBench(): Promise<BenchRow[]> {
       `SELECT id, "createdAt" FROM "TrainingJob" WHERE "ownerId" = $1 ORDER BY "createdAt" DESC, id DESC OFFSET ${DEEP_OFFSET - 1} LIMIT 1`,
       [owner.id],
     );
-    const deepCursor = withId(first.trainingJobs.pageInfo.endCursor, firstIds.at(-1)!, anchor!.id);
+    const { rows: [firstLast] } = await client.query<{ id: string; createdAt: Date }>(`SELECT id, "createdAt" FROM "TrainingJob" WHERE id = $1`, [firstIds.at(-1)]);
+    const deepCursor = cursorAt(first.trainingJobs.pageInfo.endCursor, firstLast!, anchor!);
     const deep = await gql(LIST, { first: PAGE, after: deepCursor }, owner.token);
     const deepIds: string[] = deep.trainingJobs.edges.map((e: any) => rawId(e.node.id));
 
@@ -247,11 +248,13 @@ function row(figure: string, ours: number, baseline: number, unit: string, note?
 const rawId = (id: string) => Buffer.from(id, 'base64').toString().split(':')[1]!;
 const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 
-/** An API cursor pointing at another row: the cursor format stays the plugin's, only the id changes. */
-function withId(cursor: string, id: string, newId: string): string {
+/** An API cursor pointing at another row: the cursor format stays the plugin's, only the row's keys change. */
+function cursorAt(cursor: string, from: { id: string; createdAt: Date }, to: { id: string; createdAt: Date }): string {
   const decoded = Buffer.from(cursor, 'base64').toString();
-  if (!decoded.includes(id)) throw new Error(`cursor ${decoded} does not carry the id ${id}`);
-  return Buffer.from(decoded.replace(id, newId)).toString('base64');
+  // Pothos writes a Date as D:<epoch ms>.
+  const [fromTime, toTime] = [`D:${from.createdAt.getTime()}`, `D:${to.createdAt.getTime()}`];
+  if (!decoded.includes(from.id) || !decoded.includes(fromTime)) throw new Error(`cursor ${decoded} does not carry the row ${from.id}`);
+  return Buffer.from(decoded.replace(from.id, to.id).replace(fromTime, toTime)).toString('base64');
 }
 
 function assertSame(what: string, ours: string[], baseline: string[]): void {

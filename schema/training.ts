@@ -263,16 +263,40 @@ function jobWhere(ownerId: string, filter: { status?: TrainingJobStatus[] | null
   };
 }
 
+type JobCursor = { ownerId_createdAt_id: { createdAt: Date; id: string } };
+
+/**
+ * The page beside a cursor as a keyset on (createdAt, id), which the list's index serves as one range: Prisma's
+ * own cursor compares with a subquery and slows down with depth. Only the cursor's createdAt and id are used;
+ * the owner always comes from the caller. A negative take is the page before the cursor (newer jobs).
+ */
+function keysetPage<Q extends { cursor?: JobCursor; skip?: number; take?: number }>(query: Q) {
+  const { cursor, skip: _cursorRow, ...rest } = query;
+  if (!cursor) return { query: rest, where: {} };
+  const { createdAt, id } = cursor.ownerId_createdAt_id;
+  const [bound, beyond] = (rest.take ?? 0) < 0 ? (['gte', 'gt'] as const) : (['lte', 'lt'] as const);
+  return {
+    query: rest,
+    where: { AND: [{ createdAt: { [bound]: createdAt } }, { OR: [{ createdAt: { [beyond]: createdAt } }, { createdAt, id: { [beyond]: id } }] }] },
+  };
+}
+
 builder.queryField('trainingJobs', (t) =>
   t.prismaConnection({
     type: 'TrainingJob',
-    cursor: 'id',
+    cursor: 'ownerId_createdAt_id',
     description: "The caller's training jobs, newest first.",
     authScopes: { user: true },
     args: { filter: t.arg({ type: JobFilter }) },
     totalCount: (_parent, args, ctx) => db.trainingJob.count({ where: jobWhere(viewerId(ctx), args.filter) }),
-    resolve: (query, _root, args, ctx) =>
-      db.trainingJob.findMany({ ...query, where: jobWhere(viewerId(ctx), args.filter), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+    resolve: (query, _root, args, ctx) => {
+      const page = keysetPage(query as typeof query & { cursor?: JobCursor });
+      return db.trainingJob.findMany({
+        ...page.query,
+        where: { ...jobWhere(viewerId(ctx), args.filter), ...page.where },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      });
+    },
   }),
 );
 
