@@ -1,4 +1,8 @@
 // Training helpers: a READY dataset and a job created through the API.
+import { randomUUID } from 'node:crypto';
+import { defaultBaseModel } from '../../server/catalog/base-models.js';
+import type { TrainingJobStatus } from '../../server/db/generated/prisma/client.js';
+import { findPreset, presetHyperparameters } from '../../server/training/catalog.js';
 import type { TestApp } from './app.js';
 import { wsCollect } from './app.js';
 import { chatExample, DATASET_UPDATED, jsonl, uploadDataset } from './datasets.js';
@@ -30,4 +34,26 @@ export async function createJob(t: TestApp, token: string, input: Record<string,
 export async function followJob(t: TestApp, token: string, id: string, timeoutMs = 60_000): Promise<any[]> {
   const events = await wsCollect<any>(t.ws(token), JOB_UPDATED, { id }, (r) => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(r.at(-1)?.trainingJobUpdated.status), timeoutMs);
   return events.map((e) => e.trainingJobUpdated);
+}
+
+/** A job row as a test inserts it straight into the database (no provider behind it): fast preset, default model, 2 GPUs. */
+export function jobRow(ownerId: string, datasetId: string, status: TrainingJobStatus) {
+  const model = defaultBaseModel();
+  return {
+    ownerId,
+    datasetId,
+    name: `${status.toLowerCase()} job ${randomUUID().slice(0, 8)}`,
+    presetId: 'fast',
+    baseModelId: model.id,
+    hyperparameters: presetHyperparameters(findPreset('fast')!, model) as object,
+    // Two GPUs, so a price that forgets the count shows.
+    gpuType: 'A100-80GB',
+    gpuCount: 2,
+    totalEpochs: 1,
+    totalSteps: 10,
+    estimate: { tokensToTrain: 10_000 },
+    estimatedCost: '0.50',
+    provider: 'simulated',
+    status,
+  };
 }

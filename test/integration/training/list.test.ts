@@ -1,12 +1,10 @@
 // trainingJobs pages: newest first, ties on createdAt broken by id, every job
 // once forwards (first/after) and backwards (last/before), only the caller's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultBaseModel } from '../../../server/catalog/base-models.js';
 import { db } from '../../../server/db/client.js';
-import { findPreset, presetHyperparameters } from '../../../server/training/catalog.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
-import { readyDataset } from '../../helpers/training.js';
+import { jobRow, readyDataset } from '../../helpers/training.js';
 
 const JOBS = 57;
 const PAGE = 10;
@@ -19,27 +17,10 @@ let bob: TestUser;
 let expected: string[];
 
 async function insertJobs(ownerId: string, datasetId: string, count: number) {
-  const model = defaultBaseModel();
   const base = Date.now() - 3_600_000;
   await db.trainingJob.createMany({
-    data: Array.from({ length: count }, (_, i) => ({
-      ownerId,
-      datasetId,
-      name: `listed ${i}`,
-      presetId: 'fast',
-      baseModelId: model.id,
-      hyperparameters: presetHyperparameters(findPreset('fast')!, model) as any,
-      gpuType: 'A100-80GB',
-      gpuCount: 1,
-      totalEpochs: 1,
-      totalSteps: 10,
-      estimate: { tokensToTrain: 10_000 },
-      estimatedCost: '0.50',
-      provider: 'simulated',
-      status: 'FAILED' as const,
-      // Three jobs per millisecond: the order must fall back on id.
-      createdAt: new Date(base + Math.floor(i / 3)),
-    })),
+    // Three jobs per millisecond: the order must fall back on id.
+    data: Array.from({ length: count }, (_, i) => ({ ...jobRow(ownerId, datasetId, 'FAILED'), createdAt: new Date(base + Math.floor(i / 3)) })),
   });
 }
 
@@ -65,30 +46,29 @@ async function page(token: string, variables: Record<string, unknown>) {
 }
 
 describe('trainingJobs pages', () => {
-  it('go forwards through every job once, newest first, ties broken by id', async () => {
+  /** Every page in one direction: forwards from the newest (first/after) or backwards from the oldest (last/before). */
+  async function walk(direction: 'forwards' | 'backwards'): Promise<string[]> {
     const seen: string[] = [];
-    let after: string | null = null;
+    let cursor: string | null = null;
     for (let pages = 0; pages < 20; pages++) {
-      const p = await page(alice.token, { first: PAGE, after });
-      seen.push(...p.edges.map((e) => rawId(e.node.id)));
-      if (!p.pageInfo.hasNextPage) break;
-      after = p.pageInfo.endCursor;
+      const forwards = direction === 'forwards';
+      const p = await page(alice.token, forwards ? { first: PAGE, after: cursor } : { last: PAGE, before: cursor });
+      const ids = p.edges.map((e) => rawId(e.node.id));
+      if (forwards) seen.push(...ids);
+      else seen.unshift(...ids);
+      if (!(forwards ? p.pageInfo.hasNextPage : p.pageInfo.hasPreviousPage)) break;
+      cursor = forwards ? p.pageInfo.endCursor : p.pageInfo.startCursor;
     }
+    return seen;
+  }
+
+  it('go forwards through every job once, newest first, ties broken by id', async () => {
     expect(expected.length).toBe(JOBS);
-    expect(seen).toEqual(expected);
+    expect(await walk('forwards')).toEqual(expected);
   });
 
   it('go backwards from the oldest through every job once', async () => {
-    const seen: string[] = [];
-    let before: string | null = null;
-    // The oldest page first: last without before.
-    for (let pages = 0; pages < 20; pages++) {
-      const p = await page(alice.token, { last: PAGE, before });
-      seen.unshift(...p.edges.map((e) => rawId(e.node.id)));
-      if (!p.pageInfo.hasPreviousPage) break;
-      before = p.pageInfo.startCursor;
-    }
-    expect(seen).toEqual(expected);
+    expect(await walk('backwards')).toEqual(expected);
   });
 
   it("never show another user's jobs, whatever the cursor", async () => {

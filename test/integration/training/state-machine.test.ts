@@ -1,22 +1,19 @@
 // The state machine against the real database: every (from, to) pair through transitionJob, concurrent
 // transitions that cannot both win, concurrent cancels, a cancel racing a completion, and compute cost that
 // adds up to the final cost however the end is reached.
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultBaseModel } from '../../../server/catalog/base-models.js';
 import { accrueComputeCost, billedSeconds } from '../../../server/costs/compute-cost.js';
 import { db, pool } from '../../../server/db/client.js';
 import type { TrainingJob, TrainingJobStatus } from '../../../server/db/generated/prisma/client.js';
 import type { Services } from '../../../server/services.js';
 import { applyProviderReport, type ProviderReport } from '../../../server/training/apply-report.js';
 import { cancelTrainingJob, JobAlreadyFinishedError } from '../../../server/training/cancel-training-job.js';
-import { findPreset, presetHyperparameters } from '../../../server/training/catalog.js';
 import { gpuSecondsMicros, usdToMicros } from '../../../server/training/estimate.js';
 import { isTerminal } from '../../../server/training/status.js';
 import { transitionJob } from '../../../server/training/transitions.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
-import { createJob, readyDataset } from '../../helpers/training.js';
+import { createJob, jobRow, readyDataset } from '../../helpers/training.js';
 
 const STATUSES: TrainingJobStatus[] = ['QUEUED', 'INITIALIZING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'];
 /** SPEC §3 by hand: the happy path, any active status to FAILED or CANCELLED, terminal statuses final. */
@@ -51,27 +48,12 @@ afterAll(() => t?.stop());
 
 /** A job written straight into the database in `status`, as if it had got there on its own. */
 async function insertJob(status: TrainingJobStatus, changes: Partial<TrainingJob> = {}): Promise<TrainingJob> {
-  const model = defaultBaseModel();
   const now = Date.now();
   const started = status !== 'QUEUED';
   const ended = isTerminal(status);
   return db.trainingJob.create({
     data: {
-      ownerId: alice.id,
-      datasetId,
-      name: `${status.toLowerCase()} job ${randomUUID().slice(0, 8)}`,
-      presetId: 'fast',
-      baseModelId: model.id,
-      hyperparameters: presetHyperparameters(findPreset('fast')!, model) as any,
-      // Two GPUs, so a price that forgets the count shows.
-      gpuType: 'A100-80GB',
-      gpuCount: 2,
-      totalEpochs: 1,
-      totalSteps: 10,
-      estimate: { tokensToTrain: 10_000 },
-      estimatedCost: '0.50',
-      provider: 'simulated',
-      status,
+      ...jobRow(alice.id, datasetId, status),
       stage: status === 'RUNNING' ? 'TRAINING' : null,
       // Started 10.4 s ago: a price that bills 10 s instead of the 11 begun shows.
       startedAt: started ? new Date(now - 10_400) : null,
