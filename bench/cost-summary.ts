@@ -2,20 +2,15 @@
 // (the whole app: Yoga, auth, the rollup SQL, JSON) for a user with 100,000
 // cost records over a year, beside the bare aggregate SQL (one GROUP BY
 // day, type) on the same data, in its own embedded PostgreSQL.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { buildApp, type App } from '../server/app.js';
+import type { App } from '../server/app.js';
 import { signLocalUserToken } from '../server/auth/tokens.js';
-import { loadConfig } from '../server/config.js';
 import { sumAmounts } from '../server/costs/summary.js';
-import { freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '../server/db/embedded-postgres.js';
-import { migrate } from '../server/db/migrate.js';
 import { GPU_TYPES } from '../server/gpu/provider.js';
 import { formatBenchRows, type BenchRow } from './report.js';
+import { startBenchStack } from './lib/stack.js';
 
 const RECORDS = 100_000;
 /** Another tenant's records in the same table, so the owner's index has to do its job. */
@@ -128,27 +123,12 @@ async function time(runs: number, call: () => Promise<unknown>): Promise<{ p50: 
 }
 
 export async function runCostSummaryBench(): Promise<BenchRow[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'brightrun-cost-bench-'));
-  let postgres: EmbeddedPostgres | null = null;
-  let app: App | null = null;
+  const stack = await startBenchStack('cost', { env: { ROLE: 'api' } });
+  const { app, url } = stack;
   const client = () => pool!;
   let pool: pg.Pool | null = null;
   try {
-    postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } });
-    await migrate(postgres.url);
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      ROLE: 'api',
-      PORT: '0',
-      DATA_DIR: dir,
-      DATABASE_URL: postgres.url,
-      SERVER_SECRET: randomBytes(32).toString('hex'),
-      LOG_LEVEL: 'silent',
-      SIMULATED_GPU_URL: 'http://127.0.0.1:9', // never called: no job runs here
-    });
-    app = await buildApp(config, { databaseUrl: postgres.url });
-    const url = await app.start();
-    pool = new pg.Pool({ connectionString: postgres.url, max: 2 });
+    pool = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
 
     const user = await createUser(app, url, client());
     const other = await createUser(app, url, client());
@@ -203,9 +183,7 @@ export async function runCostSummaryBench(): Promise<BenchRow[]> {
     ];
   } finally {
     await pool?.end().catch(() => {});
-    await app?.stop().catch(() => {});
-    await postgres?.stop().catch(() => {});
-    await rm(dir, { recursive: true, force: true });
+    await stack.close();
   }
 }
 

@@ -6,13 +6,11 @@
 //     stopped reading for 60 s at 100 points/s, beside the same 60 s with no subscriber.
 // Runs its own embedded PostgreSQL (fsync on), app and simulated provider, and removes them when done.
 // `npx tsx bench/metrics.ts [latency|ingestion|series|memory ...]` runs some of them and prints the rows.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
@@ -20,16 +18,13 @@ import vm from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
-import { buildApp, type App } from '../server/app.js';
+import type { App } from '../server/app.js';
 import { signCallbackToken, signLocalUserToken } from '../server/auth/tokens.js';
 import { DEFAULT_BASE_MODEL_ID } from '../server/catalog/base-models.js';
-import { loadConfig } from '../server/config.js';
-import { freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '../server/db/embedded-postgres.js';
-import { migrate } from '../server/db/migrate.js';
 import type { ProviderMetricPoint } from '../server/gpu/provider.js';
-import { startSimulatedProvider, type SimulatedProvider } from '../server/gpu/simulated/service.js';
 import type { FleetCommand, FleetCounters, FleetResult } from './lib/subscriber-fleet.js';
 import { formatBenchRows, type BenchRow } from './report.js';
+import { startBenchStack } from './lib/stack.js';
 
 /** (1) Subscribers on one job; one WebSocket connection each, as separate browser tabs would have. */
 const SUBSCRIBER_COUNTS = [1, 100, 1000];
@@ -108,46 +103,28 @@ interface Bench {
 
 /** All four measurements, or the ones named (`npx tsx bench/metrics.ts series memory`). */
 export async function runMetricsBench(phases: readonly Phase[] = PHASES): Promise<BenchRow[]> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brightrun-bench-metrics-'));
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-  let postgres: EmbeddedPostgres | null = null;
-  let gpu: SimulatedProvider | null = null;
-  let app: App | null = null;
+  const load = os.loadavg()[0]!;
+  // fsync stays on: every callback's commit reaches the disk, as it would in production.
+  // The jobs below exist only in the database: polling them at the provider would only add noise.
+  const stack = await startBenchStack('metrics', { durable: true, env: { POLL_INTERVAL_SECONDS: '300' } });
+  const { app, url } = stack;
   let client: pg.Client | null = null;
   try {
-    const load = os.loadavg()[0]!;
-    // fsync stays on (the default): every callback's commit reaches the disk, as it would in production.
-    postgres = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort() });
-    await migrate(postgres.url);
-    gpu = await startSimulatedProvider({ port: 0, speedFactor: 1000 });
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      DATA_DIR: path.join(dir, 'data'),
-      DATABASE_URL: postgres.url,
-      SERVER_SECRET: randomBytes(32).toString('hex'),
-      SIMULATED_GPU_URL: gpu.url,
-      LOG_LEVEL: 'silent',
-      GRAPHIQL: 'false',
-      // The jobs below exist only in the database: polling them at the provider would only add noise.
-      POLL_INTERVAL_SECONDS: '300',
-    });
-    app = await buildApp(config, { databaseUrl: postgres.url });
-    const url = await app.start();
     const services = app.services;
 
     const email = `bench-metrics-${randomUUID()}@bench.brightrun.dev`;
     const userToken = await signLocalUserToken(services.secret, { sub: `local:${email}`, email });
     const me = await postJson(agent, `${url}/graphql`, { query: '{ me { id } }' }, { authorization: `Bearer ${userToken}` });
     const ownerId = Buffer.from(me.data.me.id, 'base64').toString().split(':')[1]!;
-    const db = new pg.Client({ connectionString: postgres.url });
+    const db = new pg.Client({ connectionString: stack.databaseUrl });
     client = db;
     await db.connect();
     const datasetId = await insertDataset(db, ownerId);
     const bench: Bench = {
       url,
       wsUrl: `${url.replace('http', 'ws')}/graphql`,
-      databaseUrl: postgres.url,
+      databaseUrl: stack.databaseUrl,
       services,
       agent,
       client: db,
@@ -174,10 +151,7 @@ export async function runMetricsBench(phases: readonly Phase[] = PHASES): Promis
   } finally {
     agent.destroy();
     await client?.end().catch(() => {});
-    await app?.stop().catch(() => {});
-    await gpu?.close().catch(() => {});
-    await postgres?.stop().catch(() => {});
-    fs.rmSync(dir, { recursive: true, force: true });
+    await stack.close();
   }
 }
 

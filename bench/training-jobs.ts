@@ -2,22 +2,15 @@
 // database (first page and a deep page by cursor), p50/p99 and SQL statements per request, beside the raw
 // keyset SQL for the same page; and `estimateTrainingCost` through GraphQL beside the bare planTraining call.
 // Runs its own embedded PostgreSQL, app and simulated provider, and removes them when done.
-import { randomBytes, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { buildApp, type App } from '../server/app.js';
 import { signLocalUserToken } from '../server/auth/tokens.js';
 import { DEFAULT_BASE_MODEL_ID } from '../server/catalog/base-models.js';
-import { loadConfig } from '../server/config.js';
 import { statementCounter } from '../server/db/client.js';
-import { freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '../server/db/embedded-postgres.js';
-import { migrate } from '../server/db/migrate.js';
-import { startSimulatedProvider, type SimulatedProvider } from '../server/gpu/simulated/service.js';
 import { planTraining } from '../server/training/plan-training.js';
 import { formatBenchRows, type BenchRow } from './report.js';
+import { startBenchStack } from './lib/stack.js';
 
 const JOBS = 100_000;
 /** Other users' jobs in the same table, so the owner filter has something to filter out. */
@@ -54,34 +47,12 @@ interface Timing {
 }
 
 export async function runTrainingJobsBench(): Promise<BenchRow[]> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brightrun-bench-jobs-'));
-  let postgres: EmbeddedPostgres | null = null;
-  let gpu: SimulatedProvider | null = null;
-  let app: App | null = null;
+  // HTTP only: no queue workers (the reconciler would poll the seeded active jobs), so every SQL statement
+  // the app's pool sends during a request belongs to that request.
+  const stack = await startBenchStack('jobs', { env: { ROLE: 'api' } });
+  const { app, url } = stack;
   let client: pg.Client | null = null;
   try {
-    postgres = await startEmbeddedPostgres({
-      dataDir: path.join(dir, 'pg'),
-      port: await freePort(),
-      settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
-    });
-    await migrate(postgres.url);
-    gpu = await startSimulatedProvider({ port: 0, speedFactor: 1000 });
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      DATA_DIR: path.join(dir, 'data'),
-      DATABASE_URL: postgres.url,
-      SERVER_SECRET: randomBytes(32).toString('hex'),
-      SIMULATED_GPU_URL: gpu.url,
-      LOG_LEVEL: 'silent',
-      GRAPHIQL: 'false',
-      // HTTP only: no queue workers (the reconciler would poll the seeded active jobs), so every SQL statement
-      // the app's pool sends during a request belongs to that request.
-      ROLE: 'api',
-    });
-    app = await buildApp(config, { databaseUrl: postgres.url });
-    const url = await app.start();
     const secret = app.services.secret;
     const gql = async (query: string, variables: Record<string, unknown>, token: string) => {
       const res = await fetch(`${url}/graphql`, {
@@ -104,7 +75,7 @@ export async function runTrainingJobsBench(): Promise<BenchRow[]> {
     }
     const owner = users[0]!;
 
-    client = new pg.Client({ connectionString: postgres.url });
+    client = new pg.Client({ connectionString: stack.databaseUrl });
     await client.connect();
     const datasetIds = await seed(client, owner.id, users.slice(1).map((u) => u.id));
 
@@ -164,10 +135,7 @@ export async function runTrainingJobsBench(): Promise<BenchRow[]> {
     ];
   } finally {
     await client?.end().catch(() => {});
-    await app?.stop().catch(() => {});
-    await gpu?.close().catch(() => {});
-    await postgres?.stop().catch(() => {});
-    fs.rmSync(dir, { recursive: true, force: true });
+    await stack.close();
   }
 }
 
