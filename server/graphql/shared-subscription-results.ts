@@ -21,7 +21,7 @@ export interface SharedSubscriptionResults {
     jsonMessageReplacer(this: unknown, key: string, value: unknown): unknown;
     wrapSocket(socket: WebSocket): void;
   };
-  /** Executions run and results handed out, for /metrics and tests. */
+  /** Executions run and results handed out, for tests and the bench. */
   readonly stats: { executions: number; deliveries: number };
 }
 
@@ -32,7 +32,7 @@ export function sharedSubscriptionResults(viewerKey: (context: unknown) => strin
   /** Per event object, the results by subscription key; gone with the event. */
   const results = new WeakMap<object, Map<string, Result>>();
   const stats = { executions: 0, deliveries: 0 };
-  /** Results handed to more than one subscriber may be, and their JSON once made. */
+  /** Results that may go to several subscribers, and the JSON of each, made once. */
   const shareable = new WeakSet<object>();
   const texts = new WeakMap<object, string>();
   /** The text the replacer just left a placeholder for; the socket's send, which follows at once, puts it in. */
