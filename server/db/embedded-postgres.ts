@@ -47,6 +47,14 @@ function runAs(): { uid: number; gid: number } | undefined {
   return { uid, gid };
 }
 
+/** Lets other users pass through `dir` and every folder above it (execute bit only: nothing becomes listable). */
+function makeReachable(dir: string): void {
+  for (; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const mode = fs.statSync(dir).mode;
+    if ((mode & 0o001) === 0) fs.chmodSync(dir, mode | 0o001);
+  }
+}
+
 function chownTree(dir: string, ids: { uid: number; gid: number } | undefined): void {
   if (!ids) return;
   execFileSync('chown', ['-R', `${ids.uid}:${ids.gid}`, dir]);
@@ -125,11 +133,9 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   const bin = await binaries();
   const ids = runAs();
   if (ids) {
-    // The postgres user must be able to reach the data folder.
-    for (let dir = path.dirname(dataDir); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-      const mode = fs.statSync(dir).mode;
-      if ((mode & 0o001) === 0) fs.chmodSync(dir, mode | 0o001);
-    }
+    // The postgres user must be able to reach the data folder and the binaries (a clone may sit in a 0700 folder).
+    makeReachable(path.dirname(dataDir));
+    makeReachable(path.dirname(bin.initdb));
   }
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     log(`Creating the embedded PostgreSQL cluster in ${dataDir}`);
