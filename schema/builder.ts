@@ -10,6 +10,7 @@ import { GraphQLError } from 'graphql';
 import type { Viewer } from '../server/auth/authenticate.js';
 import { db } from '../server/db/client.js';
 import type PrismaTypes from '../server/db/generated/pothos-types.js';
+import type { PushEvent } from '../server/graphql/shared-subscription-results.js';
 import { getDatamodel } from '../server/db/generated/pothos-types.js';
 import type { Services } from '../server/services.js';
 
@@ -17,6 +18,8 @@ export interface Context {
   viewer: Viewer | null;
   services: Services;
   requestId: string;
+  /** Over graphql-ws: sends a subscription event's result to the client at once (set by shared-subscription-results). */
+  pushEvent?: PushEvent;
 }
 
 /** The caller's user id; only called behind an authScopes `user` rule. */

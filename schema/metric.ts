@@ -45,7 +45,7 @@ builder.subscriptionField('trainingMetrics', (t) =>
         const job = await db.trainingJob.findUnique({ where: { id: jobId.id }, select: { status: true } }).catch(() => undefined);
         return job === null || (job !== undefined && isTerminal(job.status));
       };
-      return ctx.services.metricFeeds.watch(jobId.id, afterStep ?? 0, finished);
+      return ctx.services.metricFeeds.watch(jobId.id, afterStep ?? 0, finished, ctx.pushEvent ?? null);
     },
     resolve: (batch: MetricBatch) => batch,
   }),

@@ -125,7 +125,7 @@ function attachWebSockets(server: http.Server, yoga: YogaServerInstance<ServerCo
         credentialEnds.get(ctx)?.();
         credentialEnds.delete(ctx);
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const { schema: envSchema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
@@ -152,6 +152,7 @@ function attachWebSockets(server: http.Server, yoga: YogaServerInstance<ServerCo
         };
         const errors = validate(args.schema, args.document);
         if (errors.length) return errors;
+        shared.pushTo(contextValue, ctx.extra.socket, id, () => id in ctx.subscriptions);
         return args;
       },
     },

@@ -3,6 +3,8 @@
 // and over graphql-ws one serialisation of its result. A thousand browser tabs
 // on one training job then cost one execution and one JSON.stringify per batch
 // instead of a thousand; each subscriber still gets its own frame.
+// A graphql-ws subscription may also take events pushed past its iterator
+// (Context.pushEvent): the shared result goes straight to the socket.
 import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { WebSocket } from 'ws';
@@ -20,10 +22,18 @@ export interface SharedSubscriptionResults {
     onNext(ctx: unknown, id: string, payload: unknown, args: unknown, result: ExecutionResult): ExecutionResult | undefined;
     jsonMessageReplacer(this: unknown, key: string, value: unknown): unknown;
     wrapSocket(socket: WebSocket): void;
+    /**
+     * Lets the operation with this context take events pushed to it (context.pushEvent), written to the socket
+     * as `next` messages for subscription `id` while `live()` holds.
+     */
+    pushTo(context: object, socket: WebSocket, id: string, live: () => boolean): void;
   };
-  /** Executions run and results handed out, for tests and the bench. */
-  readonly stats: { executions: number; deliveries: number };
+  /** Executions run, results handed out, and of those the ones pushed straight to a socket, for tests and the bench. */
+  readonly stats: { executions: number; deliveries: number; pushed: number };
 }
+
+/** Set on an operation's context by the plugin: sends a subscription event's result to the client at once, or false if it cannot. */
+export type PushEvent = (event: object) => boolean;
 
 /** `viewerKey` names who a result may be shared with (results are shared only within one key). */
 export function sharedSubscriptionResults(viewerKey: (context: unknown) => string): SharedSubscriptionResults {
@@ -31,12 +41,14 @@ export function sharedSubscriptionResults(viewerKey: (context: unknown) => strin
   let nextDocumentId = 0;
   /** Per event object, the results by subscription key; gone with the event. */
   const results = new WeakMap<object, Map<string, Result>>();
-  const stats = { executions: 0, deliveries: 0 };
+  const stats = { executions: 0, deliveries: 0, pushed: 0 };
   /** Results that may go to several subscribers, and the JSON of each, made once. */
   const shareable = new WeakSet<object>();
   const texts = new WeakMap<object, string>();
   /** The text the replacer just left a placeholder for; the socket's send, which follows at once, puts it in. */
   let pending: string | null = null;
+  /** Per operation context: where its results can be written at once. */
+  const sinks = new WeakMap<object, (result: ExecutionResult) => boolean>();
 
   const execution = (args: ExecutionArgs, event: unknown): Result => {
     stats.executions++;
@@ -64,12 +76,27 @@ export function sharedSubscriptionResults(viewerKey: (context: unknown) => strin
     return result;
   };
 
+  const textOf = (result: object) => {
+    let text = texts.get(result);
+    if (text === undefined) texts.set(result, (text = JSON.stringify(result)));
+    return text;
+  };
+
   const plugin: Plugin = {
     onSubscribe({ setSubscribeFn }) {
       setSubscribeFn(async (args: ExecutionArgs) => {
+        const key = keyOf(args);
+        const context = args.contextValue as { pushEvent?: PushEvent } | null;
+        const sink = context ? sinks.get(context) : undefined;
+        if (context && sink) {
+          // Only a result ready now and without errors: one with errors takes the iterator, where it is masked.
+          context.pushEvent = (event) => {
+            const result = resultFor(args, key, event);
+            return !('then' in result) && !result.errors && shareable.has(result) && sink(result);
+          };
+        }
         const stream = await createSourceEventStream(args);
         if (!(Symbol.asyncIterator in stream)) return stream; // errors before the first event
-        const key = keyOf(args);
         return mapEvents(stream, (event) => resultFor(args, key, event));
       });
     },
@@ -79,9 +106,7 @@ export function sharedSubscriptionResults(viewerKey: (context: unknown) => strin
     onNext: (_ctx, _id, _payload, _args, result) => (shareable.has(result) && !result.errors ? result : undefined),
     jsonMessageReplacer(key, value) {
       if (key !== 'payload' || typeof value !== 'object' || value === null || !shareable.has(value)) return value;
-      let text = texts.get(value);
-      if (text === undefined) texts.set(value, (text = JSON.stringify(value)));
-      pending = text;
+      pending = textOf(value);
       return PLACEHOLDER;
     },
     wrapSocket(socket) {
@@ -94,6 +119,16 @@ export function sharedSubscriptionResults(viewerKey: (context: unknown) => strin
         }
         send(data, ...rest);
       }) as WebSocket['send'];
+    },
+    pushTo(context, socket, id, live) {
+      const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+      sinks.set(context, (result) => {
+        // A socket with bytes still queued is a client not keeping up: the iterator, which waits for each send, takes over.
+        if (socket.readyState !== socket.OPEN || socket.bufferedAmount > 0 || !live()) return false;
+        socket.send(`${head}${textOf(result)}}`);
+        stats.pushed++;
+        return true;
+      });
     },
   };
   return { plugin, graphqlWs, stats };

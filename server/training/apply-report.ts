@@ -7,7 +7,7 @@ import type { TrainingJobStatus } from '../db/generated/prisma/client.js';
 import type { ProviderArtifact, ProviderJobState, ProviderMetricPoint, ProviderStage } from '../gpu/provider.js';
 import { MAX_STATUS_POINTS } from '../gpu/provider.js';
 import type { Services } from '../services.js';
-import { contiguousStep, INSERT_POINT_COLUMNS, insertPoints, meanThroughput, pointRowsFromJson, STORED_STEPS_SQL, type StoredSteps } from './metric-store.js';
+import { contiguousStep, INSERT_POINT_COLUMNS, insertPoints, meanThroughput, pointRowsFromJson, STORED_STEPS_SQL, storedRows, type StoredSteps } from './metric-store.js';
 import { ACTIVE_JOB_STATUSES, isTerminal } from './status.js';
 import { publishJobUpdated, transitionJob } from './transitions.js';
 
@@ -152,11 +152,16 @@ async function catchUpPoints(services: Services, jobId: string, externalJobId: s
   return added;
 }
 
-/** Tells subscribers (in every process) which steps are new, and counts them for /metrics. */
-function publishPoints(services: Services, jobId: string, stored: StoredSteps | null): void {
+/**
+ * Tells subscribers (in every process) which steps are new, and counts them for /metrics. When every reported
+ * point was new, this process's subscribers get them at once from `points`; other processes read them.
+ */
+function publishPoints(services: Services, jobId: string, stored: StoredSteps | null, points: readonly ProviderMetricPoint[] = []): void {
   if (!stored) return;
   services.observability.pointsIngested.inc(stored.count);
-  services.pubsub.publish('trainingMetrics', jobId, { jobId, fromStep: stored.from, toStep: stored.to });
+  const rows = stored.count === points.length ? storedRows([...points].sort((a, b) => a.step - b.step)) : null;
+  if (rows) services.metricFeeds.deliver(jobId, rows);
+  services.pubsub.publish('trainingMetrics', jobId, { jobId, fromStep: stored.from, toStep: stored.to, origin: rows ? services.metricFeeds.origin : undefined });
 }
 
 /**
@@ -165,7 +170,7 @@ function publishPoints(services: Services, jobId: string, stored: StoredSteps | 
  */
 export async function applyProviderReport(services: Services, jobId: string, report: ProviderReport, delivery: Delivery | null = null): Promise<ApplyOutcome> {
   const row = await ingest(jobId, report, delivery);
-  publishPoints(services, jobId, row.stored);
+  publishPoints(services, jobId, row.stored, report.points);
   if (row.foundStatus === null) return { kind: 'not-found' };
   if (delivery && row.foundExternalId && row.foundExternalId !== delivery.externalId) return { kind: 'wrong-job' };
   if (isTerminal(row.foundStatus)) return { kind: 'finished', status: row.foundStatus }; // a late report changes nothing

@@ -3,7 +3,11 @@
 // that arrive meanwhile are merged), however many subscribers watch it. A
 // subscriber reads points after the last step it was sent, so a replay and
 // the live stream join with no gap and no duplicate, and a slow subscriber
-// holds no queue (it just reads further next time).
+// holds no queue (it just reads further next time). A subscriber that is
+// caught up and waiting may take new batches pushed straight to its client
+// (see `push` in watch): a thousand subscribers then cost a loop, not a
+// thousand iterator chains.
+import { randomUUID } from 'node:crypto';
 import type { AppPubSub } from '../events/pubsub.js';
 import { pointsAfter, type MetricPointRow } from './metric-store.js';
 import { pool } from '../db/client.js';
@@ -24,11 +28,29 @@ export interface MetricBatch {
   points: MetricPointRow[];
 }
 
+/**
+ * Delivers a batch to the subscriber's client at once, skipping its iterator; false when it cannot (its client is
+ * not keeping up, say), and the batch then goes out through the iterator as usual.
+ */
+export type PushBatch = (batch: MetricBatch) => boolean;
+
+/** One subscriber of a feed: where it is, and how to wake it. */
+interface Subscriber {
+  lastSent: number;
+  /** Resolves the wait the subscriber is in, or is about to be in. */
+  wake: () => void;
+  /** Waiting with nothing in hand: new points may be pushed to it. */
+  parked: boolean;
+  closed: boolean;
+  push: PushBatch | null;
+}
+
 interface Feed {
+  jobId: string;
   points: MetricPointRow[];
   /** Batches read from the ring, by the step they follow; emptied when the ring changes. */
   batches: Map<number, MetricBatch>;
-  waiters: Set<() => void>;
+  subscribers: Set<Subscriber>;
   refs: number;
   stop: () => Promise<void>;
   /** Step ranges announced but not read yet: announcements that arrive during a read join the next one. */
@@ -44,6 +66,8 @@ interface Feed {
 
 export class MetricFeedHub {
   private readonly feeds = new Map<string, Feed>();
+  /** Names this process in announcements of points it delivered itself. */
+  readonly origin = randomUUID();
 
   constructor(private readonly pubsub: AppPubSub) {
     // Announcements published while the listener was away are lost: forget what
@@ -52,7 +76,7 @@ export class MetricFeedHub {
       for (const feed of this.feeds.values()) {
         feed.points = [];
         feed.batches.clear();
-        wakeAll(feed);
+        wakeAll(feed, false);
       }
     });
   }
@@ -74,11 +98,12 @@ export class MetricFeedHub {
     // A status change may mean the job ended: subscribers check and complete.
     const updates = this.pubsub.subscribe('trainingJobUpdated', jobId);
     // Now and then every waiting subscriber looks again, in case a wake-up was lost with a connection.
-    const ticker = setInterval(() => wakeAll(feed), GAP_GRACE_MS).unref();
+    const ticker = setInterval(() => wakeAll(feed, false), GAP_GRACE_MS).unref();
     const feed: Feed = {
+      jobId,
       points: [],
       batches: new Map(),
-      waiters: new Set(),
+      subscribers: new Set(),
       refs: 1,
       stop: async () => {
         clearInterval(ticker);
@@ -100,6 +125,7 @@ export class MetricFeedHub {
     })();
     void (async () => {
       for await (const event of events) {
+        if (event.origin === this.origin) continue; // delivered already
         feed.pending.push({ from: event.fromStep, to: event.toStep });
         void this.refreshAll(jobId, feed);
       }
@@ -119,7 +145,7 @@ export class MetricFeedHub {
         const ranges = feed.pending;
         feed.pending = [];
         await this.refresh(jobId, feed, ranges).catch(() => {});
-        wakeAll(feed);
+        wakeAll(feed, true);
       }
     } finally {
       feed.refreshing = false;
@@ -144,19 +170,19 @@ export class MetricFeedHub {
       );
       rows.push(...result.rows);
     }
-    if (rows.length === 0) return;
     rows.reverse();
-    const last = feed.points.at(-1);
-    if (!last || rows[0]!.step > last.step) {
-      // The usual case, points arriving in order: append.
-      feed.points.push(...rows);
-    } else {
-      const byStep = new Map(feed.points.map((p) => [p.step, p]));
-      for (const row of rows) byStep.set(row.step, row);
-      feed.points = [...byStep.values()].sort((a, b) => a.step - b.step);
-    }
-    if (feed.points.length > RING_SIZE) feed.points = feed.points.slice(-RING_SIZE);
-    feed.batches.clear();
+    addToRing(feed, rows);
+  }
+
+  /**
+   * Points this process just stored (rows in step order, as the database holds them): subscribers here get them
+   * without waiting for the announcement to come back from PostgreSQL and a read. Announce them with `origin`.
+   */
+  deliver(jobId: string, rows: MetricPointRow[]): void {
+    const feed = this.feeds.get(jobId);
+    if (!feed || rows.length === 0) return;
+    addToRing(feed, rows);
+    wakeAll(feed, true);
   }
 
   /**
@@ -169,7 +195,7 @@ export class MetricFeedHub {
     try {
       for (let seen = -1; seen !== feed.updates; ) {
         seen = feed.updates;
-        if (await this.finished(feed, feed.isFinished).catch(() => true)) wakeAll(feed);
+        if (await this.finished(feed, feed.isFinished).catch(() => true)) wakeAll(feed, false);
       }
     } finally {
       feed.checking = false;
@@ -186,16 +212,17 @@ export class MetricFeedHub {
    * Batches of points with step > afterStep, in order, each step once, for as
    * long as the consumer pulls. Ends when `isFinished` says the job is over and
    * every stored point has been sent. `return()` lets the job go at once, even
-   * while waiting for the next point.
+   * while waiting for the next point. With `push`, new points for a subscriber
+   * that waits caught up go through it instead; the iterator carries on after them.
    */
-  watch(jobId: string, afterStep: number, isFinished: () => Promise<boolean>): AsyncIterableIterator<MetricBatch> {
-    const stop = { closed: false, wake: () => {} };
-    const batches = this.batches(jobId, afterStep, isFinished, stop);
+  watch(jobId: string, afterStep: number, isFinished: () => Promise<boolean>, push: PushBatch | null = null): AsyncIterableIterator<MetricBatch> {
+    const subscriber: Subscriber = { lastSent: afterStep, wake: () => {}, parked: false, closed: false, push };
+    const batches = this.batches(jobId, subscriber, isFinished);
     return {
       next: () => batches.next(),
       return: (value?: unknown) => {
-        stop.closed = true;
-        stop.wake();
+        subscriber.closed = true;
+        subscriber.wake();
         return batches.return(value as undefined);
       },
       throw: (err?: unknown) => batches.throw(err),
@@ -205,19 +232,17 @@ export class MetricFeedHub {
     };
   }
 
-  private async *batches(jobId: string, afterStep: number, isFinished: () => Promise<boolean>, stop: { closed: boolean; wake: () => void }): AsyncGenerator<MetricBatch> {
+  private async *batches(jobId: string, subscriber: Subscriber, isFinished: () => Promise<boolean>): AsyncGenerator<MetricBatch> {
     const feed = this.open(jobId);
     feed.isFinished ??= isFinished;
-    let lastSent = afterStep;
+    feed.subscribers.add(subscriber);
     let gap: { step: number; since: number } | null = null;
     try {
-      while (!stop.closed) {
+      while (!subscriber.closed) {
         // Arm the wake-up before reading, so a batch landing in between is not missed.
-        let wake = () => {};
-        const woken = new Promise<void>((resolve) => (wake = resolve));
-        stop.wake = wake;
-        feed.waiters.add(wake);
-        let read = await this.read(feed, jobId, lastSent);
+        const woken = new Promise<void>((resolve) => (subscriber.wake = resolve));
+        const lastSent = subscriber.lastSent;
+        let read = await this.read(feed, lastSent);
         // A hole in the ring may only be a lost announcement: the database has every stored point.
         if (read.points.length > 0 && read.points[0]!.step !== lastSent + 1 && feed.points[0] && feed.points[0].step <= lastSent + 1) {
           read = { jobId, points: await pointsAfter(jobId, lastSent, MAX_BATCH) };
@@ -225,27 +250,29 @@ export class MetricFeedHub {
         const released = releasable(read.points, lastSent, gap);
         gap = released.gap;
         if (released.count > 0) {
-          feed.waiters.delete(wake);
           const batch = released.count === read.points.length ? read : { jobId, points: read.points.slice(0, released.count) };
-          lastSent = batch.points.at(-1)!.step;
+          subscriber.lastSent = batch.points.at(-1)!.step;
           yield batch;
           continue;
         }
         if (await this.finished(feed, isFinished)) {
-          const rest = await pointsAfter(jobId, lastSent, MAX_BATCH);
-          feed.waiters.delete(wake);
+          const rest = await pointsAfter(jobId, subscriber.lastSent, MAX_BATCH);
           if (rest.length === 0) return;
-          lastSent = rest.at(-1)!.step;
+          subscriber.lastSent = rest.at(-1)!.step;
           yield { jobId, points: rest };
           continue;
         }
-        // At a gap, wake when its grace ends; otherwise a new batch, a job update or the feed's ticker wakes it.
-        const timer = gap ? setTimeout(wake, GAP_GRACE_MS - (Date.now() - gap.since)) : null;
+        // At a gap, wake when its grace ends; otherwise a new batch (pushed, or read on waking), a job update or
+        // the feed's ticker wakes it.
+        const timer = gap ? setTimeout(subscriber.wake, GAP_GRACE_MS - (Date.now() - gap.since)) : null;
+        subscriber.parked = true;
         await woken;
+        subscriber.parked = false;
         if (timer) clearTimeout(timer);
-        feed.waiters.delete(wake);
       }
     } finally {
+      subscriber.closed = true;
+      feed.subscribers.delete(subscriber);
       this.release(feed);
     }
   }
@@ -266,40 +293,80 @@ export class MetricFeedHub {
     return result;
   }
 
-  /**
-   * From memory when the ring covers lastSent (one batch object per position, shared by the subscribers there),
-   * else from the database (a replay or a slow subscriber).
-   */
-  private async read(feed: Feed, jobId: string, lastSent: number): Promise<MetricBatch> {
-    const { points } = feed;
-    const first = points[0];
-    if (!first || first.step > lastSent + 1) return { jobId, points: await pointsAfter(jobId, lastSent, MAX_BATCH) };
-    const cached = feed.batches.get(lastSent);
-    if (cached) return cached;
-    // Binary search for the first point after lastSent: the ring is in step order.
-    let lo = 0;
-    let hi = points.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (points[mid]!.step > lastSent) hi = mid;
-      else lo = mid + 1;
-    }
-    const batch = { jobId, points: points.slice(lo, lo + MAX_BATCH) };
-    feed.batches.set(lastSent, batch);
-    return batch;
+  /** From memory when the ring covers lastSent, else from the database (a replay or a slow subscriber). */
+  private async read(feed: Feed, lastSent: number): Promise<MetricBatch> {
+    return readRing(feed, lastSent) ?? { jobId: feed.jobId, points: await pointsAfter(feed.jobId, lastSent, MAX_BATCH) };
+  }
+}
+
+/** Adds rows in step order to the ring, keeping it in step order and at most RING_SIZE long. */
+function addToRing(feed: Feed, rows: MetricPointRow[]): void {
+  if (rows.length === 0) return;
+  const last = feed.points.at(-1);
+  if (!last || rows[0]!.step > last.step) {
+    // The usual case, points arriving in order: append.
+    feed.points.push(...rows);
+  } else {
+    const byStep = new Map(feed.points.map((p) => [p.step, p]));
+    for (const row of rows) byStep.set(row.step, row);
+    feed.points = [...byStep.values()].sort((a, b) => a.step - b.step);
+  }
+  if (feed.points.length > RING_SIZE) feed.points = feed.points.slice(-RING_SIZE);
+  feed.batches.clear();
+}
+
+/** The batch after lastSent from the ring (one object per position, shared by the subscribers there), or null if the ring does not cover it. */
+function readRing(feed: Feed, lastSent: number): MetricBatch | null {
+  const { points } = feed;
+  const first = points[0];
+  if (!first || first.step > lastSent + 1) return null;
+  const cached = feed.batches.get(lastSent);
+  if (cached) return cached;
+  // Binary search for the first point after lastSent: the ring is in step order.
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (points[mid]!.step > lastSent) hi = mid;
+    else lo = mid + 1;
+  }
+  const batch = { jobId: feed.jobId, points: points.slice(lo, lo + MAX_BATCH) };
+  feed.batches.set(lastSent, batch);
+  return batch;
+}
+
+/**
+ * New points for a subscriber that waits caught up, pushed while they follow on from its last step with no gap.
+ * False when the subscriber must look for itself: it has no push or its client is behind, or a gap, a hole or
+ * the end of the ring needs the iterator's rules.
+ */
+function pushNew(feed: Feed, subscriber: Subscriber): boolean {
+  if (!subscriber.push || !subscriber.parked || subscriber.closed) return false;
+  for (;;) {
+    const batch = readRing(feed, subscriber.lastSent);
+    if (!batch) return false;
+    if (batch.points.length === 0) return true;
+    if (batch.points[0]!.step !== subscriber.lastSent + 1 || releasable(batch.points, subscriber.lastSent, null).count !== batch.points.length) return false;
+    if (!subscriber.push(batch)) return false;
+    subscriber.lastSent = batch.points.at(-1)!.step;
+    if (batch.points.length < MAX_BATCH) return true;
   }
 }
 
 /**
- * Wakes the waiting subscribers WAKE_CHUNK at a time, yielding to I/O in between: each one woken sends a frame
- * in the same turn of the event loop, and a thousand frames at once would hold back the callbacks bringing the
- * next points (which then queue up instead of joining the next frames).
+ * Wakes the subscribers WAKE_CHUNK at a time, yielding to I/O in between: each one woken sends a frame in the
+ * same turn of the event loop, and a thousand frames at once would hold back the callbacks bringing the next
+ * points (which then queue up instead of joining the next frames). With `newPoints`, the points are pushed to
+ * those that can take them, and only the others are woken.
  */
-function wakeAll(feed: Feed): void {
-  const waiters = [...feed.waiters];
+function wakeAll(feed: Feed, newPoints: boolean): void {
+  const subscribers = [...feed.subscribers];
   const wakeFrom = (start: number) => {
-    for (let i = start; i < Math.min(waiters.length, start + WAKE_CHUNK); i++) waiters[i]!();
-    if (start + WAKE_CHUNK < waiters.length) setImmediate(wakeFrom, start + WAKE_CHUNK);
+    for (let i = start; i < Math.min(subscribers.length, start + WAKE_CHUNK); i++) {
+      const subscriber = subscribers[i]!;
+      if (!(newPoints && pushNew(feed, subscriber))) subscriber.wake();
+    }
+    if (start + WAKE_CHUNK < subscribers.length) setImmediate(wakeFrom, start + WAKE_CHUNK);
   };
   wakeFrom(0);
 }

@@ -35,6 +35,23 @@ export function pointRowsFromJson(param: number): string {
        throughput float8, "tokensTrained" float8, "gpuUtilization" float8, "recordedAt" timestamptz)`;
 }
 
+/** A timestamp JavaScript reads exactly as PostgreSQL does: a full ISO instant, to the millisecond at most. */
+const EXACT_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * The rows pointRowsFromJson stores for these points, as pointsAfter reads them back, made without asking the
+ * database; null when only the database can say (a timestamp in another form, tokens to round).
+ */
+export function storedRows(points: readonly ProviderMetricPoint[]): MetricPointRow[] | null {
+  const rows: MetricPointRow[] = [];
+  for (const p of points) {
+    if (!EXACT_INSTANT.test(p.recordedAt) || (p.tokensTrained !== null && !Number.isSafeInteger(p.tokensTrained))) return null;
+    const { step, epoch, trainingLoss, validationLoss, learningRate, gradNorm, throughput, tokensTrained, gpuUtilization } = p;
+    rows.push({ step, epoch, trainingLoss, validationLoss, learningRate, gradNorm, throughput, tokensTrained, gpuUtilization, recordedAt: new Date(p.recordedAt) });
+  }
+  return rows;
+}
+
 export const INSERT_POINT_COLUMNS = `INSERT INTO "MetricPoint" ("jobId", step, epoch, "trainingLoss", "validationLoss", "learningRate", "gradNorm", throughput, "tokensTrained", "gpuUtilization", "recordedAt")`;
 
 /** The steps of `inserted` (a CTE of INSERT … RETURNING step) as StoredSteps, or null when none were new. */

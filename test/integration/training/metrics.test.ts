@@ -12,8 +12,9 @@ let alice: TestUser;
 let datasetId: string;
 const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
 
+const POINT_FIELDS = 'step epoch trainingLoss validationLoss learningRate gradNorm throughput tokensTrained gpuUtilization recordedAt';
 const METRICS = `subscription($jobId: ID!, $afterStep: Int) { trainingMetrics(jobId: $jobId, afterStep: $afterStep) {
-  lastStep points { step trainingLoss learningRate validationLoss } } }`;
+  lastStep points { ${POINT_FIELDS} } } }`;
 
 beforeAll(async () => {
   t = await startTestApp({ POLL_INTERVAL_SECONDS: '0.5' }, { stepIntervalMs: 15, callbackBatchSize: 5 });
@@ -24,26 +25,31 @@ afterEach(() => t.gpu!.setFaults({}));
 afterAll(() => t?.stop());
 
 /** Subscribes to a job's metrics until the stream completes; returns every step received, in order. */
-function collectSteps(jobId: string, afterStep = 0, stopAt?: number): Promise<number[]> {
+async function collectSteps(jobId: string, afterStep = 0, stopAt?: number): Promise<number[]> {
+  return (await collectPoints(jobId, afterStep, stopAt)).map((p) => p.step);
+}
+
+/** Subscribes to a job's metrics until the stream completes (or passes stopAt); returns every point received, in order. */
+function collectPoints(jobId: string, afterStep = 0, stopAt?: number): Promise<any[]> {
   return new Promise((resolve, reject) => {
-    const steps: number[] = [];
+    const points: any[] = [];
     const client = t.ws(alice.token);
     const unsubscribe = client.subscribe<any>(
       { query: METRICS, variables: { jobId, afterStep } },
       {
         next: (value) => {
           if (value.errors) return reject(new Error(JSON.stringify(value.errors)));
-          steps.push(...value.data.trainingMetrics.points.map((p: any) => p.step));
-          if (stopAt !== undefined && steps.at(-1)! >= stopAt) {
+          points.push(...value.data.trainingMetrics.points);
+          if (stopAt !== undefined && points.at(-1)!.step >= stopAt) {
             unsubscribe();
-            resolve(steps);
+            resolve(points);
           }
         },
         error: reject,
-        complete: () => resolve(steps),
+        complete: () => resolve(points),
       },
     );
-    setTimeout(() => reject(new Error(`timed out with ${steps.length} steps`)), 60_000);
+    setTimeout(() => reject(new Error(`timed out with ${points.length} points`)), 60_000);
   });
 }
 
@@ -57,11 +63,14 @@ async function storedSteps(jobGlobalId: string): Promise<number[]> {
 describe('trainingMetrics', () => {
   it('pushes every step exactly once, in order, from replay into live', async () => {
     const { trainingJob } = await createJob(t, alice.token, { datasetId, name: 'live' });
-    const [steps, states] = await Promise.all([collectSteps(trainingJob.id), followJob(t, alice.token, trainingJob.id)]);
+    const [points, states] = await Promise.all([collectPoints(trainingJob.id), followJob(t, alice.token, trainingJob.id)]);
     const total = states.at(-1).totalSteps;
     expect(states.at(-1).status).toBe('COMPLETED');
-    expect(steps).toEqual(oneToN(total));
+    expect(points.map((p) => p.step)).toEqual(oneToN(total));
     expect(await storedSteps(trainingJob.id)).toEqual(oneToN(total));
+    // Live points go out as this process received them, not read back: they must equal what was stored.
+    const stored = await t.gql(`query($id: ID!) { trainingJob(id: $id) { metrics(maxPoints: 10000) { ${POINT_FIELDS} } } }`, { id: trainingJob.id }, alice.token);
+    expect(points).toEqual(stored.body.data.trainingJob.metrics);
   });
 
   it('resumes after a disconnect with afterStep: no gap, no duplicate', async () => {
@@ -100,9 +109,12 @@ describe('trainingMetrics', () => {
     for (const steps of subscribers) expect(steps).toEqual(oneToN(total));
     const executions = t.app.services.subscriptionResults.stats.executions - before.executions;
     const deliveries = t.app.services.subscriptionResults.stats.deliveries - before.deliveries;
+    const pushed = t.app.services.subscriptionResults.stats.pushed - before.pushed;
     expect(deliveries).toBeGreaterThan(30);
     // Unshared, three subscribers cost three executions per batch; only the first replays differ.
     expect(executions).toBeLessThan(deliveries / 2);
+    // Caught up and waiting, they take live batches straight to their sockets, past the iterators.
+    expect(pushed).toBeGreaterThan(deliveries / 2);
   });
 
   it('lets a job go as soon as its last subscriber leaves, without waiting for another point', async () => {

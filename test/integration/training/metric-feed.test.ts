@@ -1,0 +1,138 @@
+// The metric feed's two ways out: batches pushed straight to a waiting
+// subscriber's client, and its iterator for everything else (a replay, a gap,
+// a client that is behind). Together they must give every step once, in order.
+// And the rows a process pushes without reading them back equal the stored ones.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { db } from '../../../server/db/client.js';
+import type { ProviderMetricPoint } from '../../../server/gpu/provider.js';
+import type { MetricBatch } from '../../../server/training/metric-feed.js';
+import { insertPoints, pointsAfter, storedRows } from '../../../server/training/metric-store.js';
+import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { createUser, type TestUser } from '../../helpers/factories.js';
+import { jobRow, readyDataset } from '../../helpers/training.js';
+
+let t: TestApp;
+let alice: TestUser;
+let datasetId: string;
+const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+beforeAll(async () => {
+  t = await startTestApp();
+  alice = await createUser(t);
+  datasetId = rawId(await readyDataset(t, alice.token, 10));
+});
+afterAll(() => t?.stop());
+
+const runningJob = async () => (await db.trainingJob.create({ data: jobRow(alice.id, datasetId, 'RUNNING') })).id;
+
+function point(step: number, recordedAt = new Date(1_790_000_000_000 + step * 1000).toISOString()): ProviderMetricPoint {
+  return {
+    step,
+    epoch: step / 7,
+    trainingLoss: 2 / Math.sqrt(step),
+    validationLoss: step % 5 === 0 ? 1.7 + 1 / step : null,
+    learningRate: 2e-4 * Math.cos(step / 100),
+    gradNorm: null,
+    throughput: 3141.5926,
+    tokensTrained: step * 4096,
+    gpuUtilization: 0.93,
+    recordedAt,
+  };
+}
+
+/** Stores the points and hands them to the hub, as a callback does. */
+async function land(jobId: string, points: ProviderMetricPoint[]) {
+  const stored = await insertPoints(jobId, points);
+  expect(stored?.count).toBe(points.length);
+  t.app.services.metricFeeds.deliver(jobId, storedRows(points)!);
+}
+
+describe('metric feed', () => {
+  it('gives every step once, in order, whether pushed or pulled, and pushes nothing to a client that is behind', async () => {
+    const jobId = await runningJob();
+    const hub = t.app.services.metricFeeds;
+    const received: { step: number; how: 'pushed' | 'pulled' }[] = [];
+    // A client that keeps up, except now and then: the third push of every three is refused.
+    let offers = 0;
+    let behind = false;
+    const push = (batch: MetricBatch) => {
+      offers++;
+      if (behind || offers % 3 === 0) return false;
+      for (const p of batch.points) received.push({ step: p.step, how: 'pushed' });
+      return true;
+    };
+    const finished = async () => (await db.trainingJob.findUniqueOrThrow({ where: { id: jobId } })).status === 'COMPLETED';
+    // Two points stored before it subscribes: they come as a replay, through the iterator.
+    await land(jobId, [point(1), point(2)]);
+    const iterator = hub.watch(jobId, 0, finished, push);
+    const pulling = (async () => {
+      for await (const batch of iterator) {
+        for (const p of batch.points) received.push({ step: p.step, how: 'pulled' });
+        await sleep(2);
+      }
+    })();
+
+    for (let step = 3; step <= 90; step += 3) {
+      behind = step > 60 && step < 75;
+      await land(jobId, [point(step), point(step + 1), point(step + 2)]);
+      await sleep(15);
+    }
+    await db.trainingJob.update({ where: { id: jobId }, data: { status: 'COMPLETED' } });
+    t.app.services.pubsub.publish('trainingJobUpdated', jobId, { id: jobId });
+    await pulling;
+
+    expect(received.map((r) => r.step)).toEqual(Array.from({ length: 92 }, (_, i) => i + 1));
+    const pushed = received.filter((r) => r.how === 'pushed');
+    expect(received.slice(0, 2).map((r) => r.how)).toEqual(['pulled', 'pulled']);
+    expect(pushed.length).toBeGreaterThan(30);
+    expect(received.length - pushed.length).toBeGreaterThan(10);
+    // While behind, every point went through the iterator.
+    expect(pushed.filter((r) => r.step >= 63 && r.step <= 74)).toEqual([]);
+  });
+
+  it('lets the iterator take over at a gap, then pushes again once the gap is filled', async () => {
+    const jobId = await runningJob();
+    const received: { step: number; how: 'pushed' | 'pulled' }[] = [];
+    const push = (batch: MetricBatch) => {
+      for (const p of batch.points) received.push({ step: p.step, how: 'pushed' });
+      return true;
+    };
+    const iterator = t.app.services.metricFeeds.watch(jobId, 0, async () => false, push);
+    const pulling = (async () => {
+      for await (const batch of iterator) for (const p of batch.points) received.push({ step: p.step, how: 'pulled' });
+    })();
+    await sleep(50);
+    await land(jobId, [point(1), point(2)]);
+    await sleep(50);
+    // Step 3 is late: 4 must wait for it, not go out ahead of it.
+    await land(jobId, [point(4)]);
+    await sleep(50);
+    expect(received.map((r) => r.step)).toEqual([1, 2]);
+    await land(jobId, [point(3)]);
+    await sleep(50);
+    await land(jobId, [point(5), point(6)]);
+    await sleep(50);
+    await iterator.return!();
+    await pulling;
+    expect(received.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(received.at(-1)!.how).toBe('pushed');
+  });
+
+  it('builds the rows it pushes exactly as the database stores them, or leaves it to the database', async () => {
+    const jobId = await runningJob();
+    const exact = [
+      point(1),
+      point(2, '2026-11-23T18:00:00Z'),
+      point(3, '2026-11-23T20:00:00.5+02:00'),
+      { ...point(4), trainingLoss: null, throughput: null, tokensTrained: null, epoch: 0.1 + 0.2 },
+      { ...point(5), learningRate: 1e-300, gradNorm: 123456789.123456789 },
+    ];
+    await insertPoints(jobId, exact);
+    expect(storedRows(exact)).toEqual(await pointsAfter(jobId, 0, 10));
+    // Microseconds, no time zone, or tokens the database rounds: only the database can say.
+    expect(storedRows([point(6, '2026-11-23T18:00:00.123456Z')])).toBeNull();
+    expect(storedRows([point(7, '2026-11-23 18:00:00')])).toBeNull();
+    expect(storedRows([{ ...point(8), tokensTrained: 10.5 }])).toBeNull();
+  });
+});
