@@ -7,7 +7,9 @@
 // that holds all its steps (or belongs to a job that ended a while ago) is
 // read from the database once, and a request reads only the blocks still
 // filling (the tail of a running job). The first request for a long series in
-// a process still reads it all.
+// a process still reads it all. The points a request returns are remembered
+// too, so the next request (whose buckets mostly fall on the same steps) reads
+// only the ones it has not seen.
 import { pool } from '../db/client.js';
 import type { MetricPointRow } from './metric-store.js';
 
@@ -17,6 +19,9 @@ const COLUMNS = `step, epoch, "trainingLoss", "validationLoss", "learningRate", 
 const BLOCK = 64;
 /** Blocks remembered over all jobs (about 100 bytes each; 100,000 cover 6.4 million points), least recently used job out first. */
 const MAX_CACHED_BLOCKS = 100_000;
+/** Points remembered per job (about 250 bytes each), and what one counts for against MAX_CACHED_BLOCKS. */
+const MAX_CACHED_POINTS_PER_JOB = 20_000;
+const POINT_WEIGHT = 2;
 /** A job that ended this long ago receives no more points, so its incomplete blocks are final too. */
 const SETTLED_AFTER_SECONDS = 60;
 
@@ -31,34 +36,64 @@ interface BlockSummary {
 
 const NONE: readonly number[] = Object.freeze([]);
 
-/** Final block summaries per job (indexed by block), in least-recently-used order. */
+interface JobEntry {
+  /** By block index (a Map: blocks arrive in any order, and an array filled so would turn sparse and slow). */
+  blocks: Map<number, BlockSummary>;
+  /** Stored points by step: a stored point never changes. */
+  points: Map<number, MetricPointRow>;
+  /** Blocks and points held, in MAX_CACHED_BLOCKS units. */
+  size: number;
+}
+
+/** Final block summaries and returned points per job, in least-recently-used order. */
 class BlockCache {
-  private readonly jobs = new Map<string, { blocks: (BlockSummary | undefined)[]; count: number }>();
+  private readonly jobs = new Map<string, JobEntry>();
   private size = 0;
 
-  get(jobId: string): readonly (BlockSummary | undefined)[] | undefined {
+  get(jobId: string): JobEntry | undefined {
     const entry = this.jobs.get(jobId);
     if (entry) {
       this.jobs.delete(jobId);
       this.jobs.set(jobId, entry);
     }
-    return entry?.blocks;
+    return entry;
   }
 
   add(jobId: string, block: number, summary: BlockSummary): void {
-    let entry = this.jobs.get(jobId);
-    if (entry?.blocks[block]) return;
+    const entry = this.entry(jobId, 1);
+    if (!entry || entry.blocks.has(block)) return;
+    entry.blocks.set(block, summary);
+    this.grow(entry, 1);
+  }
+
+  addPoints(jobId: string, points: readonly MetricPointRow[]): void {
+    const entry = this.entry(jobId, points.length * POINT_WEIGHT);
+    if (!entry) return;
+    if (entry.points.size + points.length > MAX_CACHED_POINTS_PER_JOB) {
+      this.grow(entry, -entry.points.size * POINT_WEIGHT);
+      entry.points.clear();
+    }
+    for (const point of points) entry.points.set(point.step, point);
+    this.grow(entry, points.length * POINT_WEIGHT);
+  }
+
+  /** The job's entry, made if needed, once older jobs made room for `units` more; undefined if they cannot. */
+  private entry(jobId: string, units: number): JobEntry | undefined {
     for (const [oldest, old] of this.jobs) {
-      if (this.size < MAX_CACHED_BLOCKS || oldest === jobId) break;
+      if (this.size + units <= MAX_CACHED_BLOCKS || oldest === jobId) break;
       this.jobs.delete(oldest);
-      this.size -= old.count;
+      this.size -= old.size;
     }
     // A single series larger than the whole cache is remembered only in part.
-    if (this.size >= MAX_CACHED_BLOCKS) return;
-    if (!entry) this.jobs.set(jobId, (entry = { blocks: [], count: 0 }));
-    entry.blocks[block] = summary;
-    entry.count++;
-    this.size++;
+    if (this.size + units > MAX_CACHED_BLOCKS) return undefined;
+    let entry = this.jobs.get(jobId);
+    if (!entry) this.jobs.set(jobId, (entry = { blocks: new Map(), points: new Map(), size: 0 }));
+    return entry;
+  }
+
+  private grow(entry: JobEntry, units: number): void {
+    entry.size += units;
+    this.size += units;
   }
 }
 
@@ -89,11 +124,22 @@ export async function downsampledSeries(jobId: string, maxPoints: number): Promi
       ? await stepsByBlock(jobId, budget, firstBlock, lastBlock, range.settled)
       : await stepsByPoint(jobId, budget, lo, hi);
   steps.add(lo).add(hi);
-  const { rows } = await pool.query<MetricPointRow>(
-    `SELECT ${COLUMNS} FROM "MetricPoint" WHERE "jobId" = $1 AND step = ANY($2::int[]) ORDER BY step`,
-    [jobId, [...steps]],
-  );
+  const rows = await pointsAt(jobId, [...steps].sort((a, b) => a - b));
   return rows.slice(0, budget - 1).concat(rows.length > budget - 1 ? [rows.at(-1)!] : []);
+}
+
+/** The stored points at these steps (ascending): remembered ones from memory, the rest in one query. */
+async function pointsAt(jobId: string, steps: number[]): Promise<MetricPointRow[]> {
+  const known = cache.get(jobId)?.points;
+  const found = steps.map((step) => known?.get(step));
+  const missing = steps.filter((_, i) => !found[i]);
+  const read = new Map<number, MetricPointRow>();
+  if (missing.length > 0) {
+    const { rows } = await pool.query<MetricPointRow>(`SELECT ${COLUMNS} FROM "MetricPoint" WHERE "jobId" = $1 AND step = ANY($2::int[])`, [jobId, missing]);
+    for (const row of rows) read.set(row.step, row);
+    cache.addPoints(jobId, rows);
+  }
+  return steps.flatMap((step, i) => found[i] ?? read.get(step) ?? []);
 }
 
 /** Buckets of whole blocks: each bucket's extremes from its blocks' remembered extremes. */
@@ -125,13 +171,13 @@ async function stepsByBlock(jobId: string, budget: number, firstBlock: number, l
 
 /** The blocks' summaries: remembered ones from memory, the rest in one query over the step ranges they cover. */
 async function blockSummaries(jobId: string, firstBlock: number, lastBlock: number, settled: boolean): Promise<(block: number) => BlockSummary | undefined> {
-  const known = cache.get(jobId) ?? [];
+  const known = cache.get(jobId)?.blocks ?? new Map<number, BlockSummary>();
   const read = new Map<number, BlockSummary>();
-  const lookup = (b: number) => known[b] ?? read.get(b);
+  const lookup = (b: number) => known.get(b) ?? read.get(b);
   const from: number[] = [];
   const to: number[] = [];
   for (let b = firstBlock; b <= lastBlock; b++) {
-    if (known[b]) continue;
+    if (known.has(b)) continue;
     if (to.length > 0 && to.at(-1) === b * BLOCK) to[to.length - 1] = (b + 1) * BLOCK;
     else {
       from.push(b * BLOCK + 1);

@@ -1,0 +1,75 @@
+// TrainingJob.metrics(maxPoints) over a long series: the shape is kept (every
+// planted spike, every validation point, first and last), what it remembers
+// between requests never changes an answer, and a series that grows or fills a
+// late gap is answered from the database as it is now.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { db, pool } from '../../../server/db/client.js';
+import { downsampledSeries } from '../../../server/training/downsample.js';
+import { pointsAfter } from '../../../server/training/metric-store.js';
+import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { createUser } from '../../helpers/factories.js';
+import { jobRow, readyDataset } from '../../helpers/training.js';
+
+const POINTS = 100_000;
+const SPIKE_EVERY = 9_973;
+const VALIDATION_EVERY = 10_000;
+/** A late step: missing at first, stored after the first requests. */
+const LATE = 50_001;
+
+let t: TestApp;
+let jobId: string;
+
+/** Points `from`…`to` (except LATE unless asked) with a decaying loss (or the loss given), planted spikes and validation points. */
+async function storeSeries(from: number, to: number, { withLate = false, loss = null as number | null } = {}) {
+  await pool.query(
+    `INSERT INTO "MetricPoint" ("jobId", step, epoch, "trainingLoss", "validationLoss", "learningRate", "gradNorm", throughput, "tokensTrained", "gpuUtilization", "recordedAt")
+     SELECT $1::uuid, g, g / 50000.0, coalesce($5::float8, 0.9 + exp(-g / 20000.0) + 0.01 * sin(g) + CASE WHEN g % ${SPIKE_EVERY} = 0 THEN 2 ELSE 0 END),
+       CASE WHEN g % ${VALIDATION_EVERY} = 0 THEN 1 + exp(-g / 20000.0) END, 0.0002, 0.4, 2400, g * 4096, 0.9, now()
+     FROM generate_series($2::int, $3::int) AS g WHERE g <> ${LATE} OR $4`,
+    [jobId, from, to, withLate, loss],
+  );
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  const alice = await createUser(t);
+  const datasetId = Buffer.from(await readyDataset(t, alice.token, 10), 'base64').toString().split(':')[1]!;
+  jobId = (await db.trainingJob.create({ data: jobRow(alice.id, datasetId, 'RUNNING') })).id;
+  await storeSeries(1, POINTS);
+});
+afterAll(() => t?.stop());
+
+/** Every returned point is the stored one, in step order, with the shape's landmarks kept. */
+async function expectShape(series: Awaited<ReturnType<typeof downsampledSeries>>, last: number, maxPoints: number) {
+  const steps = series.map((p) => p.step);
+  expect(series.length).toBeLessThanOrEqual(maxPoints);
+  expect(steps).toEqual([...steps].sort((a, b) => a - b));
+  expect(steps[0]).toBe(1);
+  expect(steps.at(-1)).toBe(last);
+  for (let s = SPIKE_EVERY; s <= last; s += SPIKE_EVERY) expect(steps).toContain(s);
+  for (let s = VALIDATION_EVERY; s <= last; s += VALIDATION_EVERY) expect(steps).toContain(s);
+  const stored = new Map((await pointsAfter(jobId, 0, last + 1)).map((p) => [p.step, p]));
+  for (const point of series) expect(point).toEqual(stored.get(point.step));
+}
+
+describe('downsampled series', () => {
+  it('keeps the shape, and answers the same from what it remembers', async () => {
+    const first = await downsampledSeries(jobId, 1000);
+    await expectShape(first, POINTS, 1000);
+    expect(await downsampledSeries(jobId, 1000)).toEqual(first);
+    // Another budget shares the remembered blocks and points, and keeps the shape too.
+    await expectShape(await downsampledSeries(jobId, 300), POINTS, 300);
+    expect(await downsampledSeries(jobId, 1000)).toEqual(first);
+  });
+
+  it('follows a series that grows and a late point that fills a gap', async () => {
+    await downsampledSeries(jobId, 1000);
+    await storeSeries(POINTS + 1, POINTS + 20_000);
+    await expectShape(await downsampledSeries(jobId, 1000), POINTS + 20_000, 1000);
+    // A late point lower than any: the bucket holding it must now return it.
+    await storeSeries(LATE, LATE, { withLate: true, loss: -1 });
+    const series = await downsampledSeries(jobId, 1000);
+    await expectShape(series, POINTS + 20_000, 1000);
+    expect(series.map((p) => p.step)).toContain(LATE);
+  });
+});
