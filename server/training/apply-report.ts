@@ -154,12 +154,12 @@ async function catchUpPoints(services: Services, jobId: string, externalJobId: s
 
 /**
  * Tells subscribers (in every process) which steps are new, and counts them for /metrics. When every reported
- * point was new, this process's subscribers get them at once from `points`; other processes read them.
+ * point was new, this process's subscribers (if any) get them at once from `points`; other processes read them.
  */
 function publishPoints(services: Services, jobId: string, stored: StoredSteps | null, points: readonly ProviderMetricPoint[] = []): void {
   if (!stored) return;
   services.observability.pointsIngested.inc(stored.count);
-  const rows = stored.count === points.length ? storedRows([...points].sort((a, b) => a.step - b.step)) : null;
+  const rows = stored.count === points.length && services.metricFeeds.watching(jobId) ? storedRows([...points].sort((a, b) => a.step - b.step)) : null;
   if (rows) services.metricFeeds.deliver(jobId, rows);
   services.pubsub.publish('trainingMetrics', jobId, { jobId, fromStep: stored.from, toStep: stored.to, origin: rows ? services.metricFeeds.origin : undefined });
 }

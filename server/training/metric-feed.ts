@@ -81,6 +81,11 @@ export class MetricFeedHub {
     });
   }
 
+  /** Whether anyone in this process watches the job's points. */
+  watching(jobId: string): boolean {
+    return this.feeds.has(jobId);
+  }
+
   /** Subscribers currently watching, for /metrics. */
   get activeSubscribers(): number {
     let n = 0;
