@@ -199,6 +199,7 @@ async function latencyRows(bench: Bench): Promise<BenchRow[]> {
       const label = `${count.toLocaleString('en')} subscriber${count === 1 ? '' : 's'}`;
       const executions = services.subscriptionResults.stats.executions - shared.executions;
       const frames = services.subscriptionResults.stats.deliveries - shared.deliveries;
+      const pushed = services.subscriptionResults.stats.pushed - shared.pushed;
       const integrity = `${ours.missing} steps missing, ${ours.duplicates} duplicated, ${ours.outOfOrder} out of order, ${ours.errors} errors${ours.firstError ? ` (${ours.firstError})` : ''}`;
       rows.push(
         row(`callback → subscriber latency p50, ${label}`, ours.p50, baseline.p50, 'ms', {
@@ -209,7 +210,7 @@ async function latencyRows(bench: Bench): Promise<BenchRow[]> {
         }),
         row(`callback → subscriber latency p99, ${label}`, ours.p99, baseline.p99, 'ms', {
           target: count === SUBSCRIBER_COUNTS.at(-1) ? { below: LATENCY_P99_TARGET_MS } : undefined,
-          note: `${ours.samples.toLocaleString('en')} receipts; ${integrity}; ${executions.toLocaleString('en')} GraphQL executions for ${frames.toLocaleString('en')} frames; event loops busy: server ${percent(ours.serverBusy)}, subscribers' worker ${percent(ours.clientBusy)} (baseline ${percent(baseline.serverBusy)}, ${percent(baseline.clientBusy)})`,
+          note: `${ours.samples.toLocaleString('en')} receipts; ${integrity}; ${executions.toLocaleString('en')} GraphQL executions for ${frames.toLocaleString('en')} frames, ${percent(pushed / frames)} of them pushed straight to the socket; event loops busy: server ${percent(ours.serverBusy)}, subscribers' worker ${percent(ours.clientBusy)} (baseline ${percent(baseline.serverBusy)}, ${percent(baseline.clientBusy)})`,
           fail: ours.missing + ours.duplicates + ours.outOfOrder + ours.errors > 0,
         }),
       );
