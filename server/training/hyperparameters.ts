@@ -111,18 +111,21 @@ export interface GpuChoice {
   count: number;
 }
 
-/** The GPU type and count if the catalog has them and one such GPU holds the model with these settings. */
+/**
+ * The GPU type and count if the catalog has them and one such GPU holds the model with these settings. Without a
+ * model or settings (they had problems of their own), the type and count are still checked, so every problem shows.
+ */
 export function resolveGpu(
   gpu: { type: string; count: number },
-  baseModel: BaseModel,
-  hyperparameters: Hyperparameters,
+  baseModel: BaseModel | null,
+  hyperparameters: Hyperparameters | null,
 ): Checked<GpuChoice> {
   const problems: Problem[] = [];
   const spec = findGpuType(gpu.type);
   if (!spec) {
     const known = GPU_TYPES.map((type) => type.type).join(', ');
     problems.push({ path: ['gpu', 'type'], message: `There is no GPU type "${gpu.type}"; choose one of ${known}.` });
-  } else {
+  } else if (baseModel && hyperparameters) {
     const memory = checkMemory(spec.type, baseModel, hyperparameters);
     if (!memory.fits) {
       problems.push({

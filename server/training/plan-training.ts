@@ -6,7 +6,7 @@ import { findBaseModel, type BaseModel } from '../catalog/base-models.js';
 import { db } from '../db/client.js';
 import type { Dataset } from '../db/generated/prisma/client.js';
 import type { DatasetStatistics } from '../datasets/validation/index.js';
-import { InvalidInputError, NotFoundError, unwrap } from '../errors.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
 import type { GpuType, Hyperparameters } from '../gpu/provider.js';
 import { DEFAULT_PRESET_ID } from './catalog.js';
 import { calibratedThroughput, CALIBRATION_MAX_RUNS, estimateTrainingCost, type TrainingEstimate } from './estimate.js';
@@ -64,11 +64,19 @@ export async function planTraining(ownerId: string, request: TrainingRequest): P
   if (dataset.status !== 'READY' || !dataset.statistics) throw new DatasetNotReadyError(request.datasetId, dataset.status);
 
   const baseModelId = request.baseModelId ?? dataset.baseModelId;
-  const baseModel = findBaseModel(baseModelId);
-  if (!baseModel) throw new InvalidInputError([{ path: ['baseModelId'], message: `unknown base model "${baseModelId}" (see the baseModels query)` }]);
+  const baseModel = findBaseModel(baseModelId) ?? null;
   const presetId = request.presetId ?? DEFAULT_PRESET_ID;
-  const hyperparameters = unwrap(resolveHyperparameters(presetId, request.hyperparameters, baseModel));
-  const gpu = unwrap(resolveGpu(request.gpu, baseModel, hyperparameters));
+  // Every problem at once: the model, the settings and the GPU are checked as far as the others allow.
+  const checkedHyperparameters = baseModel ? resolveHyperparameters(presetId, request.hyperparameters, baseModel) : null;
+  const checkedGpu = resolveGpu(request.gpu, baseModel, checkedHyperparameters?.ok ? checkedHyperparameters.value : null);
+  const problems = [
+    ...(baseModel ? [] : [{ path: ['baseModelId'], message: `unknown base model "${baseModelId}" (see the baseModels query)` }]),
+    ...(checkedHyperparameters && !checkedHyperparameters.ok ? checkedHyperparameters.problems : []),
+    ...(checkedGpu.ok ? [] : checkedGpu.problems),
+  ];
+  if (!baseModel || !checkedHyperparameters?.ok || !checkedGpu.ok) throw new InvalidInputError(problems);
+  const hyperparameters = checkedHyperparameters.value;
+  const gpu = checkedGpu.value;
 
   const statistics = dataset.statistics as unknown as DatasetStatistics;
   const estimate = estimateTrainingCost({

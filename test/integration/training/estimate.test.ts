@@ -200,4 +200,11 @@ describe('typed errors', () => {
     const model = await estimate({ datasetId, baseModelId: 'nobody/none-1B', gpu: { type: 'A100-80GB', count: 1 } });
     expect(model.problems.map((p: { path: string[] }) => p.path.join('.'))).toEqual(['baseModelId']);
   });
+
+  it('every problem at once: the model, the settings and the GPU together', async () => {
+    const paths = async (input: Record<string, unknown>) => (await estimate({ datasetId, ...input })).problems.map((p: { path: string[] }) => p.path.join('.')).sort();
+    expect(await paths({ hyperparameters: { epochs: 0 }, gpu: { type: 'A100-80GB', count: 3 } })).toEqual(['gpu.count', 'hyperparameters.epochs']);
+    expect(await paths({ presetId: 'turbo', gpu: { type: 'TPU-v5', count: 1 } })).toEqual(['gpu.type', 'presetId']);
+    expect(await paths({ baseModelId: 'nobody/none-1B', gpu: { type: 'A100-80GB', count: 3 } })).toEqual(['baseModelId', 'gpu.count']);
+  });
 });
