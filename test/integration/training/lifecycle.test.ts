@@ -49,10 +49,12 @@ describe('a job runs to completion', () => {
 });
 
 describe('typed errors', () => {
-  it('reports every out-of-bounds hyperparameter at once', async () => {
+  it('reports every out-of-bounds hyperparameter and the GPU problems at once', async () => {
     const res = await createJob(t, alice.token, { datasetId, hyperparameters: { learningRate: 1, batchSize: 0, loraRank: 1000 }, gpu: { type: 'TPU', count: 3 } });
     expect(res.__typename).toBe('InvalidInputError');
-    expect(res.problems.map((p: any) => p.path.join('.')).sort()).toEqual(['hyperparameters.batchSize', 'hyperparameters.learningRate', 'hyperparameters.loraRank'].sort());
+    expect(res.problems.map((p: any) => p.path.join('.')).sort()).toEqual(
+      ['gpu.count', 'gpu.type', 'hyperparameters.batchSize', 'hyperparameters.learningRate', 'hyperparameters.loraRank'].sort(),
+    );
   });
 
   it("refuses someone else's dataset as not found", async () => {
