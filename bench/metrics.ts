@@ -25,6 +25,7 @@ import type { ProviderMetricPoint } from '../server/gpu/provider.js';
 import type { FleetCommand, FleetCounters, FleetResult } from './lib/subscriber-fleet.js';
 import { formatBenchRows, type BenchRow } from './report.js';
 import { startBenchStack } from './lib/stack.js';
+import { POINT_ROW_COLUMNS } from '../server/training/metric-store.js';
 
 /** (1) Subscribers on one job; one WebSocket connection each, as separate browser tabs would have. */
 const SUBSCRIBER_COUNTS = [1, 100, 1000];
@@ -72,7 +73,6 @@ const POINT_FIELDS = 'step epoch trainingLoss validationLoss learningRate gradNo
 /** The web client's subscription (web/src/pages/training/metrics.ts). */
 const SUBSCRIPTION = `subscription NewMetrics($jobId: ID!, $afterStep: Int!) { trainingMetrics(jobId: $jobId, afterStep: $afterStep) { lastStep points { ${POINT_FIELDS} } } }`;
 const SERIES_QUERY = `query StoredMetrics($id: ID!, $maxPoints: Int!) { trainingJob(id: $id) { id metrics(maxPoints: $maxPoints) { ${POINT_FIELDS} } } }`;
-const SERIES_COLUMNS = `step, epoch, "trainingLoss", "validationLoss", "learningRate", "gradNorm", throughput, "tokensTrained"::float8 AS "tokensTrained", "gpuUtilization", "recordedAt"`;
 const POINT_COLUMNS = `"jobId", step, epoch, "trainingLoss", "validationLoss", "learningRate", "gradNorm", throughput, "tokensTrained", "gpuUtilization", "recordedAt"`;
 
 interface BenchJob {
@@ -530,7 +530,7 @@ async function measureSeries({ agent, url, userToken, client, newJobs }: Bench) 
     const body = await postJson(agent, `${url}/graphql`, { query: SERIES_QUERY, variables }, { authorization: `Bearer ${userToken}` });
     return body.data.trainingJob.metrics as { step: number; trainingLoss: number; validationLoss: number | null }[];
   };
-  const sqlRequest = () => client.query(`SELECT ${SERIES_COLUMNS} FROM "MetricPoint" WHERE "jobId" = $1 ORDER BY step LIMIT ${SERIES_MAX_POINTS}`, [job!.id]);
+  const sqlRequest = () => client.query(`SELECT ${POINT_ROW_COLUMNS} FROM "MetricPoint" WHERE "jobId" = $1 ORDER BY step LIMIT ${SERIES_MAX_POINTS}`, [job!.id]);
 
   let start = performance.now();
   const points = await request();

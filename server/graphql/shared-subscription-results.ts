@@ -92,7 +92,7 @@ export function sharedSubscriptionResults(viewerKey: (context: unknown) => strin
           // Only a result ready now and without errors: one with errors takes the iterator, where it is masked.
           context.pushEvent = (event) => {
             const result = resultFor(args, key, event);
-            return !('then' in result) && !result.errors && shareable.has(result) && sink(result);
+            return !('then' in result) && !result.errors && sink(result);
           };
         }
         const stream = await createSourceEventStream(args);

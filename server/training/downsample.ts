@@ -11,9 +11,8 @@
 // too, so the next request (whose buckets mostly fall on the same steps) reads
 // only the ones it has not seen.
 import { pool } from '../db/client.js';
-import type { MetricPointRow } from './metric-store.js';
+import { POINT_ROW_COLUMNS, type MetricPointRow } from './metric-store.js';
 
-const COLUMNS = `step, epoch, "trainingLoss", "validationLoss", "learningRate", "gradNorm", throughput, "tokensTrained"::float8 AS "tokensTrained", "gpuUtilization", "recordedAt"`;
 
 /** Steps per block: block b holds steps b·BLOCK+1 … (b+1)·BLOCK. */
 const BLOCK = 64;
@@ -112,7 +111,7 @@ export async function downsampledSeries(jobId: string, maxPoints: number): Promi
   );
   if (!range || range.lo === null || range.hi === null) return [];
   if (range.n <= budget) {
-    const { rows } = await pool.query<MetricPointRow>(`SELECT ${COLUMNS} FROM "MetricPoint" WHERE "jobId" = $1 ORDER BY step`, [jobId]);
+    const { rows } = await pool.query<MetricPointRow>(`SELECT ${POINT_ROW_COLUMNS} FROM "MetricPoint" WHERE "jobId" = $1 ORDER BY step`, [jobId]);
     return rows;
   }
   const { lo, hi } = range;
@@ -135,7 +134,7 @@ async function pointsAt(jobId: string, steps: number[]): Promise<MetricPointRow[
   const missing = steps.filter((_, i) => !found[i]);
   const read = new Map<number, MetricPointRow>();
   if (missing.length > 0) {
-    const { rows } = await pool.query<MetricPointRow>(`SELECT ${COLUMNS} FROM "MetricPoint" WHERE "jobId" = $1 AND step = ANY($2::int[])`, [jobId, missing]);
+    const { rows } = await pool.query<MetricPointRow>(`SELECT ${POINT_ROW_COLUMNS} FROM "MetricPoint" WHERE "jobId" = $1 AND step = ANY($2::int[])`, [jobId, missing]);
     for (const row of rows) read.set(row.step, row);
     cache.addPoints(jobId, rows);
   }

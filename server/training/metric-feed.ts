@@ -9,7 +9,7 @@
 // thousand iterator chains.
 import { randomUUID } from 'node:crypto';
 import type { AppPubSub } from '../events/pubsub.js';
-import { pointsAfter, type MetricPointRow } from './metric-store.js';
+import { POINT_ROW_COLUMNS, pointsAfter, type MetricPointRow } from './metric-store.js';
 import { pool } from '../db/client.js';
 
 /** Points kept per job in memory for subscribers that are close to live. */
@@ -50,8 +50,8 @@ interface Feed {
   points: MetricPointRow[];
   /** Batches read from the ring, by the step they follow; emptied when the ring changes. */
   batches: Map<number, MetricBatch>;
+  /** Who watches; the feed closes when the last one leaves. */
   subscribers: Set<Subscriber>;
-  refs: number;
   stop: () => Promise<void>;
   /** Step ranges announced but not read yet: announcements that arrive during a read join the next one. */
   pending: { from: number; to: number }[];
@@ -89,16 +89,18 @@ export class MetricFeedHub {
   /** Subscribers currently watching, for /metrics. */
   get activeSubscribers(): number {
     let n = 0;
-    for (const feed of this.feeds.values()) n += feed.refs;
+    for (const feed of this.feeds.values()) n += feed.subscribers.size;
     return n;
   }
 
-  private open(jobId: string): Feed {
-    const existing = this.feeds.get(jobId);
-    if (existing) {
-      existing.refs++;
-      return existing;
-    }
+  /** The job's feed, opened for the subscriber. */
+  private open(jobId: string, subscriber: Subscriber): Feed {
+    const feed = this.feeds.get(jobId) ?? this.start(jobId);
+    feed.subscribers.add(subscriber);
+    return feed;
+  }
+
+  private start(jobId: string): Feed {
     const events = this.pubsub.subscribe('trainingMetrics', jobId);
     // A status change may mean the job ended: subscribers check and complete.
     const updates = this.pubsub.subscribe('trainingJobUpdated', jobId);
@@ -109,7 +111,6 @@ export class MetricFeedHub {
       points: [],
       batches: new Map(),
       subscribers: new Set(),
-      refs: 1,
       stop: async () => {
         clearInterval(ticker);
         await Promise.all([events.return(), updates.return()]);
@@ -132,7 +133,7 @@ export class MetricFeedHub {
       for await (const event of events) {
         if (event.origin === this.origin) continue; // delivered already
         feed.pending.push({ from: event.fromStep, to: event.toStep });
-        void this.refreshAll(jobId, feed);
+        void this.refreshAll(feed);
       }
     })();
     return feed;
@@ -142,14 +143,14 @@ export class MetricFeedHub {
    * Reads what was announced, one query at a time per job, then wakes the subscribers. Announcements that arrive
    * meanwhile are read together next, so a slow database delays the next read but never builds a queue of reads.
    */
-  private async refreshAll(jobId: string, feed: Feed): Promise<void> {
+  private async refreshAll(feed: Feed): Promise<void> {
     if (feed.refreshing) return;
     feed.refreshing = true;
     try {
       while (feed.pending.length > 0) {
         const ranges = feed.pending;
         feed.pending = [];
-        await this.refresh(jobId, feed, ranges).catch(() => {});
+        await this.refresh(feed, ranges).catch(() => {});
         wakeAll(feed, true);
       }
     } finally {
@@ -157,7 +158,7 @@ export class MetricFeedHub {
     }
   }
 
-  private async refresh(jobId: string, feed: Feed, announced: { from: number; to: number }[]): Promise<void> {
+  private async refresh(feed: Feed, announced: { from: number; to: number }[]): Promise<void> {
     // Disjoint ranges, so no point is read twice.
     const ranges: { from: number; to: number }[] = [];
     for (const r of [...announced].sort((a, b) => a.from - b.from)) {
@@ -169,9 +170,8 @@ export class MetricFeedHub {
     const rows: MetricPointRow[] = [];
     for (let i = ranges.length - 1; i >= 0 && rows.length < RING_SIZE; i--) {
       const result = await pool.query<MetricPointRow>(
-        `SELECT step, epoch, "trainingLoss", "validationLoss", "learningRate", "gradNorm", throughput, "tokensTrained"::float8 AS "tokensTrained", "gpuUtilization", "recordedAt"
-         FROM "MetricPoint" WHERE "jobId" = $1 AND step BETWEEN $2 AND $3 ORDER BY step DESC LIMIT $4`,
-        [jobId, ranges[i]!.from, ranges[i]!.to, RING_SIZE - rows.length],
+        `SELECT ${POINT_ROW_COLUMNS} FROM "MetricPoint" WHERE "jobId" = $1 AND step BETWEEN $2 AND $3 ORDER BY step DESC LIMIT $4`,
+        [feed.jobId, ranges[i]!.from, ranges[i]!.to, RING_SIZE - rows.length],
       );
       rows.push(...result.rows);
     }
@@ -207,9 +207,10 @@ export class MetricFeedHub {
     }
   }
 
-  private release(feed: Feed) {
-    if (--feed.refs > 0) return;
-    for (const [jobId, f] of this.feeds) if (f === feed) this.feeds.delete(jobId);
+  private release(feed: Feed, subscriber: Subscriber) {
+    feed.subscribers.delete(subscriber);
+    if (feed.subscribers.size > 0) return;
+    if (this.feeds.get(feed.jobId) === feed) this.feeds.delete(feed.jobId);
     void feed.stop();
   }
 
@@ -238,9 +239,8 @@ export class MetricFeedHub {
   }
 
   private async *batches(jobId: string, subscriber: Subscriber, isFinished: () => Promise<boolean>): AsyncGenerator<MetricBatch> {
-    const feed = this.open(jobId);
+    const feed = this.open(jobId, subscriber);
     feed.isFinished ??= isFinished;
-    feed.subscribers.add(subscriber);
     let gap: { step: number; since: number } | null = null;
     try {
       while (!subscriber.closed) {
@@ -277,8 +277,7 @@ export class MetricFeedHub {
       }
     } finally {
       subscriber.closed = true;
-      feed.subscribers.delete(subscriber);
-      this.release(feed);
+      this.release(feed, subscriber);
     }
   }
 

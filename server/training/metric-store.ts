@@ -16,7 +16,8 @@ export interface MetricPointRow {
   recordedAt: Date;
 }
 
-const COLUMNS = `step, epoch, "trainingLoss", "validationLoss", "learningRate", "gradNorm", throughput, "tokensTrained"::float8 AS "tokensTrained", "gpuUtilization", "recordedAt"`;
+/** The columns of a MetricPointRow, for every SELECT that reads points. */
+export const POINT_ROW_COLUMNS = `step, epoch, "trainingLoss", "validationLoss", "learningRate", "gradNorm", throughput, "tokensTrained"::float8 AS "tokensTrained", "gpuUtilization", "recordedAt"`;
 
 /** Steps a write stored for the first time: their lowest and highest, and how many. */
 export interface StoredSteps {
@@ -71,7 +72,7 @@ export async function insertPoints(jobId: string, points: readonly ProviderMetri
 /** Points after a step, ascending, at most `limit`. */
 export async function pointsAfter(jobId: string, afterStep: number, limit: number): Promise<MetricPointRow[]> {
   const { rows } = await pool.query<MetricPointRow>(
-    `SELECT ${COLUMNS} FROM "MetricPoint" WHERE "jobId" = $1 AND step > $2 ORDER BY step LIMIT $3`,
+    `SELECT ${POINT_ROW_COLUMNS} FROM "MetricPoint" WHERE "jobId" = $1 AND step > $2 ORDER BY step LIMIT $3`,
     [jobId, afterStep, limit],
   );
   return rows;
