@@ -110,7 +110,7 @@ export async function runTrainingJobsBench(): Promise<BenchRow[]> {
     if (sample.estimateTrainingCost.__typename !== 'TrainingEstimate') throw new Error(`estimate failed: ${JSON.stringify(sample)}`);
     const request = { datasetId: datasetIds.owner, presetId: 'balanced', gpu: { type: 'A100-80GB', count: 2 } };
     const estimateHttp = await timeRequests(() => gql(ESTIMATE, { input: estimateInput }, owner.token));
-    const estimatePlan = await timeRequests(() => planTraining(owner.id, request));
+    const estimatePlan = await timeRequests(() => planTraining(owner.id, request, {}));
 
     const pages = `${JOBS.toLocaleString('en')} jobs for the user, ${(OTHER_USERS * JOBS_PER_OTHER_USER).toLocaleString('en')} for ${OTHER_USERS} others; ${REQUESTS} sequential requests`;
     const statements = `${listFirst.statements.min}–${listFirst.statements.max} on the first page, ${listDeep.statements.min}–${listDeep.statements.max} on the deep page`;

@@ -1,11 +1,11 @@
 // Catalog queries: the base models a dataset can target and a job can train.
-import { BASE_MODELS, findBaseModel, type BaseModel } from '../server/catalog/base-models.js';
+import { baseModels, findBaseModel, type BaseModel } from '../server/catalog/base-models.js';
 import { builder } from './builder.js';
 
 export const BaseModelRef = builder.objectRef<BaseModel>('BaseModel').implement({
   description: 'A base model LoRA adapters can be trained on.',
   fields: (t) => ({
-    id: t.exposeString('id', { description: 'The Hugging Face repository id, e.g. mistralai/Mistral-7B-v0.1.' }),
+    id: t.exposeString('id', { description: 'The Hugging Face repository id, e.g. mistralai/Mistral-7B-v0.1, or local/<folder> for a model folder on the server (LOCAL_BASE_MODELS).' }),
     name: t.exposeString('name'),
     parameters: t.exposeFloat('parameters', { description: 'Parameter count, in billions.' }),
     contextLength: t.exposeInt('contextLength', { description: 'Longest sequence the model accepts, in tokens.' }),
@@ -22,7 +22,7 @@ builder.queryField('baseModels', (t) =>
     type: [BaseModelRef],
     description: 'Every base model, the default first.',
     authScopes: { public: true },
-    resolve: () => [...BASE_MODELS].sort((a, b) => Number(b.isDefault) - Number(a.isDefault)),
+    resolve: () => baseModels().sort((a, b) => Number(b.isDefault) - Number(a.isDefault)),
   }),
 );
 

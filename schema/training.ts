@@ -170,7 +170,7 @@ builder.queryField('estimateTrainingCost', (t) =>
     authScopes: { user: true },
     errors: { types: [NotFoundError, DatasetNotReadyError, InvalidInputError] },
     args: { input: t.arg({ type: EstimateInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => (await planTraining(viewerId(ctx), toRequest(input as any))).estimate,
+    resolve: async (_root, { input }, ctx) => (await planTraining(viewerId(ctx), toRequest(input as any), ctx.services.gpu)).estimate,
   }),
 );
 

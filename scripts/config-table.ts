@@ -6,7 +6,8 @@ import { z } from 'zod';
 function defaultOf(schema: z.ZodType): string {
   const parsed = schema.safeParse(undefined);
   if (!parsed.success || parsed.data === undefined) return '';
-  return `\`${Array.isArray(parsed.data) ? parsed.data.join(',') : String(parsed.data)}\``;
+  const text = Array.isArray(parsed.data) ? parsed.data.join(',') : String(parsed.data);
+  return text ? `\`${text}\`` : '';
 }
 
 const rows = Object.entries(variables).map(([name, { schema, help }]) => `| \`${name}\` | ${defaultOf(schema as z.ZodType)} | ${help} |`);

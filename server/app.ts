@@ -28,11 +28,13 @@ import { handleLocalSignIn } from './http/local-sign-in.js';
 import { handleMetrics } from './http/metrics.js';
 import { createWebHandler } from './http/web.js';
 import { CLOSE_FORBIDDEN, closeWhenCredentialEnds } from './http/websocket-credentials.js';
+import { handleArtifactUploads } from './webhooks/artifact-uploads.js';
 import { handleGpuCallback } from './webhooks/gpu-callback.js';
 import { sendError } from './http/respond.js';
 import { JobQueue, startBoss } from './jobs/queue.js';
 import { jobKinds } from './jobs/registry.js';
 import { gpuFromConfig } from './gpu/from-config.js';
+import { addLocalBaseModels } from './catalog/base-models.js';
 import { createLogger, withLogContext, type Logger } from './log.js';
 import { createObservability, useOperationMetrics } from './observability/metrics.js';
 import { storageFromConfig } from './storage/from-config.js';
@@ -184,6 +186,7 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
   });
   if (config.role !== 'worker') publicUrl = config.publicUrl ?? `http://localhost:${(server.address() as AddressInfo).port}`;
 
+  addLocalBaseModels(config.localBaseModels);
   connectDatabase(options.databaseUrl, config.database.poolSize);
   const secret = resolveServerSecret(config);
   const pubsub = createAppPubSub(pool, options.databaseUrl, (err) => log.warn('pubsub connection problem', { err }));
@@ -201,7 +204,7 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
     pubsub,
     jobs,
     storage,
-    gpu: gpuFromConfig(config),
+    gpu: gpuFromConfig(config, log),
     publicUrl,
     metricFeeds: new MetricFeedHub(pubsub),
     observability,
@@ -229,7 +232,8 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
         case 'graphql':
           return await yoga.requestListener(req, res);
         case 'webhook': {
-          const provider = /^\/webhooks\/gpu\/([a-z0-9-]+)$/.exec(path)?.[1];
+          const [, provider, uploads] = /^\/webhooks\/gpu\/([a-z0-9-]+)(\/uploads)?$/.exec(path) ?? [];
+          if (provider && uploads) return await handleArtifactUploads(services, req, res, provider);
           if (provider) return await handleGpuCallback(services, req, res, provider);
           break;
         }
@@ -266,6 +270,7 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
         await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000))]);
         server.closeAllConnections();
         await jobs.stop();
+        await services.gpu.close?.();
         await pubsub.close();
         await disconnectDatabase();
       })();

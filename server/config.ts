@@ -1,7 +1,12 @@
 // The only reader of process.env: validates every variable at start and names
 // every bad one at once. Everything else receives a Config.
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+
+/** The repository's root: relative trainer paths are read from here, whatever the working directory. */
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const usd = z.string().regex(/^\d+(\.\d{1,6})?$/, 'must be a USD amount such as 0.02');
 
 const MB = 1024 * 1024;
 const GB = 1024 * MB;
@@ -44,16 +49,23 @@ export const variables = {
   MAX_MODEL_FILE_BYTES: { schema: z.coerce.number().int().min(1).max(5 * GB).default(5 * GB), help: 'largest adapter file' },
   GCS_PROJECT_ID: { schema: z.string().optional(), help: 'Google Cloud project (gcs driver)' },
   GCS_KEY_FILE: { schema: z.string().optional(), help: 'service-account key file (gcs driver; default: application credentials)' },
-  GPU_PROVIDER: { schema: z.enum(['simulated', 'runpod']).default('simulated'), help: 'where training runs' },
+  GPU_PROVIDER: { schema: z.enum(['simulated', 'runpod', 'local']).default('simulated'), help: 'where training runs: `simulated` (synthetic curves and weights, for demos and tests), `local` (real training by `trainer/` on this machine) or `runpod` (real training on RunPod serverless)' },
   SIMULATED_GPU_URL: { schema: z.url().optional(), help: 'an already running simulated provider (`npm run gpu:simulated`); unset, `npm start` runs one itself' },
   SIMULATED_GPU_PORT: { schema: port.default(4010), help: 'port of the simulated provider `npm start` runs' },
   SIMULATED_GPU_SPEED: { schema: z.coerce.number().positive().max(100000).default(5), help: 'how much faster than real time the simulation runs (5: a small demo run takes about a minute)' },
   RUNPOD_API_KEY: { schema: z.string().optional(), help: 'RunPod API key (runpod provider)' },
   RUNPOD_ENDPOINT_ID: { schema: z.string().optional(), help: 'RunPod serverless endpoint id (runpod provider)' },
   RUNPOD_BASE_URL: { schema: z.url().default('https://api.runpod.ai/v2'), help: 'RunPod API base URL' },
+  TRAINER_PYTHON: { schema: z.string().default('trainer/.venv/bin/python'), help: 'Python that runs the trainer (local provider), relative to the repository; `npm run trainer:setup` makes the default' },
+  TRAINER_DEVICES: { schema: z.string().regex(/^(auto|cpu|\d+(,\d+)*)$/, 'must be auto, cpu or CUDA device numbers such as 0,1').default('auto'), help: 'where local training runs, one job per device at a time: `auto` (every CUDA GPU `nvidia-smi` lists, else the CPU), `cpu`, or CUDA device numbers such as `0,1`' },
+  TRAINER_CANCEL_GRACE_SECONDS: { schema: z.coerce.number().int().min(1).max(3600).default(30), help: 'a cancelled local trainer gets SIGTERM, then SIGKILL after this long' },
+  TRAINER_MODEL_CACHE: { schema: z.string().optional(), help: "where the local trainer caches downloaded base models (its `HF_HOME`; default Hugging Face's own, `~/.cache/huggingface`)" },
+  HF_TOKEN: { schema: z.string().optional(), help: 'Hugging Face token the local trainer uses for gated base models (Llama, Gemma)' },
+  LOCAL_GPU_HOURLY_USD: { schema: usd.default('0'), help: 'what an hour of local training costs per device, USD (recorded as compute cost like any provider)' },
+  LOCAL_BASE_MODELS: { schema: list.default([]), help: 'model folders (config.json, weights, tokenizer) added to the base-model catalog as `local/<folder name>`; comma-separated' },
   POLL_INTERVAL_SECONDS: { schema: z.coerce.number().min(0.2).max(300).default(2), help: 'how often each active job is polled at its provider (the safety net for lost callbacks)' },
   HEARTBEAT_TIMEOUT_SECONDS: { schema: z.coerce.number().int().min(5).max(86400).default(300), help: 'a job with no progress for this long is re-polled, then failed' },
-  STORAGE_PRICE_USD_PER_GB_MONTH: { schema: z.string().regex(/^\d+(\.\d{1,6})?$/, 'must be a USD amount such as 0.02').default('0.02'), help: 'storage cost accrued daily for stored dataset files and model artifacts, USD per GiB-month' },
+  STORAGE_PRICE_USD_PER_GB_MONTH: { schema: usd.default('0.02'), help: 'storage cost accrued daily for stored dataset files and model artifacts, USD per GiB-month' },
   LOG_LEVEL: { schema: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'), help: 'log verbosity' },
 } as const;
 
@@ -89,12 +101,26 @@ export interface Config {
     gcs: { projectId: string | undefined; keyFilename: string | undefined };
   };
   gpu: {
-    provider: 'simulated' | 'runpod';
+    provider: 'simulated' | 'runpod' | 'local';
     simulated: { url: string | null; port: number; speedFactor: number };
     runpod: { apiKey: string | undefined; endpointId: string | undefined; baseUrl: string };
+    local: {
+      python: string;
+      /** The trainer's folder: the child runs there, so `brightrun_trainer` imports without installing. */
+      trainerDir: string;
+      /** 'auto': the CUDA GPUs found at start, else the CPU. */
+      devices: 'auto' | 'cpu' | string[];
+      cancelGraceSeconds: number;
+      /** HF_HOME for the trainer; null: Hugging Face's default. */
+      modelCache: string | null;
+      hfToken: string | null;
+      hourlyRateUsd: string;
+    };
     pollIntervalSeconds: number;
     heartbeatTimeoutSeconds: number;
   };
+  /** Model folders added to the base-model catalog. */
+  localBaseModels: string[];
   costs: {
     /** Exact decimal string, USD per GiB stored for a calendar month. */
     storagePriceUsdPerGbMonth: string;
@@ -162,9 +188,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       provider: v.GPU_PROVIDER,
       simulated: { url: v.SIMULATED_GPU_URL ?? null, port: v.SIMULATED_GPU_PORT, speedFactor: v.SIMULATED_GPU_SPEED },
       runpod: { apiKey: v.RUNPOD_API_KEY, endpointId: v.RUNPOD_ENDPOINT_ID, baseUrl: v.RUNPOD_BASE_URL },
+      local: {
+        python: path.resolve(REPO_ROOT, v.TRAINER_PYTHON),
+        trainerDir: path.join(REPO_ROOT, 'trainer'),
+        devices: v.TRAINER_DEVICES === 'auto' || v.TRAINER_DEVICES === 'cpu' ? v.TRAINER_DEVICES : v.TRAINER_DEVICES.split(','),
+        cancelGraceSeconds: v.TRAINER_CANCEL_GRACE_SECONDS,
+        modelCache: v.TRAINER_MODEL_CACHE ? path.resolve(v.TRAINER_MODEL_CACHE) : null,
+        hfToken: v.HF_TOKEN ?? null,
+        hourlyRateUsd: v.LOCAL_GPU_HOURLY_USD,
+      },
       pollIntervalSeconds: v.POLL_INTERVAL_SECONDS,
       heartbeatTimeoutSeconds: v.HEARTBEAT_TIMEOUT_SECONDS,
     },
+    localBaseModels: v.LOCAL_BASE_MODELS.map((dir) => path.resolve(dir)),
     costs: { storagePriceUsdPerGbMonth: v.STORAGE_PRICE_USD_PER_GB_MONTH },
     logLevel: v.LOG_LEVEL,
   };

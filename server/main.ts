@@ -8,10 +8,12 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.js';
 import { migrate, MigrationError } from './db/migrate.js';
 import { startSimulatedProvider, type SimulatedProvider } from './gpu/simulated/service.js';
+import { TrainerNotInstalledError } from './gpu/local/provider.js';
+import { LocalModelError } from './catalog/base-models.js';
 import { createLogger } from './log.js';
 import { acquireLock, AlreadyRunningError } from './process-lock.js';
 
-const expected = [ConfigError, EmbeddedPostgresError, MigrationError, AlreadyRunningError];
+const expected = [ConfigError, EmbeddedPostgresError, MigrationError, AlreadyRunningError, TrainerNotInstalledError, LocalModelError];
 /** Signals this close together are one Ctrl-C seen twice. */
 const DUPLICATE_SIGNAL_MS = 2000;
 

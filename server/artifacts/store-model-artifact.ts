@@ -1,5 +1,6 @@
 // Turns a COMPLETED job into a stored model: one ModelArtifact per job, every
-// provider file streamed into the models bucket at <owner>/<artifact>/<name>
+// provider file (or the trainer's upload of it, see trainer-uploads.ts)
+// streamed into the models bucket at <owner>/<artifact>/<name>
 // and checked against the provider's size and sha256, a model card and (when
 // the provider sent none) a metrics summary written beside them, quality
 // measured from the stored points, then STORED and ARTIFACT_READY in one
@@ -13,6 +14,7 @@ import { ProviderRejectedError, type ProviderArtifact } from '../gpu/provider.js
 import { createNotification, publishNotification } from '../notifications/notify.js';
 import type { Services } from '../services.js';
 import { checkContentType, objectPath, StorageError } from '../storage/index.js';
+import { deleteStagedUploads, stagedPath } from './trainer-uploads.js';
 import { ArtifactIntegrityError, PermanentArtifactError } from './errors.js';
 import { METRICS_SUMMARY_NAME, MODEL_CARD_NAME, metricsSummary, modelCard } from './model-card.js';
 import { measureQuality } from './quality.js';
@@ -57,10 +59,17 @@ function safeContentType(contentType: string): string {
   }
 }
 
+/** A file the trainer uploaded to our storage is read from there; any other is fetched from the provider. */
+async function openSource(services: Services, job: TrainingJob, file: ProviderArtifact): Promise<Readable> {
+  const staged = stagedPath(job, file.name);
+  if (await services.storage.stat('models', staged)) return services.storage.openRead('models', staged);
+  return toNodeStream(await services.gpu.openArtifact(file));
+}
+
 /** Streams one provider file into the bucket and records it once its bytes match the provider's. */
-async function copyFile(services: Services, artifact: ModelArtifact, file: ProviderArtifact, path: string): Promise<void> {
+async function copyFile(services: Services, job: TrainingJob, artifact: ModelArtifact, file: ProviderArtifact, path: string): Promise<void> {
   const contentType = safeContentType(file.contentType);
-  const written = await services.storage.write('models', path, toNodeStream(await services.gpu.openArtifact(file)), { contentType });
+  const written = await services.storage.write('models', path, await openSource(services, job, file), { contentType });
   if (written.size !== file.size || written.sha256 !== file.sha256) {
     await services.storage.delete('models', path);
     throw new ArtifactIntegrityError(
@@ -120,7 +129,9 @@ export async function storeModelArtifact(services: Services, jobId: string): Pro
     if (err instanceof ProviderRejectedError) throw new PermanentArtifactError(`The GPU provider no longer has the run: ${err.message}`);
     throw err;
   }
-  if (status.state !== 'COMPLETED') throw new PermanentArtifactError(`The GPU provider reports the run as ${status.state}, so it has no files to copy.`);
+  if (status.state === 'FAILED' || status.state === 'CANCELLED') throw new PermanentArtifactError(`The GPU provider reports the run as ${status.state}, so it has no files to copy.`);
+  // A trainer may report its end to us before its provider shows it (RunPod's /status follows the handler's return).
+  if (status.state !== 'COMPLETED') throw new Error(`The GPU provider does not show the run as finished yet (${status.state})`);
   // Our model card replaces one the provider may have written.
   const provided = status.artifacts.filter((a) => a.name !== MODEL_CARD_NAME);
   if (provided.length === 0) throw new Error('The GPU provider lists no files for the run yet');
@@ -133,7 +144,7 @@ export async function storeModelArtifact(services: Services, jobId: string): Pro
   for (const file of provided) {
     const path = paths.get(file)!;
     const done = copied.find((c) => c.name === file.name && c.sha256 === file.sha256 && Number(c.size) === file.size && c.storagePath === path);
-    if (!done) await copyFile(services, artifact, file, path);
+    if (!done) await copyFile(services, job, artifact, file, path);
   }
 
   const quality = await measureQuality(job.id);
@@ -183,6 +194,7 @@ export async function storeModelArtifact(services: Services, jobId: string): Pro
   });
   publishNotification(services, artifact.ownerId, notificationId);
   services.pubsub.publish('trainingJobUpdated', job.id, { id: job.id });
+  await deleteStagedUploads(services, job, provided.map((f) => f.name));
   return db.modelArtifact.findUniqueOrThrow({ where: { id: artifact.id } });
 }
 
@@ -214,4 +226,8 @@ export async function failModelArtifact(services: Services, jobId: string, reaso
   const files = await db.artifactFile.findMany({ where: { artifactId: artifact.id } });
   for (const file of files) await services.storage.delete('models', file.storagePath).catch(() => {});
   await db.artifactFile.deleteMany({ where: { artifactId: artifact.id } });
+  if (job.externalJobId) {
+    const status = await services.gpu.status(job.externalJobId, Math.max(job.currentStep, job.totalSteps)).catch(() => null);
+    await deleteStagedUploads(services, job, status?.artifacts.map((a) => a.name) ?? []);
+  }
 }

@@ -1,5 +1,5 @@
 // Compute cost of a job: per-second GPU billing at the GPU type's hourly rate
-// × count, in exact micro-dollars. Accrued as cost records while the job runs;
+// (or the rate its provider priced it at) × count, in exact micro-dollars. Accrued as cost records while the job runs;
 // at the end a final record makes the job's records add up to its final cost.
 import type { Prisma } from '../db/client.js';
 import type { TrainingJob } from '../db/generated/prisma/client.js';
@@ -13,8 +13,13 @@ export function billedSeconds(from: Date, to: Date): number {
 }
 
 /** What the job has cost from its start to `at`. */
-export function jobCostMicros(job: Pick<TrainingJob, 'gpuType' | 'gpuCount' | 'startedAt'>, at: Date): bigint {
-  return job.startedAt ? gpuSecondsMicros(job.gpuType as GpuType, job.gpuCount, billedSeconds(job.startedAt, at)) : 0n;
+export function jobCostMicros(job: Pick<TrainingJob, 'gpuType' | 'gpuCount' | 'startedAt' | 'gpuHourlyRateUsd'>, at: Date): bigint {
+  return job.startedAt ? gpuSecondsMicros(job.gpuType as GpuType, job.gpuCount, billedSeconds(job.startedAt, at), jobHourlyRate(job)) : 0n;
+}
+
+/** The job's own rate per GPU-hour (set when its provider prices it), or null for the GPU catalog's. */
+export function jobHourlyRate(job: Pick<TrainingJob, 'gpuHourlyRateUsd'>): string | null {
+  return job.gpuHourlyRateUsd === null ? null : job.gpuHourlyRateUsd.toFixed(6);
 }
 
 type Tx = Prisma.TransactionClient;

@@ -38,6 +38,8 @@ export interface SimulatedFaults {
   hangAfterStep?: number;
 }
 
+export type DatasetFormat = 'CHAT_JSONL' | 'BRIGHTRUN_LORA_V4';
+
 export interface SubmitRequest {
   jobId: string;
   callbackUrl: string;
@@ -45,12 +47,55 @@ export interface SubmitRequest {
   datasetTokens: number;
   datasetExamples: number;
   hyperparameters: Hyperparameters;
-  baseModel: { id: string; parametersB: number; hiddenSize: number; numLayers: number };
+  /** `path`: a folder on the machine the trainer runs on, loaded instead of the hub's `id`. */
+  baseModel: { id: string; parametersB: number; hiddenSize: number; numLayers: number; path?: string };
   gpu: { type: GpuType; count: number };
   /** A signed download URL of the dataset, for trainers that fetch it themselves. */
   datasetUrl?: string;
+  datasetFormat?: DatasetFormat;
+  /** Where the trainer asks for signed upload URLs of its artifacts (with the callback token). */
+  artifactsUrl?: string;
   /** Only the simulated provider honours it. */
   faults?: SimulatedFaults;
+}
+
+/**
+ * What our trainer (trainer/, see trainer/CONTRACT.md) is given, wherever it runs: RunPod's job input and the
+ * local provider's job.json. It carries no secret beyond the per-job callback token and signed URLs.
+ */
+export interface TrainerInput {
+  jobId: string;
+  callbackUrl: string;
+  callbackToken: string;
+  artifactsUrl: string;
+  datasetUrl: string;
+  datasetFormat: DatasetFormat;
+  datasetTokens: number;
+  datasetExamples: number;
+  hyperparameters: Hyperparameters;
+  baseModel: SubmitRequest['baseModel'];
+  gpu: SubmitRequest['gpu'];
+}
+
+/** The trainer's input for a request; refuses one that lacks what the trainer needs (a server bug, not the user's). */
+export function trainerInput(req: SubmitRequest): TrainerInput {
+  const { datasetUrl, datasetFormat, artifactsUrl } = req;
+  if (!datasetUrl || !datasetFormat || !artifactsUrl) {
+    throw new ProviderRejectedError('A trainer needs datasetUrl, datasetFormat and artifactsUrl in the submit request', 400);
+  }
+  return {
+    jobId: req.jobId,
+    callbackUrl: req.callbackUrl,
+    callbackToken: req.callbackToken,
+    artifactsUrl,
+    datasetUrl,
+    datasetFormat,
+    datasetTokens: req.datasetTokens,
+    datasetExamples: req.datasetExamples,
+    hyperparameters: req.hyperparameters,
+    baseModel: req.baseModel,
+    gpu: req.gpu,
+  };
 }
 
 export const PROVIDER_JOB_STATES = ['QUEUED', 'INITIALIZING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
@@ -132,8 +177,12 @@ export const providerEventSchema = z.object({
 export type ProviderEvent = z.infer<typeof providerEventSchema>;
 
 export interface GpuProvider {
-  /** 'simulated' | 'runpod' */
+  /** 'simulated' | 'runpod' | 'local' */
   readonly name: string;
+  /** USD per GPU-hour, replacing the GPU catalog's rate (the local provider's configured rate); unset: the catalog. */
+  readonly hourlyRateUsd?: string;
+  /** False where 4- and 8-bit quantization cannot run (local training without a CUDA GPU). */
+  readonly quantization?: boolean;
   /** Throws ProviderUnavailableError when down (5xx, no connection), ProviderRejectedError on 4xx. */
   submit(req: SubmitRequest): Promise<{ externalId: string }>;
   status(externalId: string, afterStep: number): Promise<ProviderStatus>;
@@ -141,6 +190,8 @@ export interface GpuProvider {
   /** Validates the shape of a callback body; throws InvalidCallbackError. */
   parseCallback(body: unknown): ProviderEvent;
   openArtifact(artifact: ProviderArtifact): Promise<ReadableStream<Uint8Array> | NodeJS.ReadableStream>;
+  /** Stops timers and watchers when the process shuts down (work at the provider goes on). */
+  close?(): Promise<void>;
 }
 
 export class ProviderError extends Error {

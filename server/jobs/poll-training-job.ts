@@ -3,7 +3,7 @@
 // status, accrues compute cost (and stops a job at its cost cap), and fails a
 // job whose provider has shown no progress past the heartbeat timeout.
 import { z } from 'zod';
-import { accrueComputeCost } from '../costs/compute-cost.js';
+import { accrueComputeCost, jobHourlyRate } from '../costs/compute-cost.js';
 import { db } from '../db/client.js';
 import type { TrainingJob } from '../db/generated/prisma/client.js';
 import type { GpuType } from '../gpu/provider.js';
@@ -59,8 +59,8 @@ async function accrueAndCheckCap(services: Services, job: TrainingJob): Promise<
   if (!job.maxCost || !job.startedAt) return Infinity;
   const cap = usdToMicros(job.maxCost.toFixed(6));
   if (cost < cap) {
-    const perSecond = gpuSecondsMicros(job.gpuType as GpuType, job.gpuCount, 1);
-    return Math.max(0.2, Number(cap - cost) / Number(perSecond));
+    const perSecond = gpuSecondsMicros(job.gpuType as GpuType, job.gpuCount, 1, jobHourlyRate(job));
+    return perSecond === 0n ? Infinity : Math.max(0.2, Number(cap - cost) / Number(perSecond));
   }
   const { count } = await db.trainingJob.updateMany({ where: { id: job.id, costCapReachedAt: null }, data: { costCapReachedAt: new Date() } });
   if (count === 1) {

@@ -19,6 +19,11 @@ export function callbackUrl(services: Services): string {
   return `${services.publicUrl}/webhooks/gpu/${services.gpu.name}`;
 }
 
+/** Where a trainer asks for signed upload URLs of its artifacts (server/webhooks/artifact-uploads.ts). */
+export function artifactsUrl(services: Services): string {
+  return `${callbackUrl(services)}/uploads`;
+}
+
 export const submitTrainingJob = defineJob({
   name: 'training-submit',
   payload: z.object({ jobId: z.uuid() }),
@@ -55,11 +60,18 @@ export const submitTrainingJob = defineJob({
         datasetTokens: statistics.totalTokens,
         datasetExamples: statistics.examples,
         hyperparameters: job.hyperparameters as unknown as Hyperparameters,
-        baseModel: { id: baseModel.id, parametersB: baseModel.parameters, hiddenSize: baseModel.hiddenSize, numLayers: baseModel.numLayers },
+        baseModel: {
+          id: baseModel.id,
+          parametersB: baseModel.parameters,
+          hiddenSize: baseModel.hiddenSize,
+          numLayers: baseModel.numLayers,
+          ...(baseModel.path ? { path: baseModel.path } : {}),
+        },
         gpu: { type: job.gpuType as GpuType, count: job.gpuCount },
-        ...(services.gpu.name === 'runpod'
-          ? { datasetUrl: (await services.storage.createDownloadUrl('datasets', job.dataset.storagePath, { expiresInSeconds: 24 * 3600 })).url }
-          : {}),
+        // A trainer fetches the dataset itself (a day is long enough to wait in a queue and start).
+        datasetUrl: (await services.storage.createDownloadUrl('datasets', job.dataset.storagePath, { expiresInSeconds: 24 * 3600 })).url,
+        datasetFormat: job.dataset.format,
+        artifactsUrl: artifactsUrl(services),
       }));
     } catch (err) {
       if (err instanceof ProviderUnavailableError && retryCount < RETRY_LIMIT) {

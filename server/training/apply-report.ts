@@ -70,7 +70,8 @@ const ACTIVE_SQL = ACTIVE_JOB_STATUSES.map((s) => `'${s}'`).join(', ');
 
 /**
  * One statement, so a callback costs one round trip and one commit: checks the job (active, the same provider job,
- * delivery not seen), stores new points once, moves progress and stage forward only, and records the delivery
+ * delivery not seen), stores new points once, moves progress, stage and the heartbeat (new steps, a new stage, or
+ * the provider saying the job still waits for a GPU) forward only, and records the delivery
  * when nothing else is left to do for it (no state change). A report that changes state records its delivery
  * after the transitions, so a delivery that failed half-way is applied again when retried.
  */
@@ -89,7 +90,7 @@ inserted AS (
 ),
 progressed AS (
   UPDATE "TrainingJob" SET
-    "lastHeartbeatAt" = CASE WHEN $2 > "currentStep" OR ($4::"TrainingStage" IS NOT NULL AND $4::"TrainingStage" IS DISTINCT FROM stage) THEN now() ELSE "lastHeartbeatAt" END,
+    "lastHeartbeatAt" = CASE WHEN $2 > "currentStep" OR ($4::"TrainingStage" IS NOT NULL AND $4::"TrainingStage" IS DISTINCT FROM stage) OR $12 THEN now() ELSE "lastHeartbeatAt" END,
     "latestMetrics" = CASE WHEN $6::jsonb IS NOT NULL AND $2 >= "currentStep" THEN $6::jsonb ELSE "latestMetrics" END,
     "currentStep" = GREATEST("currentStep", $2),
     "totalSteps" = CASE WHEN $3 > 0 THEN $3 ELSE "totalSteps" END,
@@ -135,6 +136,8 @@ async function ingest(jobId: string, report: ProviderReport, delivery: Delivery 
     delivery?.deliveryId ?? null,
     delivery?.externalId ?? null,
     settled,
+    // A provider that answers "still queued" is alive: waiting for a free GPU is not a stall.
+    report.state === 'QUEUED',
   ]);
   return rows[0]!;
 }

@@ -38,7 +38,7 @@ export async function createTrainingJob(services: Services, ownerId: string, inp
   const maxCost = checkedCap(input.maxCostUsd);
   const name = input.name?.trim() || null;
   if (name && name.length > 200) throw new InvalidInputError([{ path: ['name'], message: 'must be at most 200 characters' }]);
-  const plan = await planTraining(ownerId, input);
+  const plan = await planTraining(ownerId, input, services.gpu);
 
   const id = randomUUID();
   const created = await db.$transaction(async (tx) => {
@@ -63,6 +63,7 @@ export async function createTrainingJob(services: Services, ownerId: string, inp
         maxCost,
         etaSeconds: plan.estimate.durationSeconds,
         provider: services.gpu.name,
+        gpuHourlyRateUsd: services.gpu.hourlyRateUsd ?? null,
         idempotencyKey: key,
       },
       skipDuplicates: true,

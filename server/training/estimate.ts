@@ -47,6 +47,8 @@ export interface EstimateInput {
   gpu: { type: GpuType; count: number };
   /** From calibratedThroughput over the caller's completed runs on this GPU type and model. */
   calibration?: Calibration | null;
+  /** USD per GPU-hour replacing the GPU catalog's rate (the provider's own price, e.g. local training). */
+  hourlyRateUsd?: string | null;
 }
 
 export type ThroughputSource = 'CATALOG' | 'CALIBRATED';
@@ -97,7 +99,7 @@ export function estimateTrainingCost(input: EstimateInput): TrainingEstimate {
   const computeSeconds = Math.ceil(tokensToTrain / throughput);
   const durationSeconds = startupOverheadSeconds + computeSeconds;
 
-  const hourlyMicros = rateMicrosPerHour(gpu.type) * BigInt(gpu.count);
+  const hourlyMicros = rateMicrosPerHour(gpu.type, input.hourlyRateUsd) * BigInt(gpu.count);
   const startupMicros = gpuTimeMicros(startupOverheadSeconds, hourlyMicros);
   const computeMicros = gpuTimeMicros(computeSeconds, hourlyMicros);
   const totalMicros = startupMicros + computeMicros;
@@ -200,15 +202,20 @@ export function microsToUsd(micros: bigint): string {
   return `${negative ? '-' : ''}${digits.slice(0, point)}.${digits.slice(point, end)}`;
 }
 
-function rateMicrosPerHour(type: GpuType): bigint {
+/** The rate per GPU-hour: the provider's own where it has one (`override`), else the GPU catalog's. */
+function rateMicrosPerHour(type: GpuType, override?: string | null): bigint {
+  if (override != null) return usdToMicros(override);
   const rate = RATE_MICROS_PER_HOUR.get(type);
   if (rate === undefined) throw new Error(`No hourly rate for GPU type ${type}`);
   return rate;
 }
 
-/** The one pricing rule: whole seconds of `count` GPUs of a type, in micro-dollars (estimates and billing both use it). */
-export function gpuSecondsMicros(type: GpuType, count: number, seconds: number): bigint {
-  return gpuTimeMicros(seconds, rateMicrosPerHour(type) * BigInt(count));
+/**
+ * The one pricing rule: whole seconds of `count` GPUs of a type, in micro-dollars (estimates and billing both
+ * use it), at the catalog's rate or at `hourlyRateUsd` where the job was priced by its provider.
+ */
+export function gpuSecondsMicros(type: GpuType, count: number, seconds: number, hourlyRateUsd?: string | null): bigint {
+  return gpuTimeMicros(seconds, rateMicrosPerHour(type, hourlyRateUsd) * BigInt(count));
 }
 
 /** The cost of whole seconds at an hourly rate, rounded half up to the micro-dollar. */

@@ -7,7 +7,7 @@ import { db } from '../db/client.js';
 import type { Dataset } from '../db/generated/prisma/client.js';
 import type { DatasetStatistics } from '../datasets/validation/index.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
-import type { GpuType, Hyperparameters } from '../gpu/provider.js';
+import type { GpuProvider, GpuType, Hyperparameters } from '../gpu/provider.js';
 import { DEFAULT_PRESET_ID } from './catalog.js';
 import { calibratedThroughput, CALIBRATION_MAX_RUNS, estimateTrainingCost, type TrainingEstimate } from './estimate.js';
 import { resolveGpu, resolveHyperparameters, type HyperparameterOverrides } from './hyperparameters.js';
@@ -58,7 +58,10 @@ async function calibrationFor(ownerId: string, gpuType: string, baseModelId: str
   );
 }
 
-export async function planTraining(ownerId: string, request: TrainingRequest): Promise<TrainingPlan> {
+/** What the provider that will run the job adds to the plan: its own price, and whether it can quantise. */
+export type ProviderTerms = Pick<GpuProvider, 'hourlyRateUsd' | 'quantization'>;
+
+export async function planTraining(ownerId: string, request: TrainingRequest, provider: ProviderTerms): Promise<TrainingPlan> {
   const dataset = await db.dataset.findFirst({ where: { id: request.datasetId, ownerId, deletedAt: null } });
   if (!dataset) throw new NotFoundError('Dataset', request.datasetId);
   if (dataset.status !== 'READY' || !dataset.statistics) throw new DatasetNotReadyError(request.datasetId, dataset.status);
@@ -69,12 +72,17 @@ export async function planTraining(ownerId: string, request: TrainingRequest): P
   // Every problem at once: the model, the settings and the GPU are checked as far as the others allow.
   const checkedHyperparameters = baseModel ? resolveHyperparameters(presetId, request.hyperparameters, baseModel) : null;
   const checkedGpu = resolveGpu(request.gpu, baseModel, checkedHyperparameters?.ok ? checkedHyperparameters.value : null);
+  const unquantizable =
+    provider.quantization === false && checkedHyperparameters?.ok && checkedHyperparameters.value.quantization !== 'NONE'
+      ? [{ path: ['hyperparameters', 'quantization'], message: `${checkedHyperparameters.value.quantization} needs a CUDA GPU, and this server trains on the CPU: choose NONE` }]
+      : [];
   const problems = [
     ...(baseModel ? [] : [{ path: ['baseModelId'], message: `unknown base model "${baseModelId}" (see the baseModels query)` }]),
     ...(checkedHyperparameters && !checkedHyperparameters.ok ? checkedHyperparameters.problems : []),
+    ...unquantizable,
     ...(checkedGpu.ok ? [] : checkedGpu.problems),
   ];
-  if (!baseModel || !checkedHyperparameters?.ok || !checkedGpu.ok) throw new InvalidInputError(problems);
+  if (!baseModel || !checkedHyperparameters?.ok || !checkedGpu.ok || unquantizable.length > 0) throw new InvalidInputError(problems);
   const hyperparameters = checkedHyperparameters.value;
   const gpu = checkedGpu.value;
 
@@ -86,6 +94,7 @@ export async function planTraining(ownerId: string, request: TrainingRequest): P
     baseModel,
     gpu,
     calibration: await calibrationFor(ownerId, gpu.type, baseModel.id),
+    hourlyRateUsd: provider.hourlyRateUsd ?? null,
   });
   return { dataset, statistics, presetId, baseModel, hyperparameters, gpu, estimate };
 }

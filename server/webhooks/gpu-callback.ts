@@ -17,7 +17,8 @@ import { isTerminal } from '../training/status.js';
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const CALLBACK_TOKEN_HEADER = 'x-callback-token';
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+/** Reads a callback's JSON body (at most 4 MiB); throws InvalidCallbackError. */
+export async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -30,6 +31,13 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch {
     throw new InvalidCallbackError('callback body is not JSON');
   }
+}
+
+/** The job a request's callback token speaks for; throws AuthenticationError (missing, forged, expired). */
+export async function callbackJobId(services: Services, req: IncomingMessage): Promise<string> {
+  const header = req.headers[CALLBACK_TOKEN_HEADER];
+  if (typeof header !== 'string') throw new AuthenticationError('TOKEN_MISSING', `Send the job's callback token in ${CALLBACK_TOKEN_HEADER}`);
+  return verifyCallbackToken(services.secret, header);
 }
 
 export async function handleGpuCallback(services: Services, req: IncomingMessage, res: ServerResponse, provider: string): Promise<void> {
@@ -46,9 +54,7 @@ export async function handleGpuCallback(services: Services, req: IncomingMessage
       return sendJson(res, 200, { ok: true });
     }
 
-    const header = req.headers[CALLBACK_TOKEN_HEADER];
-    if (typeof header !== 'string') return sendError(res, 401, 'TOKEN_MISSING', `Send the job's callback token in ${CALLBACK_TOKEN_HEADER}`);
-    const jobId = await verifyCallbackToken(services.secret, header);
+    const jobId = await callbackJobId(services, req);
     const event = services.gpu.parseCallback(body);
     if (event.jobId !== jobId) return sendError(res, 403, 'WRONG_JOB', 'The token was issued for another job');
     const outcome = await applyProviderReport(services, jobId, event, { deliveryId: event.deliveryId, externalId: event.externalId });

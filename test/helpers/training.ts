@@ -9,7 +9,12 @@ import { chatExample, DATASET_UPDATED, jsonl, uploadDataset } from './datasets.j
 
 /** A dataset uploaded, validated and READY; returns its global id. */
 export async function readyDataset(t: TestApp, token: string, examples = 40): Promise<string> {
-  const id = await uploadDataset(t, token, jsonl(Array.from({ length: examples }, (_, i) => chatExample(i + 1))));
+  return readyDatasetFrom(t, token, jsonl(Array.from({ length: examples }, (_, i) => chatExample(i + 1))));
+}
+
+/** This file uploaded (createDataset input overrides in `input`), validated and READY; returns its global id. */
+export async function readyDatasetFrom(t: TestApp, token: string, file: Buffer, input: Record<string, unknown> = {}): Promise<string> {
+  const id = await uploadDataset(t, token, file, input);
   const events = await wsCollect<any>(t.ws(token), DATASET_UPDATED, { id }, (r) => ['READY', 'INVALID'].includes(r.at(-1)?.datasetUpdated.status));
   if (events.at(-1).datasetUpdated.status !== 'READY') throw new Error('dataset did not validate');
   return id;

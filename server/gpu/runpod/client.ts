@@ -9,6 +9,7 @@ import {
   type GpuProvider,
   type ProviderEvent,
   type SubmitRequest,
+  trainerInput,
 } from '../provider.js';
 import {
   runpodJobRefSchema,
@@ -58,17 +59,7 @@ export function createRunpodProvider(options: RunpodOptions): GpuProvider {
     name: 'runpod',
 
     async submit(req: RunpodSubmitRequest) {
-      const input: RunpodTrainingInput = {
-        jobId: req.jobId,
-        callbackUrl: req.callbackUrl,
-        callbackToken: req.callbackToken,
-        ...(req.datasetUrl === undefined ? {} : { datasetUrl: req.datasetUrl }),
-        datasetTokens: req.datasetTokens,
-        datasetExamples: req.datasetExamples,
-        hyperparameters: req.hyperparameters,
-        baseModel: req.baseModel,
-        gpu: req.gpu,
-      };
+      const input: RunpodTrainingInput = trainerInput(req);
       const body = { input, webhook: webhookUrl(req.callbackUrl), policy: executionPolicy(req) };
       const { id } = await api(runpodJobRefSchema, 'POST', '/run', body);
       return { externalId: id };

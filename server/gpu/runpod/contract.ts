@@ -7,7 +7,7 @@ import {
   type ProviderJobState,
   type ProviderStage,
   type ProviderStatus,
-  type SubmitRequest,
+  type TrainerInput,
 } from '../provider.js';
 
 /** RunPod's job statuses (docs.runpod.io, "Job states"). */
@@ -15,22 +15,10 @@ export const RUNPOD_STATUSES = ['IN_QUEUE', 'IN_PROGRESS', 'COMPLETED', 'FAILED'
 export type RunpodStatus = (typeof RUNPOD_STATUSES)[number];
 
 /**
- * The `input` of /run: the training spec our worker image reads. RunPod echoes it in /status and in its
- * webhooks, so it carries no secret beyond the per-job callback token (and the short-lived dataset URL).
+ * The `input` of /run: the trainer's input (trainer/CONTRACT.md). RunPod echoes it in /status and in its
+ * webhooks, so it carries no secret beyond the per-job callback token and short-lived signed URLs.
  */
-export interface RunpodTrainingInput {
-  jobId: string;
-  /** Where the trainer posts ProviderEvent batches of metric points, with callbackToken. */
-  callbackUrl: string;
-  callbackToken: string;
-  /** A signed download URL of the dataset. */
-  datasetUrl?: string;
-  datasetTokens: number;
-  datasetExamples: number;
-  hyperparameters: SubmitRequest['hyperparameters'];
-  baseModel: SubmitRequest['baseModel'];
-  gpu: SubmitRequest['gpu'];
-}
+export type RunpodTrainingInput = TrainerInput;
 
 /** The answer to /run and /cancel. */
 export const runpodJobRefSchema = z.object({ id: z.string().min(1), status: z.enum(RUNPOD_STATUSES) });

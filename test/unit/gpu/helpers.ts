@@ -73,6 +73,9 @@ export function submitRequest(receiverUrl: string, overrides: Partial<SubmitRequ
     },
     baseModel: { id: 'test/tiny-llama', parametersB: 0.1, hiddenSize: 64, numLayers: 4 },
     gpu: { type: 'A100-80GB', count: 1 },
+    datasetUrl: `${receiverUrl}/storage/datasets/${jobId}.jsonl?signature=test`,
+    datasetFormat: 'CHAT_JSONL',
+    artifactsUrl: `${receiverUrl}/webhooks/gpu/simulated/uploads`,
     ...overrides,
   };
 }

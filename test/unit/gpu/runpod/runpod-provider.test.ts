@@ -97,7 +97,9 @@ describe('submit', () => {
       jobId: req.jobId,
       callbackUrl: req.callbackUrl,
       callbackToken: req.callbackToken,
+      artifactsUrl: req.artifactsUrl,
       datasetUrl: req.datasetUrl,
+      datasetFormat: 'CHAT_JSONL',
       datasetTokens: req.datasetTokens,
       datasetExamples: req.datasetExamples,
       hyperparameters: req.hyperparameters,
@@ -138,11 +140,16 @@ describe('submit', () => {
     expect(huge.executionTimeout).toBe(RUNPOD_MAX_POLICY_MS - QUEUE_ALLOWANCE_MS);
   });
 
-  it('leaves datasetUrl and the simulator-only faults out of the input', async () => {
+  it('leaves the simulator-only faults out of the input', async () => {
     await provider.submit(runpodRequest({ faults: { failAtStep: 1 } }));
     const { input } = fake.runs.at(-1)!.body;
-    expect(input).not.toHaveProperty('datasetUrl');
     expect(input).not.toHaveProperty('faults');
+  });
+
+  it('refuses a request without what the trainer needs, before calling RunPod', async () => {
+    const runs = fake.runs.length;
+    await expect(provider.submit(runpodRequest({ artifactsUrl: undefined }))).rejects.toBeInstanceOf(ProviderRejectedError);
+    expect(fake.runs.length).toBe(runs);
   });
 
   it('sends the API key in the Authorization header and nowhere else', async () => {
