@@ -70,8 +70,8 @@ const ACTIVE_SQL = ACTIVE_JOB_STATUSES.map((s) => `'${s}'`).join(', ');
 
 /**
  * One statement, so a callback costs one round trip and one commit: checks the job (active, the same provider job,
- * delivery not seen), stores new points once, moves progress, stage and the heartbeat (new steps, a new stage, or
- * the provider saying the job still waits for a GPU) forward only, and records the delivery
+ * delivery not seen), stores new points once, moves progress, stage and the heartbeat (new steps, a new stage, the
+ * provider saying the job still waits for a GPU, or a trainer calling back while it loads) forward only, and records the delivery
  * when nothing else is left to do for it (no state change). A report that changes state records its delivery
  * after the transitions, so a delivery that failed half-way is applied again when retried.
  */
@@ -136,8 +136,9 @@ async function ingest(jobId: string, report: ProviderReport, delivery: Delivery 
     delivery?.deliveryId ?? null,
     delivery?.externalId ?? null,
     settled,
-    // A provider that answers "still queued" is alive: waiting for a free GPU is not a stall.
-    report.state === 'QUEUED',
+    // Alive without a new step: a provider answering "still queued" (waiting for a free GPU), and a trainer
+    // calling back while it starts (downloading and loading a large base model takes minutes).
+    report.state === 'QUEUED' || (delivery !== null && report.state === 'INITIALIZING'),
   ]);
   return rows[0]!;
 }

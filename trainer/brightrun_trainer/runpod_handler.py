@@ -9,6 +9,7 @@ completedOutputSchema).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import sys
@@ -85,8 +86,28 @@ class RunpodProgressSink:
             self._closed = True
 
 
-def handler(job: dict[str, Any]) -> dict[str, Any]:
-    """Runs one RunPod job; answers completedOutputSchema's shape, or `{"error": "<CODE>: <message>"}`."""
+async def handler(job: dict[str, Any]) -> dict[str, Any]:
+    """Runs one RunPod job; answers completedOutputSchema's shape, or `{"error": "<CODE>: <message>"}`.
+
+    The run goes on a thread of its own so that the SDK's event loop keeps going meanwhile: a loop blocked for the
+    hours of a run would leave its pooled connections to RunPod to go stale, and the SDK sends the result on one
+    of those without retrying a dropped connection (the result would be lost). The loop also keeps the job-stop
+    channel and the heartbeat's job list current.
+    """
+    run = asyncio.ensure_future(asyncio.to_thread(train, job))
+    try:
+        return await asyncio.shield(run)
+    except asyncio.CancelledError:
+        # RunPod's stop signal: the job was cancelled or timed out there. Either way the server ends it too and
+        # refuses the trainer's next callback (within a second), which stops the run without a CANCELLED of ours
+        # hiding RunPod's timeout. The worker takes no other job until the run has stopped; RunPod wants no result.
+        log.info("RunPod stopped job %s; the run stops at its next callback", job.get("id"))
+        await run
+        raise
+
+
+def train(job: dict[str, Any]) -> dict[str, Any]:
+    """The handler's work, on its own thread: parse the spec, run the job, answer the result."""
     external_id = str(job["id"])
     cancel = CancelToken()
     progress = RunpodProgressSink(job, interval=PROGRESS_INTERVAL)
