@@ -62,7 +62,7 @@ export const variables = {
   TRAINER_MODEL_CACHE: { schema: z.string().optional(), help: "where the local trainer caches downloaded base models (its `HF_HOME`; default Hugging Face's own, `~/.cache/huggingface`)" },
   HF_TOKEN: { schema: z.string().optional(), help: 'Hugging Face token the local trainer uses for gated base models (Llama, Gemma)' },
   LOCAL_GPU_HOURLY_USD: { schema: usd.default('0'), help: 'what an hour of local training costs per device, USD (recorded as compute cost like any provider)' },
-  LOCAL_BASE_MODELS: { schema: list.default([]), help: 'model folders (config.json, weights, tokenizer) added to the base-model catalog as `local/<folder name>`; comma-separated' },
+  LOCAL_BASE_MODELS: { schema: list.default([]), help: 'model folders (config.json, weights, tokenizer) added to the base-model catalog as `local/<folder name>`, comma-separated; the trainer loads the same path, so with `runpod` the folder must exist there too (baked into the image)' },
   POLL_INTERVAL_SECONDS: { schema: z.coerce.number().min(0.2).max(300).default(2), help: 'how often each active job is polled at its provider (the safety net for lost callbacks)' },
   HEARTBEAT_TIMEOUT_SECONDS: { schema: z.coerce.number().int().min(5).max(86400).default(300), help: 'a job with no progress for this long is re-polled, then failed' },
   STORAGE_PRICE_USD_PER_GB_MONTH: { schema: usd.default('0.02'), help: 'storage cost accrued daily for stored dataset files and model artifacts, USD per GiB-month' },

@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 IGNORE_INDEX = -100
 """The label of a token that carries no loss (the value transformers' loss functions skip)."""
 
+DOWNLOADED_DATASET = "dataset.jsonl"
+"""The name of the dataset's copy in the work folder when it is downloaded (run_job deletes it at the end)."""
+
 CHATML_TEMPLATE = (
     "{% for message in messages %}"
     "{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n' }}"
@@ -82,7 +85,7 @@ def fetch_dataset(url: str, work_dir: Path, *, attempts: int = 4, timeout: float
         if not path.is_file():
             raise TrainerError("DATASET_UNREADABLE", f"The dataset file {path} does not exist.")
         return path
-    target = work_dir / "dataset.jsonl"
+    target = work_dir / DOWNLOADED_DATASET
     delay = 1.0
     for attempt in range(1, attempts + 1):
         try:
@@ -247,7 +250,8 @@ def tokenize_example(tokenizer: Any, messages: Example, max_seq_length: int) -> 
         if span_index == len(spans):
             break
         span_start, span_end = spans[span_index]
-        if span_start <= start < span_end and end > start:
+        # Any overlap: a SentencePiece token "▁Two" may start at the space before the answer.
+        if start < span_end and end > span_start and end > start:
             labels[position] = input_ids[position]
     truncated = len(input_ids) > max_seq_length
     return TokenizedExample(input_ids[:max_seq_length], labels[:max_seq_length]), truncated

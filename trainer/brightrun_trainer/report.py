@@ -268,9 +268,9 @@ class HttpCallbackSink:
 
     Events queued since the last delivery go together (their points concatenated, the latest figures; one delivery
     per stage met), at least once per `interval` seconds (a heartbeat when there is nothing new) and at once on a
-    state or stage change. A delivery
-    that meets a network error, 408, 429 or 5xx is retried with exponential backoff under the same deliveryId and the
-    same bytes. 401/403/404/409 cancel the run (`SERVER_ENDED_JOB`) and stop all sending.
+    state or stage change. A delivery that meets a network error, 408, 429 or 5xx is retried with exponential
+    backoff under the same deliveryId and the same bytes. 401/403/404/409 cancel the run (`SERVER_ENDED_JOB`) and
+    stop all sending.
     """
 
     def __init__(
@@ -328,6 +328,12 @@ class HttpCallbackSink:
     # --- the sending thread ---
 
     def _run(self) -> None:
+        try:
+            self._loop()
+        except Exception:  # a bug here must not pass silently: the status folder still has everything
+            log.exception("the callback sink stopped")
+
+    def _loop(self) -> None:
         last_sent = time.monotonic()
         while True:
             with self._cond:

@@ -7,6 +7,7 @@ import logging
 import os
 import platform
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -83,6 +84,7 @@ def quiet_libraries() -> None:
     """No progress bars or info chatter from transformers, peft and the hub: the events are the run's output."""
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    warnings.filterwarnings("ignore", category=FutureWarning, module=r"(transformers|peft)(\.|$)")
     import transformers
 
     transformers.utils.logging.set_verbosity_error()
@@ -267,8 +269,11 @@ class _Job:
         return artifacts, self.summary
 
     def release(self) -> None:
-        """Frees the model and the GPU memory it held."""
+        """Frees the model and the GPU memory it held, and deletes the downloaded dataset copy."""
         self.model = None
+        from .data import DOWNLOADED_DATASET
+
+        (self.work_dir / DOWNLOADED_DATASET).unlink(missing_ok=True)
         gc.collect()
         try:
             import torch

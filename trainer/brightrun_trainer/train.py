@@ -131,13 +131,18 @@ def training_arguments(
     )
 
 
+_nvml_missing = False
+
+
 def gpu_utilization() -> float | None:
     """The GPU's utilisation in percent (NVML through torch), or None without CUDA or NVML."""
-    if not torch.cuda.is_available():
+    global _nvml_missing
+    if _nvml_missing or not torch.cuda.is_available():
         return None
     try:
         return float(torch.cuda.utilization())
-    except Exception:
+    except Exception:  # no pynvml, or NVML unavailable in this container: stop asking
+        _nvml_missing = True
         return None
 
 

@@ -4,14 +4,21 @@ test/integration/trainer/runpod-worker.test.ts."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import threading
 from typing import Any
 
 import pytest
 
 from brightrun_trainer import runpod_handler
 from brightrun_trainer.report import Event
-from brightrun_trainer.runpod_handler import RunpodProgressSink, handler, redact
+from brightrun_trainer.runpod_handler import RunpodProgressSink, redact
+
+
+def handler(job: dict[str, Any]) -> dict[str, Any]:
+    """Calls the async handler as the SDK's worker loop does."""
+    return asyncio.run(runpod_handler.handler(job))
 
 PROGRESS_KEYS = {"stage", "step", "totalSteps", "epoch", "totalEpochs", "lastPoint"}
 COMPLETED_KEYS = {"step", "totalSteps", "epoch", "totalEpochs", "artifacts", "summary", "lastPoint"}
@@ -119,6 +126,30 @@ def test_a_run_the_server_ended_stops_uploads_nothing_and_returns_an_error(serve
     assert output == {"error": "CANCELLED: The run stopped: the server ended the job."}
     assert not server.uploads
     assert not server.recorded("POST", "/artifacts")
+
+
+def test_runpods_stop_signal_waits_for_the_run_and_sends_no_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+    started = threading.Event()
+
+    def train(job: dict[str, Any]) -> dict[str, Any]:
+        started.set()
+        release.wait(10)  # the run, until its next callback is refused
+        return {"error": "CANCELLED: The run stopped: the server ended the job."}
+
+    monkeypatch.setattr(runpod_handler, "train", train)
+
+    async def scenario() -> None:
+        task = asyncio.ensure_future(runpod_handler.handler({"id": "rp-job-6", "input": {}}))
+        await asyncio.to_thread(started.wait, 10)
+        task.cancel()  # what the SDK does with a job id from its job-stop channel
+        await asyncio.sleep(0.2)
+        assert not task.done()  # the worker stays busy while the run goes on
+        release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(scenario())
 
 
 def event(stage: str, step: int, state: str = "RUNNING", points: tuple[dict[str, Any], ...] = ()) -> Event:
