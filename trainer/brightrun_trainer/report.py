@@ -9,6 +9,7 @@ import os
 import tempfile
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -300,6 +301,9 @@ class HttpCallbackSink:
         self._urgent = False
         self._deadline: float | None = None  # set by close()
         self._seq = 0
+        # Per process: a retried job (RunPod may run one again under the same id) must not reuse delivery ids
+        # the server already applied, or its events would be dropped as duplicates.
+        self._run_id = uuid.uuid4().hex[:8]
         #: Set when the server ended the job: nothing more is sent.
         self.stopped = False
         #: Deliveries given up (after give_up_after or at the close deadline) or refused (other 4xx).
@@ -364,7 +368,7 @@ class HttpCallbackSink:
     def _deliver(self, body: dict[str, Any]) -> None:
         """Posts one delivery until it is accepted, refused, given up, or the server ends the job."""
         self._seq += 1
-        payload = {"deliveryId": f"{body['externalId']}:{self._seq}", **body, "sentAt": now_iso()}
+        payload = {"deliveryId": f"{body['externalId']}:{self._run_id}:{self._seq}", **body, "sentAt": now_iso()}
         data = json.dumps(payload).encode("utf-8")
         headers = {"Content-Type": "application/json", "X-Callback-Token": self._token}
         started = time.monotonic()

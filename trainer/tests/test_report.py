@@ -66,11 +66,12 @@ def test_a_503_is_retried_with_the_same_delivery_id_and_body(server) -> None:
     raw = server.recorded("POST", "/callback")
     # The first delivery was tried three times, byte for byte the same.
     assert raw[0].body == raw[1].body == raw[2].body
-    assert raw[0].json()["deliveryId"] == "ext-1:1"
+    run = raw[0].json()["deliveryId"].split(":")[1]
+    assert raw[0].json()["deliveryId"] == f"ext-1:{run}:1"
     assert raw[0].headers["X-Callback-Token"] == TOKEN
     # Applying each delivery once, as the server does, gives every point once, in order, and the end state.
     accepted = server.accepted_callbacks()
-    assert [b["deliveryId"] for b in accepted] == [f"ext-1:{i}" for i in range(1, len(accepted) + 1)]
+    assert [b["deliveryId"] for b in accepted] == [f"ext-1:{run}:{i}" for i in range(1, len(accepted) + 1)]
     assert [p["step"] for p in server.points()] == [1, 2, 3]
     assert accepted[-1]["state"] == "FAILED" and accepted[-1]["error"]["code"] == "CUDA_OOM"
     # A redelivery is harmless: applying every received body (duplicates too) changes nothing.

@@ -85,7 +85,8 @@ def test_one_point_per_optimizer_step_with_the_validation_loss_at_its_step(compl
 def test_states_and_stages_in_order_and_completed_with_artifacts(completed) -> None:
     outcome, server = completed["outcome"], completed["server"]
     bodies = server.accepted_callbacks()
-    assert [b["deliveryId"] for b in bodies] == [f"local-test-1:{i}" for i in range(1, len(bodies) + 1)]
+    run = bodies[0]["deliveryId"].split(":")[1]
+    assert [b["deliveryId"] for b in bodies] == [f"local-test-1:{run}:{i}" for i in range(1, len(bodies) + 1)]
     states = [(b["state"], b["stage"]) for b in bodies]
     assert states[0] == ("INITIALIZING", "LOADING_MODEL")
     assert ("RUNNING", "EVALUATING") in states and ("RUNNING", "UPLOADING_ARTIFACTS") in states
