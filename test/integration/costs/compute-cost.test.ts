@@ -1,15 +1,15 @@
 // Compute cost through the real API, queue and simulated GPU provider: however
 // a job ends (completed, cancelled, failed, stopped at its cost cap), its
 // cost records add up exactly to its final cost, which is the seconds it ran
-// × the GPU type's rate × the GPU count.
+// × the GPU type's rate (or the rate its provider priced it at) × the GPU count.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { billedSeconds } from '../../../server/costs/compute-cost.js';
+import { accrueComputeCost, billedSeconds, settleComputeCost } from '../../../server/costs/compute-cost.js';
 import { db } from '../../../server/db/client.js';
 import type { GpuType } from '../../../server/gpu/provider.js';
 import { gpuSecondsMicros, usdToMicros } from '../../../server/training/estimate.js';
 import { startTestApp, wsCollect, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
-import { createJob, followJob, JOB_UPDATED, readyDataset } from '../../helpers/training.js';
+import { createJob, followJob, JOB_UPDATED, jobRow, readyDataset } from '../../helpers/training.js';
 
 let t: TestApp;
 let alice: TestUser;
@@ -101,5 +101,19 @@ describe('compute cost records add up to the final cost', () => {
     const job = await db.trainingJob.findUniqueOrThrow({ where: { id: rawId(id) } });
     if (!job.startedAt) expect(await chargedExactly(id)).toBe(0n);
     else await chargedExactly(id); // the provider had already started it: still exact
+  });
+
+  it("for a job priced by its provider (local training's rate): that rate × count, not the catalog's", async () => {
+    const startedAt = new Date(Date.now() - 10_400);
+    const job = await db.trainingJob.create({ data: { ...jobRow(alice.id, rawId(datasetId), 'RUNNING'), gpuHourlyRateUsd: '1.2', startedAt } });
+    const accrued = await db.$transaction((tx) => accrueComputeCost(tx, job, new Date()));
+    const endedAt = new Date(startedAt.getTime() + 20_500);
+    const final = await db.$transaction((tx) => settleComputeCost(tx, job, endedAt));
+    // 21 started seconds × 2 GPUs × 1.20 USD an hour.
+    expect(usdToMicros(final)).toBe((21n * 2n * 1_200_000n + 1800n) / 3600n);
+    expect(usdToMicros(final)).not.toBe(gpuSecondsMicros('A100-80GB', 2, 21));
+    expect(accrued).toBe((11n * 2n * 1_200_000n + 1800n) / 3600n);
+    const records = await db.costRecord.findMany({ where: { jobId: job.id } });
+    expect(records.reduce((sum, r) => sum + usdToMicros(r.amount.toFixed(6)), 0n)).toBe(usdToMicros(final));
   });
 });

@@ -92,6 +92,16 @@ describe('estimateTrainingCost', () => {
     expect(estimate({ gpu: { type: 'V100-32GB', count: 8 } }).hourlyRateUsd).toBe('16.80');
   });
 
+  it("prices at the provider's own rate where it sets one (local training), free included", () => {
+    const catalog = estimate({ gpu: { type: 'A100-80GB', count: 2 } });
+    const local = estimate({ gpu: { type: 'A100-80GB', count: 2 }, hourlyRateUsd: '0.45' });
+    expect(local.hourlyRateUsd).toBe('0.90');
+    expect(local.durationSeconds).toBe(catalog.durationSeconds);
+    expect(local.costUsd).toBe(microsToUsd((BigInt(local.durationSeconds) * 900_000n + 1800n) / 3600n));
+    const free = estimate({ hourlyRateUsd: '0' });
+    expect([free.costUsd, free.low.costUsd, free.high.costUsd]).toEqual(['0.00', '0.00', '0.00']);
+  });
+
   it('counts at least one step an epoch and no compute for an empty dataset', () => {
     const empty = estimate({ datasetTokens: 0, datasetExamples: 0 });
     expect(empty.steps).toBe(3);
