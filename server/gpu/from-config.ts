@@ -12,6 +12,7 @@ export function gpuFromConfig(config: Config, log: Logger): GpuProvider {
     return createLocalProvider({
       ...config.gpu.local,
       root: path.join(config.dataDir, 'trainer'),
+      runsJobs: config.role !== 'api',
       log: (msg, extra) => log.info(msg, { component: 'local-trainer', ...extra }),
     });
   }

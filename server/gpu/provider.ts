@@ -183,6 +183,8 @@ export interface GpuProvider {
   readonly hourlyRateUsd?: string;
   /** False where 4- and 8-bit quantization cannot run (local training without a CUDA GPU). */
   readonly quantization?: boolean;
+  /** The most GPUs one job can use (local training: one device per job); unset: the catalog's choices. */
+  readonly maxGpusPerJob?: number;
   /** Throws ProviderUnavailableError when down (5xx, no connection), ProviderRejectedError on 4xx. */
   submit(req: SubmitRequest): Promise<{ externalId: string }>;
   status(externalId: string, afterStep: number): Promise<ProviderStatus>;

@@ -27,10 +27,13 @@ export const pollTrainingJob = defineJob({
   async handle({ jobId }, { services, log }) {
     const job = await db.trainingJob.findUnique({ where: { id: jobId } });
     if (!job || isTerminal(job.status) || !job.externalJobId) return;
+    /** The provider still waits for a GPU: nothing is billed yet (apply-report moves the start on). */
+    let queued = false;
     try {
       for (let round = 0; round < 1000; round++) {
         const status = await services.gpu.status(job.externalJobId, await contiguousStep(jobId));
         await applyProviderReport(services, jobId, status);
+        queued = status.state === 'QUEUED';
         if (status.points.length < MAX_STATUS_POINTS) break;
       }
     } catch (err) {
@@ -48,7 +51,7 @@ export const pollTrainingJob = defineJob({
       await services.gpu.cancel(job.externalJobId).catch(() => {});
       return;
     }
-    const secondsToCap = await accrueAndCheckCap(services, now);
+    const secondsToCap = queued ? Infinity : await accrueAndCheckCap(services, now);
     await schedulePoll(services, jobId, Math.min(services.config.gpu.pollIntervalSeconds, secondsToCap));
   },
 });

@@ -90,9 +90,13 @@ export const submitTrainingJob = defineJob({
     await db.trainingJob.update({ where: { id: jobId }, data: { externalJobId: externalId } });
     const moved = await transitionJob(services, jobId, 'INITIALIZING', { message: 'Submitted to the GPU provider', data: { stage: 'PROVISIONING' } });
     if (!moved) {
-      // Cancelled while we were submitting: make sure nothing runs at the provider.
-      await services.gpu.cancel(externalId).catch((err: Error) => log.warn('cancel after a raced submit failed', { jobId, err: err.message }));
-      return;
+      // Either the trainer's first callback moved it already (it starts at once), or it was cancelled meanwhile.
+      const now = await db.trainingJob.findUnique({ where: { id: jobId }, select: { status: true, cancelRequestedAt: true } });
+      if (now?.cancelRequestedAt || now?.status === 'CANCELLED') {
+        // Cancelled while we were submitting: make sure nothing runs at the provider.
+        await services.gpu.cancel(externalId).catch((err: Error) => log.warn('cancel after a raced submit failed', { jobId, err: err.message }));
+        return;
+      }
     }
     await schedulePoll(services, jobId);
   },

@@ -101,6 +101,7 @@ progressed AS (
       THEN ceil(extract(epoch FROM now() - "startedAt") / $2 * ($3 - $2))::int
       WHEN $3 > 0 AND $2 >= $3 THEN 0 ELSE "etaSeconds" END,
     "externalJobId" = coalesce("externalJobId", $10),
+    "startedAt" = CASE WHEN $13 AND status = 'INITIALIZING' THEN now() ELSE "startedAt" END,
     "updatedAt" = now()
   WHERE id = $1 AND EXISTS (SELECT 1 FROM accepted) AND status IN (${ACTIVE_SQL})
   RETURNING status, "externalJobId"
@@ -139,6 +140,8 @@ async function ingest(jobId: string, report: ProviderReport, delivery: Delivery 
     // Alive without a new step: a provider answering "still queued" (waiting for a free GPU), and a trainer
     // calling back while it starts (downloading and loading a large base model takes minutes).
     report.state === 'QUEUED' || (delivery !== null && report.state === 'INITIALIZING'),
+    // Compute is billed from when the provider starts on the job: while it still waits for a GPU, the start moves on.
+    report.state === 'QUEUED',
   ]);
   return rows[0]!;
 }

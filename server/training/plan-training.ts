@@ -59,7 +59,7 @@ async function calibrationFor(ownerId: string, gpuType: string, baseModelId: str
 }
 
 /** What the provider that will run the job adds to the plan: its own price, and whether it can quantise. */
-export type ProviderTerms = Pick<GpuProvider, 'hourlyRateUsd' | 'quantization'>;
+export type ProviderTerms = Pick<GpuProvider, 'hourlyRateUsd' | 'quantization' | 'maxGpusPerJob'>;
 
 export async function planTraining(ownerId: string, request: TrainingRequest, provider: ProviderTerms): Promise<TrainingPlan> {
   const dataset = await db.dataset.findFirst({ where: { id: request.datasetId, ownerId, deletedAt: null } });
@@ -76,13 +76,18 @@ export async function planTraining(ownerId: string, request: TrainingRequest, pr
     provider.quantization === false && checkedHyperparameters?.ok && checkedHyperparameters.value.quantization !== 'NONE'
       ? [{ path: ['hyperparameters', 'quantization'], message: `${checkedHyperparameters.value.quantization} needs a CUDA GPU, and this server trains on the CPU: choose NONE` }]
       : [];
+  const tooManyGpus =
+    provider.maxGpusPerJob !== undefined && request.gpu.count > provider.maxGpusPerJob
+      ? [{ path: ['gpu', 'count'], message: `this server trains each job on at most ${provider.maxGpusPerJob} GPU: choose ${provider.maxGpusPerJob}` }]
+      : [];
+  const providerProblems = [...unquantizable, ...tooManyGpus];
   const problems = [
     ...(baseModel ? [] : [{ path: ['baseModelId'], message: `unknown base model "${baseModelId}" (see the baseModels query)` }]),
     ...(checkedHyperparameters && !checkedHyperparameters.ok ? checkedHyperparameters.problems : []),
-    ...unquantizable,
     ...(checkedGpu.ok ? [] : checkedGpu.problems),
+    ...providerProblems,
   ];
-  if (!baseModel || !checkedHyperparameters?.ok || !checkedGpu.ok || unquantizable.length > 0) throw new InvalidInputError(problems);
+  if (!baseModel || !checkedHyperparameters?.ok || !checkedGpu.ok || providerProblems.length > 0) throw new InvalidInputError(problems);
   const hyperparameters = checkedHyperparameters.value;
   const gpu = checkedGpu.value;
 

@@ -163,7 +163,9 @@ def upload_artifacts(
                 file=file.path,
                 headers=dict(target.get("headers") or {}),
             )
-            if not put.ok:
+            # Signed uploads are create-only: 409 (local storage) or 412 (GCS) after a retry means an earlier attempt
+            # landed and only its answer was lost. The server checks size and sha256 when it copies the file.
+            if not put.ok and put.status_code not in (409, 412):
                 raise TrainerError("UPLOAD_FAILED", f"Uploading {file.name} failed (HTTP {put.status_code}).")
             artifacts.append({**file.describe(), "url": without_query(target["url"])})
         return artifacts

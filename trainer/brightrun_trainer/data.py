@@ -26,12 +26,16 @@ DOWNLOADED_DATASET = "dataset.jsonl"
 """The name of the dataset's copy in the work folder when it is downloaded (run_job deletes it at the end)."""
 
 CHATML_TEMPLATE = (
+    "{{ bos_token if bos_token else '' }}"
     "{% for message in messages %}"
-    "{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n' }}"
+    "{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' }}"
+    "{% if message['role'] == 'assistant' and eos_token %}{{ eos_token }}{% endif %}"
+    "{{ '\n' }}"
     "{% endfor %}"
     "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
 )
-"""The template used when the tokenizer has none."""
+"""The template used when the tokenizer has none (base models): ChatML, with the model's own BOS first and its EOS
+after each assistant turn, so the adapter learns where an answer ends."""
 
 
 @dataclass(frozen=True)

@@ -132,6 +132,11 @@ def test_chatml_fallback_when_the_tokenizer_has_no_template(tiny_model_no_templa
     data = prepare_data(path, "CHAT_JSONL", tokenizer, 128)
     assert data.chat_template_source == "chatml_fallback"
     assert tokenizer.chat_template == CHATML_TEMPLATE
+    # The model's own BOS opens each example, and its EOS ends each answer and is trained: the adapter learns to stop.
+    example = data.train[0]
+    assert example.input_ids[0] == tokenizer.bos_token_id and example.labels[0] == -100
+    trained = [token for token, label in zip(example.input_ids, example.labels) if label != -100]
+    assert tokenizer.eos_token_id in trained
     tokenizer.save_pretrained(tmp_path / "saved")
     assert (tmp_path / "saved" / "chat_template.jinja").read_text() == CHATML_TEMPLATE
 

@@ -249,6 +249,17 @@ def test_a_transient_upload_failure_is_retried(make_spec, server, tmp_path: Path
     assert len(server.uploads) == len(outcome.artifacts)
 
 
+def test_an_upload_that_already_landed_counts_as_done(make_spec, server, tmp_path: Path) -> None:
+    # A create-only URL answers 409 when an earlier attempt stored the file and only its answer was lost.
+    server.upload_statuses = [409]
+    outcome = run_spec(make_spec(), tmp_path, options=TrainerOptions(flush_interval=0.05))
+    assert outcome.state == "COMPLETED", outcome.error
+    assert len(server.recorded("PUT", "/upload/adapter_model.safetensors")) == 1
+    server.upload_statuses = [403]
+    outcome = run_spec(make_spec(), tmp_path / "refused", options=TrainerOptions(flush_interval=0.05))
+    assert outcome.state == "FAILED" and outcome.error["code"] == "UPLOAD_FAILED"
+
+
 def test_runpod_style_run_returns_the_completion_without_posting_it(make_spec, server, tmp_path: Path) -> None:
     outcome = run_spec(make_spec(), tmp_path, post_completed=False)
     assert outcome.state == "COMPLETED"

@@ -76,6 +76,26 @@ export class JobFolder {
     return next;
   }
 
+  /** Claims the job for starting; false when another process already did (atomic across processes). */
+  claimStart(): boolean {
+    try {
+      fs.writeFileSync(path.join(this.dir, 'start.claim'), String(process.pid), { flag: 'wx' });
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    }
+  }
+
+  /** How long ago the job was claimed for starting; 0 when it was not. */
+  startClaimedMsAgo(): number {
+    try {
+      return Date.now() - fs.statSync(path.join(this.dir, 'start.claim')).mtimeMs;
+    } catch {
+      return 0;
+    }
+  }
+
   /** What the trainer last reported; null before its first report. */
   readTrainerStatus(): TrainerStatus | null {
     return readJson(path.join(this.dir, 'status.json'), trainerStatusSchema);

@@ -24,10 +24,16 @@ import { JobFolder, PointsReader, type LocalJobMeta } from './job-folder.js';
 export type LocalProviderOptions = Config['gpu']['local'] & {
   /** Folder for job folders and device locks (DATA_DIR/trainer). */
   root: string;
+  /** False in an API-only process: it takes callbacks but never starts a trainer, so it needs no Python. */
+  runsJobs: boolean;
   log?: (msg: string, extra?: object) => void;
 };
 
 const MAX_READERS = 32;
+/** The server's environment variables a trainer inherits: the shell's basics and the network's (proxies, CAs, a hub mirror). */
+const PASSED_ENV = ['PATH', 'HOME', 'TMPDIR', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', 'REQUESTS_CA_BUNDLE', 'SSL_CERT_FILE', 'HF_ENDPOINT'];
+/** A job claimed for starting that has no process after this long was abandoned by the process starting it. */
+const START_TIMEOUT_MS = 60_000;
 
 /** The Python environment is missing: the server cannot train locally. */
 export class TrainerNotInstalledError extends Error {
@@ -35,7 +41,7 @@ export class TrainerNotInstalledError extends Error {
 }
 
 export function createLocalProvider(options: LocalProviderOptions): GpuProvider {
-  if (!fs.existsSync(options.python)) {
+  if (options.runsJobs && !fs.existsSync(options.python)) {
     throw new TrainerNotInstalledError(
       `GPU_PROVIDER=local runs the trainer with ${options.python}, which does not exist. Run \`npm run trainer:setup\` (or set TRAINER_PYTHON).`,
     );
@@ -43,7 +49,11 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
   const devices = options.devices === 'auto' ? detectDevices() : options.devices === 'cpu' ? ['cpu'] : options.devices;
   const log = options.log ?? (() => {});
   const locks = new DeviceLocks(options.root);
+  const graceMs = options.cancelGraceSeconds * 1000;
   fs.mkdirSync(path.join(options.root, 'jobs'), { recursive: true });
+  /** One empty file per queued job, named <submittedAt>_<externalId>: the queue in order, without reading every job folder. */
+  const queueDir = path.join(options.root, 'queue');
+  fs.mkdirSync(queueDir, { recursive: true });
   /** Points readers of the jobs asked about lately (each keeps its job's points in memory). */
   const readers = new Map<string, PointsReader>();
   const killTimers = new Set<NodeJS.Timeout>();
@@ -59,9 +69,8 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
   };
 
   const childEnv = (device: string): NodeJS.ProcessEnv => ({
-    // Only what Python and Hugging Face need: never the server's own secrets or database URL.
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
+    // Only what Python, its network and Hugging Face need: never the server's own secrets or database URL.
+    ...Object.fromEntries(PASSED_ENV.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]])),
     LANG: process.env.LANG ?? 'C.UTF-8',
     PYTHONUNBUFFERED: '1',
     TOKENIZERS_PARALLELISM: 'false',
@@ -99,28 +108,39 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
 
   /** Starts queued jobs, oldest first, on free devices (and frees devices whose job has ended). */
   const startQueued = (): void => {
-    const jobsDir = path.join(options.root, 'jobs');
-    const queued = fs
-      .readdirSync(jobsDir, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => new JobFolder(options.root, entry.name))
-      .map((job) => ({ job, meta: job.readMeta() }))
-      .filter((q): q is { job: JobFolder; meta: LocalJobMeta } => q.meta !== null && q.meta.pid === undefined && q.meta.ended === undefined)
-      .sort((a, b) => a.meta.submittedAt.localeCompare(b.meta.submittedAt));
-    for (const { job } of queued) {
+    for (const marker of fs.readdirSync(queueDir).sort()) {
+      const job = queuedJob(marker);
+      const meta = job?.readMeta();
+      if (!job || !meta || meta.pid !== undefined || meta.ended !== undefined) {
+        fs.rmSync(path.join(queueDir, marker), { force: true });
+        continue;
+      }
       const device = devices.find((d) => freeDevice(d) && locks.claim(d, job.externalId));
       if (!device) return;
-      // Another process may have started it between our read and our claim.
-      const meta = job.readMeta();
-      if (!meta || meta.pid !== undefined || meta.ended !== undefined) {
+      // Exactly one process starts a job, even when two hold different devices for it at once.
+      if (!job.claimStart()) {
         locks.release(device, job.externalId);
         continue;
       }
+      fs.rmSync(path.join(queueDir, marker), { force: true });
       start(job, device);
     }
   };
 
-  /** A device is free when no lock holds it, or its holder has ended (its lock is then released). */
+  /** The job a queue marker (<submittedAt>_<externalId>) names; null for a stray file. */
+  const queuedJob = (marker: string): JobFolder | null => {
+    try {
+      return new JobFolder(options.root, marker.slice(marker.indexOf('_') + 1));
+    } catch {
+      return null;
+    }
+  };
+
+  /**
+   * A device is free when no lock holds it, or its holder has ended (its lock is then released). A holder that
+   * was asked to stop and outlived the grace period is killed here too, so a trainer stuck in native code cannot
+   * block the queue after the worker that cancelled it restarted.
+   */
   const freeDevice = (device: string): boolean => {
     const holder = locks.holder(device);
     if (holder === null) return true;
@@ -131,7 +151,19 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
       return false;
     }
     const meta = job.readMeta();
-    const ended = !meta || meta.ended !== undefined || (meta.pid !== undefined && !running(meta.pid, holder)) || isTerminalState(job.readTrainerStatus()?.state ?? 'RUNNING');
+    if (meta?.pid !== undefined && meta.cancelRequestedAt && Date.now() - Date.parse(meta.cancelRequestedAt) >= graceMs && running(meta.pid, holder)) {
+      kill(job, meta.pid, 'SIGKILL');
+    }
+    // Claimed but never started: the process starting it died in between.
+    if (meta && meta.pid === undefined && !meta.ended && job.startClaimedMsAgo() > START_TIMEOUT_MS) {
+      end(job, 'FAILED', { code: 'TRAINER_NOT_STARTED', message: 'The worker starting the trainer stopped before it ran.' });
+    }
+    const ended =
+      !meta ||
+      meta.ended !== undefined ||
+      (meta.pid !== undefined && !running(meta.pid, holder)) ||
+      isTerminalState(job.readTrainerStatus()?.state ?? 'RUNNING') ||
+      job.readMeta()?.ended !== undefined;
     if (ended) locks.release(device, holder);
     return ended && locks.holder(device) === null;
   };
@@ -202,12 +234,15 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
     name: 'local',
     hourlyRateUsd: options.hourlyRateUsd,
     quantization: devices[0] !== 'cpu',
+    maxGpusPerJob: 1,
 
     async submit(req) {
       const input = trainerInput(req);
       const externalId = `local-${randomUUID()}`;
       const job = new JobFolder(options.root, externalId);
-      job.create(input, { externalId, jobId: req.jobId, submittedAt: new Date().toISOString() });
+      const submittedAt = new Date().toISOString();
+      job.create(input, { externalId, jobId: req.jobId, submittedAt });
+      fs.writeFileSync(path.join(queueDir, `${submittedAt}_${externalId}`), '');
       log('local job queued', { externalId, jobId: req.jobId });
       startQueued();
       return { externalId };
@@ -235,12 +270,12 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
         const timer = setTimeout(() => {
           killTimers.delete(timer);
           if (running(pid, externalId)) kill(job, pid, 'SIGKILL');
-        }, options.cancelGraceSeconds * 1000);
+        }, graceMs);
         timer.unref();
         killTimers.add(timer);
         return { state: current.state };
       }
-      if (Date.now() - Date.parse(meta.cancelRequestedAt) >= options.cancelGraceSeconds * 1000) {
+      if (Date.now() - Date.parse(meta.cancelRequestedAt) >= graceMs) {
         kill(job, pid, 'SIGKILL');
         end(job, 'CANCELLED', null);
         if (meta.device) locks.release(meta.device, externalId);

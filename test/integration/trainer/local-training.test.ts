@@ -65,15 +65,19 @@ describe('local training with the real trainer', () => {
     expect(body.data.baseModels).toContainEqual({ id: modelId, name: expect.stringContaining('local folder'), hiddenSize: 64, numLayers: 2, contextLength: 1024, exactTokenCounts: false });
   });
 
-  it('refuses 4-bit training on the CPU before anything runs', async () => {
+  it('refuses 4-bit training on the CPU, and more than one device a job, before anything runs', async () => {
     const datasetId = await readyDatasetFrom(t, alice.token, jsonl(Array.from({ length: 12 }, (_, i) => colourExample(i))), { baseModelId: modelId });
     const res = await t.gql(
       `mutation($input: CreateTrainingJobInput!) { createTrainingJob(input: $input) { __typename ... on InvalidInputError { problems { path message } } } }`,
-      { input: { datasetId, presetId: 'fast', baseModelId: modelId, hyperparameters: { quantization: 'NF4' }, gpu: { type: 'A100-80GB', count: 1 } } },
+      { input: { datasetId, presetId: 'fast', baseModelId: modelId, hyperparameters: { quantization: 'NF4' }, gpu: { type: 'A100-80GB', count: 2 } } },
       alice.token,
     );
     expect(res.body.data.createTrainingJob.__typename).toBe('InvalidInputError');
-    expect(res.body.data.createTrainingJob.problems).toContainEqual({ path: ['hyperparameters', 'quantization'], message: expect.stringMatching(/CUDA/) });
+    // Both at once: the CPU cannot quantise, and a local job runs on one device.
+    expect(res.body.data.createTrainingJob.problems).toEqual([
+      { path: ['hyperparameters', 'quantization'], message: expect.stringMatching(/CUDA/) },
+      { path: ['gpu', 'count'], message: expect.stringMatching(/at most 1 GPU/) },
+    ]);
   });
 
   it('trains a real adapter: live points through completion, stored files, a download that loads in peft', async () => {

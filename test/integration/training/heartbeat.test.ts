@@ -1,6 +1,6 @@
 // Which reports count as a sign of life: new steps and new stages always; "still queued" from a provider
-// (waiting for a free GPU); a trainer's callback while it starts (a large model loads for minutes). A poll
-// that repeats the same step does not: a hung job still times out.
+// (waiting for a free GPU, which is not billed); a trainer's callback while it starts (a large model loads for
+// minutes). A poll that repeats the same step does not: a hung job still times out.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../server/db/client.js';
@@ -38,10 +38,18 @@ async function heartbeatAgeSeconds(id: string): Promise<number> {
 }
 
 describe('heartbeat', () => {
-  it('counts a provider that says the job is still queued', async () => {
+  it('counts a provider that says the job is still queued, and bills nothing for the wait', async () => {
     const job = await staleJob('INITIALIZING', 'PROVISIONING');
     await applyProviderReport(t.app.services, job.id, report('QUEUED', 'PROVISIONING', 0));
     expect(await heartbeatAgeSeconds(job.id)).toBeLessThan(60);
+    // Compute is billed from startedAt: it moves on while the job waits for a GPU, and stays once it runs.
+    const waited = await db.trainingJob.findUniqueOrThrow({ where: { id: job.id } });
+    expect(Date.now() - waited.startedAt!.getTime()).toBeLessThan(60_000);
+    await applyProviderReport(t.app.services, job.id, report('INITIALIZING', 'LOADING_MODEL', 0));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await applyProviderReport(t.app.services, job.id, report('RUNNING', 'TRAINING', 1));
+    const running = await db.trainingJob.findUniqueOrThrow({ where: { id: job.id } });
+    expect(running.startedAt).toEqual(waited.startedAt);
   });
 
   it("counts a trainer's callback while it loads the model, not a poll saying the same", async () => {

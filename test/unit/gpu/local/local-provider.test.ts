@@ -19,7 +19,7 @@ const providers: GpuProvider[] = [];
 function options(overrides: Partial<LocalProviderOptions> = {}): LocalProviderOptions {
   const root = overrides.root ?? fs.mkdtempSync(path.join(os.tmpdir(), 'brightrun-local-provider-'));
   roots.push(root);
-  return { root, python: FAKE_TRAINER, trainerDir: os.tmpdir(), devices: 'cpu', cancelGraceSeconds: 30, modelCache: null, hfToken: null, hourlyRateUsd: '0.25', ...overrides };
+  return { root, python: FAKE_TRAINER, trainerDir: os.tmpdir(), devices: 'cpu', cancelGraceSeconds: 30, modelCache: null, hfToken: null, hourlyRateUsd: '0.25', runsJobs: true, ...overrides };
 }
 
 function provider(overrides: Partial<LocalProviderOptions> = {}): GpuProvider {
@@ -69,6 +69,8 @@ describe('local provider', () => {
   it('refuses to start without the trainer environment, saying how to make it', () => {
     expect(() => createLocalProvider(options({ python: '/nonexistent/python' }))).toThrow(TrainerNotInstalledError);
     expect(() => createLocalProvider(options({ python: '/nonexistent/python' }))).toThrow(/npm run trainer:setup/);
+    // An API-only process takes callbacks and never starts a trainer: it needs no Python.
+    expect(createLocalProvider(options({ python: '/nonexistent/python', runsJobs: false })).name).toBe('local');
   });
 
   it('prices by its configured rate and cannot quantise on the CPU', () => {
@@ -104,6 +106,7 @@ describe('local provider', () => {
   });
 
   it('uses every device it is given at once', async () => {
+    process.env.SERVER_SECRET = 'a-server-secret-the-trainer-must-never-see';
     const gpu = provider({ devices: ['0', '1'] });
     const a = await gpu.submit(request('hang'));
     const b = await gpu.submit(request('hang'));
@@ -115,6 +118,7 @@ describe('local provider', () => {
     // Each trainer sees only its own GPU, and none of the server's environment.
     const log = fs.readFileSync(new JobFolder(root, a.externalId).logPath, 'utf8');
     expect(log).toMatch(/on device '[01]', secret: none/);
+    delete process.env.SERVER_SECRET;
   });
 
   it('cancels a queued job without starting it', async () => {
