@@ -6,6 +6,7 @@ import gc
 import logging
 import os
 import platform
+import shutil
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -269,11 +270,14 @@ class _Job:
         return artifacts, self.summary
 
     def release(self) -> None:
-        """Frees the model and the GPU memory it held, and deletes the downloaded dataset copy."""
+        """Frees the model and the GPU memory it held, and deletes the downloaded dataset copy and the saved files
+        (uploaded by now, or of a run that ended without them): a local job's folder keeps only its status and log."""
         self.model = None
         from .data import DOWNLOADED_DATASET
 
         (self.work_dir / DOWNLOADED_DATASET).unlink(missing_ok=True)
+        for folder in ("artifacts", "trainer"):
+            shutil.rmtree(self.work_dir / folder, ignore_errors=True)
         gc.collect()
         try:
             import torch

@@ -76,6 +76,8 @@ def test_local_entry_point_trains_uploads_and_reports(make_spec, server, cli_mod
     assert final["artifacts"] == status["artifacts"]
     assert sorted(server.uploads) == sorted(a["name"] for a in status["artifacts"])
     assert server.points() == points
+    # Uploaded, so the job's folder keeps no second copy of the adapter, the trainer's scratch or the dataset.
+    assert sorted(path.name for path in (status_dir / "work").iterdir()) == []
 
 
 def test_sigterm_ends_the_run_cancelled(make_spec, server, cli_model: Path, tmp_path: Path) -> None:
