@@ -194,7 +194,7 @@ export async function storeModelArtifact(services: Services, jobId: string): Pro
   });
   publishNotification(services, artifact.ownerId, notificationId);
   services.pubsub.publish('trainingJobUpdated', job.id, { id: job.id });
-  await deleteStagedUploads(services, job, provided.map((f) => f.name));
+  await deleteStagedUploads(services, job);
   return db.modelArtifact.findUniqueOrThrow({ where: { id: artifact.id } });
 }
 
@@ -226,8 +226,5 @@ export async function failModelArtifact(services: Services, jobId: string, reaso
   const files = await db.artifactFile.findMany({ where: { artifactId: artifact.id } });
   for (const file of files) await services.storage.delete('models', file.storagePath).catch(() => {});
   await db.artifactFile.deleteMany({ where: { artifactId: artifact.id } });
-  if (job.externalJobId) {
-    const status = await services.gpu.status(job.externalJobId, Math.max(job.currentStep, job.totalSteps)).catch(() => null);
-    await deleteStagedUploads(services, job, status?.artifacts.map((a) => a.name) ?? []);
-  }
+  await deleteStagedUploads(services, job);
 }

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { db } from '../db/client.js';
 import type { Services } from '../services.js';
-import { objectPath, safeFileName, StorageError, type SignedUpload } from '../storage/index.js';
+import { objectFolder, objectPath, safeFileName, StorageError, type SignedUpload } from '../storage/index.js';
 import { isTerminal } from '../training/status.js';
 
 /** Signed upload URLs live as long as a dataset upload's: an hour. */
@@ -35,7 +35,7 @@ export type TrainerUploadsOutcome =
   | { kind: 'invalid'; message: string }
   | { kind: 'too-large'; message: string };
 
-/** Where a job's uploaded file waits for the job to complete. */
+/** Where a job's uploaded file waits for the job to complete: the job's folder, <owner>/<job id>/. */
 export function stagedPath(job: { ownerId: string; id: string }, name: string): string {
   return objectPath(job.ownerId, job.id, name);
 }
@@ -87,14 +87,8 @@ export async function createTrainerUploads(services: Services, jobId: string, re
 }
 
 /** Removes a job's staged uploads (after they were copied, or when they never will be). */
-export async function deleteStagedUploads(services: Services, job: { ownerId: string; id: string }, names: readonly string[]): Promise<void> {
-  for (const name of names) {
-    let path: string;
-    try {
-      path = stagedPath(job, name);
-    } catch {
-      continue; // a name that could never have been staged
-    }
-    await services.storage.delete('models', path).catch((err: Error) => services.log.warn('staged upload not removed', { jobId: job.id, name, err: err.message }));
-  }
+export async function deleteStagedUploads(services: Services, job: { ownerId: string; id: string }): Promise<void> {
+  await services.storage
+    .deleteFolder('models', objectFolder(job.ownerId, job.id))
+    .catch((err: Error) => services.log.warn('staged uploads not removed', { jobId: job.id, err: err.message }));
 }

@@ -91,6 +91,11 @@ export function createGcsStorage(config: GcsStorageConfig): ObjectStorage {
     async delete(bucket, path) {
       await object(bucket, path).delete({ ignoreNotFound: true });
     },
+
+    async deleteFolder(bucket, folder) {
+      pathSegments(folder);
+      await client.bucket(config.buckets[bucket]).deleteFiles({ prefix: `${folder}/`, force: true });
+    },
   };
 }
 

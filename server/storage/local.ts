@@ -246,6 +246,13 @@ export function createLocalStorage(
       await rm(target.file, { force: true });
       await rm(target.meta, { force: true });
     },
+
+    async deleteFolder(bucket, folder) {
+      // The folder's place, and its metadata's: the same path without the '.json' an object's metadata has.
+      const target = place(bucket, folder);
+      await rm(target.file, { recursive: true, force: true });
+      await rm(target.meta.slice(0, -'.json'.length), { recursive: true, force: true });
+    },
   };
 }
 

@@ -41,6 +41,8 @@ export interface ObjectStorage {
   write(bucket: Bucket, path: string, body: Readable, o: { contentType: string }): Promise<{ size: number; sha256: string }>;
   /** Deleting a missing object is not an error. */
   delete(bucket: Bucket, path: string): Promise<void>;
+  /** Deletes every object under `folder/` (e.g. "<owner>/<id>"); a missing folder is not an error. */
+  deleteFolder(bucket: Bucket, folder: string): Promise<void>;
 }
 
 /** Serves the local driver's signed URLs; resolves false when the request is not under /storage/. */
@@ -101,10 +103,15 @@ const MAX_EXPIRY_SECONDS = 7 * 24 * 3600;
 
 /** "<owner>/<id>/<file>": the only way object paths are made, so user input never picks a location. */
 export function objectPath(ownerId: string, objectId: string, fileName: string): string {
+  return `${objectFolder(ownerId, objectId)}/${safeFileName(fileName)}`;
+}
+
+/** "<owner>/<id>": the folder of one object's files. */
+export function objectFolder(ownerId: string, objectId: string): string {
   for (const id of [ownerId, objectId]) {
     if (!UUID.test(id)) throw new StorageError('INVALID_PATH', `not a UUID: ${JSON.stringify(id)}`);
   }
-  return `${ownerId.toLowerCase()}/${objectId.toLowerCase()}/${safeFileName(fileName)}`;
+  return `${ownerId.toLowerCase()}/${objectId.toLowerCase()}`;
 }
 
 /** A basename of letters, digits, '.', '-' and '_' that keeps the extension; throws when nothing usable is left. */

@@ -6,6 +6,7 @@ import { db, Prisma } from '../db/client.js';
 import type { TrainingJob, TrainingJobStatus } from '../db/generated/prisma/client.js';
 import type { NotificationPriority, NotificationType } from '../db/generated/prisma/enums.js';
 import { settleComputeCost } from '../costs/compute-cost.js';
+import { deleteStagedUploads } from '../artifacts/trainer-uploads.js';
 import { createArtifactJob } from '../jobs/create-artifact.js';
 import { inTransaction } from '../jobs/queue.js';
 import { createNotification, publishNotification } from '../notifications/notify.js';
@@ -85,6 +86,8 @@ export async function transitionJob(services: Services, jobId: string, to: Train
   if (!result) return null;
   publishJobUpdated(services, jobId);
   publishNotification(services, result.job.ownerId, result.notificationId);
+  // A trainer's uploads are kept for the artifact job of a COMPLETED run only.
+  if (to === 'FAILED' || to === 'CANCELLED') await deleteStagedUploads(services, result.job);
   return result.job;
 }
 

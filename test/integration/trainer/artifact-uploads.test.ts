@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signCallbackToken } from '../../../server/auth/tokens.js';
 import { db } from '../../../server/db/client.js';
 import { stagedPath } from '../../../server/artifacts/trainer-uploads.js';
+import { transitionJob } from '../../../server/training/transitions.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { jobRow, readyDataset } from '../../helpers/training.js';
@@ -99,5 +100,17 @@ describe('trainer uploads', () => {
     expect(await ask({ jobId: running.id, files: [file('adapter_model.safetensors', 2_000_000)] }, token)).toMatchObject({ status: 413, body: { error: { code: 'TOO_LARGE' } } });
     // Nothing was staged by any refused request.
     expect(await t.app.services.storage.stat('models', stagedPath(running, 'adapter_model.safetensors'))).toBeNull();
+  });
+
+  it("removes a job's staged uploads when it fails or is cancelled (only a completed run's are copied)", async () => {
+    for (const to of ['FAILED', 'CANCELLED'] as const) {
+      const running = await job();
+      const res = await ask({ jobId: running.id, files: [file()] }, await tokenFor(running.id));
+      const [upload] = res.body.files;
+      expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: new Uint8Array(bytes) })).status).toBeLessThan(300);
+      expect(await t.app.services.storage.stat('models', stagedPath(running, 'adapter_config.json'))).not.toBeNull();
+      await transitionJob(t.app.services, running.id, to, { message: 'ended by the test' });
+      expect(await t.app.services.storage.stat('models', stagedPath(running, 'adapter_config.json'))).toBeNull();
+    }
   });
 });

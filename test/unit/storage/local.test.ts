@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLocalStorage } from '../../../server/storage/local.js';
-import { objectPath, StorageError, type Bucket } from '../../../server/storage/index.js';
+import { objectFolder, objectPath, StorageError, type Bucket } from '../../../server/storage/index.js';
 
 const MB = 1024 * 1024;
 const JSONL = 'application/jsonl';
@@ -383,7 +383,22 @@ describe('local storage on the server side', () => {
       await expect(storage.stat('datasets', path)).rejects.toMatchObject({ code: 'INVALID_PATH' });
       await expect(uploadUrl(path, 1)).rejects.toMatchObject({ code: 'INVALID_PATH' });
       await expect(storage.delete('datasets', path)).rejects.toMatchObject({ code: 'INVALID_PATH' });
+      await expect(storage.deleteFolder('datasets', path)).rejects.toMatchObject({ code: 'INVALID_PATH' });
     }
+  });
+
+  it("deletes a folder's objects and their metadata, and nothing beside it", async () => {
+    const owner = randomUUID();
+    const [folder, sibling] = [objectFolder(owner, randomUUID()), objectFolder(owner, randomUUID())];
+    const write = (path: string) => storage.write('models', path, Readable.from([Buffer.from('{}\n')]), { contentType: JSONL });
+    for (const name of ['a.json', 'b.json']) await write(`${folder}/${name}`);
+    await write(`${sibling}/a.json`);
+    await storage.deleteFolder('models', folder);
+    expect(await storage.stat('models', `${folder}/a.json`)).toBeNull();
+    expect(await storage.stat('models', `${folder}/b.json`)).toBeNull();
+    expect(await storage.stat('models', `${sibling}/a.json`)).toEqual({ size: 3, contentType: JSONL });
+    await expect(readdir(join(root, '.meta', 'lora-models', folder))).rejects.toMatchObject({ code: 'ENOENT' });
+    await storage.deleteFolder('models', folder); // a missing folder is not an error
   });
 });
 
