@@ -1,20 +1,23 @@
 // Validates an uploaded dataset in the background: streams the file from
 // storage through the validator, stores the report, ends READY or INVALID and
-// tells the owner. Idempotent: a dataset no longer VALIDATING is left alone.
+// tells the owner. Idempotent: a dataset no longer VALIDATING is left alone. A file
+// that cannot be read to the end after the retries ends INVALID with the reason.
 import { z } from 'zod';
 import { defaultBaseModel, findBaseModel } from '../catalog/base-models.js';
 import { db, Prisma } from '../db/client.js';
 import { publishDatasetUpdated } from '../datasets/events.js';
-import { validateDatasetStream } from '../datasets/validation/index.js';
+import { unfinishedReport, validateDatasetStream, type ValidationReport } from '../datasets/validation/index.js';
 import { createNotification, publishNotification } from '../notifications/notify.js';
 import { defineJob } from './define.js';
+
+const RETRY_LIMIT = 3;
 
 export const validateDatasetJob = defineJob({
   name: 'dataset-validate',
   payload: z.object({ datasetId: z.uuid() }),
-  queue: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 60 * 60 },
+  queue: { retryLimit: RETRY_LIMIT, retryDelay: 5, retryBackoff: true, expireInSeconds: 60 * 60 },
   concurrency: 1,
-  async handle({ datasetId }, { services, log }) {
+  async handle({ datasetId }, { services, log, retryCount }) {
     const dataset = await db.dataset.findUnique({ where: { id: datasetId } });
     if (!dataset || dataset.status !== 'VALIDATING' || dataset.deletedAt) {
       log.info('nothing to validate', { datasetId, status: dataset?.status });
@@ -22,10 +25,15 @@ export const validateDatasetJob = defineJob({
     }
     const baseModel = findBaseModel(dataset.baseModelId) ?? defaultBaseModel();
     const started = Date.now();
-    const report = await validateDatasetStream(await services.storage.openRead('datasets', dataset.storagePath), {
-      format: dataset.format,
-      baseModel,
-    });
+    let report: ValidationReport;
+    try {
+      report = await validateDatasetStream(await services.storage.openRead('datasets', dataset.storagePath), { format: dataset.format, baseModel });
+    } catch (err) {
+      // Retried (storage may be down); after the last try the dataset ends INVALID, never VALIDATING forever.
+      if (retryCount < RETRY_LIMIT) throw err;
+      log.error('dataset validation could not finish', { datasetId, err });
+      report = unfinishedReport((err as Error).message);
+    }
     const status = report.valid ? 'READY' : 'INVALID';
     const { statistics, ...validation } = report;
 

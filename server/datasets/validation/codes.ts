@@ -9,6 +9,8 @@ export const ISSUE_CODES = {
   INVALID_UTF8: { severity: 'ERROR', meaning: 'The line is not valid UTF-8 text.' },
   INVALID_JSON: { severity: 'ERROR', meaning: 'The line is not valid JSON.' },
   NOT_AN_OBJECT: { severity: 'ERROR', meaning: 'The line is JSON but not an object.' },
+  TOO_DEEPLY_NESTED: { severity: 'ERROR', meaning: 'The line nests arrays and objects deeper than any example needs; it was skipped unread.' },
+  VALIDATION_FAILED: { severity: 'ERROR', meaning: 'The validator could not finish reading the file; the dataset cannot be used as it is.' },
   WRONG_FORMAT: {
     severity: 'ERROR',
     meaning: 'The line is in the other dataset format (CHAT_JSONL or BRIGHTRUN_LORA_V4) than the one declared.',

@@ -2,6 +2,7 @@
 export { ISSUE_CODES, type IssueCode, type Severity } from './codes.js';
 export {
   validateDatasetStream,
+  unfinishedReport,
   MIN_EXAMPLES,
   DEFAULT_MAX_LINE_BYTES,
   DEFAULT_MAX_STORED_ISSUES,

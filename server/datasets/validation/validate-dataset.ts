@@ -141,6 +141,10 @@ class DatasetValidator implements LineHandler {
       this.report('NOT_AN_OBJECT', '$', `Each line must be a JSON object, not ${typeName(value)}.`);
       return undefined;
     }
+    if (nestingDepth(value) > MAX_NESTING) {
+      this.report('TOO_DEEPLY_NESTED', '$', `The line nests arrays and objects more than ${MAX_NESTING} levels deep; an example needs at most 4. Fix the line.`);
+      return undefined;
+    }
     return value;
   }
 
@@ -167,4 +171,37 @@ class DatasetValidator implements LineHandler {
       );
     }
   }
+}
+
+/** Deeper than any example of either format (an example is 4 levels deep), far below what would exhaust the stack. */
+export const MAX_NESTING = 32;
+
+/** How deep arrays and objects nest in a parsed value, counted without recursion (a hostile line may nest 100,000 deep). */
+export function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_NESTING) return deepest;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/** The report of a file the validator could not finish reading: one file-level error saying why, nothing usable. */
+export function unfinishedReport(reason: string): ValidationReport {
+  const message = `The file could not be validated (${reason.slice(0, 300)}). Check that it is JSON Lines as the format describes, then upload it again.`;
+  return {
+    valid: false,
+    errorCount: 1,
+    warningCount: 0,
+    countsByCode: { VALIDATION_FAILED: 1 },
+    issues: [{ line: 0, path: '$', code: 'VALIDATION_FAILED', severity: 'ERROR', message }],
+    truncated: false,
+    statistics: new StatisticsCollector(0).result(),
+    tokenCountsExact: false,
+    tokenizer: ESTIMATE_COUNTER.name,
+  };
 }

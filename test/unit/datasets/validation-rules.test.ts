@@ -29,6 +29,20 @@ describe('validateDatasetStream: rules', () => {
     for (const issue of report.issues) expect(issue.message.length).toBeGreaterThan(20);
   });
 
+  it('reports a nesting bomb as one error on its line instead of overflowing the stack', async () => {
+    const lines = chatLines(12);
+    const bomb = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    lines[4] = `{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Yo", "weight": ${bomb}}]}`; // line 5
+    lines[7] = example(message('user', 'Hi'), message('assistant', 'Yo', { weight: [[1]] })); // line 8: nested, but shallow
+    const report = await validate(fileOf(lines));
+    expect(lineCodes(report)).toEqual([
+      [5, 'TOO_DEEPLY_NESTED'],
+      [8, 'INVALID_WEIGHT'],
+    ]);
+    expect(report.issues[1]!.message).toMatch(/not an array/);
+    expect(report.statistics.examples).toBe(10);
+  });
+
   it('reports an empty file once, at line 0', async () => {
     const report = await validate('');
     expect(lineCodes(report)).toEqual([[0, 'EMPTY_FILE']]);
