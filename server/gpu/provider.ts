@@ -114,18 +114,25 @@ export function isTerminalState(state: ProviderJobState): boolean {
   return state === 'COMPLETED' || state === 'FAILED' || state === 'CANCELLED';
 }
 
+/** Steps are stored as PostgreSQL integers: a larger one is a provider's mistake, answered 400, not a 500. */
+const MAX_STEP = 2_147_483_647;
+const stepSchema = z.number().int().nonnegative().max(MAX_STEP);
+/** Far past any real run; keeps the progress arithmetic finite. */
+const epochSchema = z.number().nonnegative().max(1_000_000);
+
 const metricPointSchema = z.object({
-  step: z.number().int().positive(),
+  step: stepSchema.min(1),
   /** Fractional, as trainers log it: 1.5 is half-way through the second epoch. */
-  epoch: z.number().nonnegative(),
+  epoch: epochSchema,
   trainingLoss: z.number().nullable(),
   validationLoss: z.number().nullable(),
   learningRate: z.number().nullable(),
   gradNorm: z.number().nullable(),
   throughput: z.number().nullable(),
-  tokensTrained: z.number().nullable(),
-  gpuUtilization: z.number().nullable(),
-  recordedAt: z.string(),
+  tokensTrained: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).nullable(),
+  /** A fraction, 0..1. */
+  gpuUtilization: z.number().min(0).max(1).nullable(),
+  recordedAt: z.iso.datetime({ offset: true }),
 });
 export type ProviderMetricPoint = z.infer<typeof metricPointSchema>;
 
@@ -144,10 +151,10 @@ export const providerStatusSchema = z.object({
   externalId: z.string().min(1),
   state: z.enum(PROVIDER_JOB_STATES),
   stage: z.enum(PROVIDER_STAGES).nullable(),
-  step: z.number().int().nonnegative(),
-  totalSteps: z.number().int().nonnegative(),
-  epoch: z.number().nonnegative(),
-  totalEpochs: z.number().int().nonnegative(),
+  step: stepSchema,
+  totalSteps: stepSchema,
+  epoch: epochSchema,
+  totalEpochs: z.number().int().nonnegative().max(1_000_000),
   /** Points with step > afterStep, oldest first, at most MAX_STATUS_POINTS. */
   points: z.array(metricPointSchema),
   artifacts: z.array(artifactSchema),
@@ -166,9 +173,9 @@ export const providerEventSchema = z.object({
   jobId: z.string().min(1),
   state: z.enum(PROVIDER_JOB_STATES),
   stage: z.enum(PROVIDER_STAGES).nullable(),
-  step: z.number().int().nonnegative(),
-  totalSteps: z.number().int().nonnegative(),
-  epoch: z.number().nonnegative(),
+  step: stepSchema,
+  totalSteps: stepSchema,
+  epoch: epochSchema,
   points: z.array(metricPointSchema),
   artifacts: z.array(artifactSchema),
   error: errorSchema,

@@ -6,7 +6,7 @@ import { AuthenticationError } from '../auth/errors.js';
 import { InvalidCallbackError } from '../gpu/provider.js';
 import { sendError, sendJson } from '../http/respond.js';
 import type { Services } from '../services.js';
-import { callbackJobId, readJson } from './gpu-callback.js';
+import { CallbackTooLargeError, callbackJobId, readJson, sendTooLarge } from './gpu-callback.js';
 
 export async function handleArtifactUploads(services: Services, req: IncomingMessage, res: ServerResponse, provider: string): Promise<void> {
   if (req.method !== 'POST') return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'POST only');
@@ -31,6 +31,7 @@ export async function handleArtifactUploads(services: Services, req: IncomingMes
     }
   } catch (err) {
     if (err instanceof AuthenticationError) return sendError(res, 401, err.reason, err.message);
+    if (err instanceof CallbackTooLargeError) return sendTooLarge(req, res, err.message);
     if (err instanceof InvalidCallbackError) return sendError(res, 400, 'INVALID_REQUEST', err.message);
     throw err;
   }

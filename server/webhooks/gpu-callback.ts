@@ -17,13 +17,23 @@ import { isTerminal } from '../training/status.js';
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const CALLBACK_TOKEN_HEADER = 'x-callback-token';
 
+/** A callback body over the limit: answered 413, the rest of the body read and dropped so the sender sees the answer. */
+export class CallbackTooLargeError extends InvalidCallbackError {}
+
+/** Answers 413 and closes the connection once the sender has stopped sending (no reset under its feet). */
+export function sendTooLarge(req: IncomingMessage, res: ServerResponse, message: string): void {
+  res.setHeader('Connection', 'close');
+  sendError(res, 413, 'TOO_LARGE', message);
+  req.resume();
+}
+
 /** Reads a callback's JSON body (at most 4 MiB); throws InvalidCallbackError. */
 export async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new InvalidCallbackError('callback body too large');
+    if (size > MAX_BODY_BYTES) throw new CallbackTooLargeError(`The callback body is over ${MAX_BODY_BYTES} bytes: send fewer points per callback`);
     chunks.push(chunk as Buffer);
   }
   try {
@@ -72,6 +82,7 @@ export async function handleGpuCallback(services: Services, req: IncomingMessage
     }
   } catch (err) {
     if (err instanceof AuthenticationError) return sendError(res, 401, err.reason, err.message);
+    if (err instanceof CallbackTooLargeError) return sendTooLarge(req, res, err.message);
     if (err instanceof InvalidCallbackError) return sendError(res, 400, 'INVALID_CALLBACK', err.message);
     throw err;
   }

@@ -135,12 +135,13 @@ _nvml_missing = False
 
 
 def gpu_utilization() -> float | None:
-    """The GPU's utilisation in percent (NVML through torch), or None without CUDA or NVML."""
+    """The GPU's utilisation as a fraction 0..1, as the server stores it (NVML through torch, which gives percent),
+    or None without CUDA or NVML."""
     global _nvml_missing
     if _nvml_missing or not torch.cuda.is_available():
         return None
     try:
-        return float(torch.cuda.utilization())
+        return float(torch.cuda.utilization()) / 100.0
     except Exception:  # no pynvml, or NVML unavailable in this container: stop asking
         _nvml_missing = True
         return None

@@ -6,7 +6,7 @@ import { CALLBACK_AUDIENCE, LOCAL_ISSUER, signCallbackToken } from '../../../ser
 import { db } from '../../../server/db/client.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
-import { createJob, followJob, readyDataset } from '../../helpers/training.js';
+import { createJob, followJob, jobRow, readyDataset } from '../../helpers/training.js';
 
 let t: TestApp;
 let alice: TestUser;
@@ -114,5 +114,46 @@ describe('GPU callbacks', () => {
     const token = await signCallbackToken(t.app.services.secret, finished.id, 600);
     expect((await post('{not json', token)).status).toBe(400);
     expect((await post({ hello: 'world' }, token)).status).toBe(400);
+  });
+});
+
+describe('callbacks with values out of range', () => {
+  it('answers 400 (not 500, which providers retry) and stores nothing', async () => {
+    const datasetId = rawId(await readyDataset(t, alice.token, 12));
+    const row = await db.trainingJob.create({ data: { ...jobRow(alice.id, datasetId, 'RUNNING'), externalJobId: `sim-${Math.random()}` } });
+    const running = { id: row.id, externalJobId: row.externalJobId! };
+    const token = await signCallbackToken(t.app.services.secret, running.id, 600);
+    const withPoint = (change: object) => {
+      const body = event(running, 5);
+      return { ...body, points: [{ ...body.points[0], ...change }] };
+    };
+    for (const body of [
+      event(running, 2 ** 31),
+      { ...event(running, 5), totalSteps: 2 ** 40 },
+      withPoint({ step: 2 ** 31 }),
+      withPoint({ tokensTrained: 1.5 }),
+      withPoint({ tokensTrained: 2 ** 60 }),
+      withPoint({ recordedAt: 'yesterday' }),
+      withPoint({ gpuUtilization: 93 }),
+      { ...event(running, 5), epoch: 1e300 },
+    ]) {
+      const res = await post(body, token);
+      expect(res.status, JSON.stringify(body).slice(0, 200)).toBe(400);
+      expect(res.body.error.code).toBe('INVALID_CALLBACK');
+    }
+    expect(await db.metricPoint.count({ where: { jobId: running.id } })).toBe(0);
+    // A well-formed one still lands.
+    expect((await post(event(running, 5), token)).status).toBe(200);
+  });
+
+  it('answers an oversized body 413 and closes cleanly', async () => {
+    const token = await signCallbackToken(t.app.services.secret, finished.id, 600);
+    const res = await fetch(`${t.url}/webhooks/gpu/simulated`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-callback-token': token },
+      body: `{"pad": "${'x'.repeat(6 * 1024 * 1024)}"}`,
+    });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as any).error.code).toBe('TOO_LARGE');
   });
 });
