@@ -1,5 +1,6 @@
 // Serves the built web client (web/dist): files with their content type, long-lived caching for hashed
-// assets, index.html for client routes, nothing outside distDir, and false for the API's own paths.
+// assets, index.html for client routes, nothing outside distDir, and false for the API's own paths. Every
+// answer carries a Content-Security-Policy (scripts from this origin only, never framed) and its companions.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -43,9 +44,36 @@ async function fileAt(file: string) {
   }
 }
 
-export function createWebHandler(distDir: string): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+/**
+ * The client's scripts, styles and fonts come from this origin; it talks to this origin (GraphQL over HTTP and
+ * WebSocket) and to `connectTo` (a storage bucket's origin, for signed uploads); no page may frame it.
+ * Styles allow 'unsafe-inline' for the style attributes charts set.
+ */
+export function securityHeaders(connectTo: readonly string[] = []): Record<string, string> {
+  const policy = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src ${["'self'", ...connectTo].join(' ')}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+  return {
+    'content-security-policy': policy,
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'x-content-type-options': 'nosniff',
+  };
+}
+
+export function createWebHandler(distDir: string, options: { connectTo?: readonly string[] } = {}): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   const root = path.resolve(distDir);
   const indexFile = path.join(root, 'index.html');
+  const security = securityHeaders(options.connectTo);
 
   async function send(req: IncomingMessage, res: ServerResponse, file: string, cacheControl: string): Promise<boolean> {
     const info = await fileAt(file);
@@ -56,7 +84,7 @@ export function createWebHandler(distDir: string): (req: IncomingMessage, res: S
       'cache-control': cacheControl,
       etag,
       'last-modified': info.mtime.toUTCString(),
-      'x-content-type-options': 'nosniff',
+      ...security,
     };
     if (req.headers['if-none-match'] === etag) {
       res.writeHead(304, headers);

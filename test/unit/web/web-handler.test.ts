@@ -20,7 +20,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dist, 'assets/index-Bx7_aQ9z.js'), 'console.log(1)');
   fs.writeFileSync(path.join(dist, 'favicon.svg'), '<svg/>');
   fs.writeFileSync(path.join(root, 'secret.txt'), 'outside');
-  const serve = createWebHandler(dist);
+  const serve = createWebHandler(dist, { connectTo: ['https://storage.googleapis.com'] });
   server = http.createServer(async (req, res) => {
     if (await serve(req, res)) return;
     res.writeHead(404, { 'x-fell-through': 'yes' }).end('not mine');
@@ -55,6 +55,18 @@ describe('createWebHandler', () => {
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.headers['cache-control']).toBe('no-cache');
     expect(res.body).toContain('<title>app</title>');
+  });
+
+  it('sends a Content-Security-Policy and its companions with every file: own scripts only, never framed', async () => {
+    for (const pathname of ['/', '/datasets/x', '/assets/index-Bx7_aQ9z.js']) {
+      const res = await get(pathname);
+      const csp = String(res.headers['content-security-policy']);
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain("connect-src 'self' https://storage.googleapis.com");
+      expect(res.headers).toMatchObject({ 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff' });
+    }
   });
 
   it('answers client routes with index.html', async () => {
