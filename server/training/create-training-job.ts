@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { db, Prisma } from '../db/client.js';
 import type { TrainingJob } from '../db/generated/prisma/client.js';
-import { InvalidInputError } from '../errors.js';
+import { assertNoProblems, InvalidInputError, type FieldProblem } from '../errors.js';
 import { inTransaction } from '../jobs/queue.js';
 import { submitTrainingJob } from '../jobs/submit-training-job.js';
 import { createNotification, publishNotification } from '../notifications/notify.js';
@@ -21,12 +21,28 @@ export interface CreateTrainingJobInput extends TrainingRequest {
   idempotencyKey?: string | null;
 }
 
-function checkedCap(maxCostUsd: string | null | undefined): string | null {
-  if (maxCostUsd == null) return null;
-  if (!/^\d+(\.\d{1,6})?$/.test(maxCostUsd) || usdToMicros(maxCostUsd) <= 0n) {
-    throw new InvalidInputError([{ path: ['maxCostUsd'], message: 'must be a positive amount in USD with at most 6 decimals, e.g. "25.00"' }]);
+/** Problems with the fields planTraining does not see: the cost cap and the name. */
+function ownProblems(input: CreateTrainingJobInput, name: string | null): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const cap = input.maxCostUsd;
+  if (cap != null && (!/^\d+(\.\d{1,6})?$/.test(cap) || usdToMicros(cap) <= 0n)) {
+    problems.push({ path: ['maxCostUsd'], message: 'must be a positive amount in USD with at most 6 decimals, e.g. "25.00"' });
   }
-  return maxCostUsd;
+  if (name && name.length > 200) problems.push({ path: ['name'], message: 'must be at most 200 characters' });
+  return problems;
+}
+
+/** The plan, or one InvalidInputError with every problem: the job's own fields' and the plan's together. */
+async function checkedPlan(services: Services, ownerId: string, input: CreateTrainingJobInput, own: FieldProblem[]) {
+  let plan;
+  try {
+    plan = await planTraining(ownerId, input, services.gpu);
+  } catch (err) {
+    if (err instanceof InvalidInputError && own.length > 0) throw new InvalidInputError([...own, ...err.problems]);
+    throw err;
+  }
+  assertNoProblems(own);
+  return plan;
 }
 
 export async function createTrainingJob(services: Services, ownerId: string, input: CreateTrainingJobInput): Promise<TrainingJob> {
@@ -35,10 +51,9 @@ export async function createTrainingJob(services: Services, ownerId: string, inp
     const existing = await db.trainingJob.findUnique({ where: { ownerId_idempotencyKey: { ownerId, idempotencyKey: key } } });
     if (existing) return existing;
   }
-  const maxCost = checkedCap(input.maxCostUsd);
   const name = input.name?.trim() || null;
-  if (name && name.length > 200) throw new InvalidInputError([{ path: ['name'], message: 'must be at most 200 characters' }]);
-  const plan = await planTraining(ownerId, input, services.gpu);
+  const plan = await checkedPlan(services, ownerId, input, ownProblems(input, name));
+  const maxCost = input.maxCostUsd ?? null;
 
   const id = randomUUID();
   const created = await db.$transaction(async (tx) => {

@@ -2,7 +2,7 @@
 // the base model, hyperparameters within bounds, a GPU that holds the model,
 // and the cost estimate (calibrated from the caller's completed runs). Both
 // estimateTrainingCost and createTrainingJob go through here.
-import { findBaseModel, type BaseModel } from '../catalog/base-models.js';
+import { baseModels, findBaseModel, type BaseModel } from '../catalog/base-models.js';
 import { db } from '../db/client.js';
 import type { Dataset } from '../db/generated/prisma/client.js';
 import type { DatasetStatistics } from '../datasets/validation/index.js';
@@ -69,11 +69,12 @@ export async function planTraining(ownerId: string, request: TrainingRequest, pr
   const baseModelId = request.baseModelId ?? dataset.baseModelId;
   const baseModel = findBaseModel(baseModelId) ?? null;
   const presetId = request.presetId ?? DEFAULT_PRESET_ID;
-  // Every problem at once: the model, the settings and the GPU are checked as far as the others allow.
-  const checkedHyperparameters = baseModel ? resolveHyperparameters(presetId, request.hyperparameters, baseModel) : null;
-  const checkedGpu = resolveGpu(request.gpu, baseModel, checkedHyperparameters?.ok ? checkedHyperparameters.value : null);
+  // Every problem at once: the model, the settings and the GPU are checked as far as the others allow. Without a
+  // known model the settings are checked against the catalog's longest context, so only the model is blamed.
+  const checkedHyperparameters = resolveHyperparameters(presetId, request.hyperparameters, baseModel ?? roomiestModel());
+  const checkedGpu = resolveGpu(request.gpu, baseModel, checkedHyperparameters.ok && baseModel ? checkedHyperparameters.value : null);
   const unquantizable =
-    provider.quantization === false && checkedHyperparameters?.ok && checkedHyperparameters.value.quantization !== 'NONE'
+    provider.quantization === false && checkedHyperparameters.ok && checkedHyperparameters.value.quantization !== 'NONE'
       ? [{ path: ['hyperparameters', 'quantization'], message: `${checkedHyperparameters.value.quantization} needs a CUDA GPU, and this server trains on the CPU: choose NONE` }]
       : [];
   const tooManyGpus =
@@ -83,11 +84,11 @@ export async function planTraining(ownerId: string, request: TrainingRequest, pr
   const providerProblems = [...unquantizable, ...tooManyGpus];
   const problems = [
     ...(baseModel ? [] : [{ path: ['baseModelId'], message: `unknown base model "${baseModelId}" (see the baseModels query)` }]),
-    ...(checkedHyperparameters && !checkedHyperparameters.ok ? checkedHyperparameters.problems : []),
+    ...(checkedHyperparameters.ok ? [] : checkedHyperparameters.problems),
     ...(checkedGpu.ok ? [] : checkedGpu.problems),
     ...providerProblems,
   ];
-  if (!baseModel || !checkedHyperparameters?.ok || !checkedGpu.ok || providerProblems.length > 0) throw new InvalidInputError(problems);
+  if (!baseModel || !checkedHyperparameters.ok || !checkedGpu.ok || providerProblems.length > 0) throw new InvalidInputError(problems);
   const hyperparameters = checkedHyperparameters.value;
   const gpu = checkedGpu.value;
 
@@ -102,4 +103,9 @@ export async function planTraining(ownerId: string, request: TrainingRequest, pr
     hourlyRateUsd: provider.hourlyRateUsd ?? null,
   });
   return { dataset, statistics, presetId, baseModel, hyperparameters, gpu, estimate };
+}
+
+/** The catalog model with the longest context: settings checked against it fail only for their own reasons. */
+function roomiestModel(): BaseModel {
+  return baseModels().reduce((a, b) => (b.contextLength > a.contextLength ? b : a));
 }

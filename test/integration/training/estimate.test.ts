@@ -206,5 +206,8 @@ describe('typed errors', () => {
     expect(await paths({ hyperparameters: { epochs: 0 }, gpu: { type: 'A100-80GB', count: 3 } })).toEqual(['gpu.count', 'hyperparameters.epochs']);
     expect(await paths({ presetId: 'turbo', gpu: { type: 'TPU-v5', count: 1 } })).toEqual(['gpu.type', 'presetId']);
     expect(await paths({ baseModelId: 'nobody/none-1B', gpu: { type: 'A100-80GB', count: 3 } })).toEqual(['baseModelId', 'gpu.count']);
+    // An unknown model does not hide an unknown preset or a bad setting.
+    expect(await paths({ baseModelId: 'nobody/none-1B', presetId: 'turbo', gpu: { type: 'A100-80GB', count: 1 } })).toEqual(['baseModelId', 'presetId']);
+    expect(await paths({ baseModelId: 'nobody/none-1B', hyperparameters: { epochs: 0 }, gpu: { type: 'A100-80GB', count: 1 } })).toEqual(['baseModelId', 'hyperparameters.epochs']);
   });
 });

@@ -57,6 +57,14 @@ describe('typed errors', () => {
     );
   });
 
+  it('reports a bad cost cap and a bad name together with the plan\'s problems', async () => {
+    const res = await createJob(t, alice.token, { datasetId, maxCostUsd: '-3', name: 'x'.repeat(201), presetId: 'turbo', gpu: { type: 'TPU', count: 1 } });
+    expect(res.__typename).toBe('InvalidInputError');
+    expect(res.problems.map((p: any) => p.path.join('.')).sort()).toEqual(['gpu.type', 'maxCostUsd', 'name', 'presetId']);
+    const capOnly = await createJob(t, alice.token, { datasetId, maxCostUsd: '0' });
+    expect(capOnly.problems.map((p: any) => p.path.join('.'))).toEqual(['maxCostUsd']);
+  });
+
   it("refuses someone else's dataset as not found", async () => {
     const bob = await createUser(t);
     const res = await createJob(t, bob.token, { datasetId });
