@@ -1,18 +1,26 @@
 // Depth, alias and cost limits: abusive documents are refused with a typed
 // code, and every operation the web client sends (and GraphiQL's introspection)
-// passes at the defaults.
+// passes at the defaults. Cost is measured from the variables as sent; a list
+// size of zero or less is bad input.
 import { getIntrospectionQuery, Kind, parse, validate, type DocumentNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../../../schema/index.js';
 import { loadConfig } from '../../../server/config.js';
-import { queryLimitsRule, type QueryLimits } from '../../../server/http/graphql-limits.js';
+import { queryCostErrors, queryLimitsRule, type QueryLimits } from '../../../server/http/graphql-limits.js';
 import * as webDocuments from '../../../web/src/gql/graphql.js';
 
 const defaults = loadConfig({}).queryLimits;
 
-function codes(document: string | DocumentNode, limits: QueryLimits = defaults): string[] {
+/** The codes of every limit the document breaks: depth and aliases at validation, then cost with these variables. */
+function codes(document: string | DocumentNode, limits: QueryLimits = defaults, variables: Record<string, unknown> = { id: 'x' }, operationName?: string): string[] {
   const doc = typeof document === 'string' ? parse(document) : document;
-  return validate(schema, doc, [queryLimitsRule(limits)]).map((e) => String(e.extensions.code));
+  const invalid = validate(schema, doc, [queryLimitsRule(limits)]);
+  const errors = invalid.length ? invalid : queryCostErrors(schema, doc, variables, operationName, limits);
+  return errors.map((e) => String(e.extensions.code));
+}
+
+function costErrors(document: string, variables: Record<string, unknown> = {}, limits: QueryLimits = defaults) {
+  return queryCostErrors(schema, parse(document), variables, undefined, limits);
 }
 
 /** trainingJob → artifact → job → artifact …: 2 + 2 × pairs fields deep. */
@@ -26,7 +34,11 @@ describe('query limits', () => {
       (value): value is DocumentNode => (value as DocumentNode)?.kind === Kind.DOCUMENT && (value as DocumentNode).definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION),
     );
     expect(operations.length).toBeGreaterThan(20);
-    for (const doc of operations) expect(codes(doc)).toEqual([]);
+    for (const doc of operations) {
+      for (const operation of doc.definitions) {
+        if (operation.kind === Kind.OPERATION_DEFINITION) expect(codes(doc, defaults, {}, operation.name?.value)).toEqual([]);
+      }
+    }
   });
 
   it("let GraphiQL's introspection query through", () => {
@@ -64,16 +76,57 @@ describe('query limits', () => {
     expect(codes('query($id: ID!) { trainingJob(id: $id) { metrics(maxPoints: 10000) { step trainingLoss validationLoss learningRate } } }')).toEqual([]);
   });
 
-  it('size a list by its literal, its variable default, its schema default, else a full page', () => {
+  it('size a list by its literal, its variable as sent, its schema default, else a full page', () => {
     const limits = { ...defaults, maxCost: 1000 };
     // metrics: schema default 1000 points → over 1000 values.
     expect(codes('query($id: ID!) { trainingJob(id: $id) { metrics { step } } }', limits)).toEqual(['QUERY_TOO_COSTLY']);
     expect(codes('query($id: ID!, $n: Int = 10) { trainingJob(id: $id) { metrics(maxPoints: $n) { step } } }', limits)).toEqual([]);
-    // A page size given by a variable without a default counts as a full page (100).
+    // A page size given by a variable not sent and without a default counts as a full page (100).
     const page = (args: string) => `query($first: Int) { datasets${args} { edges { node { id name status fileSize createdAt updatedAt format description fileName } } } }`;
     expect(codes(page('(first: 5)'), limits)).toEqual([]);
     expect(codes(page('(first: $first)'), limits)).toEqual(['QUERY_TOO_COSTLY']);
+    expect(codes(page('(first: $first)'), limits, { first: 5 })).toEqual([]);
+    expect(codes(page('(first: $first)'), limits, { first: null })).toEqual(['QUERY_TOO_COSTLY']);
     expect(codes(page(''), limits)).toEqual(['QUERY_TOO_COSTLY']);
+  });
+
+  it('size a list by the value sent, not the default in the document (the bypass)', () => {
+    const bypass = 'query($n: Int = 1, $p: Int = 1) { trainingJobs(first: $n) { edges { node { metrics(maxPoints: $p) { step trainingLoss validationLoss } } } } }';
+    expect(codes(bypass)).toEqual([]);
+    expect(codes(bypass, defaults, { n: 100, p: 10_000 })).toEqual(['QUERY_TOO_COSTLY']);
+    const [error] = costErrors(bypass, { n: 100, p: 10_000 });
+    expect(error?.message).toMatch(/about 3,000,301 values; at most 200,000/);
+    // Through a fragment and an inline fragment, and with variables given as a JSON request would (a string for an Int fails coercion: execute reports it).
+    const viaFragment = `query($p: Int = 1) { trainingJobs(first: 100) { edges { node { ...M } } } } fragment M on TrainingJob { ... on TrainingJob { metrics(maxPoints: $p) { step trainingLoss } } }`;
+    expect(codes(viaFragment, defaults, { p: 10_000 })).toEqual(['QUERY_TOO_COSTLY']);
+    expect(costErrors(viaFragment, { p: 'ten' })).toEqual([]);
+  });
+
+  it('measure the operation that runs, picked by operationName', () => {
+    const doc = parse('query Cheap { me { id } } query Costly($n: Int) { trainingJobs(first: $n) { edges { node { metrics(maxPoints: 10000) { step trainingLoss } } } } }');
+    expect(queryCostErrors(schema, doc, { n: 100 }, 'Cheap', defaults)).toEqual([]);
+    expect(queryCostErrors(schema, doc, { n: 100 }, 'Costly', defaults).map((e) => e.extensions.code)).toEqual(['QUERY_TOO_COSTLY']);
+    expect(queryCostErrors(schema, doc, { n: 1 }, 'Costly', defaults)).toEqual([]);
+  });
+
+  it.each([
+    ['first', 'query($n: Int) { trainingJobs(first: $n) { totalCount } }'],
+    ['last', 'query($n: Int) { datasets(last: $n) { totalCount } }'],
+    ['maxPoints', 'query($id: ID!, $n: Int) { trainingJob(id: $id) { metrics(maxPoints: $n) { step } } }'],
+    ['nested issues(first:)', 'query($n: Int) { datasets(first: 5) { edges { node { validation { issues(first: $n) { line message } } } } } }'],
+  ])('refuse a size of zero or less as BAD_USER_INPUT (%s), as a literal or a variable', (_name, query) => {
+    for (const n of [0, -1, -2_000_000_000]) {
+      expect(codes(query, defaults, { n, id: 'x' })).toEqual(['BAD_USER_INPUT']);
+      expect(codes(query.replace(': $n)', `: ${n})`), defaults, { id: 'x' })).toEqual(['BAD_USER_INPUT']);
+    }
+    const [error] = costErrors(query, { n: -5, id: 'x' });
+    expect(error?.message).toMatch(/must be 1 or more; got -5/);
+    expect(codes(query, defaults, { n: 1, id: 'x' })).toEqual([]);
+  });
+
+  it('no longer let a negative size cancel out the cost of the rest', () => {
+    const doc = '{ trainingJobs(first: 100) { edges { node { metrics(maxPoints: 10000) { step } other: metrics(maxPoints: -10000) { step } } } } }';
+    expect(codes(doc)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('count every expansion of a fragment but measure it once, so fragment bombs are cheap to refuse', () => {
