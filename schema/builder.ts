@@ -3,7 +3,7 @@
 import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
-import RelayPlugin from '@pothos/plugin-relay';
+import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import { GraphQLError } from 'graphql';
@@ -20,6 +20,25 @@ export interface Context {
   requestId: string;
   /** Over graphql-ws: sends a subscription event's result to the client at once (set by shared-subscription-results). */
   pushEvent?: PushEvent;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A global id as this API gives them out (base64 of "Type:<uuid>"); anything else is the caller's mistake, answered
+ * BAD_USER_INPUT before it reaches the database (where it used to surface as an internal error).
+ */
+export function decodeId(globalID: string): { typename: string; id: string } {
+  let decoded: { typename: string; id: string } | null;
+  try {
+    decoded = decodeGlobalID(globalID);
+  } catch {
+    decoded = null;
+  }
+  if (!decoded || !UUID.test(decoded.id)) {
+    throw new GraphQLError(`"${globalID.slice(0, 100)}" is not an id this API gave out`, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  return decoded;
 }
 
 /** The caller's user id; only called behind an authScopes `user` rule. */
@@ -68,5 +87,6 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     nodeQueryOptions: { authScopes: { user: true } },
     nodesQueryOptions: false,
+    decodeGlobalID: decodeId,
   },
 });
