@@ -7,22 +7,21 @@ import { fileURLToPath } from 'node:url';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { Context as WsContext } from 'graphql-ws';
 import { WebSocketServer } from 'ws';
 import { schema } from '../schema/index.js';
 import type { Context } from '../schema/builder.js';
 import { bearerToken, connectionParamsToken, createAuthenticator, type Authenticator } from './auth/authenticate.js';
-import { localUserToken } from './auth/local-user.js';
 import { resolveServerSecret } from './auth/secret.js';
 import { AuthenticationError } from './auth/errors.js';
 import { createTokenVerifier } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { connectDatabase, disconnectDatabase, pool } from './db/client.js';
 import { createAppPubSub } from './events/pubsub.js';
-import { observeRequests, requestId } from './http/access.js';
-import { queryLimitsRule, useValidationRules } from './http/graphql-limits.js';
+import { embeddedHostCheck, observeRequests, requestId } from './http/access.js';
+import { useQueryLimits, useValidationRules } from './http/graphql-limits.js';
 import { handleHealth } from './http/health.js';
 import { handleLocalSignIn } from './http/local-sign-in.js';
 import { handleMetrics } from './http/metrics.js';
@@ -52,23 +51,52 @@ export interface App {
   stop(): Promise<void>;
 }
 
+/**
+ * Embedded mode: GraphiQL signs in as the local user the way the web client does, by asking
+ * same-origin GET /auth/local at load; no credential is written into the page itself.
+ */
+const signInThenRender = `function (root, options) {
+  fetch('/auth/local', { headers: { accept: 'application/json' } })
+    .then(function (res) { return res.ok ? res.json() : null; })
+    .catch(function () { return null; })
+    .then(function (body) {
+      if (body && body.token) options.headers = JSON.stringify({ Authorization: 'Bearer ' + body.token }, null, 2);
+      YogaGraphiQL.renderYogaGraphiQL(root, options);
+    });
+}`;
+
+function renderEmbeddedGraphiQL(options: GraphiQLOptions): string {
+  const html = renderGraphiQL(options);
+  const call = 'YogaGraphiQL.renderYogaGraphiQL(';
+  const at = html.lastIndexOf(call);
+  // A GraphiQL whose page no longer looks like this still works: the header is then pasted by hand.
+  if (at < 0) return html;
+  return `${html.slice(0, at)}(${signInThenRender})(${html.slice(at + call.length)}`;
+}
+
 function createYogaServer(services: Services, authenticate: Authenticator): YogaServerInstance<ServerContext, Context> {
   const { config, log } = services;
+  // CORS: only PUBLIC_URL's origin and CORS_ORIGINS, and never with credentials (the API uses bearer
+  // tokens, not cookies). Any other origin gets no CORS headers, so its pages cannot read answers.
+  const corsOrigins = new Set([new URL(services.publicUrl).origin, ...config.corsOrigins]);
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      if (!origin || !corsOrigins.has(origin)) return false;
+      return { origin, credentials: false, exposedHeaders: ['x-request-id'], maxAge: 600 };
+    },
     // GraphiQL bundled from npm, so it loads without a CDN.
-    renderGraphiQL,
+    renderGraphiQL: config.auth.jwks ? renderGraphiQL : renderEmbeddedGraphiQL,
     graphiql: config.graphiql
-      ? async () => ({
+      ? {
           title: 'BrightRun GraphQL',
-          // Server-sent events carry the Authorization header below; graphql-ws would need it in connection_init.
+          // Server-sent events carry the Authorization header; graphql-ws would need it in connection_init.
           subscriptionsProtocol: 'SSE',
           defaultQuery: '{\n  me {\n    id\n    email\n  }\n}\n',
-          // Embedded mode: signed in as the local user, as /auth/local does for the web client.
-          headers: config.auth.jwks ? undefined : JSON.stringify({ Authorization: `Bearer ${await localUserToken(config, config.auth.localUserEmail)}` }, null, 2),
-        })
+        }
       : false,
     maskedErrors: { isDev: config.env !== 'production' },
     logging: {
@@ -78,7 +106,9 @@ function createYogaServer(services: Services, authenticate: Authenticator): Yoga
       error: (...args) => log.error(String(args[0]), { args: args.slice(1) }),
     },
     plugins: [
-      useValidationRules([queryLimitsRule(config.queryLimits), ...(config.introspection ? [] : [NoSchemaIntrospectionCustomRule])]),
+      // Depth and aliases at validation; cost where the variables are known (HTTP, SSE and graphql-ws alike).
+      useQueryLimits(config.queryLimits),
+      useValidationRules(config.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
       // Browsers send a form post or a GET without a preflight: such a request must carry a header
       // no simple request can (an Authorization header is one).
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization'] }),
@@ -93,10 +123,16 @@ function createYogaServer(services: Services, authenticate: Authenticator): Yoga
 }
 
 /** graphql-ws on the same path, executing through Yoga's envelop so auth and context are shared. */
-function attachWebSockets(server: http.Server, yoga: YogaServerInstance<ServerContext, Context>, authenticate: Authenticator, services: Services) {
+function attachWebSockets(
+  server: http.Server,
+  yoga: YogaServerInstance<ServerContext, Context>,
+  authenticate: Authenticator,
+  services: Services,
+  hostAllowed: ((req: IncomingMessage) => boolean) | null,
+) {
   const { pubsub, log } = services;
   const shared = services.subscriptionResults.graphqlWs;
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, ...(hostAllowed ? { verifyClient: ({ req }: { req: IncomingMessage }) => hostAllowed(req) } : {}) });
   // Before graphql-ws sees the socket: its sends then carry shared results' text made once.
   wss.on('connection', (socket) => shared.wrapSocket(socket));
   const connected = new Set<WsContext<Record<string, unknown>, Extra>>();
@@ -112,10 +148,11 @@ function attachWebSockets(server: http.Server, yoga: YogaServerInstance<ServerCo
       jsonMessageReplacer: shared.jsonMessageReplacer,
       onConnect: async (ctx) => {
         try {
+          // Every socket needs a valid credential in connection_init; without one graphql-ws closes it (4403).
           const viewer = await authenticate(connectionParamsToken(ctx.connectionParams));
-          if (viewer === null && ctx.connectionParams?.allowAnonymous !== true) return false;
+          if (viewer === null) return false;
           connected.add(ctx);
-          if (viewer) credentialEnds.set(ctx, closeWhenCredentialEnds(viewer, ctx.extra.socket, pubsub));
+          credentialEnds.set(ctx, closeWhenCredentialEnds(viewer, ctx.extra.socket, pubsub));
           return true;
         } catch (err) {
           log.debug('websocket authentication failed', { err, requestId: requestId(ctx.extra.request) });
@@ -215,9 +252,17 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
   const authenticate = createAuthenticator(createTokenVerifier({ secret, jwks: config.auth.jwks, clockToleranceSeconds: config.auth.clockToleranceSeconds }));
   const yoga = createYogaServer(services, authenticate);
   // The React client, built by `npm run web:build` (npm install runs it).
-  const serveWeb = createWebHandler(fileURLToPath(new URL('../web/dist', import.meta.url)));
+  // Signed uploads go from the browser straight to the bucket: with GCS the page must be allowed to reach it.
+  const serveWeb = createWebHandler(fileURLToPath(new URL('../web/dist', import.meta.url)), {
+    connectTo: config.storage.driver === 'gcs' ? ['https://storage.googleapis.com'] : [],
+  });
+  // Embedded mode hands out the local user's token: only requests addressed to this server's own names.
+  const hostAllowed = config.auth.jwks ? null : embeddedHostCheck(config, publicUrl, (server.address() as AddressInfo).port);
   handle = observeRequests(services, async (req, res, path, route) => {
     try {
+      if (hostAllowed && route !== 'health' && !hostAllowed(req)) {
+        return sendError(res, 403, 'FORBIDDEN_HOST', 'This embedded server answers only at localhost, 127.0.0.1, [::1] or PUBLIC_URL');
+      }
       if (config.role === 'worker' && route !== 'health' && route !== 'metrics') {
         return sendError(res, 404, 'NOT_FOUND', 'This process is a worker: it serves /healthz and /metrics only');
       }
@@ -251,7 +296,7 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
       else res.destroy();
     }
   });
-  ws = config.role === 'worker' ? null : attachWebSockets(server, yoga, authenticate, services);
+  ws = config.role === 'worker' ? null : attachWebSockets(server, yoga, authenticate, services, hostAllowed);
 
   let stopping: Promise<void> | null = null;
   return {

@@ -16,6 +16,16 @@ const bool = z
   .transform((v) => v === 'true' || v === '1');
 const port = z.coerce.number().int().min(0).max(65535);
 const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+/** Web origins such as `https://app.example.com`: scheme, host and port only. */
+const origins = list.superRefine((items, ctx) => {
+  for (const item of items) {
+    let origin: string | null = null;
+    try {
+      origin = new URL(item).origin;
+    } catch {}
+    if (origin === null || origin === 'null' || origin !== item.replace(/\/$/, '')) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(item)} is not an origin such as https://app.example.com` });
+  }
+}).transform((items) => items.map((item) => new URL(item).origin));
 
 /** Every variable the server understands, with its default and meaning (README renders this table). */
 export const variables = {
@@ -35,6 +45,7 @@ export const variables = {
   AUTH_AUDIENCE: { schema: z.string().optional(), help: 'required `aud` of identity-provider tokens' },
   AUTH_ALGORITHMS: { schema: list.default(['RS256', 'ES256', 'EdDSA']), help: 'allowed JWT algorithms for identity-provider tokens' },
   AUTH_CLOCK_TOLERANCE_SECONDS: { schema: z.coerce.number().int().min(0).max(300).default(30), help: 'clock skew allowed on `exp`/`nbf`' },
+  CORS_ORIGINS: { schema: origins.default([]), help: "web origins besides `PUBLIC_URL`'s that may call `/graphql` from a browser (CORS), comma-separated, such as `https://app.example.com`; no credentials are allowed cross-origin, and any other origin gets no CORS headers" },
   LOCAL_USER_EMAIL: { schema: z.email().default('local@brightrun.dev'), help: 'the user `npm start` signs in (embedded auth only)' },
   GRAPHIQL: { schema: bool.optional(), help: 'serve GraphiQL at /graphql (default: on unless production)' },
   INTROSPECTION: { schema: bool.optional(), help: 'allow schema introspection (default: on unless production)' },
@@ -87,6 +98,8 @@ export interface Config {
     clockToleranceSeconds: number;
     localUserEmail: string;
   };
+  /** Browser origins, besides PUBLIC_URL's, whose pages may read /graphql's answers (CORS). */
+  corsOrigins: string[];
   graphiql: boolean;
   introspection: boolean;
   /** Refuses abusive GraphQL documents before they run. */
@@ -173,6 +186,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       clockToleranceSeconds: v.AUTH_CLOCK_TOLERANCE_SECONDS,
       localUserEmail: v.LOCAL_USER_EMAIL,
     },
+    corsOrigins: v.CORS_ORIGINS,
     graphiql: v.GRAPHIQL ?? !production,
     introspection: v.INTROSPECTION ?? !production,
     queryLimits: { maxDepth: v.MAX_QUERY_DEPTH, maxAliases: v.MAX_QUERY_ALIASES, maxCost: v.MAX_QUERY_COST },

@@ -4,6 +4,7 @@
 // histogram by route kind.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Config } from '../config.js';
 import { withLogContext } from '../log.js';
 import type { RouteKind } from '../observability/metrics.js';
 import type { Services } from '../services.js';
@@ -61,4 +62,19 @@ export function observeRequests(
     });
     return withLogContext({ requestId: id }, () => serve(req, res, path, route));
   };
+}
+
+/**
+ * Embedded mode (no identity provider): GET /auth/local gives any page of this server the local
+ * user's token. A page on another domain whose name was re-pointed at this machine (DNS rebinding)
+ * would count as same-origin too, but its requests name that domain in Host. So only the server's
+ * own names pass: localhost, 127.0.0.1 and [::1] on the port it listens on, the address it binds
+ * (HOST, unless a wildcard) and PUBLIC_URL's host.
+ */
+export function embeddedHostCheck(config: Pick<Config, 'host'>, publicUrl: string, port: number): (req: IncomingMessage) => boolean {
+  const names = ['localhost', '127.0.0.1', '[::1]'];
+  if (config.host !== '0.0.0.0' && config.host !== '::') names.push(config.host.includes(':') ? `[${config.host}]` : config.host);
+  const own = new Set(names.flatMap((name) => [`${name}:${port}`, ...(port === 80 ? [name] : [])]).map((h) => h.toLowerCase()));
+  own.add(new URL(publicUrl).host.toLowerCase());
+  return (req) => typeof req.headers.host === 'string' && own.has(req.headers.host.toLowerCase());
 }

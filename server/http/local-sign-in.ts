@@ -9,5 +9,7 @@ export async function handleLocalSignIn(services: Services, res: ServerResponse)
   const { config } = services;
   if (config.auth.jwks) return sendError(res, 404, 'NOT_FOUND', 'Sign in with your identity provider.');
   const email = config.auth.localUserEmail;
+  // Reached only by requests naming this server (see embeddedHostCheck); never kept by a cache.
+  res.setHeader('cache-control', 'no-store');
   sendJson(res, 200, { email, token: await localUserToken(config, email) });
 }

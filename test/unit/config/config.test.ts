@@ -30,4 +30,12 @@ describe('loadConfig', () => {
     const config = loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://lora.example', SERVER_SECRET: 'x'.repeat(40), AUTH_JWKS_URL: 'https://id.example/jwks', AUTH_ISSUER: 'https://id.example/', AUTH_AUDIENCE: 'brightrun' });
     expect([config.graphiql, config.introspection]).toEqual([false, false]);
   });
+
+  it('reads CORS_ORIGINS as origins, and refuses a URL with a path or a wildcard', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: 'https://app.example.com/, http://localhost:5173' }).corsOrigins).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    for (const bad of ['*', 'https://app.example.com/graphql', 'app.example.com', 'null']) {
+      expect(() => loadConfig({ CORS_ORIGINS: bad }), bad).toThrow(/CORS_ORIGINS/);
+    }
+  });
 });
