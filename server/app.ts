@@ -26,7 +26,7 @@ import { handleHealth } from './http/health.js';
 import { handleLocalSignIn } from './http/local-sign-in.js';
 import { handleMetrics } from './http/metrics.js';
 import { createWebHandler } from './http/web.js';
-import { CLOSE_FORBIDDEN, closeWhenCredentialEnds } from './http/websocket-credentials.js';
+import { CLOSE_FORBIDDEN, closeWhenCredentialEnds, useSubscriptionsEndWithCredential } from './http/websocket-credentials.js';
 import { handleArtifactUploads } from './webhooks/artifact-uploads.js';
 import { handleGpuCallback } from './webhooks/gpu-callback.js';
 import { sendError } from './http/respond.js';
@@ -113,6 +113,7 @@ function createYogaServer(services: Services, authenticate: Authenticator): Yoga
       // no simple request can (an Authorization header is one).
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization'] }),
       useOperationMetrics(services.observability),
+      useSubscriptionsEndWithCredential(services.pubsub),
       services.subscriptionResults.plugin,
     ],
     context: async ({ request, req, connectionParams }): Promise<Context> => {

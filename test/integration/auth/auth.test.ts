@@ -32,6 +32,25 @@ function localToken(overrides: { secret?: string; audience?: string; issuer?: st
 
 const ME = '{ me { id email } }';
 
+/** A subscription that stays quiet (no notification comes) over Server-Sent Events: resolves `open` once the stream
+ * starts, and `events` with every `next` payload once the server ends the stream (or after 10 s). */
+function sseEvents(credential: string) {
+  let opened: () => void = () => {};
+  const open = new Promise<void>((resolve) => (opened = resolve));
+  const events = (async () => {
+    const res = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${credential}` },
+      body: JSON.stringify({ query: 'subscription { notificationAdded { id } }' }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    opened();
+    const text = await res.text().catch(() => '');
+    return [...text.matchAll(/event: next\ndata: (.*)\n/g)].map((match) => JSON.parse(match[1]!));
+  })();
+  return { open, events };
+}
+
 async function badCredentials(): Promise<Record<string, string>> {
   const now = Math.floor(Date.now() / 1000);
   const valid = await localToken();
@@ -136,6 +155,20 @@ describe('API keys', () => {
     const ended = wsOnce(client, 'subscription { notificationAdded { id } }');
     await connected;
     expect((await ended).closeCode).toBe(4403);
+  });
+
+  it('ends a subscription over Server-Sent Events when its key is revoked, and one whose token expires', async () => {
+    const { secret, apiKey } = (await t.gql(CREATE, { input: { name: 'sse' } }, alice.token)).body.data.createApiKey;
+    const byKey = sseEvents(secret);
+    await byKey.open;
+    await t.gql(REVOKE, { id: apiKey.id }, alice.token);
+    const keyEvents = await byKey.events;
+    expect(keyEvents.at(-1)).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' }, message: expect.stringMatching(/revoked/) }] });
+
+    const byToken = sseEvents(await localToken({ exp: Math.floor(Date.now() / 1000) + 2 }));
+    await byToken.open;
+    const tokenEvents = await byToken.events;
+    expect(tokenEvents.at(-1)).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' }, message: expect.stringMatching(/expired/) }] });
   });
 
   it('cannot create or revoke keys with a key: FORBIDDEN', async () => {
