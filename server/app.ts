@@ -21,6 +21,7 @@ import type { Config } from './config.js';
 import { connectDatabase, disconnectDatabase, pool } from './db/client.js';
 import { createAppPubSub } from './events/pubsub.js';
 import { embeddedHostCheck, observeRequests, requestId } from './http/access.js';
+import { useInputLimits } from './http/graphql-input.js';
 import { useQueryLimits, useValidationRules } from './http/graphql-limits.js';
 import { handleHealth } from './http/health.js';
 import { handleLocalSignIn } from './http/local-sign-in.js';
@@ -98,7 +99,8 @@ function createYogaServer(services: Services, authenticate: Authenticator): Yoga
           defaultQuery: '{\n  me {\n    id\n    email\n  }\n}\n',
         }
       : false,
-    maskedErrors: { isDev: config.env !== 'production' },
+    // Never the original error (stack, file paths, database messages) in an answer: the log has it.
+    maskedErrors: { isDev: false },
     logging: {
       debug: (...args) => log.debug(String(args[0]), { args: args.slice(1) }),
       info: (...args) => log.info(String(args[0]), { args: args.slice(1) }),
@@ -107,6 +109,7 @@ function createYogaServer(services: Services, authenticate: Authenticator): Yoga
     },
     plugins: [
       // Depth and aliases at validation; cost where the variables are known (HTTP, SSE and graphql-ws alike).
+      useInputLimits({ ...config.inputLimits, hideSuggestions: config.env === 'production' }),
       useQueryLimits(config.queryLimits),
       useValidationRules(config.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
       // Browsers send a form post or a GET without a preflight: such a request must carry a header

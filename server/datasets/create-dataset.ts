@@ -1,6 +1,7 @@
 // Registers a dataset (UPLOADING) and signs a direct upload for its file.
 // A retried request with the same idempotency key returns the first dataset.
 import { randomUUID } from 'node:crypto';
+import { readIdempotencyKey } from '../idempotency.js';
 import { DEFAULT_BASE_MODEL_ID } from '../catalog/base-models.js';
 import { db } from '../db/client.js';
 import type { Dataset, DatasetFormat } from '../db/generated/prisma/client.js';
@@ -37,9 +38,9 @@ async function signUpload(services: Services, dataset: Dataset): Promise<SignedU
 export async function createDataset(services: Services, ownerId: string, input: CreateDatasetInput): Promise<CreatedDataset> {
   const baseModelId = input.baseModelId ?? DEFAULT_BASE_MODEL_ID;
   const contentType = input.contentType.split(';')[0]!.trim().toLowerCase();
-  assertNoProblems(datasetInputProblems({ ...input, baseModelId, contentType }, services.config.storage.maxUploadBytes.datasets));
+  const { key, problems } = readIdempotencyKey(input.idempotencyKey);
+  assertNoProblems([...datasetInputProblems({ ...input, baseModelId, contentType }, services.config.storage.maxUploadBytes.datasets), ...problems]);
 
-  const key = input.idempotencyKey?.trim() || null;
   if (key) {
     const existing = await db.dataset.findUnique({ where: { ownerId_idempotencyKey: { ownerId, idempotencyKey: key } } });
     if (existing) return { dataset: existing, upload: existing.status === 'UPLOADING' ? await signUpload(services, existing) : null };

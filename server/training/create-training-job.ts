@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { db, Prisma } from '../db/client.js';
 import type { TrainingJob } from '../db/generated/prisma/client.js';
 import { assertNoProblems, InvalidInputError, type FieldProblem } from '../errors.js';
+import { readIdempotencyKey } from '../idempotency.js';
 import { inTransaction } from '../jobs/queue.js';
 import { submitTrainingJob } from '../jobs/submit-training-job.js';
 import { createNotification, publishNotification } from '../notifications/notify.js';
@@ -46,13 +47,13 @@ async function checkedPlan(services: Services, ownerId: string, input: CreateTra
 }
 
 export async function createTrainingJob(services: Services, ownerId: string, input: CreateTrainingJobInput): Promise<TrainingJob> {
-  const key = input.idempotencyKey?.trim() || null;
+  const { key, problems: keyProblems } = readIdempotencyKey(input.idempotencyKey);
   if (key) {
     const existing = await db.trainingJob.findUnique({ where: { ownerId_idempotencyKey: { ownerId, idempotencyKey: key } } });
     if (existing) return existing;
   }
   const name = input.name?.trim() || null;
-  const plan = await checkedPlan(services, ownerId, input, ownProblems(input, name));
+  const plan = await checkedPlan(services, ownerId, input, [...ownProblems(input, name), ...keyProblems]);
   const maxCost = input.maxCostUsd ?? null;
 
   const id = randomUUID();
