@@ -1,7 +1,8 @@
 // Refuses documents and values no client needs, before they cost anything: documents nested or long enough to
 // exhaust the parser (checked on the raw text, before parsing), NUL characters in any string (PostgreSQL cannot
 // store them), and, in production, field-name suggestions in validation errors (they map the schema for an
-// attacker when introspection is off). One plugin for HTTP, SSE and graphql-ws.
+// attacker when introspection is off); variables that do not fit their types get the code BAD_USER_INPUT.
+// One plugin for HTTP, SSE and graphql-ws.
 import { GraphQLError, Kind, parse, visit, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
@@ -41,11 +42,39 @@ export function useInputLimits(limits: InputLimits): Plugin {
     },
     onExecute({ args, setResultAndStopExecution }) {
       refuseNul(args, setResultAndStopExecution);
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (!isAsyncIterable(result)) setResult(withVariableCodes(result));
+        },
+      };
     },
     onSubscribe({ args, setResultAndStopExecution }) {
       refuseNul(args, setResultAndStopExecution);
+      return {
+        onSubscribeResult({ result, setResult }) {
+          if (!isAsyncIterable(result)) setResult(withVariableCodes(result));
+        },
+      };
     },
   };
+}
+
+/** graphql-js reports variables that do not fit their types without a code: they are the caller's input. */
+function withVariableCodes(result: ExecutionResult): ExecutionResult {
+  if (!result.errors?.some(isVariableError)) return result;
+  const errors = result.errors.map((error) =>
+    isVariableError(error) ? new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } }) : error,
+  );
+  return { ...result, errors };
+}
+
+function isVariableError(error: GraphQLError): boolean {
+  return error.extensions?.code === undefined && /^Variable "\$/.test(error.message);
+}
+
+/** A subscription's stream of results, as opposed to one result. */
+export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof (value as AsyncIterable<unknown> | null)?.[Symbol.asyncIterator] === 'function';
 }
 
 /** The deepest nesting of brackets in a GraphQL text, outside strings and comments. */

@@ -7,6 +7,7 @@ import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { WebSocket } from 'ws';
 import type { Viewer } from '../auth/authenticate.js';
+import { isAsyncIterable } from './graphql-input.js';
 import type { AppPubSub } from '../events/pubsub.js';
 
 /** graphql-ws's close code for a refused connection_init; used for every credential ending. */
@@ -54,7 +55,7 @@ export function useSubscriptionsEndWithCredential(pubsub: AppPubSub): Plugin {
       const viewer = context.viewer;
       return {
         onSubscribeResult({ result, setResult }) {
-          if (isAsyncIterable(result)) setResult(untilCredentialEnds(result, viewer, pubsub));
+          if (isAsyncIterable(result)) setResult(untilCredentialEnds(result as AsyncIterable<ExecutionResult>, viewer, pubsub));
         },
       };
     },
@@ -80,8 +81,4 @@ async function* untilCredentialEnds(source: AsyncIterable<ExecutionResult>, view
     stop();
     void iterator.return?.();
   }
-}
-
-function isAsyncIterable(value: unknown): value is AsyncIterable<ExecutionResult> {
-  return typeof (value as AsyncIterable<unknown> | null)?.[Symbol.asyncIterator] === 'function';
 }

@@ -78,4 +78,11 @@ describe('bad input', () => {
     expect(JSON.stringify(suggested.body.errors)).not.toMatch(/Did you mean/);
     expect(JSON.stringify(res.body.errors)).toMatch(/Did you mean/); // development keeps them
   });
+
+  it('variables that do not fit their types answer with a code, as docs/API.md says', async () => {
+    const missing = await t.gql('query($id: ID!) { dataset(id: $id) { id } }', {}, alice.token);
+    expect(codes(missing.body)).toEqual(['BAD_USER_INPUT']);
+    const wrongType = await t.gql('query($first: Int) { datasets(first: $first) { totalCount } }', { first: 'ten' }, alice.token);
+    expect(codes(wrongType.body)).toEqual(['BAD_USER_INPUT']);
+  });
 });
