@@ -41,6 +41,13 @@ export function decodeId(globalID: string): { typename: string; id: string } {
   return decoded;
 }
 
+/** A page cursor that is not one this API gave out is the caller's mistake (BAD_USER_INPUT), not an internal error. */
+export function checkedCursor<Q extends { cursor?: { id?: string } }>(query: Q): Q {
+  const id = query.cursor?.id;
+  if (id !== undefined && !UUID.test(id)) throw new GraphQLError('The cursor is not one this API gave out', { extensions: { code: 'BAD_USER_INPUT' } });
+  return query;
+}
+
 /** The caller's user id; only called behind an authScopes `user` rule. */
 export function viewerId(ctx: Context): string {
   if (!ctx.viewer) throw new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } });

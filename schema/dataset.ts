@@ -9,7 +9,7 @@ import { db } from '../server/db/client.js';
 import { DatasetFormat, DatasetStatus } from '../server/db/generated/prisma/enums.js';
 import { NotFoundError } from '../server/errors.js';
 import type { SignedUpload } from '../server/storage/index.js';
-import { builder, viewerId } from './builder.js';
+import { builder, checkedCursor, viewerId } from './builder.js';
 import { BaseModelRef, baseModelOf } from './catalog.js';
 import { ErrorInterface, InvalidInputError, subscriptionNotFound } from './errors.js';
 
@@ -152,7 +152,7 @@ builder.queryField('datasets', (t) =>
       db.dataset.count({ where: datasetWhere(viewerId(ctx), args.filter) }),
     args: { filter: t.arg({ type: DatasetFilter }) },
     resolve: (query, _root, args, ctx) =>
-      db.dataset.findMany({ ...query, where: datasetWhere(viewerId(ctx), args.filter), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+      db.dataset.findMany({ ...checkedCursor(query), where: datasetWhere(viewerId(ctx), args.filter), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
   }),
 );
 

@@ -8,7 +8,7 @@ import { ArtifactStatus } from '../server/db/generated/prisma/enums.js';
 import { NotFoundError } from '../server/errors.js';
 import type { Hyperparameters } from '../server/gpu/provider.js';
 import type { ObjectRef } from '@pothos/core';
-import { builder, viewerId } from './builder.js';
+import { builder, checkedCursor, viewerId } from './builder.js';
 import { BaseModelRef, baseModelOf } from './catalog.js';
 import { ErrorInterface } from './errors.js';
 
@@ -107,7 +107,7 @@ builder.queryField('models', (t) =>
     args: { status: t.arg({ type: [ArtifactStatusEnum], description: 'Only models in these statuses.' }) },
     totalCount: (_parent, args, ctx) => db.modelArtifact.count({ where: modelWhere(viewerId(ctx), args.status) }),
     resolve: (query, _root, args, ctx) =>
-      db.modelArtifact.findMany({ ...query, where: modelWhere(viewerId(ctx), args.status), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+      db.modelArtifact.findMany({ ...checkedCursor(query), where: modelWhere(viewerId(ctx), args.status), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
   }),
 );
 

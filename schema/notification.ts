@@ -4,7 +4,7 @@ import { db } from '../server/db/client.js';
 import { NotificationPriority, NotificationType } from '../server/db/generated/prisma/enums.js';
 import { NotFoundError } from '../server/errors.js';
 import { markAllNotificationsRead, markNotificationRead, unreadNotificationCount } from '../server/notifications/inbox.js';
-import { builder, viewerId } from './builder.js';
+import { builder, checkedCursor, viewerId } from './builder.js';
 
 const NotificationTypeEnum = builder.enumType(NotificationType, { name: 'NotificationType' });
 const NotificationPriorityEnum = builder.enumType(NotificationPriority, { name: 'NotificationPriority' });
@@ -36,7 +36,7 @@ builder.queryField('notifications', (t) =>
     args: { unreadOnly: t.arg.boolean({ description: 'Only those not read yet.' }) },
     totalCount: (_parent, args, ctx) => db.notification.count({ where: notificationWhere(viewerId(ctx), args.unreadOnly) }),
     resolve: (query, _root, args, ctx) =>
-      db.notification.findMany({ ...query, where: notificationWhere(viewerId(ctx), args.unreadOnly), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+      db.notification.findMany({ ...checkedCursor(query), where: notificationWhere(viewerId(ctx), args.unreadOnly), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
   }),
 );
 
