@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
+import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { Context as WsContext } from 'graphql-ws';
@@ -28,6 +28,7 @@ import { handleLocalSignIn } from './http/local-sign-in.js';
 import { handleMetrics } from './http/metrics.js';
 import { createWebHandler } from './http/web.js';
 import { CLOSE_FORBIDDEN, closeWhenCredentialEnds, useSubscriptionsEndWithCredential } from './http/websocket-credentials.js';
+import { CLOSE_TOO_MANY, ConnectionCounter } from './http/connection-limits.js';
 import { handleArtifactUploads } from './webhooks/artifact-uploads.js';
 import { handleGpuCallback } from './webhooks/gpu-callback.js';
 import { sendError } from './http/respond.js';
@@ -75,7 +76,7 @@ function renderEmbeddedGraphiQL(options: GraphiQLOptions): string {
   return `${html.slice(0, at)}(${signInThenRender})(${html.slice(at + call.length)}`;
 }
 
-function createYogaServer(services: Services, authenticate: Authenticator): YogaServerInstance<ServerContext, Context> {
+function createYogaServer(services: Services, authenticate: Authenticator, connections: ConnectionCounter): YogaServerInstance<ServerContext, Context> {
   const { config, log } = services;
   // CORS: only PUBLIC_URL's origin and CORS_ORIGINS, and never with credentials (the API uses bearer
   // tokens, not cookies). Any other origin gets no CORS headers, so its pages cannot read answers.
@@ -116,7 +117,7 @@ function createYogaServer(services: Services, authenticate: Authenticator): Yoga
       // no simple request can (an Authorization header is one).
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization'] }),
       useOperationMetrics(services.observability),
-      useSubscriptionsEndWithCredential(services.pubsub),
+      useSubscriptionsEndWithCredential(services.pubsub, connections),
       services.subscriptionResults.plugin,
     ],
     context: async ({ request, req, connectionParams }): Promise<Context> => {
@@ -133,8 +134,9 @@ function attachWebSockets(
   authenticate: Authenticator,
   services: Services,
   hostAllowed: ((req: IncomingMessage) => boolean) | null,
+  connections: ConnectionCounter,
 ) {
-  const { pubsub, log } = services;
+  const { pubsub, log, config } = services;
   const shared = services.subscriptionResults.graphqlWs;
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, ...(hostAllowed ? { verifyClient: ({ req }: { req: IncomingMessage }) => hostAllowed(req) } : {}) });
   // Before graphql-ws sees the socket: its sends then carry shared results' text made once.
@@ -142,6 +144,10 @@ function attachWebSockets(
   const connected = new Set<WsContext<Record<string, unknown>, Extra>>();
   /** Per connection: stops watching for its credential's end. */
   const credentialEnds = new Map<WsContext<Record<string, unknown>, Extra>, () => void>();
+  /** Per connection: the subscriptions running on it, for the per-socket limit. */
+  const subscriptionsOn = new Map<WsContext<Record<string, unknown>, Extra>, Set<string>>();
+  /** Per connection: the user whose place it holds (ConnectionCounter). */
+  const holders = new Map<WsContext<Record<string, unknown>, Extra>, string>();
   // Each operation logs under its connection's request id (the upgrade request's).
   const run = (args: any, operation: 'execute' | 'subscribe') => withLogContext({ requestId: args.contextValue.requestId }, () => args.rootValue[operation](args));
   const disposable = useServer(
@@ -155,6 +161,11 @@ function attachWebSockets(
           // Every socket needs a valid credential in connection_init; without one graphql-ws closes it (4403).
           const viewer = await authenticate(connectionParamsToken(ctx.connectionParams));
           if (viewer === null) return false;
+          if (!connections.take(viewer.id)) {
+            ctx.extra.socket.close(CLOSE_TOO_MANY, `Too many open connections: at most ${connections.maxPerUser} per user`);
+            return false;
+          }
+          holders.set(ctx, viewer.id);
           connected.add(ctx);
           credentialEnds.set(ctx, closeWhenCredentialEnds(viewer, ctx.extra.socket, pubsub));
           return true;
@@ -163,7 +174,13 @@ function attachWebSockets(
           return false;
         }
       },
+      onComplete: (ctx, id) => void subscriptionsOn.get(ctx)?.delete(id),
+      onError: (ctx, id) => void subscriptionsOn.get(ctx)?.delete(id),
       onClose: (ctx) => {
+        subscriptionsOn.delete(ctx);
+        const holder = holders.get(ctx);
+        if (holder !== undefined) connections.release(holder);
+        holders.delete(ctx);
         connected.delete(ctx);
         credentialEnds.get(ctx)?.();
         credentialEnds.delete(ctx);
@@ -195,6 +212,16 @@ function attachWebSockets(
         };
         const errors = validate(args.schema, args.document);
         if (errors.length) return errors;
+        if (getOperationAST(args.document, args.operationName)?.operation === 'subscription') {
+          // Checked and taken with no await between: subscriptions sent at once are each counted.
+          const carried = subscriptionsOn.get(ctx) ?? new Set<string>();
+          subscriptionsOn.set(ctx, carried);
+          if (carried.size >= config.connectionLimits.subscriptionsPerSocket) {
+            const message = `Too many subscriptions on one connection: at most ${config.connectionLimits.subscriptionsPerSocket}. Stop one first.`;
+            return [new GraphQLError(message, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
+          }
+          carried.add(id);
+        }
         shared.pushTo(contextValue, ctx.extra.socket, id, () => id in ctx.subscriptions);
         return args;
       },
@@ -254,7 +281,8 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
   if (config.role !== 'api') await jobs.work(jobKinds, services);
 
   const authenticate = createAuthenticator(createTokenVerifier({ secret, jwks: config.auth.jwks, clockToleranceSeconds: config.auth.clockToleranceSeconds }));
-  const yoga = createYogaServer(services, authenticate);
+  const connections = new ConnectionCounter(config.connectionLimits.perUser);
+  const yoga = createYogaServer(services, authenticate, connections);
   // The React client, built by `npm run web:build` (npm install runs it).
   // Signed uploads go from the browser straight to the bucket: with GCS the page must be allowed to reach it.
   const serveWeb = createWebHandler(fileURLToPath(new URL('../web/dist', import.meta.url)), {
@@ -300,7 +328,7 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
       else res.destroy();
     }
   });
-  ws = config.role === 'worker' ? null : attachWebSockets(server, yoga, authenticate, services, hostAllowed);
+  ws = config.role === 'worker' ? null : attachWebSockets(server, yoga, authenticate, services, hostAllowed, connections);
 
   let stopping: Promise<void> | null = null;
   return {

@@ -54,6 +54,8 @@ export const variables = {
   MAX_QUERY_COST: { schema: z.coerce.number().int().min(1).default(200_000), help: 'most values one GraphQL operation may return, each field counted once per item of the lists above it (sizes from `first`/`last`/`maxPoints`, 100 when unstated); costlier ones are refused with `QUERY_TOO_COSTLY`' },
   MAX_QUERY_TOKENS: { schema: z.coerce.number().int().min(100).max(1_000_000).default(5000), help: 'most lexical tokens one GraphQL document may have; longer ones are refused while parsing' },
   MAX_QUERY_NESTING: { schema: z.coerce.number().int().min(4).max(1000).default(64), help: 'most nested brackets in a GraphQL document, checked before it is parsed (a deeper one is refused with `QUERY_TOO_DEEP`)' },
+  MAX_CONNECTIONS_PER_USER: { schema: z.coerce.number().int().min(1).max(1_000_000).default(50), help: 'open graphql-ws sockets and Server-Sent Event streams one user may hold on one server process; more are closed with 4429 (WebSocket) or refused with `TOO_MANY_CONNECTIONS` (SSE)' },
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: { schema: z.coerce.number().int().min(1).max(100_000).default(100), help: 'subscriptions one graphql-ws socket may carry at once; more are refused with `TOO_MANY_SUBSCRIPTIONS`' },
   METRICS_TOKEN: { schema: z.string().min(16, 'must be at least 16 characters').optional(), help: 'when set, `/metrics` (Prometheus) requires `Authorization: Bearer <token>`; unset, `/metrics` is open, except in production where it is off' },
   STORAGE_DRIVER: { schema: z.enum(['local', 'gcs']).default('local'), help: '`local` files under DATA_DIR, or `gcs`' },
   DATASETS_BUCKET: { schema: z.string().default('lora-datasets'), help: 'bucket for dataset files' },
@@ -106,6 +108,8 @@ export interface Config {
   introspection: boolean;
   /** Refuses abusive GraphQL documents before they run. */
   queryLimits: { maxDepth: number; maxAliases: number; maxCost: number };
+  /** Live connections per user (per process) and subscriptions per socket. */
+  connectionLimits: { perUser: number; subscriptionsPerSocket: number };
   /** Bounds checked while (and before) a document is parsed. */
   inputLimits: { maxTokens: number; maxNesting: number };
   /** /metrics: served when enabled, behind the bearer token when there is one. */
@@ -195,6 +199,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     introspection: v.INTROSPECTION ?? !production,
     queryLimits: { maxDepth: v.MAX_QUERY_DEPTH, maxAliases: v.MAX_QUERY_ALIASES, maxCost: v.MAX_QUERY_COST },
     inputLimits: { maxTokens: v.MAX_QUERY_TOKENS, maxNesting: v.MAX_QUERY_NESTING },
+    connectionLimits: { perUser: v.MAX_CONNECTIONS_PER_USER, subscriptionsPerSocket: v.MAX_SUBSCRIPTIONS_PER_CONNECTION },
     metrics: { enabled: !production || v.METRICS_TOKEN !== undefined, token: v.METRICS_TOKEN ?? null },
     storage: {
       driver: v.STORAGE_DRIVER,

@@ -50,6 +50,8 @@ export async function startBenchStack(name: string, options: { durable?: boolean
       SIMULATED_GPU_URL: gpu.url,
       LOG_LEVEL: 'silent',
       GRAPHIQL: 'false',
+      // A fleet of subscribers is one user's many sockets.
+      MAX_CONNECTIONS_PER_USER: '100000',
       ...options.env,
     });
     app = await buildApp(config, { databaseUrl: postgres.url });

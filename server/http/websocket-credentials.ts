@@ -7,6 +7,7 @@ import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { WebSocket } from 'ws';
 import type { Viewer } from '../auth/authenticate.js';
+import type { ConnectionCounter } from './connection-limits.js';
 import { isAsyncIterable } from './graphql-input.js';
 import type { AppPubSub } from '../events/pubsub.js';
 
@@ -47,22 +48,34 @@ export function closeWhenCredentialEnds(viewer: Viewer, socket: WebSocket, pubsu
  * A subscription over HTTP (Server-Sent Events) ends with an UNAUTHENTICATED error when its credential stops
  * working, as a WebSocket closes with 4403. graphql-ws operations are left to their connection's watch.
  */
-export function useSubscriptionsEndWithCredential(pubsub: AppPubSub): Plugin {
+export function useSubscriptionsEndWithCredential(pubsub: AppPubSub, connections: ConnectionCounter): Plugin {
   return {
-    onSubscribe({ args }) {
+    onSubscribe({ args, setResultAndStopExecution }) {
       const context = args.contextValue as { viewer?: Viewer | null; connectionParams?: unknown };
       if (context.connectionParams !== undefined || !context.viewer) return;
       const viewer = context.viewer;
+      // Each stream is a connection of its own: it counts toward the user's limit while it is open.
+      if (!connections.take(viewer.id)) {
+        const message = `Too many open connections: at most ${connections.maxPerUser} per user. Close one first.`;
+        setResultAndStopExecution({ errors: [new GraphQLError(message, { extensions: { code: 'TOO_MANY_CONNECTIONS' } })] });
+        return;
+      }
+      let released = false;
+      const release = () => {
+        if (!released) connections.release(viewer.id);
+        released = true;
+      };
       return {
         onSubscribeResult({ result, setResult }) {
-          if (isAsyncIterable(result)) setResult(untilCredentialEnds(result as AsyncIterable<ExecutionResult>, viewer, pubsub));
+          if (isAsyncIterable(result)) setResult(untilCredentialEnds(result as AsyncIterable<ExecutionResult>, viewer, pubsub, release));
+          else release();
         },
       };
     },
   };
 }
 
-async function* untilCredentialEnds(source: AsyncIterable<ExecutionResult>, viewer: Viewer, pubsub: AppPubSub): AsyncGenerator<ExecutionResult> {
+async function* untilCredentialEnds(source: AsyncIterable<ExecutionResult>, viewer: Viewer, pubsub: AppPubSub, done: () => void): AsyncGenerator<ExecutionResult> {
   let reason: ((why: string) => void) | undefined;
   const ended = new Promise<{ ended: string }>((resolve) => (reason = (why) => resolve({ ended: why })));
   const stop = watchCredential(viewer, pubsub, (why) => reason!(why));
@@ -79,6 +92,7 @@ async function* untilCredentialEnds(source: AsyncIterable<ExecutionResult>, view
     }
   } finally {
     stop();
+    done();
     void iterator.return?.();
   }
 }
