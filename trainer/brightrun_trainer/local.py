@@ -11,8 +11,8 @@ from typing import Any
 
 from .cancel import CancelToken, install_signal_handlers
 from .errors import TrainerError
-from .report import HttpCallbackSink, Sink, StatusDirSink
-from .run import TrainerOptions, callback_sink, fail_job, run_job
+from .report import Sink, StatusDirSink
+from .run import TrainerOptions, callback_sink, fail_unreadable_spec, run_job
 from .spec import parse_spec
 
 
@@ -34,9 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         raw = _read_spec(args.spec)
         spec = parse_spec(raw)
     except TrainerError as error:
-        outcome = fail_job(
-            error, job_id=_text(raw, "jobId") or "unknown", external_id=args.external_id, sinks=_early_sinks(raw, cancel, status)
-        )
+        outcome = fail_unreadable_spec(error, raw, external_id=args.external_id, cancel=cancel, sinks=[status])
         return 0 if outcome.state == "FAILED" else 1
     sinks: list[Sink] = [callback_sink(spec, cancel, TrainerOptions()), status]
     outcome = run_job(spec, args.external_id, sinks, cancel, args.work_dir or args.status_dir / "work", post_completed=True)
@@ -49,19 +47,6 @@ def _read_spec(path: Path) -> Any:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise TrainerError("INVALID_SPEC", f"The job spec {path} cannot be read: {error}") from error
-
-
-def _text(raw: Any, key: str) -> str | None:
-    value = raw.get(key) if isinstance(raw, dict) else None
-    return value if isinstance(value, str) and value else None
-
-
-def _early_sinks(raw: Any, cancel: CancelToken, status: StatusDirSink) -> list[Sink]:
-    """For a spec that cannot be read: the status folder, and the callback URL when the spec names one."""
-    url, token = _text(raw, "callbackUrl"), _text(raw, "callbackToken")
-    if url and token and url.startswith(("http://", "https://")):
-        return [HttpCallbackSink(url, token, cancel), status]
-    return [status]
 
 
 if __name__ == "__main__":

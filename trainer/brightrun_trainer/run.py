@@ -155,6 +155,21 @@ def fail_job(
     return _outcome(reporter, "FAILED", error=error.to_json())
 
 
+def fail_unreadable_spec(
+    error: TrainerError, raw: Any, *, external_id: str, cancel: CancelToken, sinks: Sequence[Sink] = ()
+) -> JobOutcome:
+    """Reports FAILED for a spec that cannot be read to `sinks`, and to the callback URL when the raw input names one
+    with its token and job id, so the server hears the code (INVALID_SPEC) instead of waiting for a heartbeat."""
+    job_id, url, token = (_text(raw, key) for key in ("jobId", "callbackUrl", "callbackToken"))
+    callback = [HttpCallbackSink(url, token, cancel)] if job_id and url and token and url.startswith(("http://", "https://")) else []
+    return fail_job(error, job_id=job_id or "unknown", external_id=external_id, sinks=[*callback, *sinks])
+
+
+def _text(raw: Any, key: str) -> str | None:
+    value = raw.get(key) if isinstance(raw, dict) else None
+    return value if isinstance(value, str) and value else None
+
+
 def _outcome(reporter: Reporter, state: State, **fields: Any) -> JobOutcome:
     current = reporter.current
     return JobOutcome(

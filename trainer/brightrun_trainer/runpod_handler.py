@@ -22,8 +22,8 @@ import runpod
 
 from .cancel import CancelToken
 from .errors import TrainerError
-from .report import Event, HttpCallbackSink, Sink
-from .run import JobOutcome, TrainerOptions, callback_sink, fail_job, run_job
+from .report import Event, Sink
+from .run import JobOutcome, TrainerOptions, callback_sink, fail_unreadable_spec, run_job
 from .spec import parse_spec
 
 log = logging.getLogger(__name__)
@@ -115,9 +115,7 @@ def train(job: dict[str, Any]) -> dict[str, Any]:
     try:
         spec = parse_spec(raw)
     except TrainerError as error:
-        outcome = fail_job(
-            error, job_id=_text(raw, "jobId") or "unknown", external_id=external_id, sinks=_early_sinks(raw, cancel)
-        )
+        outcome = fail_unreadable_spec(error, raw, external_id=external_id, cancel=cancel)
         return result(outcome)
 
     log.info("job %s (RunPod %s) starting", spec.job_id, external_id)
@@ -153,21 +151,3 @@ _URL_QUERY = re.compile(r"(https?://[^\s?#'\"]+)\?[^\s'\"]*")
 def redact(text: str) -> str:
     """Drops URLs' query strings (signatures of the dataset and upload URLs): RunPod shows the error in its console."""
     return _URL_QUERY.sub(r"\1?…", text)
-
-
-def _text(raw: Any, key: str) -> str | None:
-    value = raw.get(key) if isinstance(raw, dict) else None
-    return value if isinstance(value, str) and value else None
-
-
-def _early_sinks(raw: Any, cancel: CancelToken) -> list[Sink]:
-    """For a spec that cannot be read: the callback URL when the input names one, so the server hears INVALID_SPEC."""
-    url, token = _text(raw, "callbackUrl"), _text(raw, "callbackToken")
-    if url and token and _text(raw, "jobId") and url.startswith(("http://", "https://")):
-        return [HttpCallbackSink(url, token, cancel)]
-    return []
-
-
-if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    runpod.serverless.start({"handler": handler})
