@@ -151,3 +151,8 @@ _URL_QUERY = re.compile(r"(https?://[^\s?#'\"]+)\?[^\s'\"]*")
 def redact(text: str) -> str:
     """Drops URLs' query strings (signatures of the dataset and upload URLs): RunPod shows the error in its console."""
     return _URL_QUERY.sub(r"\1?…", text)
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    runpod.serverless.start({"handler": handler})
