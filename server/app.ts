@@ -193,6 +193,17 @@ function attachWebSockets(
           params: payload,
           connectionParams: ctx.connectionParams,
         });
+        const document = parse(payload.query);
+        if (getOperationAST(document, payload.operationName)?.operation === 'subscription') {
+          // Checked and taken before the first await: subscriptions sent at once are each counted, in order.
+          const carried = subscriptionsOn.get(ctx) ?? new Set<string>();
+          subscriptionsOn.set(ctx, carried);
+          if (carried.size >= config.connectionLimits.subscriptionsPerSocket) {
+            const message = `Too many subscriptions on one connection: at most ${config.connectionLimits.subscriptionsPerSocket}. Stop one first.`;
+            return [new GraphQLError(message, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
+          }
+          carried.add(id);
+        }
         let contextValue: Context;
         try {
           contextValue = await contextFactory();
@@ -205,23 +216,13 @@ function attachWebSockets(
         const args = {
           schema: envSchema,
           operationName: payload.operationName,
-          document: parse(payload.query),
+          document,
           variableValues: payload.variables,
           contextValue,
           rootValue: { execute, subscribe },
         };
         const errors = validate(args.schema, args.document);
         if (errors.length) return errors;
-        if (getOperationAST(args.document, args.operationName)?.operation === 'subscription') {
-          // Checked and taken with no await between: subscriptions sent at once are each counted.
-          const carried = subscriptionsOn.get(ctx) ?? new Set<string>();
-          subscriptionsOn.set(ctx, carried);
-          if (carried.size >= config.connectionLimits.subscriptionsPerSocket) {
-            const message = `Too many subscriptions on one connection: at most ${config.connectionLimits.subscriptionsPerSocket}. Stop one first.`;
-            return [new GraphQLError(message, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
-          }
-          carried.add(id);
-        }
         shared.pushTo(contextValue, ctx.extra.socket, id, () => id in ctx.subscriptions);
         return args;
       },
