@@ -1,9 +1,10 @@
 // Datasets: types, the list and detail queries, the upload mutations and the
 // datasetUpdated subscription.
 import { createDataset } from '../server/datasets/create-dataset.js';
+import { datasetQuotaUsage } from '../server/datasets/quotas.js';
 import { confirmDatasetUpload } from '../server/datasets/confirm-upload.js';
 import { deleteDataset } from '../server/datasets/delete-dataset.js';
-import { DatasetInUseError, UploadMissingError, UploadSizeMismatchError } from '../server/datasets/errors.js';
+import { DatasetInUseError, QuotaExceededError, UploadMissingError, UploadSizeMismatchError, type QuotaUsage } from '../server/datasets/errors.js';
 import type { DatasetStatistics, ValidationIssue, ValidationReport } from '../server/datasets/validation/index.js';
 import { db } from '../server/db/client.js';
 import { DatasetFormat, DatasetStatus } from '../server/db/generated/prisma/enums.js';
@@ -125,6 +126,35 @@ builder.objectType(DatasetInUseError, {
   fields: (t) => ({ activeJobIds: t.exposeStringList('activeJobIds') }),
 });
 
+const DatasetQuotaEnum = builder.enumType('DatasetQuota', {
+  values: {
+    DATASETS: { description: 'Datasets kept (MAX_DATASETS_PER_USER).' },
+    DATASET_BYTES: { description: 'Bytes of dataset files kept, uploads in progress included (MAX_DATASET_STORAGE_PER_USER).' },
+    CONCURRENT_UPLOADS: { description: 'Datasets created and not yet confirmed (MAX_CONCURRENT_UPLOADS_PER_USER).' },
+  } as const,
+});
+export const QuotaUsageRef = builder.objectRef<QuotaUsage>('QuotaUsage').implement({
+  description: 'One per-user quota: its limit and what is held now. Deleted datasets do not count.',
+  fields: (t) => ({
+    quota: t.field({ type: DatasetQuotaEnum, resolve: (q) => q.quota }),
+    limit: t.exposeFloat('limit'),
+    used: t.exposeFloat('used'),
+  }),
+});
+builder.prismaObjectField('User', 'datasetQuotas', (t) =>
+  t.field({
+    type: [QuotaUsageRef],
+    description: 'Each dataset quota with its limit and what the user holds now, to check before creating a dataset.',
+    resolve: (user, _args, ctx) => datasetQuotaUsage(db, user.id, ctx.services.config.datasets.quotas),
+  }),
+);
+builder.objectType(QuotaExceededError, {
+  name: 'QuotaExceededError',
+  interfaces: [ErrorInterface],
+  description: 'The new dataset would take a per-user quota past its limit; delete datasets, or confirm or delete unfinished uploads.',
+  fields: (t) => ({ exceeded: t.field({ type: [QuotaUsageRef], description: 'Every quota it would exceed.', resolve: (e) => e.exceeded }) }),
+});
+
 const SignedUploadRef = builder.objectRef<SignedUpload>('SignedUpload').implement({
   description: 'Upload the file with exactly this request: method, URL and every header.',
   fields: (t) => ({
@@ -199,9 +229,9 @@ const CreateDatasetPayload = builder.simpleObject('CreateDatasetPayload', {
 builder.mutationField('createDataset', (t) =>
   t.field({
     type: CreateDatasetPayload,
-    description: 'Registers a dataset and returns a signed URL to upload its file to (valid 1 hour). Then call confirmDatasetUpload.',
+    description: 'Registers a dataset and returns a signed URL to upload its file to (valid 1 hour). Then call confirmDatasetUpload; an upload not confirmed within DATASET_UPLOAD_EXPIRY_SECONDS (default a day) is deleted.',
     authScopes: { user: true },
-    errors: { types: [InvalidInputError] },
+    errors: { types: [InvalidInputError, QuotaExceededError] },
     args: { input: t.arg({ type: CreateDatasetInput, required: true }) },
     resolve: (_root, { input }, ctx) => createDataset(ctx.services, viewerId(ctx), input),
   }),
@@ -225,7 +255,7 @@ builder.mutationField('confirmDatasetUpload', (t) =>
 builder.mutationField('deleteDataset', (t) =>
   t.field({
     type: DatasetPayload,
-    description: 'Deletes a dataset (soft). Refused while an active training job uses it.',
+    description: 'Deletes a dataset: it is gone from the API at once, its file a grace period later (DATASET_DELETE_GRACE_SECONDS). Refused while an active training job uses it.',
     authScopes: { user: true },
     errors: { types: [NotFoundError, DatasetInUseError] },
     args: { id: t.arg.globalID({ required: true, for: DatasetRef }) },

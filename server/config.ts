@@ -61,6 +61,11 @@ export const variables = {
   DATASETS_BUCKET: { schema: z.string().default('lora-datasets'), help: 'bucket for dataset files' },
   MODELS_BUCKET: { schema: z.string().default('lora-models'), help: 'bucket for adapter files' },
   MAX_DATASET_BYTES: { schema: z.coerce.number().int().min(1).max(5 * GB).default(500 * MB), help: 'largest dataset upload (up to 5 GB)' },
+  MAX_DATASETS_PER_USER: { schema: z.coerce.number().int().min(1).max(1_000_000).default(1000), help: 'datasets one user may keep (deleted ones do not count); one more is refused with `QuotaExceededError` (quota `DATASETS`)' },
+  MAX_DATASET_STORAGE_PER_USER: { schema: z.coerce.number().int().min(1).default(50 * GB), help: 'bytes of dataset files one user may keep, uploads in progress included; a dataset past it is refused with `QuotaExceededError` (quota `DATASET_BYTES`)' },
+  MAX_CONCURRENT_UPLOADS_PER_USER: { schema: z.coerce.number().int().min(1).max(10_000).default(10), help: 'datasets one user may have UPLOADING (created, not yet confirmed) at once; one more is refused with `QuotaExceededError` (quota `CONCURRENT_UPLOADS`)' },
+  DATASET_UPLOAD_EXPIRY_SECONDS: { schema: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400), help: 'a dataset whose upload is not confirmed this long after it was created is deleted, and its file removed' },
+  DATASET_DELETE_GRACE_SECONDS: { schema: z.coerce.number().int().min(0).max(7 * 86_400).default(600), help: "a deleted dataset's file is removed this long after the deletion (a validation or download still reading it can finish)" },
   MAX_MODEL_FILE_BYTES: { schema: z.coerce.number().int().min(1).max(5 * GB).default(5 * GB), help: 'largest adapter file' },
   GCS_PROJECT_ID: { schema: z.string().optional(), help: 'Google Cloud project (gcs driver)' },
   GCS_KEY_FILE: { schema: z.string().optional(), help: 'service-account key file (gcs driver; default: application credentials)' },
@@ -120,6 +125,12 @@ export interface Config {
     buckets: { datasets: string; models: string };
     maxUploadBytes: { datasets: number; models: number };
     gcs: { projectId: string | undefined; keyFilename: string | undefined };
+  };
+  datasets: {
+    /** Per-user limits (datasets/quotas.ts). */
+    quotas: { datasets: number; bytes: number; concurrentUploads: number };
+    uploadExpirySeconds: number;
+    deleteGraceSeconds: number;
   };
   gpu: {
     provider: 'simulated' | 'runpod' | 'local';
@@ -207,6 +218,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       buckets: { datasets: v.DATASETS_BUCKET, models: v.MODELS_BUCKET },
       maxUploadBytes: { datasets: v.MAX_DATASET_BYTES, models: v.MAX_MODEL_FILE_BYTES },
       gcs: { projectId: v.GCS_PROJECT_ID, keyFilename: v.GCS_KEY_FILE },
+    },
+    datasets: {
+      quotas: { datasets: v.MAX_DATASETS_PER_USER, bytes: v.MAX_DATASET_STORAGE_PER_USER, concurrentUploads: v.MAX_CONCURRENT_UPLOADS_PER_USER },
+      uploadExpirySeconds: v.DATASET_UPLOAD_EXPIRY_SECONDS,
+      deleteGraceSeconds: v.DATASET_DELETE_GRACE_SECONDS,
     },
     gpu: {
       provider: v.GPU_PROVIDER,

@@ -9,7 +9,8 @@ export const BYTES_PER_GIB = 1024 ** 3;
 
 /** What is billed for a day: an object stored at any moment of it (a started day is billed, as a started second is). */
 export const STORAGE_RULE =
-  'A dataset file counts from its creation until it is deleted; a model from the moment it is STORED. ' +
+  'A dataset file counts at its declared size from its creation (an upload URL reserves that much) until the file is removed: ' +
+  'uploads in progress count, and a deleted dataset counts until its file is removed after the grace period. A model counts from the moment it is STORED. ' +
   'Each counts for every UTC day it existed in, at price × bytes ÷ GiB ÷ days in that month.';
 
 /** "YYYY-MM-DD" of a UTC day. */
@@ -41,7 +42,7 @@ export async function accrueStorageCost(day: Date, priceUsdPerGbMonth: string): 
      stored AS (
        SELECT d."ownerId", d."fileSize"::numeric AS bytes, 'dataset' AS kind
        FROM "Dataset" d, bounds b
-       WHERE d.status <> 'UPLOADING' AND d."createdAt" < b.day_end AND (d."deletedAt" IS NULL OR d."deletedAt" >= b.day_start)
+       WHERE d."createdAt" < b.day_end AND (d."fileRemovedAt" IS NULL OR d."fileRemovedAt" >= b.day_start)
        UNION ALL
        SELECT a."ownerId", sum(f.size)::numeric, 'model'
        FROM "ModelArtifact" a JOIN "ArtifactFile" f ON f."artifactId" = a.id, bounds b

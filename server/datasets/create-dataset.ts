@@ -1,5 +1,6 @@
 // Registers a dataset (UPLOADING) and signs a direct upload for its file.
-// A retried request with the same idempotency key returns the first dataset.
+// A retried request with the same idempotency key returns the first dataset;
+// a new one past the user's quotas is refused (QuotaExceededError).
 import { randomUUID } from 'node:crypto';
 import { readIdempotencyKey } from '../idempotency.js';
 import { DEFAULT_BASE_MODEL_ID } from '../catalog/base-models.js';
@@ -8,7 +9,9 @@ import type { Dataset, DatasetFormat } from '../db/generated/prisma/client.js';
 import { assertNoProblems } from '../errors.js';
 import type { Services } from '../services.js';
 import { objectPath, type SignedUpload } from '../storage/index.js';
-import { DATASET_OBJECT_NAME, datasetInputProblems, UPLOAD_URL_SECONDS } from './rules.js';
+import { QuotaExceededError } from './errors.js';
+import { datasetQuotaUsage, exceededBy } from './quotas.js';
+import { DATASET_OBJECT_NAME, datasetInputProblems, uploadUrlSeconds } from './rules.js';
 
 export interface CreateDatasetInput {
   name: string;
@@ -23,15 +26,18 @@ export interface CreateDatasetInput {
 
 export interface CreatedDataset {
   dataset: Dataset;
-  /** null when the file was already uploaded (a retried request after confirm). */
+  /** null when the file was already uploaded (a retried request after confirm), or can no longer be. */
   upload: SignedUpload | null;
 }
 
-async function signUpload(services: Services, dataset: Dataset): Promise<SignedUpload> {
+async function signUpload(services: Services, dataset: Dataset): Promise<SignedUpload | null> {
+  if (dataset.status !== 'UPLOADING' || dataset.deletedAt) return null;
+  const seconds = uploadUrlSeconds(dataset.createdAt, services.config.datasets.uploadExpirySeconds);
+  if (seconds === 0) return null; // the upload window has closed; the sweep deletes the dataset
   return services.storage.createUploadUrl('datasets', dataset.storagePath, {
     contentType: dataset.contentType,
     size: Number(dataset.fileSize),
-    expiresInSeconds: UPLOAD_URL_SECONDS,
+    expiresInSeconds: seconds,
   });
 }
 
@@ -40,11 +46,6 @@ export async function createDataset(services: Services, ownerId: string, input: 
   const contentType = input.contentType.split(';')[0]!.trim().toLowerCase();
   const { key, problems } = readIdempotencyKey(input.idempotencyKey);
   assertNoProblems([...datasetInputProblems({ ...input, baseModelId, contentType }, services.config.storage.maxUploadBytes.datasets), ...problems]);
-
-  if (key) {
-    const existing = await db.dataset.findUnique({ where: { ownerId_idempotencyKey: { ownerId, idempotencyKey: key } } });
-    if (existing) return { dataset: existing, upload: existing.status === 'UPLOADING' ? await signUpload(services, existing) : null };
-  }
 
   const id = randomUUID();
   const data = {
@@ -61,8 +62,16 @@ export async function createDataset(services: Services, ownerId: string, input: 
     storagePath: objectPath(ownerId, id, DATASET_OBJECT_NAME),
     idempotencyKey: key,
   } as const;
-  // ON CONFLICT DO NOTHING: two concurrent retries with one key make one dataset.
-  const [created] = await db.dataset.createManyAndReturn({ data, skipDuplicates: true });
-  const dataset = created ?? (await db.dataset.findUniqueOrThrow({ where: { ownerId_idempotencyKey: { ownerId, idempotencyKey: key! } } }));
-  return { dataset, upload: dataset.status === 'UPLOADING' ? await signUpload(services, dataset) : null };
+  const dataset = await db.$transaction(async (tx) => {
+    // One creation per user at a time, so concurrent requests cannot all pass the quota check.
+    await tx.$queryRaw`SELECT 1 FROM "User" WHERE id = ${ownerId}::uuid FOR UPDATE`;
+    if (key) {
+      const existing = await tx.dataset.findUnique({ where: { ownerId_idempotencyKey: { ownerId, idempotencyKey: key } } });
+      if (existing) return existing;
+    }
+    const exceeded = exceededBy(await datasetQuotaUsage(tx, ownerId, services.config.datasets.quotas), input.fileSize);
+    if (exceeded.length > 0) throw new QuotaExceededError(exceeded);
+    return tx.dataset.create({ data });
+  });
+  return { dataset, upload: await signUpload(services, dataset) };
 }

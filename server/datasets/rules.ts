@@ -13,6 +13,20 @@ export const ACCEPTED_CONTENT_TYPES = [
 
 export const UPLOAD_URL_SECONDS = 60 * 60;
 
+/**
+ * When a dataset's upload window closes: DATASET_UPLOAD_EXPIRY_SECONDS after it was created. No upload URL is
+ * valid past it, and an upload still unconfirmed then is deleted by the sweep.
+ */
+export function uploadWindowEnd(createdAt: Date, expirySeconds: number): Date {
+  return new Date(createdAt.getTime() + expirySeconds * 1000);
+}
+
+/** Seconds an upload URL signed now may live: an hour, or less where the upload window closes sooner. */
+export function uploadUrlSeconds(createdAt: Date, expirySeconds: number, now = new Date()): number {
+  const left = Math.floor((uploadWindowEnd(createdAt, expirySeconds).getTime() - now.getTime()) / 1000);
+  return Math.min(UPLOAD_URL_SECONDS, Math.max(0, left));
+}
+
 /** The file's name in the bucket: <owner>/<dataset>/dataset.jsonl. */
 export const DATASET_OBJECT_NAME = 'dataset.jsonl';
 

@@ -7,6 +7,7 @@ import { createArtifactJob } from './create-artifact.js';
 import { pollTrainingJob } from './poll-training-job.js';
 import { reconcileTrainingJobs } from './reconcile-training-jobs.js';
 import { submitTrainingJob } from './submit-training-job.js';
+import { sweepDatasetsJob } from './sweep-datasets.js';
 import { validateDatasetJob } from './validate-dataset.js';
 
-export const jobKinds: JobKind<any>[] = [validateDatasetJob, submitTrainingJob, pollTrainingJob, cancelAtProviderJob, reconcileTrainingJobs, createArtifactJob, accrueStorageCostJob];
+export const jobKinds: JobKind<any>[] = [validateDatasetJob, submitTrainingJob, pollTrainingJob, cancelAtProviderJob, reconcileTrainingJobs, createArtifactJob, accrueStorageCostJob, sweepDatasetsJob];

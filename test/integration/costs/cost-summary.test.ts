@@ -23,7 +23,7 @@ beforeAll(async () => {
 afterAll(() => t?.stop());
 
 /** A dataset row of the owner's (UPLOADING unless told: not billed for storage). */
-async function dataset(ownerId: string, data: { fileSize?: number; status?: 'UPLOADING' | 'READY'; createdAt?: Date; deletedAt?: Date } = {}) {
+async function dataset(ownerId: string, data: { fileSize?: number; status?: 'UPLOADING' | 'READY'; createdAt?: Date; deletedAt?: Date; fileRemovedAt?: Date } = {}) {
   return db.dataset.create({
     data: {
       ownerId,
@@ -36,6 +36,7 @@ async function dataset(ownerId: string, data: { fileSize?: number; status?: 'UPL
       status: data.status ?? 'UPLOADING',
       createdAt: data.createdAt,
       deletedAt: data.deletedAt,
+      fileRemovedAt: data.fileRemovedAt,
     },
   });
 }
@@ -293,8 +294,10 @@ describe('storage cost', () => {
     const gina = await createUser(t);
     const owner = gina.id;
     const kept = await dataset(owner, { status: 'READY', fileSize: 10 * GiB, createdAt: new Date('2020-01-01T00:00:00Z') });
-    await dataset(owner, { status: 'READY', fileSize: 5 * GiB, createdAt: new Date('2020-01-01T00:00:00Z'), deletedAt: new Date('2020-01-10T12:00:00Z') });
-    await dataset(owner, { status: 'UPLOADING', fileSize: 7 * GiB, createdAt: new Date('2020-01-01T00:00:00Z') }); // never uploaded
+    // Deleted on the 9th; its file removed after the grace period, on the 10th: billed until then.
+    await dataset(owner, { status: 'READY', fileSize: 5 * GiB, createdAt: new Date('2020-01-01T00:00:00Z'), deletedAt: new Date('2020-01-09T23:55:00Z'), fileRemovedAt: new Date('2020-01-10T00:05:00Z') });
+    // An upload never confirmed: its URL reserved 7 GiB until it expired on the 2nd.
+    await dataset(owner, { status: 'UPLOADING', fileSize: 7 * GiB, createdAt: new Date('2020-01-01T00:00:00Z'), deletedAt: new Date('2020-01-02T00:00:00Z'), fileRemovedAt: new Date('2020-01-02T00:01:00Z') });
     const done = await job(owner, kept.id, 'A100-80GB');
     const artifact = await db.modelArtifact.create({
       data: { ownerId: owner, jobId: done.id, datasetId: kept.id, name: 'm', baseModelId: done.baseModelId, hyperparameters: {}, status: 'STORED', storagePrefix: `${owner}/x/`, storedAt: new Date('2020-01-12T08:00:00Z') },
@@ -311,7 +314,9 @@ describe('storage cost', () => {
       await accrueStorageCost(new Date(`${d}T00:00:00Z`), price);
       return db.costRecord.findUnique({ where: { dedupeKey: `storage:${owner}:${d}` } });
     };
-    // 10 + 5 (deleted during the day) GiB, January has 31 days: 15 × 0.02 ÷ 31 = 0.009677419… → 0.009677.
+    // 10 + 5 + 7 (the upload in progress) GiB: 22 × 0.02 ÷ 31 = 0.014194.
+    expect((await day('2020-01-01'))!.details).toMatchObject({ datasetBytes: 22 * GiB, datasets: 3 });
+    // 10 + 5 (its file removed during the day) GiB, January has 31 days: 15 × 0.02 ÷ 31 = 0.009677419… → 0.009677.
     expect((await day('2020-01-10'))!.amount.toFixed(6)).toBe('0.009677');
     // The deleted file is gone; the model is not stored yet: 10 × 0.02 ÷ 31 = 0.006452.
     expect((await day('2020-01-11'))!.amount.toFixed(6)).toBe('0.006452');
@@ -331,7 +336,7 @@ describe('storage cost', () => {
     await accrueStorageCostJob.handle({ day: '2020-01-15' }, ctx);
     await Promise.all([day('2020-01-16'), day('2020-01-16')]);
     const records = await db.costRecord.findMany({ where: { ownerId: owner, type: 'STORAGE' }, orderBy: { periodStart: 'asc' } });
-    expect(records.map((r) => r.periodStart.toISOString().slice(0, 10))).toEqual(['2020-01-10', '2020-01-11', '2020-01-15', '2020-01-16', '2020-02-01']);
+    expect(records.map((r) => r.periodStart.toISOString().slice(0, 10))).toEqual(['2020-01-01', '2020-01-10', '2020-01-11', '2020-01-15', '2020-01-16', '2020-02-01']);
 
     // The storage costs appear in the owner's summary, exactly.
     const s = await summary(gina.token, { from: '2020-01-01T00:00:00Z', to: '2020-03-01T00:00:00Z', groupBy: 'MONTH' });

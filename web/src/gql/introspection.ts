@@ -661,6 +661,10 @@ export default {
           {
             "kind": "OBJECT",
             "name": "InvalidInputError"
+          },
+          {
+            "kind": "OBJECT",
+            "name": "QuotaExceededError"
           }
         ]
       },
@@ -1293,6 +1297,10 @@ export default {
           {
             "kind": "OBJECT",
             "name": "NotFoundError"
+          },
+          {
+            "kind": "OBJECT",
+            "name": "QuotaExceededError"
           },
           {
             "kind": "OBJECT",
@@ -3705,6 +3713,87 @@ export default {
       },
       {
         "kind": "OBJECT",
+        "name": "QuotaExceededError",
+        "fields": [
+          {
+            "name": "exceeded",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "LIST",
+                "ofType": {
+                  "kind": "NON_NULL",
+                  "ofType": {
+                    "name": "QuotaUsage",
+                    "kind": "OBJECT",
+                    "ofType": null
+                  }
+                }
+              }
+            },
+            "args": []
+          },
+          {
+            "name": "message",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "SCALAR",
+                "name": "Any"
+              }
+            },
+            "args": []
+          }
+        ],
+        "interfaces": [
+          {
+            "kind": "INTERFACE",
+            "name": "Error"
+          }
+        ]
+      },
+      {
+        "kind": "OBJECT",
+        "name": "QuotaUsage",
+        "fields": [
+          {
+            "name": "limit",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "SCALAR",
+                "name": "Any"
+              }
+            },
+            "args": []
+          },
+          {
+            "name": "quota",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "SCALAR",
+                "name": "Any"
+              }
+            },
+            "args": []
+          },
+          {
+            "name": "used",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "SCALAR",
+                "name": "Any"
+              }
+            },
+            "args": []
+          }
+        ],
+        "interfaces": []
+      },
+      {
+        "kind": "OBJECT",
         "name": "RevokeApiKeyPayload",
         "fields": [
           {
@@ -4853,6 +4942,24 @@ export default {
               "ofType": {
                 "kind": "SCALAR",
                 "name": "Any"
+              }
+            },
+            "args": []
+          },
+          {
+            "name": "datasetQuotas",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "kind": "LIST",
+                "ofType": {
+                  "kind": "NON_NULL",
+                  "ofType": {
+                    "name": "QuotaUsage",
+                    "kind": "OBJECT",
+                    "ofType": null
+                  }
+                }
               }
             },
             "args": []

@@ -51,6 +51,9 @@ const CreateDataset = graphql(`
           message
         }
       }
+      ... on QuotaExceededError {
+        message
+      }
     }
   }
 `);
@@ -190,6 +193,7 @@ export function DatasetUploadPage() {
       setProblems(problemsByPath(result.problems));
       return setFailure(result.message);
     }
+    if (result.__typename === 'QuotaExceededError') return setFailure(result.message);
     const datasetId = result.dataset.id;
     if (!result.upload) return finish(datasetId);
 
