@@ -13,7 +13,7 @@ export const createArtifactJob = defineJob({
   name: 'artifact-create',
   payload: z.object({ jobId: z.uuid() }),
   // stately: one run at a time per training job (singletonKey = job id).
-  queue: { policy: 'stately', retryLimit: ARTIFACT_RETRY_LIMIT, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 60 * 60 },
+  queue: { policy: 'stately', retryLimit: ARTIFACT_RETRY_LIMIT, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 60 * 60, heartbeatSeconds: 10 },
   concurrency: 2,
   async handle({ jobId }, { services, retryCount, log }) {
     try {

@@ -45,6 +45,8 @@ export class JobQueue {
   async enqueue<T>(kind: JobKind<T>, data: T, options: EnqueueOptions = {}): Promise<string | null> {
     const payload = kind.payload.parse(data) as object;
     return this.boss.send(kind.name, payload, {
+      // On each job too: a queue made before its kind had a heartbeat keeps the queue's old settings.
+      ...(kind.queue?.heartbeatSeconds ? { heartbeatSeconds: kind.queue.heartbeatSeconds } : {}),
       singletonKey: options.singletonKey,
       startAfter: options.startAfter,
       db: options.tx,
@@ -105,8 +107,9 @@ function runBindings(queue: string, job: Job): Record<string, unknown> {
 }
 
 export async function startBoss(connectionString: string, schema: string, log: Logger): Promise<PgBoss> {
-  // A short supervise interval finds jobs whose worker died (missed heartbeats) within seconds.
-  const boss = new PgBoss({ connectionString, schema, application_name: 'brightrun-queue', max: 4, superviseIntervalSeconds: 5 });
+  // Short supervise and monitor intervals find jobs whose worker died (missed heartbeats) within seconds:
+  // pg-boss checks heartbeats only on a queue's monitor pass, once a minute by default.
+  const boss = new PgBoss({ connectionString, schema, application_name: 'brightrun-queue', max: 4, superviseIntervalSeconds: 5, monitorIntervalSeconds: 5 });
   boss.on('error', (err: Error) => log.error('pg-boss error', { err }));
   await boss.start();
   return boss;

@@ -15,7 +15,8 @@ const RETRY_LIMIT = 3;
 export const validateDatasetJob = defineJob({
   name: 'dataset-validate',
   payload: z.object({ datasetId: z.uuid() }),
-  queue: { retryLimit: RETRY_LIMIT, retryDelay: 5, retryBackoff: true, expireInSeconds: 60 * 60 },
+  // The heartbeat hands a dead worker's validation to another within seconds; the expiry bounds a live one.
+  queue: { retryLimit: RETRY_LIMIT, retryDelay: 5, retryBackoff: true, expireInSeconds: 60 * 60, heartbeatSeconds: 10 },
   concurrency: 1,
   async handle({ datasetId }, { services, log, retryCount }) {
     const dataset = await db.dataset.findUnique({ where: { id: datasetId } });

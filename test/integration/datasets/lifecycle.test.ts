@@ -34,6 +34,14 @@ const CREATE = `mutation($input: CreateDatasetInput!) { createDataset(input: $in
   ... on QuotaExceededError { message exceeded { quota limit used } } } }`;
 const input = (fileSize: number, extra: Record<string, unknown> = {}) => ({ input: { name: 'd', fileName: 'a.jsonl', fileSize, contentType: 'application/jsonl', ...extra } });
 
+async function until(probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function storedFile(globalId: string) {
   const row = await db.dataset.findUniqueOrThrow({ where: { id: rawId(globalId) } });
   return { row, object: await t.app.services.storage.stat('datasets', row.storagePath) };
@@ -102,6 +110,18 @@ describe('dataset lifecycle', () => {
     const after = await storedFile(dataset.id);
     expect(after.object).toBeNull();
     expect(after.row.fileRemovedAt).not.toBeNull();
+  });
+
+  it('restarts a validation that stopped moving when the upload is confirmed again', async () => {
+    const dan = await createUser(t);
+    const id = await uploadDataset(t, dan.token, file);
+    await until(async () => (await storedFile(id)).row.validatedAt !== null);
+    const validated = (await storedFile(id)).row;
+    // As if its queue job had been lost: VALIDATING with nothing queued.
+    await db.dataset.update({ where: { id: rawId(id) }, data: { status: 'VALIDATING', validatedAt: null } });
+    expect((await t.gql(CONFIRM_UPLOAD, { id }, dan.token)).body.data.confirmDatasetUpload.dataset.status).toBe('VALIDATING');
+    await until(async () => (await storedFile(id)).row.validatedAt !== null);
+    expect((await storedFile(id)).row.status).toBe(validated.status);
   });
 
   it('runs the sweep as a pg-boss job scheduled every minute', async () => {

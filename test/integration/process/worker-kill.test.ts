@@ -1,0 +1,63 @@
+// A worker is killed with SIGKILL while it validates a large dataset; another worker picks the validation up
+// (the queue job's heartbeat stops) and the dataset ends READY within a minute, not after the job's hour-long
+// expiry.
+import { afterAll, expect, it } from 'vitest';
+import { CONFIRM_UPLOAD, chatExample, createDatasetFor, jsonl, put } from '../../helpers/datasets.js';
+import { openDatabase, rawId, useProcesses } from '../../helpers/processes.js';
+
+const procs = useProcesses();
+const database = openDatabase(procs.databaseUrl);
+afterAll(() => database.close());
+
+async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+it('finishes the validation a killed worker held, on another worker, within a minute', async () => {
+  const gpu = await procs.startSimulator();
+  const api = await procs.startServer({ ROLE: 'api', SIMULATED_GPU_URL: gpu.url }, { name: 'api' });
+  const workerEnv = { ROLE: 'worker', SIMULATED_GPU_URL: gpu.url, PUBLIC_URL: api.url } as const;
+  const first = await procs.startServer(workerEnv, { name: 'worker-1' });
+  const alice = await procs.createUser(api);
+
+  // About 25 MB: several seconds of validation, long enough to die in the middle of.
+  const file = jsonl(Array.from({ length: 100_000 }, (_, i) => chatExample(i)));
+  const { dataset, upload } = await createDatasetFor(api.asTestApp(), alice.token, file);
+  expect((await put(upload, file)).ok).toBe(true);
+  expect((await api.gql(CONFIRM_UPLOAD, { id: dataset.id }, alice.token)).body.data.confirmDatasetUpload.__typename).toBe('DatasetPayload');
+  const id = rawId(dataset.id);
+
+  await until('the validation to run on worker-1', async () => {
+    const { rows } = await database.pool.query(`SELECT 1 FROM pgboss.job WHERE name = 'dataset-validate' AND singleton_key = $1 AND state = 'active'`, [id]);
+    return rows.length > 0;
+  }, 30_000, 10);
+  await first.kill('SIGKILL');
+  const killedAt = Date.now();
+  expect((await database.db.dataset.findUniqueOrThrow({ where: { id } })).status).toBe('VALIDATING');
+
+  await procs.startServer(workerEnv, { name: 'worker-2' });
+  const workerUp = (Date.now() - killedAt) / 1000;
+  // The dead worker's run fails by its missed heartbeat, and the retry starts on worker-2.
+  await until('the validation to run again', async () => {
+    const { rows } = await database.pool.query(
+      `SELECT 1 FROM pgboss.job WHERE name = 'dataset-validate' AND singleton_key = $1 AND state = 'active' AND retry_count > 0`,
+      [id],
+    );
+    return rows.length > 0;
+  }, 60_000, 100);
+  const pickedUp = (Date.now() - killedAt) / 1000;
+  const ready = await until('the dataset to be validated', async () => {
+    const row = await database.db.dataset.findUniqueOrThrow({ where: { id } });
+    return row.status !== 'VALIDATING' && row;
+  }, 90_000, 250);
+  const finished = (Date.now() - killedAt) / 1000;
+  console.info(`[worker-kill] after the kill: worker-2 up at ${workerUp.toFixed(1)} s, validation running again at ${pickedUp.toFixed(1)} s, READY at ${finished.toFixed(1)} s`);
+  expect(ready.status).toBe('READY');
+  expect(pickedUp).toBeLessThan(45);
+}, 240_000);
