@@ -3,12 +3,12 @@
 import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
-import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
+import RelayPlugin, { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import { GraphQLError } from 'graphql';
 import type { Viewer } from '../server/auth/authenticate.js';
-import { db } from '../server/db/client.js';
+import { db, type Prisma } from '../server/db/client.js';
 import type PrismaTypes from '../server/db/generated/pothos-types.js';
 import type { PushEvent } from '../server/graphql/shared-subscription-results.js';
 import { getDatamodel } from '../server/db/generated/pothos-types.js';
@@ -22,7 +22,7 @@ export interface Context {
   pushEvent?: PushEvent;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * A global id as this API gives them out (base64 of "Type:<uuid>"); anything else is the caller's mistake, answered
@@ -39,6 +39,14 @@ export function decodeId(globalID: string): { typename: string; id: string } {
     throw new GraphQLError(`"${globalID.slice(0, 100)}" is not an id this API gave out`, { extensions: { code: 'BAD_USER_INPUT' } });
   }
   return decoded;
+}
+
+/**
+ * The global id of an object of GraphQL type `typename`: every id a client sees is made here, by the relay plugin
+ * (node ids, globalID fields) and for ids inside JSON (notification metadata and links).
+ */
+export function encodeId(typename: string, id: string | number | bigint): string {
+  return encodeGlobalID(typename, id);
 }
 
 /** A page cursor that is not one this API gave out is the caller's mistake (BAD_USER_INPUT), not an internal error. */
@@ -62,7 +70,7 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
-    Decimal: { Input: string; Output: string | { toFixed(): string } };
+    Decimal: { Input: string; Output: string | Prisma.Decimal };
   };
   DefaultFieldNullability: false;
 }>({
@@ -94,6 +102,7 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     nodeQueryOptions: { authScopes: { user: true } },
     nodesQueryOptions: false,
+    encodeGlobalID: encodeId,
     decodeGlobalID: decodeId,
   },
 });

@@ -113,7 +113,7 @@ builder.objectType(UploadMissingError, {
   name: 'UploadMissingError',
   interfaces: [ErrorInterface],
   description: 'confirmDatasetUpload was called before the file was uploaded.',
-  fields: (t) => ({ datasetId: t.exposeString('datasetId') }),
+  fields: (t) => ({ datasetId: t.globalID({ resolve: (e) => ({ type: DatasetRef, id: e.datasetId }) }) }),
 });
 builder.objectType(UploadSizeMismatchError, {
   name: 'UploadSizeMismatchError',
@@ -123,7 +123,8 @@ builder.objectType(UploadSizeMismatchError, {
 builder.objectType(DatasetInUseError, {
   name: 'DatasetInUseError',
   interfaces: [ErrorInterface],
-  fields: (t) => ({ activeJobIds: t.exposeStringList('activeJobIds') }),
+  // By name: schema/training.ts, which defines TrainingJob, imports this module.
+  fields: (t) => ({ activeJobIds: t.globalIDList({ resolve: (e) => e.activeJobIds.map((id) => ({ type: 'TrainingJob', id })) }) }),
 });
 
 const DatasetQuotaEnum = builder.enumType('DatasetQuota', {
@@ -272,7 +273,7 @@ builder.subscriptionField('datasetUpdated', (t) =>
     subscribe: async function* (_root, { id }, ctx) {
       const ownerId = viewerId(ctx);
       const owned = await db.dataset.count({ where: { id: id.id, ownerId } });
-      if (!owned) throw subscriptionNotFound('Dataset', id.id);
+      if (!owned) throw subscriptionNotFound('Dataset');
       const updates = ctx.services.pubsub.subscribe('datasetUpdated', id.id);
       // Listen before sending the current state, so no change falls between the two.
       const pending = updates.next();

@@ -9,8 +9,8 @@ export { InvalidInputError, NotFoundError };
  * A subscription has no result union to return NotFoundError in: it fails with a GraphQL error coded NOT_FOUND,
  * which error masking lets through (a plain exception would reach the client as "Unexpected error").
  */
-export function subscriptionNotFound(type: string, id: string): GraphQLError {
-  return new GraphQLError(new NotFoundError(type, id).message, { extensions: { code: 'NOT_FOUND' } });
+export function subscriptionNotFound(type: string): GraphQLError {
+  return new GraphQLError(NotFoundError.messageFor(type), { extensions: { code: 'NOT_FOUND' } });
 }
 
 export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
@@ -22,7 +22,10 @@ builder.objectType(NotFoundError, {
   name: 'NotFoundError',
   interfaces: [ErrorInterface],
   description: 'The object does not exist, or belongs to someone else.',
-  fields: (t) => ({ id: t.exposeString('id'), type: t.exposeString('type') }),
+  fields: (t) => ({
+    id: t.globalID({ description: 'The id as the API takes it.', resolve: (e) => ({ type: e.type, id: e.id }) }),
+    type: t.exposeString('type', { description: 'The GraphQL type of the object, e.g. TrainingJob.' }),
+  }),
 });
 
 const FieldProblemRef = builder.objectRef<FieldProblem>('FieldProblem').implement({

@@ -39,7 +39,7 @@ builder.subscriptionField('trainingMetrics', (t) =>
     // executor unchanged (subscribers at one step share one execution) and a closing subscriber is let go at once.
     subscribe: async (_root, { jobId, afterStep }, ctx) => {
       const ownerId = viewerId(ctx);
-      if (!(await db.trainingJob.count({ where: { id: jobId.id, ownerId } }))) throw subscriptionNotFound('TrainingJob', jobId.id);
+      if (!(await db.trainingJob.count({ where: { id: jobId.id, ownerId } }))) throw subscriptionNotFound('TrainingJob');
       // A database hiccup is not the end of the job: keep the stream open and ask again later.
       const finished = async () => {
         const job = await db.trainingJob.findUnique({ where: { id: jobId.id }, select: { status: true } }).catch(() => undefined);

@@ -130,7 +130,7 @@ builder.objectType(ModelNotReadyError, {
   name: 'ModelNotReadyError',
   interfaces: [ErrorInterface],
   description: 'The model is not STORED: its files are still being copied (PENDING) or could not be (FAILED).',
-  fields: (t) => ({ modelId: t.exposeString('modelId'), status: t.field({ type: ArtifactStatusEnum, resolve: (e) => e.status as ArtifactStatus }) }),
+  fields: (t) => ({ modelId: t.globalID({ resolve: (e) => ({ type: ModelRef, id: e.modelId }) }), status: t.field({ type: ArtifactStatusEnum, resolve: (e) => e.status as ArtifactStatus }) }),
 });
 
 const FileDownloadRef = builder.objectRef<FileDownload>('ModelFileDownload').implement({

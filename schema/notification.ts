@@ -4,10 +4,40 @@ import { db } from '../server/db/client.js';
 import { NotificationPriority, NotificationType } from '../server/db/generated/prisma/enums.js';
 import { NotFoundError } from '../server/errors.js';
 import { markAllNotificationsRead, markNotificationRead, unreadNotificationCount } from '../server/notifications/inbox.js';
-import { builder, checkedCursor, viewerId } from './builder.js';
+import { builder, checkedCursor, encodeId, UUID, viewerId } from './builder.js';
+import { DatasetRef } from './dataset.js';
+import { ModelRef } from './model.js';
+import { usd } from './scalars.js';
+import { TrainingJobRef } from './training.js';
 
 const NotificationTypeEnum = builder.enumType(NotificationType, { name: 'NotificationType' });
 const NotificationPriorityEnum = builder.enumType(NotificationPriority, { name: 'NotificationPriority' });
+
+// Rows store database ids (UUIDs), in metadata and in links; clients get the global ids the API takes, made here.
+/** The metadata key for each kind of object a notification names: one key per concept. */
+const ID_KEYS: Record<string, string> = { datasetId: DatasetRef.name, jobId: TrainingJobRef.name, modelId: ModelRef.name };
+/** The web client's routes that take an id, and the id's type. */
+const ID_ROUTES: Record<string, string> = { '/datasets/': DatasetRef.name, '/training/jobs/': TrainingJobRef.name, '/models/': ModelRef.name };
+
+/** Metadata as clients get it: ids global, money (keys ending in Usd) in the Decimal format. */
+function clientMetadata(metadata: unknown): unknown {
+  if (!metadata || typeof metadata !== 'object' || Array.isArray(metadata)) return metadata;
+  return Object.fromEntries(
+    Object.entries(metadata).map(([key, value]) => {
+      const type = ID_KEYS[key];
+      if (typeof value !== 'string') return [key, value];
+      if (type && UUID.test(value)) return [key, encodeId(type, value)];
+      return [key, key.endsWith('Usd') ? usd(value) : value];
+    }),
+  );
+}
+
+/** A link as clients get it: /training/jobs/<uuid> → /training/jobs/<global id>, the form the web client's own links take. */
+function clientLink(link: string | null): string | null {
+  const [, route = '', id = ''] = /^(.*\/)([^/]+)$/.exec(link ?? '') ?? [];
+  const type = ID_ROUTES[route];
+  return type && UUID.test(id) ? route + encodeId(type, id) : link;
+}
 
 export const NotificationRef = builder.prismaNode('Notification', {
   id: { field: 'id' },
@@ -19,8 +49,19 @@ export const NotificationRef = builder.prismaNode('Notification', {
     title: t.exposeString('title'),
     message: t.exposeString('message'),
     priority: t.expose('priority', { type: NotificationPriorityEnum }),
-    link: t.exposeString('link', { nullable: true, description: 'A path in the web client, e.g. /training/jobs/<id>.' }),
-    metadata: t.field({ type: 'JSON', nullable: true, select: { metadata: true }, resolve: (n) => n.metadata, description: 'Ids of what the notification is about, e.g. {"jobId": …}.' }),
+    link: t.string({
+      nullable: true,
+      select: { link: true },
+      resolve: (n) => clientLink(n.link),
+      description: 'A path in the web client, e.g. /training/jobs/<id>, with the global id.',
+    }),
+    metadata: t.field({
+      type: 'JSON',
+      nullable: true,
+      select: { metadata: true },
+      resolve: (n) => clientMetadata(n.metadata),
+      description: 'What the notification is about, by global id (datasetId, jobId, modelId), and a few figures; money as Decimal strings.',
+    }),
     read: t.boolean({ select: { readAt: true }, resolve: (n) => n.readAt !== null }),
     readAt: t.expose('readAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),

@@ -1,7 +1,13 @@
 // Scalars shared by every domain: DateTime (ISO 8601), JSON, and Decimal
 // (money as an exact decimal string, never a float).
 import { GraphQLError, Kind } from 'graphql';
+import { Prisma } from '../server/db/client.js';
 import { builder } from './builder.js';
+
+/** Money as the API gives it out, everywhere (Decimal fields and notification metadata): USD with exactly six decimals. */
+export function usd(amount: string | Prisma.Decimal): string {
+  return new Prisma.Decimal(amount).toFixed(6);
+}
 
 builder.scalarType('DateTime', {
   description: 'An instant, as an ISO 8601 string in UTC.',
@@ -20,8 +26,8 @@ builder.scalarType('JSON', {
 });
 
 builder.scalarType('Decimal', {
-  description: 'An exact decimal number as a string, e.g. "12.345600". Used for money in USD.',
-  serialize: (value) => (typeof value === 'string' ? value : value.toFixed()),
+  description: 'Money in USD: an exact decimal number as a string with six decimals, e.g. "12.345600". As input, any decimal number ("12.5").',
+  serialize: (value) => usd(value),
   parseValue: (value) => {
     if (typeof value !== 'string' && typeof value !== 'number') throw new GraphQLError('Decimal must be a string such as "12.50"');
     const text = String(value).trim();

@@ -136,12 +136,12 @@ export const EstimateRef = builder.objectRef<TrainingEstimate>('TrainingEstimate
 builder.objectType(DatasetNotReadyError, {
   name: 'DatasetNotReadyError',
   interfaces: [ErrorInterface],
-  fields: (t) => ({ datasetId: t.exposeString('datasetId'), status: t.exposeString('status') }),
+  fields: (t) => ({ datasetId: t.globalID({ resolve: (e) => ({ type: DatasetRef, id: e.datasetId }) }), status: t.exposeString('status') }),
 });
 builder.objectType(JobAlreadyFinishedError, {
   name: 'JobAlreadyFinishedError',
   interfaces: [ErrorInterface],
-  fields: (t) => ({ jobId: t.exposeString('jobId'), status: t.exposeString('status') }),
+  fields: (t) => ({ jobId: t.globalID({ resolve: (e) => ({ type: TrainingJobRef, id: e.jobId }) }), status: t.exposeString('status') }),
 });
 
 const GpuInput = builder.inputType('GpuInput', {
@@ -208,8 +208,6 @@ const GpuAllocationRef = builder.objectRef<{ type: string; count: number }>('Gpu
   fields: (t) => ({ type: t.exposeString('type'), count: t.exposeInt('count') }),
 });
 
-const decimal = (v: { toFixed(): string } | null) => (v === null ? null : v.toFixed());
-
 export const TrainingJobRef = builder.prismaNode('TrainingJob', {
   id: { field: 'id' },
   findUnique: (id, ctx) => ({ id, ownerId: viewerId(ctx) }),
@@ -231,10 +229,10 @@ export const TrainingJobRef = builder.prismaNode('TrainingJob', {
     hyperparameters: t.field({ type: HyperparametersRef, select: { hyperparameters: true }, resolve: (j) => j.hyperparameters as unknown as Hyperparameters }),
     gpu: t.field({ type: GpuAllocationRef, select: { gpuType: true, gpuCount: true }, resolve: (j) => ({ type: j.gpuType, count: j.gpuCount }) }),
     estimate: t.field({ type: EstimateRef, select: { estimate: true }, resolve: (j) => j.estimate as unknown as TrainingEstimate }),
-    estimatedCost: t.field({ type: 'Decimal', select: { estimatedCost: true }, resolve: (j) => decimal(j.estimatedCost)! }),
-    maxCost: t.field({ type: 'Decimal', nullable: true, select: { maxCost: true }, resolve: (j) => decimal(j.maxCost) }),
-    currentCost: t.field({ type: 'Decimal', select: { currentCost: true }, resolve: (j) => decimal(j.currentCost)! }),
-    finalCost: t.field({ type: 'Decimal', nullable: true, select: { finalCost: true }, resolve: (j) => decimal(j.finalCost) }),
+    estimatedCost: t.expose('estimatedCost', { type: 'Decimal' }),
+    maxCost: t.expose('maxCost', { type: 'Decimal', nullable: true }),
+    currentCost: t.expose('currentCost', { type: 'Decimal' }),
+    finalCost: t.expose('finalCost', { type: 'Decimal', nullable: true }),
     etaSeconds: t.exposeInt('etaSeconds', { nullable: true }),
     provider: t.exposeString('provider'),
     externalJobId: t.exposeString('externalJobId', { nullable: true }),
@@ -357,7 +355,7 @@ builder.subscriptionField('trainingJobUpdated', (t) =>
     authScopes: { user: true },
     args: { id: t.arg.globalID({ required: true, for: TrainingJobRef }) },
     subscribe: async function* (_root, { id }, ctx) {
-      if (!(await db.trainingJob.count({ where: { id: id.id, ownerId: viewerId(ctx) } }))) throw subscriptionNotFound('TrainingJob', id.id);
+      if (!(await db.trainingJob.count({ where: { id: id.id, ownerId: viewerId(ctx) } }))) throw subscriptionNotFound('TrainingJob');
       const updates = ctx.services.pubsub.subscribe('trainingJobUpdated', id.id);
       const pending = updates.next(); // listen before sending the current state
       try {

@@ -1,10 +1,16 @@
 // Expected failures of the domain layer. The schema returns them as typed
 // errors (data, not exceptions); anything else thrown is a bug and is masked.
 
+/** `type` is the object's GraphQL type name (the schema turns `id` into the global id clients use). */
 export class NotFoundError extends Error {
   override name = 'NotFoundError';
   constructor(readonly type: string, readonly id: string) {
-    super(`${type} ${id} was not found`);
+    super(NotFoundError.messageFor(type));
+  }
+
+  /** No id in the text: the schema gives clients ids in one form only, in fields. */
+  static messageFor(type: string): string {
+    return `${type} was not found`;
   }
 }
 

@@ -4,7 +4,7 @@
 export class ModelNotReadyError extends Error {
   override name = 'ModelNotReadyError';
   constructor(readonly modelId: string, readonly status: string) {
-    super(status === 'FAILED' ? `Model ${modelId} could not be stored, so it cannot be downloaded` : `Model ${modelId} is still being stored (${status}); try again shortly`);
+    super(status === 'FAILED' ? 'The model could not be stored, so it cannot be downloaded' : `The model is still being stored (${status}); try again shortly`);
   }
 }
 

@@ -185,8 +185,7 @@ export async function storeModelArtifact(services: Services, jobId: string): Pro
         message: `${files.length + 1} files, ${(totalBytes / 1e6).toFixed(1)} MB${quality.rating === null ? '' : `, rated ${quality.rating}/5`}.`,
         priority: 'NORMAL',
         link: `/models/${artifact.id}`,
-        // trainingJobId, not jobId: the job's own notifications are those whose metadata.jobId names it.
-        metadata: { modelId: artifact.id, trainingJobId: job.id, rating: quality.rating },
+        metadata: { modelId: artifact.id, jobId: job.id, rating: quality.rating },
         dedupeKey: `artifact:${job.id}:ready`,
       },
       tx,
@@ -214,7 +213,7 @@ export async function failModelArtifact(services: Services, jobId: string, reaso
         message: reason,
         priority: 'HIGH',
         link: `/models/${artifact.id}`,
-        metadata: { modelId: artifact.id, trainingJobId: job.id },
+        metadata: { modelId: artifact.id, jobId: job.id },
         dedupeKey: `artifact:${job.id}:failed`,
       },
       tx,

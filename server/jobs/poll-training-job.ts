@@ -71,7 +71,7 @@ async function accrueAndCheckCap(services: Services, job: TrainingJob): Promise<
       ownerId: job.ownerId,
       type: 'COST_CAP_REACHED',
       title: `Training "${job.name}" reached its cost cap`,
-      message: `It has cost ${microsToUsd(cost)} USD of its ${job.maxCost.toFixed(2)} USD cap and is being stopped.`,
+      message: `It has cost ${microsToUsd(cost)} USD of its ${microsToUsd(cap)} USD cap and is being stopped.`,
       priority: 'HIGH',
       link: `/training/jobs/${job.id}`,
       metadata: { jobId: job.id, costUsd: microsToUsd(cost), maxCostUsd: job.maxCost.toFixed(6) },

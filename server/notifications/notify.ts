@@ -10,8 +10,9 @@ export interface NotificationInput {
   title: string;
   message: string;
   priority?: NotificationPriority;
-  /** A path in the web client, e.g. /datasets/<id>. */
+  /** A path in the web client with the database id, e.g. /datasets/<id> (clients get the global id). */
   link?: string;
+  /** One key per kind of object, with its database id: datasetId, jobId, modelId (clients get global ids). */
   metadata?: Record<string, unknown>;
   /** Names the event: the same key never makes a second notification. */
   dedupeKey: string;

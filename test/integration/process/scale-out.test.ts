@@ -80,7 +80,7 @@ describe('two API processes and a worker on one database', () => {
     expect(job.externalJobId).toBe(submitLine.externalId);
     const { rows: submits } = await database.pool.query(`SELECT state FROM pgboss.job WHERE name = 'training-submit' AND data->>'jobId' = $1`, [jobId]);
     expect(submits).toEqual([{ state: 'completed' }]);
-    const notifications = await database.db.notification.findMany({ where: { ownerId: alice.id, metadata: { path: ['jobId'], equals: jobId } } });
+    const notifications = await database.db.notification.findMany({ where: { ownerId: alice.id, type: { not: 'ARTIFACT_READY' }, metadata: { path: ['jobId'], equals: jobId } } });
     expect(notifications.map((n) => n.type).sort()).toEqual(['JOB_COMPLETED', 'JOB_QUEUED', 'JOB_STARTED']);
     const points = await database.db.metricPoint.findMany({ where: { jobId }, select: { step: true }, orderBy: { step: 'asc' } });
     expect(points.map((p) => p.step)).toEqual(oneToN(final.totalSteps));

@@ -39,7 +39,7 @@ describe('cost cap', () => {
   it('stops a long run soon after its cap: CANCELLED, COST_CAP_REACHED once, charged exactly the seconds it ran', async () => {
     const created = await createJob(t, alice.token, { datasetId, presetId: 'quality', gpu: { type: 'H100-80GB', count: 1 }, maxCostUsd: CAP, name: 'capped' });
     expect(created.__typename).toBe('TrainingJobPayload');
-    expect(created.trainingJob.maxCost).toBe('0.002');
+    expect(created.trainingJob.maxCost).toBe('0.002000');
     expect(created.trainingJob.totalSteps).toBe(25);
     // The run would cost far more than the cap: the cap, not the end of the run, must stop it.
     expect(usdToMicros(created.trainingJob.estimatedCost)).toBeGreaterThan(usdToMicros(CAP) * 100n);
@@ -66,7 +66,7 @@ describe('cost cap', () => {
     const seconds = billedSeconds(job.startedAt!, job.completedAt!);
     const finalMicros = usdToMicros(job.finalCost!.toFixed(6));
     expect(finalMicros).toBe(gpuSecondsMicros('H100-80GB', 1, seconds));
-    expect(last.finalCost).toBe(job.finalCost!.toFixed(6).replace(/0{1,4}$/, ''));
+    expect(last.finalCost).toBe(job.finalCost!.toFixed(6));
     const records = await db.costRecord.findMany({ where: { jobId: id } });
     expect(records.length).toBeGreaterThanOrEqual(1);
     expect(records.every((r) => r.type === 'TRAINING_COMPUTE' && r.ownerId === alice.id)).toBe(true);

@@ -32,11 +32,9 @@ async function estimate(input: Record<string, unknown>, token = alice.token) {
   return res.body.data.estimateTrainingCost;
 }
 
-/** µ$ → the API's Decimal string: at least two decimals, at most six (the same rule as microsToUsd, written again). */
+/** µ$ → the API's Decimal string: exactly six decimals. */
 function usd(micros: number): string {
-  const whole = Math.floor(micros / 1e6);
-  const fraction = String(micros % 1e6).padStart(6, '0').replace(/0{1,4}$/, '');
-  return `${whole}.${fraction}`;
+  return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
 }
 
 beforeAll(async () => {
@@ -91,7 +89,7 @@ describe('estimateTrainingCost matches a hand computation', () => {
       startupOverheadSeconds: startupSeconds,
       computeSeconds,
       durationSeconds: startupSeconds + computeSeconds,
-      hourlyRateUsd: '8.40',
+      hourlyRateUsd: '8.400000',
       costUsd: usd(total),
       breakdown: [
         { item: 'STARTUP', seconds: 325, costUsd: '0.758333' },
@@ -165,7 +163,7 @@ describe('typed errors', () => {
   it('a dataset that is not READY: DatasetNotReadyError with its status', async () => {
     const uploading = await createDatasetFor(t, alice.token, jsonl([chatExample(1)]));
     const e = await estimate({ datasetId: uploading.dataset.id, gpu: { type: 'A100-80GB', count: 1 } });
-    expect(e).toMatchObject({ __typename: 'DatasetNotReadyError', status: 'UPLOADING', datasetId: rawId(uploading.dataset.id) });
+    expect(e).toMatchObject({ __typename: 'DatasetNotReadyError', status: 'UPLOADING', datasetId: uploading.dataset.id });
 
     // Three examples, fewer than the ten required: validated INVALID.
     const invalidId = await uploadDataset(t, alice.token, jsonl([1, 2, 3].map(chatExample)));

@@ -17,7 +17,6 @@ import type {
 } from '../gql/graphql';
 import schema from '../gql/introspection';
 import { addToLists, cachedIds, editLists, invalidateLists, refreshListsMissing, removeFromLists, type ListSpec } from './connections';
-import { globalId } from './ids';
 
 const DatasetListsQuery = graphql(`
   query CachedDatasetLists($first: Int, $after: String, $filter: DatasetFilter) {
@@ -164,10 +163,10 @@ function notificationArrived(cache: Cache, notification: NotificationItemFragmen
   addToLists(cache, notificationLists, notification, (args) => !args.unreadOnly || !notification.read);
   if (!notification.read) setUnreadCount(cache, (n) => n + 1);
   if (notification.type === 'ARTIFACT_READY' || notification.type === 'ARTIFACT_FAILED') {
-    const { artifactId, jobId } = (notification.metadata ?? {}) as { artifactId?: string; jobId?: string };
+    const { modelId, jobId } = (notification.metadata ?? {}) as { modelId?: string; jobId?: string };
     invalidateLists(cache, modelLists);
-    if (artifactId) cache.invalidate({ __typename: 'Model', id: globalId('Model', artifactId) });
-    if (jobId) cache.invalidate({ __typename: 'TrainingJob', id: globalId('TrainingJob', jobId) }, 'artifact');
+    if (modelId) cache.invalidate({ __typename: 'Model', id: modelId });
+    if (jobId) cache.invalidate({ __typename: 'TrainingJob', id: jobId }, 'artifact');
   }
 }
 

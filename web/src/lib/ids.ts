@@ -8,8 +8,8 @@ export function randomId(): string {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * The GraphQL id for a route parameter. Links inside notifications carry the database id (a UUID); the API
- * wants the global id, base64("Type:uuid"). Global ids pass through unchanged.
+ * The GraphQL id for a route parameter: links carry global ids, which pass through unchanged; a database id
+ * (a UUID), as in links bookmarked before notifications carried global ids, becomes base64("Type:uuid").
  */
 export function globalId(type: string, param: string): string {
   return UUID.test(param) ? btoa(`${type}:${param}`) : param;
