@@ -16,7 +16,8 @@ COPY . .
 RUN npm run generate && npm run web:build && npm run typecheck && npm prune --omit=dev
 
 FROM node:24-bookworm-slim AS runtime
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
+# --no-warnings: Node's warnings reach the log as JSON lines (server/main.ts), not as text.
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000 NODE_OPTIONS=--no-warnings
 WORKDIR /app
 COPY --from=build --chown=node:node /app /app
 USER node

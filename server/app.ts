@@ -260,7 +260,7 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
   const secret = resolveServerSecret(config);
   const pubsub = createAppPubSub(pool, options.databaseUrl, (err) => log.warn('pubsub connection problem', { err }));
   await pubsub.ready;
-  const boss = await startBoss(options.databaseUrl, config.database.queueSchema, log);
+  const boss = await startBoss(options.databaseUrl, config.database.queueSchema, log, { migrate: config.database.migrateAtStart });
   const jobs = new JobQueue(boss, log);
   await jobs.createQueues(jobKinds);
   const storage = storageFromConfig(config, secret, publicUrl);

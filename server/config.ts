@@ -38,6 +38,8 @@ export const variables = {
   DATABASE_URL: { schema: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(), help: 'PostgreSQL to use; unset starts the embedded one' },
   EMBEDDED_PG_PORT: { schema: port.default(54329), help: 'port of the embedded PostgreSQL' },
   QUEUE_SCHEMA: { schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case PostgreSQL identifier').default('pgboss'), help: 'PostgreSQL schema of the pg-boss queues; processes that share work share it' },
+  MIGRATE_AT_START: { schema: bool.default(true), help: 'apply database migrations and create the queues when a process starts; `false` where the runtime database role has no DDL rights (run `npm run db:migrate` as the owner role first)' },
+  ALLOW_EMBEDDED_SERVICES: { schema: bool.default(false), help: 'in production, allow what `npm start` runs by itself: the embedded PostgreSQL (no `DATABASE_URL`), files on local disk (`STORAGE_DRIVER=local`) and the simulated GPU provider; refused otherwise' },
   DATABASE_POOL_SIZE: { schema: z.coerce.number().int().min(1).max(200).default(10), help: 'connections per process' },
   SERVER_SECRET: { schema: z.string().min(32, 'must be at least 32 characters').optional(), help: 'signs local tokens, callback tokens and storage URLs; generated under DATA_DIR when unset (required in production)' },
   AUTH_JWKS_URL: { schema: z.url().optional(), help: "identity provider's JWKS; when set, user tokens are verified against it" },
@@ -99,7 +101,7 @@ export interface Config {
   /** null: derived from the port the server actually listens on. */
   publicUrl: string | null;
   dataDir: string;
-  database: { url: string | null; embeddedPort: number; poolSize: number; queueSchema: string };
+  database: { url: string | null; embeddedPort: number; poolSize: number; queueSchema: string; migrateAtStart: boolean };
   /** null: generate one under dataDir (never in production). */
   serverSecret: string | null;
   auth: {
@@ -160,33 +162,78 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
 
+/** Estimated randomness a production SERVER_SECRET needs (32 random hex characters score 90 to 125; `abcd` repeated, 12). */
+const MIN_SECRET_BITS = 80;
+
+/**
+ * A rough estimate of a secret's randomness: the Shannon entropy of its characters, times how many of them are
+ * new (a character whose three-character run was seen before adds nothing). `aaaa…` and `abcdabcd…` score low,
+ * random hex about 4 bits a character.
+ */
+export function entropyBits(secret: string): number {
+  const counts = new Map<string, number>();
+  for (const c of secret) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let perChar = 0;
+  for (const n of counts.values()) perChar -= (n / secret.length) * Math.log2(n / secret.length);
+  const runs = new Set<string>();
+  for (let i = 0; i + 3 <= secret.length; i++) runs.add(secret.slice(i, i + 3));
+  return perChar * Math.min(secret.length, runs.size + 2);
+}
+
+/** https, or http to this machine only. */
+function secureUrl(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(hostname);
+}
+
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
+  constructor(
+    readonly problems: string[],
+    /** NODE_ENV=production: the failure is logged as JSON, as everything else there. */
+    readonly production = false,
+  ) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
 }
 
-/** Reads and validates the environment; throws ConfigError listing every bad variable. */
+/** Reads and validates the environment; throws ConfigError listing every problem at once, cross-field ones included. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const problems: string[] = [];
+  const failed = new Set<string>();
   const vars = {} as Record<string, unknown>;
   for (const [name, { schema }] of Object.entries(variables)) {
     const raw = env[name] === '' ? undefined : env[name];
     const parsed = (schema as z.ZodType).safeParse(raw);
     if (parsed.success) vars[name] = parsed.data;
-    else problems.push(`${name}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    else {
+      failed.add(name);
+      problems.push(`${name}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    }
   }
-  if (problems.length > 0) throw new ConfigError(problems);
   const v = vars as Vars;
+  /** A rule across variables, skipped where one of them is already reported as bad. */
+  const check = (names: (keyof Vars)[], broken: boolean, problem: string) => {
+    if (broken && !names.some((n) => failed.has(n))) problems.push(problem);
+  };
   const production = v.NODE_ENV === 'production';
+  const embeddedOk = !production || v.ALLOW_EMBEDDED_SERVICES;
 
-  if (production && !v.SERVER_SECRET) problems.push('SERVER_SECRET: required in production');
-  if (production && !v.AUTH_JWKS_URL) problems.push('AUTH_JWKS_URL: required in production (embedded tokens are for local use)');
-  if (production && !v.PUBLIC_URL) problems.push('PUBLIC_URL: required in production (GPU callbacks and signed storage URLs are built on it)');
-  if (v.AUTH_JWKS_URL && (!v.AUTH_ISSUER || !v.AUTH_AUDIENCE)) problems.push('AUTH_ISSUER and AUTH_AUDIENCE: required with AUTH_JWKS_URL');
-  if (v.GPU_PROVIDER === 'runpod' && (!v.RUNPOD_API_KEY || !v.RUNPOD_ENDPOINT_ID)) problems.push('RUNPOD_API_KEY and RUNPOD_ENDPOINT_ID: required with GPU_PROVIDER=runpod');
-  if (problems.length > 0) throw new ConfigError(problems);
+  check(['NODE_ENV', 'SERVER_SECRET'], production && !v.SERVER_SECRET, 'SERVER_SECRET: required in production');
+  check(['NODE_ENV', 'SERVER_SECRET'], production && !!v.SERVER_SECRET && entropyBits(v.SERVER_SECRET) < MIN_SECRET_BITS,
+    `SERVER_SECRET: too predictable for production (about ${Math.round(entropyBits(v.SERVER_SECRET ?? ''))} bits; use random bytes, such as \`openssl rand -hex 32\`)`);
+  check(['NODE_ENV', 'AUTH_JWKS_URL'], production && !v.AUTH_JWKS_URL, 'AUTH_JWKS_URL: required in production (embedded tokens are for local use)');
+  check(['NODE_ENV', 'PUBLIC_URL'], production && !v.PUBLIC_URL, 'PUBLIC_URL: required in production (GPU callbacks and signed storage URLs are built on it)');
+  for (const name of ['PUBLIC_URL', 'AUTH_JWKS_URL'] as const) {
+    check(['NODE_ENV', name], production && !!v[name] && !secureUrl(v[name]!), `${name}: must be https in production (plain http only to localhost)`);
+  }
+  check(['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE'], !!v.AUTH_JWKS_URL && (!v.AUTH_ISSUER || !v.AUTH_AUDIENCE), 'AUTH_ISSUER and AUTH_AUDIENCE: required with AUTH_JWKS_URL');
+  check(['GPU_PROVIDER', 'RUNPOD_API_KEY', 'RUNPOD_ENDPOINT_ID'], v.GPU_PROVIDER === 'runpod' && (!v.RUNPOD_API_KEY || !v.RUNPOD_ENDPOINT_ID), 'RUNPOD_API_KEY and RUNPOD_ENDPOINT_ID: required with GPU_PROVIDER=runpod');
+  const embedded = 'in production, or set ALLOW_EMBEDDED_SERVICES=true';
+  check(['NODE_ENV', 'ALLOW_EMBEDDED_SERVICES', 'DATABASE_URL'], !embeddedOk && !v.DATABASE_URL, `DATABASE_URL: required ${embedded} to run the embedded PostgreSQL`);
+  check(['NODE_ENV', 'ALLOW_EMBEDDED_SERVICES', 'STORAGE_DRIVER'], !embeddedOk && v.STORAGE_DRIVER === 'local', `STORAGE_DRIVER: \`gcs\` ${embedded} to keep files on local disk`);
+  check(['NODE_ENV', 'ALLOW_EMBEDDED_SERVICES', 'GPU_PROVIDER'], !embeddedOk && v.GPU_PROVIDER === 'simulated', `GPU_PROVIDER: \`runpod\` or \`local\` ${embedded} to train on the simulator`);
+  if (problems.length > 0) throw new ConfigError(problems, production);
 
   const dataDir = path.resolve(v.DATA_DIR);
   return {
@@ -196,7 +243,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: v.PORT,
     publicUrl: v.PUBLIC_URL ? v.PUBLIC_URL.replace(/\/$/, '') : null,
     dataDir,
-    database: { url: v.DATABASE_URL ?? null, embeddedPort: v.EMBEDDED_PG_PORT, poolSize: v.DATABASE_POOL_SIZE, queueSchema: v.QUEUE_SCHEMA },
+    database: { url: v.DATABASE_URL ?? null, embeddedPort: v.EMBEDDED_PG_PORT, poolSize: v.DATABASE_POOL_SIZE, queueSchema: v.QUEUE_SCHEMA, migrateAtStart: v.MIGRATE_AT_START },
     serverSecret: v.SERVER_SECRET ?? null,
     auth: {
       jwks: v.AUTH_JWKS_URL

@@ -6,30 +6,49 @@ import { buildApp, type App } from './app.js';
 import { localUserToken } from './auth/local-user.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.js';
-import { migrate, MigrationError } from './db/migrate.js';
+import { MigrationError } from './db/migrate.js';
+import { prepareDatabase } from './db/prepare.js';
 import { startSimulatedProvider, type SimulatedProvider } from './gpu/simulated/service.js';
 import { TrainerNotInstalledError } from './gpu/local/provider.js';
 import { LocalModelError } from './catalog/base-models.js';
-import { createLogger } from './log.js';
+import { createLogger, type Logger } from './log.js';
 import { acquireLock, AlreadyRunningError } from './process-lock.js';
 
 const expected = [ConfigError, EmbeddedPostgresError, MigrationError, AlreadyRunningError, TrainerNotInstalledError, LocalModelError];
 /** Signals this close together are one Ctrl-C seen twice. */
 const DUPLICATE_SIGNAL_MS = 2000;
 
+/** Production writes nothing but JSON lines: the banner, failures and Node's own warnings go through the logger. */
+let jsonOnly: Logger | null = null;
+
 function fail(err: unknown): never {
   const { code, port } = err as { code?: string; port?: number };
-  if (code === 'EADDRINUSE') console.error(`\nPort ${port} is already in use. Stop what uses it, or choose another port (PORT for the server, SIMULATED_GPU_PORT for the simulated GPU provider).\n`);
-  else if (expected.some((type) => err instanceof type)) console.error(`\n${(err as Error).message}\n`);
-  else console.error(err);
+  const message =
+    code === 'EADDRINUSE'
+      ? `Port ${port} is already in use. Stop what uses it, or choose another port (PORT for the server, SIMULATED_GPU_PORT for the simulated GPU provider).`
+      : expected.some((type) => err instanceof type)
+        ? (err as Error).message
+        : null;
+  if (jsonOnly) jsonOnly.error('could not start', message ? { reason: message } : { err });
+  else console.error(message ? `\n${message}\n` : err);
   process.exit(1);
 }
 
-async function banner(config: Config, url: string): Promise<void> {
-  const lines = [``, `BrightRun LoRA Pipeline is running (${config.role})`, `  GraphQL + GraphiQL  ${url}/graphql`, `  Health             ${url}/healthz`];
+async function banner(config: Config, url: string, log: Logger): Promise<void> {
+  if (jsonOnly) {
+    log.info('server started', { role: config.role, graphql: `${url}/graphql`, graphiql: config.graphiql, health: `${url}/healthz` });
+    return;
+  }
+  const lines = [
+    ``,
+    `BrightRun LoRA Pipeline is running (${config.role})`,
+    `  Web client  ${url}/`,
+    `  GraphQL     ${url}/graphql${config.graphiql ? ' (GraphiQL in a browser)' : ''}`,
+    `  Health      ${url}/healthz`,
+  ];
   if (!config.auth.jwks) {
     const token = await localUserToken(config, config.auth.localUserEmail);
-    lines.push(``, `Signed in as ${config.auth.localUserEmail}. Send this header (GraphiQL: Headers tab):`, `  {"Authorization": "Bearer ${token}"}`);
+    lines.push(``, `Signed in as ${config.auth.localUserEmail}. Send this header${config.graphiql ? ' (GraphiQL: Headers tab)' : ''}:`, `  {"Authorization": "Bearer ${token}"}`);
   }
   lines.push(``, `Press Ctrl-C to stop.`, ``);
   console.log(lines.join('\n'));
@@ -40,10 +59,20 @@ async function main(): Promise<void> {
     try {
       return loadConfig();
     } catch (err) {
+      if (err instanceof ConfigError && err.production) jsonOnly = createLogger('error');
       return fail(err);
     }
   })();
   const log = createLogger(config.logLevel);
+  if (config.env === 'production') {
+    jsonOnly = log;
+    // Node prints warnings as text unless started with --no-warnings (the image does); as JSON they stay parseable.
+    process.on('warning', (warning) => log.warn('node warning', { name: warning.name, message: warning.message }));
+    process.on('uncaughtException', (err) => {
+      log.error('uncaught exception', { err });
+      process.exit(1);
+    });
+  }
   let embedded: EmbeddedPostgres | null = null;
   let app: App | null = null;
   let simulated: SimulatedProvider | null = null;
@@ -83,7 +112,7 @@ async function main(): Promise<void> {
       });
       databaseUrl = embedded.url;
     }
-    await migrate(databaseUrl, { log: (m) => log.info(m) });
+    if (config.database.migrateAtStart) await prepareDatabase(databaseUrl, config.database.queueSchema, log);
     if (config.gpu.provider === 'simulated' && !config.gpu.simulated.url) {
       if (config.role !== 'all') throw new ConfigError(['SIMULATED_GPU_URL: required with ROLE=api or ROLE=worker (run `npm run gpu:simulated` once for all processes)']);
       simulated = await startSimulatedProvider({
@@ -96,7 +125,7 @@ async function main(): Promise<void> {
     app = await buildApp(config, { databaseUrl, log });
     const url = await app.start();
     if (config.role === 'worker') log.info('worker started');
-    else await banner(config, url);
+    else await banner(config, url, log);
   } catch (err) {
     await app?.stop().catch(() => {});
     await simulated?.close().catch(() => {});

@@ -106,10 +106,11 @@ function runBindings(queue: string, job: Job): Record<string, unknown> {
   return { queue, queueJobId: job.id, ...(typeof jobId === 'string' && { trainingJobId: jobId }), ...(typeof datasetId === 'string' && { datasetId }) };
 }
 
-export async function startBoss(connectionString: string, schema: string, log: Logger): Promise<PgBoss> {
+/** `migrate: false` for a role without DDL rights: pg-boss then only checks its schema is there (db/prepare.ts made it). */
+export async function startBoss(connectionString: string, schema: string, log: Logger, options: { migrate?: boolean; supervise?: boolean } = {}): Promise<PgBoss> {
   // Short supervise and monitor intervals find jobs whose worker died (missed heartbeats) within seconds:
   // pg-boss checks heartbeats only on a queue's monitor pass, once a minute by default.
-  const boss = new PgBoss({ connectionString, schema, application_name: 'brightrun-queue', max: 4, superviseIntervalSeconds: 5, monitorIntervalSeconds: 5 });
+  const boss = new PgBoss({ connectionString, schema, application_name: 'brightrun-queue', max: 4, superviseIntervalSeconds: 5, monitorIntervalSeconds: 5, ...options });
   boss.on('error', (err: Error) => log.error('pg-boss error', { err }));
   await boss.start();
   return boss;

@@ -102,6 +102,8 @@ export interface Processes {
   startSimulator(options?: SimulatorOptions): Promise<SimulatorProcess>;
   /** Starts server/main.ts with the group's defaults under `env`; '' unsets a variable. Resolves once it serves. */
   startServer(env?: ServerEnv, options?: { name?: string; readyTimeoutMs?: number }): Promise<ServerProcess>;
+  /** Runs a script (`scripts/migrate.ts`, `server/main.ts`) to its exit under `env` alone (no group defaults). */
+  runToExit(args: string[], env: ServerEnv, timeoutMs?: number): Promise<{ status: ExitStatus; lines: string[] }>;
   /** A migrated embedded PostgreSQL of this group's own (the shared test database is never restarted). */
   startDatabase(): Promise<DatabaseProcess>;
   /** A new local user, created by its first request to `server`. */
@@ -373,6 +375,15 @@ export function useProcesses(options: { databaseUrl?: string } = {}): Processes 
         asTestApp: () => ({ url, ...client }) as unknown as TestApp,
       };
       return server;
+    },
+
+    async runToExit(args, env, timeoutMs = 60_000) {
+      const child = spawnChild(`run:${args[0]}`, args, { ...baseEnv(), ...env });
+      mine.push(child);
+      const timer = setTimeout(() => void child.kill('SIGKILL'), timeoutMs);
+      const status = await child.exited;
+      clearTimeout(timer);
+      return { status, lines: child.lines() };
     },
 
     async startDatabase() {

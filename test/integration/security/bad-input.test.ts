@@ -1,6 +1,7 @@
 // Hostile or careless input is the caller's mistake, answered with a typed error and nothing logged as a server
 // error: very deep or very long documents, a 1 MB idempotency key, NUL characters; and error answers never carry
 // server internals (stack traces, file paths, database messages).
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../server/db/embedded-postgres.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
@@ -73,7 +74,7 @@ describe('bad input', () => {
     const res = await t.gql('{ me { idd } }', {}, alice.token);
     expect(JSON.stringify(res.body)).not.toMatch(INTERNALS);
     const port = await freePort();
-    production = await startTestApp({ NODE_ENV: 'production', PORT: String(port), PUBLIC_URL: `http://localhost:${port}`, SERVER_SECRET: 'p'.repeat(40), AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' });
+    production = await startTestApp({ NODE_ENV: 'production', PORT: String(port), PUBLIC_URL: `http://localhost:${port}`, SERVER_SECRET: randomBytes(32).toString('hex'), AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a', ALLOW_EMBEDDED_SERVICES: 'true' });
     const suggested = await production.gql('{ __typename baseModels { idd } }');
     expect(JSON.stringify(suggested.body.errors)).not.toMatch(/Did you mean/);
     expect(JSON.stringify(res.body.errors)).toMatch(/Did you mean/); // development keeps them

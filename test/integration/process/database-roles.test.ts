@@ -1,0 +1,82 @@
+// Production refuses to start on embedded defaults, saying why in JSON; and a deployment whose processes run
+// under a database role without DDL rights works: the owner runs `npm run db:migrate`, the servers start with
+// MIGRATE_AT_START=false and serve.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { chatExample, jsonl, uploadDataset } from '../../helpers/datasets.js';
+import { openDatabase, rawId, useProcesses } from '../../helpers/processes.js';
+
+const procs = useProcesses();
+const admin = new pg.Pool({ connectionString: procs.databaseUrl, max: 1 });
+afterAll(() => admin.end());
+
+describe('production start', () => {
+  it('refuses to start without DATABASE_URL, a bucket and a GPU provider, listing each in one JSON line', async () => {
+    const { status, lines } = await procs.runToExit(['server/main.ts'], {
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://lora.example',
+      SERVER_SECRET: randomBytes(32).toString('hex'),
+      AUTH_JWKS_URL: 'https://id.example/jwks',
+      AUTH_ISSUER: 'https://id.example/',
+      AUTH_AUDIENCE: 'brightrun',
+      DATA_DIR: procs.dataDir,
+    });
+    expect(status.code).toBe(1);
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0]!.replace(/^\[stderr\] /, ''));
+    expect(line).toMatchObject({ level: 'error', msg: 'could not start' });
+    expect(line.reason).toMatch(/DATABASE_URL: required in production[\s\S]*STORAGE_DRIVER[\s\S]*GPU_PROVIDER/);
+  });
+});
+
+describe('a runtime role with DML rights only', () => {
+  it('serves after the owner ran npm run db:migrate, with MIGRATE_AT_START=false', async () => {
+    // A database of its own, owned by the test superuser.
+    const name = `roles_${randomBytes(4).toString('hex')}`;
+    const role = `${name}_runtime`;
+    await admin.query(`CREATE DATABASE ${name}`);
+    const ownerUrl = new URL(procs.databaseUrl);
+    ownerUrl.pathname = `/${name}`;
+
+    const migrated = await procs.runToExit(['scripts/migrate.ts'], { DATABASE_URL: ownerUrl.href }, 120_000);
+    expect(migrated.status.code, migrated.lines.join('\n')).toBe(0);
+    expect(migrated.lines.join('\n')).toMatch(/Applied \d+ migration\(s\); queues ready/);
+
+    const owner = new pg.Client({ connectionString: ownerUrl.href });
+    await owner.connect();
+    try {
+      await owner.query(`CREATE ROLE ${role} LOGIN PASSWORD 'runtime'`);
+      for (const schema of ['public', 'pgboss']) {
+        await owner.query(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
+        await owner.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${role}`);
+        await owner.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${schema} TO ${role}`);
+        await owner.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${schema} TO ${role}`);
+      }
+    } finally {
+      await owner.end();
+    }
+    const runtimeUrl = new URL(ownerUrl.href);
+    runtimeUrl.username = role;
+    runtimeUrl.password = 'runtime';
+
+    // The role really has no DDL rights.
+    const runtime = openDatabase(runtimeUrl.href);
+    await expect(runtime.pool.query('CREATE TABLE nope (id int)')).rejects.toThrow(/permission denied/);
+
+    const gpu = await procs.startSimulator();
+    const server = await procs.startServer({ DATABASE_URL: runtimeUrl.href, MIGRATE_AT_START: 'false', SIMULATED_GPU_URL: gpu.url });
+    const alice = await procs.createUser(server);
+    const datasetId = await uploadDataset(server.asTestApp(), alice.token, jsonl(Array.from({ length: 12 }, (_, i) => chatExample(i))));
+    const deadline = Date.now() + 30_000;
+    let status = 'VALIDATING';
+    while (status === 'VALIDATING' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      status = (await runtime.db.dataset.findUniqueOrThrow({ where: { id: rawId(datasetId) } })).status;
+    }
+    await runtime.close();
+    expect(status).toBe('READY');
+    expect(server.lines().filter((l) => /permission denied/.test(l))).toEqual([]);
+    await server.kill('SIGTERM');
+  }, 180_000);
+});
