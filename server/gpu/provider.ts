@@ -36,6 +36,8 @@ export interface SimulatedFaults {
   downForMs?: number;
   /** After this step the job neither advances nor reports: a stuck job. */
   hangAfterStep?: number;
+  /** A submitted job is accepted and starts at once, but the answer leaves this late (service-wide only). */
+  submitAnswerDelayMs?: number;
 }
 
 export type DatasetFormat = 'CHAT_JSONL' | 'BRIGHTRUN_LORA_V4';

@@ -12,8 +12,11 @@ import type { TrainingEstimate } from '../training/estimate.js';
 import { transitionJob } from '../training/transitions.js';
 import { defineJob } from './define.js';
 import { schedulePoll } from './poll-training-job.js';
+import { cancelOrphan } from '../training/orphans.js';
 
 const RETRY_LIMIT = 6;
+/** How long a submission that died unanswered is given to call back before the job is submitted again. */
+export const SUBMIT_CLAIM_SECONDS = 60;
 
 export function callbackUrl(services: Services): string {
   return `${services.publicUrl}/webhooks/gpu/${services.gpu.name}`;
@@ -44,6 +47,17 @@ export const submitTrainingJob = defineJob({
       await schedulePoll(services, jobId);
       return;
     }
+    if (job.submitStartedAt) {
+      // An earlier attempt called the provider and died before its answer was recorded: a run may exist there.
+      // Its first callback records its id (apply-report.ts); wait for that rather than start a second run.
+      const waited = (Date.now() - job.submitStartedAt.getTime()) / 1000;
+      if (waited < SUBMIT_CLAIM_SECONDS) {
+        log.warn('an earlier submission may be running; waiting for it to call back', { jobId, waitedSeconds: Math.round(waited) });
+        await services.jobs.enqueue(submitTrainingJob, { jobId }, { startAfter: Math.ceil(SUBMIT_CLAIM_SECONDS - waited) });
+        return;
+      }
+      log.warn('no callback from an earlier submission; submitting again (a late one is cancelled when it calls)', { jobId });
+    }
     const baseModel = findBaseModel(job.baseModelId);
     if (!baseModel) return void (await fail('UNKNOWN_BASE_MODEL', `The base model ${job.baseModelId} is no longer offered.`));
     const statistics = job.dataset.statistics as unknown as DatasetStatistics;
@@ -52,6 +66,7 @@ export const submitTrainingJob = defineJob({
     const tokenSeconds = Math.max(estimate.durationSeconds * 4, 3600) + 24 * 3600;
 
     let externalId: string;
+    await db.trainingJob.update({ where: { id: jobId }, data: { submitStartedAt: new Date() } });
     try {
       ({ externalId } = await services.gpu.submit({
         jobId,
@@ -74,6 +89,8 @@ export const submitTrainingJob = defineJob({
         artifactsUrl: artifactsUrl(services),
       }));
     } catch (err) {
+      // The provider answered (an error, or no answer in time): no run to wait for.
+      await db.trainingJob.update({ where: { id: jobId }, data: { submitStartedAt: null } });
       if (err instanceof ProviderUnavailableError && retryCount < RETRY_LIMIT) {
         log.warn('GPU provider unavailable, will retry', { jobId, retryCount, err: err.message });
         throw err;
@@ -87,7 +104,14 @@ export const submitTrainingJob = defineJob({
       );
       return;
     }
-    await db.trainingJob.update({ where: { id: jobId }, data: { externalJobId: externalId } });
+    // coalesce: a run that called back first (an earlier attempt's) keeps the job; this one is then cancelled.
+    const [recorded] = await db.$queryRaw<{ externalJobId: string }[]>`
+      UPDATE "TrainingJob" SET "externalJobId" = coalesce("externalJobId", ${externalId}), "submitStartedAt" = NULL, "updatedAt" = now()
+      WHERE id = ${jobId}::uuid RETURNING "externalJobId"`;
+    if (recorded && recorded.externalJobId !== externalId) {
+      await cancelOrphan(services, externalId, log);
+      return;
+    }
     const moved = await transitionJob(services, jobId, 'INITIALIZING', { message: 'Submitted to the GPU provider', data: { stage: 'PROVISIONING' } });
     if (!moved) {
       // Either the trainer's first callback moved it already (it starts at once), or it was cancelled meanwhile.

@@ -101,6 +101,8 @@ progressed AS (
       THEN ceil(extract(epoch FROM now() - "startedAt") / $2 * ($3 - $2))::int
       WHEN $3 > 0 AND $2 >= $3 THEN 0 ELSE "etaSeconds" END,
     "externalJobId" = coalesce("externalJobId", $10),
+    -- A run calling back has claimed the job: no submission is left to wait for.
+    "submitStartedAt" = CASE WHEN $10::text IS NULL THEN "submitStartedAt" END,
     "startedAt" = CASE WHEN $13 AND status = 'INITIALIZING' THEN now() ELSE "startedAt" END,
     "updatedAt" = now()
   WHERE id = $1 AND EXISTS (SELECT 1 FROM accepted) AND status IN (${ACTIVE_SQL})

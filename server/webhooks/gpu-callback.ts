@@ -12,6 +12,7 @@ import { sendError, sendJson } from '../http/respond.js';
 import type { Services } from '../services.js';
 import { applyProviderReport } from '../training/apply-report.js';
 import { contiguousStep } from '../training/metric-store.js';
+import { cancelOrphan } from '../training/orphans.js';
 import { isTerminal } from '../training/status.js';
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -76,6 +77,8 @@ export async function handleGpuCallback(services: Services, req: IncomingMessage
       case 'not-found':
         return sendError(res, 404, 'NOT_FOUND', 'Unknown job');
       case 'wrong-job':
+        // A second run of this job (see training/orphans.ts): refused, and stopped at the provider.
+        await cancelOrphan(services, event.externalId, services.log);
         return sendError(res, 403, 'WRONG_JOB', 'The callback is for another provider job');
       case 'finished':
         return sendError(res, 409, 'JOB_FINISHED', `The job has ended (${outcome.status}); the callback was ignored`);

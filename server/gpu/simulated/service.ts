@@ -1,4 +1,5 @@
 // The simulated GPU provider as its own HTTP service: submit, status, cancel, artifacts and fault knobs.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -100,6 +101,7 @@ export async function startSimulatedProvider(options: SimulatedProviderOptions):
       jobs.set(job.externalId, job);
       job.start();
       log('simulated job submitted', { externalId: job.externalId, jobId: submit.jobId, totalSteps: job.plan.totalSteps });
+      if (globalFaults.submitAnswerDelayMs) await sleep(globalFaults.submitAnswerDelayMs);
       return sendJson(res, 201, { id: job.externalId, state: job.state });
     }
 
