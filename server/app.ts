@@ -283,7 +283,9 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
   };
   if (config.role !== 'api') await jobs.work(jobKinds, services);
 
-  const authenticate = createAuthenticator(createTokenVerifier({ secret, jwks: config.auth.jwks, clockToleranceSeconds: config.auth.clockToleranceSeconds }));
+  const authenticate = createAuthenticator(
+    createTokenVerifier({ secret, jwks: config.auth.jwks, clockToleranceSeconds: config.auth.clockToleranceSeconds, log: repeats, refusals: observability.tokenRefusals }),
+  );
   const connections = new ConnectionCounter(config.connectionLimits.perUser);
   const yoga = createYogaServer(services, authenticate, connections);
   // The React client, built by `npm run web:build` (npm install runs it).
