@@ -38,10 +38,11 @@ it('logs a bounded number of lines while the database is down', async () => {
   const counts = new Map<string, number>();
   for (const l of problems) counts.set(`${l.level} ${l.msg}`, (counts.get(`${l.level} ${l.msg}`) ?? 0) + 1);
   console.info(`[database-outage-logs] ${problems.length} warn/error lines in a ${OUTAGE_MS / 1000} s outage (${[...counts].map(([k, n]) => `${k}: ${n}`).join(', ')})`);
-  // Each distinct error once, then one summary with its count per 30 s: a handful, where every retry used to log.
+  // Each distinct error (refused, terminated, starting up…) once and then its count: a handful, where every
+  // poll of every worker used to write one (about 700 here).
   expect(bossErrors.length).toBeGreaterThan(0);
-  expect(bossErrors.length).toBeLessThanOrEqual(10);
-  expect(problems.length).toBeLessThanOrEqual(20);
+  expect(bossErrors.length).toBeLessThanOrEqual(15);
+  expect(problems.length).toBeLessThanOrEqual(25);
   // What was left out is counted: every worker polls twice a second, so hundreds.
   expect(bossErrors.reduce((sum, l) => sum + (l.repeated ?? 0), 0)).toBeGreaterThan(100);
 }, 120_000);
