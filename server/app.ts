@@ -36,7 +36,7 @@ import { JobQueue, startBoss } from './jobs/queue.js';
 import { jobKinds } from './jobs/registry.js';
 import { gpuFromConfig } from './gpu/from-config.js';
 import { addLocalBaseModels } from './catalog/base-models.js';
-import { createLogger, withLogContext, type Logger } from './log.js';
+import { createLogger, logRepeatsOnce, withLogContext, type Logger } from './log.js';
 import { createObservability, useOperationMetrics } from './observability/metrics.js';
 import { storageFromConfig } from './storage/from-config.js';
 import { MetricFeedHub } from './training/metric-feed.js';
@@ -258,7 +258,9 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
   addLocalBaseModels(config.localBaseModels);
   connectDatabase(options.databaseUrl, config.database.poolSize);
   const secret = resolveServerSecret(config);
-  const pubsub = createAppPubSub(pool, options.databaseUrl, (err) => log.warn('pubsub connection problem', { err }));
+  // Errors repeated on every retry while the database or identity provider is down: once per interval, with a count.
+  const repeats = logRepeatsOnce(log);
+  const pubsub = createAppPubSub(pool, options.databaseUrl, (err) => repeats.warn('pubsub connection problem', { err }));
   await pubsub.ready;
   const boss = await startBoss(options.databaseUrl, config.database.queueSchema, log, { migrate: config.database.migrateAtStart });
   const jobs = new JobQueue(boss, log);
@@ -281,7 +283,9 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
   };
   if (config.role !== 'api') await jobs.work(jobKinds, services);
 
-  const authenticate = createAuthenticator(createTokenVerifier({ secret, jwks: config.auth.jwks, clockToleranceSeconds: config.auth.clockToleranceSeconds }));
+  const authenticate = createAuthenticator(
+    createTokenVerifier({ secret, jwks: config.auth.jwks, clockToleranceSeconds: config.auth.clockToleranceSeconds, log: repeats, refusals: observability.tokenRefusals }),
+  );
   const connections = new ConnectionCounter(config.connectionLimits.perUser);
   const yoga = createYogaServer(services, authenticate, connections);
   // The React client, built by `npm run web:build` (npm install runs it).
@@ -351,6 +355,7 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
         await services.gpu.close?.();
         await pubsub.close();
         await disconnectDatabase();
+        repeats.flush();
       })();
       return stopping;
     },

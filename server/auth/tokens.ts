@@ -1,6 +1,8 @@
 // JWTs with jose: the server's own HS256 tokens (embedded sign-in and per-job
 // GPU callback tokens) and identity-provider tokens checked against a JWKS.
-import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { Counter } from 'prom-client';
+import type { Logger } from '../log.js';
 import { AuthenticationError } from './errors.js';
 
 export const LOCAL_ISSUER = 'brightrun-local';
@@ -12,6 +14,8 @@ export interface VerifiedIdentity {
   subject: string;
   email: string | null;
   name: string | null;
+  /** When the token was issued (its iat, ms since the epoch), if it says. */
+  issuedAt: number | null;
   /** When the token stops being valid (ms since the epoch). */
   expiresAt: number;
 }
@@ -20,7 +24,18 @@ export interface TokenVerifierOptions {
   secret: string;
   jwks: { url: string; issuer: string | undefined; audience: string | undefined; algorithms: string[] } | null;
   clockToleranceSeconds: number;
+  /** Where identity-provider failures and unknown signing keys are logged (errors repeat per request: limit them). */
+  log: Logger;
+  /** Counts every refused token by its reason. */
+  refusals: Counter<'reason'>;
 }
+
+/**
+ * jose fetches the key set again for a token whose `kid` it lacks, but at most once per cooldown (30 s by
+ * default): a key the provider rotated in just after our last fetch would be refused for that long. A few
+ * seconds is still at most one fetch per interval, however many such tokens arrive.
+ */
+const KEY_SET_REFETCH_COOLDOWN_MS = 5_000;
 
 function secretKey(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
@@ -29,6 +44,27 @@ function secretKey(secret: string): Uint8Array {
 function toAuthError(err: unknown): AuthenticationError {
   if (err instanceof errors.JWTExpired) return new AuthenticationError('TOKEN_EXPIRED', 'The token has expired. Sign in again.');
   return new AuthenticationError('TOKEN_INVALID', 'The token is not valid.');
+}
+
+/**
+ * The key set could not be had: no answer or a timeout, not HTTP 200, not JSON, not a key set (jose's
+ * generic JOSEError is thrown only there), or a key in it jose cannot use. A refused token is a JOSE error.
+ */
+function keySetUnavailable(err: unknown): boolean {
+  return !(err instanceof errors.JOSEError) || err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid || err.code === 'ERR_JOSE_GENERIC';
+}
+
+/** A token refused in identity-provider mode, with the reason the client gets; what is not the token's fault is logged. */
+function toProviderAuthError(err: unknown, token: string, log: Logger): AuthenticationError {
+  if (err instanceof errors.JWKSNoMatchingKey) {
+    log.warn('token signed with a key the identity provider does not list', { err, kid: decodeProtectedHeader(token).kid });
+    return new AuthenticationError('SIGNING_KEY_UNKNOWN', 'The token is signed with a key the identity provider does not list yet. If it rotated its keys just now, retry in a few seconds.');
+  }
+  if (keySetUnavailable(err)) {
+    log.error('identity provider unavailable', { err });
+    return new AuthenticationError('IDENTITY_PROVIDER_UNAVAILABLE', 'The identity provider could not be reached to check the token. Retry shortly.');
+  }
+  return toAuthError(err);
 }
 
 /** Signs a token for a local user (embedded mode only). */
@@ -45,11 +81,11 @@ export async function signLocalUserToken(secret: string, user: { sub: string; em
 
 export function createTokenVerifier(options: TokenVerifierOptions): (token: string) => Promise<VerifiedIdentity> {
   let remote: JWTVerifyGetKey | null = null;
-  return async (token) => {
+  const verify = async (token: string): Promise<VerifiedIdentity> => {
     let payload: JWTPayload;
     try {
       if (options.jwks) {
-        remote ??= createRemoteJWKSet(new URL(options.jwks.url));
+        remote ??= createRemoteJWKSet(new URL(options.jwks.url), { cooldownDuration: KEY_SET_REFETCH_COOLDOWN_MS });
         ({ payload } = await jwtVerify(token, remote, {
           issuer: options.jwks.issuer,
           audience: options.jwks.audience,
@@ -68,15 +104,24 @@ export function createTokenVerifier(options: TokenVerifierOptions): (token: stri
         }));
       }
     } catch (err) {
-      throw toAuthError(err);
+      throw options.jwks ? toProviderAuthError(err, token, options.log) : toAuthError(err);
     }
     if (!payload.sub || !payload.iss) throw new AuthenticationError('TOKEN_INVALID', 'The token has no subject.');
     return {
       subject: `${payload.iss}|${payload.sub}`,
       email: typeof payload.email === 'string' ? payload.email : null,
       name: typeof payload.name === 'string' ? payload.name : null,
+      issuedAt: typeof payload.iat === 'number' ? payload.iat * 1000 : null,
       expiresAt: payload.exp! * 1000,
     };
+  };
+  return async (token) => {
+    try {
+      return await verify(token);
+    } catch (err) {
+      if (err instanceof AuthenticationError) options.refusals.inc({ reason: err.reason });
+      throw err;
+    }
   };
 }
 

@@ -2,7 +2,7 @@
 // when enqueued and when run, enqueue inside a caller's transaction.
 import { PgBoss } from 'pg-boss';
 import type { JobKind } from './define.js';
-import { withLogContext, type Logger } from '../log.js';
+import { errorKey, logRepeatsOnce, withLogContext, type Logger } from '../log.js';
 import type { Services } from '../services.js';
 
 /** Anything that can run SQL: a pg pool, or a transaction that pg-boss should join. */
@@ -111,7 +111,11 @@ export async function startBoss(connectionString: string, schema: string, log: L
   // Short supervise and monitor intervals find jobs whose worker died (missed heartbeats) within seconds:
   // pg-boss checks heartbeats only on a queue's monitor pass, once a minute by default.
   const boss = new PgBoss({ connectionString, schema, application_name: 'brightrun-queue', max: 4, superviseIntervalSeconds: 5, monitorIntervalSeconds: 5, ...options });
-  boss.on('error', (err: Error) => log.error('pg-boss error', { err }));
+  // With the database down, every worker's every poll fails: one line per distinct error and interval.
+  // pg-boss appends " (Queue: …, Worker: <uuid>)" to a worker's error, which would make each worker's its own.
+  const errors = logRepeatsOnce(log, { errorKey: (err) => errorKey(err).replace(/ \(Queue: .*\)$/s, '') });
+  boss.on('error', (err: Error) => errors.error('pg-boss error', { err }));
+  boss.on('stopped', () => errors.flush());
   await boss.start();
   return boss;
 }

@@ -1,8 +1,8 @@
 // This process's Prometheus metrics, served at /metrics (server/http/metrics.ts):
 // HTTP latency by route kind, GraphQL operations by type, queue depth,
-// graphql-ws connections and subscriptions, ingested metric points, and
-// Node's own process metrics. Code that counts something reaches it through
-// services.observability.
+// graphql-ws connections and subscriptions, ingested metric points, refused
+// user tokens, and Node's own process metrics. Code that counts something
+// reaches it through services.observability.
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -65,6 +65,12 @@ export function createObservability(sources: ScrapeSources) {
       name: 'brightrun_graphql_operations_total',
       help: 'GraphQL operations started, over HTTP and graphql-ws, by type (query, mutation, subscription).',
       labelNames: ['type'] as const,
+      registers,
+    }),
+    tokenRefusals: new Counter({
+      name: 'brightrun_token_refusals_total',
+      help: 'User tokens refused, by the reason the client was given (IDENTITY_PROVIDER_UNAVAILABLE: the key set could not be fetched; SIGNING_KEY_UNKNOWN: a kid the key set lacks).',
+      labelNames: ['reason'] as const,
       registers,
     }),
     pointsIngested: new Counter({

@@ -1,10 +1,21 @@
-// Users are created on first sight of a new token subject.
+// Users are created on first sight of a new token subject, and follow the
+// email and name of newer tokens.
 import { db } from '../db/client.js';
 import type { VerifiedIdentity } from '../auth/tokens.js';
 
 export async function ensureUser(identity: VerifiedIdentity) {
   const existing = await db.user.findUnique({ where: { subject: identity.subject } });
-  if (existing) return existing;
+  if (existing) {
+    // A claim the token lacks says nothing: it keeps what is stored.
+    const changed = {
+      ...(identity.email !== null && identity.email !== existing.email && { email: identity.email }),
+      ...(identity.name !== null && identity.name !== existing.name && { name: identity.name }),
+    };
+    if (Object.keys(changed).length === 0) return existing;
+    // A token issued before the last change (an older one, still valid) does not undo it. iat has whole seconds.
+    if (identity.issuedAt !== null && identity.issuedAt < Math.floor(existing.updatedAt.getTime() / 1000) * 1000) return existing;
+    return db.user.update({ where: { id: existing.id }, data: changed });
+  }
   return db.user.upsert({
     where: { subject: identity.subject },
     create: { subject: identity.subject, email: identity.email, name: identity.name },

@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { buildApp, type App } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { startSimulatedProvider, type SimulatedProvider } from '../../server/gpu/simulated/service.js';
+import type { Logger } from '../../server/log.js';
 
 export interface TestApp {
   app: App;
@@ -22,7 +23,12 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}, gpuOptions: { stepIntervalMs?: number; callbackBatchSize?: number } = {}): Promise<TestApp> {
+/** `log`: where the app logs instead of stdout (LOG_LEVEL then does not apply). */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  gpuOptions: { stepIntervalMs?: number; callbackBatchSize?: number } = {},
+  { log }: { log?: Logger } = {},
+): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brightrun-test-app-'));
   const gpu = env.SIMULATED_GPU_URL ? null : await startSimulatedProvider({ port: 0, speedFactor: 1000, stepIntervalMs: 20, ...gpuOptions });
   const config = loadConfig({
@@ -37,7 +43,7 @@ export async function startTestApp(env: Record<string, string> = {}, gpuOptions:
     QUEUE_SCHEMA: `pgboss_test_${randomBytes(4).toString('hex')}`,
     ...env,
   });
-  const app = await buildApp(config, { databaseUrl: inject('databaseUrl') });
+  const app = await buildApp(config, { databaseUrl: inject('databaseUrl'), log });
   const url = await app.start();
   const clients: Client[] = [];
   return {

@@ -2,7 +2,8 @@
 // auth.test.ts has the embedded mode's basic cases (alg none, another key,
 // HS512, expired, future nbf, wrong issuer and audience, a callback token used
 // as a user token, revoked API keys); this file adds the identity-provider
-// mode (JWKS, a provider started here) and what that file lacks. Forged and
+// mode (JWKS, a provider started here: key rotation, the provider down, email
+// and name following newer tokens) and what that file lacks. Forged and
 // replayed GPU callbacks are in test/integration/training/webhooks.test.ts.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +12,7 @@ import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, SignJ
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveKey } from '../../../server/auth/keys.js';
 import { API_AUDIENCE, LOCAL_ISSUER } from '../../../server/auth/tokens.js';
+import { createLogger } from '../../../server/log.js';
 import { startTestApp, wsOnce, type TestApp } from '../../helpers/app.js';
 
 const ME = '{ me { id email } }';
@@ -58,10 +60,14 @@ describe('identity provider mode (JWKS)', () => {
   /** A tiny identity provider: its key set at /jwks.json, and an attacker's at /attacker/jwks.json. */
   async function startIdentityProvider() {
     const [own, attacker] = await Promise.all([generateKeyPair('RS256', { extractable: true }), generateKeyPair('RS256', { extractable: true })]);
-    const ownJwk = { ...(await exportJWK(own.publicKey)), kid: 'idp-key', alg: 'RS256', use: 'sig' };
-    const attackerJwk = { ...(await exportJWK(attacker.publicKey)), kid: 'attacker-key', alg: 'RS256', use: 'sig' };
-    const sets: Record<string, unknown> = { '/jwks.json': { keys: [ownJwk] }, '/attacker/jwks.json': { keys: [attackerJwk] } };
+    const publicJwk = async (key: CryptoKey, kid: string) => ({ ...(await exportJWK(key)), kid, alg: 'RS256', use: 'sig' });
+    const ownSet = { keys: [await publicJwk(own.publicKey, 'idp-key')] };
+    const attackerJwk = await publicJwk(attacker.publicKey, 'attacker-key');
+    const sets: Record<string, unknown> = { '/jwks.json': ownSet, '/attacker/jwks.json': { keys: [attackerJwk] } };
+    let down = false;
     const server = http.createServer((req, res) => {
+      // Down: the connection drops without an answer.
+      if (down) return void req.socket.destroy();
       const set = sets[req.url ?? ''];
       res.writeHead(set ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(set ?? {}));
     });
@@ -71,6 +77,13 @@ describe('identity provider mode (JWKS)', () => {
       own,
       attacker,
       attackerJwk,
+      /** Publishes a new signing key beside the old one, as a provider rotating its keys does; returns its private key. */
+      async addKey(kid: string): Promise<CryptoKey> {
+        const pair = await generateKeyPair('RS256', { extractable: true });
+        ownSet.keys.push(await publicJwk(pair.publicKey, kid));
+        return pair.privateKey;
+      },
+      setDown: (value: boolean) => void (down = value),
       close: () => {
         server.closeAllConnections();
         return new Promise((resolve) => server.close(resolve));
@@ -116,6 +129,62 @@ describe('identity provider mode (JWKS)', () => {
     const res = await fetch(`${t.url}/auth/local`);
     expect(res.status).toBe(404);
     expect(await res.text()).not.toMatch(/eyJ/);
+  });
+
+  it("follows the user's email and name in newer tokens, not in older or silent ones", async () => {
+    const sub = `idp|${randomUUID()}`;
+    const [before, after] = [`before-${randomUUID()}@test.brightrun.dev`, `after-${randomUUID()}@test.brightrun.dev`];
+    const me = async (overrides: JWTPayload) => (await t.gql('{ me { email name } }', {}, await signed({ sub, ...overrides }))).body.data?.me;
+    expect(await me({ email: before, name: 'Before', iat: now() - 60 })).toEqual({ email: before, name: 'Before' });
+    expect(await me({ email: after, name: 'After', iat: now() })).toEqual({ email: after, name: 'After' });
+    // An older token, still valid, does not undo the change; a token without the claims keeps them.
+    expect(await me({ email: before, name: 'Before', iat: now() - 60 })).toEqual({ email: after, name: 'After' });
+    expect(await me({ email: undefined, name: undefined })).toEqual({ email: after, name: 'After' });
+  });
+
+  /** Its own server, so its key set is fetched first by the test that needs it. */
+  describe('key rotation and an unreachable provider', () => {
+    let fresh: TestApp;
+    const lines: Record<string, any>[] = [];
+    const refusal = (res: { status: number; body: { errors?: any[] } }) => ({ status: res.status, reason: res.body.errors?.[0]?.extensions?.reason, message: res.body.errors?.[0]?.message });
+    async function refusals(reason: string): Promise<number> {
+      const text = await (await fetch(`${fresh.url}/metrics`)).text();
+      return Number(new RegExp(`^brightrun_token_refusals_total\\{reason="${reason}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+    }
+
+    beforeAll(async () => {
+      const log = createLogger('debug', {}, (line) => lines.push(JSON.parse(line)));
+      fresh = await startTestApp({ AUTH_JWKS_URL: `${idp.url}/jwks.json`, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE }, {}, { log });
+    });
+    afterAll(() => fresh?.stop());
+
+    it('accepts a key rotated in just after the key set was fetched within seconds, and says why it refused it until then', async () => {
+      expect((await fresh.gql(ME, {}, await signed())).status).toBe(200); // the key set is fetched now
+      const rotated = await sign(payload(), { alg: 'RS256', kid: 'idp-key-2' }, await idp.addKey('idp-key-2'));
+      expect(refusal(await fresh.gql(ME, {}, rotated))).toEqual({
+        status: 401,
+        reason: 'SIGNING_KEY_UNKNOWN',
+        message: expect.stringContaining('retry in a few seconds'),
+      });
+      await expect.poll(async () => (await fresh.gql(ME, {}, rotated)).body.data?.me.email, { timeout: 10_000, interval: 250 }).toBe(email);
+      expect(lines.find((l) => l.msg === 'token signed with a key the identity provider does not list')).toMatchObject({ level: 'warn', kid: 'idp-key-2' });
+      expect(await refusals('SIGNING_KEY_UNKNOWN')).toBeGreaterThanOrEqual(1);
+    });
+
+    it('refuses a token it cannot check with IDENTITY_PROVIDER_UNAVAILABLE, logs and counts it, and keeps accepting known keys', async () => {
+      idp.setDown(true);
+      try {
+        // A kid not in the cached set makes the server fetch the set again (once the cooldown has passed).
+        const unknown = await sign(payload(), { alg: 'RS256', kid: 'idp-key-3' }, idp.own.privateKey);
+        await expect.poll(async () => refusal(await fresh.gql(ME, {}, unknown)).reason, { timeout: 10_000, interval: 250 }).toBe('IDENTITY_PROVIDER_UNAVAILABLE');
+        expect(refusal(await fresh.gql(ME, {}, unknown))).toMatchObject({ status: 401, message: expect.stringContaining('could not be reached') });
+        expect(lines.find((l) => l.msg === 'identity provider unavailable')).toMatchObject({ level: 'error', err: { message: 'fetch failed' } });
+        expect(await refusals('IDENTITY_PROVIDER_UNAVAILABLE')).toBeGreaterThanOrEqual(1);
+        expect((await fresh.gql(ME, {}, await signed())).body.data?.me.email).toBe(email);
+      } finally {
+        idp.setDown(false);
+      }
+    });
   });
 });
 
