@@ -498,4 +498,15 @@ export function openDatabase(url: string): { db: PrismaClient; pool: pg.Pool; cl
 /** The raw uuid inside a Relay global id. */
 export const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
 
+/** Polls `probe` until it gives a truthy value, which it returns; throws after timeoutMs. */
+export async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 export const oneToN = (n: number) => Array.from({ length: n }, (_, i) => i + 1);

@@ -4,7 +4,7 @@
 // once. Runs on a PostgreSQL of its own: the shared test database is never restarted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestUser } from '../../helpers/factories.js';
-import { collectSubscription, oneToN, openDatabase, rawId, useProcesses, type DatabaseProcess, type ServerProcess, type SimulatorProcess } from '../../helpers/processes.js';
+import { collectSubscription, type DatabaseProcess, oneToN, openDatabase, rawId, type ServerProcess, type SimulatorProcess, until, useProcesses } from '../../helpers/processes.js';
 import { createJob, followJob, readyDataset } from '../../helpers/training.js';
 
 const procs = useProcesses();
@@ -24,16 +24,6 @@ async function health(): Promise<number> {
   } catch {
     return 0;
   }
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 let run: {

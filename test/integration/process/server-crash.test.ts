@@ -5,7 +5,7 @@
 // step once, and the new process should poll the job again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestUser } from '../../helpers/factories.js';
-import { collectSubscription, oneToN, openDatabase, rawId, useProcesses, type Received, type ServerProcess, type SimulatorProcess } from '../../helpers/processes.js';
+import { collectSubscription, oneToN, openDatabase, rawId, type Received, type ServerProcess, type SimulatorProcess, until, useProcesses } from '../../helpers/processes.js';
 import { createJob, followJob, readyDataset } from '../../helpers/training.js';
 
 const procs = useProcesses();
@@ -27,16 +27,6 @@ let run: {
   restartedAt: number;
   completedAt: number;
 };
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** The job's pg-boss poll that is running right now, if any. */
 async function activePoll(jobId: string): Promise<{ id: string; started_on: Date } | undefined> {

@@ -2,22 +2,12 @@
 // provider holds its answer back; the server is killed with SIGKILL meanwhile). The provider run it left behind
 // calls back late. The job must run once: the next attempt waits for that callback instead of submitting again.
 import { afterAll, expect, it } from 'vitest';
-import { openDatabase, rawId, useProcesses } from '../../helpers/processes.js';
+import { openDatabase, rawId, until, useProcesses } from '../../helpers/processes.js';
 import { createJob, readyDataset } from '../../helpers/training.js';
 
 const procs = useProcesses();
 const database = openDatabase(procs.databaseUrl);
 afterAll(() => database.close());
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 it('runs a job once when the server died before recording its submission', async () => {
   const gpu = await procs.startSimulator({ stepIntervalMs: 20 });

@@ -3,21 +3,11 @@
 // expiry.
 import { afterAll, expect, it } from 'vitest';
 import { CONFIRM_UPLOAD, chatExample, createDatasetFor, jsonl, put } from '../../helpers/datasets.js';
-import { openDatabase, rawId, useProcesses } from '../../helpers/processes.js';
+import { openDatabase, rawId, until, useProcesses } from '../../helpers/processes.js';
 
 const procs = useProcesses();
 const database = openDatabase(procs.databaseUrl);
 afterAll(() => database.close());
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 it('finishes the validation a killed worker held, on another worker, within a minute', async () => {
   const gpu = await procs.startSimulator();
