@@ -4,10 +4,11 @@ import type { JobKind } from './define.js';
 import { accrueStorageCostJob } from './accrue-storage-cost.js';
 import { cancelAtProviderJob } from './cancel-at-provider.js';
 import { createArtifactJob } from './create-artifact.js';
+import { endStuckWorkJob } from './end-stuck-work.js';
 import { pollTrainingJob } from './poll-training-job.js';
 import { reconcileTrainingJobs } from './reconcile-training-jobs.js';
 import { submitTrainingJob } from './submit-training-job.js';
 import { sweepDatasetsJob } from './sweep-datasets.js';
 import { validateDatasetJob } from './validate-dataset.js';
 
-export const jobKinds: JobKind<any>[] = [validateDatasetJob, submitTrainingJob, pollTrainingJob, cancelAtProviderJob, reconcileTrainingJobs, createArtifactJob, accrueStorageCostJob, sweepDatasetsJob];
+export const jobKinds: JobKind<any>[] = [validateDatasetJob, submitTrainingJob, pollTrainingJob, cancelAtProviderJob, reconcileTrainingJobs, createArtifactJob, accrueStorageCostJob, sweepDatasetsJob, endStuckWorkJob];

@@ -4,10 +4,9 @@
 // that cannot be read to the end after the retries ends INVALID with the reason.
 import { z } from 'zod';
 import { defaultBaseModel, findBaseModel } from '../catalog/base-models.js';
-import { db, Prisma } from '../db/client.js';
-import { publishDatasetUpdated } from '../datasets/events.js';
+import { db } from '../db/client.js';
+import { finishValidation } from '../datasets/finish-validation.js';
 import { unfinishedReport, validateDatasetStream, type ValidationReport } from '../datasets/validation/index.js';
-import { createNotification, publishNotification } from '../notifications/notify.js';
 import { defineJob } from './define.js';
 
 const RETRY_LIMIT = 3;
@@ -35,41 +34,7 @@ export const validateDatasetJob = defineJob({
       log.error('dataset validation could not finish', { datasetId, err });
       report = unfinishedReport((err as Error).message);
     }
-    const status = report.valid ? 'READY' : 'INVALID';
-    const { statistics, ...validation } = report;
-
-    const notificationId = await db.$transaction(async (tx) => {
-      const { count } = await tx.dataset.updateMany({
-        where: { id: datasetId, status: 'VALIDATING' },
-        data: {
-          status,
-          validation: validation as unknown as Prisma.InputJsonValue,
-          statistics: statistics as unknown as Prisma.InputJsonValue,
-          errorCount: report.errorCount,
-          warningCount: report.warningCount,
-          validatedAt: new Date(),
-        },
-      });
-      if (count === 0) return null;
-      const summary = report.valid
-        ? `${statistics.examples} examples, ${statistics.totalTokens} tokens${report.warningCount ? `, ${report.warningCount} warning(s)` : ''}.`
-        : `${report.errorCount} error(s) found. The dataset page lists each one with its line.`;
-      return createNotification(
-        {
-          ownerId: dataset.ownerId,
-          type: report.valid ? 'DATASET_VALIDATED' : 'DATASET_INVALID',
-          title: report.valid ? `Dataset "${dataset.name}" is ready` : `Dataset "${dataset.name}" has errors`,
-          message: summary,
-          priority: report.valid ? 'NORMAL' : 'HIGH',
-          link: `/datasets/${datasetId}`,
-          metadata: { datasetId, errorCount: report.errorCount, warningCount: report.warningCount },
-          dedupeKey: `dataset:${datasetId}:validated`,
-        },
-        tx,
-      );
-    });
-    log.info('dataset validated', { datasetId, status, errors: report.errorCount, warnings: report.warningCount, ms: Date.now() - started });
-    publishDatasetUpdated(services, datasetId);
-    publishNotification(services, dataset.ownerId, notificationId);
+    await finishValidation(services, dataset, report);
+    log.info('dataset validated', { datasetId, status: report.valid ? 'READY' : 'INVALID', errors: report.errorCount, warnings: report.warningCount, ms: Date.now() - started });
   },
 });

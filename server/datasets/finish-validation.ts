@@ -1,0 +1,47 @@
+// Ends a dataset's validation: stores the report, moves it VALIDATING → READY or INVALID and tells the owner,
+// once (a dataset no longer VALIDATING is left alone). The validation job and the stuck-work sweep both end here.
+import { db, Prisma } from '../db/client.js';
+import type { Dataset } from '../db/generated/prisma/client.js';
+import { createNotification, publishNotification } from '../notifications/notify.js';
+import type { Services } from '../services.js';
+import type { ValidationReport } from './validation/index.js';
+import { publishDatasetUpdated } from './events.js';
+
+/** Returns whether this call ended the validation. */
+export async function finishValidation(services: Pick<Services, 'pubsub'>, dataset: Pick<Dataset, 'id' | 'ownerId' | 'name'>, report: ValidationReport): Promise<boolean> {
+  const { statistics, ...validation } = report;
+  const notificationId = await db.$transaction(async (tx) => {
+    const { count } = await tx.dataset.updateMany({
+      where: { id: dataset.id, status: 'VALIDATING' },
+      data: {
+        status: report.valid ? 'READY' : 'INVALID',
+        validation: validation as unknown as Prisma.InputJsonValue,
+        statistics: statistics as unknown as Prisma.InputJsonValue,
+        errorCount: report.errorCount,
+        warningCount: report.warningCount,
+        validatedAt: new Date(),
+      },
+    });
+    if (count === 0) return undefined;
+    const summary = report.valid
+      ? `${statistics.examples} examples, ${statistics.totalTokens} tokens${report.warningCount ? `, ${report.warningCount} warning(s)` : ''}.`
+      : `${report.errorCount} error(s) found. The dataset page lists each one with its line.`;
+    return createNotification(
+      {
+        ownerId: dataset.ownerId,
+        type: report.valid ? 'DATASET_VALIDATED' : 'DATASET_INVALID',
+        title: report.valid ? `Dataset "${dataset.name}" is ready` : `Dataset "${dataset.name}" has errors`,
+        message: summary,
+        priority: report.valid ? 'NORMAL' : 'HIGH',
+        link: `/datasets/${dataset.id}`,
+        metadata: { datasetId: dataset.id, errorCount: report.errorCount, warningCount: report.warningCount },
+        dedupeKey: `dataset:${dataset.id}:validated`,
+      },
+      tx,
+    );
+  });
+  if (notificationId === undefined) return false;
+  publishDatasetUpdated(services, dataset.id);
+  publishNotification(services, dataset.ownerId, notificationId);
+  return true;
+}
