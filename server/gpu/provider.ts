@@ -38,6 +38,8 @@ export interface SimulatedFaults {
   hangAfterStep?: number;
   /** A submitted job is accepted and starts at once, but the answer leaves this late (service-wide only). */
   submitAnswerDelayMs?: number;
+  /** An artifact download starts answering this late (service-wide only): a slow copy. */
+  artifactDelayMs?: number;
 }
 
 export type DatasetFormat = 'CHAT_JSONL' | 'BRIGHTRUN_LORA_V4';

@@ -97,6 +97,8 @@ export interface Processes {
   /** SERVER_SECRET of every server in the group: tokens signed by one verify on all. */
   secret: string;
   databaseUrl: string;
+  /** QUEUE_SCHEMA of the group's servers: another file's workers never take this group's queue jobs. */
+  queueSchema: string;
   /** DATA_DIR shared by the group's servers (the local storage is their common bucket). */
   dataDir: string;
   startSimulator(options?: SimulatorOptions): Promise<SimulatorProcess>;
@@ -302,10 +304,12 @@ export function useProcesses(options: { databaseUrl?: string } = {}): Processes 
   const ownDatabases: DatabaseProcess[] = [];
   const clients: Client[] = [];
   const databaseUrl = options.databaseUrl ?? inject('databaseUrl');
+  const queueSchema = `pgboss_process_${randomBytes(4).toString('hex')}`;
 
   const group: Processes = {
     secret,
     databaseUrl,
+    queueSchema,
     dataDir,
 
     async startSimulator(opts = {}) {
@@ -345,6 +349,7 @@ export function useProcesses(options: { databaseUrl?: string } = {}): Processes 
         DATA_DIR: dataDir,
         DATABASE_URL: databaseUrl,
         SERVER_SECRET: secret,
+        QUEUE_SCHEMA: queueSchema,
         // A worker serves no HTTP: it says it started at info level.
         LOG_LEVEL: overrides.ROLE === 'worker' ? 'info' : 'warn',
         // Never the fixed defaults (4010, 54329), which another run may hold.

@@ -15,6 +15,7 @@ export const faultsSchema: z.ZodType<SimulatedFaults> = z.strictObject({
   downForMs: z.number().int().min(0).max(3_600_000).optional(),
   hangAfterStep: z.number().int().min(0).optional(),
   submitAnswerDelayMs: z.number().int().min(0).max(600_000).optional(),
+  artifactDelayMs: z.number().int().min(0).max(600_000).optional(),
 });
 
 const positiveInt = z.number().int().positive();

@@ -117,6 +117,7 @@ export async function startSimulatedProvider(options: SimulatedProviderOptions):
     if (req.method === 'GET' && match[3]) {
       const file = job.artifactFile(decodeURIComponent(match[3]));
       if (!file) throw new HttpError(404, { error: 'not_found', message: 'No such artifact (yet)' });
+      if (globalFaults.artifactDelayMs) await sleep(globalFaults.artifactDelayMs);
       res.writeHead(200, { 'Content-Type': file.contentType, 'Content-Length': file.size });
       return pipeline(createReadStream(file.path), res);
     }

@@ -39,7 +39,7 @@ describe('a runtime role with DML rights only', () => {
     const ownerUrl = new URL(procs.databaseUrl);
     ownerUrl.pathname = `/${name}`;
 
-    const migrated = await procs.runToExit(['scripts/migrate.ts'], { DATABASE_URL: ownerUrl.href }, 120_000);
+    const migrated = await procs.runToExit(['scripts/migrate.ts'], { DATABASE_URL: ownerUrl.href, QUEUE_SCHEMA: procs.queueSchema }, 120_000);
     expect(migrated.status.code, migrated.lines.join('\n')).toBe(0);
     expect(migrated.lines.join('\n')).toMatch(/Applied \d+ migration\(s\); queues ready/);
 
@@ -47,7 +47,7 @@ describe('a runtime role with DML rights only', () => {
     await owner.connect();
     try {
       await owner.query(`CREATE ROLE ${role} LOGIN PASSWORD 'runtime'`);
-      for (const schema of ['public', 'pgboss']) {
+      for (const schema of ['public', procs.queueSchema]) {
         await owner.query(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
         await owner.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${role}`);
         await owner.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${schema} TO ${role}`);

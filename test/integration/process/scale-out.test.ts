@@ -78,7 +78,7 @@ describe('two API processes and a worker on one database', () => {
     expect(gpu.submissions(jobId)).toBe(1);
     const submitLine = JSON.parse(gpu.lines().find((l) => l.includes('simulated job submitted') && l.includes(jobId))!);
     expect(job.externalJobId).toBe(submitLine.externalId);
-    const { rows: submits } = await database.pool.query(`SELECT state FROM pgboss.job WHERE name = 'training-submit' AND data->>'jobId' = $1`, [jobId]);
+    const { rows: submits } = await database.pool.query(`SELECT state FROM ${procs.queueSchema}.job WHERE name = 'training-submit' AND data->>'jobId' = $1`, [jobId]);
     expect(submits).toEqual([{ state: 'completed' }]);
     const notifications = await database.db.notification.findMany({ where: { ownerId: alice.id, type: { not: 'ARTIFACT_READY' }, metadata: { path: ['jobId'], equals: jobId } } });
     expect(notifications.map((n) => n.type).sort()).toEqual(['JOB_COMPLETED', 'JOB_QUEUED', 'JOB_STARTED']);

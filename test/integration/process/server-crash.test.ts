@@ -30,7 +30,7 @@ let run: {
 
 /** The job's pg-boss poll that is running right now, if any. */
 async function activePoll(jobId: string): Promise<{ id: string; started_on: Date } | undefined> {
-  const { rows } = await database.pool.query(`SELECT id, started_on FROM pgboss.job WHERE name = 'training-poll' AND singleton_key = $1 AND state = 'active'`, [jobId]);
+  const { rows } = await database.pool.query(`SELECT id, started_on FROM ${procs.queueSchema}.job WHERE name = 'training-poll' AND singleton_key = $1 AND state = 'active'`, [jobId]);
   return rows[0];
 }
 
