@@ -35,9 +35,11 @@ import { sendError } from './http/respond.js';
 import { JobQueue, startBoss } from './jobs/queue.js';
 import { jobKinds } from './jobs/registry.js';
 import { gpuFromConfig } from './gpu/from-config.js';
+import { countingErrors } from './gpu/counted.js';
 import { addLocalBaseModels } from './catalog/base-models.js';
 import { createLogger, logRepeatsOnce, withLogContext, type Logger } from './log.js';
 import { createObservability, useOperationMetrics } from './observability/metrics.js';
+import { datasetCounts, overdueQueueJobs, trainingJobCounts } from './observability/counts.js';
 import { storageFromConfig } from './storage/from-config.js';
 import { MetricFeedHub } from './training/metric-feed.js';
 import { sharedSubscriptionResults } from './graphql/shared-subscription-results.js';
@@ -267,7 +269,14 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
   await jobs.createQueues(jobKinds);
   const storage = storageFromConfig(config, secret, publicUrl);
   let ws: ReturnType<typeof attachWebSockets> | null = null;
-  const observability = createObservability({ queues: () => jobs.stats(), websockets: () => ws?.stats() ?? { connections: 0, subscriptions: 0 } });
+  const observability = createObservability({
+    queues: () => jobs.stats(),
+    websockets: () => ws?.stats() ?? { connections: 0, subscriptions: 0 },
+    overdueQueueJobs: () => overdueQueueJobs(config.database.queueSchema),
+    trainingJobs: trainingJobCounts,
+    datasets: datasetCounts,
+  });
+  pubsub.onReconnect(() => observability.pubsubReconnects.inc());
   const services: Services = {
     config,
     secret,
@@ -275,9 +284,9 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
     pubsub,
     jobs,
     storage,
-    gpu: gpuFromConfig(config, log),
+    gpu: countingErrors(gpuFromConfig(config, log), observability.providerErrors),
     publicUrl,
-    metricFeeds: new MetricFeedHub(pubsub),
+    metricFeeds: new MetricFeedHub(pubsub, observability.metricPushDelay),
     observability,
     subscriptionResults: sharedSubscriptionResults((context) => (context as Context).viewer?.id ?? ''),
   };

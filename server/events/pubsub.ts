@@ -7,8 +7,8 @@ import pg from 'pg';
 export type Topics = {
   datasetUpdated: [datasetId: string, payload: { id: string }];
   trainingJobUpdated: [jobId: string, payload: { id: string }];
-  /** `origin`: the process that delivered the points to its own subscribers already. */
-  trainingMetrics: [jobId: string, payload: { jobId: string; fromStep: number; toStep: number; origin?: string }];
+  /** `origin`: the process that delivered the points to its own subscribers already; `receivedAt`: when their callback arrived (ms since the epoch). */
+  trainingMetrics: [jobId: string, payload: { jobId: string; fromStep: number; toStep: number; origin?: string; receivedAt?: number }];
   notificationAdded: [ownerId: string, payload: { id: string }];
   /** Connections signed in with the key close, on every process. */
   apiKeyRevoked: [keyId: string, payload: { id: string }];

@@ -1,6 +1,6 @@
 // pg-boss wrapped for typed jobs: queues created at start, payloads validated
 // when enqueued and when run, enqueue inside a caller's transaction.
-import { PgBoss } from 'pg-boss';
+import { PgBoss, type JobWithMetadata } from 'pg-boss';
 import type { JobKind } from './define.js';
 import { errorKey, logRepeatsOnce, withLogContext, type Logger } from '../log.js';
 import type { Services } from '../services.js';
@@ -63,7 +63,7 @@ export class JobQueue {
     for (const kind of kinds) {
       const id = await this.boss.work(
         kind.name,
-        { localConcurrency: kind.concurrency ?? 1, pollingIntervalSeconds: 0.5 },
+        { localConcurrency: kind.concurrency ?? 1, pollingIntervalSeconds: 0.5, includeMetadata: true },
         async (jobs) => {
           for (const job of jobs) await withLogContext(runBindings(kind.name, job), () => this.run(kind, job, services));
         },
@@ -73,6 +73,10 @@ export class JobQueue {
   }
 
   private async run<T>(kind: JobKind<T>, job: Job, services: Services): Promise<void> {
+    const { queueJobWait, queueJobDuration } = services.observability;
+    // Due when created, or at its start-after or retry time; all three by the database's clock.
+    const due = Math.max(job.createdOn.getTime(), job.startAfter.getTime());
+    queueJobWait.observe({ queue: kind.name }, Math.max(0, job.startedOn.getTime() - due) / 1000);
     const parsed = kind.payload.safeParse(job.data);
     if (!parsed.success) {
       // A payload that no longer fits its schema will never succeed: fail it without retrying forever.
@@ -80,11 +84,16 @@ export class JobQueue {
       throw new Error(`invalid payload for ${kind.name}`);
     }
     const started = Date.now();
+    const took = (outcome: 'completed' | 'failed') => {
+      const ms = Date.now() - started;
+      queueJobDuration.observe({ queue: kind.name, outcome }, ms / 1000);
+      return ms;
+    };
     try {
       await kind.handle(parsed.data, { services, log: this.log, jobId: job.id, retryCount: job.retryCount, signal: job.signal });
-      this.log.debug('job done', { ms: Date.now() - started });
+      this.log.debug('job done', { ms: took('completed') });
     } catch (err) {
-      this.log.warn('job failed', { err, retryCount: job.retryCount, ms: Date.now() - started });
+      this.log.warn('job failed', { err, retryCount: job.retryCount, ms: took('failed') });
       throw err;
     }
   }
@@ -95,7 +104,7 @@ export class JobQueue {
   }
 }
 
-type Job = { id: string; data: unknown; retryCount: number; signal: AbortSignal };
+type Job = Pick<JobWithMetadata<unknown>, 'id' | 'data' | 'retryCount' | 'signal' | 'createdOn' | 'startAfter' | 'startedOn'>;
 
 /**
  * Bound to every line logged while a job runs: its queue, its pg-boss id (queueJobId: handlers log

@@ -48,6 +48,8 @@ const ORDER: TrainingJobStatus[] = ['QUEUED', 'INITIALIZING', 'RUNNING', 'COMPLE
 export interface Delivery {
   deliveryId: string;
   externalId: string;
+  /** When the callback reached the server (ms since the epoch): /metrics times its points' way to subscribers. */
+  receivedAt?: number;
 }
 
 export type ApplyOutcome =
@@ -165,12 +167,12 @@ async function catchUpPoints(services: Services, jobId: string, externalJobId: s
  * Tells subscribers (in every process) which steps are new, and counts them for /metrics. When every reported
  * point was new, this process's subscribers (if any) get them at once from `points`; other processes read them.
  */
-function publishPoints(services: Services, jobId: string, stored: StoredSteps | null, points: readonly ProviderMetricPoint[] = []): void {
+function publishPoints(services: Services, jobId: string, stored: StoredSteps | null, points: readonly ProviderMetricPoint[] = [], receivedAt?: number): void {
   if (!stored) return;
   services.observability.pointsIngested.inc(stored.count);
   const rows = stored.count === points.length && services.metricFeeds.watching(jobId) ? storedRows([...points].sort((a, b) => a.step - b.step)) : null;
-  if (rows) services.metricFeeds.deliver(jobId, rows);
-  services.pubsub.publish('trainingMetrics', jobId, { jobId, fromStep: stored.from, toStep: stored.to, origin: rows ? services.metricFeeds.origin : undefined });
+  if (rows) services.metricFeeds.deliver(jobId, rows, receivedAt);
+  services.pubsub.publish('trainingMetrics', jobId, { jobId, fromStep: stored.from, toStep: stored.to, origin: rows ? services.metricFeeds.origin : undefined, receivedAt });
 }
 
 /**
@@ -179,7 +181,7 @@ function publishPoints(services: Services, jobId: string, stored: StoredSteps | 
  */
 export async function applyProviderReport(services: Services, jobId: string, report: ProviderReport, delivery: Delivery | null = null): Promise<ApplyOutcome> {
   const row = await ingest(jobId, report, delivery);
-  publishPoints(services, jobId, row.stored, report.points);
+  publishPoints(services, jobId, row.stored, report.points, delivery?.receivedAt);
   if (row.foundStatus === null) return { kind: 'not-found' };
   if (delivery && row.foundExternalId && row.foundExternalId !== delivery.externalId) return { kind: 'wrong-job' };
   if (isTerminal(row.foundStatus)) return { kind: 'finished', status: row.foundStatus }; // a late report changes nothing

@@ -54,7 +54,7 @@ interface Feed {
   subscribers: Set<Subscriber>;
   stop: () => Promise<void>;
   /** Step ranges announced but not read yet: announcements that arrive during a read join the next one. */
-  pending: { from: number; to: number }[];
+  pending: { from: number; to: number; receivedAt?: number }[];
   refreshing: boolean;
   /** Job updates seen: a status check made before the latest one may be stale. */
   updates: number;
@@ -69,7 +69,11 @@ export class MetricFeedHub {
   /** Names this process in announcements of points it delivered itself. */
   readonly origin = randomUUID();
 
-  constructor(private readonly pubsub: AppPubSub) {
+  /** `pushDelay`: told, in seconds, how long new points from a callback took from its arrival to every subscriber here. */
+  constructor(
+    private readonly pubsub: AppPubSub,
+    private readonly pushDelay?: { observe(seconds: number): void },
+  ) {
     // Announcements published while the listener was away are lost: forget what
     // the rings hold, so subscribers read from the database, which has it all.
     pubsub.onReconnect(() => {
@@ -132,7 +136,7 @@ export class MetricFeedHub {
     void (async () => {
       for await (const event of events) {
         if (event.origin === this.origin) continue; // delivered already
-        feed.pending.push({ from: event.fromStep, to: event.toStep });
+        feed.pending.push({ from: event.fromStep, to: event.toStep, receivedAt: event.receivedAt });
         void this.refreshAll(feed);
       }
     })();
@@ -151,7 +155,7 @@ export class MetricFeedHub {
         const ranges = feed.pending;
         feed.pending = [];
         await this.refresh(feed, ranges).catch(() => {});
-        wakeAll(feed, true);
+        wakeAll(feed, true, () => this.timePush(ranges.map((r) => r.receivedAt)));
       }
     } finally {
       feed.refreshing = false;
@@ -183,11 +187,16 @@ export class MetricFeedHub {
    * Points this process just stored (rows in step order, as the database holds them): subscribers here get them
    * without waiting for the announcement to come back from PostgreSQL and a read. Announce them with `origin`.
    */
-  deliver(jobId: string, rows: MetricPointRow[]): void {
+  deliver(jobId: string, rows: MetricPointRow[], receivedAt?: number): void {
     const feed = this.feeds.get(jobId);
     if (!feed || rows.length === 0) return;
     addToRing(feed, rows);
-    wakeAll(feed, true);
+    wakeAll(feed, true, () => this.timePush([receivedAt]));
+  }
+
+  private timePush(receivedAt: (number | undefined)[]): void {
+    const now = Date.now();
+    for (const at of receivedAt) if (at !== undefined) this.pushDelay?.observe(Math.max(0, now - at) / 1000);
   }
 
   /**
@@ -361,9 +370,9 @@ function pushNew(feed: Feed, subscriber: Subscriber): boolean {
  * Wakes the subscribers WAKE_CHUNK at a time, yielding to I/O in between: each one woken sends a frame in the
  * same turn of the event loop, and a thousand frames at once would hold back the callbacks bringing the next
  * points (which then queue up instead of joining the next frames). With `newPoints`, the points are pushed to
- * those that can take them, and only the others are woken.
+ * those that can take them, and only the others are woken. `done` runs once the last of them has been.
  */
-function wakeAll(feed: Feed, newPoints: boolean): void {
+function wakeAll(feed: Feed, newPoints: boolean, done?: () => void): void {
   const subscribers = [...feed.subscribers];
   const wakeFrom = (start: number) => {
     for (let i = start; i < Math.min(subscribers.length, start + WAKE_CHUNK); i++) {
@@ -371,6 +380,7 @@ function wakeAll(feed: Feed, newPoints: boolean): void {
       if (!(newPoints && pushNew(feed, subscriber))) subscriber.wake();
     }
     if (start + WAKE_CHUNK < subscribers.length) setImmediate(wakeFrom, start + WAKE_CHUNK);
+    else done?.();
   };
   wakeFrom(0);
 }

@@ -54,6 +54,7 @@ export async function callbackJobId(services: Services, req: IncomingMessage): P
 export async function handleGpuCallback(services: Services, req: IncomingMessage, res: ServerResponse, provider: string): Promise<void> {
   if (req.method !== 'POST') return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'POST only');
   if (provider !== services.gpu.name) return sendError(res, 404, 'NOT_FOUND', `No provider ${provider} here`);
+  const receivedAt = Date.now();
   try {
     const body = await readJson(req);
     const url = new URL(req.url ?? '/', services.publicUrl);
@@ -68,7 +69,7 @@ export async function handleGpuCallback(services: Services, req: IncomingMessage
     const jobId = await callbackJobId(services, req);
     const event = services.gpu.parseCallback(body);
     if (event.jobId !== jobId) return sendError(res, 403, 'WRONG_JOB', 'The token was issued for another job');
-    const outcome = await applyProviderReport(services, jobId, event, { deliveryId: event.deliveryId, externalId: event.externalId });
+    const outcome = await applyProviderReport(services, jobId, event, { deliveryId: event.deliveryId, externalId: event.externalId, receivedAt });
     switch (outcome.kind) {
       case 'applied':
         return sendJson(res, 200, { ok: true });

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
+import { scrape } from '../../helpers/metrics.js';
 
 let t: TestApp;
 let guarded: TestApp;
@@ -16,19 +17,6 @@ beforeAll(async () => {
   user = await createUser(t);
 });
 afterAll(() => Promise.all([t?.stop(), guarded?.stop()]));
-
-/** Every sample of the text format, by its name and labels as written (`name{a="b"}`). */
-async function scrape(app: TestApp): Promise<Map<string, number>> {
-  const res = await fetch(`${app.url}/metrics`);
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-  const samples = new Map<string, number>();
-  for (const line of (await res.text()).split('\n')) {
-    const match = /^([a-z_:][\w:]*(?:\{[^}]*\})?) (\S+)$/i.exec(line);
-    if (match) samples.set(match[1]!, Number(match[2]));
-  }
-  return samples;
-}
 
 describe('/metrics', () => {
   it('counts HTTP requests by route kind and status', async () => {
