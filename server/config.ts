@@ -73,7 +73,7 @@ export const variables = {
   GCS_KEY_FILE: { schema: z.string().optional(), help: 'service-account key file (gcs driver; default: application credentials)' },
   GPU_PROVIDER: { schema: z.enum(['simulated', 'runpod', 'local']).default('simulated'), help: 'where training runs: `simulated` (synthetic curves and weights, for demos and tests), `local` (real training by `trainer/` on this machine) or `runpod` (real training on RunPod serverless)' },
   SIMULATED_GPU_URL: { schema: z.url().optional(), help: 'an already running simulated provider (`npm run gpu:simulated`); unset, `npm start` runs one itself' },
-  SIMULATED_GPU_PORT: { schema: port.default(4010), help: 'port of the simulated provider `npm start` runs' },
+  SIMULATED_GPU_PORT: { schema: port.default(0), help: 'port of the simulated provider `npm start` runs (0: any free port, so a second server with another `PORT` starts too)' },
   SIMULATED_GPU_SPEED: { schema: z.coerce.number().positive().max(100000).default(5), help: 'how much faster than real time the simulation runs (5: a small demo run takes about a minute)' },
   RUNPOD_API_KEY: { schema: z.string().optional(), help: 'RunPod API key (runpod provider)' },
   RUNPOD_ENDPOINT_ID: { schema: z.string().optional(), help: 'RunPod serverless endpoint id (runpod provider)' },
