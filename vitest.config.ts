@@ -21,10 +21,23 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          // Built alone, after the rest (npm test): the image build takes both cores for minutes.
+          exclude: ['test/integration/image/**'],
           environment: 'node',
           globalSetup: ['test/setup/global-db.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'image',
+          include: ['test/integration/image/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/setup/global-db.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
         },
       },
       {

@@ -30,7 +30,7 @@ async function binaries(): Promise<Binaries> {
     const mod = (await import(pkg)) as Binaries;
     return { initdb: mod.initdb, postgres: mod.postgres };
   } catch {
-    throw new EmbeddedPostgresError(`No embedded PostgreSQL for ${os.platform()}-${os.arch()} (${pkg}). Set DATABASE_URL to a PostgreSQL server instead.`);
+    throw new EmbeddedPostgresError(`No embedded PostgreSQL here (${pkg} is not installed: the production image leaves it out, and it exists only for some platforms, not ${os.platform()}-${os.arch()}). Set DATABASE_URL to a PostgreSQL server.`);
   }
 }
 
