@@ -4,15 +4,23 @@
 import { jobKinds } from '../jobs/registry.js';
 import { JobQueue, startBoss } from '../jobs/queue.js';
 import type { Logger } from '../log.js';
-import { migrate } from './migrate.js';
+import { migrate, MigrationError } from './migrate.js';
 
 export async function prepareDatabase(databaseUrl: string, queueSchema: string, log: Logger): Promise<string[]> {
-  const applied = await migrate(databaseUrl, { log: (m) => log.info(m) });
-  const boss = await startBoss(databaseUrl, queueSchema, log, { migrate: true, supervise: false });
   try {
-    await new JobQueue(boss, log).createQueues(jobKinds);
-  } finally {
-    await boss.stop({ graceful: false, close: true });
+    const applied = await migrate(databaseUrl, { log: (m) => log.info(m) });
+    const boss = await startBoss(databaseUrl, queueSchema, log, { migrate: true, supervise: false });
+    try {
+      await new JobQueue(boss, log).createQueues(jobKinds);
+    } finally {
+      await boss.stop({ graceful: false, close: true });
+    }
+    return applied;
+  } catch (err) {
+    // PostgreSQL's insufficient_privilege: a runtime role without DDL rights, asked to change the schema.
+    if ((err as { code?: string }).code !== '42501') throw err;
+    throw new MigrationError(
+      `The database role may not change the schema (${(err as Error).message}). Run \`npm run db:migrate\` as the owner role, then start with MIGRATE_AT_START=false.`,
+    );
   }
-  return applied;
 }

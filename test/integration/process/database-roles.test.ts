@@ -64,6 +64,17 @@ describe('a runtime role with DML rights only', () => {
     const runtime = openDatabase(runtimeUrl.href);
     await expect(runtime.pool.query('CREATE TABLE nope (id int)')).rejects.toThrow(/permission denied/);
 
+    // Left to migrate at start, it says what to do instead of dying with a stack (a new database needs DDL).
+    const fresh = `${name}_fresh`;
+    await admin.query(`CREATE DATABASE ${fresh}`);
+    await admin.query(`GRANT CONNECT ON DATABASE ${fresh} TO ${role}`);
+    const freshUrl = new URL(runtimeUrl.href);
+    freshUrl.pathname = `/${fresh}`;
+    const refused = await procs.runToExit(['server/main.ts'], { DATABASE_URL: freshUrl.href, QUEUE_SCHEMA: procs.queueSchema, DATA_DIR: procs.dataDir, PORT: '0', LOG_LEVEL: 'warn' });
+    expect(refused.status.code).toBe(1);
+    expect(refused.lines.join('\n')).toMatch(/may not change the schema[\s\S]*npm run db:migrate[\s\S]*MIGRATE_AT_START=false/);
+    expect(refused.lines.join('\n')).not.toMatch(/\n\s+at /);
+
     const gpu = await procs.startSimulator();
     const server = await procs.startServer({ DATABASE_URL: runtimeUrl.href, MIGRATE_AT_START: 'false', SIMULATED_GPU_URL: gpu.url });
     const alice = await procs.createUser(server);
