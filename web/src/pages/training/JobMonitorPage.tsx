@@ -17,7 +17,7 @@ import { useNow, useTitle } from '../../lib/hooks';
 import { globalId } from '../../lib/ids';
 import { CostMeter } from './CostMeter';
 import { EstimateSummary } from './EstimatePanel';
-import { isJobActive, progressLabel, QUANTIZATION_LABELS } from './fragments';
+import { isJobActive, isJobSettled, progressLabel, QUANTIZATION_LABELS } from './fragments';
 import { LearningRateChart, LossChart } from './MetricCharts';
 import { useMetricSeries, type MetricPoint } from './metrics';
 import { Timeline } from './Timeline';
@@ -108,7 +108,8 @@ export function JobMonitorPage() {
   const job = data?.trainingJob;
   const active = job ? isJobActive(job.status) : false;
   useTitle(job ? `${job.name} (${Math.floor(job.progress)}%)` : 'Training job');
-  useSubscription({ query: JobDetailUpdated, variables: { id }, pause: !job || !active });
+  // Not only while it runs: the server tells this subscription when the adapter is stored (or failed).
+  useSubscription({ query: JobDetailUpdated, variables: { id }, pause: !job || isJobSettled(job) });
   const metrics = useMetricSeries(id, active);
 
   if (!job) {

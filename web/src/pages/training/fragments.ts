@@ -39,6 +39,15 @@ export function isJobActive(status: string): boolean {
   return (ACTIVE_JOB_STATUSES as readonly string[]).includes(status);
 }
 
+/**
+ * Whether nothing more will change on the monitor: the job ended and, when it completed, its adapter is
+ * STORED or FAILED. Storing it comes after the job ends, so the monitor keeps listening until then.
+ */
+export function isJobSettled(job: { status: string; artifact?: { status: string } | null }): boolean {
+  if (isJobActive(job.status)) return false;
+  return job.status !== 'COMPLETED' || job.artifact?.status === 'STORED' || job.artifact?.status === 'FAILED';
+}
+
 export const STAGE_LABELS: Record<string, string> = {
   PROVISIONING: 'Provisioning GPUs',
   LOADING_MODEL: 'Loading the model',
