@@ -19,6 +19,56 @@ async function screenshot(name: string) {
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true, animations: 'disabled' });
 }
 
+/**
+ * Tabs through the page and fails on any stop without a visible focus indicator (WCAG 2.4.7): its outline or
+ * box-shadow must show and differ from the same element once focus has moved on. A visually hidden input (a
+ * radio in a card, the file input in the drop zone) shows its focus on the card or zone around it.
+ */
+async function expectVisibleFocus() {
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur?.());
+  const stops: { key: string; name: string; visible: boolean; focused: unknown }[] = [];
+  // Each step reads the element Tab reached, then how the one it left looks now.
+  const step = () =>
+    page.evaluate(() => {
+      type Indicator = { outline: string; shadow: string };
+      const state = window as unknown as { focusCheck?: { shown: Element; focused: Indicator; key: string; name: string } };
+      const indicator = (element: Element): Indicator => {
+        const style = getComputedStyle(element);
+        const outline = style.outlineStyle === 'none' || parseFloat(style.outlineWidth) === 0 ? 'none' : `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}`;
+        return { outline, shadow: style.boxShadow };
+      };
+      const left = state.focusCheck;
+      const leftStop = left && {
+        key: left.key,
+        name: left.name,
+        focused: left.focused,
+        visible: (left.focused.outline !== 'none' || left.focused.shadow !== 'none') && JSON.stringify(left.focused) !== JSON.stringify(indicator(left.shown)),
+      };
+      const element = document.activeElement as HTMLElement | null;
+      state.focusCheck = undefined;
+      if (element && element !== document.body) {
+        const shown = element.matches('.visually-hidden') ? (element.closest('.choice-card, .dropzone') ?? element) : element;
+        const name = `${element.tagName.toLowerCase()} "${(element.getAttribute('aria-label') ?? element.textContent ?? '').trim().slice(0, 40)}"`;
+        state.focusCheck = { shown, focused: indicator(shown), name, key: `${name}@${Math.round(element.getBoundingClientRect().top + window.scrollY)}` };
+      }
+      return { left: leftStop, reached: state.focusCheck?.key ?? null };
+    });
+  const seen = new Set<string>();
+  for (let tab = 0; tab < 100; tab++) {
+    await page.keyboard.press('Tab');
+    const { left, reached } = await step();
+    if (left) stops.push(left);
+    // Past the last stop focus rests on the page, then starts again from the top: one full round.
+    if (reached && seen.has(reached)) break;
+    if (reached) seen.add(reached);
+  }
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur?.());
+  const { left } = await step();
+  if (left) stops.push(left);
+  expect(stops.length, `Tab reached too few stops on ${page.url()}`).toBeGreaterThan(3);
+  expect(stops.filter((s) => !s.visible).map((s) => `${s.name}: ${JSON.stringify(s.focused)}`), `focus not visible on ${page.url()}`).toEqual([]);
+}
+
 /** Slows uploads down so the progress bar has something to show (a local upload is otherwise instant). */
 async function throttleUploads(bytesPerSecond: number) {
   const cdp = await page.context().newCDPSession(page);
@@ -63,6 +113,7 @@ describe('the journey in a browser', () => {
     await expect.poll(progressOf('Uploading'), { timeout: 10_000 }).toBeGreaterThan(15);
     expect(await progressOf('Uploading')()).toBeLessThan(95);
     await screenshot('dataset-upload');
+    await expectVisibleFocus();
     await page.getByText('Ready to train').waitFor({ timeout: 60_000 });
     await unthrottle();
     expect(await page.locator('[data-status=READY]').count()).toBeGreaterThan(0);
@@ -75,6 +126,7 @@ describe('the journey in a browser', () => {
     await page.locator('.chart svg rect').first().waitFor();
     expect(await page.getByRole('link', { name: 'Start training' }).getAttribute('href')).toBe(`/training/configure?datasetId=${encodeURIComponent(datasetId)}`);
     await screenshot('dataset-detail');
+    await expectVisibleFocus();
   });
 
   it('uploads a broken file and sees every error with its line number', async () => {
@@ -91,6 +143,7 @@ describe('the journey in a browser', () => {
       expect(await row.locator('td[data-label=Line]').textContent()).toBe(String(line));
     }
     await screenshot('dataset-errors');
+    await expectVisibleFocus();
   });
 
   it('lists both datasets and filters them by status', async () => {
@@ -98,6 +151,11 @@ describe('the journey in a browser', () => {
     const rows = page.locator('table tbody tr');
     await expect.poll(() => rows.count()).toBe(2);
     await screenshot('datasets');
+    await expectVisibleFocus();
+    await page.keyboard.press('Tab'); // from the page: the next focus is a keyboard one
+    await page.getByRole('link', { name: 'Upload dataset' }).focus();
+    await page.screenshot({ path: path.join(screenshotDir, 'focus-visible.png'), clip: { x: 0, y: 0, width: 1280, height: 200 } });
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur?.());
 
     await page.getByRole('button', { name: 'Invalid' }).click();
     await expect.poll(() => rows.count()).toBe(1);
@@ -130,6 +188,9 @@ describe('the journey in a browser', () => {
     expect(await settled()).toBe(fast);
     await page.getByLabel('Cost cap in USD (optional)').fill('25');
     await screenshot('training-configure');
+    await expectVisibleFocus();
+    // Storing the adapter takes a while, as with a real provider: the monitor shows it once it is done.
+    await fetch(`${stack.gpuUrl}/v1/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ artifactDelayMs: 3000 }) });
 
     await page.getByRole('button', { name: 'Start training' }).click();
     await page.waitForURL(/\/training\/jobs\/.+/);
@@ -151,6 +212,7 @@ describe('the journey in a browser', () => {
     expect(requests.map((r) => `${r.method()} ${r.url()}`)).toEqual([]);
     expect(await pointCount()).toBeGreaterThan(before.points);
     await screenshot('training-monitor');
+    await expectVisibleFocus();
 
     await page.getByText('Training complete', { exact: true }).waitFor({ timeout: 90_000 });
     expect(await page.locator('[data-status=COMPLETED]').count()).toBeGreaterThan(0);
@@ -158,18 +220,26 @@ describe('the journey in a browser', () => {
     expect(before.progress).toBeLessThan(100);
   });
 
+  it('sees the stored adapter on the monitor live, without reloading', async () => {
+    // A reload would clear this mark; the View model button must come over the WebSocket.
+    await page.evaluate(() => ((window as { stayed?: boolean }).stayed = true));
+    await page.getByText('The adapter is being stored').waitFor();
+    await page.getByRole('link', { name: 'View model' }).waitFor({ timeout: 60_000 });
+    await page.getByText('The adapter is stored').waitFor();
+    expect(await page.evaluate(() => (window as { stayed?: boolean }).stayed)).toBe(true);
+  });
+
   it('lists the job with its final cost', async () => {
-    const monitorUrl = page.url();
     await page.getByRole('link', { name: 'Training jobs' }).first().click();
     await page.getByRole('heading', { name: 'Training jobs', exact: true }).waitFor();
     await page.locator('table tbody tr [data-status=COMPLETED]').first().waitFor();
     await screenshot('training-jobs');
-    await page.goto(monitorUrl);
+    await expectVisibleFocus();
+    await page.goBack();
   });
 
   it('opens the stored model and downloads a file', async () => {
-    // The monitor learns about the stored adapter from the ARTIFACT_READY notification.
-    await page.getByRole('link', { name: 'View model' }).click({ timeout: 60_000 });
+    await page.getByRole('link', { name: 'View model' }).click();
     await page.locator('.stars').first().waitFor();
     await page.locator('[data-status=STORED]').first().waitFor();
     const row = page.locator('tbody tr', { hasText: 'adapter_config.json' });
@@ -179,10 +249,12 @@ describe('the journey in a browser', () => {
     expect(config.peft_type).toBe('LORA');
     expect(config.r).toBe(8);
     await screenshot('model-detail');
+    await expectVisibleFocus();
     await page.getByRole('link', { name: 'Models' }).first().click();
     await page.getByRole('heading', { name: 'Models', exact: true }).waitFor();
     await page.locator('table tbody tr [data-status=STORED]').first().waitFor();
     await screenshot('models');
+    await expectVisibleFocus();
   });
 
   it('shows the cost on the costs page', async () => {
@@ -193,6 +265,7 @@ describe('the journey in a browser', () => {
     await page.locator('tbody tr', { hasText: 'support-chats · fast' }).waitFor();
     await page.locator('.chart svg rect').first().waitFor();
     await screenshot('costs');
+    await expectVisibleFocus();
   });
 
   it('has the notifications in the inbox, with a live badge, and marks them read', async () => {
@@ -204,6 +277,7 @@ describe('the journey in a browser', () => {
     await page.getByText(/"support-chats · fast" completed/).waitFor();
     await page.getByText(/is ready to download/).waitFor();
     await screenshot('notifications');
+    await expectVisibleFocus();
 
     const unread = Number(await badge.textContent());
     await page.locator('.inbox-item[data-read=false]').first().getByRole('button', { name: 'Mark read' }).click();
@@ -236,6 +310,7 @@ describe('the journey in a browser', () => {
     const row = page.locator('tbody tr', { hasText: 'CI pipeline' });
     await row.waitFor();
     await screenshot('settings');
+    await expectVisibleFocus();
     await row.getByRole('button', { name: 'Revoke' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click();
     await row.getByText('Revoked').waitFor();

@@ -18,6 +18,8 @@ export const screenshotDir = path.join(repo, 'docs/screenshots');
 export interface Stack {
   /** Where the browser opens the app. */
   url: string;
+  /** The simulated GPU provider, for its faults (POST /v1/admin/faults). */
+  gpuUrl: string;
   browser: Browser;
   /** The server's output so far, for failure messages. */
   log(): string;
@@ -139,5 +141,5 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     await stop();
     throw err;
   }
-  return { url, browser, log: () => output, stop };
+  return { url, gpuUrl: `http://127.0.0.1:${gpuPort}`, browser, log: () => output, stop };
 }

@@ -1,18 +1,35 @@
 // Routes of the web client; each page loads on first visit so the first screen stays light.
 import { lazy, Suspense, type ComponentType } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { PageLoadError } from './components/ErrorBoundary';
 import { Layout } from './components/Layout';
 import { Loading } from './components/States';
 import { SessionGate } from './session';
 
-/** A page module loaded on demand, shown with a spinner while it loads. */
+/**
+ * A page module loaded on demand, shown with a spinner while it loads. React keeps a failed load for good,
+ * so a failure swaps in a fresh loader: the error boundary's Retry renders the page again and loads anew.
+ */
 function lazyPage<M>(load: () => Promise<M>, pick: (module: M) => ComponentType) {
-  const Page = lazy(async () => ({ default: pick(await load()) }));
-  return (
-    <Suspense fallback={<Loading />}>
-      <Page />
-    </Suspense>
-  );
+  const loader = () =>
+    lazy(() =>
+      load().then(
+        (module) => ({ default: pick(module) }),
+        (error: unknown) => {
+          Page = loader();
+          throw new PageLoadError(error);
+        },
+      ),
+    );
+  let Page = loader();
+  function RoutePage() {
+    return (
+      <Suspense fallback={<Loading />}>
+        <Page />
+      </Suspense>
+    );
+  }
+  return <RoutePage />;
 }
 
 const datasetList = lazyPage(() => import('./pages/datasets/DatasetListPage'), (m) => m.DatasetListPage);

@@ -1,8 +1,9 @@
 // The frame around every page: brand, navigation, the live connection and the notification badge.
 import { useSyncExternalStore } from 'react';
-import { NavLink, Outlet } from 'react-router';
+import { NavLink, Outlet, useLocation } from 'react-router';
 import { NotificationBell } from '../pages/notifications/NotificationBell';
 import { useSession } from '../session';
+import { ErrorBoundary } from './ErrorBoundary';
 
 const NAV = [
   { to: '/datasets', label: 'Datasets' },
@@ -25,6 +26,7 @@ function LiveIndicator() {
 
 export function Layout() {
   const { session, signOut } = useSession();
+  const { pathname } = useLocation();
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -58,7 +60,9 @@ export function Layout() {
         </div>
       </header>
       <main id="main" className="main" tabIndex={-1}>
-        <Outlet />
+        <ErrorBoundary resetKey={pathname}>
+          <Outlet />
+        </ErrorBoundary>
       </main>
     </div>
   );

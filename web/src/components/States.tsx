@@ -11,10 +11,12 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
   );
 }
 
-export function EmptyState({ title, children, action }: { title: string; children?: ReactNode; action?: ReactNode }) {
+/** `heading` 1 where the state is the whole page (not found), so the page still has its heading. */
+export function EmptyState({ title, children, action, heading = 2 }: { title: string; children?: ReactNode; action?: ReactNode; heading?: 1 | 2 }) {
+  const Title = heading === 1 ? 'h1' : 'h2';
   return (
     <div className="state state-empty">
-      <h2 className="state-title">{title}</h2>
+      <Title className="state-title">{title}</Title>
       {children && <div className="state-text">{children}</div>}
       {action && <div className="state-action">{action}</div>}
     </div>

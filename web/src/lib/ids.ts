@@ -14,3 +14,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function globalId(type: string, param: string): string {
   return UUID.test(param) ? btoa(`${type}:${param}`) : param;
 }
+
+/**
+ * The GraphQL id of the object a route names, or null when the parameter cannot name one of this type (a
+ * mistyped or cut link): the page then says "not found" rather than passing on the API's complaint about the id.
+ */
+export function routeId(type: string, param: string | undefined): string | null {
+  const id = globalId(type, param ?? '');
+  try {
+    const decoded = atob(id);
+    return decoded.startsWith(`${type}:`) && UUID.test(decoded.slice(type.length + 1)) ? id : null;
+  } catch {
+    return null;
+  }
+}

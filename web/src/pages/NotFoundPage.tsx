@@ -7,6 +7,7 @@ export function NotFoundPage() {
   useTitle('Not found');
   return (
     <EmptyState
+      heading={1}
       title="There is nothing at this address"
       action={
         <Link className="button" to="/datasets">

@@ -12,6 +12,7 @@ import type { CostGroupBy } from '../../gql/graphql';
 import { formatMoney, formatNumber } from '../../lib/format';
 import { useTitle } from '../../lib/hooks';
 import { CostBreakdownChart, CostSeriesChart, COST_TYPE_LABELS } from './CostCharts';
+import { jobStatusLabel } from '../training/fragments';
 
 const Costs = graphql(`
   query Costs($from: DateTime!, $to: DateTime!, $groupBy: CostGroupBy!) {
@@ -48,6 +49,8 @@ const Costs = graphql(`
             id
             name
             status
+            costCapReachedAt
+            errorCode
             gpu {
               type
               count
@@ -221,7 +224,7 @@ export function CostsPage() {
                               <div className="muted small">{job.dataset.name}</div>
                             </td>
                             <td data-label="Status">
-                              <StatusBadge status={job.status} />
+                              <StatusBadge status={job.status} label={jobStatusLabel(job)} />
                             </td>
                             <td data-label="GPUs">
                               {job.gpu.count} × {job.gpu.type}

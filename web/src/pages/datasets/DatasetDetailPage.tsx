@@ -12,7 +12,7 @@ import { Time } from '../../components/Time';
 import { graphql } from '../../gql';
 import { formatBytes, formatCompact, formatInteger, formatNumber } from '../../lib/format';
 import { useTitle } from '../../lib/hooks';
-import { globalId } from '../../lib/ids';
+import { routeId } from '../../lib/ids';
 import { FORMAT_LABELS, isDatasetActive } from './fragments';
 import { IssueTable } from './IssueTable';
 import { TokenHistogram } from './TokenHistogram';
@@ -112,34 +112,34 @@ const DeleteDataset = graphql(`
 `);
 
 export function DatasetDetailPage() {
-  const id = globalId('Dataset', useParams().id ?? '');
+  const id = routeId('Dataset', useParams().id);
   const navigate = useNavigate();
-  const [{ data, error, fetching }, reload] = useQuery({ query: DatasetDetailQuery, variables: { id } });
+  const [{ data, error, fetching }, reload] = useQuery({ query: DatasetDetailQuery, variables: { id: id ?? '' }, pause: !id });
   const dataset = data?.dataset;
   useTitle(dataset?.name ?? 'Dataset');
-  useSubscription({ query: DatasetDetailUpdated, variables: { id }, pause: !dataset || !isDatasetActive(dataset.status) });
+  useSubscription({ query: DatasetDetailUpdated, variables: { id: id ?? '' }, pause: !dataset || !isDatasetActive(dataset.status) });
   const [deleting, deleteDataset] = useMutation(DeleteDataset);
   const [confirming, setConfirming] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
 
-  if (!dataset) {
-    if (error) return <ErrorState error={error} retry={() => reload({ requestPolicy: 'network-only' })} />;
-    if (fetching || data === undefined) return <Loading label="Loading dataset…" />;
+  if (!dataset || !id) {
+    if (id && error) return <ErrorState error={error} retry={() => reload({ requestPolicy: 'network-only' })} />;
+    if (id && (fetching || data === undefined)) return <Loading label="Loading dataset…" />;
     return (
-      <EmptyState title="Dataset not found" action={<Link className="button" to="/datasets">All datasets</Link>}>
+      <EmptyState heading={1} title="Dataset not found" action={<Link className="button" to="/datasets">All datasets</Link>}>
         It does not exist, or it belongs to someone else.
       </EmptyState>
     );
   }
 
-  async function remove() {
+  const remove = async () => {
     setDeleteError(null);
     const result = await deleteDataset({ id });
     const outcome = result.data?.deleteDataset;
     setConfirming(false);
     if (outcome?.__typename === 'DatasetPayload') navigate('/datasets', { replace: true });
     else setDeleteError(outcome && 'message' in outcome ? outcome.message : (result.error?.message ?? 'The dataset could not be deleted.'));
-  }
+  };
 
   const stats = dataset.statistics;
   const validation = dataset.validation;

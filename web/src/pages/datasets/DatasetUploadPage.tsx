@@ -15,7 +15,7 @@ import { formatBytes, formatCompact, formatInteger } from '../../lib/format';
 import { useTitle } from '../../lib/hooks';
 import { randomId } from '../../lib/ids';
 import { contentTypeOf, uploadFile, UploadError, type UploadHandle } from '../../lib/upload';
-import { isDatasetActive } from './fragments';
+import { isDatasetActive, readableIssue } from './fragments';
 
 const UploadOptions = graphql(`
   query UploadOptions {
@@ -370,7 +370,7 @@ function ValidationProgress({ datasetId, onAnother }: { datasetId: string; onAno
             <ul className="issue-preview">
               {issues.map((issue, i) => (
                 <li key={i}>
-                  <span className="mono">{issue.line > 0 ? `Line ${issue.line}` : 'File'}</span> {issue.message}
+                  <span className="mono">{issue.line > 0 ? `Line ${issue.line}` : 'File'}</span> {readableIssue(issue.message)}
                 </li>
               ))}
             </ul>

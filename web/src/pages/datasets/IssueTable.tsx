@@ -1,6 +1,7 @@
 // Every validation problem with its line, JSON path, code and message, filterable by severity and code.
 import { useMemo, useState } from 'react';
 import { formatInteger, humanize } from '../../lib/format';
+import { readableIssue } from './fragments';
 
 interface Issue {
   line: number;
@@ -95,7 +96,7 @@ export function IssueTable({ issues, countsByCode, truncated, errorCount, warnin
                   <td data-label="Path" className="mono">
                     {issue.path || '—'}
                   </td>
-                  <td data-label="Message">{issue.message}</td>
+                  <td data-label="Message">{readableIssue(issue.message)}</td>
                 </tr>
               ))}
             </tbody>

@@ -29,6 +29,13 @@ export const FORMAT_LABELS: Record<string, string> = {
   BRIGHTRUN_LORA_V4: 'BrightRun LoRA v4',
 };
 
+const FORMAT_VALUES = new RegExp(`\\b(${Object.keys(FORMAT_LABELS).join('|')})\\b`, 'g');
+
+/** Validation messages name formats by their API value; people read the names the format picker shows. */
+export function readableIssue(message: string): string {
+  return message.replace(FORMAT_VALUES, (value) => FORMAT_LABELS[value] ?? value);
+}
+
 /** The statuses a dataset leaves on its own: the page listens for changes while it is in one. */
 export const ACTIVE_DATASET_STATUSES = ['UPLOADING', 'VALIDATING'] as const;
 

@@ -14,7 +14,7 @@ import { graphql } from '../../gql';
 import type { CreateModelDownloadMutation } from '../../gql/graphql';
 import { formatBytes, formatNumber, formatPercent, formatScientific } from '../../lib/format';
 import { useTitle } from '../../lib/hooks';
-import { globalId } from '../../lib/ids';
+import { routeId } from '../../lib/ids';
 import { QUANTIZATION_LABELS } from '../training/fragments';
 
 const ModelDetail = graphql(`
@@ -85,26 +85,26 @@ function startDownload(url: string, name: string) {
 }
 
 export function ModelDetailPage() {
-  const id = globalId('Model', useParams().id ?? '');
-  const [{ data, error, fetching }, reload] = useQuery({ query: ModelDetail, variables: { id } });
+  const id = routeId('Model', useParams().id);
+  const [{ data, error, fetching }, reload] = useQuery({ query: ModelDetail, variables: { id: id ?? '' }, pause: !id });
   const [signing, createDownload] = useMutation(CreateModelDownload);
   const [links, setLinks] = useState<Links | null>(null);
   const [downloadError, setDownloadError] = useState<string | null>(null);
   const model = data?.model;
   useTitle(model?.name ?? 'Model');
 
-  if (!model) {
-    if (error) return <ErrorState error={error} retry={() => reload({ requestPolicy: 'network-only' })} />;
-    if (fetching || data === undefined) return <Loading label="Loading model…" />;
+  if (!model || !id) {
+    if (id && error) return <ErrorState error={error} retry={() => reload({ requestPolicy: 'network-only' })} />;
+    if (id && (fetching || data === undefined)) return <Loading label="Loading model…" />;
     return (
-      <EmptyState title="Model not found" action={<Link className="button" to="/models">All models</Link>}>
+      <EmptyState heading={1} title="Model not found" action={<Link className="button" to="/models">All models</Link>}>
         It does not exist, or it belongs to someone else.
       </EmptyState>
     );
   }
 
   /** Signed URLs last 24 hours: one request serves every download until they expire. */
-  async function download(name: string) {
+  const download = async (name: string) => {
     setDownloadError(null);
     let current = links && new Date(links.expiresAt).getTime() > Date.now() + 60_000 ? links : null;
     if (!current) {
@@ -118,7 +118,7 @@ export function ModelDetailPage() {
     }
     const file = current.files.find((f) => f.name === name);
     if (file) startDownload(file.url, file.name);
-  }
+  };
 
   const q = model.quality;
   const h = model.hyperparameters;

@@ -12,7 +12,7 @@ import { graphql } from '../../gql';
 import type { TrainingJobFilter, TrainingJobStatus } from '../../gql/graphql';
 import { formatMoney } from '../../lib/format';
 import { useTitle } from '../../lib/hooks';
-import { ACTIVE_JOB_STATUSES, isJobActive, progressLabel } from './fragments';
+import { ACTIVE_JOB_STATUSES, isJobActive, jobStatusLabel, progressLabel } from './fragments';
 import { WatchJob } from './WatchJob';
 
 const JobList = graphql(`
@@ -149,7 +149,7 @@ export function JobListPage() {
                       </div>
                     </td>
                     <td data-label="Status">
-                      <StatusBadge status={node.status} label={node.cancelRequestedAt && isJobActive(node.status) ? 'Cancelling' : undefined} />
+                      <StatusBadge status={node.status} label={jobStatusLabel(node)} />
                       {isJobActive(node.status) && <WatchJob id={node.id} />}
                     </td>
                     <td data-label="Progress" className="progress-column">

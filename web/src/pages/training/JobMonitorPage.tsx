@@ -14,10 +14,10 @@ import { graphql } from '../../gql';
 import type { JobDetailFragment } from '../../gql/graphql';
 import { formatCompact, formatDuration, formatInteger, formatMoney, formatNumber, formatPercent, formatScientific } from '../../lib/format';
 import { useNow, useTitle } from '../../lib/hooks';
-import { globalId } from '../../lib/ids';
+import { routeId } from '../../lib/ids';
 import { CostMeter } from './CostMeter';
 import { EstimateSummary } from './EstimatePanel';
-import { isJobActive, progressLabel, QUANTIZATION_LABELS } from './fragments';
+import { isJobActive, isJobSettled, jobStatusLabel, progressLabel, QUANTIZATION_LABELS } from './fragments';
 import { LearningRateChart, LossChart } from './MetricCharts';
 import { useMetricSeries, type MetricPoint } from './metrics';
 import { Timeline } from './Timeline';
@@ -103,19 +103,20 @@ const CancelTrainingJob = graphql(`
 `);
 
 export function JobMonitorPage() {
-  const id = globalId('TrainingJob', useParams().id ?? '');
-  const [{ data, error, fetching }, reload] = useQuery({ query: JobMonitor, variables: { id } });
+  const id = routeId('TrainingJob', useParams().id);
+  const [{ data, error, fetching }, reload] = useQuery({ query: JobMonitor, variables: { id: id ?? '' }, pause: !id });
   const job = data?.trainingJob;
   const active = job ? isJobActive(job.status) : false;
   useTitle(job ? `${job.name} (${Math.floor(job.progress)}%)` : 'Training job');
-  useSubscription({ query: JobDetailUpdated, variables: { id }, pause: !job || !active });
+  // Not only while it runs: the server tells this subscription when the adapter is stored (or failed).
+  useSubscription({ query: JobDetailUpdated, variables: { id: id ?? '' }, pause: !job || isJobSettled(job) });
   const metrics = useMetricSeries(id, active);
 
-  if (!job) {
-    if (error) return <ErrorState error={error} retry={() => reload({ requestPolicy: 'network-only' })} />;
-    if (fetching || data === undefined) return <Loading label="Loading training job…" />;
+  if (!job || !id) {
+    if (id && error) return <ErrorState error={error} retry={() => reload({ requestPolicy: 'network-only' })} />;
+    if (id && (fetching || data === undefined)) return <Loading label="Loading training job…" />;
     return (
-      <EmptyState title="Training job not found" action={<Link className="button" to="/training/jobs">All training jobs</Link>}>
+      <EmptyState heading={1} title="Training job not found" action={<Link className="button" to="/training/jobs">All training jobs</Link>}>
         It does not exist, or it belongs to someone else.
       </EmptyState>
     );
@@ -152,7 +153,7 @@ function Monitor({ job, points, metricsLoading }: { job: JobDetailFragment; poin
         back={{ to: '/training/jobs', label: 'Training jobs' }}
         title={
           <>
-            {job.name} <StatusBadge status={job.status} />
+            {job.name} <StatusBadge status={job.status} label={jobStatusLabel(job)} />
           </>
         }
         subtitle={

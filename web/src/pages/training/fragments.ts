@@ -17,6 +17,8 @@ export const JobRowFragment = graphql(`
     etaSeconds
     createdAt
     cancelRequestedAt
+    costCapReachedAt
+    errorCode
     presetId
     gpu {
       type
@@ -39,6 +41,15 @@ export function isJobActive(status: string): boolean {
   return (ACTIVE_JOB_STATUSES as readonly string[]).includes(status);
 }
 
+/**
+ * Whether nothing more will change on the monitor: the job ended and, when it completed, its adapter is
+ * STORED or FAILED. Storing it comes after the job ends, so the monitor keeps listening until then.
+ */
+export function isJobSettled(job: { status: string; artifact?: { status: string } | null }): boolean {
+  if (isJobActive(job.status)) return false;
+  return job.status !== 'COMPLETED' || job.artifact?.status === 'STORED' || job.artifact?.status === 'FAILED';
+}
+
 export const STAGE_LABELS: Record<string, string> = {
   PROVISIONING: 'Provisioning GPUs',
   LOADING_MODEL: 'Loading the model',
@@ -48,8 +59,20 @@ export const STAGE_LABELS: Record<string, string> = {
   UPLOADING_ARTIFACTS: 'Uploading artifacts',
 };
 
+/** A job the server cancelled because its running cost reached the cap, not the user. */
+export function stoppedAtCostCap(job: { status: string; costCapReachedAt?: unknown; errorCode?: string | null }): boolean {
+  return job.status === 'CANCELLED' && (job.errorCode === 'COST_CAP_REACHED' || job.costCapReachedAt != null);
+}
+
+/** The status badge's words where the status alone would mislead: a pending cancel, a stop at the cost cap. */
+export function jobStatusLabel(job: { status: string; cancelRequestedAt?: unknown; costCapReachedAt?: unknown; errorCode?: string | null }): string | undefined {
+  if (stoppedAtCostCap(job)) return 'Stopped at cost cap';
+  if (job.cancelRequestedAt && isJobActive(job.status)) return 'Cancelling';
+  return undefined;
+}
+
 /** What the progress bar says: the stage while running, the outcome once ended. */
-export function progressLabel(job: { status: string; stage?: string | null }): string {
+export function progressLabel(job: { status: string; stage?: string | null; costCapReachedAt?: unknown; errorCode?: string | null }): string {
   switch (job.status) {
     case 'QUEUED':
       return 'Waiting for a GPU';
@@ -58,7 +81,7 @@ export function progressLabel(job: { status: string; stage?: string | null }): s
     case 'FAILED':
       return 'Failed';
     case 'CANCELLED':
-      return 'Cancelled';
+      return stoppedAtCostCap(job) ? 'Stopped at cost cap' : 'Cancelled';
     default:
       return job.stage ? (STAGE_LABELS[job.stage] ?? job.stage) : 'Starting';
   }

@@ -59,12 +59,13 @@ export function mergeSeries(parts: readonly (readonly MetricPoint[])[], max = MA
   return points.filter((point, i) => i % stride === 0 || point.validationLoss != null || i === points.length - 1);
 }
 
-export function useMetricSeries(jobId: string, live: boolean) {
-  const [stored] = useQuery({ query: StoredMetrics, variables: { id: jobId, maxPoints: STORED_POINTS } });
+/** `jobId` null: no job to read (the route names none). */
+export function useMetricSeries(jobId: string | null, live: boolean) {
+  const [stored] = useQuery({ query: StoredMetrics, variables: { id: jobId ?? '', maxPoints: STORED_POINTS }, pause: !jobId });
   const initial = stored.data?.trainingJob?.metrics;
   const afterStep = initial?.length ? initial[initial.length - 1]!.step : 0;
   const [added] = useSubscription(
-    { query: NewMetrics, variables: { jobId, afterStep }, pause: !live || !initial },
+    { query: NewMetrics, variables: { jobId: jobId ?? '', afterStep }, pause: !live || !initial },
     (batches: MetricPoint[][] = [], batch) => [...batches, batch.trainingMetrics.points],
   );
   const batches = added.data;

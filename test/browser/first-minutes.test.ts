@@ -1,0 +1,53 @@
+// What a newcomer meets in the first minutes: formats by their names, not their API values; a mistyped
+// link and an unknown address answered by a "not found" page with its heading, never the API's words.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validDataset } from './files.js';
+import { screenshotDir, startStack, type Stack } from './stack.js';
+
+let stack: Stack;
+let page: Page;
+
+beforeAll(async () => {
+  stack = await startStack();
+  page = await stack.browser.newPage({ viewport: { width: 1280, height: 860 } });
+  page.on('pageerror', (err) => console.error('page error:', err));
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('the first minutes', () => {
+  it('names the dataset formats as the format picker does in validation messages', async () => {
+    const brightrunLine = JSON.stringify({ system_prompt: 'Be brief.', conversation_history: [], user_input: 'Hi', target_response: 'Hello.' });
+    const file = Buffer.concat([validDataset(5), Buffer.from(`${brightrunLine}\n`)]);
+    await page.goto(`${stack.url}/datasets/new`);
+    await page.locator('input[type=file]').setInputFiles({ name: 'mixed.jsonl', mimeType: '', buffer: file });
+    await page.getByRole('button', { name: 'Upload and validate' }).click();
+    const issue = page.getByText(/This line looks like/).first();
+    await issue.waitFor({ timeout: 60_000 });
+    expect(await issue.textContent()).toContain('looks like BrightRun LoRA v4');
+    expect(await page.locator('body').textContent()).not.toContain('BRIGHTRUN_LORA_V4');
+  });
+
+  for (const [route, heading] of [
+    ['/training/jobs/nope', 'Training job not found'],
+    ['/models/nope', 'Model not found'],
+    ['/datasets/nope', 'Dataset not found'],
+    ['/no/such/page', 'There is nothing at this address'],
+  ] as const) {
+    it(`answers ${route} with a not-found page and its heading`, async () => {
+      await page.goto(`${stack.url}${route}`);
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      const text = await page.locator('main').textContent();
+      expect(text).not.toMatch(/Invalid global ID|Try again/);
+      if (route === '/training/jobs/nope') {
+        fs.mkdirSync(screenshotDir, { recursive: true });
+        await page.screenshot({ path: path.join(screenshotDir, 'not-found.png'), animations: 'disabled' });
+      }
+    });
+  }
+});
