@@ -139,20 +139,33 @@ export function bfloat16Bits(value: number): number {
 /** Rounds to the nearest IEEE half-precision float (ties to even). */
 export function float16Bits(value: number): number {
   if (Number.isNaN(value)) return 0x7e00;
-  const bits = float32Bits(value);
-  const sign = (bits >>> 16) & 0x8000;
-  const exponent = ((bits >>> 23) & 0xff) - 127 + 15;
-  let mantissa = bits & 0x7fffff;
-  if (exponent >= 0x1f) return sign | 0x7c00; // overflow and infinity
-  if (exponent <= 0) {
-    if (exponent < -10) return sign; // underflow to zero
-    mantissa |= 0x800000; // subnormal: make the leading one explicit, then shift it down
-    const shift = 14 - exponent;
-    const half = 1 << (shift - 1);
-    const rounded = mantissa + half - 1 + ((mantissa >>> shift) & 1);
-    return sign | (rounded >>> shift);
+  const sign = value < 0 || Object.is(value, -0) ? 0x8000 : 0;
+  const abs = Math.abs(value);
+  // Rounded straight from the double: through a float32 first, a value just below a midpoint can round up twice.
+  if (abs < 2 ** -14) return sign | roundHalfEven(abs * 2 ** 24); // subnormal (1024 is the smallest normal, as it should be)
+  const exponent = doubleExponent(abs);
+  let mantissa = roundHalfEven((abs / 2 ** exponent - 1) * 1024);
+  let biased = exponent + 15;
+  if (mantissa === 1024) {
+    mantissa = 0;
+    biased += 1;
   }
-  const rounded = mantissa + 0xfff + ((mantissa >>> 13) & 1);
-  // A carry out of the mantissa bumps the exponent, which is what rounding up should do.
-  return sign | ((exponent << 10) + (rounded >>> 13));
+  if (biased >= 0x1f) return sign | 0x7c00; // overflow and infinity
+  return sign | (biased << 10) | mantissa;
+}
+
+const float64 = new DataView(new ArrayBuffer(8));
+
+/** The power of two of a positive normal double: floor(log2(x)), exactly. */
+function doubleExponent(x: number): number {
+  float64.setFloat64(0, x);
+  return ((float64.getUint32(0) >>> 20) & 0x7ff) - 1023;
+}
+
+/** Rounds to the nearest integer, ties to even; exact for the scaled values above. */
+function roundHalfEven(x: number): number {
+  const floor = Math.floor(x);
+  const rest = x - floor;
+  if (rest !== 0.5) return rest < 0.5 ? floor : floor + 1;
+  return floor + (floor & 1);
 }
