@@ -1,7 +1,7 @@
 // The owner's list feed (myListsChanged): a dataset, job and model made with an API key reach the owner's
 // subscription as they are created and change status, and never another user's. And the monitor's live
 // document: what the subscription sends while a job runs, before (the whole JobDetail) and after (JobLive).
-import { print, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { OperationTypeNode, print, type DocumentNode } from 'graphql';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobLiveUpdatedDocument, JobMonitorDocument } from '../../../web/src/gql/graphql.js';
@@ -95,8 +95,8 @@ describe('myListsChanged', () => {
 /** What the monitor subscribed to before: the whole JobDetail (the page query's selection) on every change. */
 function wholeJobSubscription(): DocumentNode {
   const document = structuredClone(JobMonitorDocument) as unknown as { definitions: any[] };
-  const operation = document.definitions[0] as OperationDefinitionNode & { operation: string; selectionSet: any };
-  operation.operation = 'subscription';
+  const operation = document.definitions[0];
+  operation.operation = OperationTypeNode.SUBSCRIPTION;
   operation.selectionSet.selections[0].name = { kind: 'Name', value: 'trainingJobUpdated' };
   return document as unknown as DocumentNode;
 }
