@@ -1,6 +1,7 @@
-// The caller and their API keys: me, createApiKey, revokeApiKey.
+// The caller, their API keys (me, createApiKey, revokeApiKey) and the live feed of their lists (myListsChanged).
 import { createApiKey, revokeApiKey } from '../server/auth/api-keys.js';
 import { db } from '../server/db/client.js';
+import type { ListChange } from '../server/events/pubsub.js';
 import { builder, viewerId } from './builder.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 
@@ -88,5 +89,40 @@ builder.mutationField('revokeApiKey', (t) =>
       ctx.services.pubsub.publish('apiKeyRevoked', apiKey.id, { id: apiKey.id });
       return { apiKey };
     },
+  }),
+);
+
+const ListChangeRef = builder.objectRef<ListChange>('ListChange').implement({
+  description: "A row of the caller's lists that was created or changed: exactly one of the fields is set.",
+  fields: (t) => ({
+    dataset: t.prismaField({
+      type: 'Dataset',
+      nullable: true,
+      description: 'A dataset created, changed or deleted (deletedAt set).',
+      resolve: (query, change, _args, ctx) => (change.type === 'Dataset' ? db.dataset.findFirst({ ...query, where: { id: change.id, ownerId: viewerId(ctx) } }) : null),
+    }),
+    trainingJob: t.prismaField({
+      type: 'TrainingJob',
+      nullable: true,
+      description: 'A training job created, or changed status, or its cancel was asked for, or its model was stored.',
+      resolve: (query, change, _args, ctx) => (change.type === 'TrainingJob' ? db.trainingJob.findFirst({ ...query, where: { id: change.id, ownerId: viewerId(ctx) } }) : null),
+    }),
+    model: t.prismaField({
+      type: 'ModelArtifact',
+      nullable: true,
+      description: 'A model whose files were stored, or could not be.',
+      resolve: (query, change, _args, ctx) => (change.type === 'Model' ? db.modelArtifact.findFirst({ ...query, where: { id: change.id, ownerId: viewerId(ctx) } }) : null),
+    }),
+  }),
+});
+
+builder.subscriptionField('myListsChanged', (t) =>
+  t.field({
+    type: ListChangeRef,
+    description:
+      "Each dataset, training job or model of the caller's as it is created or changes status, whatever created it (another tab, an API key, a worker). A running job's progress ticks are not sent here: subscribe to trainingJobUpdated for those.",
+    authScopes: { user: true },
+    subscribe: (_root, _args, ctx) => ctx.services.pubsub.subscribe('listChanged', viewerId(ctx)),
+    resolve: (change) => change,
   }),
 );

@@ -14,6 +14,7 @@ import { ProviderRejectedError, type ProviderArtifact } from '../gpu/provider.js
 import { createNotification, publishNotification } from '../notifications/notify.js';
 import type { Services } from '../services.js';
 import { checkContentType, objectPath, StorageError } from '../storage/index.js';
+import { publishJobUpdated } from '../training/transitions.js';
 import { deleteStagedUploads, stagedPath } from './trainer-uploads.js';
 import { ArtifactIntegrityError, PermanentArtifactError } from './errors.js';
 import { METRICS_SUMMARY_NAME, MODEL_CARD_NAME, metricsSummary, modelCard } from './model-card.js';
@@ -42,6 +43,12 @@ async function ensureArtifact(job: TrainingJob): Promise<ModelArtifact> {
     skipDuplicates: true,
   });
   return db.modelArtifact.findUniqueOrThrow({ where: { jobId: job.id } });
+}
+
+/** The job's artifact changed: its subscribers and the owner's job and model lists hear of it. */
+function publishArtifactChanged(services: Services, job: TrainingJob, artifact: ModelArtifact): void {
+  publishJobUpdated(services, job);
+  services.pubsub.publish('listChanged', artifact.ownerId, { type: 'Model', id: artifact.id });
 }
 
 function toNodeStream(source: ReadableStream<Uint8Array> | NodeJS.ReadableStream): Readable {
@@ -192,7 +199,7 @@ export async function storeModelArtifact(services: Services, jobId: string): Pro
     );
   });
   publishNotification(services, artifact.ownerId, notificationId);
-  services.pubsub.publish('trainingJobUpdated', job.id, { id: job.id });
+  publishArtifactChanged(services, job, artifact);
   await deleteStagedUploads(services, job);
   return db.modelArtifact.findUniqueOrThrow({ where: { id: artifact.id } });
 }
@@ -221,7 +228,7 @@ export async function failModelArtifact(services: Services, jobId: string, reaso
   });
   if (notificationId === null) return;
   publishNotification(services, artifact.ownerId, notificationId);
-  services.pubsub.publish('trainingJobUpdated', job.id, { id: job.id });
+  publishArtifactChanged(services, job, artifact);
   const files = await db.artifactFile.findMany({ where: { artifactId: artifact.id } });
   for (const file of files) await services.storage.delete('models', file.storagePath).catch(() => {});
   await db.artifactFile.deleteMany({ where: { artifactId: artifact.id } });

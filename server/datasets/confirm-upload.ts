@@ -30,6 +30,6 @@ export async function confirmDatasetUpload(services: Services, ownerId: string, 
     if (count === 1) await services.jobs.enqueue(validateDatasetJob, { datasetId: id }, { tx: inTransaction(tx), singletonKey: id });
     return count === 1;
   });
-  if (confirmed) publishDatasetUpdated(services, id);
+  if (confirmed) publishDatasetUpdated(services, dataset);
   return db.dataset.findUniqueOrThrow({ where: { id } });
 }

@@ -10,6 +10,7 @@ import { assertNoProblems } from '../errors.js';
 import type { Services } from '../services.js';
 import { objectPath, type SignedUpload } from '../storage/index.js';
 import { QuotaExceededError } from './errors.js';
+import { publishDatasetUpdated } from './events.js';
 import { datasetQuotaUsage, exceededBy } from './quotas.js';
 import { DATASET_OBJECT_NAME, datasetInputProblems, uploadUrlSeconds } from './rules.js';
 
@@ -73,5 +74,6 @@ export async function createDataset(services: Services, ownerId: string, input: 
     if (exceeded.length > 0) throw new QuotaExceededError(exceeded);
     return tx.dataset.create({ data });
   });
+  publishDatasetUpdated(services, dataset);
   return { dataset, upload: await signUpload(services, dataset) };
 }

@@ -16,6 +16,6 @@ export async function deleteDataset(services: Services, ownerId: string, id: str
     if (active.length > 0) throw new DatasetInUseError(active.map((j) => j.id));
     return tx.dataset.update({ where: { id }, data: { deletedAt: new Date() } });
   });
-  publishDatasetUpdated(services, id);
+  publishDatasetUpdated(services, deleted);
   return deleted;
 }

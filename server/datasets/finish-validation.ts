@@ -41,7 +41,7 @@ export async function finishValidation(services: Pick<Services, 'pubsub'>, datas
     );
   });
   if (notificationId === undefined) return false;
-  publishDatasetUpdated(services, dataset.id);
+  publishDatasetUpdated(services, dataset);
   publishNotification(services, dataset.ownerId, notificationId);
   return true;
 }

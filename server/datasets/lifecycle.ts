@@ -12,11 +12,11 @@ export const REMOVALS_PER_SWEEP = 500;
 /** Deletes the datasets whose upload was never confirmed in time; returns their ids. */
 export async function expireUploads(services: Pick<Services, 'pubsub' | 'config'>, now = new Date()): Promise<string[]> {
   const closedBefore = new Date(now.getTime() - services.config.datasets.uploadExpirySeconds * 1000);
-  const expired = await db.$queryRaw<{ id: string }[]>`
+  const expired = await db.$queryRaw<{ id: string; ownerId: string }[]>`
     UPDATE "Dataset" SET "deletedAt" = ${now}, "updatedAt" = ${now}
     WHERE status = 'UPLOADING' AND "deletedAt" IS NULL AND "createdAt" < ${closedBefore}
-    RETURNING id`;
-  for (const { id } of expired) publishDatasetUpdated(services, id);
+    RETURNING id, "ownerId"`;
+  for (const dataset of expired) publishDatasetUpdated(services, dataset);
   return expired.map((d) => d.id);
 }
 

@@ -10,9 +10,14 @@ export type Topics = {
   /** `origin`: the process that delivered the points to its own subscribers already; `receivedAt`: when their callback arrived (ms since the epoch). */
   trainingMetrics: [jobId: string, payload: { jobId: string; fromStep: number; toStep: number; origin?: string; receivedAt?: number }];
   notificationAdded: [ownerId: string, payload: { id: string }];
+  /** A row of the owner's lists (datasets, training jobs, models) was created or changed, by whatever means. */
+  listChanged: [ownerId: string, payload: ListChange];
   /** Connections signed in with the key close, on every process. */
   apiKeyRevoked: [keyId: string, payload: { id: string }];
 };
+
+/** Which row of an owner's lists changed: its kind and database id. */
+export type ListChange = { type: 'Dataset' | 'TrainingJob' | 'Model'; id: string };
 
 export type AppPubSub = PubSub<Topics> & {
   /** Resolves once the listener connection is listening. */

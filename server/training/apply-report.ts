@@ -9,7 +9,7 @@ import { MAX_STATUS_POINTS } from '../gpu/provider.js';
 import type { Services } from '../services.js';
 import { contiguousStep, INSERT_POINT_COLUMNS, insertPoints, meanThroughput, pointRowsFromJson, STORED_STEPS_SQL, storedRows, type StoredSteps } from './metric-store.js';
 import { ACTIVE_JOB_STATUSES, isTerminal } from './status.js';
-import { publishJobUpdated, transitionJob } from './transitions.js';
+import { publishJobProgress, transitionJob } from './transitions.js';
 
 export interface ProviderReport {
   state: ProviderJobState;
@@ -188,7 +188,7 @@ export async function applyProviderReport(services: Services, jobId: string, rep
   if (row.seen) return { kind: 'duplicate' };
   const job = row.progressed;
   if (!job) return { kind: 'finished', status: row.foundStatus }; // it ended meanwhile
-  publishJobUpdated(services, jobId);
+  publishJobProgress(services, jobId);
 
   for (const to of pathFrom(job.status, report.state)) {
     if (isTerminal(to)) {

@@ -26,15 +26,15 @@ export async function requestCancel(services: Services, jobId: string, reason: C
       where: { id: jobId, cancelRequestedAt: null, status: { in: ['QUEUED', 'INITIALIZING', 'RUNNING'] } },
       data: { cancelRequestedAt: new Date(), ...(reason === 'COST_CAP' ? { errorCode: 'COST_CAP_REACHED', errorMessage: 'The job reached its cost cap and was stopped.' } : {}) },
     });
-    if (count === 0) return false;
+    if (count === 0) return null;
     await tx.trainingJobEvent.create({
       data: { jobId, type: 'CANCEL_REQUESTED', message: reason === 'COST_CAP' ? 'Cost cap reached: stopping the job' : 'Cancel requested' },
     });
     await services.jobs.enqueue(cancelAtProviderJob, { jobId }, { tx: inTransaction(tx), singletonKey: jobId });
-    return true;
+    return tx.trainingJob.findUniqueOrThrow({ where: { id: jobId }, select: { id: true, ownerId: true } });
   });
-  if (requested) publishJobUpdated(services, jobId);
-  return requested;
+  if (requested) publishJobUpdated(services, requested);
+  return requested !== null;
 }
 
 export async function cancelTrainingJob(services: Services, ownerId: string, jobId: string): Promise<TrainingJob> {

@@ -103,7 +103,7 @@ export async function createTrainingJob(services: Services, ownerId: string, inp
     return { job, notificationId };
   });
   if (!created) return db.trainingJob.findUniqueOrThrow({ where: { ownerId_idempotencyKey: { ownerId, idempotencyKey: key! } } });
-  publishJobUpdated(services, id);
+  publishJobUpdated(services, created.job);
   publishNotification(services, ownerId, created.notificationId);
   return created.job;
 }

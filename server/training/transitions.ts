@@ -84,13 +84,26 @@ export async function transitionJob(services: Services, jobId: string, to: Train
     return { job, notificationId };
   });
   if (!result) return null;
-  publishJobUpdated(services, jobId);
+  publishJobUpdated(services, result.job);
   publishNotification(services, result.job.ownerId, result.notificationId);
   // A trainer's uploads are kept for the artifact job of a COMPLETED run only.
   if (to === 'FAILED' || to === 'CANCELLED') await deleteStagedUploads(services, result.job);
   return result.job;
 }
 
-export function publishJobUpdated(services: Pick<Services, 'pubsub'>, jobId: string): void {
+/**
+ * Tells the job's subscribers and its owner's list feed that the job was created or changed (status, cancel
+ * request, artifact): the one place such a change is published.
+ */
+export function publishJobUpdated(services: Pick<Services, 'pubsub'>, job: { id: string; ownerId: string }): void {
+  services.pubsub.publish('trainingJobUpdated', job.id, { id: job.id });
+  services.pubsub.publish('listChanged', job.ownerId, { type: 'TrainingJob', id: job.id });
+}
+
+/**
+ * A running job's progress tick (step, cost, ETA), several a second: for the job's own subscribers (its monitor,
+ * and the list rows watching an active job), not the owner's list feed.
+ */
+export function publishJobProgress(services: Pick<Services, 'pubsub'>, jobId: string): void {
   services.pubsub.publish('trainingJobUpdated', jobId, { id: jobId });
 }

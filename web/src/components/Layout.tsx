@@ -2,6 +2,7 @@
 import { useSyncExternalStore } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { NotificationBell } from '../pages/notifications/NotificationBell';
+import { WatchMyLists } from '../pages/WatchMyLists';
 import { useSession } from '../session';
 import { ErrorBoundary } from './ErrorBoundary';
 
@@ -48,6 +49,7 @@ export function Layout() {
           <div className="topbar-end">
             <LiveIndicator />
             <NotificationBell />
+            <WatchMyLists />
             <NavLink to="/settings" className={({ isActive }) => `nav-link ${isActive ? 'active' : ''}`} title={session.email ?? undefined}>
               Settings
             </NavLink>

@@ -1826,6 +1826,40 @@ export default {
       },
       {
         "kind": "OBJECT",
+        "name": "ListChange",
+        "fields": [
+          {
+            "name": "dataset",
+            "type": {
+              "kind": "OBJECT",
+              "name": "Dataset",
+              "ofType": null
+            },
+            "args": []
+          },
+          {
+            "name": "model",
+            "type": {
+              "kind": "OBJECT",
+              "name": "Model",
+              "ofType": null
+            },
+            "args": []
+          },
+          {
+            "name": "trainingJob",
+            "type": {
+              "kind": "OBJECT",
+              "name": "TrainingJob",
+              "ofType": null
+            },
+            "args": []
+          }
+        ],
+        "interfaces": []
+      },
+      {
+        "kind": "OBJECT",
         "name": "MarkAllNotificationsReadPayload",
         "fields": [
           {
@@ -3942,6 +3976,18 @@ export default {
                 }
               }
             ]
+          },
+          {
+            "name": "myListsChanged",
+            "type": {
+              "kind": "NON_NULL",
+              "ofType": {
+                "name": "ListChange",
+                "kind": "OBJECT",
+                "ofType": null
+              }
+            },
+            "args": []
           },
           {
             "name": "notificationAdded",

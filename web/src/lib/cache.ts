@@ -12,11 +12,12 @@ import type {
   DatasetFilter,
   DatasetRowFragment,
   JobRowFragment,
+  ModelRowFragment,
   NotificationItemFragment,
   TrainingJobFilter,
 } from '../gql/graphql';
 import schema from '../gql/introspection';
-import { addToLists, cachedIds, editLists, invalidateLists, refreshListsMissing, removeFromLists, type ListSpec } from './connections';
+import { addNewToLists, addToLists, cachedIds, editLists, invalidateLists, refreshListsMissing, removeFromLists, type ListSpec } from './connections';
 
 const DatasetListsQuery = graphql(`
   query CachedDatasetLists($first: Int, $after: String, $filter: DatasetFilter) {
@@ -135,7 +136,7 @@ const jobLists: ListSpec<CachedJobListsQuery, JobRowFragment> = {
   edgeTypename: 'QueryTrainingJobsConnectionEdge',
 };
 
-const modelLists: ListSpec<CachedModelListsQuery, { id: string }> = {
+const modelLists: ListSpec<CachedModelListsQuery, ModelRowFragment> = {
   parent: onQuery,
   field: 'models',
   query: ModelListsQuery,
@@ -198,6 +199,27 @@ function datasetChanged(cache: Cache, dataset: DatasetRowFragment | null | undef
   removeFromLists(cache, datasetLists, dataset.id, (args) => !datasetFits(args, dataset));
   if (dataset.status != null && !dataset.deletedAt) {
     refreshListsMissing(cache, datasetLists, dataset.id, (args) => Boolean((args.filter as DatasetFilter | null)?.status?.length) && datasetFits(args, dataset));
+  }
+}
+
+/**
+ * A row of the user's lists created or changed anywhere (another tab, an API key, a worker): a new one goes first
+ * in the cached lists it fits (all newest first), and a changed one leaves those it no longer fits.
+ */
+function listRowChanged(cache: Cache, change: Result | null | undefined) {
+  const { dataset, trainingJob, model } = change ?? {};
+  if (dataset?.id && dataset.status != null) {
+    if (!dataset.deletedAt) addNewToLists(cache, datasetLists, dataset, (args) => datasetFits(args, dataset));
+    datasetChanged(cache, dataset);
+  }
+  if (trainingJob?.id && trainingJob.status != null) {
+    addNewToLists(cache, jobLists, trainingJob, (args) => jobFits(args, trainingJob));
+    jobChanged(cache, trainingJob);
+  }
+  if (model?.id && model.status != null) {
+    const fits = (args: Variables) => !(args.status as string[] | null | undefined)?.length || (args.status as string[]).includes(model.status);
+    addNewToLists(cache, modelLists, model, fits);
+    removeFromLists(cache, modelLists, model.id, (args) => !fits(args));
   }
 }
 
@@ -289,6 +311,9 @@ export function createCache() {
         },
         trainingJobUpdated(result: Result, _args, cache) {
           jobChanged(cache, result.trainingJobUpdated);
+        },
+        myListsChanged(result: Result, _args, cache) {
+          listRowChanged(cache, result.myListsChanged);
         },
         notificationAdded(result: Result, _args, cache) {
           if (result.notificationAdded?.id) notificationArrived(cache, result.notificationAdded);

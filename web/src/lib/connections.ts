@@ -71,6 +71,18 @@ export function addToLists<D, N extends { id: string }>(cache: Cache, spec: List
   }
 }
 
+/**
+ * Like addToLists for a node that may or may not be new (a live event): lists whose first node is newer leave it
+ * out, since an older node sits further down, where only the server knows.
+ */
+export function addNewToLists<D, N extends { id: string; createdAt: string }>(cache: Cache, spec: ListSpec<D, N>, node: N, accepts: (args: Args) => boolean) {
+  addToLists(cache, spec, node, (args) => {
+    if (!accepts(args)) return false;
+    const head = read(cache, spec, args)?.edges[0]?.node;
+    return !head || head.createdAt <= node.createdAt;
+  });
+}
+
 /** Takes a node out of every cached list that holds it (or only those `where` says). */
 export function removeFromLists<D, N extends { id: string }>(cache: Cache, spec: ListSpec<D, N>, id: string, where: (args: Args) => boolean = () => true) {
   const holding = listsHolding(cache, spec, id);

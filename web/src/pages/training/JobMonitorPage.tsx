@@ -1,7 +1,7 @@
 // /training/jobs/:id, the live monitor: progress, stage, ETA, cost against estimate and cap, metric cards,
 // loss and learning-rate curves growing from trainingMetrics, configuration, timeline, cancel. All pushed
 // over the WebSocket: nothing here polls.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import { Facts, Panel, StatCard, StatGrid } from '../../components/Card';
@@ -77,10 +77,36 @@ const JobMonitor = graphql(`
   }
 `);
 
-const JobDetailUpdated = graphql(`
-  subscription JobDetailUpdated($id: ID!) {
+// What changes on every tick of a running job, and the markers of its steps (status, stage, cancel, artifact).
+// The rest of JobDetail (configuration, estimate, timeline, times, errors, final cost) comes with the page query,
+// read again each time a marker moves on: once per step, not on every tick.
+graphql(`
+  fragment JobLive on TrainingJob {
+    id
+    status
+    stage
+    progress
+    currentStep
+    currentEpoch
+    currentCost
+    etaSeconds
+    updatedAt
+    cancelRequestedAt
+    latestMetrics {
+      ...MetricValues
+    }
+    artifact {
+      id
+      name
+      status
+    }
+  }
+`);
+
+const JobLiveUpdated = graphql(`
+  subscription JobLiveUpdated($id: ID!) {
     trainingJobUpdated(id: $id) {
-      ...JobDetail
+      ...JobLive
     }
   }
 `);
@@ -109,7 +135,17 @@ export function JobMonitorPage() {
   const active = job ? isJobActive(job.status) : false;
   useTitle(job ? `${job.name} (${Math.floor(job.progress)}%)` : 'Training job');
   // Not only while it runs: the server tells this subscription when the adapter is stored (or failed).
-  useSubscription({ query: JobDetailUpdated, variables: { id: id ?? '' }, pause: !job || isJobSettled(job) });
+  useSubscription({ query: JobLiveUpdated, variables: { id: id ?? '' }, pause: !job || isJobSettled(job) });
+  // The timeline gains an event at each of these, and times, errors or the final cost may change: the page query is
+  // read again, once per step rather than on every tick.
+  const step = job ? [job.status, job.stage, job.cancelRequestedAt, job.artifact?.status].join(' ') : null;
+  const seen = useRef(step);
+  useEffect(() => {
+    if (step === null || seen.current === step) return;
+    const first = seen.current === null;
+    seen.current = step;
+    if (!first) reload({ requestPolicy: 'network-only' });
+  }, [step, reload]);
   const metrics = useMetricSeries(id, active);
 
   if (!job || !id) {
