@@ -74,8 +74,10 @@ export function connect(token: string, onUnauthenticated: () => void): Connectio
         },
       }),
       createCache(),
-      fetchExchange,
+      // Before fetchExchange: an operation asked for with `{ overSocket: true }` (a live page re-reading itself)
+      // goes over the open WebSocket too, so a page that is live makes no HTTP requests.
       subscriptionExchange({
+        isSubscriptionOperation: (operation) => operation.kind === 'subscription' || operation.context.overSocket === true,
         forwardSubscription(request) {
           const input = { ...request, query: request.query ?? '' };
           return {
@@ -86,6 +88,7 @@ export function connect(token: string, onUnauthenticated: () => void): Connectio
           };
         },
       }),
+      fetchExchange,
     ],
   });
 

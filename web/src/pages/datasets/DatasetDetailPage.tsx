@@ -117,7 +117,8 @@ export function DatasetDetailPage() {
   const [{ data, error, fetching }, reload] = useQuery({ query: DatasetDetailQuery, variables: { id: id ?? '' }, pause: !id });
   const dataset = data?.dataset;
   useTitle(dataset?.name ?? 'Dataset');
-  useSubscription({ query: DatasetDetailUpdated, variables: { id: id ?? '' }, pause: !dataset || !isDatasetActive(dataset.status) });
+  // Until the page has the report too: the list feed may bring the final status first, without it.
+  useSubscription({ query: DatasetDetailUpdated, variables: { id: id ?? '' }, pause: !dataset || (!isDatasetActive(dataset.status) && !!dataset.validation) });
   const [deleting, deleteDataset] = useMutation(DeleteDataset);
   const [confirming, setConfirming] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);

@@ -349,7 +349,8 @@ function uploadDetail(step: Extract<Step, { kind: 'uploading' }>): string {
 function ValidationProgress({ datasetId, onAnother }: { datasetId: string; onAnother(): void }) {
   const [{ data, error }] = useQuery({ query: UploadedDataset, variables: { id: datasetId } });
   const dataset = data?.dataset;
-  const active = !dataset || isDatasetActive(dataset.status);
+  // Until this page has the report: the list feed may bring the final status first, without the report.
+  const active = !dataset || isDatasetActive(dataset.status) || !dataset.validation;
   useSubscription({ query: UploadedDatasetUpdated, variables: { id: datasetId }, pause: !active });
   if (!dataset) return error ? <ErrorState error={error} /> : <Loading />;
   const issues = dataset.validation?.issues ?? [];

@@ -137,14 +137,14 @@ export function JobMonitorPage() {
   // Not only while it runs: the server tells this subscription when the adapter is stored (or failed).
   useSubscription({ query: JobLiveUpdated, variables: { id: id ?? '' }, pause: !job || isJobSettled(job) });
   // The timeline gains an event at each of these, and times, errors or the final cost may change: the page query is
-  // read again, once per step rather than on every tick.
+  // read again (over the socket), once per step rather than on every tick.
   const step = job ? [job.status, job.stage, job.cancelRequestedAt, job.artifact?.status].join(' ') : null;
   const seen = useRef(step);
   useEffect(() => {
     if (step === null || seen.current === step) return;
     const first = seen.current === null;
     seen.current = step;
-    if (!first) reload({ requestPolicy: 'network-only' });
+    if (!first) reload({ requestPolicy: 'network-only', overSocket: true });
   }, [step, reload]);
   const metrics = useMetricSeries(id, active);
 
