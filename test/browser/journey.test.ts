@@ -295,6 +295,11 @@ describe('the journey in a browser', () => {
     await page.getByRole('heading', { name: /to be cancelled/ }).waitFor();
     await page.getByRole('button', { name: 'Cancel job' }).click();
     const dialog = page.getByRole('dialog', { name: 'Cancel this training job?' });
+    // Tab and Shift+Tab go round the dialog's buttons and never leave it.
+    for (const key of ['Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
+      await page.keyboard.press(key);
+      expect(await dialog.evaluate((element) => element.contains(document.activeElement)), key).toBe(true);
+    }
     await dialog.getByRole('button', { name: 'Keep it' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await page.getByRole('button', { name: 'Cancel job' }).click();

@@ -1,5 +1,5 @@
 // A modal confirmation for actions that cannot be undone (delete, cancel, revoke), on the native <dialog>.
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 
 interface Props {
   open: boolean;
@@ -21,7 +21,7 @@ export function ConfirmDialog({ open, title, children, confirmLabel, busy, onCon
   }, [open]);
 
   return (
-    <dialog ref={dialog} className="dialog" onClose={onClose} aria-labelledby="dialog-title">
+    <dialog ref={dialog} className="dialog" onClose={onClose} onKeyDown={keepFocusInside} aria-labelledby="dialog-title">
       <h2 id="dialog-title">{title}</h2>
       <div className="dialog-body">{children}</div>
       <div className="dialog-actions">
@@ -34,4 +34,16 @@ export function ConfirmDialog({ open, title, children, confirmLabel, busy, onCon
       </div>
     </dialog>
   );
+}
+
+/** Tab past the last button comes back to the first, and Shift+Tab the other way: focus never leaves the dialog. */
+function keepFocusInside(event: KeyboardEvent<HTMLDialogElement>) {
+  if (event.key !== 'Tab') return;
+  const focusable = [...event.currentTarget.querySelectorAll<HTMLElement>('button:not([disabled]), a[href], input:not([disabled])')];
+  if (focusable.length === 0) return;
+  const [first, last] = [focusable[0]!, focusable[focusable.length - 1]!];
+  const edge = event.shiftKey ? first : last;
+  if (document.activeElement !== edge && event.currentTarget.contains(document.activeElement)) return;
+  event.preventDefault();
+  (event.shiftKey ? last : first).focus();
 }
