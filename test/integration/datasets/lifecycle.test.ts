@@ -8,7 +8,7 @@ import { sweepDatasetsJob } from '../../../server/jobs/sweep-datasets.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { CONFIRM_UPLOAD, chatExample, createDatasetFor, jsonl, put, uploadDataset } from '../../helpers/datasets.js';
 import { createUser } from '../../helpers/factories.js';
-import { rawId } from '../../helpers/processes.js';
+import { rawId, until } from '../../helpers/processes.js';
 
 let t: TestApp;
 const GRACE = 600;
@@ -34,13 +34,6 @@ const CREATE = `mutation($input: CreateDatasetInput!) { createDataset(input: $in
   ... on QuotaExceededError { message exceeded { quota limit used } } } }`;
 const input = (fileSize: number, extra: Record<string, unknown> = {}) => ({ input: { name: 'd', fileName: 'a.jsonl', fileSize, contentType: 'application/jsonl', ...extra } });
 
-async function until(probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function storedFile(globalId: string) {
   const row = await db.dataset.findUniqueOrThrow({ where: { id: rawId(globalId) } });
@@ -115,12 +108,12 @@ describe('dataset lifecycle', () => {
   it('restarts a validation that stopped moving when the upload is confirmed again', async () => {
     const dan = await createUser(t);
     const id = await uploadDataset(t, dan.token, file);
-    await until(async () => (await storedFile(id)).row.validatedAt !== null);
+    await until('the validation to end', async () => (await storedFile(id)).row.validatedAt !== null, 20_000);
     const validated = (await storedFile(id)).row;
     // As if its queue job had been lost: VALIDATING with nothing queued.
     await db.dataset.update({ where: { id: rawId(id) }, data: { status: 'VALIDATING', validatedAt: null } });
     expect((await t.gql(CONFIRM_UPLOAD, { id }, dan.token)).body.data.confirmDatasetUpload.dataset.status).toBe('VALIDATING');
-    await until(async () => (await storedFile(id)).row.validatedAt !== null);
+    await until('the validation to end', async () => (await storedFile(id)).row.validatedAt !== null, 20_000);
     expect((await storedFile(id)).row.status).toBe(validated.status);
   });
 

@@ -5,7 +5,7 @@ import { db, pool } from '../../../server/db/client.js';
 import { ARTIFACT_GIVE_UP_SECONDS, endStuckWorkJob, VALIDATION_GIVE_UP_SECONDS } from '../../../server/jobs/end-stuck-work.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
-import { rawId } from '../../helpers/processes.js';
+import { rawId, until } from '../../helpers/processes.js';
 import { createJob, followJob, readyDataset } from '../../helpers/training.js';
 
 let t: TestApp;
@@ -44,7 +44,7 @@ describe('stuck work', () => {
     const states = await followJob(t, alice.token, created.trainingJob.id);
     expect(states.at(-1).status).toBe('COMPLETED');
     const jobId = rawId(created.trainingJob.id);
-    await until(async () => (await db.modelArtifact.findUnique({ where: { jobId } }))?.status === 'STORED');
+    await until('the model to be stored', async () => (await db.modelArtifact.findUnique({ where: { jobId } }))?.status === 'STORED', 20_000);
     // As if the copy had never finished, long ago.
     await pool.query(`UPDATE "ModelArtifact" SET status = 'PENDING' WHERE "jobId" = $1`, [jobId]);
     await pool.query(`UPDATE "TrainingJob" SET "completedAt" = now() - make_interval(secs => $2) WHERE id = $1`, [jobId, ARTIFACT_GIVE_UP_SECONDS + 60]);
@@ -61,10 +61,3 @@ describe('stuck work', () => {
   });
 });
 
-async function until(probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -10,6 +10,15 @@ const procs = useProcesses();
 const database = openDatabase(procs.databaseUrl);
 afterAll(() => database.close());
 
+/** Whether a queue job of `queue` for this key is running now (a retry of it, with `retried`). */
+async function running(queue: string, key: string, retried = false): Promise<boolean> {
+  const { rows } = await database.pool.query(
+    `SELECT 1 FROM ${procs.queueSchema}.job WHERE name = $1 AND singleton_key = $2 AND state = 'active' AND ($3 = false OR retry_count > 0)`,
+    [queue, key, retried],
+  );
+  return rows.length > 0;
+}
+
 it('finishes the validation a killed worker held, on another worker, within a minute', async () => {
   const gpu = await procs.startSimulator();
   const api = await procs.startServer({ ROLE: 'api', SIMULATED_GPU_URL: gpu.url }, { name: 'api' });
@@ -24,10 +33,7 @@ it('finishes the validation a killed worker held, on another worker, within a mi
   expect((await api.gql(CONFIRM_UPLOAD, { id: dataset.id }, alice.token)).body.data.confirmDatasetUpload.__typename).toBe('DatasetPayload');
   const id = rawId(dataset.id);
 
-  await until('the validation to run on worker-1', async () => {
-    const { rows } = await database.pool.query(`SELECT 1 FROM ${procs.queueSchema}.job WHERE name = 'dataset-validate' AND singleton_key = $1 AND state = 'active'`, [id]);
-    return rows.length > 0;
-  }, 30_000, 10);
+  await until('the validation to run on worker-1', () => running('dataset-validate', id), 30_000, 10);
   await first.kill('SIGKILL');
   const killedAt = Date.now();
   expect((await database.db.dataset.findUniqueOrThrow({ where: { id } })).status).toBe('VALIDATING');
@@ -35,13 +41,7 @@ it('finishes the validation a killed worker held, on another worker, within a mi
   const second = await procs.startServer(workerEnv, { name: 'worker-2' });
   const workerUp = (Date.now() - killedAt) / 1000;
   // The dead worker's run fails by its missed heartbeat, and the retry starts on worker-2.
-  await until('the validation to run again', async () => {
-    const { rows } = await database.pool.query(
-      `SELECT 1 FROM ${procs.queueSchema}.job WHERE name = 'dataset-validate' AND singleton_key = $1 AND state = 'active' AND retry_count > 0`,
-      [id],
-    );
-    return rows.length > 0;
-  }, 60_000, 100);
+  await until('the validation to run again', () => running('dataset-validate', id, true), 60_000, 100);
   const pickedUp = (Date.now() - killedAt) / 1000;
   const ready = await until('the dataset to be validated', async () => {
     const row = await database.db.dataset.findUniqueOrThrow({ where: { id } });
@@ -67,10 +67,7 @@ it('stores the model a killed worker was copying, on another worker, within a mi
   await gpu.setFaults({ artifactDelayMs: 20_000 });
   const created = await createJob(api.asTestApp(), alice.token, { datasetId, name: 'copy survives', hyperparameters: { batchSize: 4, epochs: 1 } });
   const jobId = rawId(created.trainingJob.id);
-  await until('the model copy to run on worker-1', async () => {
-    const { rows } = await database.pool.query(`SELECT 1 FROM ${procs.queueSchema}.job WHERE name = 'artifact-create' AND singleton_key = $1 AND state = 'active'`, [jobId]);
-    return rows.length > 0;
-  }, 60_000, 50);
+  await until('the model copy to run on worker-1', () => running('artifact-create', jobId), 60_000, 50);
   await first.kill('SIGKILL');
   const killedAt = Date.now();
   await gpu.setFaults({});
