@@ -27,7 +27,7 @@ import { handleHealth } from './http/health.js';
 import { handleLocalSignIn } from './http/local-sign-in.js';
 import { handleMetrics } from './http/metrics.js';
 import { createWebHandler } from './http/web.js';
-import { CLOSE_FORBIDDEN, closeWhenCredentialEnds, useSubscriptionsEndWithCredential } from './http/websocket-credentials.js';
+import { CLOSE_FORBIDDEN, CLOSE_RETRY_LATER, closeWhenCredentialEnds, useSubscriptionsEndWithCredential } from './http/websocket-credentials.js';
 import { CLOSE_TOO_MANY, ConnectionCounter } from './http/connection-limits.js';
 import { handleArtifactUploads } from './webhooks/artifact-uploads.js';
 import { handleGpuCallback } from './webhooks/gpu-callback.js';
@@ -173,6 +173,7 @@ function attachWebSockets(
           return true;
         } catch (err) {
           log.debug('websocket authentication failed', { err, requestId: requestId(ctx.extra.request) });
+          if (err instanceof AuthenticationError && err.retryable) ctx.extra.socket.close(CLOSE_RETRY_LATER, err.message);
           return false;
         }
       },
@@ -212,7 +213,7 @@ function attachWebSockets(
         } catch (err) {
           // The credential stopped working since connection_init (a revoked key, say): as at connect, 4403.
           if (!(err instanceof AuthenticationError)) throw err;
-          ctx.extra.socket.close(CLOSE_FORBIDDEN, err.message);
+          ctx.extra.socket.close(err.retryable ? CLOSE_RETRY_LATER : CLOSE_FORBIDDEN, err.message);
           return [new GraphQLError(err.message, { extensions: { code: 'UNAUTHENTICATED', reason: err.reason } })];
         }
         const args = {

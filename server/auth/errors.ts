@@ -12,9 +12,19 @@ export type AuthFailure =
   /** The identity provider's key set could not be fetched: the token was not checked. */
   | 'IDENTITY_PROVIDER_UNAVAILABLE';
 
+/**
+ * Failures that say nothing against the token (it was not checked): the client keeps it and retries instead of
+ * signing out. A key the set lacks is refused as usual: after a rotation, signing in again is the way out.
+ */
+const RETRYABLE: ReadonlySet<AuthFailure> = new Set(['IDENTITY_PROVIDER_UNAVAILABLE']);
+
 export class AuthenticationError extends GraphQLError {
+  readonly retryable: boolean;
+
   constructor(readonly reason: AuthFailure, message: string) {
-    super(message, { extensions: { code: 'UNAUTHENTICATED', reason, http: { status: 401 } } });
+    const retryable = RETRYABLE.has(reason);
+    super(message, { extensions: { code: 'UNAUTHENTICATED', reason, retryable, http: { status: 401 } } });
     this.name = 'AuthenticationError';
+    this.retryable = retryable;
   }
 }

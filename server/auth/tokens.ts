@@ -1,6 +1,6 @@
 // JWTs with jose: the server's own HS256 tokens (embedded sign-in and per-job
 // GPU callback tokens) and identity-provider tokens checked against a JWKS.
-import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyOptions, type RemoteJWKSet } from 'jose';
 import type { Counter } from 'prom-client';
 import type { Logger } from '../log.js';
 import { AuthenticationError } from './errors.js';
@@ -28,7 +28,16 @@ export interface TokenVerifierOptions {
   log: Logger;
   /** Counts every refused token by its reason. */
   refusals: Counter<'reason'>;
+  /** Key set timings; tests shorten them. */
+  keySet?: { maxAgeMs: number; staleForMs: number };
 }
+
+/**
+ * The key set is fetched again after 10 minutes (jose's default). If the provider cannot be reached then, the
+ * last set it gave keeps verifying tokens signed with its keys for up to a day, so a provider outage does not
+ * sign every user out; a token with a key that set lacks is still refused.
+ */
+const KEY_SET = { maxAgeMs: 10 * 60_000, staleForMs: 24 * 60 * 60_000 };
 
 /**
  * jose fetches the key set again for a token whose `kid` it lacks, but at most once per cooldown (30 s by
@@ -80,20 +89,41 @@ export async function signLocalUserToken(secret: string, user: { sub: string; em
 }
 
 export function createTokenVerifier(options: TokenVerifierOptions): (token: string) => Promise<VerifiedIdentity> {
-  let remote: JWTVerifyGetKey | null = null;
+  const keySet = options.keySet ?? KEY_SET;
+  let remote: RemoteJWKSet | null = null;
+  /** When the remote set was last seen fresh: its keys serve as a fallback for `staleForMs` after. */
+  let lastFreshAt = 0;
+  const verifyWithProvider = async (token: string, checks: JWTVerifyOptions): Promise<JWTPayload> => {
+    remote ??= createRemoteJWKSet(new URL(options.jwks!.url), { cooldownDuration: KEY_SET_REFETCH_COOLDOWN_MS, cacheMaxAge: keySet.maxAgeMs });
+    try {
+      const { payload } = await jwtVerify(token, remote, checks);
+      if (remote.fresh) lastFreshAt = Date.now();
+      return payload;
+    } catch (err) {
+      const lastSet = remote.jwks();
+      if (!keySetUnavailable(err) || !lastSet || Date.now() - lastFreshAt > keySet.staleForMs) throw err;
+      try {
+        const { payload } = await jwtVerify(token, createLocalJWKSet(lastSet), checks);
+        options.log.warn('identity provider unavailable: token verified with its last key set', { err });
+        return payload;
+      } catch (fallbackErr) {
+        // A key the last set lacks may be one the provider rotated in: say the provider is unavailable.
+        throw fallbackErr instanceof errors.JWKSNoMatchingKey ? err : fallbackErr;
+      }
+    }
+  };
   const verify = async (token: string): Promise<VerifiedIdentity> => {
     let payload: JWTPayload;
     try {
       if (options.jwks) {
-        remote ??= createRemoteJWKSet(new URL(options.jwks.url), { cooldownDuration: KEY_SET_REFETCH_COOLDOWN_MS });
-        ({ payload } = await jwtVerify(token, remote, {
+        payload = await verifyWithProvider(token, {
           issuer: options.jwks.issuer,
           audience: options.jwks.audience,
           algorithms: options.jwks.algorithms,
           clockTolerance: options.clockToleranceSeconds,
           // jose checks exp only when present: a token without one would never expire.
           requiredClaims: ['exp'],
-        }));
+        });
       } else {
         ({ payload } = await jwtVerify(token, secretKey(options.secret), {
           issuer: LOCAL_ISSUER,

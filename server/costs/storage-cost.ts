@@ -7,11 +7,10 @@ import { pool } from '../db/client.js';
 
 export const BYTES_PER_GIB = 1024 ** 3;
 
-/** What is billed for a day: an object stored at any moment of it (a started day is billed, as a started second is). */
-export const STORAGE_RULE =
-  'A dataset file counts at its declared size from its creation (an upload URL reserves that much) until the file is removed: ' +
-  'uploads in progress count, and a deleted dataset counts until its file is removed after the grace period. A model counts from the moment it is STORED. ' +
-  'Each counts for every UTC day it existed in, at price × bytes ÷ GiB ÷ days in that month.';
+// What is billed for a day: a dataset file counts at its declared size from its creation (an upload URL
+// reserves that much) until the file is removed: uploads in progress count, and a deleted dataset counts until
+// its file is removed after the grace period. A model counts from the moment it is STORED. Each counts for every
+// UTC day it existed in (a started day is billed, as a started second is), at price × bytes ÷ GiB ÷ days in that month.
 
 /** "YYYY-MM-DD" of a UTC day. */
 export function dayKey(day: Date): string {

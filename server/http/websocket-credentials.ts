@@ -13,6 +13,8 @@ import type { AppPubSub } from '../events/pubsub.js';
 
 /** graphql-ws's close code for a refused connection_init; used for every credential ending. */
 export const CLOSE_FORBIDDEN = 4403;
+/** A connection_init whose credential could not be checked just now (the identity provider is down): retry. */
+export const CLOSE_RETRY_LATER = 4503;
 /** setTimeout's limit; a later expiry is checked again when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 

@@ -9,9 +9,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, SignJWT, UnsecuredJWT, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Counter } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveKey } from '../../../server/auth/keys.js';
-import { API_AUDIENCE, LOCAL_ISSUER } from '../../../server/auth/tokens.js';
+import { API_AUDIENCE, createTokenVerifier, LOCAL_ISSUER } from '../../../server/auth/tokens.js';
 import { createLogger } from '../../../server/log.js';
 import { startTestApp, wsOnce, type TestApp } from '../../helpers/app.js';
 
@@ -178,12 +180,43 @@ describe('identity provider mode (JWKS)', () => {
         const unknown = await sign(payload(), { alg: 'RS256', kid: 'idp-key-3' }, idp.own.privateKey);
         await expect.poll(async () => refusal(await fresh.gql(ME, {}, unknown)).reason, { timeout: 10_000, interval: 250 }).toBe('IDENTITY_PROVIDER_UNAVAILABLE');
         expect(refusal(await fresh.gql(ME, {}, unknown))).toMatchObject({ status: 401, message: expect.stringContaining('could not be reached') });
+        // Nothing against the token: clients keep it and retry (HTTP: retryable; WebSocket: 4503, not 4403).
+        expect((await fresh.gql(ME, {}, unknown)).body.errors?.[0]?.extensions?.retryable).toBe(true);
+        expect((await wsOnce(fresh.ws(unknown), ME)).closeCode).toBe(4503);
+        expect((await fresh.gql(ME, {}, 'not-a-jwt')).body.errors?.[0]?.extensions?.retryable).toBe(false);
         expect(lines.find((l) => l.msg === 'identity provider unavailable')).toMatchObject({ level: 'error', err: { message: 'fetch failed' } });
         expect(await refusals('IDENTITY_PROVIDER_UNAVAILABLE')).toBeGreaterThanOrEqual(1);
         expect((await fresh.gql(ME, {}, await signed())).body.data?.me.email).toBe(email);
       } finally {
         idp.setDown(false);
       }
+    });
+
+    it('keeps verifying known keys with the last key set for a bounded time once the set is due and the provider is down', async () => {
+      const refused = new Counter({ name: `refusals_${randomUUID().replaceAll('-', '')}`, help: 'test', labelNames: ['reason'], registers: [] });
+      const verify = createTokenVerifier({
+        secret: 'unused-in-provider-mode',
+        jwks: { url: `${idp.url}/jwks.json`, issuer: ISSUER, audience: AUDIENCE, algorithms: ['RS256'] },
+        clockToleranceSeconds: 0,
+        log: createLogger('silent'),
+        refusals: refused,
+        keySet: { maxAgeMs: 100, staleForMs: 1_500 },
+      });
+      expect((await verify(await signed())).email).toBe(email); // the set is fetched now
+      idp.setDown(true);
+      try {
+        await sleep(200); // the set is due: the next token makes jose fetch it, and the fetch fails
+        expect((await verify(await signed())).email).toBe(email);
+        const unknown = await sign(payload(), { alg: 'RS256', kid: 'idp-key-4' }, idp.own.privateKey);
+        await expect(verify(unknown)).rejects.toMatchObject({ reason: 'IDENTITY_PROVIDER_UNAVAILABLE' });
+        // A forged token is still refused for what it is.
+        await expect(verify(await sign(payload(), { alg: 'RS256', kid: 'idp-key' }, idp.attacker.privateKey))).rejects.toMatchObject({ reason: 'TOKEN_INVALID' });
+        await sleep(1_600); // past the stale window nothing is verified
+        await expect(verify(await signed())).rejects.toMatchObject({ reason: 'IDENTITY_PROVIDER_UNAVAILABLE' });
+      } finally {
+        idp.setDown(false);
+      }
+      expect((await verify(await signed())).email).toBe(email);
     });
   });
 });

@@ -1,5 +1,6 @@
 // The urql client: graphcache (lib/cache.ts), HTTP for queries and mutations, graphql-ws for subscriptions,
-// both authenticated with the session token. An UNAUTHENTICATED answer signs the user out.
+// both authenticated with the session token. An UNAUTHENTICATED answer signs the user out, unless the server
+// marks it retryable (its identity provider could not check the token just now).
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import { Client, fetchExchange, mapExchange, subscriptionExchange } from 'urql';
 import { createCache } from './cache';
@@ -24,7 +25,8 @@ function webSocketUrl(): string {
   return url.href;
 }
 
-// Close code the server uses when connection_init carries bad credentials.
+// Close code the server uses when connection_init carries bad credentials. (4503, credentials that could not be
+// checked just now, is retried like any other close.)
 const FORBIDDEN = 4403;
 
 function createLiveSignal(ws: WsClient): LiveSignal {
@@ -70,7 +72,7 @@ export function connect(token: string, onUnauthenticated: () => void): Connectio
     exchanges: [
       mapExchange({
         onError(error) {
-          if (error.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) onUnauthenticated();
+          if (error.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED' && e.extensions.retryable !== true)) onUnauthenticated();
         },
       }),
       createCache(),
