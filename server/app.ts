@@ -5,9 +5,8 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
-import { createYoga, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { Context as WsContext } from 'graphql-ws';
 import { WebSocketServer } from 'ws';
@@ -55,29 +54,6 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/**
- * Embedded mode: GraphiQL signs in as the local user the way the web client does, by asking
- * same-origin GET /auth/local at load; no credential is written into the page itself.
- */
-const signInThenRender = `function (root, options) {
-  fetch('/auth/local', { headers: { accept: 'application/json' } })
-    .then(function (res) { return res.ok ? res.json() : null; })
-    .catch(function () { return null; })
-    .then(function (body) {
-      if (body && body.token) options.headers = JSON.stringify({ Authorization: 'Bearer ' + body.token }, null, 2);
-      YogaGraphiQL.renderYogaGraphiQL(root, options);
-    });
-}`;
-
-function renderEmbeddedGraphiQL(options: GraphiQLOptions): string {
-  const html = renderGraphiQL(options);
-  const call = 'YogaGraphiQL.renderYogaGraphiQL(';
-  const at = html.lastIndexOf(call);
-  // A GraphiQL whose page no longer looks like this still works: the header is then pasted by hand.
-  if (at < 0) return html;
-  return `${html.slice(0, at)}(${signInThenRender})(${html.slice(at + call.length)}`;
-}
-
 function createYogaServer(services: Services, authenticate: Authenticator, connections: ConnectionCounter): YogaServerInstance<ServerContext, Context> {
   const { config, log } = services;
   // CORS: only PUBLIC_URL's origin and CORS_ORIGINS, and never with credentials (the API uses bearer
@@ -92,8 +68,9 @@ function createYogaServer(services: Services, authenticate: Authenticator, conne
       if (!origin || !corsOrigins.has(origin)) return false;
       return { origin, credentials: false, exposedHeaders: ['x-request-id'], maxAge: 600 };
     },
-    // GraphiQL bundled from npm, so it loads without a CDN.
-    renderGraphiQL: config.auth.jwks ? renderGraphiQL : renderEmbeddedGraphiQL,
+    // GraphiQL bundled from npm, so it loads without a CDN; its module is loaded at its first page view, so a
+    // process that never serves it (GRAPHIQL off, workers) does not hold it in memory.
+    renderGraphiQL: async (options) => (await import('./http/graphiql.js')).renderGraphiQLPage(options, { signInLocally: !config.auth.jwks }),
     graphiql: config.graphiql
       ? {
           title: 'BrightRun GraphQL',
