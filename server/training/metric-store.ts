@@ -78,21 +78,24 @@ export async function pointsAfter(jobId: string, afterStep: number, limit: numbe
   return rows;
 }
 
-/** The highest step S such that every step 1..S is stored: where a poll resumes to fill gaps. */
+/**
+ * The highest step S such that every step 1..S is stored: where a poll resumes to fill gaps. Kept on the job and
+ * moved forward from where it stood, so the work is the points stored since (index lookups), not the whole series.
+ */
 export async function contiguousStep(jobId: string): Promise<number> {
-  const { rows } = await pool.query<{ count: number; max: number | null }>(
-    `SELECT count(*)::int AS count, max(step) AS max FROM "MetricPoint" WHERE "jobId" = $1`,
+  const { rows } = await pool.query<{ step: number }>(
+    `UPDATE "TrainingJob" j SET "contiguousStep" = greatest(j."contiguousStep", coalesce((
+       -- From the stored value, the first stored step whose successor is missing ends the run of steps.
+       SELECT min(m.step) FROM "MetricPoint" m
+       WHERE m."jobId" = j.id AND m.step > j."contiguousStep"
+         AND EXISTS (SELECT 1 FROM "MetricPoint" f WHERE f."jobId" = j.id AND f.step = j."contiguousStep" + 1)
+         AND NOT EXISTS (SELECT 1 FROM "MetricPoint" n WHERE n."jobId" = j.id AND n.step = m.step + 1)
+     ), 0))
+     WHERE j.id = $1
+     RETURNING j."contiguousStep" AS step`,
     [jobId],
   );
-  const { count, max } = rows[0]!;
-  if (max === null || count === max) return max ?? 0;
-  const gap = await pool.query<{ step: number }>(
-    `SELECT coalesce(min(rn) - 1, 0)::int AS step FROM (
-       SELECT step, row_number() OVER (ORDER BY step) AS rn FROM "MetricPoint" WHERE "jobId" = $1
-     ) t WHERE step <> rn`,
-    [jobId],
-  );
-  return gap.rows[0]!.step;
+  return rows[0]?.step ?? 0;
 }
 
 /** Mean reported throughput over the run (all GPUs), for calibration. */
