@@ -190,7 +190,11 @@ async function blockSummaries(jobId: string, firstBlock: number, lastBlock: numb
             max(ARRAY[coalesce(m."trainingLoss", '-Infinity'), m.step]) AS high,
             array_agg(m.step) FILTER (WHERE m."validationLoss" IS NOT NULL) AS validation
      FROM unnest($2::int[], $3::int[]) AS r(lo, hi)
-     JOIN "MetricPoint" m ON m."jobId" = $1 AND m.step BETWEEN r.lo AND r.hi
+     -- LATERAL: one index range scan per step range. A plain join let the planner scan the job's whole series
+     -- (hundreds of ms at millions of points) to find the few rows of a block still filling.
+     CROSS JOIN LATERAL (
+       SELECT p.step, p."trainingLoss", p."validationLoss" FROM "MetricPoint" p WHERE p."jobId" = $1 AND p.step BETWEEN r.lo AND r.hi
+     ) AS m
      GROUP BY 1`,
     [jobId, from, to],
   );
