@@ -3,13 +3,13 @@
 // highest training loss, plus validation points spread over the whole run (up
 // to a quarter of the budget) and always the first and last point.
 // Over a long series the buckets are whole blocks of BLOCK steps, and each
-// block's extremes are remembered: a stored point never changes, so a block
-// that holds all its steps (or belongs to a job that ended a while ago) is
-// read from the database once, and a request reads only the blocks still
-// filling (the tail of a running job). The first request for a long series in
-// a process still reads it all. The points a request returns are remembered
-// too, so the next request (whose buckets mostly fall on the same steps) reads
-// only the ones it has not seen.
+// block's extremes are kept: a stored point never changes, so a block that
+// holds all its steps (or belongs to a job that ended a while ago) is read
+// from the points once, then stored (MetricBlock) and remembered in memory, and
+// a request reads only the blocks still filling (the tail of a running job).
+// After a restart the stored blocks stand in for the series. The points a
+// request returns are remembered too, so the next request (whose buckets mostly
+// fall on the same steps) reads only the ones it has not seen.
 import { pool } from '../db/client.js';
 import { POINT_ROW_COLUMNS, type MetricPointRow } from './metric-store.js';
 
@@ -96,7 +96,12 @@ class BlockCache {
   }
 }
 
-const cache = new BlockCache();
+let cache = new BlockCache();
+
+/** Forgets what this process remembers of every series, as a restart does (tests and benchmarks). */
+export function forgetRememberedSeries(): void {
+  cache = new BlockCache();
+}
 
 export async function downsampledSeries(jobId: string, maxPoints: number): Promise<MetricPointRow[]> {
   const budget = Math.max(2, Math.floor(maxPoints));
@@ -168,21 +173,44 @@ async function stepsByBlock(jobId: string, budget: number, firstBlock: number, l
   return steps;
 }
 
-/** The blocks' summaries: remembered ones from memory, the rest in one query over the step ranges they cover. */
-async function blockSummaries(jobId: string, firstBlock: number, lastBlock: number, settled: boolean): Promise<(block: number) => BlockSummary | undefined> {
-  const known = cache.get(jobId)?.blocks ?? new Map<number, BlockSummary>();
-  const read = new Map<number, BlockSummary>();
-  const lookup = (b: number) => known.get(b) ?? read.get(b);
+/** Consecutive blocks as step ranges, for one query over them. */
+function stepRanges(blocks: readonly number[]): { from: number[]; to: number[] } {
   const from: number[] = [];
   const to: number[] = [];
-  for (let b = firstBlock; b <= lastBlock; b++) {
-    if (known.has(b)) continue;
+  for (const b of blocks) {
     if (to.length > 0 && to.at(-1) === b * BLOCK) to[to.length - 1] = (b + 1) * BLOCK;
     else {
       from.push(b * BLOCK + 1);
       to.push((b + 1) * BLOCK);
     }
   }
+  return { from, to };
+}
+
+/**
+ * The blocks' summaries: from memory, then the stored final ones (MetricBlock), then the rest from the points in
+ * one query over the step ranges they cover. What the points give that is final is stored and remembered.
+ */
+async function blockSummaries(jobId: string, firstBlock: number, lastBlock: number, settled: boolean): Promise<(block: number) => BlockSummary | undefined> {
+  const known = cache.get(jobId)?.blocks ?? new Map<number, BlockSummary>();
+  const read = new Map<number, BlockSummary>();
+  const lookup = (b: number) => known.get(b) ?? read.get(b);
+  const unknown: number[] = [];
+  for (let b = firstBlock; b <= lastBlock; b++) if (!known.has(b)) unknown.push(b);
+  if (unknown.length === 0) return lookup;
+
+  const { rows: stored } = await pool.query<{ block: number; lowLoss: number; lowStep: number; highLoss: number; highStep: number; validationSteps: number[] }>(
+    `SELECT block, "lowLoss", "lowStep", "highLoss", "highStep", "validationSteps" FROM "MetricBlock"
+     WHERE "jobId" = $1 AND block BETWEEN $2 AND $3`,
+    [jobId, unknown[0], unknown.at(-1)],
+  );
+  for (const row of stored) {
+    if (known.has(row.block)) continue;
+    const summary: BlockSummary = { low: row.lowLoss, lowStep: row.lowStep, high: row.highLoss, highStep: row.highStep, validation: row.validationSteps.length > 0 ? row.validationSteps : NONE };
+    read.set(row.block, summary);
+    cache.add(jobId, row.block, summary);
+  }
+  const { from, to } = stepRanges(unknown.filter((b) => !read.has(b)));
   if (from.length === 0) return lookup;
   const { rows } = await pool.query<{ block: number; n: number; low: number[]; high: number[]; validation: number[] | null }>(
     `SELECT (m.step - 1) / ${BLOCK} AS block, count(*)::int AS n,
@@ -198,12 +226,32 @@ async function blockSummaries(jobId: string, firstBlock: number, lastBlock: numb
      GROUP BY 1`,
     [jobId, from, to],
   );
+  const final: { block: number; summary: BlockSummary }[] = [];
   for (const row of rows) {
     const summary: BlockSummary = { low: row.low[0]!, lowStep: row.low[1]!, high: row.high[0]!, highStep: row.high[1]!, validation: row.validation?.sort((a, b) => a - b) ?? NONE };
     read.set(row.block, summary);
-    if (row.n === BLOCK || settled) cache.add(jobId, row.block, summary);
+    // A block holding all its steps, or of a job that ended a while ago, never changes again.
+    if (row.n === BLOCK || settled) {
+      cache.add(jobId, row.block, summary);
+      final.push({ block: row.block, summary });
+    }
   }
+  if (final.length > 0) await storeBlocks(jobId, final);
   return lookup;
+}
+
+/** A float for JSON that PostgreSQL reads back as itself: ±Infinity (a block without a training loss) as text. */
+const exact = (x: number): number | string => (Number.isFinite(x) ? x : String(x));
+
+/** Stores final block summaries (a block stored once stays as it is). */
+async function storeBlocks(jobId: string, blocks: readonly { block: number; summary: BlockSummary }[]): Promise<void> {
+  await pool.query(
+    `INSERT INTO "MetricBlock" ("jobId", block, "lowLoss", "lowStep", "highLoss", "highStep", "validationSteps")
+     SELECT $1::uuid, b.block, b."lowLoss", b."lowStep", b."highLoss", b."highStep", coalesce(b."validationSteps", '{}')
+     FROM json_to_recordset($2::json) AS b(block int, "lowLoss" float8, "lowStep" int, "highLoss" float8, "highStep" int, "validationSteps" int[])
+     ON CONFLICT ("jobId", block) DO NOTHING`,
+    [jobId, JSON.stringify(blocks.map(({ block, summary: s }) => ({ block, lowLoss: exact(s.low), lowStep: s.lowStep, highLoss: exact(s.high), highStep: s.highStep, validationSteps: s.validation })))],
+  );
 }
 
 /** Buckets of equal step ranges over a series short enough to read whole. */

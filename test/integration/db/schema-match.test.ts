@@ -29,8 +29,12 @@ const dmmf = JSON.parse(
   wasm.get_dmmf(JSON.stringify({ prismaSchema: [['schema.prisma', fs.readFileSync('prisma/schema.prisma', 'utf8')]] })),
 ).datamodel as { models: DmmfModel[]; enums: { name: string; values: { name: string }[] }[]; indexes: DmmfIndex[] };
 
-/** The PostgreSQL type Prisma's migrate would create for a field. */
+/** The PostgreSQL type Prisma's migrate would create for a field (a list field: an array of its element type). */
 function expectedType(f: DmmfField): string {
+  return f.isList ? `${elementType(f)}[]` : elementType(f);
+}
+
+function elementType(f: DmmfField): string {
   if (f.kind === 'enum') return f.type;
   const native = f.nativeType;
   if (native) {
@@ -113,6 +117,8 @@ async function columns() {
   return rows.map((r) => {
     let type = r.data_type;
     if (type === 'USER-DEFINED') type = r.udt_name;
+    // An array column: its element type, as expectedType writes it.
+    if (type === 'ARRAY') type = `${({ _int4: 'integer', _text: 'text', _float8: 'double precision' } as Record<string, string>)[r.udt_name] ?? r.udt_name}[]`;
     if (type === 'numeric') type = `numeric(${r.numeric_precision},${r.numeric_scale})`;
     if (type.startsWith('timestamp')) type = `${type}(${r.datetime_precision})`;
     return { table: r.table_name, column: r.column_name, type, nullable: r.is_nullable === 'YES', default: normaliseDefault(r.column_default) };

@@ -4,7 +4,7 @@
 // late gap is answered from the database as it is now.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db, pool } from '../../../server/db/client.js';
-import { downsampledSeries } from '../../../server/training/downsample.js';
+import { downsampledSeries, forgetRememberedSeries } from '../../../server/training/downsample.js';
 import { pointsAfter } from '../../../server/training/metric-store.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser } from '../../helpers/factories.js';
@@ -60,6 +60,27 @@ describe('downsampled series', () => {
     // Another budget shares the remembered blocks and points, and keeps the shape too.
     await expectShape(await downsampledSeries(jobId, 300), POINTS, 300);
     expect(await downsampledSeries(jobId, 1000)).toEqual(first);
+  });
+
+  it('stores the final blocks, and after a restart answers the same from them', async () => {
+    const first = await downsampledSeries(jobId, 1000);
+    const { rows: [stored] } = await pool.query<{ n: number; late: boolean }>(
+      `SELECT count(*)::int AS n, bool_or(block = ($2::int - 1) / 64) AS late FROM "MetricBlock" WHERE "jobId" = $1`,
+      [jobId, LATE],
+    );
+    // Every complete block (the last one holds 32 steps; LATE's misses a step) and nothing else.
+    expect(stored).toEqual({ n: Math.floor(POINTS / 64) - 1, late: false });
+    forgetRememberedSeries();
+    expect(await downsampledSeries(jobId, 1000)).toEqual(first);
+    // The stored blocks are what is read: a block told it holds another step as its highest answers with that step.
+    const spikeBlock = Math.floor((SPIKE_EVERY - 1) / 64);
+    await pool.query(`UPDATE "MetricBlock" SET "highStep" = $3, "highLoss" = 99 WHERE "jobId" = $1 AND block = $2`, [jobId, spikeBlock, SPIKE_EVERY - 1]);
+    forgetRememberedSeries();
+    const steps = (await downsampledSeries(jobId, 1000)).map((p) => p.step);
+    expect(steps).toContain(SPIKE_EVERY - 1);
+    expect(steps).not.toContain(SPIKE_EVERY);
+    await pool.query(`UPDATE "MetricBlock" SET "highStep" = $3, "highLoss" = 2.9 WHERE "jobId" = $1 AND block = $2`, [jobId, spikeBlock, SPIKE_EVERY]);
+    forgetRememberedSeries();
   });
 
   it('follows a series that grows and a late point that fills a gap', async () => {
