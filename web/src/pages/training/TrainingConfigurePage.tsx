@@ -368,6 +368,7 @@ export function TrainingConfigurePage() {
               <span>{fixFirst}</span>
             ) : estimate ? (
               <>
+                <span className="muted">Estimate</span>
                 <span className={updating ? 'estimate-bar-amount estimate-updating' : 'estimate-bar-amount'}>{formatMoney(estimate.costUsd)}</span>
                 <span className="muted">{updating ? 'Updating…' : `about ${formatDuration(estimate.durationSeconds)}`}</span>
               </>
