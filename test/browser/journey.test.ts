@@ -366,11 +366,14 @@ describe('the journey in a browser', () => {
     await page.locator('.chart svg').first().waitFor();
     await screenshot('mobile-training-monitor');
     for (const [route, heading] of [
+      [`/datasets/${encodeURIComponent(datasetId)}`, 'support-chats'],
       ['/datasets/new', 'Upload a dataset'],
+      ['/training/jobs', 'Training jobs'],
       ['/models', 'Models'],
       ['/costs', 'Costs'],
       ['/notifications', 'Notifications'],
       ['/settings', 'Settings'],
+      ['/no/such/page', 'There is nothing at this address'],
     ] as const) {
       await page.goto(`${stack.url}${route}`);
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
