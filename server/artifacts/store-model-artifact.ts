@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import { db, Prisma } from '../db/client.js';
 import type { ModelArtifact, TrainingJob } from '../db/generated/prisma/client.js';
 import { ProviderRejectedError, type ProviderArtifact } from '../gpu/provider.js';
+import { formatCount } from '../notifications/format.js';
 import { createNotification, publishNotification } from '../notifications/notify.js';
 import type { Services } from '../services.js';
 import { checkContentType, objectPath, StorageError } from '../storage/index.js';
@@ -189,7 +190,7 @@ export async function storeModelArtifact(services: Services, jobId: string): Pro
         ownerId: artifact.ownerId,
         type: 'ARTIFACT_READY',
         title: `Model "${artifact.name}" is ready to download`,
-        message: `${files.length + 1} files, ${(totalBytes / 1e6).toFixed(1)} MB${quality.rating === null ? '' : `, rated ${quality.rating}/5`}.`,
+        message: `${formatCount(files.length + 1, 'file')}, ${(totalBytes / 1e6).toFixed(1)} MB${quality.rating === null ? '' : `, rated ${quality.rating}/5`}.`,
         priority: 'NORMAL',
         link: `/models/${artifact.id}`,
         metadata: { modelId: artifact.id, jobId: job.id, rating: quality.rating },

@@ -2,6 +2,7 @@
 // once (a dataset no longer VALIDATING is left alone). The validation job and the stuck-work sweep both end here.
 import { db, Prisma } from '../db/client.js';
 import type { Dataset } from '../db/generated/prisma/client.js';
+import { formatCount } from '../notifications/format.js';
 import { createNotification, publishNotification } from '../notifications/notify.js';
 import type { Services } from '../services.js';
 import type { ValidationReport } from './validation/index.js';
@@ -24,8 +25,8 @@ export async function finishValidation(services: Pick<Services, 'pubsub'>, datas
     });
     if (count === 0) return undefined;
     const summary = report.valid
-      ? `${statistics.examples} examples, ${statistics.totalTokens} tokens${report.warningCount ? `, ${report.warningCount} warning(s)` : ''}.`
-      : `${report.errorCount} error(s) found. The dataset page lists each one with its line.`;
+      ? `${formatCount(statistics.examples, 'example')}, ${formatCount(statistics.totalTokens, 'token')}${report.warningCount ? `, ${formatCount(report.warningCount, 'warning')}` : ''}.`
+      : `${formatCount(report.errorCount, 'error')} found. The dataset page lists each one with its line.`;
     return createNotification(
       {
         ownerId: dataset.ownerId,

@@ -8,6 +8,7 @@ import { db } from '../db/client.js';
 import type { TrainingJob } from '../db/generated/prisma/client.js';
 import type { GpuType } from '../gpu/provider.js';
 import { MAX_STATUS_POINTS, ProviderUnavailableError } from '../gpu/provider.js';
+import { formatUsd } from '../notifications/format.js';
 import { notify } from '../notifications/notify.js';
 import type { Services } from '../services.js';
 import { applyProviderReport } from '../training/apply-report.js';
@@ -71,7 +72,7 @@ async function accrueAndCheckCap(services: Services, job: TrainingJob): Promise<
       ownerId: job.ownerId,
       type: 'COST_CAP_REACHED',
       title: `Training "${job.name}" reached its cost cap`,
-      message: `It has cost ${microsToUsd(cost)} USD of its ${microsToUsd(cap)} USD cap and is being stopped.`,
+      message: `It has cost ${formatUsd(microsToUsd(cost))} of its ${formatUsd(microsToUsd(cap))} cap and is being stopped.`,
       priority: 'HIGH',
       link: `/training/jobs/${job.id}`,
       metadata: { jobId: job.id, costUsd: microsToUsd(cost), maxCostUsd: job.maxCost.toFixed(6) },

@@ -9,6 +9,7 @@ import { assertNoProblems, InvalidInputError, type FieldProblem } from '../error
 import { readIdempotencyKey } from '../idempotency.js';
 import { inTransaction } from '../jobs/queue.js';
 import { submitTrainingJob } from '../jobs/submit-training-job.js';
+import { formatUsd } from '../notifications/format.js';
 import { createNotification, publishNotification } from '../notifications/notify.js';
 import type { Services } from '../services.js';
 import { usdToMicros } from './estimate.js';
@@ -92,7 +93,7 @@ export async function createTrainingJob(services: Services, ownerId: string, inp
         ownerId,
         type: 'JOB_QUEUED',
         title: `Training "${job.name}" queued`,
-        message: `Estimated ${plan.estimate.costUsd} USD and ${Math.round(plan.estimate.durationSeconds / 60)} min on ${plan.gpu.count}× ${plan.gpu.type}.`,
+        message: `Estimated ${formatUsd(plan.estimate.costUsd)} and ${Math.round(plan.estimate.durationSeconds / 60)} min on ${plan.gpu.count}× ${plan.gpu.type}.`,
         priority: 'LOW',
         link: `/training/jobs/${id}`,
         metadata: { jobId: id },

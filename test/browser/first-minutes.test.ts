@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectNoA11yViolations } from './a11y.js';
 import { validDataset } from './files.js';
 import { screenshotDir, startStack, type Stack } from './stack.js';
 
@@ -31,6 +32,7 @@ describe('the first minutes', () => {
     await issue.waitFor({ timeout: 60_000 });
     expect(await issue.textContent()).toContain('looks like BrightRun LoRA v4');
     expect(await page.locator('body').textContent()).not.toContain('BRIGHTRUN_LORA_V4');
+    await expectNoA11yViolations(page, 'the upload page with a format hint');
   });
 
   for (const [route, heading] of [
@@ -44,6 +46,7 @@ describe('the first minutes', () => {
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
       const text = await page.locator('main').textContent();
       expect(text).not.toMatch(/Invalid global ID|Try again/);
+      await expectNoA11yViolations(page, route);
       if (route === '/training/jobs/nope') {
         fs.mkdirSync(screenshotDir, { recursive: true });
         await page.screenshot({ path: path.join(screenshotDir, 'not-found.png'), animations: 'disabled' });

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectNoA11yViolations } from './a11y.js';
 import { BROKEN_LINES, brokenDataset, validDataset } from './files.js';
 import { screenshotDir, startStack, type Stack } from './stack.js';
 
@@ -17,6 +18,7 @@ async function screenshot(name: string) {
   // Full-page shots are taken from the top, so the sticky navigation stays where it belongs.
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true, animations: 'disabled' });
+  await expectNoA11yViolations(page, name);
 }
 
 /**
@@ -100,6 +102,7 @@ describe('the journey in a browser', () => {
   it('uploads a valid file with a progress bar and sees it turn READY live', async () => {
     await page.goto(`${stack.url}/datasets`);
     await page.getByRole('heading', { name: 'No datasets yet' }).waitFor();
+    await expectNoA11yViolations(page, 'the empty datasets list');
 
     await page.getByRole('link', { name: 'Upload dataset' }).click();
     await page.getByRole('heading', { name: 'Upload a dataset' }).waitFor();
@@ -134,6 +137,7 @@ describe('the journey in a browser', () => {
     await page.locator('input[type=file]').setInputFiles({ name: 'broken.jsonl', mimeType: '', buffer: brokenDataset() });
     await page.getByRole('button', { name: 'Upload and validate' }).click();
     await page.getByText(/4 errors found/).waitFor({ timeout: 60_000 });
+    await expectNoA11yViolations(page, 'the upload page with errors');
     await page.getByRole('link', { name: 'See every error' }).click();
 
     const table = page.locator('table.issue-table');
@@ -184,6 +188,10 @@ describe('the journey in a browser', () => {
     expect(await settled()).not.toBe(fast);
     await epochs.fill('25');
     await page.getByText('Between 1 and 20.').waitFor();
+    // No estimate for values no longer on screen: it is hidden until the field is fixed.
+    await expect.poll(() => amount.count()).toBe(0);
+    expect(await page.locator('.estimate-panel').textContent()).toContain('Fix the values marked in red to see the estimate.');
+    await expectNoA11yViolations(page, 'the configure page with an invalid field');
     await epochs.fill('1');
     expect(await settled()).toBe(fast);
     await page.getByLabel('Cost cap in USD (optional)').fill('25');
@@ -227,6 +235,7 @@ describe('the journey in a browser', () => {
     await page.getByRole('link', { name: 'View model' }).waitFor({ timeout: 60_000 });
     await page.getByText('The adapter is stored').waitFor();
     expect(await page.evaluate(() => (window as { stayed?: boolean }).stayed)).toBe(true);
+    await expectNoA11yViolations(page, 'the monitor of a completed run');
   });
 
   it('lists the job with its final cost', async () => {
@@ -295,6 +304,8 @@ describe('the journey in a browser', () => {
     await page.getByRole('heading', { name: /to be cancelled/ }).waitFor();
     await page.getByRole('button', { name: 'Cancel job' }).click();
     const dialog = page.getByRole('dialog', { name: 'Cancel this training job?' });
+    await dialog.waitFor();
+    await expectNoA11yViolations(page, 'the cancel dialog');
     // Tab and Shift+Tab go round the dialog's buttons and never leave it.
     for (const key of ['Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
       await page.keyboard.press(key);
@@ -305,6 +316,30 @@ describe('the journey in a browser', () => {
     await page.getByRole('button', { name: 'Cancel job' }).click();
     await dialog.getByRole('button', { name: 'Cancel job' }).click();
     await page.locator('h1 [data-status=CANCELLED]').waitFor({ timeout: 60_000 });
+    await expectNoA11yViolations(page, 'the monitor of a cancelled run');
+  });
+
+  it('stops a run at its cost cap and says so on the monitor, in the list and in the inbox', async () => {
+    await page.goto(`${stack.url}/training/configure?datasetId=${encodeURIComponent(datasetId)}`);
+    await page.locator('.estimate-amount').waitFor();
+    await page.getByLabel('Job name (optional)').fill('capped run');
+    // A100-80GB at $3.50 an hour: the cap is reached after about 3 s of a run that takes far longer.
+    await page.getByLabel('Cost cap in USD (optional)').fill('0.003');
+    await page.getByText('The cap is below the estimate').waitFor();
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await page.getByRole('heading', { name: /capped run/ }).waitFor();
+    await page.locator('h1 [data-status=CANCELLED]', { hasText: 'Stopped at cost cap' }).waitFor({ timeout: 60_000 });
+    await page.getByText('The job reached its cap of $0.003 and was stopped.').waitFor();
+    await expectNoA11yViolations(page, 'the monitor of a run stopped at its cost cap');
+
+    await page.getByRole('link', { name: 'Training jobs' }).first().click();
+    await page.getByRole('row', { name: /capped run/ }).locator('[data-status=CANCELLED]', { hasText: 'Stopped at cost cap' }).waitFor();
+    await page.getByRole('link', { name: /^Inbox/ }).click();
+    // Money in the inbox reads as money, never "0.003000 USD".
+    const capped = page.locator('.inbox-item', { hasText: '"capped run" reached its cost cap' });
+    await capped.waitFor();
+    expect(await capped.textContent()).toMatch(/It has cost \$0\.0\d+ of its \$0\.003 cap and is being stopped\./);
+    await expectNoA11yViolations(page, 'the inbox with a cost cap notice');
   });
 
   it('creates an API key, shown once, and revokes it', async () => {
@@ -330,6 +365,54 @@ describe('the journey in a browser', () => {
     await page.locator('table tbody tr', { has: page.locator('[data-status=COMPLETED]') }).getByRole('link').click();
     await page.locator('.chart svg').first().waitFor();
     await screenshot('mobile-training-monitor');
+    for (const [route, heading] of [
+      [`/datasets/${encodeURIComponent(datasetId)}`, 'support-chats'],
+      ['/datasets/new', 'Upload a dataset'],
+      ['/training/jobs', 'Training jobs'],
+      ['/models', 'Models'],
+      ['/costs', 'Costs'],
+      ['/notifications', 'Notifications'],
+      ['/settings', 'Settings'],
+      ['/no/such/page', 'There is nothing at this address'],
+    ] as const) {
+      await page.goto(`${stack.url}${route}`);
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      await page.waitForLoadState('networkidle');
+      await expectNoA11yViolations(page, route);
+    }
+  });
+
+  it('shows the estimate on a phone without scrolling past the form, and keeps it in view while editing', async () => {
+    await page.goto(`${stack.url}/training/configure?datasetId=${encodeURIComponent(datasetId)}`);
+    const bar = page.locator('.estimate-bar');
+    const barAmount = bar.locator('.estimate-bar-amount');
+    await barAmount.waitFor();
+    const inView = async () => {
+      const box = (await bar.boundingBox())!;
+      return box.y >= 0 && box.y + box.height <= 844;
+    };
+    // At the top of the page: the summary is on screen while the form (its Start button) is still far below.
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    expect(await inView()).toBe(true);
+    const start = (await page.getByRole('button', { name: 'Start training' }).boundingBox())!;
+    expect(start.y).toBeGreaterThan(844);
+    await expect.poll(() => page.getByText('Updating…').count()).toBe(0);
+    expect(await barAmount.textContent()).toBe(await page.locator('.estimate-amount').textContent());
+    // What the phone shows, not the whole page: the summary sits at the bottom of the screen.
+    await page.screenshot({ path: path.join(screenshotDir, 'mobile-training-configure.png'), animations: 'disabled' });
+    await expectNoA11yViolations(page, 'the configure page on a phone');
+
+    // Editing a field halfway down: the summary follows it and stays on screen.
+    const epochs = page.getByRole('textbox', { name: 'Epochs', exact: true });
+    await epochs.scrollIntoViewIfNeeded();
+    const before = await barAmount.textContent();
+    await epochs.fill('7');
+    await expect.poll(() => barAmount.textContent()).not.toBe(before);
+    expect(await inView()).toBe(true);
+    await epochs.fill('70');
+    await expect.poll(() => bar.textContent()).toBe('Fix the values marked in red to see the estimate.');
+    expect(await barAmount.count()).toBe(0);
+    await expectNoA11yViolations(page, 'the configure page on a phone with an invalid field');
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 });

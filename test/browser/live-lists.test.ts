@@ -2,6 +2,7 @@
 // API key shows up in it within a second, with no reload and no refetch timer (myListsChanged).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectNoA11yViolations } from './a11y.js';
 import { validDataset } from './files.js';
 import { startStack, type Stack } from './stack.js';
 
@@ -60,6 +61,7 @@ describe('an open list', () => {
     await gql('mutation($id: ID!) { confirmDatasetUpload(id: $id) { __typename } }', { id: datasetId }, apiKey);
     // Its status moves on in the list too.
     await page.getByRole('row', { name: /Made by a tool/ }).getByText('Ready').waitFor({ timeout: 60_000 });
+    await expectNoA11yViolations(page, 'the datasets list after a live change');
   }, 120_000);
 
   it('gains a job created with an API key within a second, and keeps it after navigating away and back', async () => {
@@ -76,5 +78,6 @@ describe('an open list', () => {
     await page.getByRole('heading', { level: 1, name: 'Datasets' }).waitFor();
     await page.getByRole('link', { name: 'Training', exact: true }).first().click();
     await appears('Started by a tool', 5000);
+    await expectNoA11yViolations(page, 'the jobs list after a live change');
   }, 120_000);
 });

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectNoA11yViolations } from './a11y.js';
 import { validDataset } from './files.js';
 import { screenshotDir, startStack, type Stack } from './stack.js';
 
@@ -72,6 +73,7 @@ describe('the web client recovers', () => {
     refuseSockets = true;
     for (const ws of sockets) await ws.close({ code: 1012, reason: 'dropped by the test' });
     await page.getByText('Reconnecting…').waitFor();
+    await expectNoA11yViolations(page, 'the monitor while reconnecting');
     await expect.poll(() => artifactStatus(jobId), { timeout: 60_000, interval: 500 }).toBe('STORED');
     refuseSockets = false;
     await page.getByText('Live', { exact: true }).waitFor({ timeout: 30_000 });
@@ -96,6 +98,7 @@ describe('the web client recovers', () => {
     await message.waitFor();
     fs.mkdirSync(screenshotDir, { recursive: true });
     await page.screenshot({ path: path.join(screenshotDir, 'page-load-failed.png'), animations: 'disabled' });
+    await expectNoA11yViolations(page, 'a page that failed to load');
     // The frame stays usable around the message.
     expect(await page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(true);
 

@@ -51,6 +51,16 @@ describe('upload → confirm → validation pushed over graphql-ws', () => {
     await validated(await uploadDataset(t, bob.token, jsonl(range(10).map(chatExample))), bob.token);
     const notifications = await db.notification.findMany({ where: { ownerId: bob.id } });
     expect(notifications.map((n) => [n.type, n.link?.startsWith('/datasets/')])).toEqual([['DATASET_VALIDATED', true]]);
+    expect(notifications[0]!.message).toMatch(/^10 examples, \d[\d,]* tokens\.$/);
+  });
+
+  it('counts in words a person reads: "1 error", not "1 error(s)"', async () => {
+    const carol = await createUser(t);
+    const lines = range(11).map(chatExample);
+    lines[2] = '{"messages": [';
+    await validated(await uploadDataset(t, carol.token, jsonl(lines)), carol.token);
+    const [note] = await db.notification.findMany({ where: { ownerId: carol.id } });
+    expect(note).toMatchObject({ type: 'DATASET_INVALID', message: '1 error found. The dataset page lists each one with its line.' });
   });
 });
 

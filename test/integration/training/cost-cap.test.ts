@@ -82,6 +82,8 @@ describe('cost cap', () => {
     expect(capNotes).toHaveLength(1);
     expect(capNotes[0]).toMatchObject({ priority: 'HIGH', link: `/training/jobs/${id}` });
     expect((capNotes[0]!.metadata as { maxCostUsd: string }).maxCostUsd).toBe('0.002000');
+    // Money reads as money: "$0.002", not "0.002000 USD".
+    expect(capNotes[0]!.message).toMatch(/^It has cost \$0\.00\d of its \$0\.002 cap and is being stopped\.$/);
     expect(notes.filter((n) => n.type === 'JOB_CANCELLED')).toHaveLength(1);
     expect(notes.filter((n) => n.type === 'JOB_COMPLETED' || n.type === 'JOB_FAILED')).toHaveLength(0);
 

@@ -6,6 +6,11 @@ export function formatInteger(n: number | null | undefined): string {
   return n == null ? '—' : integer.format(n);
 }
 
+/** 49135, "example" → "49,135 examples"; 1, "point" → "1 point". */
+export function formatCount(n: number, singular: string, plural = `${singular}s`): string {
+  return `${integer.format(n)} ${n === 1 ? singular : plural}`;
+}
+
 /** 1234567 → 1.2M; exact below ten thousand. */
 export function formatCompact(n: number | null | undefined): string {
   if (n == null) return '—';

@@ -11,7 +11,7 @@ import { Alert, ErrorState, Loading } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
 import { graphql } from '../../gql';
 import type { DatasetFormat } from '../../gql/graphql';
-import { formatBytes, formatCompact, formatInteger } from '../../lib/format';
+import { formatBytes, formatCompact, formatCount, formatInteger } from '../../lib/format';
 import { useTitle } from '../../lib/hooks';
 import { randomId } from '../../lib/ids';
 import { contentTypeOf, uploadFile, UploadError, type UploadHandle } from '../../lib/upload';
@@ -361,11 +361,11 @@ function ValidationProgress({ datasetId, onAnother }: { datasetId: string; onAno
       {dataset.status === 'READY' && (
         <Alert tone="success" title="Ready to train">
           {formatInteger(dataset.statistics?.examples)} examples, {formatCompact(dataset.statistics?.totalTokens)} tokens
-          {dataset.warningCount > 0 ? `, ${formatInteger(dataset.warningCount)} warnings` : ''}.
+          {dataset.warningCount > 0 ? `, ${formatCount(dataset.warningCount, 'warning')}` : ''}.
         </Alert>
       )}
       {dataset.status === 'INVALID' && (
-        <Alert title={`${formatInteger(dataset.errorCount)} ${dataset.errorCount === 1 ? 'error' : 'errors'} found`}>
+        <Alert title={`${formatCount(dataset.errorCount, 'error')} found`}>
           Fix the file and upload it again. {issues.length > 0 && 'The first problems:'}
           {issues.length > 0 && (
             <ul className="issue-preview">

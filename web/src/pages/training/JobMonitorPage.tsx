@@ -12,7 +12,7 @@ import { Alert, EmptyState, ErrorState, Loading } from '../../components/States'
 import { StatusBadge } from '../../components/StatusBadge';
 import { graphql } from '../../gql';
 import type { JobDetailFragment } from '../../gql/graphql';
-import { formatCompact, formatDuration, formatInteger, formatMoney, formatNumber, formatPercent, formatScientific } from '../../lib/format';
+import { formatCompact, formatCount, formatDuration, formatInteger, formatMoney, formatNumber, formatPercent, formatScientific } from '../../lib/format';
 import { useNow, useTitle } from '../../lib/hooks';
 import { routeId } from '../../lib/ids';
 import { CostMeter } from './CostMeter';
@@ -275,7 +275,7 @@ function Monitor({ job, points, metricsLoading }: { job: JobDetailFragment; poin
         <StatCard label="Tokens trained" value={formatCompact(latest?.tokensTrained)} />
       </StatGrid>
 
-      <Panel title="Loss" actions={<span className="muted small">{formatInteger(points.length)} points</span>}>
+      <Panel title="Loss" actions={<span className="muted small">{formatCount(points.length, 'point')}</span>}>
         {metricsLoading ? <Loading label="Loading the curve…" /> : <LossChart points={points} totalSteps={job.totalSteps} />}
       </Panel>
       <div className="two-columns">

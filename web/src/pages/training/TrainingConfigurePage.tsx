@@ -1,5 +1,6 @@
 // /training/configure?datasetId=: a preset, hyperparameters within their bounds, base model, GPUs and an
-// optional cost cap, with a cost estimate that follows every keystroke (the last one stays until the next).
+// optional cost cap, with a cost estimate that follows every keystroke (the last one stays until the next, and
+// hides while a field is invalid). On a phone a compact summary of it sticks to the bottom of the screen.
 import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
@@ -9,7 +10,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { Alert, EmptyState, ErrorState, Loading } from '../../components/States';
 import { graphql } from '../../gql';
 import type { EstimateTrainingCostInput, HyperparametersInput, Quantization } from '../../gql/graphql';
-import { formatCompact, formatInteger, formatMoney, formatNumber, formatScientific } from '../../lib/format';
+import { formatCompact, formatDuration, formatInteger, formatMoney, formatNumber, formatScientific } from '../../lib/format';
 import { useDebounced, useTitle } from '../../lib/hooks';
 import { randomId } from '../../lib/ids';
 import { EstimateSummary } from './EstimatePanel';
@@ -233,6 +234,9 @@ export function TrainingConfigurePage() {
 
   const cap = Number(maxCost);
   const capBelowEstimate = estimate && cap > 0 && cap < Number(estimate.costUsd);
+  // An estimate made for other values than the ones on screen is not shown.
+  const invalid = Object.keys(localProblems).length > 0;
+  const fixFirst = 'Fix the values marked in red to see the estimate.';
 
   return (
     <>
@@ -357,11 +361,28 @@ export function TrainingConfigurePage() {
               </Field>
             </div>
           </Panel>
+
+          {/* Repeats the estimate panel for sight while the form fills a phone's screen; the panel is what assistive technology reads. */}
+          <div className="estimate-bar" aria-hidden="true">
+            {invalid ? (
+              <span>{fixFirst}</span>
+            ) : estimate ? (
+              <>
+                <span className="muted">Estimate</span>
+                <span className={updating ? 'estimate-bar-amount estimate-updating' : 'estimate-bar-amount'}>{formatMoney(estimate.costUsd)}</span>
+                <span className="muted">{updating ? 'Updating…' : `about ${formatDuration(estimate.durationSeconds)}`}</span>
+              </>
+            ) : (
+              <span className="muted">Estimating…</span>
+            )}
+          </div>
         </div>
 
         <aside className="configure-side">
           <Panel title="Estimate" actions={updating && <span className="muted small" role="status">Updating…</span>} className="estimate-panel">
-            {estimate ? (
+            {invalid ? (
+              <p className="muted">{fixFirst}</p>
+            ) : estimate ? (
               <div className={updating ? 'estimate-updating' : undefined} aria-live="polite">
                 <EstimateSummary estimate={estimate} />
               </div>
@@ -369,8 +390,6 @@ export function TrainingConfigurePage() {
               <Alert tone="warning">{outcome.message}</Alert>
             ) : estimateResult.error ? (
               <Alert>{estimateResult.error.message}</Alert>
-            ) : Object.keys(localProblems).length > 0 ? (
-              <p className="muted">Fix the values marked in red to see the estimate.</p>
             ) : (
               <Loading label="Estimating…" />
             )}
