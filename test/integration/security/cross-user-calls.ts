@@ -92,6 +92,14 @@ export const CALLS: Record<string, Call> = {
     variables: (id) => ({ filter: { datasetId: id } }),
     targets: ['dataset'],
   },
+  // Before cancelTrainingJob and deleteDataset: for the owner it meets the running job (DatasetInUseError), not a deleted dataset.
+  'Mutation.recheckDataset(id)': {
+    document: `mutation($id: ID!) { recheckDataset(id: $id, format: BRIGHTRUN_LORA_V4) {
+      __typename ... on DatasetPayload { dataset { ${DATASET} } } ... on DatasetInUseError { activeJobIds }
+      ... on InvalidInputError { problems { path message } } ${ERRORS} } }`,
+    variables: byId,
+    targets: ['dataset', 'uploadedDataset'],
+  },
   'Mutation.cancelTrainingJob(id)': {
     document: `mutation($id: ID!) { cancelTrainingJob(id: $id) {
       __typename ... on TrainingJobPayload { trainingJob { ${JOB} } } ... on JobAlreadyFinishedError { jobId status } ${ERRORS} } }`,
@@ -129,13 +137,6 @@ export const CALLS: Record<string, Call> = {
       __typename ... on MarkNotificationReadPayload { unreadCount notification { id title message readAt } } ${ERRORS} } }`,
     variables: byId,
     targets: ['notification'],
-  },
-  'Mutation.recheckDataset(id)': {
-    document: `mutation($id: ID!) { recheckDataset(id: $id, format: BRIGHTRUN_LORA_V4) {
-      __typename ... on DatasetPayload { dataset { ${DATASET} } } ... on DatasetInUseError { activeJobIds }
-      ... on InvalidInputError { problems { path message } } ${ERRORS} } }`,
-    variables: byId,
-    targets: ['dataset', 'uploadedDataset'],
   },
   'Mutation.revokeApiKey(id)': {
     document: `mutation($id: ID!) { revokeApiKey(id: $id) {
