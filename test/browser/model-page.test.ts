@@ -100,14 +100,14 @@ describe('train again', () => {
     await page.getByRole('link', { name: 'Train again' }).click();
     await page.getByText('The settings of Support bot, v2').waitFor();
     expect(new URL(page.url()).searchParams.get('from')).toBe(jobId);
-    expect(await page.getByLabel('Dataset', { exact: true }).inputValue()).toBe(datasetId);
+    expect(await page.getByRole('combobox', { name: 'Dataset', exact: true }).inputValue()).toBe(datasetId);
     expect(await page.getByRole('radio', { name: /^Fast/ }).isChecked()).toBe(true);
-    expect(await page.getByLabel('Epochs').inputValue()).toBe('2');
-    expect(await page.getByLabel('LoRA rank').inputValue()).toBe('12');
-    expect(Number(await page.getByLabel('Learning rate').inputValue())).toBe(0.0003);
-    expect(await page.getByLabel('Base model').inputValue()).toBe('Qwen/Qwen3-8B');
+    expect(await page.getByRole('textbox', { name: 'Epochs', exact: true }).inputValue()).toBe('2');
+    expect(await page.getByRole('textbox', { name: 'LoRA rank', exact: true }).inputValue()).toBe('12');
+    expect(Number(await page.getByRole('textbox', { name: 'Learning rate', exact: true }).inputValue())).toBe(0.0003);
+    expect(await page.getByRole('combobox', { name: 'Base model', exact: true }).inputValue()).toBe('Qwen/Qwen3-8B');
     expect(await page.getByRole('radio', { name: /H100-80GB/ }).isChecked()).toBe(true);
-    expect(await page.getByLabel('GPU count').inputValue()).toBe('2');
+    expect(await page.getByRole('combobox', { name: 'GPU count', exact: true }).inputValue()).toBe('2');
     expect(await page.getByLabel('Cost cap in USD (optional)').inputValue()).toBe('25');
 
     // Started as it stands, the new job has the same settings as the first.
@@ -132,7 +132,7 @@ describe('train again', () => {
     await page.goto(`${stack.url}/training/configure?from=${encodeURIComponent(bobsJob)}`);
     await page.getByText('The job to train again was not found').waitFor();
     expect(await page.getByLabel('Cost cap in USD (optional)').inputValue()).toBe('');
-    expect(await page.getByLabel('GPU count').inputValue()).toBe('1');
+    expect(await page.getByRole('combobox', { name: 'GPU count', exact: true }).inputValue()).toBe('1');
     expect(await page.getByRole('radio', { name: /^Balanced/ }).isChecked()).toBe(true);
     const text = await page.locator('main').textContent();
     expect(text).not.toContain('Bob private');
@@ -175,7 +175,7 @@ describe('the model page', () => {
     const created = await stack.gql('mutation { createApiKey(input: { name: "snippets" }) { ... on CreateApiKeyPayload { secret } } }', {}, token);
     const env = { ...process.env, BRIGHTRUN_API_KEY: created.createApiKey.secret as string };
     const code = async (tab: string) => {
-      await page.getByRole('group', { name: 'Code sample' }).getByRole('button', { name: tab }).click();
+      await page.getByRole('group', { name: 'Code sample' }).getByRole('button', { name: tab, exact: true }).click();
       return (await page.locator('pre.snippet-code').textContent())!;
     };
 
@@ -217,7 +217,7 @@ describe("a dataset's problems", () => {
   it('groups them by code with counts, pages each group, and shows the start of each line', async () => {
     await page.goto(`${stack.url}/datasets/${brokenId}`);
     const roles = page.locator('tbody[data-code=INVALID_ROLE]');
-    const toggle = roles.getByRole('button', { name: /INVALID_ROLE/ });
+    const toggle = roles.locator('button.issue-group-toggle');
     await toggle.waitFor();
     expect(await toggle.textContent()).toContain('25');
     expect(await toggle.getAttribute('aria-expanded')).toBe('true');

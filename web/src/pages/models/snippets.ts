@@ -14,12 +14,18 @@ export interface Snippet {
   code: string;
 }
 
-const DOWNLOAD_QUERY =
-  'mutation ($id: ID!) { createModelDownload(id: $id) { __typename ... on ModelDownloadPayload { archive { name url } files { name url sha256 } } ... on Error { message } } }';
+/** Signed URLs for the archive and each file; the same text, on one line, goes into the curl body. */
+const DOWNLOAD_QUERY = `mutation ($id: ID!) {
+  createModelDownload(id: $id) {
+    __typename
+    ... on ModelDownloadPayload { archive { name url } files { name url sha256 } }
+    ... on Error { message }
+  }
+}`;
 
 export function modelSnippets(model: SnippetModel, serverUrl: string): Snippet[] {
   const graphqlUrl = `${serverUrl.replace(/\/$/, '')}/graphql`;
-  const body = JSON.stringify({ query: DOWNLOAD_QUERY, variables: { id: model.id } });
+  const body = JSON.stringify({ query: DOWNLOAD_QUERY.replace(/\s*\n\s*/g, ' '), variables: { id: model.id } });
   return [
     {
       id: 'peft',
@@ -58,7 +64,7 @@ export function modelSnippets(model: SnippetModel, serverUrl: string): Snippet[]
         'import os',
         'import requests',
         '',
-        `QUERY = ${JSON.stringify(DOWNLOAD_QUERY)}`,
+        `QUERY = """${DOWNLOAD_QUERY}"""`,
         'answer = requests.post(',
         `    ${JSON.stringify(graphqlUrl)},`,
         '    headers={"Authorization": f"Bearer {os.environ[\'BRIGHTRUN_API_KEY\']}"},',

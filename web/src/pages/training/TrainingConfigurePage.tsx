@@ -190,7 +190,8 @@ export function TrainingConfigurePage() {
     setBaseModelId(sourceJob.baseModel.id);
     setGpuType(sourceJob.gpu.type);
     setGpuCount(sourceJob.gpu.count);
-    setMaxCost(sourceJob.maxCost ?? '');
+    // Decimals come with their scale ("25.000000"); the field shows what a person would type.
+    setMaxCost(sourceJob.maxCost == null ? '' : String(sourceJob.maxCost).replace(/\.(\d*?)0+$/, '.$1').replace(/\.$/, ''));
   }, [data, sourceJob]);
   const datasets = data?.datasets.edges.map((edge) => edge.node) ?? [];
   const dataset = datasets.find((d) => d.id === datasetId) ?? (params.get('datasetId') || sourceJob ? undefined : datasets[0]);
