@@ -7,17 +7,12 @@ import path from 'node:path';
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROKEN_LINES, brokenDataset, validDataset } from './files.js';
-import { screenshotDir, startStack, type Stack } from './stack.js';
+import { screenshot as takeScreenshot, screenshotDir, startStack, type Stack } from './stack.js';
 
 let stack: Stack;
 let page: Page;
 
-async function screenshot(name: string) {
-  fs.mkdirSync(screenshotDir, { recursive: true });
-  // Full-page shots are taken from the top, so the sticky navigation stays where it belongs.
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true, animations: 'disabled' });
-}
+const screenshot = (name: string) => takeScreenshot(page, name);
 
 /**
  * Tabs through the page and fails on any stop without a visible focus indicator (WCAG 2.4.7): its outline or

@@ -9,8 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../helpers/processes.js';
 import { validDataset } from './files.js';
-import { screenshotDir, startStack, type Stack } from './stack.js';
+import { screenshot as takeScreenshot, startStack, type Stack } from './stack.js';
 
 let stack: Stack;
 let page: Page;
@@ -30,22 +31,7 @@ let datasetId: string;
 let jobId: string;
 let modelId: string;
 
-async function screenshot(name: string) {
-  fs.mkdirSync(screenshotDir, { recursive: true });
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true, animations: 'disabled' });
-}
-
-/** Polls until `read` gives something, for work the server finishes in the background. */
-async function until<T>(read: () => Promise<T | null | undefined>, what: string, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${stack.log().slice(-3000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
+const screenshot = (name: string) => takeScreenshot(page, name);
 
 /** Uploads a file as `bearer` through the API and waits until its validation ends; returns the dataset's id. */
 async function uploaded(bearer: string, name: string, file: Buffer, format = 'CHAT_JSONL'): Promise<string> {
@@ -57,10 +43,10 @@ async function uploaded(bearer: string, name: string, file: Buffer, format = 'CH
   const { dataset, upload } = created.createDataset;
   expect((await fetch(upload.url, { method: upload.method, headers: upload.headers, body: new Uint8Array(file) })).ok).toBe(true);
   await stack.gql('mutation($id: ID!) { confirmDatasetUpload(id: $id) { __typename } }', { id: dataset.id }, bearer);
-  await until(async () => {
+  await until(`${name} to be validated`, async () => {
     const { dataset: now } = await stack.gql('query($id: ID!) { dataset(id: $id) { status } }', { id: dataset.id }, bearer);
     return ['READY', 'INVALID'].includes(now.status);
-  }, `${name} to be validated`);
+  }, 90_000);
   return dataset.id;
 }
 
@@ -83,11 +69,11 @@ beforeAll(async () => {
   token = await stack.token();
   datasetId = await uploaded(token, 'Support chats', validDataset(40));
   jobId = await createJob(token, { datasetId, name: 'Support bot, v2', ...SETTINGS });
-  modelId = await until(async () => {
+  modelId = await until('the model to be stored', async () => {
     const { trainingJob } = await stack.gql('query($id: ID!) { trainingJob(id: $id) { status artifact { id status } } }', { id: jobId }, token);
     if (['FAILED', 'CANCELLED'].includes(trainingJob.status)) throw new Error(`the job ended ${trainingJob.status}`);
     return trainingJob.artifact?.status === 'STORED' ? (trainingJob.artifact.id as string) : null;
-  }, 'the model to be stored');
+  }, 120_000);
 }, 180_000);
 
 afterAll(async () => {

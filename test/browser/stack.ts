@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { signLocalUserToken } from '../../server/auth/tokens.js';
 import { createWebHandler } from '../../server/http/web.js';
@@ -30,6 +30,13 @@ export interface Stack {
   /** Runs a GraphQL operation over HTTP as a tool would; throws when it has no data. */
   gql<T = any>(query: string, variables: Record<string, unknown>, token: string): Promise<T>;
   stop(): Promise<void>;
+}
+
+/** A full-page screenshot into docs/screenshots, taken from the top so the sticky navigation stays where it belongs. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true, animations: 'disabled' });
 }
 
 export function freePort(): Promise<number> {

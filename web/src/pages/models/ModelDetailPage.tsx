@@ -42,14 +42,7 @@ const ModelDetail = graphql(`
         contentType
       }
       hyperparameters {
-        epochs
-        learningRate
-        batchSize
-        loraRank
-        loraAlpha
-        loraDropout
-        maxSeqLength
-        quantization
+        ...HyperparameterValues
       }
     }
   }
