@@ -1,7 +1,8 @@
 // Models (stored adapters): types with lineage, files and quality, the list
 // and detail queries, signed downloads, and TrainingJob.artifact.
-import { createModelDownload, type FileDownload } from '../server/artifacts/create-model-download.js';
+import { createModelDownload, type ArchiveDownload, type FileDownload, type ModelDownload } from '../server/artifacts/create-model-download.js';
 import { ModelNotReadyError } from '../server/artifacts/errors.js';
+import { archiveFolderName } from '../server/artifacts/model-archive.js';
 import { EDGE_SHARE, RATING_RULE } from '../server/artifacts/quality.js';
 import { db } from '../server/db/client.js';
 import { ArtifactStatus } from '../server/db/generated/prisma/enums.js';
@@ -76,6 +77,11 @@ export const ModelRef = builder.prismaNode('ModelArtifact', {
     baseModel: t.field({ type: BaseModelRef, select: { baseModelId: true }, resolve: (m) => baseModelOf(m.baseModelId) }),
     hyperparameters: t.field({ type: HyperparametersType, select: { hyperparameters: true }, resolve: (m) => m.hyperparameters as unknown as Hyperparameters }),
     files: t.relation('files', { description: 'Every file, by name. Empty until STORED.', query: { orderBy: { name: 'asc' } } }),
+    archiveName: t.string({
+      description: 'The folder the files sit in inside the download-all archive (createModelDownload.archive), which is named <archiveName>.tar.',
+      select: { name: true },
+      resolve: (m) => archiveFolderName(m),
+    }),
     totalSize: t.float({
       description: 'Bytes of all files together.',
       select: { files: { select: { size: true } } },
@@ -145,11 +151,27 @@ const FileDownloadRef = builder.objectRef<FileDownload>('ModelFileDownload').imp
   }),
 });
 
-const ModelDownloadPayload = builder.simpleObject('ModelDownloadPayload', {
+const ArchiveDownloadRef = builder.objectRef<ArchiveDownload>('ModelArchiveDownload').implement({
+  description: 'GET the URL (no headers needed) before expiresAt: a tar archive whose files match the sizes and sha256 of Model.files.',
   fields: (t) => ({
-    model: t.field({ type: ModelRef }),
-    files: t.field({ type: [FileDownloadRef] }),
-    expiresAt: t.field({ type: 'DateTime', description: 'When the URLs stop working (24 hours).' }),
+    name: t.exposeString('name', { description: 'e.g. my-adapter.tar' }),
+    url: t.exposeString('url'),
+    size: t.exposeFloat('size', { description: 'Bytes.' }),
+    contentType: t.exposeString('contentType'),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
+  }),
+});
+
+const ModelDownloadPayload = builder.objectRef<ModelDownload>('ModelDownloadPayload').implement({
+  fields: (t) => ({
+    model: t.field({ type: ModelRef, resolve: (p) => p.model }),
+    files: t.field({ type: [FileDownloadRef], resolve: (p) => p.files }),
+    archive: t.field({
+      type: ArchiveDownloadRef,
+      description: 'Every file in one tar archive (a folder named after the model), for "download all". Made the first time it is asked for, which takes as long as copying the files once.',
+      resolve: (p) => p.archive(),
+    }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', description: 'When the URLs stop working (24 hours).' }),
   }),
 });
 

@@ -8,18 +8,12 @@ import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoA11yViolations } from './a11y.js';
 import { BROKEN_LINES, brokenDataset, validDataset } from './files.js';
-import { screenshotDir, startStack, type Stack } from './stack.js';
+import { screenshot as takeScreenshot, screenshotDir, startStack, type Stack } from './stack.js';
 
 let stack: Stack;
 let page: Page;
 
-async function screenshot(name: string) {
-  fs.mkdirSync(screenshotDir, { recursive: true });
-  // Full-page shots are taken from the top, so the sticky navigation stays where it belongs.
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true, animations: 'disabled' });
-  await expectNoA11yViolations(page, name);
-}
+const screenshot = (name: string) => takeScreenshot(page, name);
 
 /**
  * Tabs through the page and fails on any stop without a visible focus indicator (WCAG 2.4.7): its outline or
@@ -142,11 +136,12 @@ describe('the journey in a browser', () => {
 
     const table = page.locator('table.issue-table');
     await table.waitFor();
+    // Four codes: every group starts open, each with its one line.
     for (const [code, line] of Object.entries(BROKEN_LINES)) {
-      const row = table.locator('tbody tr', { hasText: code });
-      expect(await row.locator('td[data-label=Line]').textContent()).toBe(String(line));
+      const lines = table.locator(`tbody[data-code=${code}] tr.issue-row td[data-label=Line]`);
+      await expect.poll(() => lines.allTextContents()).toEqual([String(line)]);
     }
-    await screenshot('dataset-errors');
+    // docs/screenshots/dataset-errors.png comes from model-page.test.ts, with groups that page.
     await expectVisibleFocus();
   });
 
@@ -257,7 +252,7 @@ describe('the journey in a browser', () => {
     const config = JSON.parse(fs.readFileSync((await download.path())!, 'utf8')) as { peft_type?: string; r?: number };
     expect(config.peft_type).toBe('LORA');
     expect(config.r).toBe(8);
-    await screenshot('model-detail');
+    // docs/screenshots/model-detail.png comes from model-page.test.ts, with the copied checksum and code samples.
     await expectVisibleFocus();
     await page.getByRole('link', { name: 'Models' }).first().click();
     await page.getByRole('heading', { name: 'Models', exact: true }).waitFor();

@@ -47,7 +47,8 @@ export const JOB_IDEMPOTENCY_KEY = 'security-matrix';
 
 const ERRORS = `... on Error { __typename message } ... on NotFoundError { id type }`;
 const PLAN_ERRORS = `${ERRORS} ... on DatasetNotReadyError { datasetId status } ... on InvalidInputError { problems { path message } }`;
-const DATASET = `id name status fileName fileSize errorCount deletedAt statistics { examples totalTokens } validation { valid errorCount }`;
+const DATASET = `id name status fileName fileSize errorCount deletedAt suggestedFormat statistics { examples totalTokens }
+  validation { valid errorCount groups { code count stored } issues(first: 5) { line code excerpt } report(format: CSV) }`;
 const JOB = `id name status currentStep currentCost finalCost cancelRequestedAt externalJobId dataset { id name } artifact { id status }`;
 const GPU = { type: 'A100-80GB', count: 1 };
 const byId = (id: string) => ({ id });
@@ -65,7 +66,7 @@ export const CALLS: Record<string, Call> = {
     targets: ['dataset', 'uploadedDataset'],
   },
   'Query.model(id)': {
-    document: `query($id: ID!) { model(id: $id) { id name status totalSize files { id name sha256 } job { id } dataset { id } } }`,
+    document: `query($id: ID!) { model(id: $id) { id name status totalSize archiveName files { id name sha256 } job { id } dataset { id } } }`,
     variables: byId,
     targets: ['model'],
   },
@@ -91,6 +92,14 @@ export const CALLS: Record<string, Call> = {
     variables: (id) => ({ filter: { datasetId: id } }),
     targets: ['dataset'],
   },
+  // Before cancelTrainingJob and deleteDataset: for the owner it meets the running job (DatasetInUseError), not a deleted dataset.
+  'Mutation.recheckDataset(id)': {
+    document: `mutation($id: ID!) { recheckDataset(id: $id, format: BRIGHTRUN_LORA_V4) {
+      __typename ... on DatasetPayload { dataset { ${DATASET} } } ... on DatasetInUseError { activeJobIds }
+      ... on InvalidInputError { problems { path message } } ${ERRORS} } }`,
+    variables: byId,
+    targets: ['dataset', 'uploadedDataset'],
+  },
   'Mutation.cancelTrainingJob(id)': {
     document: `mutation($id: ID!) { cancelTrainingJob(id: $id) {
       __typename ... on TrainingJobPayload { trainingJob { ${JOB} } } ... on JobAlreadyFinishedError { jobId status } ${ERRORS} } }`,
@@ -106,7 +115,7 @@ export const CALLS: Record<string, Call> = {
   },
   'Mutation.createModelDownload(id)': {
     document: `mutation($id: ID!) { createModelDownload(id: $id) {
-      __typename ... on ModelDownloadPayload { expiresAt files { name url sha256 } } ... on ModelNotReadyError { modelId status } ${ERRORS} } }`,
+      __typename ... on ModelDownloadPayload { expiresAt files { name url sha256 } archive { name url size } } ... on ModelNotReadyError { modelId status } ${ERRORS} } }`,
     variables: byId,
     targets: ['model'],
   },

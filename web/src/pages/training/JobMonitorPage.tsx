@@ -15,6 +15,7 @@ import type { JobDetailFragment } from '../../gql/graphql';
 import { formatCompact, formatCount, formatDuration, formatInteger, formatMoney, formatNumber, formatPercent, formatScientific } from '../../lib/format';
 import { useNow, useTitle } from '../../lib/hooks';
 import { routeId } from '../../lib/ids';
+import { trainAgainLink } from './fragments';
 import { CostMeter } from './CostMeter';
 import { EstimateSummary } from './EstimatePanel';
 import { isJobActive, isJobSettled, jobStatusLabel, progressLabel, QUANTIZATION_LABELS } from './fragments';
@@ -37,16 +38,7 @@ graphql(`
     provider
     externalJobId
     hyperparameters {
-      epochs
-      learningRate
-      batchSize
-      loraRank
-      loraAlpha
-      loraDropout
-      maxSeqLength
-      warmupRatio
-      gradientAccumulation
-      quantization
+      ...HyperparameterValues
     }
     estimate {
       ...EstimateDetails
@@ -204,6 +196,9 @@ function Monitor({ job, points, metricsLoading }: { job: JobDetailFragment; poin
                 View model
               </Link>
             )}
+            <Link className="button" to={trainAgainLink(job.id)}>
+              Train again
+            </Link>
             {active && (
               <button type="button" className="button button-ghost-danger" onClick={() => setConfirming(true)} disabled={Boolean(job.cancelRequestedAt) || cancelling.fetching}>
                 {job.cancelRequestedAt ? 'Cancelling…' : 'Cancel job'}

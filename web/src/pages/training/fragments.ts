@@ -35,6 +35,22 @@ export const JobRowFragment = graphql(`
   }
 `);
 
+/** Every hyperparameter: the configure page's presets and "Train again", and the monitor's configuration. */
+export const HyperparameterValuesFragment = graphql(`
+  fragment HyperparameterValues on Hyperparameters {
+    epochs
+    learningRate
+    batchSize
+    loraRank
+    loraAlpha
+    loraDropout
+    maxSeqLength
+    warmupRatio
+    gradientAccumulation
+    quantization
+  }
+`);
+
 export const ACTIVE_JOB_STATUSES = ['QUEUED', 'INITIALIZING', 'RUNNING'] as const;
 
 export function isJobActive(status: string): boolean {
@@ -92,3 +108,8 @@ export const QUANTIZATION_LABELS: Record<string, string> = {
   INT8: '8-bit',
   NONE: 'None (16-bit)',
 };
+
+/** The configure page pre-filled with a job's dataset, base model, hyperparameters, GPUs and cost cap. */
+export function trainAgainLink(jobId: string): string {
+  return `/training/configure?from=${encodeURIComponent(jobId)}`;
+}
