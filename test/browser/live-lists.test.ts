@@ -3,22 +3,13 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validDataset } from './files.js';
-import { startStack, type Stack } from './stack.js';
+import { stackGql, startStack, type Stack } from './stack.js';
 
 let stack: Stack;
 let page: Page;
 let apiKey: string;
 
-async function gql(query: string, variables: Record<string, unknown>, token: string) {
-  const res = await fetch(`${stack.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: any; errors?: unknown };
-  if (!body.data) throw new Error(JSON.stringify(body));
-  return body.data;
-}
+const gql = (query: string, variables: Record<string, unknown>, token: string) => stackGql(stack, query, variables, token);
 
 beforeAll(async () => {
   stack = await startStack();

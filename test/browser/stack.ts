@@ -143,3 +143,21 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   }
   return { url, gpuUrl: `http://127.0.0.1:${gpuPort}`, browser, log: () => output, stop };
 }
+
+/** A GraphQL request to the stack as a tool would make it (a token or an API key); throws when no data comes back. */
+export async function stackGql(stack: Stack, query: string, variables: Record<string, unknown>, token: string): Promise<any> {
+  const res = await fetch(`${stack.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: any; errors?: unknown };
+  if (!body.data) throw new Error(JSON.stringify(body));
+  return body.data;
+}
+
+/** The simulated provider's faults for every job from now on ({} clears them). */
+export async function setGpuFaults(stack: Stack, faults: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${stack.gpuUrl}/v1/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+  if (!res.ok) throw new Error(`setting faults: ${res.status}`);
+}

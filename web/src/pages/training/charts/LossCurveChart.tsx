@@ -158,6 +158,8 @@ export function LossCurveChart({ runs, view, onZoom, label, emptyText, height = 
       <ChartFrame label={label} height={height} empty={ready ? undefined : emptyText}>
         {(width, h) => {
           const [y0, y1] = yDomain!;
+          // d3 picks round ticks on a linear scale; a short log range gets evenly spaced ones of our own.
+          const yTicks = view.logScale ? ticksOf(yDomain!, 5, true) : 5;
           const layers: LineSvgLayer<ChartSeries>[] = ['grid', 'axes', Lines, bestLayer(runs, domain!, single), 'crosshair', 'slices'];
           return (
             <Line<ChartSeries>
@@ -169,7 +171,7 @@ export function LossCurveChart({ runs, view, onZoom, label, emptyText, height = 
               margin={MARGIN}
               layers={layers}
               xScale={{ type: 'linear', min: domain![0], max: domain![1], nice: false }}
-              yScale={view.logScale ? { type: 'log', base: 10, min: y0, max: y1 } : { type: 'linear', min: y0, max: y1, nice: false }}
+              yScale={view.logScale ? { type: 'log', base: 10, min: y0, max: y1 } : { type: 'linear', min: y0, max: y1, nice: true }}
               animate={false}
               enableSlices="x"
               axisBottom={{
@@ -181,9 +183,9 @@ export function LossCurveChart({ runs, view, onZoom, label, emptyText, height = 
                 legendOffset: 36,
                 format: (v) => formatCompact(Number(v)),
               }}
-              axisLeft={{ tickSize: 0, tickPadding: 8, tickValues: ticksOf(yDomain!, 5, view.logScale), format: (v) => formatLoss(Number(v)) }}
+              axisLeft={{ tickSize: 0, tickPadding: 8, tickValues: yTicks, format: (v) => formatNumber(Number(v), 2) }}
               gridXValues={0}
-              gridYValues={ticksOf(yDomain!, 5, view.logScale)}
+              gridYValues={yTicks}
               sliceTooltip={({ slice }) => (
                 <div className="chart-tooltip">
                   <div className="muted">
