@@ -105,6 +105,19 @@ describe('the loss chart on the monitor', () => {
     await page.mouse.move(0, 0);
   });
 
+  it('warns of overfitting exactly when the model rating does, in the same words, on the monitor and the model page', async () => {
+    const job = (await gql('query($id: ID!) { trainingJob(id: $id) { artifact { id quality { warnings { code message } } } } }', { id: runs[0]!.id })).trainingJob;
+    const overfit = job.artifact.quality.warnings.find((w: { code: string }) => w.code === 'OVERFITTING');
+    const alert = page.locator('.alert', { hasText: 'Overfitting' });
+    expect(await alert.count()).toBe(overfit ? 1 : 0);
+    if (!overfit) return;
+    expect(await alert.textContent()).toContain(overfit.message);
+    await page.goto(`${stack.url}/models/${job.artifact.id}`);
+    await page.locator('.alert', { hasText: overfit.message }).waitFor();
+    await page.goto(`${stack.url}/training/jobs/${runs[0]!.id}`);
+    await chart().locator('[data-kind=smoothed] path').waitFor();
+  });
+
   it('redraws the curve when smoothing changes, and hides the raw line at 0', async () => {
     const before = await smoothedPath();
     expect(await chart().locator('[data-kind=raw] path').count()).toBe(1);

@@ -12,6 +12,7 @@ import { graphql } from '../../gql';
 import type { ModelOrder, ModelStatus } from '../../gql/graphql';
 import { formatBytes, formatNumber } from '../../lib/format';
 import { useTitle } from '../../lib/hooks';
+import { QUALITY_WARNING_LABELS } from './fragments';
 import { CompareButton, CompareCheckbox, useCompareSelection } from '../compare/selection';
 
 const ModelList = graphql(`
@@ -25,6 +26,10 @@ const ModelList = graphql(`
           quality {
             bestValidationLoss
             finalTrainingLoss
+            warnings {
+              code
+              message
+            }
           }
         }
       }
@@ -148,6 +153,11 @@ export function ModelListPage() {
                     </td>
                     <td data-label="Quality">
                       <Stars rating={node.quality?.rating} />
+                      {node.quality?.warnings.map((w) => (
+                        <div key={w.code} className="muted small" title={w.message}>
+                          ⚠ {QUALITY_WARNING_LABELS[w.code] ?? w.code}
+                        </div>
+                      ))}
                     </td>
                     <td data-label="Final loss" className="num">
                       {formatNumber(node.quality?.finalTrainingLoss, 3)}

@@ -105,7 +105,7 @@ export function LossChart({ points }: { points: readonly MetricPoint[] }) {
       </div>
       {overfit && (
         <Alert tone="warning" title="Overfitting">
-          {overfitMessage(overfit, (v) => formatNumber(v, 3))}
+          {overfitMessage(overfit)}
         </Alert>
       )}
     </>
