@@ -106,7 +106,11 @@ describe('the loss chart on the monitor', () => {
   });
 
   it('warns of overfitting exactly when the model rating does, in the same words, on the monitor and the model page', async () => {
-    const job = (await gql('query($id: ID!) { trainingJob(id: $id) { artifact { id quality { warnings { code message } } } } }', { id: runs[0]!.id })).trainingJob;
+    const job = await until(
+      async () => (await gql('query($id: ID!) { trainingJob(id: $id) { artifact { id quality { warnings { code message } } } } }', { id: runs[0]!.id })).trainingJob,
+      (j) => j.artifact?.quality != null,
+      'stored model',
+    );
     const overfit = job.artifact.quality.warnings.find((w: { code: string }) => w.code === 'OVERFITTING');
     const alert = page.locator('.alert', { hasText: 'Overfitting' });
     expect(await alert.count()).toBe(overfit ? 1 : 0);
