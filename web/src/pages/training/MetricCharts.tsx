@@ -95,13 +95,20 @@ export function LossChart({ points }: { points: readonly MetricPoint[] }) {
         runs={[run]}
         view={view}
         onZoom={(zoom) => update({ zoom })}
+        validationColor={chartColors.tertiary}
         label="Training and validation loss by step"
         emptyText="The loss curve starts with the first training step."
       />
       <div className="loss-chart-legend" aria-hidden="true">
-        <span style={{ color: chartColors.primary }}>━</span> Training loss{view.smoothing > 0 ? ' (smoothed; raw line faint)' : ''}
-        <span style={{ color: chartColors.primary }}>○</span> Validation loss
-        <span style={{ color: chartColors.primary }}>◆</span> Best validation
+        <span>
+          <span style={{ color: chartColors.primary }}>━</span> Training loss{view.smoothing > 0 ? ' (smoothed; raw line faint)' : ''}
+        </span>
+        <span>
+          <span style={{ color: chartColors.tertiary }}>○</span> Validation loss
+        </span>
+        <span>
+          <span style={{ color: chartColors.tertiary }}>◆</span> Best validation
+        </span>
       </div>
       {overfit && (
         <Alert tone="warning" title="Overfitting">

@@ -61,7 +61,7 @@ function Lines({ series }: LayerProps) {
   );
 }
 
-function bestLayer(runs: readonly RunCurves[], domain: [number, number], single: boolean) {
+function bestLayer(runs: readonly RunCurves[], domain: [number, number], single: boolean, validationColor?: string) {
   return function Best({ xScale, yScale, innerHeight }: LayerProps) {
     return (
       <g>
@@ -70,10 +70,11 @@ function bestLayer(runs: readonly RunCurves[], domain: [number, number], single:
           if (!best || best.step < domain[0] || best.step > domain[1]) return [];
           const x = xScale(best.step);
           const y = yScale(best.value);
+          const color = validationColor ?? run.color;
           return [
             <g key={run.id} className="loss-chart-best" data-best-run={run.id} data-best-step={best.step}>
-              {single && <line x1={x} x2={x} y1={0} y2={innerHeight} stroke={run.color} strokeDasharray="2 4" strokeOpacity={0.7} />}
-              <path d={`M${x},${y - 7}L${x + 7},${y}L${x},${y + 7}L${x - 7},${y}Z`} fill={run.color} stroke="#fff" strokeWidth={1.5} />
+              {single && <line x1={x} x2={x} y1={0} y2={innerHeight} stroke={color} strokeDasharray="2 4" strokeOpacity={0.7} />}
+              <path d={`M${x},${y - 7}L${x + 7},${y}L${x},${y + 7}L${x - 7},${y}Z`} fill={color} stroke="#fff" strokeWidth={1.5} />
               {single && (
                 <text x={x + 6} y={10} fontSize={11} fill="#475467" textAnchor={x > 200 ? 'end' : 'start'} dx={x > 200 ? -12 : 0}>
                   Best validation {formatLoss(best.value)} at step {formatCompact(best.step)}
@@ -87,7 +88,7 @@ function bestLayer(runs: readonly RunCurves[], domain: [number, number], single:
   };
 }
 
-function seriesOf(runs: readonly RunCurves[], view: ChartView, domain: [number, number], single: boolean): ChartSeries[] {
+function seriesOf(runs: readonly RunCurves[], view: ChartView, domain: [number, number], single: boolean, validationColor?: string): ChartSeries[] {
   const inside = (p: { step: number }) => p.step >= domain[0] && p.step <= domain[1];
   const positive = (p: { value: number }) => !view.logScale || p.value > 0;
   const series: ChartSeries[] = [];
@@ -95,7 +96,8 @@ function seriesOf(runs: readonly RunCurves[], view: ChartView, domain: [number, 
     const name = single ? 'Training loss' : run.label;
     const add = (id: string, kind: Kind, points: RunCurves['raw']) => {
       const data = points.filter((p) => inside(p) && positive(p)).map((p) => ({ x: p.step, y: p.value }));
-      if (data.length > 0) series.push({ id, kind, run: run.id, color: run.color, data });
+      const color = kind === 'validation' && validationColor ? validationColor : run.color;
+      if (data.length > 0) series.push({ id, kind, run: run.id, color, data });
     };
     // Smoothing off: the raw line is the line.
     if (view.smoothing > 0) add(`${name} (raw)`, 'raw', run.raw);
@@ -112,13 +114,15 @@ interface Props {
   label: string;
   emptyText: string;
   height?: number;
+  /** One run's validation points in their own colour (the monitor); several runs use each run's colour. */
+  validationColor?: string;
 }
 
-export function LossCurveChart({ runs, view, onZoom, label, emptyText, height = 300 }: Props) {
+export function LossCurveChart({ runs, view, onZoom, label, emptyText, height = 300, validationColor }: Props) {
   const full = dataDomain(runs);
   const domain = view.zoom ?? full;
   const single = runs.length === 1;
-  const series = domain ? seriesOf(runs, view, domain, single) : [];
+  const series = domain ? seriesOf(runs, view, domain, single, validationColor) : [];
   const yDomain = valueDomain(
     series.flatMap((s) => s.data.map((d) => d.y)),
     view.logScale,
@@ -150,17 +154,18 @@ export function LossCurveChart({ runs, view, onZoom, label, emptyText, height = 
       data-x-min={domain?.[0]}
       data-x-max={domain?.[1]}
       data-y-scale={view.logScale ? 'log' : 'linear'}
-      onMouseDown={(e) => ready && e.button === 0 && setDrag({ from: plotX(e), to: plotX(e) })}
-      onMouseMove={(e) => drag && setDrag({ ...drag, to: plotX(e) })}
-      onMouseUp={finishDrag}
-      onMouseLeave={() => setDrag(null)}
+      onPointerDown={(e) => ready && e.button === 0 && setDrag({ from: plotX(e), to: plotX(e) })}
+      onPointerMove={(e) => drag && setDrag({ ...drag, to: plotX(e) })}
+      onPointerUp={finishDrag}
+      onPointerLeave={() => setDrag(null)}
+      onPointerCancel={() => setDrag(null)}
     >
       <ChartFrame label={label} height={height} empty={ready ? undefined : emptyText}>
         {(width, h) => {
           const [y0, y1] = yDomain!;
           // d3 picks round ticks on a linear scale; a short log range gets evenly spaced ones of our own.
           const yTicks = view.logScale ? ticksOf(yDomain!, 5, true) : 5;
-          const layers: LineSvgLayer<ChartSeries>[] = ['grid', 'axes', Lines, bestLayer(runs, domain!, single), 'crosshair', 'slices'];
+          const layers: LineSvgLayer<ChartSeries>[] = ['grid', 'axes', Lines, bestLayer(runs, domain!, single, validationColor), 'crosshair', 'slices'];
           return (
             <Line<ChartSeries>
               width={width}
@@ -242,7 +247,7 @@ export function LossChartControls({ view, update, xAxisToggle = false }: Control
           </select>
         </label>
       )}
-      <button type="button" className="button button-small" disabled={!view.zoom} onClick={() => update({ zoom: null })}>
+      <button type="button" className="button button-small loss-chart-reset" disabled={!view.zoom} onClick={() => update({ zoom: null })}>
         Reset zoom
       </button>
       <span className="muted loss-chart-hint">{view.zoom ? 'Zoomed in.' : 'Drag across the chart to zoom.'}</span>
