@@ -206,6 +206,21 @@ describe('comparing runs', () => {
     const best = (await page.locator('td[data-label="Best val. loss"]').allTextContents()).map(Number);
     expect(best).toHaveLength(3);
     expect(best).toEqual([...best].sort((a, b) => a - b));
+
+    // Picking from the models list compares their jobs.
+    const names = await page.locator('td[data-label="Model"] .row-title').allTextContents();
+    for (const name of names.slice(0, 2)) await page.getByRole('checkbox', { name: `Compare ${name}` }).check();
+    const href = await page.getByRole('link', { name: 'Compare 2 runs' }).getAttribute('href');
+    const picked = runs.filter((r) => href!.includes(encodeURIComponent(r.id)));
+    expect(picked).toHaveLength(2);
     expect(consoleErrors).toEqual([]);
+  });
+
+  it("says a run is not found when one of the ids is missing or someone else's", async () => {
+    const missing = btoa(`TrainingJob:${crypto.randomUUID()}`);
+    await page.goto(`${stack.url}/compare?ids=${encodeURIComponent(runs[0]!.id)},${encodeURIComponent(missing)}`);
+    await page.getByRole('heading', { name: 'A run was not found' }).waitFor();
+    await page.goto(`${stack.url}/compare?ids=${encodeURIComponent(runs[0]!.id)}`);
+    await page.getByRole('heading', { name: 'Pick 2 to 5 runs' }).waitFor();
   });
 });
