@@ -178,10 +178,12 @@ export async function storeModelArtifact(services: Services, jobId: string): Pro
         storedAt: new Date(),
         finalValidationLoss: quality.finalValidationLoss,
         bestValidationLoss: quality.bestValidationLoss,
+        bestValidationStep: quality.bestValidationStep,
         finalTrainingLoss: quality.finalTrainingLoss,
         perplexity: quality.perplexity,
         lossReduction: quality.lossReduction,
         rating: quality.rating,
+        qualityWarnings: quality.warnings as never,
       },
     });
     if (count === 0) return null; // a concurrent run stored it first

@@ -176,3 +176,9 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   };
   return { url, gpuUrl: `http://127.0.0.1:${gpuPort}`, browser, log: () => output, token, gql, stop };
 }
+
+/** The simulated provider's faults for every job from now on ({} clears them). */
+export async function setGpuFaults(stack: Stack, faults: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${stack.gpuUrl}/v1/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+  if (!res.ok) throw new Error(`setting faults: ${res.status}`);
+}

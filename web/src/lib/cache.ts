@@ -65,8 +65,8 @@ const JobListsQuery = graphql(`
 `);
 
 const ModelListsQuery = graphql(`
-  query CachedModelLists($first: Int, $after: String, $status: [ModelStatus!]) {
-    models(first: $first, after: $after, status: $status) {
+  query CachedModelLists($first: Int, $after: String, $status: [ModelStatus!], $orderBy: ModelOrder) {
+    models(first: $first, after: $after, status: $status, orderBy: $orderBy) {
       totalCount
       edges {
         cursor
@@ -204,7 +204,7 @@ function datasetChanged(cache: Cache, dataset: DatasetRowFragment | null | undef
 
 /**
  * A row of the user's lists created or changed anywhere (another tab, an API key, a worker): a new one goes first
- * in the cached lists it fits (all newest first), and a changed one leaves those it no longer fits.
+ * in the cached newest-first lists it fits, and a changed one leaves those it no longer fits.
  */
 function listRowChanged(cache: Cache, change: Result | null | undefined) {
   const { dataset, trainingJob, model } = change ?? {};
@@ -218,8 +218,11 @@ function listRowChanged(cache: Cache, change: Result | null | undefined) {
   }
   if (model?.id && model.status != null) {
     const fits = (args: Variables) => !(args.status as string[] | null | undefined)?.length || (args.status as string[]).includes(model.status);
-    addNewToLists(cache, modelLists, model, fits);
+    const newestFirst = (args: Variables) => (args.orderBy ?? 'NEWEST') === 'NEWEST';
+    addNewToLists(cache, modelLists, model, (args) => newestFirst(args) && fits(args));
     removeFromLists(cache, modelLists, model.id, (args) => !fits(args));
+    // Sorted by loss, a new or newly stored model's place is the server's to say.
+    invalidateLists(cache, modelLists, (args) => !newestFirst(args) && fits(args));
   }
 }
 

@@ -15,6 +15,7 @@ import { graphql } from '../../gql';
 import type { CreateModelDownloadMutation } from '../../gql/graphql';
 import { formatBytes, formatNumber, formatPercent, formatScientific } from '../../lib/format';
 import { useTitle } from '../../lib/hooks';
+import { QUALITY_WARNING_LABELS } from './fragments';
 import { routeId } from '../../lib/ids';
 import { QUANTIZATION_LABELS, trainAgainLink } from '../training/fragments';
 import { modelSnippets, type Snippet } from './snippets';
@@ -31,8 +32,13 @@ const ModelDetail = graphql(`
         finalTrainingLoss
         finalValidationLoss
         bestValidationLoss
+        bestValidationStep
         perplexity
         lossReduction
+        warnings {
+          code
+          message
+        }
       }
       files {
         id
@@ -179,13 +185,26 @@ export function ModelDetailPage() {
 
       {q && (
         <StatGrid>
-          <StatCard label="Rating" value={<Stars rating={q.rating} />} hint="from how far the loss fell" />
+          <StatCard
+            label="Rating"
+            value={<Stars rating={q.rating} />}
+            hint={q.warnings.length ? `${q.warnings.length === 1 ? 'a star' : 'stars'} off: see below` : 'from how far the loss fell'}
+          />
           <StatCard label="Loss reduction" value={formatPercent(q.lossReduction)} hint="training loss, start to end" />
-          <StatCard label="Final validation loss" value={formatNumber(q.finalValidationLoss, 4)} hint={`best ${formatNumber(q.bestValidationLoss, 4)}`} />
+          <StatCard
+            label="Final validation loss"
+            value={formatNumber(q.finalValidationLoss, 4)}
+            hint={`best ${formatNumber(q.bestValidationLoss, 4)}${q.bestValidationStep == null ? '' : ` at step ${q.bestValidationStep}`}`}
+          />
           <StatCard label="Perplexity" value={formatNumber(q.perplexity, 2)} hint="exp(final validation loss)" />
           <StatCard label="Final training loss" value={formatNumber(q.finalTrainingLoss, 4)} />
         </StatGrid>
       )}
+      {q?.warnings.map((w) => (
+        <Alert key={w.code} tone="warning" title={QUALITY_WARNING_LABELS[w.code] ?? w.code}>
+          {w.message}
+        </Alert>
+      ))}
 
       <Panel
         title="Files"

@@ -271,10 +271,10 @@ function Monitor({ job, points, metricsLoading }: { job: JobDetailFragment; poin
       </StatGrid>
 
       <Panel title="Loss" actions={<span className="muted small">{formatCount(points.length, 'point')}</span>}>
-        {metricsLoading ? <Loading label="Loading the curve…" /> : <LossChart points={points} totalSteps={job.totalSteps} />}
+        {metricsLoading ? <Loading label="Loading the curve…" /> : <LossChart points={points} />}
       </Panel>
       <div className="two-columns">
-        <Panel title="Learning rate">{metricsLoading ? <Loading /> : <LearningRateChart points={points} totalSteps={job.totalSteps} />}</Panel>
+        <Panel title="Learning rate">{metricsLoading ? <Loading /> : <LearningRateChart points={points} />}</Panel>
         <Panel title="Activity">
           <Timeline events={job.events} />
         </Panel>
