@@ -1,10 +1,12 @@
 // Creates a training job from a checked plan: QUEUED, with its estimate and
 // cost cap, a JOB_QUEUED notification and the submission job queued in the
-// same transaction. A retried request with the same idempotency key returns
-// the first job.
+// same transaction; refused when it could cross a monthly budget whose hard
+// stop is on. A retried request with the same idempotency key returns the
+// first job.
 import { randomUUID } from 'node:crypto';
 import { db, Prisma } from '../db/client.js';
 import type { TrainingJob } from '../db/generated/prisma/client.js';
+import { assertWithinBudget } from '../costs/budget.js';
 import { assertNoProblems, InvalidInputError, type FieldProblem } from '../errors.js';
 import { readIdempotencyKey } from '../idempotency.js';
 import { inTransaction } from '../jobs/queue.js';
@@ -55,6 +57,7 @@ export async function createTrainingJob(services: Services, ownerId: string, inp
   const name = input.name?.trim() || null;
   const plan = await checkedPlan(services, ownerId, input, [...ownProblems(input, name), ...keyProblems]);
   const maxCost = input.maxCostUsd ?? null;
+  await assertWithinBudget(ownerId, plan.estimate.costUsd, maxCost);
 
   const id = randomUUID();
   const created = await db.$transaction(async (tx) => {

@@ -113,6 +113,8 @@ export type NotificationPriority =
 export type NotificationType =
   | 'ARTIFACT_FAILED'
   | 'ARTIFACT_READY'
+  | 'BUDGET_REACHED'
+  | 'BUDGET_THRESHOLD'
   | 'COST_CAP_REACHED'
   | 'DATASET_INVALID'
   | 'DATASET_VALIDATED'
@@ -481,6 +483,7 @@ export type CreateTrainingJobMutationVariables = Exact<{
 
 
 export type CreateTrainingJobMutation = { createTrainingJob:
+    | { __typename: 'BudgetExceededError', message: string }
     | { __typename: 'DatasetNotReadyError', message: string }
     | { __typename: 'InvalidInputError', message: string, problems: Array<{ path: Array<string>, message: string }> }
     | { __typename: 'NotFoundError', message: string }
