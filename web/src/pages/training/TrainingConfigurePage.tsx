@@ -12,6 +12,7 @@ import type { EstimateTrainingCostInput, HyperparametersInput, Quantization } fr
 import { formatCompact, formatInteger, formatMoney, formatNumber, formatScientific } from '../../lib/format';
 import { useDebounced, useTitle } from '../../lib/hooks';
 import { randomId } from '../../lib/ids';
+import { BudgetLeft } from './BudgetLeft';
 import { EstimateSummary } from './EstimatePanel';
 import { QUANTIZATION_LABELS } from './fragments';
 
@@ -364,6 +365,7 @@ export function TrainingConfigurePage() {
             {estimate ? (
               <div className={updating ? 'estimate-updating' : undefined} aria-live="polite">
                 <EstimateSummary estimate={estimate} />
+                <BudgetLeft estimatedCost={estimate.costUsd} maxCost={cap > 0 && !capProblem ? maxCost.trim() : null} />
               </div>
             ) : outcome && outcome.__typename !== 'TrainingEstimate' ? (
               <Alert tone="warning">{outcome.message}</Alert>
