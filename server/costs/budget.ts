@@ -31,9 +31,10 @@ export class BudgetExceededError extends Error {
     readonly remainingUsd: string,
     readonly jobCostUsd: string,
   ) {
+    const left = remainingUsd.startsWith('-') || /^0\.0+$/.test(remainingUsd) ? 'nothing is left' : `only ${remainingUsd} USD is left`;
     super(
-      `This job could cost ${jobCostUsd} USD, more than the ${remainingUsd} USD left of your ${budgetUsd} USD budget for ${month} ` +
-        `(${spentUsd} USD spent, ${committedUsd} USD more expected from jobs still running). Raise the budget, turn its hard stop off, or choose a cheaper run.`,
+      `This job could cost ${jobCostUsd} USD, and ${left} of your ${budgetUsd} USD budget for ${month} ` +
+        `(${spentUsd} USD spent, ${committedUsd} USD more expected from active jobs). Raise the budget, turn its hard stop off, or choose a cheaper run.`,
     );
   }
 }

@@ -199,7 +199,7 @@ describe('the hard stop', () => {
     const refused = res.body.data.createTrainingJob;
     expect(refused).toMatchObject({ __typename: 'BudgetExceededError', budget: '10.050000', spent: '10.000000', committed: '0.000000', remaining: '0.050000' });
     expect(usdToMicros(refused.jobCost)).toBeGreaterThan(50_000n);
-    expect(refused.message).toContain('0.05 USD left of your 10.05 USD budget');
+    expect(refused.message).toContain('only 0.05 USD is left of your 10.05 USD budget');
     expect(await db.trainingJob.count({ where: { ownerId: user.id } })).toBe(0);
     const capped = await createJob(t, user.token, { datasetId, presetId: 'quality', gpu: { type: 'H100-80GB', count: 8 }, maxCostUsd: '0.04' });
     expect(capped.__typename).toBe('TrainingJobPayload');

@@ -126,10 +126,10 @@ export function BudgetPanel() {
       )}
       <form className="budget-form" onSubmit={save} noValidate>
         <Field label="Budget per month (USD)" error={problems.amountUsd}>
-          <input inputMode="decimal" value={form.amount} onChange={(e) => setForm({ ...form, amount: e.target.value })} placeholder="500" />
+          <input type="text" inputMode="decimal" value={form.amount} onChange={(e) => setForm({ ...form, amount: e.target.value })} placeholder="500" />
         </Field>
         <Field label="Time zone" hint="Months start at midnight here." error={problems.timeZone}>
-          <input list="budget-time-zones" value={form.timeZone} onChange={(e) => setForm({ ...form, timeZone: e.target.value })} />
+          <input type="text" list="budget-time-zones" value={form.timeZone} onChange={(e) => setForm({ ...form, timeZone: e.target.value })} />
         </Field>
         <datalist id="budget-time-zones">
           {TIME_ZONES.map((zone) => (
