@@ -82,6 +82,11 @@ describe('setting a budget', () => {
       [80, '160.000000', null],
       [100, '200.000000', null],
     ]);
+    // What a job would leave: its estimate, or its cost cap when lower, out of what remains.
+    const left = await t.gql('{ budget { a: leftAfterJob(estimatedCost: "20") b: leftAfterJob(estimatedCost: "20", maxCost: "5") } }', {}, user.token);
+    expect(left.body.data.budget).toEqual({ a: '167.000000', b: '182.000000' });
+    const negative = await t.gql('{ budget { leftAfterJob(estimatedCost: "-1") } }', {}, user.token);
+    expect(negative.body.errors?.[0]).toMatchObject({ message: 'estimatedCost must not be negative', extensions: { code: 'BAD_USER_INPUT' } });
     // Berlin's month starts at 23:00 or 22:00 UTC the day before.
     expect(new Date(budget.monthStart).getUTCHours()).toBeGreaterThanOrEqual(22);
     const removed = await t.gql('mutation { removeBudget { removed } }', {}, user.token);
