@@ -57,10 +57,13 @@ export async function createTrainingJob(services: Services, ownerId: string, inp
   const name = input.name?.trim() || null;
   const plan = await checkedPlan(services, ownerId, input, [...ownProblems(input, name), ...keyProblems]);
   const maxCost = input.maxCostUsd ?? null;
-  await assertWithinBudget(ownerId, plan.estimate.costUsd, maxCost);
 
   const id = randomUUID();
   const created = await db.$transaction(async (tx) => {
+    // One creation per owner at a time past this point, so that two jobs started together cannot both take the
+    // budget's last dollars: the second is checked once the first has committed (the check reads committed rows).
+    await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtext(${`create-job:${ownerId}`}))`;
+    await assertWithinBudget(ownerId, plan.estimate.costUsd, maxCost);
     // FOR SHARE: a concurrent deleteDataset (FOR UPDATE) waits, or we see its deletion.
     const live = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Dataset" WHERE id = ${plan.dataset.id}::uuid AND "deletedAt" IS NULL FOR SHARE`;
     if (live.length === 0) throw new InvalidInputError([{ path: ['datasetId'], message: 'the dataset was deleted' }]);

@@ -213,6 +213,18 @@ describe('the hard stop', () => {
     expect(second.__typename).toBe('BudgetExceededError');
   });
 
+  it('lets only as many jobs through as fit when several are started at the same moment', async () => {
+    const user = await createUser(t);
+    const datasetId = await readyDataset(t, user.token);
+    await setBudget(user, { amountUsd: '0.05', hardStop: true });
+    // Each could cost 0.02: two fit in 0.05, a third does not.
+    const answers = await Promise.all(
+      oneToN(5).map(() => createJob(t, user.token, { datasetId, presetId: 'quality', gpu: { type: 'H100-80GB', count: 8 }, maxCostUsd: '0.02' })),
+    );
+    expect(answers.map((a) => a.__typename).sort()).toEqual(['BudgetExceededError', 'BudgetExceededError', 'BudgetExceededError', 'TrainingJobPayload', 'TrainingJobPayload']);
+    expect(await db.trainingJob.count({ where: { ownerId: user.id } })).toBe(2);
+  });
+
   it('stops a running job when the month reaches the budget, as the cost cap does, with exact cost records', async () => {
     const user = await createUser(t);
     const datasetId = await readyDataset(t, user.token);
