@@ -5,6 +5,7 @@
 import { db, Prisma } from '../db/client.js';
 import type { TrainingJob, TrainingJobStatus } from '../db/generated/prisma/client.js';
 import type { NotificationPriority, NotificationType } from '../db/generated/prisma/enums.js';
+import { applyBudget } from '../costs/budget.js';
 import { settleComputeCost } from '../costs/compute-cost.js';
 import { deleteStagedUploads } from '../artifacts/trainer-uploads.js';
 import { createArtifactJob } from '../jobs/create-artifact.js';
@@ -88,6 +89,8 @@ export async function transitionJob(services: Services, jobId: string, to: Train
   publishNotification(services, result.job.ownerId, result.notificationId);
   // A trainer's uploads are kept for the artifact job of a COMPLETED run only.
   if (to === 'FAILED' || to === 'CANCELLED') await deleteStagedUploads(services, result.job);
+  // The final cost record may carry the month's spend over a budget threshold.
+  if (NEXT_STATUSES[to].length === 0) await applyBudget(services, result.job.ownerId);
   return result.job;
 }
 

@@ -47,6 +47,8 @@ beforeAll(async () => {
   const key = await t.gql(`mutation($name: String!) { createApiKey(input: { name: $name }) { ... on CreateApiKeyPayload { apiKey { id } } } }`, { name: `${MARKER} key` }, alice.token);
   const unread = await t.gql('{ notifications(first: 1, unreadOnly: true) { edges { node { id } } } }', {}, alice.token);
   const me = await t.gql('{ me { id } }', {}, alice.token);
+  const budget = await t.gql(SET_BUDGET, { input: { amountUsd: '1000', hardStop: false, timeZone: 'Europe/Berlin' } }, alice.token);
+  if (budget.body.data?.setBudget.__typename !== 'SetBudgetPayload') throw new Error(`setting alice's budget failed: ${JSON.stringify(budget.body)}`);
   owned = {
     user: [me.body.data.me.id],
     dataset: [dataset],
@@ -107,7 +109,11 @@ const ROWS: Record<string, string> = {
   CostRecord: `SELECT * FROM "CostRecord" WHERE "ownerId" = $1 OR "jobId" IN (${JOBS})`,
   CostDaily: `SELECT * FROM "CostDaily" WHERE "ownerId" = $1`,
   Notification: `SELECT * FROM "Notification" WHERE "ownerId" = $1`,
+  Budget: `SELECT * FROM "Budget" WHERE "ownerId" = $1`,
 };
+
+const SET_BUDGET = `mutation($input: SetBudgetInput!) { setBudget(input: $input) { __typename ... on SetBudgetPayload { budget { amount hardStop timeZone spent } } } }`;
+const BUDGET = `{ budget { amount hardStop timeZone month spent committed remaining thresholds { percent reachedAt } } }`;
 
 const VIEW = `query($from: DateTime!, $to: DateTime!) {
   me { id email apiKeys(first: 50) { totalCount edges { node { id name revokedAt lastUsedAt } } } }
@@ -117,6 +123,7 @@ const VIEW = `query($from: DateTime!, $to: DateTime!) {
   notifications(first: 100) { totalCount edges { node { id readAt } } }
   unreadNotificationCount
   costSummary(from: $from, to: $to) { ... on CostSummary { total } }
+  budget { amount hardStop timeZone month thresholds { percent reachedAt } updatedAt }
 }`;
 const viewRange = { from: new Date(Date.now() - 30 * 86400_000).toISOString(), to: new Date(Date.now() + 86400_000).toISOString() };
 
@@ -234,6 +241,21 @@ describe("a second user with the first user's ids", () => {
     expect(created.dataset.id).not.toBe(owned.uploadedDataset[0]);
     expect(JSON.stringify(res.body)).not.toContain(rawId(owned.uploadedDataset[0]!));
     expect(await aliceState()).toEqual(before);
+  });
+});
+
+describe("the first user's budget", () => {
+  // The budget takes and gives no id: each user reaches only their own, so a second user's calls must neither show nor change it.
+  it('is invisible to a second user, whose setBudget and removeBudget change only their own', async () => {
+    const before = await aliceState();
+    expect((await t.gql(BUDGET, {}, bob.token)).body).toEqual({ data: { budget: null } });
+    const set = await t.gql(SET_BUDGET, { input: { amountUsd: '5', hardStop: true, timeZone: 'UTC' } }, bob.token);
+    expect(set.body.data.setBudget.budget).toMatchObject({ amount: '5.000000', hardStop: true, timeZone: 'UTC', spent: '0.000000' });
+    expect((await t.gql(BUDGET, {}, bob.token)).body.data.budget.amount).toBe('5.000000');
+    expect((await t.gql('mutation { removeBudget { removed } }', {}, bob.token)).body.data.removeBudget.removed).toBe(true);
+    expect((await t.gql('mutation { removeBudget { removed } }', {}, bob.token)).body.data.removeBudget.removed).toBe(false);
+    expect(await aliceState()).toEqual(before);
+    expect((await t.gql(BUDGET, {}, alice.token)).body.data.budget).toMatchObject({ amount: '1000.000000', timeZone: 'Europe/Berlin' });
   });
 });
 

@@ -283,6 +283,15 @@ export function createCache() {
         createTrainingJob(result: Result, _args, cache) {
           const payload = result.createTrainingJob;
           if (payload?.__typename === 'TrainingJobPayload') addToLists(cache, jobLists, payload.trainingJob, (args) => jobFits(args, payload.trainingJob));
+          // The new job's estimate is committed against the monthly budget.
+          if (payload?.__typename === 'TrainingJobPayload') cache.invalidate('Query', 'budget');
+        },
+        // The budget has no id (each user has one): it is read again after a change.
+        setBudget(result: Result, _args, cache) {
+          if (result.setBudget?.__typename === 'SetBudgetPayload') cache.invalidate('Query', 'budget');
+        },
+        removeBudget(_result: Result, _args, cache) {
+          cache.invalidate('Query', 'budget');
         },
         markNotificationRead(result: Result, args, cache) {
           const payload = result.markNotificationRead;

@@ -218,6 +218,11 @@ function Monitor({ job, points, metricsLoading }: { job: JobDetailFragment; poin
           The job reached its cap of {formatMoney(job.maxCost)} and was stopped.
         </Alert>
       )}
+      {job.errorCode === 'BUDGET_REACHED' && (
+        <Alert tone="warning" title="Monthly budget reached">
+          {job.errorMessage} <Link to="/costs">See the budget</Link>.
+        </Alert>
+      )}
       {job.status === 'FAILED' && (
         <Alert title={`Failed${job.errorCode ? ` (${job.errorCode})` : ''}`}>{job.errorMessage ?? 'The job failed.'}</Alert>
       )}

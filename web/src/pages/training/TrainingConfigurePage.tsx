@@ -14,6 +14,7 @@ import type { EstimateTrainingCostInput, HyperparametersInput, Quantization } fr
 import { formatCompact, formatDuration, formatInteger, formatMoney, formatNumber, formatScientific } from '../../lib/format';
 import { useDebounced, useTitle } from '../../lib/hooks';
 import { randomId, routeId } from '../../lib/ids';
+import { BudgetLeft } from './BudgetLeft';
 import { EstimateSummary } from './EstimatePanel';
 import { QUANTIZATION_LABELS } from './fragments';
 
@@ -436,6 +437,7 @@ export function TrainingConfigurePage() {
             ) : estimate ? (
               <div className={updating ? 'estimate-updating' : undefined} aria-live="polite">
                 <EstimateSummary estimate={estimate} />
+                <BudgetLeft estimatedCost={estimate.costUsd} maxCost={cap > 0 && !capProblem ? maxCost.trim() : null} />
               </div>
             ) : outcome && outcome.__typename !== 'TrainingEstimate' ? (
               <Alert tone="warning">{outcome.message}</Alert>
