@@ -16,7 +16,11 @@ import { expectNoA11yViolations } from './a11y.js';
 
 export const repo = fileURLToPath(new URL('../..', import.meta.url));
 const distDir = path.join(repo, 'web/dist');
-export const screenshotDir = path.join(repo, 'docs/screenshots');
+/**
+ * Where screenshots go: docs/screenshots with UPDATE_SCREENSHOTS=1 (`npm run screenshots`), otherwise a folder in
+ * the system's temp folder, so a test run leaves the work tree as it found it.
+ */
+export const screenshotDir = process.env.UPDATE_SCREENSHOTS === '1' ? path.join(repo, 'docs/screenshots') : path.join(os.tmpdir(), 'brightrun-screenshots');
 
 export interface Stack {
   /** Where the browser opens the app. */
@@ -33,8 +37,7 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** A full-page screenshot into docs/screenshots, taken from the top so the sticky navigation stays where it belongs. */
-/** A full-page screenshot into docs/screenshots, and axe-core over the same page state. */
+/** A full-page screenshot into screenshotDir, taken from the top so the sticky navigation stays where it belongs, and axe-core over the same page state. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(screenshotDir, { recursive: true });
   await page.evaluate(() => window.scrollTo(0, 0));
