@@ -237,6 +237,17 @@ describe('the journey in a browser', () => {
     await page.getByRole('link', { name: 'Training jobs' }).first().click();
     await page.getByRole('heading', { name: 'Training jobs', exact: true }).waitFor();
     await page.locator('table tbody tr [data-status=COMPLETED]').first().waitFor();
+    // The completed row shows the job's final cost as the API has it.
+    const row = page.locator('table tbody tr', { has: page.locator('[data-status=COMPLETED]') }).first();
+    const href = (await row.getByRole('link').first().getAttribute('href'))!;
+    const jobId = decodeURIComponent(href.split('/').pop()!);
+    const { trainingJob } = await stack.gql('query($id: ID!) { trainingJob(id: $id) { finalCost } }', { id: jobId }, await stack.token());
+    expect(Number(trainingJob.finalCost)).toBeGreaterThan(0);
+    const shown = (await row.locator('td[data-label="Cost"]').textContent())!.trim();
+    const digits = Number(trainingJob.finalCost) < 1 ? 3 : 2;
+    // The cost first, then the estimate it was started with ("$0.028est. $0.459").
+    expect(shown.startsWith(Number(trainingJob.finalCost).toLocaleString('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: digits }))).toBe(true);
+    expect(shown).toMatch(/est\. \$/);
     await screenshot('training-jobs');
     await expectVisibleFocus();
     await page.goBack();
