@@ -12,6 +12,8 @@ import { db, Prisma } from '../db/client.js';
 import type { ModelArtifact, TrainingJob } from '../db/generated/prisma/client.js';
 import { ProviderRejectedError, type ProviderArtifact } from '../gpu/provider.js';
 import { createNotification, publishNotification } from '../notifications/notify.js';
+import { modelEventData } from '../outbound-webhooks/payloads.js';
+import { recordEvent } from '../outbound-webhooks/record-event.js';
 import type { Services } from '../services.js';
 import { checkContentType, objectPath, StorageError } from '../storage/index.js';
 import { publishJobUpdated } from '../training/transitions.js';
@@ -184,6 +186,8 @@ export async function storeModelArtifact(services: Services, jobId: string): Pro
       },
     });
     if (count === 0) return null; // a concurrent run stored it first
+    const stored = await tx.modelArtifact.findUniqueOrThrow({ where: { id: artifact.id } });
+    await recordEvent(tx, services, artifact.ownerId, 'model.stored', modelEventData(stored));
     return createNotification(
       {
         ownerId: artifact.ownerId,

@@ -3,12 +3,14 @@
 import { db, Prisma } from '../db/client.js';
 import type { Dataset } from '../db/generated/prisma/client.js';
 import { createNotification, publishNotification } from '../notifications/notify.js';
+import { recordEvent } from '../outbound-webhooks/record-event.js';
+import { datasetEventData } from '../outbound-webhooks/payloads.js';
 import type { Services } from '../services.js';
 import type { ValidationReport } from './validation/index.js';
 import { publishDatasetUpdated } from './events.js';
 
 /** Returns whether this call ended the validation. */
-export async function finishValidation(services: Pick<Services, 'pubsub'>, dataset: Pick<Dataset, 'id' | 'ownerId' | 'name'>, report: ValidationReport): Promise<boolean> {
+export async function finishValidation(services: Pick<Services, 'pubsub' | 'jobs'>, dataset: Pick<Dataset, 'id' | 'ownerId' | 'name'>, report: ValidationReport): Promise<boolean> {
   const { statistics, ...validation } = report;
   const notificationId = await db.$transaction(async (tx) => {
     const { count } = await tx.dataset.updateMany({
@@ -23,6 +25,8 @@ export async function finishValidation(services: Pick<Services, 'pubsub'>, datas
       },
     });
     if (count === 0) return undefined;
+    const validated = await tx.dataset.findUniqueOrThrow({ where: { id: dataset.id } });
+    await recordEvent(tx, services, dataset.ownerId, report.valid ? 'dataset.ready' : 'dataset.invalid', datasetEventData(validated));
     const summary = report.valid
       ? `${statistics.examples} examples, ${statistics.totalTokens} tokens${report.warningCount ? `, ${report.warningCount} warning(s)` : ''}.`
       : `${report.errorCount} error(s) found. The dataset page lists each one with its line.`;

@@ -8,7 +8,9 @@ import { db } from '../db/client.js';
 import type { TrainingJob } from '../db/generated/prisma/client.js';
 import type { GpuType } from '../gpu/provider.js';
 import { MAX_STATUS_POINTS, ProviderUnavailableError } from '../gpu/provider.js';
-import { notify } from '../notifications/notify.js';
+import { createNotification, publishNotification } from '../notifications/notify.js';
+import { trainingJobEventData } from '../outbound-webhooks/payloads.js';
+import { recordEvent } from '../outbound-webhooks/record-event.js';
 import type { Services } from '../services.js';
 import { applyProviderReport } from '../training/apply-report.js';
 import { requestCancel } from '../training/cancel-training-job.js';
@@ -65,18 +67,24 @@ async function accrueAndCheckCap(services: Services, job: TrainingJob): Promise<
     const perSecond = gpuSecondsMicros(job.gpuType as GpuType, job.gpuCount, 1, jobHourlyRate(job));
     return perSecond === 0n ? Infinity : Math.max(0.2, Number(cap - cost) / Number(perSecond));
   }
-  const { count } = await db.trainingJob.updateMany({ where: { id: job.id, costCapReachedAt: null }, data: { costCapReachedAt: new Date() } });
-  if (count === 1) {
-    await notify(services, {
+  const notificationId = await db.$transaction(async (tx) => {
+    const reachedAt = new Date();
+    const { count } = await tx.trainingJob.updateMany({ where: { id: job.id, costCapReachedAt: null }, data: { costCapReachedAt: reachedAt } });
+    if (count === 0) return undefined;
+    await recordEvent(tx, services, job.ownerId, 'training_job.cost_cap_reached', { ...trainingJobEventData(job), currentCostUsd: microsToUsd(cost), costCapReachedAt: reachedAt.toISOString() });
+    return createNotification({
       ownerId: job.ownerId,
       type: 'COST_CAP_REACHED',
       title: `Training "${job.name}" reached its cost cap`,
       message: `It has cost ${microsToUsd(cost)} USD of its ${microsToUsd(cap)} USD cap and is being stopped.`,
       priority: 'HIGH',
       link: `/training/jobs/${job.id}`,
-      metadata: { jobId: job.id, costUsd: microsToUsd(cost), maxCostUsd: job.maxCost.toFixed(6) },
+      metadata: { jobId: job.id, costUsd: microsToUsd(cost), maxCostUsd: microsToUsd(cap) },
       dedupeKey: `job:${job.id}:COST_CAP_REACHED`,
-    });
+    }, tx);
+  });
+  if (notificationId !== undefined) {
+    publishNotification(services, job.ownerId, notificationId);
     await requestCancel(services, job.id, 'COST_CAP');
   }
   return services.config.gpu.pollIntervalSeconds;
