@@ -186,8 +186,7 @@ export async function storeModelArtifact(services: Services, jobId: string): Pro
       },
     });
     if (count === 0) return null; // a concurrent run stored it first
-    const stored = await tx.modelArtifact.findUniqueOrThrow({ where: { id: artifact.id } });
-    await recordEvent(tx, services, artifact.ownerId, 'model.stored', modelEventData(stored));
+    await recordEvent(tx, services, artifact.ownerId, 'model.stored', async () => modelEventData(await tx.modelArtifact.findUniqueOrThrow({ where: { id: artifact.id } })));
     return createNotification(
       {
         ownerId: artifact.ownerId,

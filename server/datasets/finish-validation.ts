@@ -25,8 +25,7 @@ export async function finishValidation(services: Pick<Services, 'pubsub' | 'jobs
       },
     });
     if (count === 0) return undefined;
-    const validated = await tx.dataset.findUniqueOrThrow({ where: { id: dataset.id } });
-    await recordEvent(tx, services, dataset.ownerId, report.valid ? 'dataset.ready' : 'dataset.invalid', datasetEventData(validated));
+    await recordEvent(tx, services, dataset.ownerId, report.valid ? 'dataset.ready' : 'dataset.invalid', async () => datasetEventData(await tx.dataset.findUniqueOrThrow({ where: { id: dataset.id } })));
     const summary = report.valid
       ? `${statistics.examples} examples, ${statistics.totalTokens} tokens${report.warningCount ? `, ${report.warningCount} warning(s)` : ''}.`
       : `${report.errorCount} error(s) found. The dataset page lists each one with its line.`;

@@ -22,13 +22,16 @@ export interface WebhookEventBody {
   data: Record<string, unknown>;
 }
 
+type EventData = Record<string, unknown>;
+
 /** Returns the event's id, or null when no endpoint of the owner wants it (nothing is stored then). */
 export async function recordEvent(
   tx: Prisma.TransactionClient,
   services: Pick<Services, 'jobs'>,
   ownerId: string,
   type: WebhookEventType,
-  data: Record<string, unknown>,
+  /** The event's data, or a function that reads it: called only when some endpoint wants the event. */
+  data: EventData | (() => Promise<EventData>),
   options: RecordEventOptions = {},
 ): Promise<string | null> {
   const endpoints = await tx.webhookEndpoint.findMany({
@@ -36,7 +39,7 @@ export async function recordEvent(
     select: { id: true },
   });
   if (endpoints.length === 0) return null;
-  const body: WebhookEventBody = { id: randomUUID(), type, timestamp: new Date().toISOString(), data };
+  const body: WebhookEventBody = { id: randomUUID(), type, timestamp: new Date().toISOString(), data: typeof data === 'function' ? await data() : data };
   await tx.webhookEvent.create({ data: { id: body.id, ownerId, type, body: JSON.stringify(body) } });
   const deliveries = await tx.webhookDelivery.createManyAndReturn({
     data: endpoints.map((e) => ({ ownerId, endpointId: e.id, eventId: body.id, nextAttemptAt: new Date() })),

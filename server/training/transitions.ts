@@ -76,7 +76,8 @@ export async function transitionJob(services: Services, jobId: string, to: Train
     // The model's files are copied by a queued job that exists only if this transition commits.
     if (to === 'COMPLETED') await services.jobs.enqueue(createArtifactJob, { jobId }, { tx: inTransaction(tx), singletonKey: jobId });
     const webhookEvent = WEBHOOK_EVENTS[to];
-    if (webhookEvent) await recordEvent(tx, services, job.ownerId, webhookEvent, trainingJobEventData(job));
+    // Read again: settling the cost has just set finalCost, which receivers of the end want.
+    if (webhookEvent) await recordEvent(tx, services, job.ownerId, webhookEvent, async () => trainingJobEventData(await tx.trainingJob.findUniqueOrThrow({ where: { id: jobId } })));
     const kind = NOTIFICATIONS[to];
     const notificationId = kind
       ? await createNotification(
