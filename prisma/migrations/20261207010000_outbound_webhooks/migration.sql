@@ -12,7 +12,7 @@ CREATE TABLE "WebhookEndpoint" (
     "ownerId" UUID NOT NULL,
     "url" TEXT NOT NULL,
     "description" TEXT NOT NULL DEFAULT '',
-    "eventTypes" TEXT[],
+    "eventTypes" TEXT[] NOT NULL,
     "secret" TEXT NOT NULL,
     "previousSecret" TEXT,
     "previousSecretExpiresAt" TIMESTAMPTZ(3),

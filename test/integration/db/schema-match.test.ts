@@ -29,8 +29,9 @@ const dmmf = JSON.parse(
   wasm.get_dmmf(JSON.stringify({ prismaSchema: [['schema.prisma', fs.readFileSync('prisma/schema.prisma', 'utf8')]] })),
 ).datamodel as { models: DmmfModel[]; enums: { name: string; values: { name: string }[] }[]; indexes: DmmfIndex[] };
 
-/** The PostgreSQL type Prisma's migrate would create for a field. */
+/** The PostgreSQL type Prisma's migrate would create for a field (a list: an array of it, e.g. text[]). */
 function expectedType(f: DmmfField): string {
+  if (f.isList) return `${expectedType({ ...f, isList: false })}[]`;
   if (f.kind === 'enum') return f.type;
   const native = f.nativeType;
   if (native) {
@@ -113,6 +114,8 @@ async function columns() {
   return rows.map((r) => {
     let type = r.data_type;
     if (type === 'USER-DEFINED') type = r.udt_name;
+    // An array's element type is its udt_name without the leading underscore (_text: text[]).
+    if (type === 'ARRAY') type = `${r.udt_name.slice(1)}[]`;
     if (type === 'numeric') type = `numeric(${r.numeric_precision},${r.numeric_scale})`;
     if (type.startsWith('timestamp')) type = `${type}(${r.datetime_precision})`;
     return { table: r.table_name, column: r.column_name, type, nullable: r.is_nullable === 'YES', default: normaliseDefault(r.column_default) };
