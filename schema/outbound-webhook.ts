@@ -225,3 +225,13 @@ builder.mutationField('redeliverWebhookDelivery', (t) =>
     resolve: async (_root, { id }, ctx) => ({ delivery: await redeliverWebhookDelivery(ctx.services, viewerId(ctx), id.id) }),
   }),
 );
+
+builder.subscriptionField('webhookDeliveryUpdated', (t) =>
+  t.prismaField({
+    type: 'WebhookDelivery',
+    description: "Each of the caller's webhook deliveries as it is made (test events, redeliveries) or an attempt is recorded.",
+    authScopes: { user: true },
+    subscribe: (_root, _args, ctx) => ctx.services.pubsub.subscribe('webhookDeliveryUpdated', viewerId(ctx)),
+    resolve: (query, payload: { id: string }, _args, ctx) => db.webhookDelivery.findFirstOrThrow({ ...query, where: { id: payload.id, ownerId: viewerId(ctx) } }),
+  }),
+);

@@ -70,4 +70,5 @@ export async function attemptDelivery(services: Services, run: DeliveryRun): Pro
     );
   });
   publishNotification(services, endpoint.ownerId, notificationId);
+  services.pubsub.publish('webhookDeliveryUpdated', endpoint.ownerId, { id: delivery.id });
 }

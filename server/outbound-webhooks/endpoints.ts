@@ -106,7 +106,9 @@ export async function sendWebhookTestEvent(services: Services, ownerId: string, 
   const eventId = await db.$transaction((tx) => recordEvent(tx, services, ownerId, 'webhook.test', data, { endpointId: endpoint.id }));
   // Null only if the endpoint was disabled or deleted in between.
   if (!eventId) throw new WebhookEndpointDisabledError();
-  return db.webhookDelivery.findUniqueOrThrow({ where: { endpointId_eventId: { endpointId: endpoint.id, eventId } } });
+  const delivery = await db.webhookDelivery.findUniqueOrThrow({ where: { endpointId_eventId: { endpointId: endpoint.id, eventId } } });
+  services.pubsub.publish('webhookDeliveryUpdated', ownerId, { id: delivery.id });
+  return delivery;
 }
 
 /** Sends a delivery again, its retries starting afresh. One still pending is left as it is (it is on its way). */
@@ -124,5 +126,8 @@ export async function redeliverWebhookDelivery(services: Services, ownerId: stri
       await services.jobs.enqueue(deliverOutboundWebhookJob, { deliveryId: delivery.id, attempt: delivery.attemptCount, retry: 0 }, { tx: inTransaction(tx) });
     }
     return tx.webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } });
+  }).then((pending) => {
+    services.pubsub.publish('webhookDeliveryUpdated', ownerId, { id: pending.id });
+    return pending;
   });
 }
