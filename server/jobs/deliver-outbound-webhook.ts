@@ -21,6 +21,8 @@ export const deliverOutboundWebhookJob = defineJob({
   // The heartbeat hands a killed worker's attempt to another within seconds.
   queue: { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 5 * 60, heartbeatSeconds: 10 },
   concurrency: 8,
+  // A busy queue is drained without waiting for the next poll; a repeated attempt finds itself recorded and stops.
+  batchSize: 10,
   async handle(run, { services }) {
     await attemptDelivery(services, run);
   },
