@@ -67,6 +67,7 @@ async function accrueAndCheckCap(services: Services, job: TrainingJob): Promise<
     const perSecond = gpuSecondsMicros(job.gpuType as GpuType, job.gpuCount, 1, jobHourlyRate(job));
     return perSecond === 0n ? Infinity : Math.max(0.2, Number(cap - cost) / Number(perSecond));
   }
+  const maxCostUsd = job.maxCost.toFixed(6);
   const notificationId = await db.$transaction(async (tx) => {
     const reachedAt = new Date();
     const { count } = await tx.trainingJob.updateMany({ where: { id: job.id, costCapReachedAt: null }, data: { costCapReachedAt: reachedAt } });
@@ -79,7 +80,7 @@ async function accrueAndCheckCap(services: Services, job: TrainingJob): Promise<
       message: `It has cost ${microsToUsd(cost)} USD of its ${microsToUsd(cap)} USD cap and is being stopped.`,
       priority: 'HIGH',
       link: `/training/jobs/${job.id}`,
-      metadata: { jobId: job.id, costUsd: microsToUsd(cost), maxCostUsd: microsToUsd(cap) },
+      metadata: { jobId: job.id, costUsd: microsToUsd(cost), maxCostUsd },
       dedupeKey: `job:${job.id}:COST_CAP_REACHED`,
     }, tx);
   });
