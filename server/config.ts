@@ -93,6 +93,7 @@ export const variables = {
   WEBHOOK_RETRY_SCHEDULE_SECONDS: { schema: list.pipe(z.array(z.string().regex(/^\d+(\.\d+)?$/, 'must be seconds such as 30,120,600').transform(Number).pipe(z.number().max(7 * 86_400))).max(30)).default([30, 120, 600, 1800, 3600, 10800, 21600, 43200]), help: 'waits between the attempts of an outgoing webhook delivery, comma-separated (the default retries 8 times over about 22 hours)' },
   WEBHOOK_DISABLE_AFTER_FAILURES: { schema: z.coerce.number().int().min(1).max(100_000).default(20), help: 'an endpoint whose last this many attempts all failed, over at least `WEBHOOK_DISABLE_AFTER_SECONDS`, is disabled and its owner told' },
   WEBHOOK_DISABLE_AFTER_SECONDS: { schema: z.coerce.number().int().min(0).max(30 * 86_400).default(5 * 86_400), help: 'how long an endpoint must have failed without a success before it is disabled' },
+  WEBHOOK_RETENTION_DAYS: { schema: z.coerce.number().int().min(1).max(3650).default(30), help: 'outgoing webhook events, with their deliveries and attempts, are kept this long (the window in which they can be redelivered), then deleted; one still being delivered is kept until it ends' },
   WEBHOOK_SECRET_OVERLAP_SECONDS: { schema: z.coerce.number().int().min(0).max(30 * 86_400).default(86_400), help: "after an endpoint's secret is rotated, the old one signs deliveries too for this long" },
   LOG_LEVEL: { schema: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'), help: 'log verbosity' },
 } as const;
@@ -175,6 +176,7 @@ export interface Config {
     disableAfterFailures: number;
     disableAfterSeconds: number;
     secretOverlapSeconds: number;
+    retentionDays: number;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
@@ -314,6 +316,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       disableAfterFailures: v.WEBHOOK_DISABLE_AFTER_FAILURES,
       disableAfterSeconds: v.WEBHOOK_DISABLE_AFTER_SECONDS,
       secretOverlapSeconds: v.WEBHOOK_SECRET_OVERLAP_SECONDS,
+      retentionDays: v.WEBHOOK_RETENTION_DAYS,
     },
     logLevel: v.LOG_LEVEL,
   };

@@ -4,6 +4,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../server/db/client.js';
+import { sweepWebhookEvents } from '../../../server/outbound-webhooks/sweep.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { jsonl, uploadDataset } from '../../helpers/datasets.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
@@ -228,5 +229,28 @@ describe('secret rotation', () => {
     const after = (await receiver.waitFor('/rotating', 2))[1]!;
     expect(verified(newSecret, after).type).toBe('webhook.test');
     expect(() => verified(oldSecret, after)).toThrow();
+  }, 60_000);
+});
+
+describe('retention', () => {
+  it('deletes events past WEBHOOK_RETENTION_DAYS with their deliveries, but not one still being delivered', async () => {
+    receiver.answer('/retained', () => ({ status: 200 }));
+    const { id } = await createEndpoint(t, alice.token, { url: `${receiver.url}/retained`, eventTypes: ['DATASET_READY'] });
+    const old = await sendTestEvent(t, alice.token, id);
+    await until('the delivery to succeed', async () => (await readDelivery(t, alice.token, old.id)).status === 'SUCCEEDED');
+    const recent = await sendTestEvent(t, alice.token, id);
+    await until('the second delivery to succeed', async () => (await readDelivery(t, alice.token, recent.id)).status === 'SUCCEEDED');
+    const monthAgo = new Date(Date.now() - 31 * 86_400_000);
+    await db.webhookEvent.update({ where: { id: old.eventId }, data: { createdAt: monthAgo } });
+    // An old event whose delivery is still PENDING stays until it ends.
+    const pendingEvent = await db.webhookEvent.create({ data: { ownerId: alice.id, type: 'webhook.test', body: '{}', createdAt: monthAgo } });
+    await db.webhookDelivery.create({ data: { ownerId: alice.id, endpointId: rawId(id), eventId: pendingEvent.id, status: 'PENDING' } });
+
+    expect(await sweepWebhookEvents(t.config.outboundWebhooks)).toBeGreaterThanOrEqual(1);
+    expect(await readDelivery(t, alice.token, old.id)).toBeNull();
+    expect(await db.webhookAttempt.count({ where: { deliveryId: rawId(old.id) } })).toBe(0);
+    expect((await readDelivery(t, alice.token, recent.id)).status).toBe('SUCCEEDED');
+    expect(await db.webhookEvent.findUnique({ where: { id: pendingEvent.id } })).not.toBeNull();
+    expect(t.config.outboundWebhooks.retentionDays).toBe(30);
   }, 60_000);
 });
