@@ -147,15 +147,20 @@ const DeleteWebhookEndpoint = graphql(`
   }
 `);
 
+/** What sending a test event and redelivering answer: the delivery, or why not. */
+const WebhookDeliveryOutcome = graphql(`
+  fragment WebhookDeliveryOutcome on WebhookDeliveryPayload {
+    delivery {
+      ...WebhookDeliveryFields
+    }
+  }
+`);
+
 const SendWebhookTest = graphql(`
   mutation SendWebhookTest($id: ID!) {
     sendWebhookTestEvent(id: $id) {
       __typename
-      ... on WebhookDeliveryPayload {
-        delivery {
-          ...WebhookDeliveryFields
-        }
-      }
+      ...WebhookDeliveryOutcome
       ... on Error {
         message
       }
@@ -167,11 +172,7 @@ const RedeliverWebhook = graphql(`
   mutation RedeliverWebhook($id: ID!) {
     redeliverWebhookDelivery(id: $id) {
       __typename
-      ... on WebhookDeliveryPayload {
-        delivery {
-          ...WebhookDeliveryFields
-        }
-      }
+      ...WebhookDeliveryOutcome
       ... on Error {
         message
       }
