@@ -5,7 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../server/db/client.js';
 import { sweepWebhookEvents } from '../../../server/outbound-webhooks/sweep.js';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { startTestApp, wsCollect, type TestApp } from '../../helpers/app.js';
 import { jsonl, uploadDataset } from '../../helpers/datasets.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { storedModel } from '../../helpers/models.js';
@@ -252,5 +252,26 @@ describe('retention', () => {
     expect((await readDelivery(t, alice.token, recent.id)).status).toBe('SUCCEEDED');
     expect(await db.webhookEvent.findUnique({ where: { id: pendingEvent.id } })).not.toBeNull();
     expect(t.config.outboundWebhooks.retentionDays).toBe(30);
+  }, 60_000);
+});
+
+describe('live deliveries', () => {
+  it("pushes each attempt to the owner's webhookDeliveryUpdated, and nothing to another user", async () => {
+    const bob = await createUser(t);
+    const query = 'subscription { webhookDeliveryUpdated { id status attemptCount attempts { responseStatus } } }';
+    const bobSaw: unknown[] = [];
+    const bobClient = t.ws(bob.token);
+    const stopBob = bobClient.subscribe({ query }, { next: (value) => bobSaw.push(value), error: () => {}, complete: () => {} });
+    receiver.answer('/live', () => ({ status: 202 }));
+    const { id } = await createEndpoint(t, alice.token, { url: `${receiver.url}/live`, eventTypes: ['DATASET_READY'] });
+    let deliveryId = '';
+    const seen = wsCollect<any>(t.ws(alice.token), query, {}, (r) => r.some((x) => x.webhookDeliveryUpdated.id === deliveryId && x.webhookDeliveryUpdated.status === 'SUCCEEDED'), 15_000);
+    await settle(500); // both subscriptions are up
+    deliveryId = (await sendTestEvent(t, alice.token, id)).id;
+    const results = (await seen).map((r) => r.webhookDeliveryUpdated);
+    expect(results.at(-1)).toEqual({ id: deliveryId, status: 'SUCCEEDED', attemptCount: 1, attempts: [{ responseStatus: 202 }] });
+    await settle(500);
+    stopBob();
+    expect(bobSaw).toEqual([]);
   }, 60_000);
 });
