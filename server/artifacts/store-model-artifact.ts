@@ -13,6 +13,8 @@ import type { ModelArtifact, TrainingJob } from '../db/generated/prisma/client.j
 import { ProviderRejectedError, type ProviderArtifact } from '../gpu/provider.js';
 import { formatCount } from '../notifications/format.js';
 import { createNotification, publishNotification } from '../notifications/notify.js';
+import { modelEventData } from '../outbound-webhooks/payloads.js';
+import { recordEvent } from '../outbound-webhooks/record-event.js';
 import type { Services } from '../services.js';
 import { checkContentType, objectPath, StorageError } from '../storage/index.js';
 import { publishJobUpdated } from '../training/transitions.js';
@@ -187,6 +189,7 @@ export async function storeModelArtifact(services: Services, jobId: string): Pro
       },
     });
     if (count === 0) return null; // a concurrent run stored it first
+    await recordEvent(tx, services, artifact.ownerId, 'model.stored', async () => modelEventData(await tx.modelArtifact.findUniqueOrThrow({ where: { id: artifact.id } })));
     return createNotification(
       {
         ownerId: artifact.ownerId,

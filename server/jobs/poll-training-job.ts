@@ -11,6 +11,8 @@ import type { TrainingJob } from '../db/generated/prisma/client.js';
 import type { GpuType } from '../gpu/provider.js';
 import { MAX_STATUS_POINTS, ProviderUnavailableError } from '../gpu/provider.js';
 import { formatUsd } from '../notifications/format.js';
+import { trainingJobEventData } from '../outbound-webhooks/payloads.js';
+import { recordEvent } from '../outbound-webhooks/record-event.js';
 import type { Services } from '../services.js';
 import { applyProviderReport } from '../training/apply-report.js';
 import { stopAtSpendingLimit } from '../training/cancel-training-job.js';
@@ -71,8 +73,15 @@ async function accrueAndCheckCap(services: Services, job: TrainingJob): Promise<
     const perSecond = gpuSecondsMicros(job.gpuType as GpuType, job.gpuCount, 1, jobHourlyRate(job));
     return Math.min(secondsToBudget, perSecond === 0n ? Infinity : Math.max(0.2, Number(cap - cost) / Number(perSecond)));
   }
-  const { count } = await db.trainingJob.updateMany({ where: { id: job.id, costCapReachedAt: null }, data: { costCapReachedAt: new Date() } });
-  if (count === 1) {
+  // The mark and the outgoing event commit together: one event, whichever process gets here first.
+  const reached = await db.$transaction(async (tx) => {
+    const reachedAt = new Date();
+    const { count } = await tx.trainingJob.updateMany({ where: { id: job.id, costCapReachedAt: null }, data: { costCapReachedAt: reachedAt } });
+    if (count === 0) return false;
+    await recordEvent(tx, services, job.ownerId, 'training_job.cost_cap_reached', { ...trainingJobEventData(job), currentCostUsd: microsToUsd(cost), costCapReachedAt: reachedAt.toISOString() });
+    return true;
+  });
+  if (reached) {
     await stopAtSpendingLimit(services, job, 'COST_CAP', {
       title: `Training "${job.name}" reached its cost cap`,
       message: `It has cost ${formatUsd(microsToUsd(cost))} of its ${formatUsd(microsToUsd(cap))} cap and is being stopped.`,

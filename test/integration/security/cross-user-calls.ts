@@ -13,7 +13,9 @@ export type Target =
   | 'model'
   | 'modelFiles'
   | 'notification'
-  | 'apiKey';
+  | 'apiKey'
+  | 'webhookEndpoint'
+  | 'webhookDelivery';
 
 export interface Call {
   document: string;
@@ -50,6 +52,7 @@ const PLAN_ERRORS = `${ERRORS} ... on DatasetNotReadyError { datasetId status } 
 const DATASET = `id name status fileName fileSize errorCount deletedAt suggestedFormat statistics { examples totalTokens }
   validation { valid errorCount groups { code count stored } issues(first: 5) { line code excerpt } report(format: CSV) }`;
 const JOB = `id name status currentStep currentCost finalCost cancelRequestedAt externalJobId dataset { id name } artifact { id status }`;
+const WEBHOOK_ENDPOINT = 'id url description eventTypes enabled';
 const GPU = { type: 'A100-80GB', count: 1 };
 const byId = (id: string) => ({ id });
 
@@ -78,9 +81,11 @@ export const CALLS: Record<string, Call> = {
       ... on Model { name modelStatus: status }
       ... on ModelFile { name sha256 }
       ... on Notification { title message }
-      ... on ApiKey { name prefix } } }`,
+      ... on ApiKey { name prefix }
+      ... on WebhookEndpoint { url description }
+      ... on WebhookDelivery { eventId status payload } } }`,
     variables: byId,
-    targets: ['user', 'dataset', 'uploadedDataset', 'completedJob', 'runningJob', 'model', 'modelFiles', 'notification', 'apiKey'],
+    targets: ['user', 'dataset', 'uploadedDataset', 'completedJob', 'runningJob', 'model', 'modelFiles', 'notification', 'apiKey', 'webhookEndpoint', 'webhookDelivery'],
   },
   'Query.trainingJob(id)': {
     document: `query($id: ID!) { trainingJob(id: $id) { ${JOB} metrics(maxPoints: 10) { step trainingLoss } } }`,
@@ -143,6 +148,43 @@ export const CALLS: Record<string, Call> = {
       __typename ... on RevokeApiKeyPayload { apiKey { id name prefix revokedAt } } ${ERRORS} } }`,
     variables: byId,
     targets: ['apiKey'],
+  },
+  'Query.webhookEndpoint(id)': {
+    document: `query($id: ID!) { webhookEndpoint(id: $id) { ${WEBHOOK_ENDPOINT} deliveries(first: 5) { totalCount edges { node { id eventId payload } } } } }`,
+    variables: byId,
+    targets: ['webhookEndpoint'],
+  },
+  // Before deleteWebhookEndpoint: the owner's run of the mutations goes in this order, and a deleted endpoint
+  // would take its deliveries with it.
+  'Mutation.redeliverWebhookDelivery(id)': {
+    document: `mutation($id: ID!) { redeliverWebhookDelivery(id: $id) {
+      __typename ... on WebhookDeliveryPayload { delivery { id eventId status payload } } ${ERRORS} } }`,
+    variables: byId,
+    targets: ['webhookDelivery'],
+  },
+  'Mutation.sendWebhookTestEvent(id)': {
+    document: `mutation($id: ID!) { sendWebhookTestEvent(id: $id) {
+      __typename ... on WebhookDeliveryPayload { delivery { id status endpoint { ${WEBHOOK_ENDPOINT} } } } ${ERRORS} } }`,
+    variables: byId,
+    targets: ['webhookEndpoint'],
+  },
+  'Mutation.rotateWebhookEndpointSecret(id)': {
+    document: `mutation($id: ID!) { rotateWebhookEndpointSecret(id: $id) {
+      __typename ... on WebhookEndpointSecretPayload { secret webhookEndpoint { ${WEBHOOK_ENDPOINT} } } ${ERRORS} } }`,
+    variables: byId,
+    targets: ['webhookEndpoint'],
+  },
+  'Mutation.updateWebhookEndpoint(input.id)': {
+    document: `mutation($input: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(input: $input) {
+      __typename ... on WebhookEndpointPayload { webhookEndpoint { ${WEBHOOK_ENDPOINT} } } ${ERRORS} } }`,
+    variables: (id) => ({ input: { id, description: 'changed by someone', enabled: false } }),
+    targets: ['webhookEndpoint'],
+  },
+  'Mutation.deleteWebhookEndpoint(id)': {
+    document: `mutation($id: ID!) { deleteWebhookEndpoint(id: $id) {
+      __typename ... on WebhookEndpointPayload { webhookEndpoint { ${WEBHOOK_ENDPOINT} } } ${ERRORS} } }`,
+    variables: byId,
+    targets: ['webhookEndpoint'],
   },
   'Subscription.datasetUpdated(id)': {
     document: `subscription($id: ID!) { datasetUpdated(id: $id) { ${DATASET} } }`,
