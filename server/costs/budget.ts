@@ -8,7 +8,8 @@ import type { Budget, TrainingJob } from '../db/generated/prisma/client.js';
 import { InvalidInputError, type FieldProblem } from '../errors.js';
 import type { GpuType } from '../gpu/provider.js';
 import { formatUsd } from '../notifications/format.js';
-import { notify } from '../notifications/notify.js';
+import { createNotification, publishNotification } from '../notifications/notify.js';
+import { recordEvent } from '../outbound-webhooks/record-event.js';
 import type { Services } from '../services.js';
 import { stopAtSpendingLimit } from '../training/cancel-training-job.js';
 import { gpuSecondsMicros, microsToUsd, usdToMicros } from '../training/estimate.js';
@@ -145,20 +146,39 @@ export function budgetAlertKey(month: string, percent: BudgetThreshold): string 
  * every later or concurrent call a no-op. The one place a budget alert goes out (an outgoing webhook event belongs
  * here too). Returns whether this call sent it.
  */
-export async function sendBudgetAlert(services: Pick<Services, 'pubsub'>, status: BudgetStatus, percent: BudgetThreshold): Promise<boolean> {
+export async function sendBudgetAlert(services: Pick<Services, 'pubsub' | 'jobs'>, status: BudgetStatus, percent: BudgetThreshold): Promise<boolean> {
   const spent = microsToUsd(status.spentMicros);
   const amount = microsToUsd(status.amountMicros);
   const stopping = percent === 100 && status.budget.hardStop ? ' Its hard stop is on: running jobs are being stopped and new ones refused.' : '';
-  const id = await notify(services, {
-    ownerId: status.budget.ownerId,
-    type: 'BUDGET_THRESHOLD',
-    title: percent === 100 ? `Monthly budget reached (${status.month})` : `${percent} % of the monthly budget spent (${status.month})`,
-    message: `You have spent ${formatUsd(spent)} of your ${formatUsd(amount)} budget for ${status.month}.${stopping}`,
-    priority: percent === 100 ? 'HIGH' : 'NORMAL',
-    link: '/costs',
-    metadata: { month: status.month, percent, spentUsd: spent, budgetUsd: amount },
-    dedupeKey: budgetAlertKey(status.month, percent),
+  const { ownerId } = status.budget;
+  // The notification and the outgoing event commit together; the dedupe key makes a second call send neither.
+  const id = await db.$transaction(async (tx) => {
+    const created = await createNotification(
+      {
+        ownerId,
+        type: 'BUDGET_THRESHOLD',
+        title: percent === 100 ? `Monthly budget reached (${status.month})` : `${percent} % of the monthly budget spent (${status.month})`,
+        message: `You have spent ${formatUsd(spent)} of your ${formatUsd(amount)} budget for ${status.month}.${stopping}`,
+        priority: percent === 100 ? 'HIGH' : 'NORMAL',
+        link: '/costs',
+        metadata: { month: status.month, percent, spentUsd: spent, budgetUsd: amount },
+        dedupeKey: budgetAlertKey(status.month, percent),
+      },
+      tx,
+    );
+    if (created !== null) {
+      await recordEvent(tx, services, ownerId, 'budget.threshold_reached', {
+        month: status.month,
+        percent,
+        spentUsd: spent,
+        budgetUsd: amount,
+        hardStop: status.budget.hardStop,
+        timeZone: status.budget.timeZone,
+      });
+    }
+    return created;
   });
+  if (id !== null) publishNotification(services, ownerId, id);
   return id !== null;
 }
 

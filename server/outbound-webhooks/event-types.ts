@@ -10,6 +10,7 @@ export const WEBHOOK_EVENT_TYPES = {
   'training_job.cancelled': 'A training job was cancelled (by its owner, or at its cost cap).',
   'training_job.cost_cap_reached': 'A training job reached its cost cap and is being stopped.',
   'model.stored': "A trained model's files are stored and can be downloaded.",
+  'budget.threshold_reached': "The month's spend reached 50, 80 or 100 % of the monthly budget (data.percent); once per threshold and month.",
   'webhook.test': 'Sent by sendWebhookTestEvent to one endpoint, whatever its event types.',
 } as const;
 

@@ -65,8 +65,15 @@ describe('events', () => {
     // training_job.cost_cap_reached (and training_job.cancelled again, for the stop)
     const capped = await createJob(t, alice.token, { datasetId, presetId: 'quality', gpu: { type: 'H100-80GB', count: 1 }, maxCostUsd: '0.000001', name: 'capped' });
     expect((await followJob(t, alice.token, capped.trainingJob.id)).at(-1).errorCode).toBe('COST_CAP_REACHED');
+    // budget.threshold_reached: a budget below what the month has cost already crosses all three thresholds.
+    const budget = await t.gql(
+      'mutation($input: SetBudgetInput!) { setBudget(input: $input) { __typename } }',
+      { input: { amountUsd: '0.000001', hardStop: false, timeZone: 'UTC' } },
+      alice.token,
+    );
+    expect(budget.body.data.setBudget.__typename).toBe('SetBudgetPayload');
 
-    const expected = ['dataset.ready', 'dataset.invalid', 'training_job.started', 'training_job.completed', 'training_job.failed', 'training_job.cancelled', 'training_job.cost_cap_reached', 'model.stored'];
+    const expected = ['dataset.ready', 'dataset.invalid', 'training_job.started', 'training_job.completed', 'training_job.failed', 'training_job.cancelled', 'training_job.cost_cap_reached', 'model.stored', 'budget.threshold_reached'];
     const events = await until('every event type to arrive', async () => {
       const bodies = receiver.received('/all').map((r) => verified(secret, r));
       return expected.every((type) => bodies.some((b) => b.type === type)) && bodies;
@@ -95,6 +102,10 @@ describe('events', () => {
     expect(one('training_job.failed', (d) => d.id === failing.trainingJob.id)[0]!.data.errorCode).toBeTruthy();
     expect(one('training_job.cancelled', (d) => d.id === cancelled.trainingJob.id)).toHaveLength(1);
     expect(one('training_job.cost_cap_reached', (d) => d.id === capped.trainingJob.id)[0]!.data).toMatchObject({ maxCostUsd: '0.000001' });
+    await until('the three budget alerts', async () => events.length > 0 && receiver.received('/all').map((r) => verified(secret, r)).filter((e) => e.type === 'budget.threshold_reached').length === 3, 10_000, 100);
+    const alerts = receiver.received('/all').map((r) => verified(secret, r)).filter((e) => e.type === 'budget.threshold_reached');
+    expect(alerts.map((e) => e.data.percent).sort((a, b) => a - b)).toEqual([50, 80, 100]);
+    expect(alerts[0]!.data).toMatchObject({ budgetUsd: '0.000001', hardStop: false, timeZone: 'UTC', month: expect.stringMatching(/^\d{4}-\d{2}$/) });
     // Delivered once each: no event id twice (every receiver answered 200).
     const ids = receiver.received('/all').map((r) => r.headers['webhook-id']);
     expect(new Set(ids).size).toBe(ids.length);

@@ -212,6 +212,8 @@ export type WebhookDeliveryStatus =
 
 /** What an event is about. Receivers see the dotted name in the body's "type", e.g. training_job.completed. */
 export type WebhookEventType =
+  /** budget.threshold_reached: The month's spend reached 50, 80 or 100 % of the monthly budget (data.percent); once per threshold and month. */
+  | 'BUDGET_THRESHOLD_REACHED'
   /** dataset.invalid: A dataset failed validation; data.errorCount says how many problems. */
   | 'DATASET_INVALID'
   /** dataset.ready: A dataset passed validation and can be trained on. */
