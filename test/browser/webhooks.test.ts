@@ -1,13 +1,11 @@
 // Settings → Webhooks in a real browser: add an endpoint pointing at a local receiver (the secret is shown once),
 // send a test event, and see its attempt appear live (webhookDeliveryUpdated), then redeliver it. The receiver
 // verifies the request with the secret the page showed, through the reference library.
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
-import { screenshotDir, startStack, type Stack } from './stack.js';
+import { screenshot, startStack, type Stack } from './stack.js';
 
 let stack: Stack;
 let page: Page;
@@ -48,9 +46,7 @@ it('creates an endpoint, sends a test event and sees the attempt; redeliver send
   const [request] = receiver.received('/ci');
   expect((new Webhook(secret).verify(request!.body, request!.headers) as { type: string }).type).toBe('webhook.test');
 
-  fs.mkdirSync(screenshotDir, { recursive: true });
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: path.join(screenshotDir, 'settings-webhooks.png'), fullPage: true, animations: 'disabled' });
+  await screenshot(page, 'settings-webhooks');
 
   await endpoint.getByRole('button', { name: 'Redeliver' }).click();
   await expect.poll(() => endpoint.locator('.attempt').count(), { timeout: 15_000 }).toBe(2);
