@@ -169,14 +169,14 @@ async function latencyRows(bench: Bench): Promise<BenchRow[]> {
     let saturation: { ours: Saturation; bare: Saturation } | null = null;
     for (const count of SUBSCRIBER_COUNTS) {
       const saturate = count === SUBSCRIBER_COUNTS.at(-1);
-      const baseline = await measureLatency(fleet, {
+      const bareRun = {
         count,
-        open: { cmd: 'open', url: bare.wsUrl, count, protocol: 'raw', maxStep: LATENCY_STEPS },
+        open: { cmd: 'open', url: bare.wsUrl, count, protocol: 'raw', maxStep: LATENCY_STEPS } as FleetCommand,
         subscribed: () => bare.clients() === count,
         closed: () => bare.clients() === 0,
-        post: async (step) => void (await post(agent, bare.url, eventBody(BARE_JOB, [metricPoint(step)]), {})),
-        saturate,
-      });
+        post: async (step: number, points = 1) => void (await post(agent, bare.url, eventBody(BARE_JOB, pointsFrom(step, points)), {})),
+      };
+      const baseline = await measureLatency(fleet, { ...bareRun, saturate: false });
       const [job] = await bench.newJobs(1);
       const shared = { ...services.subscriptionResults.stats };
       const ours = await measureLatency(fleet, {
@@ -193,13 +193,14 @@ async function latencyRows(bench: Bench): Promise<BenchRow[]> {
         },
         subscribed: () => services.metricFeeds.activeSubscribers === count,
         closed: () => services.metricFeeds.activeSubscribers === 0,
-        post: (step) => bench.callback(job!, eventBody(job!, [metricPoint(step)])),
+        post: (step, points = 1) => bench.callback(job!, eventBody(job!, pointsFrom(step, points))),
         saturate,
       });
       const label = `${count.toLocaleString('en')} subscriber${count === 1 ? '' : 's'}`;
       const executions = services.subscriptionResults.stats.executions - shared.executions;
       const frames = services.subscriptionResults.stats.deliveries - shared.deliveries;
       const pushed = services.subscriptionResults.stats.pushed - shared.pushed;
+      const made = services.subscriptionResults.stats.frames - shared.frames;
       const integrity = `${ours.missing} steps missing, ${ours.duplicates} duplicated, ${ours.outOfOrder} out of order, ${ours.errors} errors${ours.firstError ? ` (${ours.firstError})` : ''}`;
       rows.push(
         row(`callback → subscriber latency p50, ${label}`, ours.p50, baseline.p50, 'ms', {
@@ -210,18 +211,23 @@ async function latencyRows(bench: Bench): Promise<BenchRow[]> {
         }),
         row(`callback → subscriber latency p99, ${label}`, ours.p99, baseline.p99, 'ms', {
           target: count === SUBSCRIBER_COUNTS.at(-1) ? { below: LATENCY_P99_TARGET_MS } : undefined,
-          note: `${ours.samples.toLocaleString('en')} receipts; ${integrity}; ${executions.toLocaleString('en')} GraphQL executions for ${frames.toLocaleString('en')} frames, ${percent(pushed / frames)} of them pushed straight to the socket; event loops busy: server ${percent(ours.serverBusy)}, subscribers' worker ${percent(ours.clientBusy)} (baseline ${percent(baseline.serverBusy)}, ${percent(baseline.clientBusy)})`,
+          note: `${ours.samples.toLocaleString('en')} receipts; ${integrity}; ${executions.toLocaleString('en')} GraphQL executions for ${frames.toLocaleString('en')} frames, ${percent(pushed / frames)} of them pushed straight to the socket as ${made.toLocaleString('en')} frames encoded once each; event loops busy: server ${percent(ours.serverBusy)}, subscribers' worker ${percent(ours.clientBusy)} (baseline ${percent(baseline.serverBusy)}, ${percent(baseline.clientBusy)})`,
           fail: ours.missing + ours.duplicates + ours.outOfOrder + ours.errors > 0,
         }),
       );
-      if (saturate) saturation = { ours: ours.saturation!, bare: baseline.saturation! };
+      if (saturate) {
+        // Like for like: the bare broadcaster gets as many points per post as ours sent per frame, so both push
+        // frames of the same size and a frames/s ratio compares the fan-out alone.
+        const perPost = Math.max(1, Math.round(ours.saturation!.pointsPerFrame));
+        saturation = { ours: ours.saturation!, bare: await saturateAlone(fleet, bareRun, perPost) };
+      }
     }
     if (saturation) {
       const { ours, bare: raw } = saturation;
       const label = `${SUBSCRIBER_COUNTS.at(-1)!.toLocaleString('en')} subscribers`;
       rows.push(
         row(`subscription frames pushed per second, ${label}`, ours.framesPerSecond, raw.framesPerSecond, 'frames/s', {
-          note: `callbacks of 1 point back to back (${SATURATION_POSTERS} posters) for ${SATURATION_MS / 1000} s: ${Math.round(ours.callbacksPerSecond)} callbacks/s in, ${ours.pointsPerFrame.toFixed(1)} points per frame (points coalesce when behind), every subscriber caught up ${Math.round(ours.catchUpMs)} ms after the last; baseline ${Math.round(raw.callbacksPerSecond)} posts/s, 1 point per frame`,
+          note: `callbacks of 1 point back to back (${SATURATION_POSTERS} posters) for ${SATURATION_MS / 1000} s: ${Math.round(ours.callbacksPerSecond)} callbacks/s in, ${ours.pointsPerFrame.toFixed(1)} points per frame (points coalesce when behind), every subscriber caught up ${Math.round(ours.catchUpMs)} ms after the last; baseline: the bare broadcaster saturated the same way with posts of ${raw.pointsPerFrame.toFixed(0)} points (ours' points per frame, rounded), so frames carry the same points: ${Math.round(raw.callbacksPerSecond)} posts/s, ${raw.pointsPerFrame.toFixed(1)} points per frame`,
         }),
         row(`subscription points delivered per second, ${label}`, ours.pointsPerSecond, raw.pointsPerSecond, 'points/s'),
       );
@@ -269,7 +275,8 @@ async function measureLatency(
     open: FleetCommand;
     subscribed: () => boolean;
     closed: () => boolean;
-    post: (step: number) => Promise<void>;
+    /** Posts `points` consecutive points from `step` (1 unless saturating a baseline). */
+    post: (step: number, points?: number) => Promise<void>;
     saturate: boolean;
   },
 ): Promise<LatencyResult> {
@@ -311,8 +318,22 @@ async function measureLatency(
   return { p50, p99, samples: latencies.length, missing, duplicates: result.duplicates, outOfOrder: result.outOfOrder, errors: result.errors, firstError: result.firstError, saturation, serverBusy, clientBusy };
 }
 
+/** Opens the subscribers, saturates with `pointsPerPost` points per post, and closes them. */
+async function saturateAlone(
+  fleet: Fleet,
+  run: { count: number; open: FleetCommand; subscribed: () => boolean; closed: () => boolean; post: (step: number, points?: number) => Promise<void> },
+  pointsPerPost: number,
+): Promise<Saturation> {
+  await fleet.call(run.open);
+  await until(run.subscribed, 60_000, `${run.count} subscribers to be subscribed`);
+  const result = await saturate(fleet, run.count, run.post, pointsPerPost);
+  await fleet.call({ cmd: 'close' });
+  await until(run.closed, 20_000, 'subscribers to be released');
+  return result;
+}
+
 /** Callbacks back to back for SATURATION_MS; frames and points counted until every subscriber has the last step. */
-async function saturate(fleet: Fleet, count: number, post: (step: number) => Promise<void>): Promise<Saturation> {
+async function saturate(fleet: Fleet, count: number, post: (step: number, points?: number) => Promise<void>, pointsPerPost = 1): Promise<Saturation> {
   const before = (await fleet.call({ cmd: 'counters' })).counters as FleetCounters;
   const start = performance.now();
   let next = LATENCY_STEPS + 1;
@@ -320,7 +341,9 @@ async function saturate(fleet: Fleet, count: number, post: (step: number) => Pro
   await Promise.all(
     Array.from({ length: SATURATION_POSTERS }, async () => {
       while (performance.now() - start < SATURATION_MS) {
-        await post(next++);
+        const first = next;
+        next += pointsPerPost;
+        await post(first, pointsPerPost);
         callbacks++;
       }
     }),
@@ -774,6 +797,11 @@ function metricPoint(step: number): ProviderMetricPoint {
     gpuUtilization: 0.93,
     recordedAt: new Date().toISOString(),
   };
+}
+
+/** `count` consecutive points from `step`. */
+function pointsFrom(step: number, count: number): ProviderMetricPoint[] {
+  return Array.from({ length: count }, (_, i) => metricPoint(step + i));
 }
 
 function eventBody(job: BenchJob, points: ProviderMetricPoint[]): string {
