@@ -1,12 +1,14 @@
 // `npm run bench [-- name ...]`: runs the benchmarks, prints one table with the
 // machine, and writes BENCHMARKS.md. Every figure stands beside a baseline
 // measured in the same run, so the ratio means something on any machine.
+// `name:part` runs part of a bench that has parts (`metrics:latency`): its rows
+// replace those of the same figure, and the bench's other rows stay as they were.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import { formatBenchRows, type BenchRow } from './report.js';
 
-type Bench = { name: string; title: string; load: () => Promise<() => Promise<BenchRow[]>> };
+type Bench = { name: string; title: string; load: () => Promise<(parts?: string[]) => Promise<BenchRow[]>> };
 
 /** Each module is imported only when its bench runs, so a missing one fails loudly but alone. */
 const BENCHES: Bench[] = [
@@ -35,6 +37,8 @@ function machine(): string[] {
     `machine: ${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, ${os.platform()} ${os.release()}`,
     `node: ${process.version}`,
     `postgres: ${postgresVersion()} (embedded)`,
+    // Other work on the machine moves every figure; the ratios to baselines measured alongside move less.
+    `load: 1-min load average ${os.loadavg()[0]!.toFixed(1)} at the start`,
   ];
 }
 
@@ -57,7 +61,7 @@ const SUMMARY: RegExp[] = [
 const OLD_STALENESS_MS = 35_000;
 const RESULTS = 'bench/results.json';
 
-type Results = Record<string, { measured: string; machine: string[]; rows: BenchRow[] | null; error?: string }>;
+type Results = Record<string, { measured: string; machine: string[]; rows: BenchRow[] | null; error?: string; parts?: string }>;
 
 /** One push's staleness beside the old design's worst case, from the 1-subscriber latency row. */
 function stalenessRow(rows: BenchRow[]): BenchRow[] {
@@ -75,8 +79,10 @@ function stalenessRow(rows: BenchRow[]): BenchRow[] {
   ];
 }
 
-const wanted = process.argv.slice(2);
-const selected = wanted.length ? BENCHES.filter((b) => wanted.includes(b.name)) : BENCHES;
+const wanted = process.argv.slice(2).map((arg) => arg.split(':'));
+/** The parts asked for per bench; an empty list means all of it. */
+const partsOf = new Map(wanted.map(([name, ...parts]) => [name!, parts.flatMap((p) => p.split(','))]));
+const selected = wanted.length ? BENCHES.filter((b) => partsOf.has(b.name)) : BENCHES;
 const header = machine();
 console.log(header.join('\n'));
 /** Every bench's last rows: a partial run keeps the figures it did not measure. */
@@ -86,9 +92,18 @@ for (const bench of selected) {
   console.log(`\n## ${bench.title}`);
   const measured = new Date().toISOString();
   try {
-    const rows = await (await bench.load())();
+    const parts = partsOf.get(bench.name) ?? [];
+    const rows = await (await bench.load())(parts.length ? parts : undefined);
     console.log(formatBenchRows(rows));
-    results[bench.name] = { measured, machine: header, rows };
+    const previous = results[bench.name]?.rows;
+    if (parts.length && previous) {
+      // Only these rows were measured now: they replace their old figures, the rest keep theirs.
+      const fresh = new Map(rows.map((r) => [r.figure, r]));
+      const merged = [...previous.map((r) => fresh.get(r.figure) ?? r), ...rows.filter((r) => !previous.some((p) => p.figure === r.figure))];
+      results[bench.name] = { measured, machine: header, rows: merged, parts: `${parts.join(', ')} rerun; the other rows from ${results[bench.name]!.measured.slice(0, 16).replace('T', ' ')} UTC` };
+    } else {
+      results[bench.name] = { measured, machine: header, rows };
+    }
   } catch (err) {
     failed = true;
     const error = `not run: ${(err as Error).message.split('\n')[0]}`;
@@ -104,7 +119,8 @@ const sections = BENCHES.filter((b) => results[b.name]).map((b) => {
   const result = results[b.name]!;
   const body = result.rows ? `\`\`\`\n${formatBenchRows(result.rows)}\n\`\`\`` : result.error;
   const machineNote = result.machine.join('; ') === header.join('; ') ? '' : ` on ${result.machine.slice(1).join('; ')}`;
-  return `## ${b.title}\n\nMeasured ${result.measured.slice(0, 16).replace('T', ' ')} UTC${machineNote}.\n\n${body}`;
+  const partsNote = result.parts ? ` (${result.parts})` : '';
+  return `## ${b.title}\n\nMeasured ${result.measured.slice(0, 16).replace('T', ' ')} UTC${machineNote}${partsNote}.\n\n${body}`;
 });
 fs.writeFileSync(RESULTS, JSON.stringify(results, null, 1) + '\n');
 fs.writeFileSync(
