@@ -127,7 +127,7 @@ fs.writeFileSync(
   'BENCHMARKS.md',
   [
     '# Benchmarks',
-    'Written by `npm run bench` (`npm run bench -- metrics web` runs some; the others keep their last figures, from `bench/results.json`). Each figure is measured beside a baseline in the same run; `ratio` = ours ÷ baseline.',
+    'Written by `npm run bench` (`npm run bench -- metrics web` runs some, `metrics:latency` part of one; the others keep their last figures, from `bench/results.json`). Each figure is measured beside a baseline in the same run; `ratio` = ours ÷ baseline.',
     `\`\`\`\n${header.join('\n')}\n\`\`\``,
     `## Summary\n\nThe figures the platform is held to, one table; the sections below have every figure with its notes.\n\n\`\`\`\n${formatBenchRows(summary.map((r) => ({ ...r, note: undefined })))}\n\`\`\``,
     ...sections,
