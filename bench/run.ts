@@ -38,7 +38,7 @@ function machine(): string[] {
     `node: ${process.version}`,
     `postgres: ${postgresVersion()} (embedded)`,
     // Other work on the machine moves every figure; the ratios to baselines measured alongside move less.
-    `load: 1-min load average ${os.loadavg()[0]!.toFixed(1)} at the start`,
+    `load: 1-min load average ${os.loadavg()[0]!.toFixed(1)} at the start${os.loadavg()[0]! > os.cpus().length / 2 ? ' (the machine was shared with other work: read the ratios, not the times)' : ''}`,
   ];
 }
 
