@@ -54,6 +54,8 @@ function send(child: ChildProcess, message: ToChild): Promise<void> {
 
 /** The child: takes the options and the file's chunks from the parent, sends back the report, and exits. */
 async function runChild(): Promise<void> {
+  // A parent that is gone (killed, say) wants no report: stop at once rather than count to the end for nobody.
+  process.once('disconnect', () => process.exit(1));
   const queue: ToChild[] = [];
   let wake: (() => void) | null = null;
   process.on('message', (message: ToChild) => {
@@ -78,7 +80,7 @@ async function runChild(): Promise<void> {
   } catch (err) {
     await reply({ type: 'error', message: (err as Error).message });
   }
-  process.disconnect();
+  process.exit(0);
 }
 
 if (process.argv[2] === CHILD_FLAG && process.send) await runChild();
