@@ -79,15 +79,9 @@ async function speedRows(): Promise<BenchRow[]> {
           pass: speed(tokens) >= 20,
           note: `${tokens.note}; ${context(tokens)}`,
         },
-        ...[plain, tokens].map((run, index) => ({
-          figure: `peak RSS ${label}, ${index === 0 ? 'no token counting' : 'with token counting'}`,
-          ours: run.peakRssMb,
-          baseline: baseline.peakRssMb,
-          unit: 'MB',
-          ratio: run.peakRssMb / baseline.peakRssMb,
-          target: `< ${PEAK_RSS_LIMIT_MB} MB`,
-          pass: run.peakRssMb < PEAK_RSS_LIMIT_MB,
-        })),
+        ...[plain, tokens].map((run, index) =>
+          memoryRow(`peak RSS ${label}, ${index === 0 ? 'no token counting' : 'with token counting'}`, run.peakRssMb, baseline.peakRssMb, PEAK_RSS_LIMIT_MB),
+        ),
       );
     } finally {
       await rm(file, { force: true });
@@ -114,6 +108,10 @@ async function measureInChild<T = Measurement>(mode: Mode | MemoryMode, file: st
   return JSON.parse(stdout.trim().split('\n').pop()!) as T;
 }
 
+function memoryRow(figure: string, ours: number, baseline: number, limitMb: number, note?: string): BenchRow {
+  return { figure, ours, baseline, unit: 'MB', ratio: ours / baseline, target: `< ${limitMb} MB`, pass: ours < limitMb, ...(note ? { note } : {}) };
+}
+
 type MemoryMode = 'memory-in-child' | 'memory-here';
 interface MemoryMeasurement {
   startMb: number;
@@ -128,16 +126,9 @@ async function memoryRows(): Promise<BenchRow[]> {
     const inChild = await measureInChild<MemoryMeasurement>('memory-in-child', file);
     const here = await measureInChild<MemoryMeasurement>('memory-here', file);
     return [
-      {
-        figure: 'RSS of a process after validating one dataset per catalog tokenizer',
-        ours: inChild.endMb,
-        baseline: here.endMb,
-        unit: 'MB',
-        ratio: inChild.endMb / here.endMb,
-        target: `< ${MEMORY_RSS_LIMIT_MB} MB`,
-        pass: inChild.endMb < MEMORY_RSS_LIMIT_MB,
-        note: `a ${MEMORY_FILE_MB} MB file validated with ${inChild.tokenizers.join(', ')}, one after another, RSS after a full GC; ours: each validation in a short-lived child process, as the dataset-validate job runs it (${inChild.startMb.toFixed(0)} MB before); baseline: the same validations in the process itself, which keeps each tokenizer loaded (${here.startMb.toFixed(0)} MB before); load average ${loadavg()[0]!.toFixed(1)}`,
-      },
+      memoryRow('RSS of a process after validating one dataset per catalog tokenizer', inChild.endMb, here.endMb, MEMORY_RSS_LIMIT_MB,
+        `a ${MEMORY_FILE_MB} MB file validated with ${inChild.tokenizers.join(', ')}, one after another, RSS after a full GC; ours: each validation in a short-lived child process, as the dataset-validate job runs it (${inChild.startMb.toFixed(0)} MB before); baseline: the same validations in the process itself, which keeps each tokenizer loaded (${here.startMb.toFixed(0)} MB before); load average ${loadavg()[0]!.toFixed(1)}`,
+      ),
     ];
   } finally {
     await rm(file, { force: true });
