@@ -17,6 +17,7 @@ const BENCHES: Bench[] = [
   { name: 'training-jobs', title: 'Training job list and estimate over HTTP', load: async () => (await import('./training-jobs.js' as string)).runTrainingJobsBench },
   { name: 'cost-summary', title: 'Cost summary', load: async () => (await import('./cost-summary.js' as string)).runCostSummaryBench },
   { name: 'metrics', title: 'Metric ingestion, push latency and series', load: async () => (await import('./metrics.js' as string)).runMetricsBench },
+  { name: 'outbound-webhooks', title: 'Outgoing webhook delivery', load: async () => (await import('./outbound-webhooks.js' as string)).runOutboundWebhooksBench },
   { name: 'web', title: 'Web client', load: async () => (await import('./web.js' as string)).runWebBench },
   { name: 'trainer', title: 'Trainer throughput (CPU; the GPU figure for a ~1 B model waits for a task lent a GPU machine)', load: async () => (await import('./trainer.js' as string)).runTrainerBench },
 ];
@@ -56,6 +57,7 @@ const SUMMARY: RegExp[] = [
   /^estimateTrainingCost latency p99$/,
   /^first load/,
   /^server RSS growth/,
+  /^webhook deliveries per second/,
   /^trainer training throughput/,
 ];
 /** The older design: a browser poll every 5 s on top of a 30 s cron. */

@@ -1,10 +1,17 @@
 // Costs: the costSummary analytics query (totals, series, breakdowns, top
-// jobs, this month against last), in exact decimals, over the caller's data.
-import { db } from '../server/db/client.js';
+// jobs, this month against last), in exact decimals, over the caller's data;
+// and the caller's monthly budget (budget, setBudget, removeBudget).
+import { GraphQLError } from 'graphql';
+import {
+  BUDGET_THRESHOLDS, BudgetExceededError, budgetStatus, DEFAULT_TIME_ZONE, jobBudgetCostMicros, MAX_BUDGET_USD, remainingMicros, removeBudget, setBudget,
+  thresholdsReached, type BudgetStatus, type BudgetThreshold,
+} from '../server/costs/budget.js';
+import { db, Prisma } from '../server/db/client.js';
 import { CostType } from '../server/db/generated/prisma/enums.js';
 import { costSummary, DEFAULT_TOP_JOBS, MAX_PERIODS, MAX_TOP_JOBS, type CostPeriod, type CostSummary, type MonthComparison, type TypeAmount } from '../server/costs/summary.js';
 import { builder, viewerId } from './builder.js';
-import { InvalidInputError } from './errors.js';
+import { ErrorInterface, InvalidInputError } from './errors.js';
+import { microsToUsd } from '../server/training/estimate.js';
 
 const CostTypeEnum = builder.enumType(CostType, {
   name: 'CostType',
@@ -88,5 +95,124 @@ builder.queryField('costSummary', (t) =>
     },
     // Top jobs come from the caller's own cost records, so every job they name is the caller's.
     resolve: (_root, args, ctx) => costSummary(viewerId(ctx), { from: args.from, to: args.to, groupBy: args.groupBy ?? 'DAY', topJobs: args.topJobs }),
+  }),
+);
+
+// ---- Monthly budget: the caller's own, so no id is ever taken or given.
+
+const BudgetThresholdRef = builder.objectRef<{ percent: BudgetThreshold; amount: string; reachedAt: Date | null }>('BudgetThreshold').implement({
+  description: 'A share of the budget at which the owner is told (a BUDGET_THRESHOLD notification), once per month.',
+  fields: (t) => ({
+    percent: t.exposeInt('percent'),
+    amount: t.field({ type: 'Decimal', description: 'The spend at which it is reached.', resolve: (h) => h.amount }),
+    reachedAt: t.expose('reachedAt', { type: 'DateTime', nullable: true, description: "When this month's alert went out; null: not yet." }),
+  }),
+});
+
+/** A Decimal argument as micro-dollars: a non-negative amount, rounded to the micro-dollar. */
+function amountArg(value: string, name: string): string {
+  const amount = new Prisma.Decimal(value);
+  if (amount.isNegative()) throw new GraphQLError(`${name} must not be negative`, { extensions: { code: 'BAD_USER_INPUT' } });
+  return amount.toFixed(6);
+}
+
+const BudgetRef = builder.objectRef<BudgetStatus>('Budget').implement({
+  description:
+    "The caller's monthly budget and where the current month stands. Months are calendar months in the budget's time zone. " +
+    'Spend is the exact cost records of the month plus what running jobs have accrued since their last record.',
+  fields: (t) => ({
+    amount: t.field({ type: 'Decimal', description: 'USD per month.', resolve: (s) => microsToUsd(s.amountMicros) }),
+    hardStop: t.boolean({
+      description: 'On: a job that could cost more than is left is refused (BudgetExceededError), and active jobs are stopped when the spend reaches the budget.',
+      resolve: (s) => s.budget.hardStop,
+    }),
+    timeZone: t.string({ description: 'IANA time zone whose calendar months count (default UTC).', resolve: (s) => s.budget.timeZone }),
+    month: t.string({ description: 'The current month, YYYY-MM, in the time zone.', resolve: (s) => s.month }),
+    monthStart: t.field({ type: 'DateTime', resolve: (s) => s.monthStart }),
+    monthEnd: t.field({ type: 'DateTime', description: 'Exclusive.', resolve: (s) => s.monthEnd }),
+    spent: t.field({ type: 'Decimal', description: 'Month to date.', resolve: (s) => microsToUsd(s.spentMicros) }),
+    committed: t.field({
+      type: 'Decimal',
+      description: 'What the active jobs are still expected to cost: each one\'s estimate (or cost cap, when lower) less its cost so far.',
+      resolve: (s) => microsToUsd(s.committedMicros),
+    }),
+    projected: t.field({ type: 'Decimal', description: 'The month\'s projection from the active jobs: spent + committed.', resolve: (s) => microsToUsd(s.spentMicros + s.committedMicros) }),
+    remaining: t.field({ type: 'Decimal', description: 'amount − projected: what a new job may use (negative when over).', resolve: (s) => microsToUsd(remainingMicros(s)) }),
+    leftAfterJob: t.field({
+      type: 'Decimal',
+      description: 'What would remain after a job with this estimate (and cost cap): remaining − the lower of the two.',
+      args: { estimatedCost: t.arg({ type: 'Decimal', required: true }), maxCost: t.arg({ type: 'Decimal' }) },
+      resolve: (s, args) =>
+        microsToUsd(remainingMicros(s) - jobBudgetCostMicros(amountArg(args.estimatedCost, 'estimatedCost'), args.maxCost == null ? null : amountArg(args.maxCost, 'maxCost'))),
+    }),
+    thresholds: t.field({
+      type: [BudgetThresholdRef],
+      resolve: async (s) => {
+        const reached = await thresholdsReached(s);
+        return BUDGET_THRESHOLDS.map((percent) => ({ percent, amount: microsToUsd((s.amountMicros * BigInt(percent)) / 100n), reachedAt: reached.get(percent) ?? null }));
+      },
+    }),
+    updatedAt: t.field({ type: 'DateTime', resolve: (s) => s.budget.updatedAt }),
+  }),
+});
+
+builder.objectType(BudgetExceededError, {
+  name: 'BudgetExceededError',
+  interfaces: [ErrorInterface],
+  description: 'The monthly budget\'s hard stop is on and this job could cost more than is left of it.',
+  fields: (t) => ({
+    month: t.exposeString('month'),
+    budget: t.field({ type: 'Decimal', resolve: (e) => e.budgetUsd }),
+    spent: t.field({ type: 'Decimal', resolve: (e) => e.spentUsd }),
+    committed: t.field({ type: 'Decimal', description: 'What the active jobs are still expected to cost.', resolve: (e) => e.committedUsd }),
+    remaining: t.field({ type: 'Decimal', resolve: (e) => e.remainingUsd }),
+    jobCost: t.field({ type: 'Decimal', description: "The job's estimate, or its cost cap when lower.", resolve: (e) => e.jobCostUsd }),
+  }),
+});
+
+builder.queryField('budget', (t) =>
+  t.field({
+    type: BudgetRef,
+    nullable: true,
+    description: "The caller's monthly budget and this month's spend against it; null when none is set.",
+    authScopes: { user: true },
+    resolve: (_root, _args, ctx) => budgetStatus(viewerId(ctx)),
+  }),
+);
+
+const SetBudgetInput = builder.inputType('SetBudgetInput', {
+  fields: (t) => ({
+    amountUsd: t.field({ type: 'Decimal', required: true, description: `USD per month, above 0 and at most ${MAX_BUDGET_USD}.` }),
+    hardStop: t.boolean({ defaultValue: false, description: 'Refuse jobs that could cross the budget, and stop active jobs when the spend reaches it.' }),
+    timeZone: t.string({ defaultValue: DEFAULT_TIME_ZONE, description: 'IANA time zone whose calendar months the budget counts, e.g. "Europe/Berlin".' }),
+  }),
+});
+
+const BudgetPayload = builder.simpleObject('SetBudgetPayload', { fields: (t) => ({ budget: t.field({ type: BudgetRef }) }) });
+
+builder.mutationField('setBudget', (t) =>
+  t.field({
+    type: BudgetPayload,
+    description: 'Creates or replaces the caller\'s monthly budget. It applies at once: a budget below this month\'s spend alerts (and, with the hard stop, stops active jobs).',
+    authScopes: { user: true },
+    errors: { types: [InvalidInputError] },
+    args: { input: t.arg({ type: SetBudgetInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      await setBudget(ctx.services, viewerId(ctx), { amountUsd: input.amountUsd, hardStop: input.hardStop, timeZone: input.timeZone });
+      return { budget: (await budgetStatus(viewerId(ctx)))! };
+    },
+  }),
+);
+
+const RemoveBudgetPayload = builder.simpleObject('RemoveBudgetPayload', {
+  fields: (t) => ({ removed: t.boolean({ description: 'false when there was no budget.' }) }),
+});
+
+builder.mutationField('removeBudget', (t) =>
+  t.field({
+    type: RemoveBudgetPayload,
+    description: "Removes the caller's monthly budget: no more alerts, no hard stop.",
+    authScopes: { user: true },
+    resolve: async (_root, _args, ctx) => ({ removed: await removeBudget(viewerId(ctx)) }),
   }),
 );

@@ -4,8 +4,11 @@ import { createDataset } from '../server/datasets/create-dataset.js';
 import { datasetQuotaUsage } from '../server/datasets/quotas.js';
 import { confirmDatasetUpload } from '../server/datasets/confirm-upload.js';
 import { deleteDataset } from '../server/datasets/delete-dataset.js';
+import { issueReport } from '../server/datasets/issue-report.js';
+import { recheckDataset, suggestedFormat } from '../server/datasets/recheck-dataset.js';
 import { DatasetInUseError, QuotaExceededError, UploadMissingError, UploadSizeMismatchError, type QuotaUsage } from '../server/datasets/errors.js';
-import type { DatasetStatistics, ValidationIssue, ValidationReport } from '../server/datasets/validation/index.js';
+import { ISSUE_CODES, type DatasetStatistics, type IssueCode, type ValidationIssue, type ValidationReport } from '../server/datasets/validation/index.js';
+import { EXCERPT_LENGTH } from '../server/datasets/validation/issue-log.js';
 import { db } from '../server/db/client.js';
 import { DatasetFormat, DatasetStatus } from '../server/db/generated/prisma/enums.js';
 import { NotFoundError } from '../server/errors.js';
@@ -29,6 +32,32 @@ const ValidationIssueRef = builder.objectRef<ValidationIssue>('ValidationIssue')
     code: t.exposeString('code', { description: 'Stable, machine-readable, e.g. INVALID_ROLE.' }),
     severity: t.field({ type: SeverityEnum, resolve: (i) => i.severity }),
     message: t.exposeString('message'),
+    excerpt: t.string({
+      nullable: true,
+      description: `The start of the offending line as text, at most ${EXCERPT_LENGTH} characters (… when cut); null for the whole file, a line skipped unread, or a dataset validated before excerpts were kept.`,
+      resolve: (i) => i.excerpt ?? null,
+    }),
+  }),
+});
+
+const IssueReportFormatEnum = builder.enumType('IssueReportFormat', {
+  values: { CSV: { description: 'Comma-separated, a header row, CRLF line ends.' }, JSONL: { description: 'One JSON object per line.' } } as const,
+});
+
+interface IssueGroup {
+  code: string;
+  count: number;
+  stored: number;
+}
+
+const IssueGroupRef = builder.objectRef<IssueGroup>('ValidationIssueGroup').implement({
+  description: 'The issues of one code: how many the file has, how many are stored (page them with issues(code:)).',
+  fields: (t) => ({
+    code: t.exposeString('code'),
+    severity: t.field({ type: SeverityEnum, resolve: (g) => ISSUE_CODES[g.code as IssueCode]?.severity ?? 'ERROR' }),
+    meaning: t.string({ description: 'What the code means, in a sentence.', resolve: (g) => ISSUE_CODES[g.code as IssueCode]?.meaning ?? '' }),
+    count: t.exposeInt('count', { description: 'Every issue of this code in the file.' }),
+    stored: t.exposeInt('stored', { description: 'Issues of this code kept in the list (fewer than count when truncated).' }),
   }),
 });
 
@@ -51,13 +80,40 @@ const ValidationRef = builder.objectRef<StoredValidation>('DatasetValidation').i
       type: [IssueCountRef],
       resolve: (v) => Object.entries(v.countsByCode).map(([code, count]) => ({ code, count })),
     }),
+    groups: t.field({
+      type: [IssueGroupRef],
+      description: 'One entry per code, errors first, then by count.',
+      resolve: (v) =>
+        Object.entries(v.countsByCode)
+          .map(([code, count]) => ({ code, count, stored: v.issues.filter((i) => i.code === code).length }))
+          .sort((a, b) => severityRank(a.code) - severityRank(b.code) || b.count - a.count || a.code.localeCompare(b.code)),
+    }),
     issues: t.field({
       type: [ValidationIssueRef],
-      args: { severity: t.arg({ type: SeverityEnum }), first: t.arg.int({ description: 'At most this many (default all stored).' }) },
-      resolve: (v, args) => v.issues.filter((i) => !args.severity || i.severity === args.severity).slice(0, args.first ?? undefined),
+      description: 'The stored issues in line order, filtered, then paged with offset and first.',
+      args: {
+        severity: t.arg({ type: SeverityEnum }),
+        code: t.arg.string({ description: 'Only issues of this code.' }),
+        offset: t.arg.int({ description: 'Skip this many (default 0).' }),
+        first: t.arg.int({ description: 'At most this many (default all stored).' }),
+      },
+      resolve: (v, args) => {
+        const offset = Math.max(0, args.offset ?? 0);
+        const matching = v.issues.filter((i) => (!args.severity || i.severity === args.severity) && (!args.code || i.code === args.code));
+        return matching.slice(offset, args.first == null ? undefined : offset + Math.max(0, args.first));
+      },
+    }),
+    report: t.string({
+      description: 'Every stored issue as one file (line, severity, code, path, message, excerpt), to download.',
+      args: { format: t.arg({ type: IssueReportFormatEnum, defaultValue: 'CSV', required: true }) },
+      resolve: (v, args) => issueReport(v.issues, args.format),
     }),
   }),
 });
+
+function severityRank(code: string): number {
+  return ISSUE_CODES[code as IssueCode]?.severity === 'WARNING' ? 1 : 0;
+}
 
 const TokenSpreadRef = builder.objectRef<DatasetStatistics['tokensPerExample']>('TokenSpread').implement({
   fields: (t) => ({ min: t.exposeInt('min'), mean: t.exposeFloat('mean'), p95: t.exposeInt('p95'), max: t.exposeInt('max') }),
@@ -101,6 +157,13 @@ export const DatasetRef = builder.prismaNode('Dataset', {
     statistics: t.field({ type: StatisticsRef, nullable: true, select: { statistics: true }, resolve: (d) => d.statistics as DatasetStatistics | null }),
     errorCount: t.exposeInt('errorCount'),
     warningCount: t.exposeInt('warningCount'),
+    suggestedFormat: t.field({
+      type: DatasetFormatEnum,
+      nullable: true,
+      description: 'The other format, when the file looks like it (more lines have its shape than are valid examples of the declared one): recheckDataset with it. Null otherwise.',
+      select: { format: true, validation: true, statistics: true },
+      resolve: (d) => suggestedFormat(d),
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     validatedAt: t.expose('validatedAt', { type: 'DateTime', nullable: true }),
@@ -261,6 +324,17 @@ builder.mutationField('deleteDataset', (t) =>
     errors: { types: [NotFoundError, DatasetInUseError] },
     args: { id: t.arg.globalID({ required: true, for: DatasetRef }) },
     resolve: async (_root, { id }, ctx) => ({ dataset: await deleteDataset(ctx.services, viewerId(ctx), id.id) }),
+  }),
+);
+
+builder.mutationField('recheckDataset', (t) =>
+  t.field({
+    type: DatasetPayload,
+    description: 'Validates the uploaded file again as the given format (the dataset takes it): for a file declared in the wrong one (see suggestedFormat). Only READY or INVALID datasets no active job uses; watch datasetUpdated for the result.',
+    authScopes: { user: true },
+    errors: { types: [NotFoundError, InvalidInputError, DatasetInUseError] },
+    args: { id: t.arg.globalID({ required: true, for: DatasetRef }), format: t.arg({ type: DatasetFormatEnum, required: true }) },
+    resolve: async (_root, { id, format }, ctx) => ({ dataset: await recheckDataset(ctx.services, viewerId(ctx), id.id, format) }),
   }),
 );
 

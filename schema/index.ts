@@ -11,6 +11,7 @@ import './model.js';
 import './cost.js';
 import './notification.js';
 import './metric.js';
+import './outbound-webhook.js';
 
 builder.queryType({ description: 'Everything a caller can read.' });
 builder.mutationType({ description: 'Everything a caller can change.' });

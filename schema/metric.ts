@@ -20,6 +20,19 @@ builder.prismaObjectField('TrainingJob', 'metrics', (t) =>
   }),
 );
 
+builder.prismaObjectField('TrainingJob', 'bestValidation', (t) =>
+  t.field({
+    type: MetricPointRef,
+    nullable: true,
+    description: 'The evaluated point with the lowest validation loss (the earliest of equals); null before the first evaluation.',
+    select: { metrics: { where: { validationLoss: { not: null } }, orderBy: [{ validationLoss: 'asc' }, { step: 'asc' }], take: 1 } },
+    resolve: (job) => {
+      const point = job.metrics[0];
+      return point ? { ...point, tokensTrained: point.tokensTrained === null ? null : Number(point.tokensTrained) } : null;
+    },
+  }),
+);
+
 const BatchRef = builder.objectRef<MetricBatch>('TrainingMetricsBatch').implement({
   description: 'New points in step order. Resume after a reconnect with afterStep = the last step received.',
   fields: (t) => ({

@@ -1,10 +1,12 @@
 // Models (stored adapters): types with lineage, files and quality, the list
 // and detail queries, signed downloads, and TrainingJob.artifact.
-import { createModelDownload, type FileDownload } from '../server/artifacts/create-model-download.js';
+import { createModelDownload, type ArchiveDownload, type FileDownload, type ModelDownload } from '../server/artifacts/create-model-download.js';
 import { ModelNotReadyError } from '../server/artifacts/errors.js';
-import { EDGE_SHARE, RATING_RULE } from '../server/artifacts/quality.js';
+import { archiveFolderName } from '../server/artifacts/model-archive.js';
+import { EDGE_SHARE, RATING_RULE, type QualityWarning } from '../server/artifacts/quality.js';
 import { db } from '../server/db/client.js';
 import { ArtifactStatus } from '../server/db/generated/prisma/enums.js';
+import type { Prisma } from '../server/db/generated/prisma/client.js';
 import { NotFoundError } from '../server/errors.js';
 import type { Hyperparameters } from '../server/gpu/provider.js';
 import type { ObjectRef } from '@pothos/core';
@@ -39,17 +41,32 @@ export const ModelFileRef = builder.prismaNode('ArtifactFile', {
 interface Quality {
   finalValidationLoss: number | null;
   bestValidationLoss: number | null;
+  bestValidationStep: number | null;
   finalTrainingLoss: number | null;
   perplexity: number | null;
   lossReduction: number | null;
   rating: number | null;
+  qualityWarnings: unknown;
 }
+
+const QualityWarningCode = builder.enumType('QualityWarningCode', {
+  values: {
+    OVERFITTING: { description: 'Validation loss rose well above its best for several evaluations at the end of the run.' },
+    POOR_GENERALIZATION: { description: 'Final validation loss is more than 1.5 × the final training loss.' },
+  } as const,
+});
+
+const QualityWarningRef = builder.objectRef<QualityWarning>('QualityWarning').implement({
+  description: 'A reason the rating lost stars.',
+  fields: (t) => ({ code: t.field({ type: QualityWarningCode, resolve: (w) => w.code }), message: t.exposeString('message') }),
+});
 
 const QualityRef = builder.objectRef<Quality>('ModelQuality').implement({
   description: 'Measured from the training job\'s metric points when the model is stored; null where the run recorded no such point.',
   fields: (t) => ({
     finalValidationLoss: t.exposeFloat('finalValidationLoss', { nullable: true }),
     bestValidationLoss: t.exposeFloat('bestValidationLoss', { nullable: true }),
+    bestValidationStep: t.exposeInt('bestValidationStep', { nullable: true, description: 'The step of the best validation loss: the checkpoint to prefer when the run overfit.' }),
     finalTrainingLoss: t.exposeFloat('finalTrainingLoss', { nullable: true }),
     perplexity: t.exposeFloat('perplexity', { nullable: true, description: 'exp(final validation loss).' }),
     lossReduction: t.exposeFloat('lossReduction', {
@@ -57,6 +74,11 @@ const QualityRef = builder.objectRef<Quality>('ModelQuality').implement({
       description: `Fraction by which training loss fell: 1 − mean of the last ${EDGE_SHARE * 100}% of training-loss points ÷ mean of the first ${EDGE_SHARE * 100}%. 0.4 = 40% lower.`,
     }),
     rating: t.exposeInt('rating', { nullable: true, description: `1–5 stars. ${RATING_RULE}` }),
+    warnings: t.field({
+      type: [QualityWarningRef],
+      description: 'Why the rating lost stars (empty when it lost none). Models stored before warnings existed have none.',
+      resolve: (q) => (Array.isArray(q.qualityWarnings) ? (q.qualityWarnings as QualityWarning[]) : []),
+    }),
   }),
 });
 
@@ -76,6 +98,11 @@ export const ModelRef = builder.prismaNode('ModelArtifact', {
     baseModel: t.field({ type: BaseModelRef, select: { baseModelId: true }, resolve: (m) => baseModelOf(m.baseModelId) }),
     hyperparameters: t.field({ type: HyperparametersType, select: { hyperparameters: true }, resolve: (m) => m.hyperparameters as unknown as Hyperparameters }),
     files: t.relation('files', { description: 'Every file, by name. Empty until STORED.', query: { orderBy: { name: 'asc' } } }),
+    archiveName: t.string({
+      description: 'The folder the files sit in inside the download-all archive (createModelDownload.archive), which is named <archiveName>.tar.',
+      select: { name: true },
+      resolve: (m) => archiveFolderName(m),
+    }),
     totalSize: t.float({
       description: 'Bytes of all files together.',
       select: { files: { select: { size: true } } },
@@ -85,7 +112,7 @@ export const ModelRef = builder.prismaNode('ModelArtifact', {
       type: QualityRef,
       nullable: true,
       description: 'Null until STORED.',
-      select: { status: true, finalValidationLoss: true, bestValidationLoss: true, finalTrainingLoss: true, perplexity: true, lossReduction: true, rating: true },
+      select: { status: true, finalValidationLoss: true, bestValidationLoss: true, bestValidationStep: true, finalTrainingLoss: true, perplexity: true, lossReduction: true, rating: true, qualityWarnings: true },
       resolve: ({ status, ...quality }) => (status === 'STORED' ? quality : null),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -98,16 +125,33 @@ builder.prismaObjectField('TrainingJob', 'artifact', (t) =>
   t.relation('artifact', { nullable: true, description: 'The model made from this job once it COMPLETED (PENDING while its files are copied).' }),
 );
 
+const MODEL_ORDERS = {
+  NEWEST: [{ createdAt: 'desc' }, { id: 'desc' }],
+  // Models without a validation loss (PENDING, FAILED, or never evaluated) come last, newest first.
+  BEST_VALIDATION_LOSS: [{ bestValidationLoss: { sort: 'asc', nulls: 'last' } }, { createdAt: 'desc' }, { id: 'desc' }],
+} satisfies Record<string, Prisma.ModelArtifactOrderByWithRelationInput[]>;
+
+const ModelOrderEnum = builder.enumType('ModelOrder', {
+  description: 'How the models list is sorted.',
+  values: {
+    NEWEST: { description: 'Newest first.' },
+    BEST_VALIDATION_LOSS: { description: 'Lowest best validation loss first; models without one last.' },
+  } as const,
+});
+
 builder.queryField('models', (t) =>
   t.prismaConnection({
     type: 'ModelArtifact',
     cursor: 'id',
     description: "The caller's models, newest first.",
     authScopes: { user: true },
-    args: { status: t.arg({ type: [ArtifactStatusEnum], description: 'Only models in these statuses.' }) },
+    args: {
+      status: t.arg({ type: [ArtifactStatusEnum], description: 'Only models in these statuses.' }),
+      orderBy: t.arg({ type: ModelOrderEnum, defaultValue: 'NEWEST', description: 'NEWEST (default) or BEST_VALIDATION_LOSS.' }),
+    },
     totalCount: (_parent, args, ctx) => db.modelArtifact.count({ where: modelWhere(viewerId(ctx), args.status) }),
     resolve: (query, _root, args, ctx) =>
-      db.modelArtifact.findMany({ ...checkedCursor(query), where: modelWhere(viewerId(ctx), args.status), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+      db.modelArtifact.findMany({ ...checkedCursor(query), where: modelWhere(viewerId(ctx), args.status), orderBy: MODEL_ORDERS[args.orderBy ?? 'NEWEST'] }),
   }),
 );
 
@@ -145,11 +189,27 @@ const FileDownloadRef = builder.objectRef<FileDownload>('ModelFileDownload').imp
   }),
 });
 
-const ModelDownloadPayload = builder.simpleObject('ModelDownloadPayload', {
+const ArchiveDownloadRef = builder.objectRef<ArchiveDownload>('ModelArchiveDownload').implement({
+  description: 'GET the URL (no headers needed) before expiresAt: a tar archive whose files match the sizes and sha256 of Model.files.',
   fields: (t) => ({
-    model: t.field({ type: ModelRef }),
-    files: t.field({ type: [FileDownloadRef] }),
-    expiresAt: t.field({ type: 'DateTime', description: 'When the URLs stop working (24 hours).' }),
+    name: t.exposeString('name', { description: 'e.g. my-adapter.tar' }),
+    url: t.exposeString('url'),
+    size: t.exposeFloat('size', { description: 'Bytes.' }),
+    contentType: t.exposeString('contentType'),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
+  }),
+});
+
+const ModelDownloadPayload = builder.objectRef<ModelDownload>('ModelDownloadPayload').implement({
+  fields: (t) => ({
+    model: t.field({ type: ModelRef, resolve: (p) => p.model }),
+    files: t.field({ type: [FileDownloadRef], resolve: (p) => p.files }),
+    archive: t.field({
+      type: ArchiveDownloadRef,
+      description: 'Every file in one tar archive (a folder named after the model), for "download all". Made the first time it is asked for, which takes as long as copying the files once.',
+      resolve: (p) => p.archive(),
+    }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', description: 'When the URLs stop working (24 hours).' }),
   }),
 });
 

@@ -5,6 +5,7 @@ import { TrainingJobStatus, TrainingStage } from '../server/db/generated/prisma/
 import { NotFoundError } from '../server/errors.js';
 import type { Hyperparameters } from '../server/gpu/provider.js';
 import { GPU_TYPES, PRESETS, type GpuSpec, type Preset } from '../server/training/catalog.js';
+import { BudgetExceededError } from '../server/costs/budget.js';
 import { cancelTrainingJob, JobAlreadyFinishedError } from '../server/training/cancel-training-job.js';
 import { createTrainingJob } from '../server/training/create-training-job.js';
 import { COST_FORMULA, type TrainingEstimate } from '../server/training/estimate.js';
@@ -324,7 +325,7 @@ builder.mutationField('createTrainingJob', (t) =>
     type: JobPayload,
     description: 'Starts training a LoRA adapter on a READY dataset. Watch trainingJobUpdated and trainingMetrics.',
     authScopes: { user: true },
-    errors: { types: [NotFoundError, DatasetNotReadyError, InvalidInputError] },
+    errors: { types: [NotFoundError, DatasetNotReadyError, InvalidInputError, BudgetExceededError] },
     args: { input: t.arg({ type: CreateJobInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
       trainingJob: await createTrainingJob(ctx.services, viewerId(ctx), {

@@ -88,6 +88,13 @@ export const variables = {
   POLL_INTERVAL_SECONDS: { schema: z.coerce.number().min(0.2).max(300).default(2), help: 'how often each active job is polled at its provider (the safety net for lost callbacks)' },
   HEARTBEAT_TIMEOUT_SECONDS: { schema: z.coerce.number().int().min(5).max(86400).default(300), help: 'a job with no progress for this long is re-polled, then failed' },
   STORAGE_PRICE_USD_PER_GB_MONTH: { schema: usd.default('0.02'), help: 'storage cost accrued daily for stored dataset files and model artifacts, USD per GiB-month' },
+  WEBHOOK_ALLOW_PRIVATE_URLS: { schema: bool.default(false), help: 'let outgoing webhook endpoints point at loopback, private and link-local addresses (refused by default, so the server cannot be used to reach internal hosts); plain http is refused in production either way' },
+  WEBHOOK_TIMEOUT_SECONDS: { schema: z.coerce.number().min(0.1).max(60).default(15), help: 'how long one outgoing webhook attempt waits for an answer before it counts as failed' },
+  WEBHOOK_RETRY_SCHEDULE_SECONDS: { schema: list.pipe(z.array(z.string().regex(/^\d+(\.\d+)?$/, 'must be seconds such as 30,120,600').transform(Number).pipe(z.number().max(7 * 86_400))).max(30)).default([30, 120, 600, 1800, 3600, 10800, 21600, 43200]), help: 'waits between the attempts of an outgoing webhook delivery, comma-separated (the default retries 8 times over about 22 hours)' },
+  WEBHOOK_DISABLE_AFTER_FAILURES: { schema: z.coerce.number().int().min(1).max(100_000).default(20), help: 'an endpoint whose last this many attempts all failed, over at least `WEBHOOK_DISABLE_AFTER_SECONDS`, is disabled and its owner told' },
+  WEBHOOK_DISABLE_AFTER_SECONDS: { schema: z.coerce.number().int().min(0).max(30 * 86_400).default(5 * 86_400), help: 'how long an endpoint must have failed without a success before it is disabled' },
+  WEBHOOK_RETENTION_DAYS: { schema: z.coerce.number().int().min(1).max(3650).default(30), help: 'outgoing webhook events, with their deliveries and attempts, are kept this long (the window in which they can be redelivered), then deleted; one still being delivered is kept until it ends' },
+  WEBHOOK_SECRET_OVERLAP_SECONDS: { schema: z.coerce.number().int().min(0).max(30 * 86_400).default(86_400), help: "after an endpoint's secret is rotated, the old one signs deliveries too for this long" },
   LOG_LEVEL: { schema: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'), help: 'log verbosity' },
 } as const;
 
@@ -158,6 +165,18 @@ export interface Config {
   costs: {
     /** Exact decimal string, USD per GiB stored for a calendar month. */
     storagePriceUsdPerGbMonth: string;
+  };
+  /** Outgoing webhooks (server/outbound-webhooks). */
+  outboundWebhooks: {
+    allowPrivateUrls: boolean;
+    requireHttps: boolean;
+    timeoutMs: number;
+    /** Seconds to wait before each retry; its length is the number of retries. */
+    retryScheduleSeconds: number[];
+    disableAfterFailures: number;
+    disableAfterSeconds: number;
+    secretOverlapSeconds: number;
+    retentionDays: number;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
@@ -289,6 +308,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     localBaseModels: v.LOCAL_BASE_MODELS.map((dir) => path.resolve(dir)),
     costs: { storagePriceUsdPerGbMonth: v.STORAGE_PRICE_USD_PER_GB_MONTH },
+    outboundWebhooks: {
+      allowPrivateUrls: v.WEBHOOK_ALLOW_PRIVATE_URLS,
+      requireHttps: production,
+      timeoutMs: Math.round(v.WEBHOOK_TIMEOUT_SECONDS * 1000),
+      retryScheduleSeconds: v.WEBHOOK_RETRY_SCHEDULE_SECONDS,
+      disableAfterFailures: v.WEBHOOK_DISABLE_AFTER_FAILURES,
+      disableAfterSeconds: v.WEBHOOK_DISABLE_AFTER_SECONDS,
+      secretOverlapSeconds: v.WEBHOOK_SECRET_OVERLAP_SECONDS,
+      retentionDays: v.WEBHOOK_RETENTION_DAYS,
+    },
     logLevel: v.LOG_LEVEL,
   };
 }

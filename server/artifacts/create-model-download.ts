@@ -5,6 +5,7 @@ import type { ModelArtifact } from '../db/generated/prisma/client.js';
 import { NotFoundError } from '../errors.js';
 import type { Services } from '../services.js';
 import { ModelNotReadyError } from './errors.js';
+import { archiveFolderName, ensureModelArchive } from './model-archive.js';
 
 export const DOWNLOAD_EXPIRY_SECONDS = 24 * 3600;
 
@@ -17,10 +18,14 @@ export interface FileDownload {
   expiresAt: Date;
 }
 
+export type ArchiveDownload = Omit<FileDownload, 'sha256'>;
+
 export interface ModelDownload {
   model: ModelArtifact;
   files: FileDownload[];
   expiresAt: Date;
+  /** Every file in one tar archive, written on first call (only callers that want it pay for it). */
+  archive: () => Promise<ArchiveDownload>;
 }
 
 export async function createModelDownload(services: Services, ownerId: string, modelId: string): Promise<ModelDownload> {
@@ -35,5 +40,14 @@ export async function createModelDownload(services: Services, ownerId: string, m
   );
   const { files: _files, ...row } = model;
   const expiresAt = files.reduce((min, f) => (f.expiresAt < min ? f.expiresAt : min), new Date(Date.now() + DOWNLOAD_EXPIRY_SECONDS * 1000));
-  return { model: row, files, expiresAt };
+  const archive = async (): Promise<ArchiveDownload> => {
+    const path = await ensureModelArchive(services.storage, model);
+    const name = `${archiveFolderName(model)}.tar`;
+    const [stat, signed] = await Promise.all([
+      services.storage.stat('models', path),
+      services.storage.createDownloadUrl('models', path, { expiresInSeconds: DOWNLOAD_EXPIRY_SECONDS, downloadName: name }),
+    ]);
+    return { name, url: signed.url, size: stat?.size ?? 0, contentType: 'application/x-tar', expiresAt: signed.expiresAt };
+  };
+  return { model: row, files, expiresAt, archive };
 }

@@ -13,6 +13,8 @@ import type { ModelArtifact, TrainingJob } from '../db/generated/prisma/client.j
 import { ProviderRejectedError, type ProviderArtifact } from '../gpu/provider.js';
 import { formatCount } from '../notifications/format.js';
 import { createNotification, publishNotification } from '../notifications/notify.js';
+import { modelEventData } from '../outbound-webhooks/payloads.js';
+import { recordEvent } from '../outbound-webhooks/record-event.js';
 import type { Services } from '../services.js';
 import { checkContentType, objectPath, StorageError } from '../storage/index.js';
 import { publishJobUpdated } from '../training/transitions.js';
@@ -178,13 +180,16 @@ export async function storeModelArtifact(services: Services, jobId: string): Pro
         storedAt: new Date(),
         finalValidationLoss: quality.finalValidationLoss,
         bestValidationLoss: quality.bestValidationLoss,
+        bestValidationStep: quality.bestValidationStep,
         finalTrainingLoss: quality.finalTrainingLoss,
         perplexity: quality.perplexity,
         lossReduction: quality.lossReduction,
         rating: quality.rating,
+        qualityWarnings: quality.warnings as never,
       },
     });
     if (count === 0) return null; // a concurrent run stored it first
+    await recordEvent(tx, services, artifact.ownerId, 'model.stored', async () => modelEventData(await tx.modelArtifact.findUniqueOrThrow({ where: { id: artifact.id } })));
     return createNotification(
       {
         ownerId: artifact.ownerId,

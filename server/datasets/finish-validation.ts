@@ -4,12 +4,14 @@ import { db, Prisma } from '../db/client.js';
 import type { Dataset } from '../db/generated/prisma/client.js';
 import { formatCount } from '../notifications/format.js';
 import { createNotification, publishNotification } from '../notifications/notify.js';
+import { recordEvent } from '../outbound-webhooks/record-event.js';
+import { datasetEventData } from '../outbound-webhooks/payloads.js';
 import type { Services } from '../services.js';
 import type { ValidationReport } from './validation/index.js';
 import { publishDatasetUpdated } from './events.js';
 
 /** Returns whether this call ended the validation. */
-export async function finishValidation(services: Pick<Services, 'pubsub'>, dataset: Pick<Dataset, 'id' | 'ownerId' | 'name'>, report: ValidationReport): Promise<boolean> {
+export async function finishValidation(services: Pick<Services, 'pubsub' | 'jobs'>, dataset: Pick<Dataset, 'id' | 'ownerId' | 'name'>, report: ValidationReport): Promise<boolean> {
   const { statistics, ...validation } = report;
   const notificationId = await db.$transaction(async (tx) => {
     const { count } = await tx.dataset.updateMany({
@@ -24,6 +26,7 @@ export async function finishValidation(services: Pick<Services, 'pubsub'>, datas
       },
     });
     if (count === 0) return undefined;
+    await recordEvent(tx, services, dataset.ownerId, report.valid ? 'dataset.ready' : 'dataset.invalid', async () => datasetEventData(await tx.dataset.findUniqueOrThrow({ where: { id: dataset.id } })));
     const summary = report.valid
       ? `${formatCount(statistics.examples, 'example')}, ${formatCount(statistics.totalTokens, 'token')}${report.warningCount ? `, ${formatCount(report.warningCount, 'warning')}` : ''}.`
       : `${formatCount(report.errorCount, 'error')} found. The dataset page lists each one with its line.`;

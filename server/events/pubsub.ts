@@ -12,6 +12,8 @@ export type Topics = {
   notificationAdded: [ownerId: string, payload: { id: string }];
   /** A row of the owner's lists (datasets, training jobs, models) was created or changed, by whatever means. */
   listChanged: [ownerId: string, payload: ListChange];
+  /** An outgoing webhook delivery of the owner's was made or had an attempt recorded. */
+  webhookDeliveryUpdated: [ownerId: string, payload: { id: string }];
   /** Connections signed in with the key close, on every process. */
   apiKeyRevoked: [keyId: string, payload: { id: string }];
 };

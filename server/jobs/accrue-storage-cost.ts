@@ -1,8 +1,11 @@
 // Daily storage cost accrual, scheduled by pg-boss at 00:05 UTC. Accrues the
 // last few complete days, not only yesterday, so a day missed while no worker
-// ran is caught up; each owner-day lands once (its dedupe key).
+// ran is caught up; each owner-day lands once (its dedupe key). Then monthly
+// budgets are applied, since storage counts toward them.
 import { z } from 'zod';
+import { applyBudget } from '../costs/budget.js';
 import { accrueStorageCost, startOfUtcDay } from '../costs/storage-cost.js';
+import { db } from '../db/client.js';
 import { defineJob } from './define.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -22,5 +25,7 @@ export const accrueStorageCostJob = defineJob({
       const result = await accrueStorageCost(d, services.config.costs.storagePriceUsdPerGbMonth);
       log.info('storage cost accrued', { ...result });
     }
+    // Storage records count toward monthly budgets too.
+    for (const { ownerId } of await db.budget.findMany({ select: { ownerId: true } })) await applyBudget(services, ownerId);
   },
 });

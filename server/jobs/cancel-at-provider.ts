@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { db } from '../db/client.js';
 import { applyProviderReport } from '../training/apply-report.js';
+import { cancelledMessage } from '../training/spending-stops.js';
 import { isTerminal } from '../training/status.js';
 import { transitionJob } from '../training/transitions.js';
 import { defineJob } from './define.js';
@@ -16,7 +17,7 @@ export const cancelAtProviderJob = defineJob({
   async handle({ jobId }, { services }) {
     const job = await db.trainingJob.findUnique({ where: { id: jobId } });
     if (!job || isTerminal(job.status)) return;
-    const cancelled = { message: job.errorCode === 'COST_CAP_REACHED' ? 'Stopped at the cost cap' : 'Cancelled' };
+    const cancelled = { message: cancelledMessage(job.errorCode) };
     if (!job.externalJobId) {
       // Never reached the provider: nothing runs, nothing to tell it.
       await transitionJob(services, jobId, 'CANCELLED', cancelled);

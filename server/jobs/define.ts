@@ -33,6 +33,12 @@ export interface JobKind<T> {
   schedule?: { cron: string; data: T };
   /** Jobs run at once by each worker process. */
   concurrency?: number;
+  /**
+   * Jobs each of those workers takes per fetch, run one after another; while fetches come back full it fetches
+   * again at once instead of waiting for the next poll. A throw fails the rest of its batch too (retried), so
+   * only for kinds whose handler is cheap to run twice.
+   */
+  batchSize?: number;
   handle(data: T, ctx: JobContext): Promise<void>;
 }
 

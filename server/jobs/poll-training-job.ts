@@ -1,18 +1,21 @@
 // Polls each active job at its provider, rescheduling itself: fills points that
 // callbacks lost, carries progress for providers that only report through
-// status, accrues compute cost (and stops a job at its cost cap), and fails a
-// job whose provider has shown no progress past the heartbeat timeout.
+// status, accrues compute cost (and stops a job at its cost cap or at its
+// owner's monthly budget), and fails a job whose provider has shown no progress
+// past the heartbeat timeout.
 import { z } from 'zod';
+import { applyBudget } from '../costs/budget.js';
 import { accrueComputeCost, jobHourlyRate } from '../costs/compute-cost.js';
 import { db } from '../db/client.js';
 import type { TrainingJob } from '../db/generated/prisma/client.js';
 import type { GpuType } from '../gpu/provider.js';
 import { MAX_STATUS_POINTS, ProviderUnavailableError } from '../gpu/provider.js';
 import { formatUsd } from '../notifications/format.js';
-import { notify } from '../notifications/notify.js';
+import { trainingJobEventData } from '../outbound-webhooks/payloads.js';
+import { recordEvent } from '../outbound-webhooks/record-event.js';
 import type { Services } from '../services.js';
 import { applyProviderReport } from '../training/apply-report.js';
-import { requestCancel } from '../training/cancel-training-job.js';
+import { stopAtSpendingLimit } from '../training/cancel-training-job.js';
 import { gpuSecondsMicros, microsToUsd, usdToMicros } from '../training/estimate.js';
 import { contiguousStep } from '../training/metric-store.js';
 import { isTerminal } from '../training/status.js';
@@ -57,28 +60,33 @@ export const pollTrainingJob = defineJob({
   },
 });
 
-/** Accrues compute cost; at the cap, tells the owner and stops the job. Returns the seconds until the cap (Infinity without one). */
+/**
+ * Accrues compute cost; at the cap, tells the owner and stops the job; then applies the owner's monthly budget.
+ * Returns the seconds until the cap or the budget's next threshold, whichever comes first (Infinity without either).
+ */
 async function accrueAndCheckCap(services: Services, job: TrainingJob): Promise<number> {
   const cost = await db.$transaction((tx) => accrueComputeCost(tx, job, new Date()));
-  if (!job.maxCost || !job.startedAt) return Infinity;
+  const secondsToBudget = await applyBudget(services, job.ownerId);
+  if (!job.maxCost || !job.startedAt) return secondsToBudget;
   const cap = usdToMicros(job.maxCost.toFixed(6));
   if (cost < cap) {
     const perSecond = gpuSecondsMicros(job.gpuType as GpuType, job.gpuCount, 1, jobHourlyRate(job));
-    return perSecond === 0n ? Infinity : Math.max(0.2, Number(cap - cost) / Number(perSecond));
+    return Math.min(secondsToBudget, perSecond === 0n ? Infinity : Math.max(0.2, Number(cap - cost) / Number(perSecond)));
   }
-  const { count } = await db.trainingJob.updateMany({ where: { id: job.id, costCapReachedAt: null }, data: { costCapReachedAt: new Date() } });
-  if (count === 1) {
-    await notify(services, {
-      ownerId: job.ownerId,
-      type: 'COST_CAP_REACHED',
+  // The mark and the outgoing event commit together: one event, whichever process gets here first.
+  const reached = await db.$transaction(async (tx) => {
+    const reachedAt = new Date();
+    const { count } = await tx.trainingJob.updateMany({ where: { id: job.id, costCapReachedAt: null }, data: { costCapReachedAt: reachedAt } });
+    if (count === 0) return false;
+    await recordEvent(tx, services, job.ownerId, 'training_job.cost_cap_reached', { ...trainingJobEventData(job), currentCostUsd: microsToUsd(cost), costCapReachedAt: reachedAt.toISOString() });
+    return true;
+  });
+  if (reached) {
+    await stopAtSpendingLimit(services, job, 'COST_CAP', {
       title: `Training "${job.name}" reached its cost cap`,
       message: `It has cost ${formatUsd(microsToUsd(cost))} of its ${formatUsd(microsToUsd(cap))} cap and is being stopped.`,
-      priority: 'HIGH',
-      link: `/training/jobs/${job.id}`,
-      metadata: { jobId: job.id, costUsd: microsToUsd(cost), maxCostUsd: job.maxCost.toFixed(6) },
-      dedupeKey: `job:${job.id}:COST_CAP_REACHED`,
+      metadata: { costUsd: microsToUsd(cost), maxCostUsd: job.maxCost.toFixed(6) },
     });
-    await requestCancel(services, job.id, 'COST_CAP');
   }
   return services.config.gpu.pollIntervalSeconds;
 }

@@ -9,6 +9,8 @@ import { pollTrainingJob } from './poll-training-job.js';
 import { reconcileTrainingJobs } from './reconcile-training-jobs.js';
 import { submitTrainingJob } from './submit-training-job.js';
 import { sweepDatasetsJob } from './sweep-datasets.js';
+import { deliverOutboundWebhookJob } from './deliver-outbound-webhook.js';
+import { sweepOutboundWebhooksJob } from './sweep-outbound-webhooks.js';
 import { validateDatasetJob } from './validate-dataset.js';
 
-export const jobKinds: JobKind<any>[] = [validateDatasetJob, submitTrainingJob, pollTrainingJob, cancelAtProviderJob, reconcileTrainingJobs, createArtifactJob, accrueStorageCostJob, sweepDatasetsJob, endStuckWorkJob];
+export const jobKinds: JobKind<any>[] = [validateDatasetJob, submitTrainingJob, pollTrainingJob, cancelAtProviderJob, reconcileTrainingJobs, createArtifactJob, accrueStorageCostJob, sweepDatasetsJob, endStuckWorkJob, deliverOutboundWebhookJob, sweepOutboundWebhooksJob];

@@ -7,6 +7,8 @@ import { NotFoundError } from '../errors.js';
 import { inTransaction } from '../jobs/queue.js';
 import { cancelAtProviderJob } from '../jobs/cancel-at-provider.js';
 import type { Services } from '../services.js';
+import { notify } from '../notifications/notify.js';
+import { SPENDING_STOPS, type SpendingStop } from './spending-stops.js';
 import { isTerminal } from './status.js';
 import { publishJobUpdated } from './transitions.js';
 
@@ -17,24 +19,47 @@ export class JobAlreadyFinishedError extends Error {
   }
 }
 
-export type CancelReason = 'USER' | 'COST_CAP';
+export type CancelReason = 'USER' | SpendingStop;
 
 /** Records a cancel request (idempotent) and queues the provider call. */
 export async function requestCancel(services: Services, jobId: string, reason: CancelReason): Promise<boolean> {
+  const stop = reason === 'USER' ? null : SPENDING_STOPS[reason];
   const requested = await db.$transaction(async (tx) => {
     const { count } = await tx.trainingJob.updateMany({
       where: { id: jobId, cancelRequestedAt: null, status: { in: ['QUEUED', 'INITIALIZING', 'RUNNING'] } },
-      data: { cancelRequestedAt: new Date(), ...(reason === 'COST_CAP' ? { errorCode: 'COST_CAP_REACHED', errorMessage: 'The job reached its cost cap and was stopped.' } : {}) },
+      data: { cancelRequestedAt: new Date(), ...(stop ? { errorCode: stop.errorCode, errorMessage: stop.errorMessage } : {}) },
     });
     if (count === 0) return null;
-    await tx.trainingJobEvent.create({
-      data: { jobId, type: 'CANCEL_REQUESTED', message: reason === 'COST_CAP' ? 'Cost cap reached: stopping the job' : 'Cancel requested' },
-    });
+    await tx.trainingJobEvent.create({ data: { jobId, type: 'CANCEL_REQUESTED', message: stop?.requested ?? 'Cancel requested' } });
     await services.jobs.enqueue(cancelAtProviderJob, { jobId }, { tx: inTransaction(tx), singletonKey: jobId });
     return tx.trainingJob.findUniqueOrThrow({ where: { id: jobId }, select: { id: true, ownerId: true } });
   });
   if (requested) publishJobUpdated(services, requested);
   return requested !== null;
+}
+
+/**
+ * Stops a job the server ends because of spending (its cost cap, the monthly budget): the owner is told once per job
+ * and reason, and the job is cancelled like any other, so compute is billed until the provider confirms.
+ */
+export async function stopAtSpendingLimit(
+  services: Services,
+  job: Pick<TrainingJob, 'id' | 'ownerId'>,
+  stop: SpendingStop,
+  notice: { title: string; message: string; metadata: Record<string, unknown> },
+): Promise<void> {
+  const { errorCode } = SPENDING_STOPS[stop];
+  await notify(services, {
+    ownerId: job.ownerId,
+    type: errorCode,
+    title: notice.title,
+    message: notice.message,
+    priority: 'HIGH',
+    link: `/training/jobs/${job.id}`,
+    metadata: { jobId: job.id, ...notice.metadata },
+    dedupeKey: `job:${job.id}:${errorCode}`,
+  });
+  await requestCancel(services, job.id, stop);
 }
 
 export async function cancelTrainingJob(services: Services, ownerId: string, jobId: string): Promise<TrainingJob> {

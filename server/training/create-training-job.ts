@@ -1,10 +1,12 @@
 // Creates a training job from a checked plan: QUEUED, with its estimate and
 // cost cap, a JOB_QUEUED notification and the submission job queued in the
-// same transaction. A retried request with the same idempotency key returns
-// the first job.
+// same transaction; refused when it could cross a monthly budget whose hard
+// stop is on. A retried request with the same idempotency key returns the
+// first job.
 import { randomUUID } from 'node:crypto';
 import { db, Prisma } from '../db/client.js';
 import type { TrainingJob } from '../db/generated/prisma/client.js';
+import { assertWithinBudget } from '../costs/budget.js';
 import { assertNoProblems, InvalidInputError, type FieldProblem } from '../errors.js';
 import { readIdempotencyKey } from '../idempotency.js';
 import { inTransaction } from '../jobs/queue.js';
@@ -59,6 +61,10 @@ export async function createTrainingJob(services: Services, ownerId: string, inp
 
   const id = randomUUID();
   const created = await db.$transaction(async (tx) => {
+    // One creation per owner at a time past this point, so that two jobs started together cannot both take the
+    // budget's last dollars: the second is checked once the first has committed (the check reads committed rows).
+    await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtext(${`create-job:${ownerId}`}))`;
+    await assertWithinBudget(ownerId, plan.estimate.costUsd, maxCost);
     // FOR SHARE: a concurrent deleteDataset (FOR UPDATE) waits, or we see its deletion.
     const live = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Dataset" WHERE id = ${plan.dataset.id}::uuid AND "deletedAt" IS NULL FOR SHARE`;
     if (live.length === 0) throw new InvalidInputError([{ path: ['datasetId'], message: 'the dataset was deleted' }]);

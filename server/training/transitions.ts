@@ -5,11 +5,15 @@
 import { db, Prisma } from '../db/client.js';
 import type { TrainingJob, TrainingJobStatus } from '../db/generated/prisma/client.js';
 import type { NotificationPriority, NotificationType } from '../db/generated/prisma/enums.js';
+import { applyBudget } from '../costs/budget.js';
 import { settleComputeCost } from '../costs/compute-cost.js';
 import { deleteStagedUploads } from '../artifacts/trainer-uploads.js';
 import { createArtifactJob } from '../jobs/create-artifact.js';
 import { inTransaction } from '../jobs/queue.js';
 import { createNotification, publishNotification } from '../notifications/notify.js';
+import type { WebhookEventType } from '../outbound-webhooks/event-types.js';
+import { trainingJobEventData } from '../outbound-webhooks/payloads.js';
+import { recordEvent } from '../outbound-webhooks/record-event.js';
 import type { Services } from '../services.js';
 
 /** Where each status may go next. Terminal statuses go nowhere. */
@@ -36,6 +40,13 @@ const NOTIFICATIONS: Partial<Record<TrainingJobStatus, { type: NotificationType;
   COMPLETED: { type: 'JOB_COMPLETED', priority: 'NORMAL', title: (n) => `Training "${n}" completed` },
   FAILED: { type: 'JOB_FAILED', priority: 'HIGH', title: (n) => `Training "${n}" failed` },
   CANCELLED: { type: 'JOB_CANCELLED', priority: 'NORMAL', title: (n) => `Training "${n}" was cancelled` },
+};
+
+const WEBHOOK_EVENTS: Partial<Record<TrainingJobStatus, WebhookEventType>> = {
+  RUNNING: 'training_job.started',
+  COMPLETED: 'training_job.completed',
+  FAILED: 'training_job.failed',
+  CANCELLED: 'training_job.cancelled',
 };
 
 export interface TransitionOptions {
@@ -65,6 +76,9 @@ export async function transitionJob(services: Services, jobId: string, to: Train
     if (NEXT_STATUSES[to].length === 0) await settleComputeCost(tx, job, job.completedAt ?? now);
     // The model's files are copied by a queued job that exists only if this transition commits.
     if (to === 'COMPLETED') await services.jobs.enqueue(createArtifactJob, { jobId }, { tx: inTransaction(tx), singletonKey: jobId });
+    const webhookEvent = WEBHOOK_EVENTS[to];
+    // Read again: settling the cost has just set finalCost, which receivers of the end want.
+    if (webhookEvent) await recordEvent(tx, services, job.ownerId, webhookEvent, async () => trainingJobEventData(await tx.trainingJob.findUniqueOrThrow({ where: { id: jobId } })));
     const kind = NOTIFICATIONS[to];
     const notificationId = kind
       ? await createNotification(
@@ -88,6 +102,8 @@ export async function transitionJob(services: Services, jobId: string, to: Train
   publishNotification(services, result.job.ownerId, result.notificationId);
   // A trainer's uploads are kept for the artifact job of a COMPLETED run only.
   if (to === 'FAILED' || to === 'CANCELLED') await deleteStagedUploads(services, result.job);
+  // The final cost record may carry the month's spend over a budget threshold.
+  if (NEXT_STATUSES[to].length === 0) await applyBudget(services, result.job.ownerId);
   return result.job;
 }
 

@@ -35,6 +35,17 @@ describe('the first minutes', () => {
     await expectNoA11yViolations(page, 'the upload page with a format hint');
   });
 
+  it('says once, in words, that an empty file is empty', async () => {
+    await page.goto(`${stack.url}/datasets/new`);
+    await page.locator('input[type=file]').setInputFiles({ name: 'empty.jsonl', mimeType: '', buffer: Buffer.alloc(0) });
+    await page.getByRole('button', { name: 'Upload and validate' }).click();
+    await page.getByText('empty.jsonl is empty').waitFor();
+    const text = (await page.locator('main').textContent()) ?? '';
+    expect(text.match(/is empty/g)).toHaveLength(1);
+    expect(text).not.toContain('fileSize');
+    await expectNoA11yViolations(page, 'the upload page with an empty file');
+  });
+
   for (const [route, heading] of [
     ['/training/jobs/nope', 'Training job not found'],
     ['/models/nope', 'Model not found'],

@@ -8,18 +8,12 @@ import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoA11yViolations } from './a11y.js';
 import { BROKEN_LINES, brokenDataset, validDataset } from './files.js';
-import { screenshotDir, startStack, type Stack } from './stack.js';
+import { screenshot as takeScreenshot, screenshotDir, startStack, type Stack } from './stack.js';
 
 let stack: Stack;
 let page: Page;
 
-async function screenshot(name: string) {
-  fs.mkdirSync(screenshotDir, { recursive: true });
-  // Full-page shots are taken from the top, so the sticky navigation stays where it belongs.
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true, animations: 'disabled' });
-  await expectNoA11yViolations(page, name);
-}
+const screenshot = (name: string) => takeScreenshot(page, name);
 
 /**
  * Tabs through the page and fails on any stop without a visible focus indicator (WCAG 2.4.7): its outline or
@@ -142,11 +136,12 @@ describe('the journey in a browser', () => {
 
     const table = page.locator('table.issue-table');
     await table.waitFor();
+    // Four codes: every group starts open, each with its one line.
     for (const [code, line] of Object.entries(BROKEN_LINES)) {
-      const row = table.locator('tbody tr', { hasText: code });
-      expect(await row.locator('td[data-label=Line]').textContent()).toBe(String(line));
+      const lines = table.locator(`tbody[data-code=${code}] tr.issue-row td[data-label=Line]`);
+      await expect.poll(() => lines.allTextContents()).toEqual([String(line)]);
     }
-    await screenshot('dataset-errors');
+    // docs/screenshots/dataset-errors.png comes from model-page.test.ts, with groups that page.
     await expectVisibleFocus();
   });
 
@@ -242,6 +237,17 @@ describe('the journey in a browser', () => {
     await page.getByRole('link', { name: 'Training jobs' }).first().click();
     await page.getByRole('heading', { name: 'Training jobs', exact: true }).waitFor();
     await page.locator('table tbody tr [data-status=COMPLETED]').first().waitFor();
+    // The completed row shows the job's final cost as the API has it.
+    const row = page.locator('table tbody tr', { has: page.locator('[data-status=COMPLETED]') }).first();
+    const href = (await row.getByRole('link').first().getAttribute('href'))!;
+    const jobId = decodeURIComponent(href.split('/').pop()!);
+    const { trainingJob } = await stack.gql('query($id: ID!) { trainingJob(id: $id) { finalCost } }', { id: jobId }, await stack.token());
+    expect(Number(trainingJob.finalCost)).toBeGreaterThan(0);
+    const shown = (await row.locator('td[data-label="Cost"]').textContent())!.trim();
+    const digits = Number(trainingJob.finalCost) < 1 ? 3 : 2;
+    // The cost first, then the estimate it was started with ("$0.028est. $0.459").
+    expect(shown.startsWith(Number(trainingJob.finalCost).toLocaleString('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: digits }))).toBe(true);
+    expect(shown).toMatch(/est\. \$/);
     await screenshot('training-jobs');
     await expectVisibleFocus();
     await page.goBack();
@@ -257,7 +263,7 @@ describe('the journey in a browser', () => {
     const config = JSON.parse(fs.readFileSync((await download.path())!, 'utf8')) as { peft_type?: string; r?: number };
     expect(config.peft_type).toBe('LORA');
     expect(config.r).toBe(8);
-    await screenshot('model-detail');
+    // docs/screenshots/model-detail.png comes from model-page.test.ts, with the copied checksum and code samples.
     await expectVisibleFocus();
     await page.getByRole('link', { name: 'Models' }).first().click();
     await page.getByRole('heading', { name: 'Models', exact: true }).waitFor();

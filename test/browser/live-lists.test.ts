@@ -10,22 +10,13 @@ let stack: Stack;
 let page: Page;
 let apiKey: string;
 
-async function gql(query: string, variables: Record<string, unknown>, token: string) {
-  const res = await fetch(`${stack.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: any; errors?: unknown };
-  if (!body.data) throw new Error(JSON.stringify(body));
-  return body.data;
-}
+const gql = (query: string, variables: Record<string, unknown>, token: string) => stack.gql(query, variables, token);
 
 beforeAll(async () => {
   stack = await startStack();
   page = await stack.browser.newPage({ viewport: { width: 1280, height: 860 } });
   page.on('pageerror', (err) => console.error('page error:', err));
-  const { token } = (await (await fetch(`${stack.url}/auth/local`)).json()) as { token: string };
+  const token = await stack.token();
   const created = await gql('mutation { createApiKey(input: { name: "a tool" }) { ... on CreateApiKeyPayload { secret } } }', {}, token);
   apiKey = created.createApiKey.secret;
 });

@@ -1,19 +1,26 @@
 // Everything a browser test needs: the web client built, the real server (`tsx server/main.ts`) on a temp
 // DATA_DIR and free ports, and headless Debian Chromium. stop() ends them all.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { signLocalUserToken } from '../../server/auth/tokens.js';
 import { createWebHandler } from '../../server/http/web.js';
+import { expectNoA11yViolations } from './a11y.js';
 
 export const repo = fileURLToPath(new URL('../..', import.meta.url));
 const distDir = path.join(repo, 'web/dist');
-export const screenshotDir = path.join(repo, 'docs/screenshots');
+/**
+ * Where screenshots go: docs/screenshots with UPDATE_SCREENSHOTS=1 (`npm run screenshots`), otherwise a folder in
+ * the system's temp folder, so a test run leaves the work tree as it found it.
+ */
+export const screenshotDir = process.env.UPDATE_SCREENSHOTS === '1' ? path.join(repo, 'docs/screenshots') : path.join(os.tmpdir(), 'brightrun-screenshots');
 
 export interface Stack {
   /** Where the browser opens the app. */
@@ -23,7 +30,19 @@ export interface Stack {
   browser: Browser;
   /** The server's output so far, for failure messages. */
   log(): string;
+  /** A token for the user the browser signs in as (email omitted), or for another local user. */
+  token(email?: string): Promise<string>;
+  /** Runs a GraphQL operation over HTTP as a tool would; throws when it has no data. */
+  gql<T = any>(query: string, variables: Record<string, unknown>, token: string): Promise<T>;
   stop(): Promise<void>;
+}
+
+/** A full-page screenshot into screenshotDir, taken from the top so the sticky navigation stays where it belongs, and axe-core over the same page state. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true, animations: 'disabled' });
+  await expectNoA11yViolations(page, name);
 }
 
 export function freePort(): Promise<number> {
@@ -95,6 +114,8 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   const direct = serverServesWeb();
   const url = `http://localhost:${direct ? port : frontPort}`;
 
+  // Known here, so a test can sign tokens for users other than the local one.
+  const secret = env.SERVER_SECRET ?? randomBytes(32).toString('hex');
   let output = '';
   const server = spawn(path.join(repo, 'node_modules/.bin/tsx'), ['server/main.ts'], {
     cwd: repo,
@@ -108,6 +129,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
       SIMULATED_GPU_PORT: String(gpuPort),
       SIMULATED_GPU_SPEED: '200',
       LOG_LEVEL: 'warn',
+      SERVER_SECRET: secret,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -141,5 +163,25 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     await stop();
     throw err;
   }
-  return { url, gpuUrl: `http://127.0.0.1:${gpuPort}`, browser, log: () => output, stop };
+  const token = async (email?: string) => {
+    if (email) return signLocalUserToken(secret, { sub: `local:${email}`, email });
+    return ((await (await fetch(`${url}/auth/local`)).json()) as { token: string }).token;
+  };
+  const gql = async (query: string, variables: Record<string, unknown>, bearer: string) => {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { data?: any; errors?: unknown };
+    if (!body.data) throw new Error(JSON.stringify(body));
+    return body.data;
+  };
+  return { url, gpuUrl: `http://127.0.0.1:${gpuPort}`, browser, log: () => output, token, gql, stop };
+}
+
+/** The simulated provider's faults for every job from now on ({} clears them). */
+export async function setGpuFaults(stack: Stack, faults: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${stack.gpuUrl}/v1/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+  if (!res.ok) throw new Error(`setting faults: ${res.status}`);
 }

@@ -40,6 +40,7 @@ const jobList = lazyPage(() => import('./pages/training/JobListPage'), (m) => m.
 const jobMonitor = lazyPage(() => import('./pages/training/JobMonitorPage'), (m) => m.JobMonitorPage);
 const modelList = lazyPage(() => import('./pages/models/ModelListPage'), (m) => m.ModelListPage);
 const modelDetail = lazyPage(() => import('./pages/models/ModelDetailPage'), (m) => m.ModelDetailPage);
+const compare = lazyPage(() => import('./pages/compare/ComparePage'), (m) => m.ComparePage);
 const costs = lazyPage(() => import('./pages/costs/CostsPage'), (m) => m.CostsPage);
 const notifications = lazyPage(() => import('./pages/notifications/NotificationsPage'), (m) => m.NotificationsPage);
 const settings = lazyPage(() => import('./pages/settings/SettingsPage'), (m) => m.SettingsPage);
@@ -61,6 +62,7 @@ export function App() {
             <Route path="/training/jobs/:id" element={jobMonitor} />
             <Route path="/models" element={modelList} />
             <Route path="/models/:id" element={modelDetail} />
+            <Route path="/compare" element={compare} />
             <Route path="/costs" element={costs} />
             <Route path="/notifications" element={notifications} />
             <Route path="/settings" element={settings} />

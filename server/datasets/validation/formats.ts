@@ -37,7 +37,7 @@ function wrongFormat(report: Report, found: DatasetFormat, declared: DatasetForm
     'WRONG_FORMAT',
     '$',
     `This line looks like ${found} (${shape}) but the dataset was declared ${declared}: ` +
-      `upload it again with format ${found}, or convert the file.`,
+      `check it again as ${found} (the dataset page offers it; recheckDataset in the API), or convert the file.`,
   );
   return null;
 }

@@ -24,6 +24,8 @@ export interface ValidationIssue {
   code: IssueCode;
   severity: Severity;
   message: string;
+  /** The start of the offending line as text (at most EXCERPT_LENGTH characters); null for the whole file or a line skipped unread. */
+  excerpt?: string | null;
 }
 
 export interface DatasetStatistics {

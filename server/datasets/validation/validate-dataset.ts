@@ -2,7 +2,7 @@
 import { ESTIMATE_COUNTER, getTokenCounter, type TokenCounter } from '../tokenizers.js';
 import { DuplicateTable, hashExample } from './duplicates.js';
 import { FORMAT_READERS, isObject, typeName, type FormatReader, type Report } from './formats.js';
-import { IssueLog } from './issue-log.js';
+import { IssueLog, lineExcerpt } from './issue-log.js';
 import { LineSplitter, type LineHandler } from './line-splitter.js';
 import { checkMessages, checkTraining, type Message } from './rules.js';
 import { StatisticsCollector } from './statistics.js';
@@ -51,7 +51,10 @@ class DatasetValidator implements LineHandler {
   /** Lines that are not blank, valid or not. */
   private dataLines = 0;
   private lineNumber = 0;
-  private readonly report: Report = (code, path, message) => this.issues.add(this.lineNumber, path, code, message);
+  /** The line being read (valid during line() only); null for a line skipped unread. */
+  private lineBytes: Uint8Array | null = null;
+  private readonly excerpt = () => (this.lineBytes ? lineExcerpt(this.lineBytes) : null);
+  private readonly report: Report = (code, path, message) => this.issues.add(this.lineNumber, path, code, message, this.excerpt);
 
   constructor(
     options: ValidateOptions,
@@ -67,6 +70,7 @@ class DatasetValidator implements LineHandler {
   line(bytes: Uint8Array, lineNumber: number): void {
     this.lineNumber = lineNumber;
     if (lineNumber === 1 && hasByteOrderMark(bytes)) bytes = bytes.subarray(3);
+    this.lineBytes = bytes;
     if (isBlank(bytes)) {
       this.statistics.emptyLines++;
       this.report('BLANK_LINE', '$', 'The line is blank and was skipped; remove it.');
@@ -88,6 +92,7 @@ class DatasetValidator implements LineHandler {
 
   tooLong(lineNumber: number): void {
     this.lineNumber = lineNumber;
+    this.lineBytes = null;
     this.dataLines++;
     this.report(
       'LINE_TOO_LONG',
@@ -198,7 +203,7 @@ export function unfinishedReport(reason: string): ValidationReport {
     errorCount: 1,
     warningCount: 0,
     countsByCode: { VALIDATION_FAILED: 1 },
-    issues: [{ line: 0, path: '$', code: 'VALIDATION_FAILED', severity: 'ERROR', message }],
+    issues: [{ line: 0, path: '$', code: 'VALIDATION_FAILED', severity: 'ERROR', message, excerpt: null }],
     truncated: false,
     statistics: new StatisticsCollector(0).result(),
     tokenCountsExact: false,

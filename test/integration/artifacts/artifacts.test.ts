@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signCallbackToken } from '../../../server/auth/tokens.js';
-import { ratingOf } from '../../../server/artifacts/quality.js';
+import { rate } from '../../../server/artifacts/quality.js';
+import { bestPoint, detectOverfit } from '../../../server/training/loss-curve.js';
 import { storeModelArtifact } from '../../../server/artifacts/store-model-artifact.js';
 import { db, pool, statementCounter } from '../../../server/db/client.js';
 import type { GpuProvider } from '../../../server/gpu/provider.js';
@@ -34,7 +35,7 @@ const MODEL_FIELDS = `id name status failureReason storedAt totalSize
   job { id status } dataset { id name } baseModel { id }
   hyperparameters { epochs learningRate loraRank loraAlpha }
   files { id name size sha256 contentType }
-  quality { finalValidationLoss bestValidationLoss finalTrainingLoss perplexity lossReduction rating }`;
+  quality { finalValidationLoss bestValidationLoss bestValidationStep finalTrainingLoss perplexity lossReduction rating warnings { code message } }`;
 
 const JOB_ARTIFACT = `query($id: ID!) { trainingJob(id: $id) { id artifact { ${MODEL_FIELDS} } } }`;
 const MODEL = `query($id: ID!) { model(id: $id) { ${MODEL_FIELDS} } }`;
@@ -153,7 +154,11 @@ describe('a completed job becomes a stored model', () => {
     expect(q.bestValidationLoss).toBeCloseTo(Math.min(...validation), 10);
     expect(q.perplexity).toBeCloseTo(Math.exp(validation.at(-1)!), 8);
     expect(q.lossReduction).toBeCloseTo(reduction, 10);
-    expect(q.rating).toBe(ratingOf(q));
+    const curve = points.filter((p) => p.validationLoss !== null).map((p) => ({ step: p.step, value: p.validationLoss! }));
+    expect(q.bestValidationStep).toBe(bestPoint(curve)!.step);
+    const expected = rate({ ...q, overfit: detectOverfit(curve) });
+    expect(q.rating).toBe(expected.rating);
+    expect(q.warnings).toEqual(expected.warnings);
     expect(q.rating).toBeGreaterThanOrEqual(1);
     expect(q.rating).toBeLessThanOrEqual(5);
   });

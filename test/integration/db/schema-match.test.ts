@@ -75,7 +75,7 @@ function expectedDefault(f: DmmfField): string | null {
     throw new Error(`add default ${d.name} to the test`);
   }
   if (f.kind === 'enum') return `'${d}'::"${f.type}"`;
-  if (typeof d === 'string') return `'${d}'::text`;
+  if (typeof d === 'string') return `'${d}'::${f.type === 'Json' ? 'jsonb' : 'text'}`;
   return String(d);
 }
 

@@ -81,10 +81,8 @@ describe('SIGKILL mid-run, then a new server process', () => {
     expect(notifications.map((n) => n.type).sort()).toEqual(['JOB_COMPLETED', 'JOB_QUEUED', 'JOB_STARTED']);
   });
 
-  // KNOWN BUG (metric-feed.ts `releasable`): the 5 s gap grace is measured from the provider's recordedAt,
-  // so after an outage the retried, out-of-order deliveries carry points already "older than 5 s" and the
-  // subscriber is sent past the gap at once; the missing steps land a moment later and are never sent.
-  // Remove `.fails` once fixed.
+  // After the outage the provider retries its deliveries out of order: the subscriber must still get every step
+  // once, in order (a gap is held for the steps that fill it, not skipped).
   it('pushes every step once, in order, to a subscriber on the new process', () => {
     const final = run.states.at(-1);
     expect(run.batches.flatMap((b) => b.data.trainingMetrics.points.map((p) => p.step))).toEqual(oneToN(final.totalSteps));

@@ -13,7 +13,9 @@ export type Target =
   | 'model'
   | 'modelFiles'
   | 'notification'
-  | 'apiKey';
+  | 'apiKey'
+  | 'webhookEndpoint'
+  | 'webhookDelivery';
 
 export interface Call {
   document: string;
@@ -47,8 +49,10 @@ export const JOB_IDEMPOTENCY_KEY = 'security-matrix';
 
 const ERRORS = `... on Error { __typename message } ... on NotFoundError { id type }`;
 const PLAN_ERRORS = `${ERRORS} ... on DatasetNotReadyError { datasetId status } ... on InvalidInputError { problems { path message } }`;
-const DATASET = `id name status fileName fileSize errorCount deletedAt statistics { examples totalTokens } validation { valid errorCount }`;
+const DATASET = `id name status fileName fileSize errorCount deletedAt suggestedFormat statistics { examples totalTokens }
+  validation { valid errorCount groups { code count stored } issues(first: 5) { line code excerpt } report(format: CSV) }`;
 const JOB = `id name status currentStep currentCost finalCost cancelRequestedAt externalJobId dataset { id name } artifact { id status }`;
+const WEBHOOK_ENDPOINT = 'id url description eventTypes enabled';
 const GPU = { type: 'A100-80GB', count: 1 };
 const byId = (id: string) => ({ id });
 
@@ -65,7 +69,7 @@ export const CALLS: Record<string, Call> = {
     targets: ['dataset', 'uploadedDataset'],
   },
   'Query.model(id)': {
-    document: `query($id: ID!) { model(id: $id) { id name status totalSize files { id name sha256 } job { id } dataset { id } } }`,
+    document: `query($id: ID!) { model(id: $id) { id name status totalSize archiveName files { id name sha256 } job { id } dataset { id } } }`,
     variables: byId,
     targets: ['model'],
   },
@@ -77,9 +81,11 @@ export const CALLS: Record<string, Call> = {
       ... on Model { name modelStatus: status }
       ... on ModelFile { name sha256 }
       ... on Notification { title message }
-      ... on ApiKey { name prefix } } }`,
+      ... on ApiKey { name prefix }
+      ... on WebhookEndpoint { url description }
+      ... on WebhookDelivery { eventId status payload } } }`,
     variables: byId,
-    targets: ['user', 'dataset', 'uploadedDataset', 'completedJob', 'runningJob', 'model', 'modelFiles', 'notification', 'apiKey'],
+    targets: ['user', 'dataset', 'uploadedDataset', 'completedJob', 'runningJob', 'model', 'modelFiles', 'notification', 'apiKey', 'webhookEndpoint', 'webhookDelivery'],
   },
   'Query.trainingJob(id)': {
     document: `query($id: ID!) { trainingJob(id: $id) { ${JOB} metrics(maxPoints: 10) { step trainingLoss } } }`,
@@ -90,6 +96,14 @@ export const CALLS: Record<string, Call> = {
     document: `query($filter: TrainingJobFilter) { trainingJobs(first: 10, filter: $filter) { totalCount edges { node { id name } } } }`,
     variables: (id) => ({ filter: { datasetId: id } }),
     targets: ['dataset'],
+  },
+  // Before cancelTrainingJob and deleteDataset: for the owner it meets the running job (DatasetInUseError), not a deleted dataset.
+  'Mutation.recheckDataset(id)': {
+    document: `mutation($id: ID!) { recheckDataset(id: $id, format: BRIGHTRUN_LORA_V4) {
+      __typename ... on DatasetPayload { dataset { ${DATASET} } } ... on DatasetInUseError { activeJobIds }
+      ... on InvalidInputError { problems { path message } } ${ERRORS} } }`,
+    variables: byId,
+    targets: ['dataset', 'uploadedDataset'],
   },
   'Mutation.cancelTrainingJob(id)': {
     document: `mutation($id: ID!) { cancelTrainingJob(id: $id) {
@@ -106,7 +120,7 @@ export const CALLS: Record<string, Call> = {
   },
   'Mutation.createModelDownload(id)': {
     document: `mutation($id: ID!) { createModelDownload(id: $id) {
-      __typename ... on ModelDownloadPayload { expiresAt files { name url sha256 } } ... on ModelNotReadyError { modelId status } ${ERRORS} } }`,
+      __typename ... on ModelDownloadPayload { expiresAt files { name url sha256 } archive { name url size } } ... on ModelNotReadyError { modelId status } ${ERRORS} } }`,
     variables: byId,
     targets: ['model'],
   },
@@ -134,6 +148,43 @@ export const CALLS: Record<string, Call> = {
       __typename ... on RevokeApiKeyPayload { apiKey { id name prefix revokedAt } } ${ERRORS} } }`,
     variables: byId,
     targets: ['apiKey'],
+  },
+  'Query.webhookEndpoint(id)': {
+    document: `query($id: ID!) { webhookEndpoint(id: $id) { ${WEBHOOK_ENDPOINT} deliveries(first: 5) { totalCount edges { node { id eventId payload } } } } }`,
+    variables: byId,
+    targets: ['webhookEndpoint'],
+  },
+  // Before deleteWebhookEndpoint: the owner's run of the mutations goes in this order, and a deleted endpoint
+  // would take its deliveries with it.
+  'Mutation.redeliverWebhookDelivery(id)': {
+    document: `mutation($id: ID!) { redeliverWebhookDelivery(id: $id) {
+      __typename ... on WebhookDeliveryPayload { delivery { id eventId status payload } } ${ERRORS} } }`,
+    variables: byId,
+    targets: ['webhookDelivery'],
+  },
+  'Mutation.sendWebhookTestEvent(id)': {
+    document: `mutation($id: ID!) { sendWebhookTestEvent(id: $id) {
+      __typename ... on WebhookDeliveryPayload { delivery { id status endpoint { ${WEBHOOK_ENDPOINT} } } } ${ERRORS} } }`,
+    variables: byId,
+    targets: ['webhookEndpoint'],
+  },
+  'Mutation.rotateWebhookEndpointSecret(id)': {
+    document: `mutation($id: ID!) { rotateWebhookEndpointSecret(id: $id) {
+      __typename ... on WebhookEndpointSecretPayload { secret webhookEndpoint { ${WEBHOOK_ENDPOINT} } } ${ERRORS} } }`,
+    variables: byId,
+    targets: ['webhookEndpoint'],
+  },
+  'Mutation.updateWebhookEndpoint(input.id)': {
+    document: `mutation($input: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(input: $input) {
+      __typename ... on WebhookEndpointPayload { webhookEndpoint { ${WEBHOOK_ENDPOINT} } } ${ERRORS} } }`,
+    variables: (id) => ({ input: { id, description: 'changed by someone', enabled: false } }),
+    targets: ['webhookEndpoint'],
+  },
+  'Mutation.deleteWebhookEndpoint(id)': {
+    document: `mutation($id: ID!) { deleteWebhookEndpoint(id: $id) {
+      __typename ... on WebhookEndpointPayload { webhookEndpoint { ${WEBHOOK_ENDPOINT} } } ${ERRORS} } }`,
+    variables: byId,
+    targets: ['webhookEndpoint'],
   },
   'Subscription.datasetUpdated(id)': {
     document: `subscription($id: ID!) { datasetUpdated(id: $id) { ${DATASET} } }`,

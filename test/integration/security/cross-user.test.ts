@@ -20,10 +20,13 @@ import { startTestApp, wsOnce, type TestApp } from '../../helpers/app.js';
 import { chatExample, createDatasetFor, CREATE_DATASET, jsonl, put } from '../../helpers/datasets.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { storedModel } from '../../helpers/models.js';
+import { createEndpoint, sendTestEvent } from '../../helpers/outbound-webhooks.js';
 import { readyDataset } from '../../helpers/training.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.js';
 import { CALLS, idArguments, JOB_IDEMPOTENCY_KEY, type Target } from './cross-user-calls.js';
 
 let t: TestApp;
+let receiver: WebhookReceiver;
 let alice: TestUser;
 let bob: TestUser;
 let owned: Record<Target, string[]>;
@@ -35,7 +38,8 @@ const decode = (globalId: string) => Buffer.from(globalId, 'base64').toString().
 const rawId = (globalId: string) => decode(globalId)[1];
 
 beforeAll(async () => {
-  t = await startTestApp({ POLL_INTERVAL_SECONDS: '0.5' });
+  receiver = await startWebhookReceiver();
+  t = await startTestApp({ POLL_INTERVAL_SECONDS: '0.5', WEBHOOK_ALLOW_PRIVATE_URLS: 'true' });
   [alice, bob] = await Promise.all([createUser(t), createUser(t)]);
   const dataset = await readyDataset(t, alice.token);
   const model = await storedModel(t, alice.token, { datasetId: dataset, name: `${MARKER} job`, idempotencyKey: JOB_IDEMPOTENCY_KEY });
@@ -47,6 +51,11 @@ beforeAll(async () => {
   const key = await t.gql(`mutation($name: String!) { createApiKey(input: { name: $name }) { ... on CreateApiKeyPayload { apiKey { id } } } }`, { name: `${MARKER} key` }, alice.token);
   const unread = await t.gql('{ notifications(first: 1, unreadOnly: true) { edges { node { id } } } }', {}, alice.token);
   const me = await t.gql('{ me { id } }', {}, alice.token);
+  const budget = await t.gql(SET_BUDGET, { input: { amountUsd: '1000', hardStop: false, timeZone: 'Europe/Berlin' } }, alice.token);
+  if (budget.body.data?.setBudget.__typename !== 'SetBudgetPayload') throw new Error(`setting alice's budget failed: ${JSON.stringify(budget.body)}`);
+  // Created after the rest: the matrix's changes never send it an event of the setup's.
+  const endpoint = await createEndpoint(t, alice.token, { url: `${receiver.url}/alice`, eventTypes: ['MODEL_STORED'], description: `${MARKER} endpoint` });
+  const delivery = await sendTestEvent(t, alice.token, endpoint.id);
   owned = {
     user: [me.body.data.me.id],
     dataset: [dataset],
@@ -57,10 +66,15 @@ beforeAll(async () => {
     modelFiles: model.files.map((f) => f.id),
     notification: [unread.body.data.notifications.edges[0].node.id],
     apiKey: [key.body.data.createApiKey.apiKey.id],
+    webhookEndpoint: [endpoint.id],
+    webhookDelivery: [delivery.id],
   };
   await settled();
 }, 180_000);
-afterAll(() => t?.stop());
+afterAll(async () => {
+  await t?.stop();
+  await receiver?.close();
+});
 
 /** A job written straight into the database as RUNNING with a few points: nothing moves it on its own. */
 async function insertRunningJob(datasetId: string): Promise<string> {
@@ -107,7 +121,15 @@ const ROWS: Record<string, string> = {
   CostRecord: `SELECT * FROM "CostRecord" WHERE "ownerId" = $1 OR "jobId" IN (${JOBS})`,
   CostDaily: `SELECT * FROM "CostDaily" WHERE "ownerId" = $1`,
   Notification: `SELECT * FROM "Notification" WHERE "ownerId" = $1`,
+  Budget: `SELECT * FROM "Budget" WHERE "ownerId" = $1`,
+  WebhookEndpoint: `SELECT * FROM "WebhookEndpoint" WHERE "ownerId" = $1`,
+  WebhookEvent: `SELECT * FROM "WebhookEvent" WHERE "ownerId" = $1`,
+  WebhookDelivery: `SELECT * FROM "WebhookDelivery" WHERE "ownerId" = $1 OR "endpointId" IN (SELECT id FROM "WebhookEndpoint" WHERE "ownerId" = $1)`,
+  WebhookAttempt: `SELECT * FROM "WebhookAttempt" WHERE "deliveryId" IN (SELECT id FROM "WebhookDelivery" WHERE "ownerId" = $1)`,
 };
+
+const SET_BUDGET = `mutation($input: SetBudgetInput!) { setBudget(input: $input) { __typename ... on SetBudgetPayload { budget { amount hardStop timeZone spent } } } }`;
+const BUDGET = `{ budget { amount hardStop timeZone month spent committed remaining thresholds { percent reachedAt } } }`;
 
 const VIEW = `query($from: DateTime!, $to: DateTime!) {
   me { id email apiKeys(first: 50) { totalCount edges { node { id name revokedAt lastUsedAt } } } }
@@ -117,6 +139,7 @@ const VIEW = `query($from: DateTime!, $to: DateTime!) {
   notifications(first: 100) { totalCount edges { node { id readAt } } }
   unreadNotificationCount
   costSummary(from: $from, to: $to) { ... on CostSummary { total } }
+  budget { amount hardStop timeZone month thresholds { percent reachedAt } updatedAt }
 }`;
 const viewRange = { from: new Date(Date.now() - 30 * 86400_000).toISOString(), to: new Date(Date.now() + 86400_000).toISOString() };
 
@@ -129,7 +152,7 @@ async function aliceState() {
   // Work queued about any of her rows (a validation, a submission, a cancel at the provider).
   const ids = await pool.query(
     `SELECT id::text FROM "Dataset" WHERE "ownerId" = $1 UNION ALL SELECT id::text FROM "TrainingJob" WHERE "ownerId" = $1
-     UNION ALL SELECT id::text FROM "ModelArtifact" WHERE "ownerId" = $1`,
+     UNION ALL SELECT id::text FROM "ModelArtifact" WHERE "ownerId" = $1 UNION ALL SELECT id::text FROM "WebhookDelivery" WHERE "ownerId" = $1`,
     [alice.id],
   );
   const queued = await pool.query(`SELECT id::text, name FROM ${t.config.database.queueSchema}.job WHERE data::text ~ $1 ORDER BY id`, [ids.rows.map((r) => r.id).join('|')]);
@@ -234,6 +257,21 @@ describe("a second user with the first user's ids", () => {
     expect(created.dataset.id).not.toBe(owned.uploadedDataset[0]);
     expect(JSON.stringify(res.body)).not.toContain(rawId(owned.uploadedDataset[0]!));
     expect(await aliceState()).toEqual(before);
+  });
+});
+
+describe("the first user's budget", () => {
+  // The budget takes and gives no id: each user reaches only their own, so a second user's calls must neither show nor change it.
+  it('is invisible to a second user, whose setBudget and removeBudget change only their own', async () => {
+    const before = await aliceState();
+    expect((await t.gql(BUDGET, {}, bob.token)).body).toEqual({ data: { budget: null } });
+    const set = await t.gql(SET_BUDGET, { input: { amountUsd: '5', hardStop: true, timeZone: 'UTC' } }, bob.token);
+    expect(set.body.data.setBudget.budget).toMatchObject({ amount: '5.000000', hardStop: true, timeZone: 'UTC', spent: '0.000000' });
+    expect((await t.gql(BUDGET, {}, bob.token)).body.data.budget.amount).toBe('5.000000');
+    expect((await t.gql('mutation { removeBudget { removed } }', {}, bob.token)).body.data.removeBudget.removed).toBe(true);
+    expect((await t.gql('mutation { removeBudget { removed } }', {}, bob.token)).body.data.removeBudget.removed).toBe(false);
+    expect(await aliceState()).toEqual(before);
+    expect((await t.gql(BUDGET, {}, alice.token)).body.data.budget).toMatchObject({ amount: '1000.000000', timeZone: 'Europe/Berlin' });
   });
 });
 

@@ -17,6 +17,8 @@ const OPERATIONS = [
   'query($id: ID!) { node(id: $id) { id } }',
   'mutation($id: ID!) { cancelTrainingJob(id: $id) { __typename } }',
   'mutation($id: ID!) { deleteDataset(id: $id) { __typename } }',
+  'mutation($id: ID!) { recheckDataset(id: $id, format: CHAT_JSONL) { __typename } }',
+  'mutation($id: ID!) { createModelDownload(id: $id) { __typename } }',
 ];
 
 beforeAll(async () => {

@@ -65,8 +65,8 @@ const JobListsQuery = graphql(`
 `);
 
 const ModelListsQuery = graphql(`
-  query CachedModelLists($first: Int, $after: String, $status: [ModelStatus!]) {
-    models(first: $first, after: $after, status: $status) {
+  query CachedModelLists($first: Int, $after: String, $status: [ModelStatus!], $orderBy: ModelOrder) {
+    models(first: $first, after: $after, status: $status, orderBy: $orderBy) {
       totalCount
       edges {
         cursor
@@ -204,7 +204,7 @@ function datasetChanged(cache: Cache, dataset: DatasetRowFragment | null | undef
 
 /**
  * A row of the user's lists created or changed anywhere (another tab, an API key, a worker): a new one goes first
- * in the cached lists it fits (all newest first), and a changed one leaves those it no longer fits.
+ * in the cached newest-first lists it fits, and a changed one leaves those it no longer fits.
  */
 function listRowChanged(cache: Cache, change: Result | null | undefined) {
   const { dataset, trainingJob, model } = change ?? {};
@@ -218,8 +218,11 @@ function listRowChanged(cache: Cache, change: Result | null | undefined) {
   }
   if (model?.id && model.status != null) {
     const fits = (args: Variables) => !(args.status as string[] | null | undefined)?.length || (args.status as string[]).includes(model.status);
-    addNewToLists(cache, modelLists, model, fits);
+    const newestFirst = (args: Variables) => (args.orderBy ?? 'NEWEST') === 'NEWEST';
+    addNewToLists(cache, modelLists, model, (args) => newestFirst(args) && fits(args));
     removeFromLists(cache, modelLists, model.id, (args) => !fits(args));
+    // Sorted by loss, a new or newly stored model's place is the server's to say.
+    invalidateLists(cache, modelLists, (args) => !newestFirst(args) && fits(args));
   }
 }
 
@@ -280,6 +283,15 @@ export function createCache() {
         createTrainingJob(result: Result, _args, cache) {
           const payload = result.createTrainingJob;
           if (payload?.__typename === 'TrainingJobPayload') addToLists(cache, jobLists, payload.trainingJob, (args) => jobFits(args, payload.trainingJob));
+          // The new job's estimate is committed against the monthly budget.
+          if (payload?.__typename === 'TrainingJobPayload') cache.invalidate('Query', 'budget');
+        },
+        // The budget has no id (each user has one): it is read again after a change.
+        setBudget(result: Result, _args, cache) {
+          if (result.setBudget?.__typename === 'SetBudgetPayload') cache.invalidate('Query', 'budget');
+        },
+        removeBudget(_result: Result, _args, cache) {
+          cache.invalidate('Query', 'budget');
         },
         markNotificationRead(result: Result, args, cache) {
           const payload = result.markNotificationRead;

@@ -107,11 +107,11 @@ export function cachedIds<D, N extends { id: string }>(cache: Cache, spec: ListS
   return ids;
 }
 
-/** Marks every cached page of a list stale: each is read again from the server when next shown. */
-export function invalidateLists<D, N extends { id: string }>(cache: Cache, spec: ListSpec<D, N>) {
+/** Marks every cached page of a list (or those `where` picks) stale: each is read again from the server when next shown. */
+export function invalidateLists<D, N extends { id: string }>(cache: Cache, spec: ListSpec<D, N>, where: (args: Args) => boolean = () => true) {
   const parent = spec.parent(cache);
   if (!parent) return;
-  for (const args of cachedPages(cache, spec)) cache.invalidate(parent, spec.field, args);
+  for (const args of cachedPages(cache, spec)) if (where(args)) cache.invalidate(parent, spec.field, args);
 }
 
 /**

@@ -1,5 +1,5 @@
-// /costs: what training and storage cost over a date range: totals, this month against last, a chart by
-// period stacked by type, totals by type and GPU, and the most expensive jobs.
+// /costs: the monthly budget, then what training and storage cost over a date range: totals, this month
+// against last, a chart by period stacked by type, totals by type and GPU, and the most expensive jobs.
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
@@ -11,6 +11,7 @@ import { graphql } from '../../gql';
 import type { CostGroupBy } from '../../gql/graphql';
 import { formatMoney, formatNumber } from '../../lib/format';
 import { useTitle } from '../../lib/hooks';
+import { BudgetPanel } from './BudgetPanel';
 import { CostBreakdownChart, CostSeriesChart, COST_TYPE_LABELS } from './CostCharts';
 import { jobStatusLabel } from '../training/fragments';
 
@@ -114,6 +115,7 @@ export function CostsPage() {
   return (
     <>
       <PageHeader title="Costs" subtitle="GPU time and storage, to the micro-dollar." />
+      <BudgetPanel />
       <div className="toolbar">
         <div className="segmented" role="group" aria-label="Date range">
           {RANGES.map((r) => (

@@ -10,6 +10,7 @@ import { Alert, EmptyState, ErrorState, Loading } from '../../components/States'
 import { StatusBadge } from '../../components/StatusBadge';
 import { Time } from '../../components/Time';
 import { graphql } from '../../gql';
+import type { DatasetFormat } from '../../gql/graphql';
 import { formatBytes, formatCompact, formatInteger, formatNumber } from '../../lib/format';
 import { useTitle } from '../../lib/hooks';
 import { routeId } from '../../lib/ids';
@@ -22,6 +23,7 @@ graphql(`
     ...DatasetRow
     description
     contentType
+    suggestedFormat
     updatedAt
     validatedAt
     baseModel {
@@ -59,16 +61,12 @@ graphql(`
       truncated
       tokenCountsExact
       tokenizer
-      countsByCode {
+      groups {
         code
-        count
-      }
-      issues {
-        line
-        path
-        code
-        message
         severity
+        meaning
+        count
+        stored
       }
     }
   }
@@ -111,6 +109,22 @@ const DeleteDataset = graphql(`
   }
 `);
 
+const RecheckDataset = graphql(`
+  mutation RecheckDataset($id: ID!, $format: DatasetFormat!) {
+    recheckDataset(id: $id, format: $format) {
+      __typename
+      ... on DatasetPayload {
+        dataset {
+          ...DatasetDetail
+        }
+      }
+      ... on Error {
+        message
+      }
+    }
+  }
+`);
+
 export function DatasetDetailPage() {
   const id = routeId('Dataset', useParams().id);
   const navigate = useNavigate();
@@ -122,6 +136,8 @@ export function DatasetDetailPage() {
   const [deleting, deleteDataset] = useMutation(DeleteDataset);
   const [confirming, setConfirming] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
+  const [rechecking, recheckDataset] = useMutation(RecheckDataset);
+  const [recheckError, setRecheckError] = useState<string | null>(null);
 
   if (!dataset || !id) {
     if (id && error) return <ErrorState error={error} retry={() => reload({ requestPolicy: 'network-only' })} />;
@@ -140,6 +156,13 @@ export function DatasetDetailPage() {
     setConfirming(false);
     if (outcome?.__typename === 'DatasetPayload') navigate('/datasets', { replace: true });
     else setDeleteError(outcome && 'message' in outcome ? outcome.message : (result.error?.message ?? 'The dataset could not be deleted.'));
+  };
+
+  const recheck = async (format: DatasetFormat) => {
+    setRecheckError(null);
+    const result = await recheckDataset({ id, format });
+    const outcome = result.data?.recheckDataset;
+    if (outcome?.__typename !== 'DatasetPayload') setRecheckError(outcome && 'message' in outcome ? outcome.message : (result.error?.message ?? 'The dataset could not be checked again.'));
   };
 
   const stats = dataset.statistics;
@@ -180,6 +203,18 @@ export function DatasetDetailPage() {
       />
       {deleteError && <Alert title="Not deleted">{deleteError}</Alert>}
       {dataset.deletedAt && <Alert tone="warning">This dataset was deleted.</Alert>}
+      {recheckError && <Alert title="Not checked again">{recheckError}</Alert>}
+      {dataset.suggestedFormat && !isDatasetActive(dataset.status) && (
+        <div className="recheck-suggestion">
+          <Alert tone="warning" title={`This file looks like ${FORMAT_LABELS[dataset.suggestedFormat]}`}>
+            It was declared {FORMAT_LABELS[dataset.format]}, but most of its lines have the other format's shape. Check the same file again as{' '}
+            {FORMAT_LABELS[dataset.suggestedFormat]}; nothing is uploaded again.
+          </Alert>
+          <button type="button" className="button button-primary" disabled={rechecking.fetching} onClick={() => void recheck(dataset.suggestedFormat!)}>
+            {rechecking.fetching ? 'Re-checking…' : `Re-check as ${FORMAT_LABELS[dataset.suggestedFormat]}`}
+          </button>
+        </div>
+      )}
 
       {isDatasetActive(dataset.status) && (
         <Panel>
@@ -254,8 +289,10 @@ export function DatasetDetailPage() {
             <Alert tone="success">Every line is valid. No warnings.</Alert>
           ) : (
             <IssueTable
-              issues={validation.issues}
-              countsByCode={validation.countsByCode}
+              key={dataset.validatedAt}
+              datasetId={dataset.id}
+              fileName={dataset.fileName}
+              groups={validation.groups}
               truncated={validation.truncated}
               errorCount={validation.errorCount}
               warningCount={validation.warningCount}

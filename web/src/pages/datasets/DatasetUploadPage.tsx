@@ -133,6 +133,9 @@ type Step =
   | { kind: 'confirming'; datasetId: string }
   | { kind: 'uploaded'; datasetId: string };
 
+/** Input fields whose problems the form shows beside them. */
+const SHOWN_AT_A_FIELD = new Set(['fileSize', 'contentType', 'name', 'description', 'format', 'baseModelId']);
+
 export function DatasetUploadPage() {
   useTitle('Upload dataset');
   const [options] = useQuery({ query: UploadOptions });
@@ -173,6 +176,7 @@ export function DatasetUploadPage() {
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (!file) return setFailure('Choose a file to upload first.');
+    if (file.size === 0) return setFailure(`${file.name} is empty. Choose a JSONL file with at least one example.`);
     setFailure(null);
     setProblems({});
     const created = await createDataset({
@@ -190,8 +194,11 @@ export function DatasetUploadPage() {
     const result = created.data?.createDataset;
     if (!result) return setFailure(created.error ? created.error.message : 'The dataset could not be created.');
     if (result.__typename === 'InvalidInputError') {
-      setProblems(problemsByPath(result.problems));
-      return setFailure(result.message);
+      const byField = problemsByPath(result.problems);
+      setProblems(byField);
+      // Each problem shows at its field; the banner repeats only what no field shows.
+      const elsewhere = Object.keys(byField).filter((key) => !SHOWN_AT_A_FIELD.has(key));
+      return setFailure(elsewhere.length > 0 ? result.message : 'Fix what is marked below.');
     }
     if (result.__typename === 'QuotaExceededError') return setFailure(result.message);
     const datasetId = result.dataset.id;

@@ -1,9 +1,10 @@
-// /models/:id: an adapter's quality (stars, losses, perplexity), its files with sizes and checksums, signed
-// downloads, and where it came from (dataset, job, base model, hyperparameters).
+// /models/:id: an adapter's quality (stars, losses, perplexity), its files with sizes and copyable checksums,
+// signed downloads (one file or all in one archive), code to use it, where it came from, and "Train again".
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { Facts, Panel, StatCard, StatGrid } from '../../components/Card';
+import { CopyButton } from '../../components/CopyButton';
 import { PageHeader } from '../../components/PageHeader';
 import { ProgressBar } from '../../components/ProgressBar';
 import { Stars } from '../../components/Stars';
@@ -14,13 +15,16 @@ import { graphql } from '../../gql';
 import type { CreateModelDownloadMutation } from '../../gql/graphql';
 import { formatBytes, formatNumber, formatPercent, formatScientific } from '../../lib/format';
 import { useTitle } from '../../lib/hooks';
+import { QUALITY_WARNING_LABELS } from './fragments';
 import { routeId } from '../../lib/ids';
-import { QUANTIZATION_LABELS } from '../training/fragments';
+import { QUANTIZATION_LABELS, trainAgainLink } from '../training/fragments';
+import { modelSnippets, type Snippet } from './snippets';
 
 const ModelDetail = graphql(`
   query ModelDetail($id: ID!) {
     model(id: $id) {
       ...ModelRow
+      archiveName
       failureReason
       updatedAt
       quality {
@@ -28,8 +32,13 @@ const ModelDetail = graphql(`
         finalTrainingLoss
         finalValidationLoss
         bestValidationLoss
+        bestValidationStep
         perplexity
         lossReduction
+        warnings {
+          code
+          message
+        }
       }
       files {
         id
@@ -39,14 +48,7 @@ const ModelDetail = graphql(`
         contentType
       }
       hyperparameters {
-        epochs
-        learningRate
-        batchSize
-        loraRank
-        loraAlpha
-        loraDropout
-        maxSeqLength
-        quantization
+        ...HyperparameterValues
       }
     }
   }
@@ -72,6 +74,23 @@ const CreateModelDownload = graphql(`
   }
 `);
 
+const CreateModelArchive = graphql(`
+  mutation CreateModelArchive($id: ID!) {
+    createModelDownload(id: $id) {
+      __typename
+      ... on ModelDownloadPayload {
+        archive {
+          name
+          url
+        }
+      }
+      ... on Error {
+        message
+      }
+    }
+  }
+`);
+
 type Links = Extract<CreateModelDownloadMutation['createModelDownload'], { __typename: 'ModelDownloadPayload' }>;
 
 /** Starts the browser's download of a signed URL. */
@@ -88,6 +107,7 @@ export function ModelDetailPage() {
   const id = routeId('Model', useParams().id);
   const [{ data, error, fetching }, reload] = useQuery({ query: ModelDetail, variables: { id: id ?? '' }, pause: !id });
   const [signing, createDownload] = useMutation(CreateModelDownload);
+  const [archiving, createArchive] = useMutation(CreateModelArchive);
   const [links, setLinks] = useState<Links | null>(null);
   const [downloadError, setDownloadError] = useState<string | null>(null);
   const model = data?.model;
@@ -120,6 +140,17 @@ export function ModelDetailPage() {
     if (file) startDownload(file.url, file.name);
   };
 
+  /** The archive is made on the server the first time (a copy of every file), so this one waits on it. */
+  const downloadAll = async () => {
+    setDownloadError(null);
+    const result = await createArchive({ id });
+    const outcome = result.data?.createModelDownload;
+    if (outcome?.__typename !== 'ModelDownloadPayload') {
+      return setDownloadError(outcome && 'message' in outcome ? outcome.message : (result.error?.message ?? 'The archive could not be prepared.'));
+    }
+    startDownload(outcome.archive.url, outcome.archive.name);
+  };
+
   const q = model.quality;
   const h = model.hyperparameters;
 
@@ -138,6 +169,11 @@ export function ModelDetailPage() {
             <Link to={`/training/jobs/${model.job.id}`}>{model.job.name}</Link>
           </>
         }
+        actions={
+          <Link className="button" to={trainAgainLink(model.job.id)}>
+            Train again
+          </Link>
+        }
       />
       {model.status === 'PENDING' && (
         <Panel>
@@ -149,15 +185,40 @@ export function ModelDetailPage() {
 
       {q && (
         <StatGrid>
-          <StatCard label="Rating" value={<Stars rating={q.rating} />} hint="from how far the loss fell" />
+          <StatCard
+            label="Rating"
+            value={<Stars rating={q.rating} />}
+            hint={q.warnings.length ? `${q.warnings.length === 1 ? 'a star' : 'stars'} off: see below` : 'from how far the loss fell'}
+          />
           <StatCard label="Loss reduction" value={formatPercent(q.lossReduction)} hint="training loss, start to end" />
-          <StatCard label="Final validation loss" value={formatNumber(q.finalValidationLoss, 4)} hint={`best ${formatNumber(q.bestValidationLoss, 4)}`} />
+          <StatCard
+            label="Final validation loss"
+            value={formatNumber(q.finalValidationLoss, 4)}
+            hint={`best ${formatNumber(q.bestValidationLoss, 4)}${q.bestValidationStep == null ? '' : ` at step ${q.bestValidationStep}`}`}
+          />
           <StatCard label="Perplexity" value={formatNumber(q.perplexity, 2)} hint="exp(final validation loss)" />
           <StatCard label="Final training loss" value={formatNumber(q.finalTrainingLoss, 4)} />
         </StatGrid>
       )}
+      {q?.warnings.map((w) => (
+        <Alert key={w.code} tone="warning" title={QUALITY_WARNING_LABELS[w.code] ?? w.code}>
+          {w.message}
+        </Alert>
+      ))}
 
-      <Panel title="Files" actions={model.status === 'STORED' && <span className="muted small">{formatBytes(model.totalSize)} in all</span>}>
+      <Panel
+        title="Files"
+        actions={
+          model.status === 'STORED' && (
+            <>
+              <span className="muted small">{formatBytes(model.totalSize)} in all</span>
+              <button type="button" className="button button-small button-primary" onClick={() => void downloadAll()} disabled={archiving.fetching}>
+                {archiving.fetching ? 'Preparing archive…' : 'Download all (.tar)'}
+              </button>
+            </>
+          )
+        }
+      >
         {downloadError && <Alert title="No download">{downloadError}</Alert>}
         {model.files.length === 0 ? (
           <p className="muted">{model.status === 'PENDING' ? 'The files appear here once they are stored.' : 'No files.'}</p>
@@ -186,7 +247,10 @@ export function ModelDetailPage() {
                       {formatBytes(file.size)}
                     </td>
                     <td data-label="SHA-256" className="mono checksum" title={file.sha256}>
-                      {file.sha256.slice(0, 16)}…
+                      <span className="checksum-copy">
+                        <span>{file.sha256.slice(0, 16)}…</span>
+                        <CopyButton text={file.sha256} what={`SHA-256 of ${file.name}`} />
+                      </span>
                     </td>
                     <td data-label="">
                       <button
@@ -208,6 +272,12 @@ export function ModelDetailPage() {
         {links && <p className="muted small">Download links are signed and work until {new Date(links.expiresAt).toLocaleString()}.</p>}
       </Panel>
 
+      {model.status === 'STORED' && (
+        <Panel title="Use it">
+          <Snippets snippets={modelSnippets({ id: model.id, baseModelId: model.baseModel.id, archiveName: model.archiveName }, window.location.origin)} />
+        </Panel>
+      )}
+
       <Panel title="Lineage">
         <Facts
           items={[
@@ -226,5 +296,28 @@ export function ModelDetailPage() {
         />
       </Panel>
     </>
+  );
+}
+
+/** One code sample at a time, picked by tabs, each with a copy button. */
+function Snippets({ snippets }: { snippets: Snippet[] }) {
+  const [shown, setShown] = useState(snippets[0]!.id);
+  const snippet = snippets.find((s) => s.id === shown) ?? snippets[0]!;
+  return (
+    <div className="snippets">
+      <div className="toolbar snippet-toolbar">
+        <div className="segmented" role="group" aria-label="Code sample">
+          {snippets.map((s) => (
+            <button key={s.id} type="button" className="segment" aria-pressed={s.id === snippet.id} onClick={() => setShown(s.id)}>
+              {s.label}
+            </button>
+          ))}
+        </div>
+        <CopyButton text={snippet.code} what={`${snippet.label} code`} />
+      </div>
+      <pre className="snippet-code" data-snippet={snippet.id} tabIndex={0} aria-label={`${snippet.label} code`}>
+        <code>{snippet.code}</code>
+      </pre>
+    </div>
   );
 }

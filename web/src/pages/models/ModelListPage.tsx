@@ -9,18 +9,28 @@ import { EmptyState, ErrorState, Loading } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Time } from '../../components/Time';
 import { graphql } from '../../gql';
-import type { ModelStatus } from '../../gql/graphql';
+import type { ModelOrder, ModelStatus } from '../../gql/graphql';
 import { formatBytes, formatNumber } from '../../lib/format';
 import { useTitle } from '../../lib/hooks';
+import { QUALITY_WARNING_LABELS } from './fragments';
+import { CompareButton, CompareCheckbox, useCompareSelection } from '../compare/selection';
 
 const ModelList = graphql(`
-  query ModelList($first: Int!, $after: String, $status: [ModelStatus!]) {
-    models(first: $first, after: $after, status: $status) {
+  query ModelList($first: Int!, $after: String, $status: [ModelStatus!], $orderBy: ModelOrder) {
+    models(first: $first, after: $after, status: $status, orderBy: $orderBy) {
       totalCount
       edges {
         cursor
         node {
           ...ModelRow
+          quality {
+            bestValidationLoss
+            finalTrainingLoss
+            warnings {
+              code
+              message
+            }
+          }
         }
       }
       pageInfo {
@@ -43,12 +53,21 @@ export function ModelListPage() {
   useTitle('Models');
   const [params, setParams] = useSearchParams();
   const status = (params.get('status') as ModelStatus | null) ?? null;
-  const [after, setAfter] = useState<{ status: string | null; cursor: string } | null>(null);
+  const orderBy: ModelOrder = params.get('sort') === 'loss' ? 'BEST_VALIDATION_LOSS' : 'NEWEST';
+  const listKey = `${status} ${orderBy}`;
+  const [after, setAfter] = useState<{ key: string; cursor: string } | null>(null);
   const [{ data, error, fetching }, reload] = useQuery({
     query: ModelList,
-    variables: { first: PAGE_SIZE, after: after?.status === status ? after.cursor : null, status: status ? [status] : null },
+    variables: { first: PAGE_SIZE, after: after?.key === listKey ? after.cursor : null, status: status ? [status] : null, orderBy },
   });
   const list = data?.models;
+  const selection = useCompareSelection();
+  const setParam = (name: string, value: string | null) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    setParams(next, { replace: true });
+  };
 
   return (
     <>
@@ -61,12 +80,20 @@ export function ModelListPage() {
               type="button"
               className="segment"
               aria-pressed={status === f.value}
-              onClick={() => setParams(f.value ? { status: f.value } : {}, { replace: true })}
+              onClick={() => setParam('status', f.value)}
             >
               {f.label}
             </button>
           ))}
         </div>
+        <label className="loss-chart-control">
+          Sort by
+          <select value={orderBy} onChange={(e) => setParam('sort', e.target.value === 'BEST_VALIDATION_LOSS' ? 'loss' : null)}>
+            <option value="NEWEST">Newest first</option>
+            <option value="BEST_VALIDATION_LOSS">Best validation loss</option>
+          </select>
+        </label>
+        <CompareButton selection={selection} />
       </div>
       {error && !list ? (
         <ErrorState error={error} retry={() => reload({ requestPolicy: 'network-only' })} />
@@ -89,11 +116,17 @@ export function ModelListPage() {
             <table className="table table-cards">
               <thead>
                 <tr>
+                  <th scope="col">
+                    <span className="visually-hidden">Compare</span>
+                  </th>
                   <th scope="col">Model</th>
                   <th scope="col">Status</th>
                   <th scope="col">Quality</th>
                   <th scope="col" className="num">
-                    Validation loss
+                    Final loss
+                  </th>
+                  <th scope="col" className="num">
+                    Best val. loss
                   </th>
                   <th scope="col" className="num">
                     Size
@@ -104,6 +137,9 @@ export function ModelListPage() {
               <tbody>
                 {list.edges.map(({ node }) => (
                   <tr key={node.id}>
+                    <td data-label="Compare">
+                      <CompareCheckbox selection={selection} jobId={node.job.id} name={node.name} />
+                    </td>
                     <td data-label="Model">
                       <Link className="row-title" to={`/models/${node.id}`}>
                         {node.name}
@@ -117,9 +153,17 @@ export function ModelListPage() {
                     </td>
                     <td data-label="Quality">
                       <Stars rating={node.quality?.rating} />
+                      {node.quality?.warnings.map((w) => (
+                        <div key={w.code} className="muted small" title={w.message}>
+                          ⚠ {QUALITY_WARNING_LABELS[w.code] ?? w.code}
+                        </div>
+                      ))}
                     </td>
-                    <td data-label="Validation loss" className="num">
-                      {formatNumber(node.quality?.finalValidationLoss, 3)}
+                    <td data-label="Final loss" className="num">
+                      {formatNumber(node.quality?.finalTrainingLoss, 3)}
+                    </td>
+                    <td data-label="Best val. loss" className="num">
+                      {formatNumber(node.quality?.bestValidationLoss, 3)}
                     </td>
                     <td data-label="Size" className="num">
                       {node.status === 'STORED' ? formatBytes(node.totalSize) : '—'}
@@ -137,7 +181,7 @@ export function ModelListPage() {
             total={list.totalCount}
             hasMore={list.pageInfo.hasNextPage}
             loading={fetching}
-            onMore={() => list.pageInfo.endCursor && setAfter({ status, cursor: list.pageInfo.endCursor })}
+            onMore={() => list.pageInfo.endCursor && setAfter({ key: listKey, cursor: list.pageInfo.endCursor })}
           />
         </>
       )}

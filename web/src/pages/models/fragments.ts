@@ -27,3 +27,6 @@ export const ModelRowFragment = graphql(`
     }
   }
 `);
+
+/** How a quality warning's code reads beside the stars. */
+export const QUALITY_WARNING_LABELS: Record<string, string> = { OVERFITTING: 'Overfitting', POOR_GENERALIZATION: 'Poor generalisation' };

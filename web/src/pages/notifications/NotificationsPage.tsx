@@ -63,6 +63,8 @@ const TONES: Record<string, string> = {
   JOB_FAILED: 'bad',
   ARTIFACT_FAILED: 'bad',
   COST_CAP_REACHED: 'warning',
+  BUDGET_THRESHOLD: 'warning',
+  BUDGET_REACHED: 'warning',
   DATASET_VALIDATED: 'good',
   JOB_COMPLETED: 'good',
   ARTIFACT_READY: 'good',

@@ -1,4 +1,4 @@
-// /settings: who you are signed in as, and API keys for third-party tools (create, shown once; revoke).
+// /settings: who you are signed in as, API keys for third-party tools (create, shown once; revoke), and webhooks.
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { Facts, Panel } from '../../components/Card';
@@ -12,6 +12,7 @@ import { Time } from '../../components/Time';
 import { graphql } from '../../gql';
 import { useTitle } from '../../lib/hooks';
 import { useSession } from '../../session';
+import { WebhooksPanel } from './WebhooksPanel';
 
 const Settings = graphql(`
   query Settings($first: Int!, $after: String) {
@@ -117,7 +118,7 @@ export function SettingsPage() {
 
   return (
     <>
-      <PageHeader title="Settings" subtitle="Your account and the API keys third-party tools use." />
+      <PageHeader title="Settings" subtitle="Your account, and the API keys and webhooks third-party tools use." />
       <Panel title="Account">
         {me ? (
           <Facts
@@ -216,6 +217,7 @@ export function SettingsPage() {
           </>
         )}
       </Panel>
+      <WebhooksPanel />
       <ConfirmDialog open={revoking !== null} title={`Revoke "${revoking?.name ?? ''}"?`} confirmLabel="Revoke key" onConfirm={revoke} onClose={() => setRevoking(null)}>
         Requests with this key are refused from now on. This cannot be undone.
       </ConfirmDialog>

@@ -10,9 +10,10 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { Time } from '../../components/Time';
 import { graphql } from '../../gql';
 import type { TrainingJobFilter, TrainingJobStatus } from '../../gql/graphql';
-import { formatMoney } from '../../lib/format';
+import { formatMoney, formatNumber } from '../../lib/format';
 import { useTitle } from '../../lib/hooks';
 import { ACTIVE_JOB_STATUSES, isJobActive, jobStatusLabel, progressLabel } from './fragments';
+import { CompareButton, CompareCheckbox, useCompareSelection } from '../compare/selection';
 import { WatchJob } from './WatchJob';
 
 const JobList = graphql(`
@@ -23,6 +24,13 @@ const JobList = graphql(`
         cursor
         node {
           ...JobRow
+          latestMetrics {
+            trainingLoss
+          }
+          bestValidation {
+            step
+            validationLoss
+          }
         }
       }
       pageInfo {
@@ -55,6 +63,7 @@ export function JobListPage() {
     variables: { first: PAGE_SIZE, after: after?.key === filterKey ? after.cursor : null, filter },
   });
   const list = data?.trainingJobs;
+  const selection = useCompareSelection();
 
   function show(value: string | null) {
     const next = new URLSearchParams(params);
@@ -96,6 +105,7 @@ export function JobListPage() {
             One dataset only ×
           </button>
         )}
+        <CompareButton selection={selection} />
       </div>
 
       {error && !list ? (
@@ -125,10 +135,19 @@ export function JobListPage() {
             <table className="table table-cards">
               <thead>
                 <tr>
+                  <th scope="col">
+                    <span className="visually-hidden">Compare</span>
+                  </th>
                   <th scope="col">Job</th>
                   <th scope="col">Status</th>
                   <th scope="col" className="progress-column">
                     Progress
+                  </th>
+                  <th scope="col" className="num">
+                    Final loss
+                  </th>
+                  <th scope="col" className="num">
+                    Best val. loss
                   </th>
                   <th scope="col" className="num">
                     Cost
@@ -140,6 +159,9 @@ export function JobListPage() {
               <tbody>
                 {list.edges.map(({ node }) => (
                   <tr key={node.id}>
+                    <td data-label="Compare">
+                      <CompareCheckbox selection={selection} jobId={node.id} name={node.name} />
+                    </td>
                     <td data-label="Job">
                       <Link className="row-title" to={`/training/jobs/${node.id}`}>
                         {node.name}
@@ -157,6 +179,12 @@ export function JobListPage() {
                         value={node.progress / 100}
                         label={progressLabel(node)}
                       />
+                    </td>
+                    <td data-label="Final loss" className="num">
+                      {formatNumber(node.latestMetrics?.trainingLoss, 3)}
+                    </td>
+                    <td data-label="Best val. loss" className="num">
+                      {formatNumber(node.bestValidation?.validationLoss, 3)}
                     </td>
                     <td data-label="Cost" className="num">
                       {formatMoney(node.finalCost ?? node.currentCost)}

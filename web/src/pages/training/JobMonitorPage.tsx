@@ -15,6 +15,7 @@ import type { JobDetailFragment } from '../../gql/graphql';
 import { formatCompact, formatCount, formatDuration, formatInteger, formatMoney, formatNumber, formatPercent, formatScientific } from '../../lib/format';
 import { useNow, useTitle } from '../../lib/hooks';
 import { routeId } from '../../lib/ids';
+import { trainAgainLink } from './fragments';
 import { CostMeter } from './CostMeter';
 import { EstimateSummary } from './EstimatePanel';
 import { isJobActive, isJobSettled, jobStatusLabel, progressLabel, QUANTIZATION_LABELS } from './fragments';
@@ -37,16 +38,7 @@ graphql(`
     provider
     externalJobId
     hyperparameters {
-      epochs
-      learningRate
-      batchSize
-      loraRank
-      loraAlpha
-      loraDropout
-      maxSeqLength
-      warmupRatio
-      gradientAccumulation
-      quantization
+      ...HyperparameterValues
     }
     estimate {
       ...EstimateDetails
@@ -204,6 +196,9 @@ function Monitor({ job, points, metricsLoading }: { job: JobDetailFragment; poin
                 View model
               </Link>
             )}
+            <Link className="button" to={trainAgainLink(job.id)}>
+              Train again
+            </Link>
             {active && (
               <button type="button" className="button button-ghost-danger" onClick={() => setConfirming(true)} disabled={Boolean(job.cancelRequestedAt) || cancelling.fetching}>
                 {job.cancelRequestedAt ? 'Cancelling…' : 'Cancel job'}
@@ -221,6 +216,11 @@ function Monitor({ job, points, metricsLoading }: { job: JobDetailFragment; poin
       {job.costCapReachedAt && (
         <Alert tone="warning" title="Cost cap reached">
           The job reached its cap of {formatMoney(job.maxCost)} and was stopped.
+        </Alert>
+      )}
+      {job.errorCode === 'BUDGET_REACHED' && (
+        <Alert tone="warning" title="Monthly budget reached">
+          {job.errorMessage} <Link to="/costs">See the budget</Link>.
         </Alert>
       )}
       {job.status === 'FAILED' && (
@@ -276,10 +276,10 @@ function Monitor({ job, points, metricsLoading }: { job: JobDetailFragment; poin
       </StatGrid>
 
       <Panel title="Loss" actions={<span className="muted small">{formatCount(points.length, 'point')}</span>}>
-        {metricsLoading ? <Loading label="Loading the curve…" /> : <LossChart points={points} totalSteps={job.totalSteps} />}
+        {metricsLoading ? <Loading label="Loading the curve…" /> : <LossChart points={points} />}
       </Panel>
       <div className="two-columns">
-        <Panel title="Learning rate">{metricsLoading ? <Loading /> : <LearningRateChart points={points} totalSteps={job.totalSteps} />}</Panel>
+        <Panel title="Learning rate">{metricsLoading ? <Loading /> : <LearningRateChart points={points} />}</Panel>
         <Panel title="Activity">
           <Timeline events={job.events} />
         </Panel>

@@ -1,9 +1,14 @@
-// The monitor's curves: training and validation loss, and the learning rate, by step. The x axis spans the
-// whole run, so the curves grow to the right as points arrive.
+// The monitor's curves: training and validation loss (smoothing, log scale, zoom, the best validation step
+// and an overfitting warning), and the learning rate, by step. The x axis spans the steps recorded so far,
+// so a run that stopped early fills the chart.
 import { Line } from '@nivo/line';
 import { ChartFrame } from '../../components/charts/ChartFrame';
 import { chartColors, chartTheme } from '../../components/charts/theme';
+import { Alert } from '../../components/States';
 import { formatCompact, formatNumber, formatScientific } from '../../lib/format';
+import { overfitMessage } from '../../../../server/training/loss-curve';
+import { overfitOf, runCurves, useChartView } from './charts/curves';
+import { LossChartControls, LossCurveChart } from './charts/LossCurveChart';
 import type { MetricPoint } from './metrics';
 
 interface Series {
@@ -16,20 +21,25 @@ interface Props {
   label: string;
   points: readonly MetricPoint[];
   series: Series[];
-  totalSteps: number;
   format(value: number): string;
   emptyText: string;
 }
 
-function SeriesChart({ label, points, series, totalSteps, format, emptyText }: Props) {
-  const data = series.map((s) => ({
-    id: s.id,
-    data: points.flatMap((point) => {
-      const y = s.value(point);
-      return y == null ? [] : [{ x: point.step, y }];
-    }),
-  }));
-  const hasData = data.some((s) => s.data.length > 0);
+function SeriesChart({ label, points, series, format, emptyText }: Props) {
+  // A series with no point yet would draw an empty path (d="null"); one with a single point draws a dot.
+  const data = series
+    .map((s) => ({
+      id: s.id,
+      color: s.color,
+      data: points.flatMap((point) => {
+        const y = s.value(point);
+        return y == null ? [] : [{ x: point.step, y }];
+      }),
+    }))
+    .filter((s) => s.data.length > 0);
+  const hasData = data.length > 0;
+  const first = points[0]?.step ?? 0;
+  const last = points[points.length - 1]?.step ?? 1;
   return (
     <ChartFrame label={label} height={280} empty={hasData ? undefined : emptyText}>
       {(width, height) => (
@@ -37,13 +47,14 @@ function SeriesChart({ label, points, series, totalSteps, format, emptyText }: P
           width={width}
           height={height}
           data={data}
-          colors={series.map((s) => s.color)}
+          colors={(s) => s.color}
           theme={chartTheme}
           margin={{ top: 12, right: 16, bottom: 48, left: 58 }}
-          xScale={{ type: 'linear', min: 0, max: Math.max(totalSteps, points[points.length - 1]?.step ?? 1), nice: false }}
+          xScale={{ type: 'linear', min: first === last ? Math.max(0, first - 1) : first, max: first === last ? last + 1 : last, nice: false }}
           yScale={{ type: 'linear', min: 'auto', max: 'auto' }}
           curve="monotoneX"
-          enablePoints={false}
+          enablePoints={data.some((s) => s.data.length === 1)}
+          pointSize={6}
           lineWidth={2}
           animate={false}
           enableSlices="x"
@@ -52,7 +63,7 @@ function SeriesChart({ label, points, series, totalSteps, format, emptyText }: P
           gridXValues={0}
           gridYValues={5}
           legends={
-            series.length > 1
+            data.length > 1
               ? [{ anchor: 'top-right', direction: 'row', itemWidth: 120, itemHeight: 16, symbolSize: 10, symbolShape: 'circle', translateY: -6 }]
               : []
           }
@@ -73,28 +84,46 @@ function SeriesChart({ label, points, series, totalSteps, format, emptyText }: P
   );
 }
 
-export function LossChart({ points, totalSteps }: { points: readonly MetricPoint[]; totalSteps: number }) {
+export function LossChart({ points }: { points: readonly MetricPoint[] }) {
+  const [view, update] = useChartView();
+  const run = runCurves({ id: 'run', label: 'Training loss', color: chartColors.primary, points }, view);
+  const overfit = overfitOf(points);
   return (
-    <SeriesChart
-      label="Training and validation loss by step"
-      points={points}
-      totalSteps={totalSteps}
-      series={[
-        { id: 'Training loss', color: chartColors.primary, value: (p) => p.trainingLoss },
-        { id: 'Validation loss', color: chartColors.tertiary, value: (p) => p.validationLoss },
-      ]}
-      format={(v) => formatNumber(v, 3)}
-      emptyText="The loss curve starts with the first training step."
-    />
+    <>
+      <LossChartControls view={view} update={update} />
+      <LossCurveChart
+        runs={[run]}
+        view={view}
+        onZoom={(zoom) => update({ zoom })}
+        validationColor={chartColors.tertiary}
+        label="Training and validation loss by step"
+        emptyText="The loss curve starts with the first training step."
+      />
+      <div className="loss-chart-legend" aria-hidden="true">
+        <span>
+          <span style={{ color: chartColors.primary }}>━</span> Training loss{view.smoothing > 0 ? ' (smoothed; raw line faint)' : ''}
+        </span>
+        <span>
+          <span style={{ color: chartColors.tertiary }}>○</span> Validation loss
+        </span>
+        <span>
+          <span style={{ color: chartColors.tertiary }}>◆</span> Best validation
+        </span>
+      </div>
+      {overfit && (
+        <Alert tone="warning" title="Overfitting">
+          {overfitMessage(overfit)}
+        </Alert>
+      )}
+    </>
   );
 }
 
-export function LearningRateChart({ points, totalSteps }: { points: readonly MetricPoint[]; totalSteps: number }) {
+export function LearningRateChart({ points }: { points: readonly MetricPoint[] }) {
   return (
     <SeriesChart
       label="Learning rate by step"
       points={points}
-      totalSteps={totalSteps}
       series={[{ id: 'Learning rate', color: chartColors.secondary, value: (p) => p.learningRate }]}
       format={formatScientific}
       emptyText="The schedule appears with the first training step."

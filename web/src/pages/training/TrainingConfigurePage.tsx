@@ -1,7 +1,8 @@
-// /training/configure?datasetId=: a preset, hyperparameters within their bounds, base model, GPUs and an
-// optional cost cap, with a cost estimate that follows every keystroke (the last one stays until the next, and
-// hides while a field is invalid). On a phone a compact summary of it sticks to the bottom of the screen.
-import { useMemo, useRef, useState, type FormEvent } from 'react';
+// /training/configure?datasetId= or ?from=<job id> ("Train again": that job's settings filled in): a preset,
+// hyperparameters within their bounds, base model, GPUs and an optional cost cap, with a cost estimate that
+// follows every keystroke (the last one stays until the next, and hides while a field is invalid). On a phone a
+// compact summary of it sticks to the bottom of the screen.
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { Panel } from '../../components/Card';
@@ -12,7 +13,8 @@ import { graphql } from '../../gql';
 import type { EstimateTrainingCostInput, HyperparametersInput, Quantization } from '../../gql/graphql';
 import { formatCompact, formatDuration, formatInteger, formatMoney, formatNumber, formatScientific } from '../../lib/format';
 import { useDebounced, useTitle } from '../../lib/hooks';
-import { randomId } from '../../lib/ids';
+import { randomId, routeId } from '../../lib/ids';
+import { BudgetLeft } from './BudgetLeft';
 import { EstimateSummary } from './EstimatePanel';
 import { QUANTIZATION_LABELS } from './fragments';
 
@@ -23,16 +25,7 @@ const TrainingOptions = graphql(`
       name
       description
       hyperparameters {
-        epochs
-        learningRate
-        batchSize
-        loraRank
-        loraAlpha
-        loraDropout
-        maxSeqLength
-        warmupRatio
-        gradientAccumulation
-        quantization
+        ...HyperparameterValues
       }
     }
     gpuTypes {
@@ -61,6 +54,30 @@ const TrainingOptions = graphql(`
         node {
           ...DatasetRow
         }
+      }
+    }
+  }
+`);
+
+const TrainAgainSource = graphql(`
+  query TrainAgainSource($id: ID!) {
+    trainingJob(id: $id) {
+      id
+      name
+      presetId
+      maxCost
+      dataset {
+        id
+      }
+      baseModel {
+        id
+      }
+      gpu {
+        type
+        count
+      }
+      hyperparameters {
+        ...HyperparameterValues
       }
     }
   }
@@ -134,6 +151,11 @@ export function TrainingConfigurePage() {
   const [params] = useSearchParams();
   const [options, reload] = useQuery({ query: TrainingOptions });
   const [creating, createJob] = useMutation(CreateTrainingJob);
+  const fromParam = params.get('from');
+  const fromId = fromParam === null ? null : routeId('TrainingJob', fromParam);
+  const [source] = useQuery({ query: TrainAgainSource, variables: { id: fromId ?? '' }, pause: !fromId });
+  const sourceJob = source.data?.trainingJob;
+  const sourceMissing = fromParam !== null && (!fromId || (source.data !== undefined && !sourceJob));
 
   const [datasetId, setDatasetId] = useState(params.get('datasetId') ?? '');
   const [presetId, setPresetId] = useState('balanced');
@@ -149,8 +171,33 @@ export function TrainingConfigurePage() {
   const [serverProblems, setServerProblems] = useState<Record<string, string>>({});
 
   const data = options.data;
+
+  // Train again: once both the options and the job are here, its settings become the form's (once, so edits stay).
+  const prefilled = useRef(false);
+  useEffect(() => {
+    const presetOfJob = data?.trainingPresets.find((p) => p.id === sourceJob?.presetId);
+    if (prefilled.current || !sourceJob || !presetOfJob) return;
+    prefilled.current = true;
+    const { quantization: jobQuantization, ...numbers } = sourceJob.hyperparameters;
+    setDatasetId(sourceJob.dataset.id);
+    setPresetId(presetOfJob.id);
+    setOverrides(
+      Object.fromEntries(
+        Object.entries(numbers)
+          // graphcache adds __typename; only numbers are fields.
+          .filter(([field, value]) => typeof value === 'number' && presetOfJob.hyperparameters[field as NumericField] !== value)
+          .map(([field, value]) => [field, String(value)]),
+      ),
+    );
+    setQuantization(jobQuantization === presetOfJob.hyperparameters.quantization ? null : jobQuantization);
+    setBaseModelId(sourceJob.baseModel.id);
+    setGpuType(sourceJob.gpu.type);
+    setGpuCount(sourceJob.gpu.count);
+    // Decimals come with their scale ("25.000000"); the field shows what a person would type.
+    setMaxCost(sourceJob.maxCost == null ? '' : String(sourceJob.maxCost).replace(/\.(\d*?)0+$/, '.$1').replace(/\.$/, ''));
+  }, [data, sourceJob]);
   const datasets = data?.datasets.edges.map((edge) => edge.node) ?? [];
-  const dataset = datasets.find((d) => d.id === datasetId) ?? (params.get('datasetId') ? undefined : datasets[0]);
+  const dataset = datasets.find((d) => d.id === datasetId) ?? (params.get('datasetId') || sourceJob ? undefined : datasets[0]);
   const preset = data?.trainingPresets.find((p) => p.id === presetId) ?? data?.trainingPresets[0];
   const gpu = data?.gpuTypes.find((g) => g.type === gpuType) ?? data?.gpuTypes[0];
   const model = data?.baseModels.find((m) => m.id === (baseModelId || dataset?.baseModel.id));
@@ -240,7 +287,12 @@ export function TrainingConfigurePage() {
 
   return (
     <>
-      <PageHeader title="Configure training" back={{ to: '/training/jobs', label: 'Training jobs' }} subtitle="Pick a preset, adjust what you need, and see what it costs before you start." />
+      <PageHeader
+        title="Configure training"
+        back={{ to: '/training/jobs', label: 'Training jobs' }}
+        subtitle={sourceJob ? `The settings of ${sourceJob.name}: change what you need and start again.` : 'Pick a preset, adjust what you need, and see what it costs before you start.'}
+      />
+      {sourceMissing && <Alert tone="warning">The job to train again was not found: it does not exist, or it belongs to someone else. The form starts from the defaults.</Alert>}
       <form className="configure" onSubmit={submit} noValidate>
         <div className="configure-main">
           <Panel title="Dataset">
@@ -385,6 +437,7 @@ export function TrainingConfigurePage() {
             ) : estimate ? (
               <div className={updating ? 'estimate-updating' : undefined} aria-live="polite">
                 <EstimateSummary estimate={estimate} />
+                <BudgetLeft estimatedCost={estimate.costUsd} maxCost={cap > 0 && !capProblem ? maxCost.trim() : null} />
               </div>
             ) : outcome && outcome.__typename !== 'TrainingEstimate' ? (
               <Alert tone="warning">{outcome.message}</Alert>

@@ -35,6 +35,22 @@ export const JobRowFragment = graphql(`
   }
 `);
 
+/** Every hyperparameter: the configure page's presets and "Train again", and the monitor's configuration. */
+export const HyperparameterValuesFragment = graphql(`
+  fragment HyperparameterValues on Hyperparameters {
+    epochs
+    learningRate
+    batchSize
+    loraRank
+    loraAlpha
+    loraDropout
+    maxSeqLength
+    warmupRatio
+    gradientAccumulation
+    quantization
+  }
+`);
+
 export const ACTIVE_JOB_STATUSES = ['QUEUED', 'INITIALIZING', 'RUNNING'] as const;
 
 export function isJobActive(status: string): boolean {
@@ -59,14 +75,18 @@ export const STAGE_LABELS: Record<string, string> = {
   UPLOADING_ARTIFACTS: 'Uploading artifacts',
 };
 
-/** A job the server cancelled because its running cost reached the cap, not the user. */
-export function stoppedAtCostCap(job: { status: string; costCapReachedAt?: unknown; errorCode?: string | null }): boolean {
-  return job.status === 'CANCELLED' && (job.errorCode === 'COST_CAP_REACHED' || job.costCapReachedAt != null);
+/** Why the server, not the user, cancelled a job: its cost cap or the monthly budget's hard stop; null otherwise. */
+export function spendingStopLabel(job: { status: string; costCapReachedAt?: unknown; errorCode?: string | null }): string | null {
+  if (job.status !== 'CANCELLED') return null;
+  if (job.errorCode === 'BUDGET_REACHED') return 'Stopped at monthly budget';
+  if (job.errorCode === 'COST_CAP_REACHED' || job.costCapReachedAt != null) return 'Stopped at cost cap';
+  return null;
 }
 
-/** The status badge's words where the status alone would mislead: a pending cancel, a stop at the cost cap. */
+/** The status badge's words where the status alone would mislead: a pending cancel, a stop at the cost cap or budget. */
 export function jobStatusLabel(job: { status: string; cancelRequestedAt?: unknown; costCapReachedAt?: unknown; errorCode?: string | null }): string | undefined {
-  if (stoppedAtCostCap(job)) return 'Stopped at cost cap';
+  const stopped = spendingStopLabel(job);
+  if (stopped) return stopped;
   if (job.cancelRequestedAt && isJobActive(job.status)) return 'Cancelling';
   return undefined;
 }
@@ -81,7 +101,7 @@ export function progressLabel(job: { status: string; stage?: string | null; cost
     case 'FAILED':
       return 'Failed';
     case 'CANCELLED':
-      return stoppedAtCostCap(job) ? 'Stopped at cost cap' : 'Cancelled';
+      return spendingStopLabel(job) ?? 'Cancelled';
     default:
       return job.stage ? (STAGE_LABELS[job.stage] ?? job.stage) : 'Starting';
   }
@@ -92,3 +112,8 @@ export const QUANTIZATION_LABELS: Record<string, string> = {
   INT8: '8-bit',
   NONE: 'None (16-bit)',
 };
+
+/** The configure page pre-filled with a job's dataset, base model, hyperparameters, GPUs and cost cap. */
+export function trainAgainLink(jobId: string): string {
+  return `/training/configure?from=${encodeURIComponent(jobId)}`;
+}

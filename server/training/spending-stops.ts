@@ -1,0 +1,24 @@
+// The ways the server stops a job because of money, not because its owner asked: what the job records, and
+// what its timeline and final state say. Apart from cancel-training-job.ts so the cancel worker can read it.
+
+export const SPENDING_STOPS = {
+  COST_CAP: {
+    errorCode: 'COST_CAP_REACHED',
+    errorMessage: 'The job reached its cost cap and was stopped.',
+    requested: 'Cost cap reached: stopping the job',
+    stopped: 'Stopped at the cost cap',
+  },
+  BUDGET: {
+    errorCode: 'BUDGET_REACHED',
+    errorMessage: "The month's spending reached the monthly budget, whose hard stop is on, and the job was stopped.",
+    requested: 'Monthly budget reached: stopping the job',
+    stopped: 'Stopped at the monthly budget',
+  },
+} as const;
+
+export type SpendingStop = keyof typeof SPENDING_STOPS;
+
+/** What a cancelled job's final state says, by the error code its cancel request recorded. */
+export function cancelledMessage(errorCode: string | null): string {
+  return Object.values(SPENDING_STOPS).find((stop) => stop.errorCode === errorCode)?.stopped ?? 'Cancelled';
+}
