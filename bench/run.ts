@@ -103,7 +103,10 @@ for (const bench of selected) {
       // Only these rows were measured now: they replace their old figures, the rest keep theirs.
       const fresh = new Map(rows.map((r) => [r.figure, r]));
       const merged = [...previous.map((r) => fresh.get(r.figure) ?? r), ...rows.filter((r) => !previous.some((p) => p.figure === r.figure))];
-      results[bench.name] = { measured, machine: header, rows: merged, parts: `${parts.join(', ')} rerun; the other rows from ${results[bench.name]!.measured.slice(0, 16).replace('T', ' ')} UTC` };
+      const before = results[bench.name]!;
+      const when = `${before.measured.slice(0, 16).replace('T', ' ')} UTC`;
+      const earlier = before.parts ? `before that (${when}): ${before.parts}` : `the other rows from ${when}`;
+      results[bench.name] = { measured, machine: header, rows: merged, parts: `${parts.join(', ')} rerun; ${earlier}` };
     } else {
       results[bench.name] = { measured, machine: header, rows };
     }
