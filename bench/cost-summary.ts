@@ -1,8 +1,10 @@
 // costSummary benchmark: p50/p99 latency of the costSummary query over HTTP
 // (the whole app: Yoga, auth, the rollup SQL, JSON) for a user with 100,000
-// cost records over a year, beside the bare aggregate SQL (one GROUP BY
-// day, type) on the same data, in its own embedded PostgreSQL.
+// cost records over a year, beside the bare aggregate over the same daily
+// rollup (one GROUP BY day, type on CostDaily), in its own embedded
+// PostgreSQL with statistics gathered, as a live database would have them.
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { App } from '../server/app.js';
@@ -18,8 +20,11 @@ const OTHER_RECORDS = 50_000;
 const JOBS = 400;
 const BATCH = 10_000;
 const WARM_UP = 20;
-const RUNS = 200;
+/** Enough for a p99 that is not just the worst few samples. */
+const RUNS = 1000;
 const P99_TARGET_MS = 50;
+/** The API may cost this many times the bare aggregate: it also serialises, authorises and computes four more figures. */
+const P99_TARGET_RATIO = 3;
 const YEAR_START = Date.UTC(2025, 0, 1);
 const YEAR_MS = 365 * 86_400_000;
 
@@ -36,9 +41,9 @@ const SUMMARY = `query($from: DateTime!, $to: DateTime!, $groupBy: CostGroupBy) 
     }
   } }`;
 
-/** The floor: the one aggregate any such summary needs, straight to PostgreSQL. */
-const RAW_SQL = `SELECT date_trunc('day', "periodStart", 'UTC') AS day, type, sum(amount)::text AS total
-  FROM "CostRecord" WHERE "ownerId" = $1 AND "periodStart" >= $2 AND "periodStart" < $3 GROUP BY 1, 2`;
+/** The floor: the one aggregate any such summary needs, over the same daily rollup the API reads, straight to PostgreSQL. */
+const RAW_SQL = `SELECT day, type, sum(amount)::text AS total
+  FROM "CostDaily" WHERE "ownerId" = $1 AND day >= $2 AND day < $3 GROUP BY 1, 2`;
 
 /** A small deterministic generator, so every run measures the same data. */
 function rng(seed: number): () => number {
@@ -137,6 +142,8 @@ export async function runCostSummaryBench(): Promise<BenchRow[]> {
     await seed(client(), other.id, await dataset(client(), other.id), OTHER_RECORDS, random);
     await client().query('VACUUM ANALYZE "CostRecord"');
     await client().query('VACUUM ANALYZE "TrainingJob"');
+    // With statistics on the rollup, a prepared statement may switch to a generic plan after five runs: measure that.
+    await client().query('VACUUM ANALYZE "CostDaily"');
 
     const from = new Date(YEAR_START).toISOString();
     const to = new Date(YEAR_START + YEAR_MS).toISOString();
@@ -150,7 +157,8 @@ export async function runCostSummaryBench(): Promise<BenchRow[]> {
       if (body.data?.costSummary?.__typename !== 'CostSummary') throw new Error(`costSummary failed: ${JSON.stringify(body).slice(0, 500)}`);
       return body.data.costSummary;
     };
-    const raw = () => client().query(RAW_SQL, [user.id, from, to]);
+    // Prepared, like the API's statements: the same plan trap applies to both.
+    const raw = () => client().query({ name: 'bench-cost-rollup', text: RAW_SQL, values: [user.id, from, to] });
 
     // Correct before fast: the total is the exact sum of what was inserted, and of its series.
     const check = await query('DAY')();
@@ -166,14 +174,15 @@ export async function runCostSummaryBench(): Promise<BenchRow[]> {
     const baseline = await time(RUNS, raw);
 
     const note = `${RECORDS.toLocaleString('en')} records of one user over a year (+${OTHER_RECORDS.toLocaleString('en')} of another), ${JOBS} jobs; ${RUNS} runs`;
+    const load = `1-min load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`;
     const row = (figure: string, ours: number, base: number, target?: number): BenchRow => ({
       figure,
       ours,
       baseline: base,
       unit: 'ms',
       ratio: ours / base,
-      ...(target === undefined ? {} : { target: `< ${target} ms`, pass: ours < target }),
-      note: `${note}; baseline: the bare GROUP BY day, type in SQL`,
+      ...(target === undefined ? {} : { target: `< ${target} ms, ≤ ${P99_TARGET_RATIO}× baseline`, pass: ours < target && ours <= P99_TARGET_RATIO * base }),
+      note: `${note}; statistics gathered (VACUUM ANALYZE); baseline: the bare GROUP BY day, type over the CostDaily rollup, as a prepared statement; ${load}`,
     });
     return [
       row('costSummary by DAY over HTTP, p50', byDay.p50, baseline.p50),

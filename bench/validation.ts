@@ -1,6 +1,9 @@
 // Dataset validation benchmark: MB/s and peak RSS of the validator, with and without token counting, beside a
 // baseline that only splits lines and JSON.parses them, on generated 100 MB and 500 MB CHAT_JSONL files.
-// Each measurement runs in its own process so peak RSS figures do not mix.
+// Each measurement runs in its own process so peak RSS figures do not mix. The `memory` part: what a job's
+// process holds after validating one dataset per catalog tokenizer, with validation in a short-lived child (as
+// the job runs it) beside the same validations run in the process itself.
+// `npx tsx bench/validation.ts [speed|memory ...]` runs some of them.
 import { execFile } from 'node:child_process';
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -9,13 +12,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { promisify } from 'node:util';
-import { defaultBaseModel } from '../server/catalog/base-models.js';
+import { BASE_MODELS, defaultBaseModel } from '../server/catalog/base-models.js';
+import { validateInChild } from '../server/datasets/validate-in-child.js';
 import { validateDatasetStream } from '../server/datasets/validation/index.js';
 import { formatBenchRows, type BenchRow } from './report.js';
 
 const MB = 1_000_000;
 const FILE_SIZES_MB = [100, 500];
 const PEAK_RSS_LIMIT_MB = 300;
+/** The memory part: one file of this size validated once per catalog tokenizer. */
+const MEMORY_FILE_MB = 5;
+const MEMORY_RSS_LIMIT_MB = 250;
+const PARTS = ['speed', 'memory'] as const;
 
 type Mode = 'baseline' | 'no-tokens' | 'tokens';
 
@@ -31,7 +39,11 @@ interface Measurement {
   note: string;
 }
 
-export async function runValidationBench(): Promise<BenchRow[]> {
+export async function runValidationBench(parts: readonly string[] = PARTS): Promise<BenchRow[]> {
+  return [...(parts.includes('speed') ? await speedRows() : []), ...(parts.includes('memory') ? await memoryRows() : [])];
+}
+
+async function speedRows(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const peakWithTokens: number[] = [];
   for (const sizeMb of FILE_SIZES_MB) {
@@ -67,15 +79,9 @@ export async function runValidationBench(): Promise<BenchRow[]> {
           pass: speed(tokens) >= 20,
           note: `${tokens.note}; ${context(tokens)}`,
         },
-        ...[plain, tokens].map((run, index) => ({
-          figure: `peak RSS ${label}, ${index === 0 ? 'no token counting' : 'with token counting'}`,
-          ours: run.peakRssMb,
-          baseline: baseline.peakRssMb,
-          unit: 'MB',
-          ratio: run.peakRssMb / baseline.peakRssMb,
-          target: `< ${PEAK_RSS_LIMIT_MB} MB`,
-          pass: run.peakRssMb < PEAK_RSS_LIMIT_MB,
-        })),
+        ...[plain, tokens].map((run, index) =>
+          memoryRow(`peak RSS ${label}, ${index === 0 ? 'no token counting' : 'with token counting'}`, run.peakRssMb, baseline.peakRssMb, PEAK_RSS_LIMIT_MB),
+        ),
       );
     } finally {
       await rm(file, { force: true });
@@ -96,10 +102,52 @@ export async function runValidationBench(): Promise<BenchRow[]> {
 }
 
 /** Runs one measurement in a fresh Node process (this file with --measure) and reads its JSON result. */
-async function measureInChild(mode: Mode, file: string): Promise<Measurement> {
-  const args = ['--import', import.meta.resolve('tsx'), fileURLToPath(import.meta.url), '--measure', mode, file];
+async function measureInChild<T = Measurement>(mode: Mode | MemoryMode, file: string): Promise<T> {
+  const args = ['--expose-gc', '--import', import.meta.resolve('tsx'), fileURLToPath(import.meta.url), '--measure', mode, file];
   const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1024 * 1024 });
-  return JSON.parse(stdout.trim().split('\n').pop()!) as Measurement;
+  return JSON.parse(stdout.trim().split('\n').pop()!) as T;
+}
+
+function memoryRow(figure: string, ours: number, baseline: number, limitMb: number, note?: string): BenchRow {
+  return { figure, ours, baseline, unit: 'MB', ratio: ours / baseline, target: `< ${limitMb} MB`, pass: ours < limitMb, ...(note ? { note } : {}) };
+}
+
+type MemoryMode = 'memory-in-child' | 'memory-here';
+interface MemoryMeasurement {
+  startMb: number;
+  endMb: number;
+  tokenizers: string[];
+}
+
+async function memoryRows(): Promise<BenchRow[]> {
+  const file = join(tmpdir(), `brightrun-validation-bench-${process.pid}-memory.jsonl`);
+  try {
+    await writeChatDataset(file, MEMORY_FILE_MB * MB);
+    const inChild = await measureInChild<MemoryMeasurement>('memory-in-child', file);
+    const here = await measureInChild<MemoryMeasurement>('memory-here', file);
+    return [
+      memoryRow('RSS of a process after validating one dataset per catalog tokenizer', inChild.endMb, here.endMb, MEMORY_RSS_LIMIT_MB,
+        `a ${MEMORY_FILE_MB} MB file validated with ${inChild.tokenizers.join(', ')}, one after another, RSS after a full GC; ours: each validation in a short-lived child process, as the dataset-validate job runs it (${inChild.startMb.toFixed(0)} MB before); baseline: the same validations in the process itself, which keeps each tokenizer loaded (${here.startMb.toFixed(0)} MB before); load average ${loadavg()[0]!.toFixed(1)}`,
+      ),
+    ];
+  } finally {
+    await rm(file, { force: true });
+  }
+}
+
+/** In the child: validates the file once per catalog tokenizer, in a grandchild or here, and reads RSS after GC. */
+async function measureMemory(mode: MemoryMode, file: string): Promise<MemoryMeasurement> {
+  const rss = () => {
+    globalThis.gc?.();
+    return process.memoryUsage().rss / 2 ** 20;
+  };
+  const startMb = rss();
+  const models = [...new Map(BASE_MODELS.map((model) => [model.tokenizer, model])).values()];
+  for (const baseModel of models) {
+    const options = { format: 'CHAT_JSONL' as const, baseModel };
+    await (mode === 'memory-in-child' ? validateInChild(createReadStream(file), options) : validateDatasetStream(createReadStream(file), options));
+  }
+  return { startMb, endMb: rss(), tokenizers: models.map((model) => model.tokenizer) };
 }
 
 /** The measurement itself, in the child: reads the file once in the given mode. */
@@ -224,8 +272,10 @@ export async function writeChatDataset(file: string, bytes: number): Promise<voi
 if (fileURLToPath(import.meta.url) === process.argv[1]) {
   const [flag, mode, file] = process.argv.slice(2);
   if (flag === '--measure') {
-    console.log(JSON.stringify(await measure(mode as Mode, file!)));
+    const result = mode!.startsWith('memory') ? await measureMemory(mode as MemoryMode, file!) : await measure(mode as Mode, file!);
+    console.log(JSON.stringify(result));
   } else {
-    console.log(formatBenchRows(await runValidationBench()));
+    const named = process.argv.slice(2);
+    console.log(formatBenchRows(await runValidationBench(named.length ? named : PARTS)));
   }
 }

@@ -50,6 +50,11 @@ export function getTokenCounter(model: BaseModel): TokenCounter {
   return counter;
 }
 
+/** The tokenizers this process has loaded: validation runs in a child process (validate-in-child.ts), so none here. */
+export function loadedTokenizers(): TokenizerId[] {
+  return [...counters.keys()];
+}
+
 /** The estimate used for models whose tokenizer we do not ship, and when token counting is turned off. */
 export const ESTIMATE_COUNTER: TokenCounter = {
   count: (text) => Math.ceil(Buffer.byteLength(text) / BYTES_PER_TOKEN),

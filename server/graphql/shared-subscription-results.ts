@@ -28,8 +28,11 @@ export interface SharedSubscriptionResults {
      */
     pushTo(context: object, socket: WebSocket, id: string, live: () => boolean): void;
   };
-  /** Executions run, results handed out, and of those the ones pushed straight to a socket, for tests and the bench. */
-  readonly stats: { executions: number; deliveries: number; pushed: number };
+  /**
+   * Executions run, results handed out, of those the ones pushed straight to a socket, and the frames those
+   * pushes were made into (one per result and subscription id, however many sockets it went to), for tests and the bench.
+   */
+  readonly stats: { executions: number; deliveries: number; pushed: number; frames: number };
 }
 
 /** Set on an operation's context by the plugin: sends a subscription event's result to the client at once, or false if it cannot. */
@@ -41,10 +44,12 @@ export function sharedSubscriptionResults(viewerKey: (context: unknown) => strin
   let nextDocumentId = 0;
   /** Per event object, the results by subscription key; gone with the event. */
   const results = new WeakMap<object, Map<string, Result>>();
-  const stats = { executions: 0, deliveries: 0, pushed: 0 };
+  const stats = { executions: 0, deliveries: 0, pushed: 0, frames: 0 };
   /** Results that may go to several subscribers, and the JSON of each, made once. */
   const shareable = new WeakSet<object>();
   const texts = new WeakMap<object, string>();
+  /** Per result, its whole `next` message as bytes, by subscription id: sockets whose subscription has the same id share one. */
+  const frames = new WeakMap<object, Map<string, Buffer>>();
   /** The text the replacer just left a placeholder for; the socket's send, which follows at once, puts it in. */
   let pending: string | null = null;
   /** Per operation context: where its results can be written at once. */
@@ -80,6 +85,18 @@ export function sharedSubscriptionResults(viewerKey: (context: unknown) => strin
     let text = texts.get(result);
     if (text === undefined) texts.set(result, (text = JSON.stringify(result)));
     return text;
+  };
+
+  /** The result's `next` message for subscription `id`, encoded once and written as it is to every socket that takes it. */
+  const frameOf = (result: object, id: string, head: string) => {
+    let byId = frames.get(result);
+    if (!byId) frames.set(result, (byId = new Map()));
+    let frame = byId.get(id);
+    if (!frame) {
+      byId.set(id, (frame = Buffer.from(`${head}${textOf(result)}}`)));
+      stats.frames++;
+    }
+    return frame;
   };
 
   const plugin: Plugin = {
@@ -125,7 +142,8 @@ export function sharedSubscriptionResults(viewerKey: (context: unknown) => strin
       sinks.set(context, (result) => {
         // A socket with bytes still queued is a client not keeping up: the iterator, which waits for each send, takes over.
         if (socket.readyState !== socket.OPEN || socket.bufferedAmount > 0 || !live()) return false;
-        socket.send(`${head}${textOf(result)}}`);
+        // A Buffer goes to the socket without a copy or a per-socket UTF-8 encoding; `binary: false` keeps it a text frame.
+        socket.send(frameOf(result, id, head), { binary: false });
         stats.pushed++;
         return true;
       });

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { defaultBaseModel, findBaseModel } from '../catalog/base-models.js';
 import { db } from '../db/client.js';
 import { finishValidation } from '../datasets/finish-validation.js';
-import { unfinishedReport, validateDatasetStream, type ValidationReport } from '../datasets/validation/index.js';
+import { unfinishedReport, type ValidationReport } from '../datasets/validation/index.js';
+import { validateInChild } from '../datasets/validate-in-child.js';
 import { defineJob } from './define.js';
 
 const RETRY_LIMIT = 3;
@@ -27,7 +28,8 @@ export const validateDatasetJob = defineJob({
     const started = Date.now();
     let report: ValidationReport;
     try {
-      report = await validateDatasetStream(await services.storage.openRead('datasets', dataset.storagePath), { format: dataset.format, baseModel });
+      // In a child process, so the tokenizer it loads leaves with it.
+      report = await validateInChild(await services.storage.openRead('datasets', dataset.storagePath), { format: dataset.format, baseModel });
     } catch (err) {
       // Retried (storage may be down); after the last try the dataset ends INVALID, never VALIDATING forever.
       if (retryCount < RETRY_LIMIT) throw err;

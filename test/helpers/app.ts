@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createClient, type Client } from 'graphql-ws';
+import { createClient, type Client, type ClientOptions } from 'graphql-ws';
 import { inject } from 'vitest';
 import WebSocket from 'ws';
 import { buildApp, type App } from '../../server/app.js';
@@ -17,7 +17,8 @@ export interface TestApp {
   config: Config;
   url: string;
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<{ status: number; body: { data?: T; errors?: any[] } }>;
-  ws(token: string | null): Client;
+  /** A lazy graphql-ws client; `options` for the few tests that set more (the subscription ids it makes, say). */
+  ws(token: string | null, options?: Partial<ClientOptions>): Client;
   /** The simulated GPU provider this app talks to (started for it unless SIMULATED_GPU_URL was given). */
   gpu: SimulatedProvider | null;
   stop(): Promise<void>;
@@ -59,13 +60,14 @@ export async function startTestApp(
       });
       return { status: res.status, body: (await res.json()) as any };
     },
-    ws(token) {
+    ws(token, options) {
       const client = createClient({
         url: `${url.replace('http', 'ws')}/graphql`,
         webSocketImpl: WebSocket,
         connectionParams: token ? { authorization: `Bearer ${token}` } : {},
         retryAttempts: 0,
         lazy: true,
+        ...options,
       });
       clients.push(client);
       return client;

@@ -25,15 +25,15 @@ afterEach(() => t.gpu!.setFaults({}));
 afterAll(() => t?.stop());
 
 /** Subscribes to a job's metrics until the stream completes; returns every step received, in order. */
-async function collectSteps(jobId: string, afterStep = 0, stopAt?: number): Promise<number[]> {
-  return (await collectPoints(jobId, afterStep, stopAt)).map((p) => p.step);
+async function collectSteps(jobId: string, afterStep = 0, stopAt?: number, subscriptionId?: string): Promise<number[]> {
+  return (await collectPoints(jobId, afterStep, stopAt, subscriptionId)).map((p) => p.step);
 }
 
 /** Subscribes to a job's metrics until the stream completes (or passes stopAt); returns every point received, in order. */
-function collectPoints(jobId: string, afterStep = 0, stopAt?: number): Promise<any[]> {
+function collectPoints(jobId: string, afterStep = 0, stopAt?: number, subscriptionId?: string): Promise<any[]> {
   return new Promise((resolve, reject) => {
     const points: any[] = [];
-    const client = t.ws(alice.token);
+    const client = t.ws(alice.token, subscriptionId ? { generateID: () => subscriptionId } : undefined);
     const unsubscribe = client.subscribe<any>(
       { query: METRICS, variables: { jobId, afterStep } },
       {
@@ -115,6 +115,20 @@ describe('trainingMetrics', () => {
     expect(executions).toBeLessThan(deliveries / 2);
     // Caught up and waiting, they take live batches straight to their sockets, past the iterators.
     expect(pushed).toBeGreaterThan(deliveries / 2);
+  });
+
+  it('writes one frame per batch to every socket whose subscription has the same id', async () => {
+    const { trainingJob } = await createJob(t, alice.token, { datasetId, name: 'same id tabs', hyperparameters: { batchSize: 1, epochs: 2 } });
+    const before = { ...t.app.services.subscriptionResults.stats };
+    const subscribers = await Promise.all([1, 2, 3].map(() => collectSteps(trainingJob.id, 0, undefined, 'metrics')));
+    const total = (await db.trainingJob.findUniqueOrThrow({ where: { id: rawId(trainingJob.id) } })).totalSteps;
+    for (const steps of subscribers) expect(steps).toEqual(oneToN(total));
+    const pushed = t.app.services.subscriptionResults.stats.pushed - before.pushed;
+    const frames = t.app.services.subscriptionResults.stats.frames - before.frames;
+    expect(pushed).toBeGreaterThan(30);
+    expect(frames).toBeGreaterThan(10);
+    // Three sockets at the same step take the same bytes: one frame made per batch, not one per socket.
+    expect(frames).toBeLessThan(pushed / 2);
   });
 
   it('lets a job go as soon as its last subscriber leaves, without waiting for another point', async () => {
