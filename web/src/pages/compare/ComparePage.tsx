@@ -43,16 +43,7 @@ const CompareRun = graphql(`
         count
       }
       hyperparameters {
-        epochs
-        learningRate
-        batchSize
-        loraRank
-        loraAlpha
-        loraDropout
-        maxSeqLength
-        warmupRatio
-        gradientAccumulation
-        quantization
+        ...HyperparameterValues
       }
       currentCost
       finalCost
