@@ -1,5 +1,6 @@
 // A form field: label, control, hint and the server's problem for this field, tied together for screen readers.
 import { cloneElement, useId, type ReactElement } from 'react';
+import { graphql } from '../gql';
 
 interface Props {
   label: string;
@@ -43,6 +44,17 @@ export function Field({ label, hint, error, mark, children }: Props) {
     </div>
   );
 }
+
+/** What every form reads from an InvalidInputError: spread it as `... on InvalidInputError { ...InvalidInputProblems }`. */
+export const InvalidInputProblemsFragment = graphql(`
+  fragment InvalidInputProblems on InvalidInputError {
+    message
+    problems {
+      path
+      message
+    }
+  }
+`);
 
 /** Problems from an InvalidInputError, by input field path ("hyperparameters.learningRate"). */
 export function problemsByPath(problems: readonly { path: readonly string[]; message: string }[] | undefined): Record<string, string> {

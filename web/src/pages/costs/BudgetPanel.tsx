@@ -40,11 +40,7 @@ const SetBudget = graphql(`
         }
       }
       ... on InvalidInputError {
-        message
-        problems {
-          path
-          message
-        }
+        ...InvalidInputProblems
       }
     }
   }

@@ -45,11 +45,7 @@ const CreateDataset = graphql(`
         }
       }
       ... on InvalidInputError {
-        message
-        problems {
-          path
-          message
-        }
+        ...InvalidInputProblems
       }
       ... on QuotaExceededError {
         message

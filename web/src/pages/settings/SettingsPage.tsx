@@ -49,11 +49,7 @@ const CreateApiKey = graphql(`
         }
       }
       ... on InvalidInputError {
-        message
-        problems {
-          path
-          message
-        }
+        ...InvalidInputProblems
       }
     }
   }

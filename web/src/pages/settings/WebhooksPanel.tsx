@@ -89,11 +89,7 @@ const CreateWebhookEndpoint = graphql(`
         }
       }
       ... on InvalidInputError {
-        message
-        problems {
-          path
-          message
-        }
+        ...InvalidInputProblems
       }
     }
   }

@@ -91,11 +91,7 @@ const EstimateCost = graphql(`
         ...EstimateDetails
       }
       ... on InvalidInputError {
-        message
-        problems {
-          path
-          message
-        }
+        ...InvalidInputProblems
       }
       ... on Error {
         message
@@ -114,11 +110,7 @@ const CreateTrainingJob = graphql(`
         }
       }
       ... on InvalidInputError {
-        message
-        problems {
-          path
-          message
-        }
+        ...InvalidInputProblems
       }
       ... on Error {
         message
