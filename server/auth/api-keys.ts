@@ -1,6 +1,8 @@
 // API keys for third-party tools: a random secret shown once, stored as SHA-256.
 import { createHash, randomBytes } from 'node:crypto';
 import { db } from '../db/client.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
+import type { Services } from '../services.js';
 import { AuthenticationError } from './errors.js';
 
 export const API_KEY_PREFIX = 'brk_';
@@ -13,7 +15,10 @@ function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-export async function createApiKey(ownerId: string, name: string) {
+/** A key named 1 to 100 characters (trimmed); the secret is returned once. */
+export async function createApiKey(ownerId: string, rawName: string) {
+  const name = rawName.trim();
+  if (name.length === 0 || name.length > 100) throw new InvalidInputError([{ path: ['name'], message: 'must be 1 to 100 characters' }]);
   const secret = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
   const apiKey = await db.apiKey.create({
     data: { ownerId, name, prefix: secret.slice(0, API_KEY_PREFIX.length + 6), secretHash: hashSecret(secret) },
@@ -21,11 +26,15 @@ export async function createApiKey(ownerId: string, name: string) {
   return { apiKey, secret };
 }
 
-/** Revokes the caller's key; another user's key id is simply not found. */
-export async function revokeApiKey(ownerId: string, id: string) {
+/**
+ * Revokes the caller's key (another user's key id, or one already revoked, is not found) and closes, on every
+ * process, the WebSocket connections signed in with it.
+ */
+export async function revokeApiKey(services: Pick<Services, 'pubsub'>, ownerId: string, id: string) {
   const { count } = await db.apiKey.updateMany({ where: { id, ownerId, revokedAt: null }, data: { revokedAt: new Date() } });
-  if (count === 0) return null;
-  return db.apiKey.findUnique({ where: { id } });
+  if (count === 0) throw new NotFoundError('ApiKey', id);
+  services.pubsub.publish('apiKeyRevoked', id, { id });
+  return db.apiKey.findUniqueOrThrow({ where: { id } });
 }
 
 /** The owner and id of a live key, or an AuthenticationError. */
