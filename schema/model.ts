@@ -13,6 +13,7 @@ import type { ObjectRef } from '@pothos/core';
 import { builder, checkedCursor, viewerId } from './builder.js';
 import { BaseModelRef, baseModelOf } from './catalog.js';
 import { ErrorInterface } from './errors.js';
+import { readHyperparameters } from '../server/training/hyperparameters.js';
 
 const ArtifactStatusEnum = builder.enumType(ArtifactStatus, {
   name: 'ModelStatus',
@@ -96,7 +97,7 @@ export const ModelRef = builder.prismaNode('ModelArtifact', {
     job: t.relation('job', { description: 'The training job that made it.' }),
     dataset: t.relation('dataset', { description: 'The dataset it was trained on.' }),
     baseModel: t.field({ type: BaseModelRef, select: { baseModelId: true }, resolve: (m) => baseModelOf(m.baseModelId) }),
-    hyperparameters: t.field({ type: HyperparametersType, select: { hyperparameters: true }, resolve: (m) => m.hyperparameters as unknown as Hyperparameters }),
+    hyperparameters: t.field({ type: HyperparametersType, select: { hyperparameters: true }, resolve: (m) => readHyperparameters(m.hyperparameters) }),
     files: t.relation('files', { description: 'Every file, by name. Empty until STORED.', query: { orderBy: { name: 'asc' } } }),
     archiveName: t.string({
       description: 'The folder the files sit in inside the download-all archive (createModelDownload.archive), which is named <archiveName>.tar.',

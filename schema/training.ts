@@ -15,6 +15,7 @@ import { builder, viewerId } from './builder.js';
 import { BaseModelRef, baseModelOf } from './catalog.js';
 import { DatasetRef } from './dataset.js';
 import { ErrorInterface, InvalidInputError, subscriptionNotFound } from './errors.js';
+import { readHyperparameters } from '../server/training/hyperparameters.js';
 
 const QuantizationEnum = builder.enumType('Quantization', {
   values: { NF4: { description: '4-bit QLoRA' }, INT8: { description: '8-bit' }, NONE: { description: '16-bit, no quantization' } } as const,
@@ -227,7 +228,7 @@ export const TrainingJobRef = builder.prismaNode('TrainingJob', {
     latestMetrics: t.field({ type: MetricPointRef, nullable: true, select: { latestMetrics: true }, resolve: (j) => j.latestMetrics as never }),
     presetId: t.exposeString('presetId'),
     baseModel: t.field({ type: BaseModelRef, select: { baseModelId: true }, resolve: (j) => baseModelOf(j.baseModelId) }),
-    hyperparameters: t.field({ type: HyperparametersRef, select: { hyperparameters: true }, resolve: (j) => j.hyperparameters as unknown as Hyperparameters }),
+    hyperparameters: t.field({ type: HyperparametersRef, select: { hyperparameters: true }, resolve: (j) => readHyperparameters(j.hyperparameters) }),
     gpu: t.field({ type: GpuAllocationRef, select: { gpuType: true, gpuCount: true }, resolve: (j) => ({ type: j.gpuType, count: j.gpuCount }) }),
     estimate: t.field({ type: EstimateRef, select: { estimate: true }, resolve: (j) => j.estimate as unknown as TrainingEstimate }),
     estimatedCost: t.expose('estimatedCost', { type: 'Decimal' }),

@@ -4,10 +4,11 @@
 // writing them twice gives the same bytes.
 import { findBaseModel } from '../catalog/base-models.js';
 import type { Dataset, TrainingJob } from '../db/generated/prisma/client.js';
-import type { DatasetStatistics } from '../datasets/validation/index.js';
 import type { Hyperparameters } from '../gpu/provider.js';
 import { billedSeconds } from '../costs/compute-cost.js';
 import { RATING_RULE, type QualityMetrics } from './quality.js';
+import { readStatistics } from '../datasets/stored-statistics.js';
+import { readHyperparameters } from '../training/hyperparameters.js';
 
 export const MODEL_CARD_NAME = 'README.md';
 export const METRICS_SUMMARY_NAME = 'metrics.json';
@@ -57,8 +58,8 @@ function cell(text: string): string {
 
 export function modelCard({ artifactName, job, dataset, quality, files }: CardInput): string {
   const baseModel = findBaseModel(job.baseModelId);
-  const hp = job.hyperparameters as unknown as Hyperparameters;
-  const stats = dataset.statistics as unknown as DatasetStatistics | null;
+  const hp = readHyperparameters(job.hyperparameters);
+  const stats = dataset.statistics === null ? null : readStatistics(dataset.statistics);
   const seconds = job.startedAt && job.completedAt ? billedSeconds(job.startedAt, job.completedAt) : null;
   const lines = [
     '---',

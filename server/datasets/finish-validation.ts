@@ -1,6 +1,6 @@
 // Ends a dataset's validation: stores the report, moves it VALIDATING → READY or INVALID and tells the owner,
 // once (a dataset no longer VALIDATING is left alone). The validation job and the stuck-work sweep both end here.
-import { db, Prisma } from '../db/client.js';
+import { db } from '../db/client.js';
 import type { Dataset } from '../db/generated/prisma/client.js';
 import { formatCount } from '../notifications/format.js';
 import { createNotification, publishNotification } from '../notifications/notify.js';
@@ -9,6 +9,7 @@ import { datasetEventData } from '../outbound-webhooks/payloads.js';
 import type { Services } from '../services.js';
 import type { ValidationReport } from './validation/index.js';
 import { publishDatasetUpdated } from './events.js';
+import { toJson } from '../db/json.js';
 
 /** Returns whether this call ended the validation. */
 export async function finishValidation(services: Pick<Services, 'pubsub' | 'jobs'>, dataset: Pick<Dataset, 'id' | 'ownerId' | 'name'>, report: ValidationReport): Promise<boolean> {
@@ -18,8 +19,8 @@ export async function finishValidation(services: Pick<Services, 'pubsub' | 'jobs
       where: { id: dataset.id, status: 'VALIDATING' },
       data: {
         status: report.valid ? 'READY' : 'INVALID',
-        validation: validation as unknown as Prisma.InputJsonValue,
-        statistics: statistics as unknown as Prisma.InputJsonValue,
+        validation: toJson(validation),
+        statistics: toJson(statistics),
         errorCount: report.errorCount,
         warningCount: report.warningCount,
         validatedAt: new Date(),

@@ -5,14 +5,15 @@ import { z } from 'zod';
 import { findBaseModel } from '../catalog/base-models.js';
 import { signCallbackToken } from '../auth/tokens.js';
 import { db } from '../db/client.js';
-import type { DatasetStatistics } from '../datasets/validation/index.js';
-import { ProviderUnavailableError, type Hyperparameters, type GpuType } from '../gpu/provider.js';
+import { ProviderUnavailableError, type GpuType } from '../gpu/provider.js';
 import type { Services } from '../services.js';
 import type { TrainingEstimate } from '../training/estimate.js';
 import { transitionJob } from '../training/transitions.js';
 import { defineJob } from './define.js';
 import { schedulePoll } from './poll-training-job.js';
 import { cancelOrphan } from '../training/orphans.js';
+import { readStatistics } from '../datasets/stored-statistics.js';
+import { readHyperparameters } from '../training/hyperparameters.js';
 
 const RETRY_LIMIT = 6;
 /** How long a submission that died unanswered is given to call back before the job is submitted again. */
@@ -60,7 +61,7 @@ export const submitTrainingJob = defineJob({
     }
     const baseModel = findBaseModel(job.baseModelId);
     if (!baseModel) return void (await fail('UNKNOWN_BASE_MODEL', `The base model ${job.baseModelId} is no longer offered.`));
-    const statistics = job.dataset.statistics as unknown as DatasetStatistics;
+    const statistics = readStatistics(job.dataset.statistics);
     const estimate = job.estimate as unknown as TrainingEstimate;
     // The token outlives the longest plausible run; it only ever speaks for this job.
     const tokenSeconds = Math.max(estimate.durationSeconds * 4, 3600) + 24 * 3600;
@@ -74,7 +75,7 @@ export const submitTrainingJob = defineJob({
         callbackToken: await signCallbackToken(services.secret, jobId, tokenSeconds),
         datasetTokens: statistics.totalTokens,
         datasetExamples: statistics.examples,
-        hyperparameters: job.hyperparameters as unknown as Hyperparameters,
+        hyperparameters: readHyperparameters(job.hyperparameters),
         baseModel: {
           id: baseModel.id,
           parametersB: baseModel.parameters,

@@ -4,7 +4,7 @@
 // stop is on. A retried request with the same idempotency key returns the
 // first job.
 import { randomUUID } from 'node:crypto';
-import { db, Prisma } from '../db/client.js';
+import { db } from '../db/client.js';
 import type { TrainingJob } from '../db/generated/prisma/client.js';
 import { assertWithinBudget } from '../costs/budget.js';
 import { assertNoProblems, InvalidInputError, type FieldProblem } from '../errors.js';
@@ -17,6 +17,7 @@ import type { Services } from '../services.js';
 import { usdToMicros } from './estimate.js';
 import { planTraining, type TrainingRequest } from './plan-training.js';
 import { publishJobUpdated } from './transitions.js';
+import { toJson } from '../db/json.js';
 
 export interface CreateTrainingJobInput extends TrainingRequest {
   name?: string | null;
@@ -76,12 +77,12 @@ export async function createTrainingJob(services: Services, ownerId: string, inp
         name: name ?? `${plan.dataset.name} · ${plan.presetId}`,
         presetId: plan.presetId,
         baseModelId: plan.baseModel.id,
-        hyperparameters: plan.hyperparameters as unknown as Prisma.InputJsonValue,
+        hyperparameters: toJson(plan.hyperparameters),
         gpuType: plan.gpu.type,
         gpuCount: plan.gpu.count,
         totalEpochs: plan.hyperparameters.epochs,
         totalSteps: plan.estimate.steps,
-        estimate: plan.estimate as unknown as Prisma.InputJsonValue,
+        estimate: toJson(plan.estimate),
         estimatedCost: plan.estimate.costUsd,
         maxCost,
         etaSeconds: plan.estimate.durationSeconds,

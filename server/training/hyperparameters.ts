@@ -1,7 +1,28 @@
 // Checks a training configuration: a preset overridden field by field within SPEC's bounds, and the GPU choice.
+import { z } from 'zod';
 import type { BaseModel } from '../catalog/base-models.js';
+import type { Prisma } from '../db/generated/prisma/client.js';
+import { readJson } from '../db/json.js';
 import type { GpuType, Hyperparameters, Quantization } from '../gpu/provider.js';
 import { checkMemory, findGpuType, findPreset, GPU_COUNTS, GPU_TYPES, PRESETS, presetHyperparameters } from './catalog.js';
+
+const storedHyperparameters: z.ZodType<Hyperparameters> = z.object({
+  epochs: z.number(),
+  learningRate: z.number(),
+  batchSize: z.number(),
+  loraRank: z.number(),
+  loraAlpha: z.number(),
+  loraDropout: z.number(),
+  maxSeqLength: z.number(),
+  warmupRatio: z.number(),
+  gradientAccumulation: z.number(),
+  quantization: z.enum(['NF4', 'INT8', 'NONE']),
+});
+
+/** A job's stored hyperparameters (TrainingJob.hyperparameters, ModelArtifact.hyperparameters). */
+export function readHyperparameters(json: Prisma.JsonValue): Hyperparameters {
+  return readJson(storedHyperparameters, json, 'hyperparameters');
+}
 
 export interface Problem {
   path: string[];

@@ -10,7 +10,8 @@ import { InvalidInputError, NotFoundError } from '../errors.js';
 import type { GpuProvider, GpuType, Hyperparameters } from '../gpu/provider.js';
 import { DEFAULT_PRESET_ID } from './catalog.js';
 import { calibratedThroughput, CALIBRATION_MAX_RUNS, estimateTrainingCost, type TrainingEstimate } from './estimate.js';
-import { resolveGpu, resolveHyperparameters, type HyperparameterOverrides } from './hyperparameters.js';
+import { readHyperparameters, resolveGpu, resolveHyperparameters, type HyperparameterOverrides } from './hyperparameters.js';
+import { readStatistics } from '../datasets/stored-statistics.js';
 
 export class DatasetNotReadyError extends Error {
   override name = 'DatasetNotReadyError';
@@ -52,7 +53,7 @@ async function calibrationFor(ownerId: string, gpuType: string, baseModelId: str
         tokensTrained,
         computeSeconds: tokensTrained / run.measuredTokensPerSecond!,
         gpuCount: run.gpuCount,
-        quantization: (run.hyperparameters as unknown as Hyperparameters).quantization,
+        quantization: readHyperparameters(run.hyperparameters).quantization,
       };
     }),
   );
@@ -92,7 +93,7 @@ export async function planTraining(ownerId: string, request: TrainingRequest, pr
   const hyperparameters = checkedHyperparameters.value;
   const gpu = checkedGpu.value;
 
-  const statistics = dataset.statistics as unknown as DatasetStatistics;
+  const statistics = readStatistics(dataset.statistics);
   const estimate = estimateTrainingCost({
     datasetTokens: statistics.totalTokens,
     datasetExamples: statistics.examples,
