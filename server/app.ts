@@ -17,7 +17,7 @@ import { resolveServerSecret } from './auth/secret.js';
 import { AuthenticationError } from './auth/errors.js';
 import { createTokenVerifier } from './auth/tokens.js';
 import type { Config } from './config.js';
-import { connectDatabase, disconnectDatabase, pool } from './db/client.js';
+import { pool, requireDatabase } from './db/client.js';
 import { createAppPubSub } from './events/pubsub.js';
 import { embeddedHostCheck, observeRequests, requestId } from './http/access.js';
 import { useInputLimits } from './http/graphql-input.js';
@@ -222,6 +222,8 @@ function attachWebSockets(
 }
 
 export async function buildApp(config: Config, options: { databaseUrl: string; log?: Logger }): Promise<App> {
+  // The process connects its one database (server/db/client.ts); an app only checks it is the one it was given.
+  requireDatabase(options.databaseUrl);
   const log = options.log ?? createLogger(config.logLevel);
   // Listen first: with PORT=0 the public URL (signed storage URLs, GPU callbacks) depends on the port we get.
   let handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> = async (_req, res) =>
@@ -236,7 +238,6 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
   if (config.role !== 'worker') publicUrl = config.publicUrl ?? `http://localhost:${(server.address() as AddressInfo).port}`;
 
   addLocalBaseModels(config.localBaseModels);
-  connectDatabase(options.databaseUrl, config.database.poolSize);
   const secret = resolveServerSecret(config);
   // Errors repeated on every retry while the database or identity provider is down: once per interval, with a count.
   const repeats = logRepeatsOnce(log);
@@ -341,7 +342,6 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
         await jobs.stop();
         await services.gpu.close?.();
         await pubsub.close();
-        await disconnectDatabase();
         repeats.flush();
       })();
       return stopping;

@@ -100,6 +100,39 @@ export const variables = {
 
 type Vars = { [K in keyof typeof variables]: z.output<(typeof variables)[K]['schema']> };
 
+/** Where files live: what both drivers share, and each driver's own settings, present only with it. */
+export type StorageSettings = {
+  buckets: { datasets: string; models: string };
+  maxUploadBytes: { datasets: number; models: number };
+} & StorageDriverSettings;
+export type StorageDriverSettings =
+  | { driver: 'local'; localRoot: string }
+  | { driver: 'gcs'; gcs: { projectId: string | undefined; keyFilename: string | undefined } };
+
+/** The simulated provider; url null: `npm start` runs one and fills it in. */
+export type SimulatedGpuSettings = { url: string | null; port: number; speedFactor: number };
+/** RunPod serverless: both credentials are required with this provider. */
+export type RunpodSettings = { apiKey: string; endpointId: string; baseUrl: string };
+export type LocalTrainerSettings = {
+  python: string;
+  /** The trainer's folder: the child runs there, so `brightrun_trainer` imports without installing. */
+  trainerDir: string;
+  /** 'auto': the CUDA GPUs found at start, else the CPU. */
+  devices: 'auto' | 'cpu' | string[];
+  cancelGraceSeconds: number;
+  /** HF_HOME for the trainer; null: Hugging Face's default. */
+  modelCache: string | null;
+  hfToken: string | null;
+  hourlyRateUsd: string;
+};
+
+/** Where training runs: the polling every provider shares, and the chosen provider's own settings, present only with it. */
+export type GpuSettings = { pollIntervalSeconds: number; heartbeatTimeoutSeconds: number } & GpuProviderSettings;
+export type GpuProviderSettings =
+  | { provider: 'simulated'; simulated: SimulatedGpuSettings }
+  | { provider: 'runpod'; runpod: RunpodSettings }
+  | { provider: 'local'; local: LocalTrainerSettings };
+
 export interface Config {
   env: 'development' | 'production' | 'test';
   role: 'all' | 'api' | 'worker';
@@ -128,38 +161,14 @@ export interface Config {
   inputLimits: { maxTokens: number; maxNesting: number };
   /** /metrics: served when enabled, behind the bearer token when there is one. */
   metrics: { enabled: boolean; token: string | null };
-  storage: {
-    driver: 'local' | 'gcs';
-    localRoot: string;
-    buckets: { datasets: string; models: string };
-    maxUploadBytes: { datasets: number; models: number };
-    gcs: { projectId: string | undefined; keyFilename: string | undefined };
-  };
+  storage: StorageSettings;
   datasets: {
     /** Per-user limits (datasets/quotas.ts). */
     quotas: { datasets: number; bytes: number; concurrentUploads: number };
     uploadExpirySeconds: number;
     deleteGraceSeconds: number;
   };
-  gpu: {
-    provider: 'simulated' | 'runpod' | 'local';
-    simulated: { url: string | null; port: number; speedFactor: number };
-    runpod: { apiKey: string | undefined; endpointId: string | undefined; baseUrl: string };
-    local: {
-      python: string;
-      /** The trainer's folder: the child runs there, so `brightrun_trainer` imports without installing. */
-      trainerDir: string;
-      /** 'auto': the CUDA GPUs found at start, else the CPU. */
-      devices: 'auto' | 'cpu' | string[];
-      cancelGraceSeconds: number;
-      /** HF_HOME for the trainer; null: Hugging Face's default. */
-      modelCache: string | null;
-      hfToken: string | null;
-      hourlyRateUsd: string;
-    };
-    pollIntervalSeconds: number;
-    heartbeatTimeoutSeconds: number;
-  };
+  gpu: GpuSettings;
   /** Model folders added to the base-model catalog. */
   localBaseModels: string[];
   costs: {
@@ -205,6 +214,42 @@ function secureUrl(url: string): boolean {
   return protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(hostname);
 }
 
+const RUNPOD_NEEDS_KEYS = 'RUNPOD_API_KEY and RUNPOD_ENDPOINT_ID: required with GPU_PROVIDER=runpod';
+
+/** The chosen provider's own settings, from variables loadConfig has checked. */
+function gpuProvider(v: Vars): GpuProviderSettings {
+  switch (v.GPU_PROVIDER) {
+    case 'simulated':
+      return { provider: 'simulated', simulated: { url: v.SIMULATED_GPU_URL ?? null, port: v.SIMULATED_GPU_PORT, speedFactor: v.SIMULATED_GPU_SPEED } };
+    case 'runpod': {
+      const { RUNPOD_API_KEY: apiKey, RUNPOD_ENDPOINT_ID: endpointId } = v;
+      // Never true (loadConfig has already refused runpod without both); the test narrows them to strings.
+      if (!apiKey || !endpointId) throw new ConfigError([RUNPOD_NEEDS_KEYS]);
+      return { provider: 'runpod', runpod: { apiKey, endpointId, baseUrl: v.RUNPOD_BASE_URL } };
+    }
+    case 'local':
+      return {
+        provider: 'local',
+        local: {
+          python: path.resolve(REPO_ROOT, v.TRAINER_PYTHON),
+          trainerDir: path.join(REPO_ROOT, 'trainer'),
+          devices: v.TRAINER_DEVICES === 'auto' || v.TRAINER_DEVICES === 'cpu' ? v.TRAINER_DEVICES : v.TRAINER_DEVICES.split(','),
+          cancelGraceSeconds: v.TRAINER_CANCEL_GRACE_SECONDS,
+          modelCache: v.TRAINER_MODEL_CACHE ? path.resolve(v.TRAINER_MODEL_CACHE) : null,
+          hfToken: v.HF_TOKEN ?? null,
+          hourlyRateUsd: v.LOCAL_GPU_HOURLY_USD,
+        },
+      };
+  }
+}
+
+/** The chosen storage driver's own settings. */
+function storageDriver(v: Vars, dataDir: string): StorageDriverSettings {
+  return v.STORAGE_DRIVER === 'local'
+    ? { driver: 'local', localRoot: path.join(dataDir, 'storage') }
+    : { driver: 'gcs', gcs: { projectId: v.GCS_PROJECT_ID, keyFilename: v.GCS_KEY_FILE } };
+}
+
 export class ConfigError extends Error {
   constructor(
     readonly problems: string[],
@@ -247,7 +292,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     check(['NODE_ENV', name], production && !!v[name] && !secureUrl(v[name]!), `${name}: must be https in production (plain http only to localhost)`);
   }
   check(['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE'], !!v.AUTH_JWKS_URL && (!v.AUTH_ISSUER || !v.AUTH_AUDIENCE), 'AUTH_ISSUER and AUTH_AUDIENCE: required with AUTH_JWKS_URL');
-  check(['GPU_PROVIDER', 'RUNPOD_API_KEY', 'RUNPOD_ENDPOINT_ID'], v.GPU_PROVIDER === 'runpod' && (!v.RUNPOD_API_KEY || !v.RUNPOD_ENDPOINT_ID), 'RUNPOD_API_KEY and RUNPOD_ENDPOINT_ID: required with GPU_PROVIDER=runpod');
+  check(['GPU_PROVIDER', 'RUNPOD_API_KEY', 'RUNPOD_ENDPOINT_ID'], v.GPU_PROVIDER === 'runpod' && (!v.RUNPOD_API_KEY || !v.RUNPOD_ENDPOINT_ID), RUNPOD_NEEDS_KEYS);
   const embedded = 'in production, or set ALLOW_EMBEDDED_SERVICES=true';
   check(['NODE_ENV', 'ALLOW_EMBEDDED_SERVICES', 'DATABASE_URL'], !embeddedOk && !v.DATABASE_URL, `DATABASE_URL: required ${embedded} to run the embedded PostgreSQL`);
   check(['NODE_ENV', 'ALLOW_EMBEDDED_SERVICES', 'STORAGE_DRIVER'], !embeddedOk && v.STORAGE_DRIVER === 'local', `STORAGE_DRIVER: \`gcs\` ${embedded} to keep files on local disk`);
@@ -279,11 +324,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     connectionLimits: { perUser: v.MAX_CONNECTIONS_PER_USER, subscriptionsPerSocket: v.MAX_SUBSCRIPTIONS_PER_CONNECTION },
     metrics: { enabled: !production || v.METRICS_TOKEN !== undefined, token: v.METRICS_TOKEN ?? null },
     storage: {
-      driver: v.STORAGE_DRIVER,
-      localRoot: path.join(dataDir, 'storage'),
       buckets: { datasets: v.DATASETS_BUCKET, models: v.MODELS_BUCKET },
       maxUploadBytes: { datasets: v.MAX_DATASET_BYTES, models: v.MAX_MODEL_FILE_BYTES },
-      gcs: { projectId: v.GCS_PROJECT_ID, keyFilename: v.GCS_KEY_FILE },
+      ...storageDriver(v, dataDir),
     },
     datasets: {
       quotas: { datasets: v.MAX_DATASETS_PER_USER, bytes: v.MAX_DATASET_STORAGE_PER_USER, concurrentUploads: v.MAX_CONCURRENT_UPLOADS_PER_USER },
@@ -291,18 +334,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       deleteGraceSeconds: v.DATASET_DELETE_GRACE_SECONDS,
     },
     gpu: {
-      provider: v.GPU_PROVIDER,
-      simulated: { url: v.SIMULATED_GPU_URL ?? null, port: v.SIMULATED_GPU_PORT, speedFactor: v.SIMULATED_GPU_SPEED },
-      runpod: { apiKey: v.RUNPOD_API_KEY, endpointId: v.RUNPOD_ENDPOINT_ID, baseUrl: v.RUNPOD_BASE_URL },
-      local: {
-        python: path.resolve(REPO_ROOT, v.TRAINER_PYTHON),
-        trainerDir: path.join(REPO_ROOT, 'trainer'),
-        devices: v.TRAINER_DEVICES === 'auto' || v.TRAINER_DEVICES === 'cpu' ? v.TRAINER_DEVICES : v.TRAINER_DEVICES.split(','),
-        cancelGraceSeconds: v.TRAINER_CANCEL_GRACE_SECONDS,
-        modelCache: v.TRAINER_MODEL_CACHE ? path.resolve(v.TRAINER_MODEL_CACHE) : null,
-        hfToken: v.HF_TOKEN ?? null,
-        hourlyRateUsd: v.LOCAL_GPU_HOURLY_USD,
-      },
+      ...gpuProvider(v),
       pollIntervalSeconds: v.POLL_INTERVAL_SECONDS,
       heartbeatTimeoutSeconds: v.HEARTBEAT_TIMEOUT_SECONDS,
     },

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { buildApp, type App } from './app.js';
 import { localUserToken } from './auth/local-user.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { connectDatabase, disconnectDatabase } from './db/client.js';
 import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.js';
 import { MigrationError } from './db/migrate.js';
 import { prepareDatabase } from './db/prepare.js';
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
     log.info('shutting down', { signal });
     try {
       await app?.stop();
+      await disconnectDatabase();
       await simulated?.close();
       await embedded?.stop();
     } finally {
@@ -122,12 +124,14 @@ async function main(): Promise<void> {
       });
       config = { ...config, gpu: { ...config.gpu, simulated: { ...config.gpu.simulated, url: simulated.url } } };
     }
+    connectDatabase(databaseUrl, config.database.poolSize);
     app = await buildApp(config, { databaseUrl, log });
     const url = await app.start();
     if (config.role === 'worker') log.info('worker started');
     else await banner(config, url, log);
   } catch (err) {
     await app?.stop().catch(() => {});
+    await disconnectDatabase().catch(() => {});
     await simulated?.close().catch(() => {});
     await embedded?.stop().catch(() => {});
     releaseLock();

@@ -7,7 +7,8 @@ export class AlreadyRunningError extends Error {
   override name = 'AlreadyRunningError';
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this id runs (EPERM: it does, as another user's); for pid files a killed process left. */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildApp, type App } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
+import { connectDatabase, disconnectDatabase } from '../../server/db/client.js';
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '../../server/db/embedded-postgres.js';
 import { migrate } from '../../server/db/migrate.js';
 import { startSimulatedProvider, type SimulatedProvider } from '../../server/gpu/simulated/service.js';
@@ -29,6 +30,7 @@ export async function startBenchStack(name: string, options: { durable?: boolean
   let app: App | null = null;
   const close = async () => {
     await app?.stop().catch(() => {});
+    await disconnectDatabase().catch(() => {});
     await gpu?.close().catch(() => {});
     await postgres?.stop().catch(() => {});
     fs.rmSync(dir, { recursive: true, force: true });
@@ -54,6 +56,7 @@ export async function startBenchStack(name: string, options: { durable?: boolean
       MAX_CONNECTIONS_PER_USER: '100000',
       ...options.env,
     });
+    connectDatabase(postgres.url, config.database.poolSize);
     app = await buildApp(config, { databaseUrl: postgres.url });
     return { databaseUrl: postgres.url, url: await app.start(), app, close };
   } catch (err) {

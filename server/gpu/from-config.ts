@@ -8,19 +8,19 @@ import { createRunpodProvider } from './runpod/client.js';
 import { createSimulatedProvider } from './simulated/client.js';
 
 export function gpuFromConfig(config: Config, log: Logger): GpuProvider {
-  if (config.gpu.provider === 'local') {
-    return createLocalProvider({
-      ...config.gpu.local,
-      root: path.join(config.dataDir, 'trainer'),
-      runsJobs: config.role !== 'api',
-      log: (msg, extra) => log.info(msg, { component: 'local-trainer', ...extra }),
-    });
+  const { gpu } = config;
+  switch (gpu.provider) {
+    case 'local':
+      return createLocalProvider({
+        ...gpu.local,
+        root: path.join(config.dataDir, 'trainer'),
+        runsJobs: config.role !== 'api',
+        log: (msg, extra) => log.info(msg, { component: 'local-trainer', ...extra }),
+      });
+    case 'simulated':
+      if (!gpu.simulated.url) throw new Error('The simulated GPU provider is not running: start it (npm start does) or set SIMULATED_GPU_URL.');
+      return createSimulatedProvider(gpu.simulated.url);
+    case 'runpod':
+      return createRunpodProvider(gpu.runpod);
   }
-  if (config.gpu.provider === 'simulated') {
-    if (!config.gpu.simulated.url) throw new Error('The simulated GPU provider is not running: start it (npm start does) or set SIMULATED_GPU_URL.');
-    return createSimulatedProvider(config.gpu.simulated.url);
-  }
-  const { apiKey, endpointId, baseUrl } = config.gpu.runpod;
-  // loadConfig has already refused runpod without both.
-  return createRunpodProvider({ apiKey: apiKey!, endpointId: endpointId!, baseUrl });
 }

@@ -96,6 +96,13 @@ export function createLocalStorage(
     return `${baseUrl}${ROUTE}${grant.bucketName}/${path}?${query}`;
   }
 
+  /** A signed URL granting `method` on one object until the signing window ends, on the terms the request must keep. */
+  function grantUrl(method: Grant['method'], bucket: Bucket, path: string, expiresInSeconds: number, terms: Pick<Grant, 'contentType' | 'maxBytes' | 'downloadName'>) {
+    const { expiresAt } = signingWindow(expiresInSeconds);
+    const url = signedUrl({ method, bucketName: config.buckets[bucket], path, expires: expiresAt.getTime() / 1000, ...terms });
+    return { url, expiresAt };
+  }
+
   /** Rebuilds the grant a request claims and checks its signature, then its expiry. */
   function verify(method: Grant['method'], bucketName: string, path: string, query: URLSearchParams): Grant {
     const number = (name: string) => (query.has(name) ? Number(query.get(name)) : undefined);
@@ -195,29 +202,13 @@ export function createLocalStorage(
       pathSegments(path);
       checkContentType(o.contentType);
       const maxBytes = uploadLimit(config, bucket, o.size);
-      const { expiresAt } = signingWindow(o.expiresInSeconds);
-      const grant: Grant = {
-        method: 'PUT',
-        bucketName: config.buckets[bucket],
-        path,
-        expires: expiresAt.getTime() / 1000,
-        contentType: o.contentType,
-        maxBytes,
-      };
-      return { url: signedUrl(grant), method: 'PUT', headers: { 'Content-Type': o.contentType }, expiresAt };
+      const { url, expiresAt } = grantUrl('PUT', bucket, path, o.expiresInSeconds, { contentType: o.contentType, maxBytes });
+      return { url, method: 'PUT', headers: { 'Content-Type': o.contentType }, expiresAt };
     },
 
     async createDownloadUrl(bucket, path, o) {
       pathSegments(path);
-      const { expiresAt } = signingWindow(o.expiresInSeconds);
-      const grant: Grant = {
-        method: 'GET',
-        bucketName: config.buckets[bucket],
-        path,
-        expires: expiresAt.getTime() / 1000,
-        downloadName: o.downloadName,
-      };
-      return { url: signedUrl(grant), expiresAt };
+      return grantUrl('GET', bucket, path, o.expiresInSeconds, { downloadName: o.downloadName });
     },
 
     async stat(bucket, path) {

@@ -9,6 +9,7 @@ import { inject } from 'vitest';
 import WebSocket from 'ws';
 import { buildApp, type App } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
+import { connectDatabase, disconnectDatabase } from '../../server/db/client.js';
 import { startSimulatedProvider, type SimulatedProvider } from '../../server/gpu/simulated/service.js';
 import type { Logger } from '../../server/log.js';
 
@@ -23,6 +24,9 @@ export interface TestApp {
   gpu: SimulatedProvider | null;
   stop(): Promise<void>;
 }
+
+/** Apps running in this test file: they share the process's one database connection, closed with the last. */
+let appsRunning = 0;
 
 /** `log`: where the app logs instead of stdout (LOG_LEVEL then does not apply). */
 export async function startTestApp(
@@ -44,6 +48,7 @@ export async function startTestApp(
     QUEUE_SCHEMA: `pgboss_test_${randomBytes(4).toString('hex')}`,
     ...env,
   });
+  if (appsRunning++ === 0) connectDatabase(inject('databaseUrl'), config.database.poolSize);
   const app = await buildApp(config, { databaseUrl: inject('databaseUrl'), log });
   const url = await app.start();
   const clients: Client[] = [];
@@ -75,6 +80,7 @@ export async function startTestApp(
     async stop() {
       await Promise.all(clients.map((c) => c.dispose()));
       await app.stop();
+      if (--appsRunning === 0) await disconnectDatabase();
       await gpu?.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -17,11 +17,11 @@ import {
   type ProviderJobState,
   type ProviderStatus,
 } from '../provider.js';
-import type { Config } from '../../config.js';
+import type { LocalTrainerSettings } from '../../config.js';
 import { DeviceLocks, detectDevices } from './devices.js';
 import { JobFolder, PointsReader, type LocalJobMeta } from './job-folder.js';
 
-export type LocalProviderOptions = Config['gpu']['local'] & {
+export type LocalProviderOptions = LocalTrainerSettings & {
   /** Folder for job folders and device locks (DATA_DIR/trainer). */
   root: string;
   /** False in an API-only process: it takes callbacks but never starts a trainer, so it needs no Python. */

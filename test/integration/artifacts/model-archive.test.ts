@@ -1,6 +1,7 @@
 // "Download all": createModelDownload's archive is one tar of every file of the model, in a folder named
 // after it, each file byte for byte what Model.files lists (size and sha256); made once, then served again.
 // Another user's model is not found.
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -84,7 +85,9 @@ describe('download all', () => {
 
   it('is made once: a second request signs the same stored archive', async () => {
     const archivePath = () => {
-      const folder = path.join(t.config.storage.localRoot, t.config.storage.buckets.models, alice.id);
+      const { storage } = t.config;
+      assert(storage.driver === 'local');
+      const folder = path.join(storage.localRoot, storage.buckets.models, alice.id);
       return fs.readdirSync(folder, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.tar')).map((e) => path.join(e.parentPath, e.name));
     };
     const [stored] = archivePath();

@@ -5,6 +5,7 @@
 // rows, the rows that point at them, their queued work, their stored files and
 // what they see through the API. The fields come from the schema: a new field
 // that takes an id fails here until cross-user-calls.ts says how to call it.
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -162,9 +163,11 @@ async function aliceState() {
 
 /** Every stored file under the owner's folders, with size and modification time. */
 async function filesOf(ownerId: string): Promise<string[]> {
-  const root = t.config.storage.localRoot;
+  const { storage } = t.config;
+  assert(storage.driver === 'local');
+  const root = storage.localRoot;
   const files: string[] = [];
-  for (const bucket of Object.values(t.config.storage.buckets)) {
+  for (const bucket of Object.values(storage.buckets)) {
     const entries = await readdir(path.join(root, bucket, ownerId), { recursive: true, withFileTypes: true }).catch(() => []);
     for (const entry of entries.filter((e) => e.isFile())) {
       const file = path.join(entry.parentPath, entry.name);

@@ -2,6 +2,7 @@
 // trainer (Python, a tiny random-weight Llama on the CPU) run as the worker's child process, its own points
 // pushed to a trainingMetrics subscriber through completion, its files uploaded to signed URLs and stored,
 // and the downloaded adapter checked by sha256 and loaded in peft.
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -138,7 +139,9 @@ print(json.dumps({"maxDiff": (after - before).abs().max().item(), "targets": sor
     expect(report.targets).toEqual(['down_proj', 'gate_proj', 'k_proj', 'o_proj', 'q_proj', 'up_proj', 'v_proj']);
 
     // The trainer's staged uploads were removed once copied into the model's folder.
-    const staged = path.join(t.config.storage.localRoot, t.config.storage.buckets.models, alice.id, rawId(jobId));
+    const { storage } = t.config;
+    assert(storage.driver === 'local');
+    const staged = path.join(storage.localRoot, storage.buckets.models, alice.id, rawId(jobId));
     expect(fs.existsSync(staged) ? fs.readdirSync(staged) : []).toEqual([]);
   }, 300_000);
 });

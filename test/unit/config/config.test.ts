@@ -1,6 +1,7 @@
 // Configuration is validated at start and every bad variable is named at once.
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../server/config.js';
 
 /** A complete production configuration: a real database, bucket, GPU provider and identity provider. */
@@ -67,6 +68,38 @@ describe('loadConfig', () => {
     ]);
     const embedded = loadConfig({ ...bare, ALLOW_EMBEDDED_SERVICES: 'true' });
     expect([embedded.database.url, embedded.storage.driver, embedded.gpu.provider]).toEqual([null, 'local', 'simulated']);
+  });
+
+  it('gives each GPU provider and storage driver its own settings, and only those', () => {
+    const cloud = loadConfig(production);
+    expect(cloud.gpu).toEqual({
+      provider: 'runpod',
+      runpod: { apiKey: 'rp_key', endpointId: 'endpoint', baseUrl: 'https://api.runpod.ai/v2' },
+      pollIntervalSeconds: 2,
+      heartbeatTimeoutSeconds: 300,
+    });
+    expect(cloud.storage).toEqual({
+      driver: 'gcs',
+      gcs: { projectId: 'lora', keyFilename: undefined },
+      buckets: { datasets: 'lora-datasets', models: 'lora-models' },
+      maxUploadBytes: { datasets: 500 * 1024 ** 2, models: 5 * 1024 ** 3 },
+    });
+
+    const embedded = loadConfig({ DATA_DIR: '/srv/brightrun' });
+    expect(embedded.gpu).toEqual({ provider: 'simulated', simulated: { url: null, port: 0, speedFactor: 5 }, pollIntervalSeconds: 2, heartbeatTimeoutSeconds: 300 });
+    expect(embedded.storage).toMatchObject({ driver: 'local', localRoot: path.join('/srv/brightrun', 'storage') });
+    expect(embedded.storage).not.toHaveProperty('gcs');
+
+    const local = loadConfig({ GPU_PROVIDER: 'local', TRAINER_DEVICES: '0,1', LOCAL_GPU_HOURLY_USD: '0.9' });
+    expect(local.gpu).toMatchObject({ provider: 'local', local: { devices: ['0', '1'], hourlyRateUsd: '0.9', modelCache: null } });
+    expect(Object.keys(local.gpu).sort()).toEqual(['heartbeatTimeoutSeconds', 'local', 'pollIntervalSeconds', 'provider']);
+    // A bad variable of the chosen provider is named, not tripped over.
+    expect(problemsOf({ GPU_PROVIDER: 'local', TRAINER_DEVICES: 'gpu0' }).map((p) => p.split(':')[0])).toEqual(['TRAINER_DEVICES']);
+
+    // Once the discriminant is known, the provider's and driver's keys are no longer optional.
+    if (cloud.gpu.provider === 'runpod') expectTypeOf(cloud.gpu.runpod).toEqualTypeOf<{ apiKey: string; endpointId: string; baseUrl: string }>();
+    if (embedded.storage.driver === 'local') expectTypeOf(embedded.storage.localRoot).toEqualTypeOf<string>();
+    expectTypeOf(cloud.gpu).not.toHaveProperty('runpod');
   });
 
   it('lists bad values and cross-field problems in one pass', () => {
