@@ -52,8 +52,9 @@ function Lines({ series }: LayerProps) {
             )}
             {(s.kind === 'validation' || s.data.length === 1) &&
               s.data.map((d, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: markers of one series, in step order; the index is the point
-                <circle key={i} className="loss-chart-marker" cx={d.position.x} cy={d.position.y} r={s.kind === 'validation' ? 3.5 : 3} fill={s.kind === 'validation' ? '#fff' : color} stroke={color} strokeWidth={1.75} />
+                <circle
+                  // biome-ignore lint/suspicious/noArrayIndexKey: markers of one series, in step order; the index is the point
+                  key={i} className="loss-chart-marker" cx={d.position.x} cy={d.position.y} r={s.kind === 'validation' ? 3.5 : 3} fill={s.kind === 'validation' ? '#fff' : color} stroke={color} strokeWidth={1.75} />
               ))}
           </g>
         );
