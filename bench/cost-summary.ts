@@ -153,7 +153,7 @@ export async function runCostSummaryBench(): Promise<BenchRow[]> {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}` },
         body: JSON.stringify({ query: SUMMARY, variables: { from, to, groupBy } }),
       });
-      const body = (await res.json()) as any;
+      const body = (await res.json()) as { data?: { costSummary?: { __typename: string; total: string; series: { total: string }[] } } };
       if (body.data?.costSummary?.__typename !== 'CostSummary') throw new Error(`costSummary failed: ${JSON.stringify(body).slice(0, 500)}`);
       return body.data.costSummary;
     };
@@ -164,7 +164,7 @@ export async function runCostSummaryBench(): Promise<BenchRow[]> {
     const check = await query('DAY')();
     const expected = sumAmounts(amounts);
     if (check.total !== expected) throw new Error(`costSummary total ${check.total} is not the inserted ${expected}`);
-    if (sumAmounts(check.series.map((p: any) => p.total)) !== expected) throw new Error('series does not add up to the total');
+    if (sumAmounts(check.series.map((p) => p.total)) !== expected) throw new Error('series does not add up to the total');
     if (check.series.length !== 365) throw new Error(`expected 365 days, got ${check.series.length}`);
 
     await time(WARM_UP, query('DAY'));

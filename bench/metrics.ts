@@ -120,7 +120,7 @@ export async function runMetricsBench(phases: readonly Phase[] = PHASES): Promis
 
     const email = `bench-metrics-${randomUUID()}@bench.brightrun.dev`;
     const userToken = await signLocalUserToken(services.secret, { sub: `local:${email}`, email });
-    const me = await postJson(agent, `${url}/graphql`, { query: '{ me { id } }' }, { authorization: `Bearer ${userToken}` });
+    const me = await postJson<{ me: { id: string } }>(agent, `${url}/graphql`, { query: '{ me { id } }' }, { authorization: `Bearer ${userToken}` });
     const ownerId = Buffer.from(me.data.me.id, 'base64').toString().split(':')[1]!;
     const db = new pg.Client({ connectionString: stack.databaseUrl });
     client = db;
@@ -368,15 +368,18 @@ async function saturate(fleet: Fleet, count: number, post: (step: number, points
   };
 }
 
+/** The worker's answer to a command: which field is set depends on the command. */
+type FleetReply = { ok: boolean; error?: string; elu?: EventLoopUtilization; behind?: number; result?: FleetResult; counters?: FleetCounters };
+
 /** The subscriber worker, one command at a time. */
 class Fleet {
   private readonly worker = new Worker(new URL('./lib/subscriber-fleet.ts', import.meta.url));
   private queue: Promise<unknown> = Promise.resolve();
 
-  call(command: FleetCommand): Promise<any> {
+  call(command: FleetCommand): Promise<FleetReply> {
     const run = () =>
-      new Promise((resolve, reject) => {
-        this.worker.once('message', (message: { ok: boolean; error?: string }) => (message.ok ? resolve(message) : reject(new Error(message.error))));
+      new Promise<FleetReply>((resolve, reject) => {
+        this.worker.once('message', (message: FleetReply) => (message.ok ? resolve(message) : reject(new Error(message.error))));
         this.worker.postMessage(command);
       });
     const result = this.queue.then(run, run);
@@ -553,8 +556,9 @@ async function measureSeries({ agent, url, userToken, client, newJobs }: Bench) 
 
   const variables = { id: globalId('TrainingJob', job!.id), maxPoints: SERIES_MAX_POINTS };
   const request = async () => {
-    const body = await postJson(agent, `${url}/graphql`, { query: SERIES_QUERY, variables }, { authorization: `Bearer ${userToken}` });
-    return body.data.trainingJob.metrics as { step: number; trainingLoss: number; validationLoss: number | null }[];
+    type Series = { step: number; trainingLoss: number; validationLoss: number | null }[];
+    const body = await postJson<{ trainingJob: { metrics: Series } }>(agent, `${url}/graphql`, { query: SERIES_QUERY, variables }, { authorization: `Bearer ${userToken}` });
+    return body.data.trainingJob.metrics;
   };
   // The same work done plainly in SQL: cut the steps into maxPoints / 2 buckets, keep each bucket's lowest and
   // highest training loss and every validation point, in step order.
@@ -579,7 +583,11 @@ async function measureSeries({ agent, url, userToken, client, newJobs }: Bench) 
   const sql = await timeRequests(sqlRequest, undefined, SERIES_BASELINE_RUNS);
   // A running job's chart: each request after a callback's worth of new points, which moves the last bucket.
   let next = SERIES_POINTS + 1;
-  const growing = await timeRequests(request, () => insertSeries(client, job!.id, next, (next += SERIES_GROWTH) - 1));
+  const growing = await timeRequests(request, () => {
+    const from = next;
+    next += SERIES_GROWTH;
+    return insertSeries(client, job!.id, from, next - 1);
+  });
 
   const steps = points.map((p) => p.step);
   const returned = new Set(steps);
@@ -763,13 +771,13 @@ async function rawSubscription(wsUrl: string, token: string, jobId: string, afte
     ws.once('error', reject);
     ws.once('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })));
     ws.on('message', (data) => {
-      const message = JSON.parse(data.toString()) as { type: string; payload?: any };
+      const message = JSON.parse(data.toString()) as { type: string; payload?: { data: { trainingMetrics: { points: { step: number }[] } } } };
       if (message.type === 'connection_ack') {
         ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: SUBSCRIPTION, variables: { jobId: globalId('TrainingJob', jobId), afterStep } } }));
         resolve();
       } else if (message.type === 'next') {
         frames++;
-        for (const p of message.payload.data.trainingMetrics.points) steps.push(p.step);
+        for (const p of message.payload!.data.trainingMetrics.points) steps.push(p.step);
       }
     });
   });
@@ -870,11 +878,11 @@ function post(agent: http.Agent, url: string, body: string, headers: Record<stri
   });
 }
 
-async function postJson(agent: http.Agent, url: string, payload: unknown, headers: Record<string, string>): Promise<any> {
+async function postJson<Data>(agent: http.Agent, url: string, payload: unknown, headers: Record<string, string>): Promise<{ data: Data }> {
   const res = await post(agent, url, JSON.stringify(payload), headers);
-  const body = JSON.parse(res.body) as { data?: unknown; errors?: unknown[] };
+  const body = JSON.parse(res.body) as { data?: Data; errors?: unknown[] };
   if (res.status !== 200 || body.errors || !body.data) throw new Error(`GraphQL error (${res.status}): ${res.body.slice(0, 500)}`);
-  return body;
+  return { data: body.data };
 }
 
 async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {

@@ -19,9 +19,9 @@ const CONCURRENCY = deliverOutboundWebhookJob.concurrency ?? 1;
 /** Actions recording events at once (each its own transaction, with a commit flushed to disk). */
 const RECORDERS = 8;
 
-async function gql(url: string, token: string, query: string, variables: Record<string, unknown> = {}) {
+async function gql<Data>(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<Data | undefined> {
   const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
-  return ((await res.json()) as { data: any }).data;
+  return ((await res.json()) as { data?: Data }).data;
 }
 
 export async function runOutboundWebhooksBench(): Promise<BenchRow[]> {
@@ -33,7 +33,7 @@ export async function runOutboundWebhooksBench(): Promise<BenchRow[]> {
     const token = await signLocalUserToken(app.services.secret, { sub: `local:${email}`, email });
     await gql(url, token, '{ me { id } }');
     const owner = await db.user.findFirstOrThrow({ where: { email } });
-    const created = await gql(url, token, 'mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { ... on WebhookEndpointSecretPayload { webhookEndpoint { id } } } }', {
+    const created = await gql<{ createWebhookEndpoint?: { webhookEndpoint?: { id: string } } }>(url, token, 'mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { ... on WebhookEndpointSecretPayload { webhookEndpoint { id } } } }', {
       input: { url: `${receiver.url}/queue`, eventTypes: ['MODEL_STORED'] },
     });
     if (!created?.createWebhookEndpoint?.webhookEndpoint) throw new Error('could not create the endpoint');

@@ -128,16 +128,16 @@ const sections = BENCHES.filter((b) => results[b.name]).map((b) => {
   const partsNote = result.parts ? ` (${result.parts})` : '';
   return `## ${b.title}\n\nMeasured ${result.measured.slice(0, 16).replace('T', ' ')} UTC${machineNote}${partsNote}.\n\n${body}`;
 });
-fs.writeFileSync(RESULTS, JSON.stringify(results, null, 1) + '\n');
+fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 1)}\n`);
 fs.writeFileSync(
   'BENCHMARKS.md',
-  [
+  `${[
     '# Benchmarks',
     'Written by `npm run bench` (`npm run bench -- metrics web` runs some, `metrics:latency` part of one; the others keep their last figures, from `bench/results.json`). Each figure is measured beside a baseline in the same run; `ratio` = ours ÷ baseline.',
     `\`\`\`\n${header.join('\n')}\n\`\`\``,
     `## Summary\n\nThe figures the platform is held to, one table; the sections below have every figure with its notes.\n\n\`\`\`\n${formatBenchRows(summary.map((r) => ({ ...r, note: undefined })))}\n\`\`\``,
     ...sections,
-  ].join('\n\n') + '\n',
+  ].join('\n\n')}\n`,
 );
 console.log('\nwrote BENCHMARKS.md and bench/results.json');
 process.exit(failed ? 1 : 0);

@@ -54,13 +54,13 @@ export async function runTrainingJobsBench(): Promise<BenchRow[]> {
   let client: pg.Client | null = null;
   try {
     const secret = app.services.secret;
-    const gql = async (query: string, variables: Record<string, unknown>, token: string) => {
+    const gql = async <Data>(query: string, variables: Record<string, unknown>, token: string): Promise<Data> => {
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({ query, variables }),
       });
-      const body = (await res.json()) as { data?: any; errors?: unknown[] };
+      const body = (await res.json()) as { data?: Data; errors?: unknown[] };
       if (body.errors || !body.data) throw new Error(`GraphQL error: ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
       return body.data;
     };
@@ -70,7 +70,7 @@ export async function runTrainingJobsBench(): Promise<BenchRow[]> {
     for (let i = 0; i <= OTHER_USERS; i++) {
       const email = `bench-${i}-${randomUUID()}@bench.brightrun.dev`;
       const token = await signLocalUserToken(secret, { sub: `local:${email}`, email });
-      const { me } = await gql('{ me { id } }', {}, token);
+      const { me } = await gql<{ me: { id: string } }>('{ me { id } }', {}, token);
       users.push({ id: Buffer.from(me.id, 'base64').toString().split(':')[1]!, token });
     }
     const owner = users[0]!;
@@ -80,8 +80,9 @@ export async function runTrainingJobsBench(): Promise<BenchRow[]> {
     const datasetIds = await seed(client, owner.id, users.slice(1).map((u) => u.id));
 
     // ---- trainingJobs(first: 50): first page and a page 50,000 jobs down -----------------------------
-    const first = await gql(LIST, { first: PAGE }, owner.token);
-    const firstIds: string[] = first.trainingJobs.edges.map((e: any) => rawId(e.node.id));
+    type Page = { trainingJobs: { edges: { node: { id: string; dataset?: { name: string } | null } }[]; pageInfo: { endCursor: string } } };
+    const first = await gql<Page>(LIST, { first: PAGE }, owner.token);
+    const firstIds: string[] = first.trainingJobs.edges.map((e) => rawId(e.node.id));
     // The deep page's cursor: the same opaque format the API hands out, for the 50,000th job.
     const { rows: [anchor] } = await client.query<{ id: string; createdAt: Date }>(
       `SELECT id, "createdAt" FROM "TrainingJob" WHERE "ownerId" = $1 ORDER BY "createdAt" DESC, id DESC OFFSET ${DEEP_OFFSET - 1} LIMIT 1`,
@@ -89,15 +90,15 @@ export async function runTrainingJobsBench(): Promise<BenchRow[]> {
     );
     const { rows: [firstLast] } = await client.query<{ id: string; createdAt: Date }>(`SELECT id, "createdAt" FROM "TrainingJob" WHERE id = $1`, [firstIds.at(-1)]);
     const deepCursor = cursorAt(first.trainingJobs.pageInfo.endCursor, firstLast!, anchor!);
-    const deep = await gql(LIST, { first: PAGE, after: deepCursor }, owner.token);
-    const deepIds: string[] = deep.trainingJobs.edges.map((e: any) => rawId(e.node.id));
+    const deep = await gql<Page>(LIST, { first: PAGE, after: deepCursor }, owner.token);
+    const deepIds: string[] = deep.trainingJobs.edges.map((e) => rawId(e.node.id));
 
     // Both pages must be exactly the rows the baseline query returns, or the timings compare different work.
     const baselineFirst = await client.query<{ id: string }>(BASELINE_SQL, [owner.id, null, null]);
     const baselineDeep = await client.query<{ id: string }>(BASELINE_SQL, [owner.id, anchor!.createdAt, anchor!.id]);
     assertSame('first page', firstIds, baselineFirst.rows.map((r) => r.id));
     assertSame('deep page', deepIds, baselineDeep.rows.map((r) => r.id));
-    if (deep.trainingJobs.edges.some((e: any) => !e.node.dataset?.name)) throw new Error('deep page: a job came without its dataset');
+    if (deep.trainingJobs.edges.some((e) => !e.node.dataset?.name)) throw new Error('deep page: a job came without its dataset');
 
     const listFirst = await timeRequests(() => gql(LIST, { first: PAGE }, owner.token));
     const listDeep = await timeRequests(() => gql(LIST, { first: PAGE, after: deepCursor }, owner.token));
@@ -106,7 +107,7 @@ export async function runTrainingJobsBench(): Promise<BenchRow[]> {
 
     // ---- estimateTrainingCost: through GraphQL, and the planTraining call under it ----------------------
     const estimateInput = { datasetId: globalId('Dataset', datasetIds.owner), presetId: 'balanced', gpu: { type: 'A100-80GB', count: 2 } };
-    const sample = await gql(ESTIMATE, { input: estimateInput }, owner.token);
+    const sample = await gql<{ estimateTrainingCost: { __typename: string; throughputSource?: string; calibrationRuns?: number } }>(ESTIMATE, { input: estimateInput }, owner.token);
     if (sample.estimateTrainingCost.__typename !== 'TrainingEstimate') throw new Error(`estimate failed: ${JSON.stringify(sample)}`);
     const request = { datasetId: datasetIds.owner, presetId: 'balanced', gpu: { type: 'A100-80GB', count: 2 } };
     const estimateHttp = await timeRequests(() => gql(ESTIMATE, { input: estimateInput }, owner.token));

@@ -257,7 +257,7 @@ export async function writeChatDataset(file: string, bytes: number): Promise<voi
         { role: 'assistant', content: text(next, words, 200 + next() * 1400) },
       ],
     };
-    const line = JSON.stringify(example) + '\n';
+    const line = `${JSON.stringify(example)}\n`;
     block += line;
     written += Buffer.byteLength(line);
     if (block.length > 4 * 1024 * 1024) {

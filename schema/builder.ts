@@ -106,3 +106,6 @@ export const builder = new SchemaBuilder<{
     decodeGlobalID: decodeId,
   },
 });
+
+/** The builder's schema types, for helpers that take a Pothos field builder. */
+export type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer Types> ? Types : never;

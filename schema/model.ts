@@ -10,7 +10,7 @@ import type { Prisma } from '../server/db/generated/prisma/client.js';
 import { NotFoundError } from '../server/errors.js';
 import type { Hyperparameters } from '../server/gpu/provider.js';
 import type { ObjectRef } from '@pothos/core';
-import { builder, checkedCursor, viewerId } from './builder.js';
+import { builder, checkedCursor, viewerId, type BuilderTypes } from './builder.js';
 import { BaseModelRef, baseModelOf } from './catalog.js';
 import { ErrorInterface } from './errors.js';
 import { readHyperparameters } from '../server/training/hyperparameters.js';
@@ -21,7 +21,7 @@ const ArtifactStatusEnum = builder.enumType(ArtifactStatus, {
 });
 
 // The Hyperparameters type belongs to schema/training.ts; referenced by name so this module stays separate.
-const HyperparametersType = 'Hyperparameters' as unknown as ObjectRef<any, Hyperparameters>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const HyperparametersType = 'Hyperparameters' as unknown as ObjectRef<BuilderTypes, Hyperparameters>;
 
 export const ModelFileRef = builder.prismaNode('ArtifactFile', {
   name: 'ModelFile',

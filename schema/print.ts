@@ -3,5 +3,5 @@ import { lexicographicSortSchema, printSchema } from 'graphql';
 import { schema } from './index.js';
 
 export function printSchemaFile(): string {
-  return printSchema(lexicographicSortSchema(schema)) + '\n';
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
 }

@@ -1,5 +1,6 @@
 // Training: catalogs (presets, GPU types, bounds), the cost estimate, jobs
 // (create, cancel, list, detail) and the trainingJobUpdated subscription.
+import type { InputFieldBuilder } from '@pothos/core';
 import { db } from '../server/db/client.js';
 import { TrainingJobStatus, TrainingStage } from '../server/db/generated/prisma/enums.js';
 import { NotFoundError } from '../server/errors.js';
@@ -11,7 +12,7 @@ import { createTrainingJob } from '../server/training/create-training-job.js';
 import { COST_FORMULA, type TrainingEstimate } from '../server/training/estimate.js';
 import { BOUNDS } from '../server/training/hyperparameters.js';
 import { DatasetNotReadyError, planTraining, type TrainingRequest } from '../server/training/plan-training.js';
-import { builder, viewerId } from './builder.js';
+import { builder, viewerId, type BuilderTypes } from './builder.js';
 import { BaseModelRef, baseModelOf } from './catalog.js';
 import { DatasetRef } from './dataset.js';
 import { ErrorInterface, InvalidInputError, subscriptionNotFound } from './errors.js';
@@ -150,7 +151,8 @@ const GpuInput = builder.inputType('GpuInput', {
   fields: (t) => ({ type: t.string({ required: true }), count: t.int({ required: true }) }),
 });
 
-const trainingConfigFields = (t: any) => ({
+/** The training request's fields, shared by the estimate and create inputs. */
+const trainingConfigFields = (t: InputFieldBuilder<BuilderTypes, 'InputObject'>) => ({
   datasetId: t.globalID({ required: true, for: DatasetRef }),
   presetId: t.string({ description: 'fast, balanced (default) or quality.' }),
   baseModelId: t.string({ description: "Default: the dataset's target model." }),
@@ -172,7 +174,7 @@ builder.queryField('estimateTrainingCost', (t) =>
     authScopes: { user: true },
     errors: { types: [NotFoundError, DatasetNotReadyError, InvalidInputError] },
     args: { input: t.arg({ type: EstimateInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => (await planTraining(viewerId(ctx), toRequest(input as any), ctx.services.gpu)).estimate,
+    resolve: async (_root, { input }, ctx) => (await planTraining(viewerId(ctx), toRequest(input), ctx.services.gpu)).estimate,
   }),
 );
 
@@ -330,7 +332,7 @@ builder.mutationField('createTrainingJob', (t) =>
     args: { input: t.arg({ type: CreateJobInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
       trainingJob: await createTrainingJob(ctx.services, viewerId(ctx), {
-        ...toRequest(input as any),
+        ...toRequest(input),
         name: input.name,
         maxCostUsd: input.maxCostUsd,
         idempotencyKey: input.idempotencyKey,

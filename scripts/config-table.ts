@@ -1,7 +1,7 @@
 // Rewrites the README's configuration table from server/config.ts, so the two never disagree.
 import fs from 'node:fs';
 import { variables } from '../server/config.js';
-import { z } from 'zod';
+import type { z } from 'zod';
 
 function defaultOf(schema: z.ZodType): string {
   const parsed = schema.safeParse(undefined);

@@ -5,10 +5,10 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
+import { type ExecutionArgs, getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
-import type { Context as WsContext } from 'graphql-ws';
+import type { OperationResult, Context as WsContext } from 'graphql-ws';
 import { WebSocketServer } from 'ws';
 import { schema } from '../schema/index.js';
 import type { Context } from '../schema/builder.js';
@@ -128,11 +128,15 @@ function attachWebSockets(
   /** Per connection: the user whose place it holds (ConnectionCounter). */
   const holders = new Map<WsContext<Record<string, unknown>, Extra>, string>();
   // Each operation logs under its connection's request id (the upgrade request's).
-  const run = (args: any, operation: 'execute' | 'subscribe') => withLogContext({ requestId: args.contextValue.requestId }, () => args.rootValue[operation](args));
+  // onSubscribe below puts Yoga's enveloped execute and subscribe in rootValue, beside the operation's context.
+  const run = (args: ExecutionArgs, operation: 'execute' | 'subscribe') => {
+    const { contextValue, rootValue } = args as ExecutionArgs & { contextValue: Context; rootValue: Record<typeof operation, (args: ExecutionArgs) => OperationResult> };
+    return withLogContext({ requestId: contextValue.requestId }, () => rootValue[operation](args));
+  };
   const disposable = useServer(
     {
-      execute: (args: any) => run(args, 'execute'),
-      subscribe: (args: any) => run(args, 'subscribe'),
+      execute: (args) => run(args, 'execute'),
+      subscribe: (args) => run(args, 'subscribe'),
       onNext: shared.onNext,
       jsonMessageReplacer: shared.jsonMessageReplacer,
       onConnect: async (ctx) => {

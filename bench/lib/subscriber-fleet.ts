@@ -67,7 +67,8 @@ function onMessage(index: number, data: Buffer): void {
   if (data.indexOf(NEXT) < 0 || data.indexOf(ERRORS) >= 0) {
     const message = JSON.parse(data.toString()) as { type: string; payload?: unknown };
     if (message.type === 'ping' || message.type === 'pong') return;
-    return fail(`${message.type}: ${JSON.stringify(message.payload)}`);
+    fail(`${message.type}: ${JSON.stringify(message.payload)}`);
+    return;
   }
   counters.frames++;
   for (let pos = data.indexOf(STEP); pos >= 0; pos = data.indexOf(STEP, pos)) {
@@ -136,7 +137,10 @@ async function close(): Promise<void> {
           if (ws.readyState === WebSocket.CLOSED) return resolve();
           ws.once('close', () => resolve());
           ws.close(1000);
-          setTimeout(() => (ws.terminate(), resolve()), 2000).unref();
+          setTimeout(() => {
+            ws.terminate();
+            resolve();
+          }, 2000).unref();
         }),
     ),
   );

@@ -39,7 +39,7 @@ export async function createModelDownload(services: Services, ownerId: string, m
     }),
   );
   const { files: _files, ...row } = model;
-  const expiresAt = files.reduce((min, f) => (f.expiresAt < min ? f.expiresAt : min), new Date(Date.now() + DOWNLOAD_EXPIRY_SECONDS * 1000));
+  const expiresAt = new Date(Math.min(Date.now() + DOWNLOAD_EXPIRY_SECONDS * 1000, ...files.map((f) => f.expiresAt.getTime())));
   const archive = async (): Promise<ArchiveDownload> => {
     const path = await ensureModelArchive(services.storage, model);
     const name = `${archiveFolderName(model)}.tar`;

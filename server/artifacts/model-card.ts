@@ -151,5 +151,5 @@ export function metricsSummary(job: TrainingJob, quality: QualityMetrics): strin
     wall_seconds: seconds,
     source: 'brightrun (the provider sent no metrics summary)',
   };
-  return JSON.stringify(summary, null, 2) + '\n';
+  return `${JSON.stringify(summary, null, 2)}\n`;
 }

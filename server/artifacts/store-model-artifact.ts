@@ -8,9 +8,9 @@
 // files already copied intact are skipped and every write lands once.
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { db, Prisma } from '../db/client.js';
+import { db, type Prisma } from '../db/client.js';
 import type { ModelArtifact, TrainingJob } from '../db/generated/prisma/client.js';
-import { ProviderRejectedError, type ProviderArtifact } from '../gpu/provider.js';
+import { ProviderRejectedError, type ProviderArtifact, type ProviderStatus } from '../gpu/provider.js';
 import { formatCount } from '../notifications/format.js';
 import { createNotification, publishNotification } from '../notifications/notify.js';
 import { modelEventData } from '../outbound-webhooks/payloads.js';
@@ -126,12 +126,12 @@ function planPaths(artifact: ModelArtifact, files: ProviderArtifact[]): Map<Prov
  */
 export async function storeModelArtifact(services: Services, jobId: string): Promise<ModelArtifact | null> {
   const job = await loadJob(jobId);
-  if (!job || job.status !== 'COMPLETED') return null;
+  if (job?.status !== 'COMPLETED') return null;
   const artifact = await ensureArtifact(job);
   if (artifact.status !== 'PENDING') return artifact;
   if (!job.externalJobId) throw new PermanentArtifactError('The job never reached a GPU provider, so there are no files to store.');
 
-  let status;
+  let status: ProviderStatus;
   try {
     // After the last step: the answer carries the file list, not the points.
     status = await services.gpu.status(job.externalJobId, Math.max(job.currentStep, job.totalSteps));
@@ -213,7 +213,7 @@ export async function storeModelArtifact(services: Services, jobId: string): Pro
 /** Gives up on a job's artifact: FAILED with the reason, the owner told once, copied objects removed. */
 export async function failModelArtifact(services: Services, jobId: string, reason: string): Promise<void> {
   const job = await loadJob(jobId);
-  if (!job || job.status !== 'COMPLETED') return;
+  if (job?.status !== 'COMPLETED') return;
   const artifact = await ensureArtifact(job);
   const notificationId = await db.$transaction(async (tx) => {
     const { count } = await tx.modelArtifact.updateMany({ where: { id: artifact.id, status: 'PENDING' }, data: { status: 'FAILED', failureReason: reason } });

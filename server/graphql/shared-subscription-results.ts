@@ -58,13 +58,22 @@ export function sharedSubscriptionResults(viewerKey: (context: unknown) => strin
   const execution = (args: ExecutionArgs, event: unknown): Result => {
     stats.executions++;
     const result = execute({ ...args, rootValue: event });
-    if (!('then' in result)) return (shareable.add(result), result);
-    return result.then((resolved) => (shareable.add(resolved), resolved));
+    if (!('then' in result)) {
+      shareable.add(result);
+      return result;
+    }
+    return result.then((resolved) => {
+      shareable.add(resolved);
+      return resolved;
+    });
   };
 
   const keyOf = (args: ExecutionArgs) => {
     let documentId = documentIds.get(args.document);
-    if (documentId === undefined) documentIds.set(args.document, (documentId = nextDocumentId++));
+    if (documentId === undefined) {
+      documentId = nextDocumentId++;
+      documentIds.set(args.document, documentId);
+    }
     return JSON.stringify([documentId, args.operationName ?? null, args.variableValues ?? null, viewerKey(args.contextValue)]);
   };
 
@@ -72,7 +81,10 @@ export function sharedSubscriptionResults(viewerKey: (context: unknown) => strin
     stats.deliveries++;
     if (typeof event !== 'object' || event === null) return execution(args, event);
     let byKey = results.get(event);
-    if (!byKey) results.set(event, (byKey = new Map()));
+    if (!byKey) {
+      byKey = new Map();
+      results.set(event, byKey);
+    }
     let result = byKey.get(key);
     if (!result) {
       result = execution(args, event);
@@ -83,17 +95,24 @@ export function sharedSubscriptionResults(viewerKey: (context: unknown) => strin
 
   const textOf = (result: object) => {
     let text = texts.get(result);
-    if (text === undefined) texts.set(result, (text = JSON.stringify(result)));
+    if (text === undefined) {
+      text = JSON.stringify(result);
+      texts.set(result, text);
+    }
     return text;
   };
 
   /** The result's `next` message for subscription `id`, encoded once and written as it is to every socket that takes it. */
   const frameOf = (result: object, id: string, head: string) => {
     let byId = frames.get(result);
-    if (!byId) frames.set(result, (byId = new Map()));
+    if (!byId) {
+      byId = new Map();
+      frames.set(result, byId);
+    }
     let frame = byId.get(id);
     if (!frame) {
-      byId.set(id, (frame = Buffer.from(`${head}${textOf(result)}}`)));
+      frame = Buffer.from(`${head}${textOf(result)}}`);
+      byId.set(id, frame);
       stats.frames++;
     }
     return frame;

@@ -1,6 +1,6 @@
 // Creates a notification exactly once per event (its dedupe key), however
 // often the event is processed, and pushes it to the owner's live inbox.
-import { db, Prisma } from '../db/client.js';
+import { db, type Prisma } from '../db/client.js';
 import type { NotificationPriority, NotificationType } from '../db/generated/prisma/enums.js';
 import type { Services } from '../services.js';
 

@@ -13,7 +13,7 @@ export async function attemptDelivery(services: Services, run: DeliveryRun): Pro
   const config = services.config.outboundWebhooks;
   const delivery = await db.webhookDelivery.findUnique({ where: { id: run.deliveryId }, include: { endpoint: true, event: true } });
   // Finished, or this attempt was already recorded by an earlier run of the same queue job.
-  if (!delivery || delivery.status !== 'PENDING' || delivery.attemptCount !== run.attempt) return;
+  if (delivery?.status !== 'PENDING' || delivery.attemptCount !== run.attempt) return;
   const { endpoint, event } = delivery;
   if (!endpoint.enabled) {
     await db.webhookDelivery.updateMany({ where: { id: delivery.id, status: 'PENDING' }, data: { status: 'FAILED', nextAttemptAt: null } });

@@ -3,7 +3,7 @@
 // enabled endpoint that wants it, and enqueues each delivery in that same
 // transaction, so an event is sent if and only if its cause committed.
 import { randomUUID } from 'node:crypto';
-import { Prisma } from '../db/client.js';
+import type { Prisma } from '../db/client.js';
 import { deliverOutboundWebhookJob } from '../jobs/deliver-outbound-webhook.js';
 import { inTransaction } from '../jobs/queue.js';
 import type { Services } from '../services.js';

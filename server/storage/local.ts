@@ -75,7 +75,7 @@ export function createLocalStorage(
     const dir = join(root, bucketName);
     const file = resolve(dir, ...segments);
     if (!file.startsWith(dir + sep)) throw new StorageError('INVALID_PATH', 'path leaves the bucket');
-    return { file, meta: join(root, '.meta', bucketName, ...segments) + '.json' };
+    return { file, meta: `${join(root, '.meta', bucketName, ...segments)}.json` };
   }
 
   const place = (bucket: Bucket, path: string) => locate(config.buckets[bucket], pathSegments(path));

@@ -140,6 +140,7 @@ export function pathSegments(path: string): string[] {
 }
 
 export function checkSegment(segment: string): void {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what a path segment may not hold
   if (segment === '' || segment === '.' || segment === '..' || /[\\/\x00-\x1f\x7f]/.test(segment)) {
     throw new StorageError('INVALID_PATH', `invalid path segment ${JSON.stringify(segment)}`);
   }

@@ -16,7 +16,7 @@ function chat(n: number): string {
 
 /** About 600 bytes per example. */
 export function validDataset(examples: number): Buffer {
-  return Buffer.from(Array.from({ length: examples }, (_, i) => chat(i + 1)).join('\n') + '\n');
+  return Buffer.from(`${Array.from({ length: examples }, (_, i) => chat(i + 1)).join('\n')}\n`);
 }
 
 /** Problems on lines 3 (bad JSON), 5 (bad role), 7 (no assistant message) and 9 (empty content). */
@@ -26,7 +26,7 @@ export function brokenDataset(): Buffer {
   lines[4] = JSON.stringify({ messages: [{ role: 'robot', content: 'beep' }, { role: 'assistant', content: 'boop' }] });
   lines[6] = JSON.stringify({ messages: [{ role: 'user', content: 'Is anyone there?' }] });
   lines[8] = JSON.stringify({ messages: [{ role: 'user', content: '   ' }, { role: 'assistant', content: 'Nothing was asked.' }] });
-  return Buffer.from(lines.join('\n') + '\n');
+  return Buffer.from(`${lines.join('\n')}\n`);
 }
 
 export const BROKEN_LINES = { INVALID_JSON: 3, INVALID_ROLE: 5, NO_ASSISTANT_MESSAGE: 7, EMPTY_CONTENT: 9 } as const;

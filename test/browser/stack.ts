@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { signLocalUserToken } from '../../server/auth/tokens.js';
+import type { Untyped } from '../helpers/app.js';
 import { createWebHandler } from '../../server/http/web.js';
 import { expectNoA11yViolations } from './a11y.js';
 
@@ -33,7 +34,7 @@ export interface Stack {
   /** A token for the user the browser signs in as (email omitted), or for another local user. */
   token(email?: string): Promise<string>;
   /** Runs a GraphQL operation over HTTP as a tool would; throws when it has no data. */
-  gql<T = any>(query: string, variables: Record<string, unknown>, token: string): Promise<T>;
+  gql<T = Untyped>(query: string, variables: Record<string, unknown>, token: string): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -173,7 +174,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
       headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
       body: JSON.stringify({ query, variables }),
     });
-    const body = (await res.json()) as { data?: any; errors?: unknown };
+    const body = (await res.json()) as { data?: Untyped; errors?: unknown };
     if (!body.data) throw new Error(JSON.stringify(body));
     return body.data;
   };

@@ -23,7 +23,7 @@ import { freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '../../se
 import { migrate } from '../../server/db/migrate.js';
 import { PrismaClient } from '../../server/db/generated/prisma/client.js';
 import type { SimulatedFaults } from '../../server/gpu/provider.js';
-import type { TestApp } from './app.js';
+import type { GraphQLErrors, TestApp, Untyped } from './app.js';
 import type { TestUser } from './factories.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -277,7 +277,7 @@ function graphqlClient(url: string, clients: Client[]): Pick<ServerProcess, 'gql
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify({ query, variables }),
       });
-      return { status: res.status, body: (await res.json()) as any };
+      return { status: res.status, body: (await res.json()) as { data?: Untyped; errors?: GraphQLErrors } };
     },
     ws(token) {
       const client = createClient({

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { defaultBaseModel } from '../../server/catalog/base-models.js';
 import type { TrainingJobStatus } from '../../server/db/generated/prisma/client.js';
 import { findPreset, presetHyperparameters } from '../../server/training/catalog.js';
-import type { TestApp } from './app.js';
+import type { TestApp, Untyped } from './app.js';
 import { wsCollect } from './app.js';
 import { chatExample, DATASET_UPDATED, jsonl, uploadDataset } from './datasets.js';
 
@@ -15,7 +15,7 @@ export async function readyDataset(t: TestApp, token: string, examples = 40): Pr
 /** This file uploaded (createDataset input overrides in `input`), validated and READY; returns its global id. */
 export async function readyDatasetFrom(t: TestApp, token: string, file: Buffer, input: Record<string, unknown> = {}): Promise<string> {
   const id = await uploadDataset(t, token, file, input);
-  const events = await wsCollect<any>(t.ws(token), DATASET_UPDATED, { id }, (r) => ['READY', 'INVALID'].includes(r.at(-1)?.datasetUpdated.status));
+  const events = await wsCollect(t.ws(token), DATASET_UPDATED, { id }, (r) => ['READY', 'INVALID'].includes(r.at(-1)?.datasetUpdated.status));
   if (events.at(-1).datasetUpdated.status !== 'READY') throw new Error('dataset did not validate');
   return id;
 }
@@ -36,8 +36,8 @@ export async function createJob(t: TestApp, token: string, input: Record<string,
 }
 
 /** Follows a job over graphql-ws until it ends; returns every state seen. */
-export async function followJob(t: TestApp, token: string, id: string, timeoutMs = 60_000): Promise<any[]> {
-  const events = await wsCollect<any>(t.ws(token), JOB_UPDATED, { id }, (r) => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(r.at(-1)?.trainingJobUpdated.status), timeoutMs);
+export async function followJob(t: TestApp, token: string, id: string, timeoutMs = 60_000): Promise<Untyped[]> {
+  const events = await wsCollect(t.ws(token), JOB_UPDATED, { id }, (r) => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(r.at(-1)?.trainingJobUpdated.status), timeoutMs);
   return events.map((e) => e.trainingJobUpdated);
 }
 

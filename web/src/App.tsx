@@ -22,6 +22,7 @@ function lazyPage<M>(load: () => Promise<M>, pick: (module: M) => ComponentType)
       ),
     );
   let Page = loader();
+  // biome-ignore lint/correctness/noComponentHookFactories: made once per route at module load, so React sees one stable component per page
   function RoutePage() {
     return (
       <Suspense fallback={<Loading />}>

@@ -24,6 +24,7 @@ export function SessionGate({ children }: { children: ReactNode }) {
   const [lookup, setLookup] = useState<SessionLookup | null>(null);
   const [attempt, setAttempt] = useState(0);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the trigger: signing out bumps it to look the session up again
   useEffect(() => {
     let current = true;
     setLookup(null);

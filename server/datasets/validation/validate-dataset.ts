@@ -97,8 +97,7 @@ class DatasetValidator implements LineHandler {
     this.report(
       'LINE_TOO_LONG',
       '$',
-      `The line is longer than ${formatBytes(this.maxLineBytes)} and was skipped: ` +
-        'put one example per line and shorten this one.',
+      `The line is longer than ${formatBytes(this.maxLineBytes)} and was skipped: put one example per line and shorten this one.`,
     );
   }
 
@@ -162,8 +161,7 @@ class DatasetValidator implements LineHandler {
       this.report(
         'EXAMPLE_TOO_LONG',
         '$',
-        `The example has ${tokens} tokens, more than the base model's context of ${this.contextLength}: ` +
-          'shorten or split it, or it will be truncated.',
+        `The example has ${tokens} tokens, more than the base model's context of ${this.contextLength}: shorten or split it, or it will be truncated.`,
       );
     }
     const firstLine = this.seen.firstLineOf(hashExample(messages), this.lineNumber);

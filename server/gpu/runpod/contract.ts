@@ -144,8 +144,7 @@ function expectOutput<T>(schema: z.ZodType<T>, job: RunpodJob, what: string): T 
   const result = schema.safeParse(job.output);
   if (!result.success) {
     throw new RunpodOutputError(
-      `RunPod job ${job.id} is ${job.status}, but its output is not our trainer's ${what}: ` +
-        z.prettifyError(result.error),
+      `RunPod job ${job.id} is ${job.status}, but its output is not our trainer's ${what}: ${z.prettifyError(result.error)}`,
     );
   }
   return result.data;

@@ -144,7 +144,7 @@ function metricsSummary({ points, trainSeconds, wallSeconds }: RunFigures) {
 }
 
 async function writeJson(dir: string, name: string, value: unknown): Promise<ArtifactFile> {
-  const text = JSON.stringify(value, null, 2) + '\n';
+  const text = `${JSON.stringify(value, null, 2)}\n`;
   const path = join(dir, name);
   await writeFile(path, text);
   return {

@@ -130,8 +130,7 @@ export class CallbackSender {
   }
 
   private async waitWhilePaused(): Promise<void> {
-    let wait: number;
-    while ((wait = this.options.pausedUntil() - Date.now()) > 0) {
+    for (let wait = this.options.pausedUntil() - Date.now(); wait > 0; wait = this.options.pausedUntil() - Date.now()) {
       await sleep(wait, undefined, { signal: this.options.signal });
     }
   }

@@ -5,7 +5,7 @@ import { OperationTypeNode, print, type DocumentNode } from 'graphql';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobLiveUpdatedDocument, JobMonitorDocument } from '../../../web/src/gql/graphql.js';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { startTestApp, type TestApp, type Untyped } from '../../helpers/app.js';
 import { chatExample, jsonl, uploadDataset } from '../../helpers/datasets.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { storedModel } from '../../helpers/models.js';
@@ -28,7 +28,7 @@ const FEED = `subscription { myListsChanged {
 
 /** Every result of the subscription, as it comes, until the returned function stops it. */
 function collect(client: Client, query: string, variables: Record<string, unknown> = {}) {
-  const results: { data?: any; errors?: unknown; bytes: number }[] = [];
+  const results: { data?: Untyped; errors?: unknown; bytes: number }[] = [];
   const stop = client.subscribe(
     { query, variables },
     {
@@ -94,10 +94,11 @@ describe('myListsChanged', () => {
 
 /** What the monitor subscribed to before: the whole JobDetail (the page query's selection) on every change. */
 function wholeJobSubscription(): DocumentNode {
-  const document = structuredClone(JobMonitorDocument) as unknown as { definitions: any[] };
-  const operation = document.definitions[0];
+  type Operation = { operation: OperationTypeNode; selectionSet: { selections: { name: { kind: string; value: string } }[] } };
+  const document = structuredClone(JobMonitorDocument) as unknown as { definitions: Operation[] };
+  const operation = document.definitions[0]!;
   operation.operation = OperationTypeNode.SUBSCRIPTION;
-  operation.selectionSet.selections[0].name = { kind: 'Name', value: 'trainingJobUpdated' };
+  operation.selectionSet.selections[0]!.name = { kind: 'Name', value: 'trainingJobUpdated' };
   return document as unknown as DocumentNode;
 }
 

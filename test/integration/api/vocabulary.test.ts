@@ -80,18 +80,19 @@ describe('error fields', () => {
 
 describe('notifications', () => {
   const LIST = '{ notifications(first: 100) { edges { node { type link metadata } } } }';
-  const list = async () => (await t.gql(LIST, {}, alice.token)).body.data.notifications.edges.map((e: any) => e.node);
+  type Note = { type: string; link: string; metadata: { jobId: string } & Record<string, string> };
+  const list = async () => (await t.gql<{ notifications: { edges: { node: Note }[] } }>(LIST, {}, alice.token)).body.data!.notifications.edges.map((e) => e.node);
 
   it('name what they are about with one key per kind of object, by global id, and link to the routes the web client takes', async () => {
-    const byType = Object.fromEntries((await list()).map((n: any) => [n.type, n]));
+    const byType = Object.fromEntries((await list()).map((n) => [n.type, n]));
     expect(byType.DATASET_VALIDATED).toMatchObject({ link: `/datasets/${datasetId}`, metadata: { datasetId } });
     for (const type of ['JOB_QUEUED', 'JOB_STARTED', 'JOB_COMPLETED']) {
       expect(byType[type]).toMatchObject({ link: `/training/jobs/${model.jobId}`, metadata: { jobId: model.jobId } });
     }
     expect(byType.ARTIFACT_READY).toMatchObject({ link: `/models/${model.modelId}`, metadata: { modelId: model.modelId, jobId: model.jobId } });
-    const idKeys = new Set((await list()).flatMap((n: any) => Object.keys(n.metadata ?? {}).filter((key) => key.endsWith('Id'))));
+    const idKeys = new Set((await list()).flatMap((n) => Object.keys(n.metadata ?? {}).filter((key) => key.endsWith('Id'))));
     expect([...idKeys].sort()).toEqual(['datasetId', 'jobId', 'modelId']);
-    expect(await nodeType(byType.ARTIFACT_READY.metadata.jobId)).toBe('TrainingJob');
+    expect(await nodeType(byType.ARTIFACT_READY!.metadata.jobId)).toBe('TrainingJob');
   });
 
   it('read the same from rows stored before, once migrated', async () => {
@@ -110,7 +111,7 @@ describe('notifications', () => {
     expect(migration).toBeDefined();
     await pool.query(migration!.sql);
     expect((await db.notification.findUniqueOrThrow({ where: { id: old! } })).metadata).toEqual({ modelId: model_, jobId: job });
-    const read = (await list()).find((n: any) => n.type === 'ARTIFACT_FAILED');
+    const read = (await list()).find((n) => n.type === 'ARTIFACT_FAILED');
     expect(read).toMatchObject({ link: `/models/${model.modelId}`, metadata: { modelId: model.modelId, jobId: model.jobId } });
   });
 });
@@ -135,13 +136,13 @@ describe('money', () => {
     );
     const { gpuTypes, trainingJob: job, costSummary } = res.body.data;
     expect(job.maxCost).toBe('5.000000');
-    expect(gpuTypes.map((g: any) => g.hourlyRateUsd)).toContain('3.500000');
+    expect(gpuTypes.map((g: { hourlyRateUsd: string }) => g.hourlyRateUsd)).toContain('3.500000');
     const amounts = [
-      ...gpuTypes.map((g: any) => g.hourlyRateUsd),
+      ...gpuTypes.map((g: { hourlyRateUsd: string }) => g.hourlyRateUsd),
       job.estimatedCost, job.maxCost, job.currentCost, job.finalCost,
       job.estimate.hourlyRateUsd, job.estimate.costUsd, job.estimate.low.costUsd, job.estimate.high.costUsd,
-      ...job.estimate.breakdown.map((l: any) => l.costUsd),
-      costSummary.total, ...costSummary.byType.map((b: any) => b.total),
+      ...job.estimate.breakdown.map((l: { costUsd: string }) => l.costUsd),
+      costSummary.total, ...costSummary.byType.map((b: { total: string }) => b.total),
       costSummary.monthComparison.thisMonth, costSummary.monthComparison.lastMonth, costSummary.monthComparison.lastMonthToDate,
     ];
     for (const amount of amounts) expect(amount).toMatch(SIX_DECIMALS);
@@ -159,7 +160,7 @@ describe('money', () => {
       dedupeKey: `test:${crypto.randomUUID()}`,
     });
     const res = await t.gql('{ notifications(first: 100) { edges { node { type metadata } } } }', {}, alice.token);
-    const cap = res.body.data.notifications.edges.map((e: any) => e.node).find((n: any) => n.type === 'COST_CAP_REACHED');
+    const cap = res.body.data.notifications.edges.map((e: { node: { type: string } }) => e.node).find((n: { type: string }) => n.type === 'COST_CAP_REACHED');
     expect(cap.metadata).toEqual({ jobId: model.jobId, costUsd: '0.100000', maxCostUsd: '0.100000' });
   });
 });

@@ -17,7 +17,7 @@ import { ARTIFACT_RETRY_LIMIT, createArtifactJob } from '../../../server/jobs/cr
 import type { JobContext } from '../../../server/jobs/define.js';
 import { applyProviderReport } from '../../../server/training/apply-report.js';
 import { transitionJob } from '../../../server/training/transitions.js';
-import { startTestApp, wsCollect, type TestApp } from '../../helpers/app.js';
+import { startTestApp, wsCollect, type TestApp, type Untyped } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { createJob, followJob, readyDataset } from '../../helpers/training.js';
 
@@ -68,13 +68,16 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
+/** A model file as the queries here select it. */
+type ModelFile = { name: string; size: number; sha256: string; contentType: string; url?: string };
+
 describe('a completed job becomes a stored model', () => {
   let jobGid: string;
-  let model: any;
+  let model: Untyped;
 
   it('stores the provider files and a model card, checked, and tells the owner over graphql-ws', async () => {
     // Listening from before the job exists: every notification of alice's arrives, ARTIFACT_READY last.
-    const live = wsCollect<any>(t.ws(alice.token), NOTIFICATION_ADDED, {}, (r) => r.some((n) => n.notificationAdded.type === 'ARTIFACT_READY'), 60_000);
+    const live = wsCollect(t.ws(alice.token), NOTIFICATION_ADDED, {}, (r) => r.some((n) => n.notificationAdded.type === 'ARTIFACT_READY'), 60_000);
     await new Promise((r) => setTimeout(r, 300));
     const created = await createJob(t, alice.token, { datasetId, name: 'artifact run' });
     jobGid = created.trainingJob.id;
@@ -93,16 +96,16 @@ describe('a completed job becomes a stored model', () => {
     expect(ready[0].metadata).toMatchObject({ modelId: model.id, jobId: jobGid });
 
     // Every provider file, byte for byte as the provider announced it, plus our model card.
-    expect(model.files.map((f: any) => f.name)).toEqual(['README.md', ...PROVIDER_FILES]);
+    expect(model.files.map((f: ModelFile) => f.name)).toEqual(['README.md', ...PROVIDER_FILES]);
     const job = await db.trainingJob.findUniqueOrThrow({ where: { id: rawId(jobGid) } });
     const announced = (await t.app.services.gpu.status(job.externalJobId!, job.totalSteps)).artifacts;
     expect(announced.map((a) => a.name).sort()).toEqual(PROVIDER_FILES);
     for (const a of announced) {
-      expect(model.files.find((f: any) => f.name === a.name)).toMatchObject({ size: a.size, sha256: a.sha256, contentType: a.contentType });
+      expect(model.files.find((f: ModelFile) => f.name === a.name)).toMatchObject({ size: a.size, sha256: a.sha256, contentType: a.contentType });
     }
     const stored = await db.artifactFile.findMany({ where: { artifactId: rawId(model.id) } });
     for (const f of stored) expect(f.storagePath).toBe(`${alice.id}/${rawId(model.id)}/${f.name}`);
-    expect(model.totalSize).toBe(model.files.reduce((s: number, f: any) => s + f.size, 0));
+    expect(model.totalSize).toBe(model.files.reduce((s: number, f: ModelFile) => s + f.size, 0));
 
     // Lineage.
     expect(model.job).toEqual({ id: jobGid, status: 'COMPLETED' });
@@ -119,7 +122,7 @@ describe('a completed job becomes a stored model', () => {
     const day = Date.now() + 24 * 3600 * 1000;
     expect(Math.abs(Date.parse(download.expiresAt) - day)).toBeLessThan(60_000);
     for (const file of download.files) {
-      const recorded = model.files.find((f: any) => f.name === file.name);
+      const recorded = model.files.find((f: ModelFile) => f.name === file.name);
       expect(file).toMatchObject({ size: recorded.size, sha256: recorded.sha256 });
       const response = await fetch(file.url);
       expect(response.status).toBe(200);
@@ -128,7 +131,7 @@ describe('a completed job becomes a stored model', () => {
       expect(sha256(bytes)).toBe(file.sha256);
     }
     // The model card carries the training summary.
-    const card = await (await fetch(download.files.find((f: any) => f.name === 'README.md').url)).text();
+    const card = await (await fetch(download.files.find((f: ModelFile) => f.name === 'README.md').url)).text();
     const job = await db.trainingJob.findUniqueOrThrow({ where: { id: rawId(jobGid) } });
     expect(card).toContain(`base_model: ${job.baseModelId}`);
     expect(card).toContain('test data'); // the dataset's name
@@ -136,7 +139,7 @@ describe('a completed job becomes a stored model', () => {
     expect(card).toContain(`| Cost | ${job.finalCost!.toFixed(6)} USD |`);
     expect(card).toContain('| learningRate | 0.0001 |');
     expect(card).toContain(`| Final validation loss | ${model.quality.finalValidationLoss.toFixed(4)} |`);
-    const safetensors = model.files.find((f: any) => f.name === 'adapter_model.safetensors');
+    const safetensors = model.files.find((f: ModelFile) => f.name === 'adapter_model.safetensors');
     expect(card).toContain(`| adapter_model.safetensors | ${safetensors.size} | \`${safetensors.sha256}\` |`);
   });
 
@@ -165,7 +168,7 @@ describe('a completed job becomes a stored model', () => {
 
   it("lists the caller's models newest first; someone else's is not found", async () => {
     const mine = await t.gql(`{ models(first: 10) { totalCount edges { node { id status } } } }`, {}, alice.token);
-    expect(mine.body.data.models.edges.map((e: any) => e.node.id)).toContain(model.id);
+    expect(mine.body.data.models.edges.map((e: { node: { id: string } }) => e.node.id)).toContain(model.id);
     expect((await t.gql(MODEL, { id: model.id }, alice.token)).body.data.model.id).toBe(model.id);
 
     const theirs = await t.gql(`{ models(first: 10) { totalCount edges { node { id } } } }`, {}, bob.token);

@@ -41,7 +41,9 @@ function readTar(tar: Buffer): { path: string; size: number; bytes: Buffer }[] {
     const header = tar.subarray(at, at + 512);
     if (header.every((byte) => byte === 0)) break;
     let sum = 0;
-    header.forEach((byte, i) => (sum += i >= 148 && i < 156 ? 32 : byte));
+    header.forEach((byte, i) => {
+      sum += i >= 148 && i < 156 ? 32 : byte;
+    });
     expect(parseInt(text(148, 8, at), 8)).toBe(sum);
     expect(text(257, 6, at)).toBe('ustar');
     const size = parseInt(text(124, 12, at), 8);

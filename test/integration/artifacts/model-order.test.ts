@@ -55,10 +55,11 @@ async function names(token: string, orderBy?: string, first = 2): Promise<string
   const seen: string[] = [];
   let after: string | null = null;
   for (let pages = 0; pages < 10; pages++) {
-    const res: { body: any } = await t.gql(MODELS, { first, after, orderBy }, token);
+    type Page = { models: { edges: { node: { name: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+    const res: { body: { data?: Page; errors?: unknown } } = await t.gql<Page>(MODELS, { first, after, orderBy }, token);
     if (!res.body.data) throw new Error(JSON.stringify(res.body.errors));
-    const { edges, pageInfo } = res.body.data.models as { edges: any[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
-    seen.push(...edges.map((e: any) => e.node.name));
+    const { edges, pageInfo } = res.body.data.models;
+    seen.push(...edges.map((e) => e.node.name));
     if (!pageInfo.hasNextPage) break;
     after = pageInfo.endCursor;
   }
@@ -87,7 +88,7 @@ describe('models orderBy', () => {
 
   it("gives each job's best validation point, null before any evaluation", async () => {
     const res = await t.gql(MODELS, { first: 10, orderBy: 'BEST_VALIDATION_LOSS' }, alice.token);
-    const byName = Object.fromEntries(res.body.data.models.edges.map((e: any) => [e.node.name, e.node.job.bestValidation]));
+    const byName = Object.fromEntries(res.body.data.models.edges.map((e: { node: { name: string; job: { bestValidation: unknown } } }) => [e.node.name, e.node.job.bestValidation]));
     expect(byName.a).toEqual({ step: 10, validationLoss: 0.9, tokensTrained: 4096 });
     expect(byName.none).toBeNull();
   });

@@ -62,7 +62,7 @@ describe('setting a budget', () => {
       [{ amountUsd: '10', timeZone: 'UTC+3' }, 'timeZone'],
     ] as const) {
       const result = await setBudget(user, input);
-      expect({ input, result: result.__typename, paths: result.problems?.map((p: any) => p.path.join('.')) }).toEqual({ input, result: 'InvalidInputError', paths: [path] });
+      expect({ input, result: result.__typename, paths: result.problems?.map((p: { path: string[] }) => p.path.join('.')) }).toEqual({ input, result: 'InvalidInputError', paths: [path] });
     }
     expect((await t.gql(BUDGET, {}, user.token)).body.data.budget).toBeNull();
   });
@@ -77,7 +77,7 @@ describe('setting a budget', () => {
     expect(set.budget).toMatchObject({ amount: '200.000000', hardStop: true, timeZone: 'Europe/Berlin', spent: '12.500000', remaining: '187.000000' });
     const { budget } = (await t.gql(BUDGET, {}, user.token)).body.data;
     expect(budget).toMatchObject({ committed: '0.500000', projected: '13.000000' });
-    expect(budget.thresholds.map((h: any) => [h.percent, h.amount, h.reachedAt])).toEqual([
+    expect(budget.thresholds.map((h: { percent: number; amount: string; reachedAt: string | null }) => [h.percent, h.amount, h.reachedAt])).toEqual([
       [50, '100.000000', null],
       [80, '160.000000', null],
       [100, '200.000000', null],
@@ -117,7 +117,7 @@ describe('alerts', () => {
       expect(await alerts(user.id)).toEqual(expected);
     }
     const { budget } = (await t.gql(BUDGET, {}, user.token)).body.data;
-    expect(budget.thresholds.every((h: any) => h.reachedAt !== null)).toBe(true);
+    expect(budget.thresholds.every((h: { percent: number; amount: string; reachedAt: string | null }) => h.reachedAt !== null)).toBe(true);
     const hundred = await db.notification.findFirstOrThrow({ where: { ownerId: user.id, dedupeKey: key(100) } });
     expect(hundred).toMatchObject({ priority: 'HIGH', link: '/costs' });
     expect(hundred.message).toContain('$105.00 of your $100.00 budget');
@@ -230,7 +230,7 @@ describe('the hard stop', () => {
     const datasetId = await readyDataset(t, user.token);
     const created = await createJob(t, user.token, { datasetId, presetId: 'quality', name: 'budget stop', gpu: { type: 'H100-80GB', count: 8 } });
     const id = created.trainingJob.id;
-    await wsCollect<any>(t.ws(user.token), JOB_UPDATED, { id }, (r) => ['RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'].includes(r.at(-1)?.trainingJobUpdated.status));
+    await wsCollect(t.ws(user.token), JOB_UPDATED, { id }, (r) => ['RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'].includes(r.at(-1)?.trainingJobUpdated.status));
     // About two seconds more of 8× H100 (33.60 USD an hour) reaches it.
     const now = await db.trainingJob.findUniqueOrThrow({ where: { id: rawId(id) } });
     const soFar = usdToMicros(now.currentCost.toFixed(6));

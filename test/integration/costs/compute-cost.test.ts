@@ -44,7 +44,7 @@ async function chargedExactly(jobGid: string): Promise<bigint> {
 }
 
 async function untilRunning(jobGid: string): Promise<void> {
-  await wsCollect<any>(t.ws(alice.token), JOB_UPDATED, { id: jobGid }, (r) => ['RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'].includes(r.at(-1)?.trainingJobUpdated.status));
+  await wsCollect(t.ws(alice.token), JOB_UPDATED, { id: jobGid }, (r) => ['RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'].includes(r.at(-1)?.trainingJobUpdated.status));
 }
 
 describe('compute cost records add up to the final cost', () => {

@@ -86,14 +86,21 @@ async function summary(token: string, variables: Record<string, unknown>) {
   return res.body.data.costSummary;
 }
 
+type Total = { total: string };
+type ByType = Total & { type: string };
+type ByGpuType = Total & { gpuType: string };
+type Period = Total & { periodStart: string; periodEnd: string; byType: ByType[] };
+type TopJob = Total & { job: { id: string } };
+type Summary = Total & { series: Period[]; byType: ByType[]; byGpuType: ByGpuType[]; topJobs: TopJob[] };
+
 /** The invariants every summary keeps, whatever its data. */
-function addsUp(s: any) {
-  expect(sumAmounts(s.series.map((p: any) => p.total))).toBe(s.total);
-  expect(sumAmounts(s.byType.map((b: any) => b.total))).toBe(s.total);
-  expect(sumAmounts(s.byGpuType.map((b: any) => b.total))).toBe(s.total);
-  for (const p of s.series) expect(sumAmounts(p.byType.map((b: any) => b.total))).toBe(p.total);
+function addsUp(s: Summary) {
+  expect(sumAmounts(s.series.map((p) => p.total))).toBe(s.total);
+  expect(sumAmounts(s.byType.map((b) => b.total))).toBe(s.total);
+  expect(sumAmounts(s.byGpuType.map((b) => b.total))).toBe(s.total);
+  for (const p of s.series) expect(sumAmounts(p.byType.map((b) => b.total))).toBe(p.total);
   for (const type of ['TRAINING_COMPUTE', 'STORAGE']) {
-    expect(sumAmounts(s.series.map((p: any) => p.byType.find((b: any) => b.type === type).total))).toBe(s.byType.find((b: any) => b.type === type).total);
+    expect(sumAmounts(s.series.map((p) => p.byType.find((b) => b.type === type)!.total))).toBe(s.byType.find((b) => b.type === type)!.total);
   }
 }
 
@@ -139,14 +146,14 @@ describe('costSummary', () => {
       { gpuType: 'A100-80GB', total: '8.033332' },
       { gpuType: null, total: '0.030000' },
     ]);
-    expect(s.topJobs.map((j: any) => [rawId(j.job.id), j.total])).toEqual([[jobs.b, '10.123457'], [jobs.c, '4.200000'], [jobs.a, '3.833332']]);
-    expect(s.series.map((p: any) => [p.periodStart, p.periodEnd, p.total])).toEqual([
+    expect(s.topJobs.map((j: TopJob) => [rawId(j.job.id), j.total])).toEqual([[jobs.b, '10.123457'], [jobs.c, '4.200000'], [jobs.a, '3.833332']]);
+    expect(s.series.map((p: Period) => [p.periodStart, p.periodEnd, p.total])).toEqual([
       ['2021-01-01T00:00:00.000Z', '2021-02-01T00:00:00.000Z', '13.966788'],
       ['2021-02-01T00:00:00.000Z', '2021-03-01T00:00:00.000Z', '4.220001'],
     ]);
     addsUp(s);
     const top1 = await summary(carol.token, { ...range, groupBy: 'MONTH', topJobs: 1 });
-    expect(top1.topJobs.map((j: any) => j.total)).toEqual(['10.123457']);
+    expect(top1.topJobs.map((j: TopJob) => j.total)).toEqual(['10.123457']);
   });
 
   it('costs the same number of SQL statements for 1 top job as for 3', async () => {
@@ -173,7 +180,7 @@ describe('costSummary', () => {
       byType: [{ type: 'TRAINING_COMPUTE', total: '3.500001' }, { type: 'STORAGE', total: '0.000000' }],
     });
     expect(s.series[1].total).toBe('0.000000');
-    expect(s.series.find((p: any) => p.periodStart.startsWith('2021-01-15')).byType).toEqual([
+    expect(s.series.find((p: Period) => p.periodStart.startsWith('2021-01-15')).byType).toEqual([
       { type: 'TRAINING_COMPUTE', total: '0.000000' },
       { type: 'STORAGE', total: '0.010000' },
     ]);
@@ -184,7 +191,7 @@ describe('costSummary', () => {
 
   it('by ISO week, from Monday', async () => {
     const s = await summary(carol.token, { ...range, groupBy: 'WEEK' });
-    expect(s.series.map((p: any) => p.periodStart.slice(0, 10))).toEqual([
+    expect(s.series.map((p: Period) => p.periodStart.slice(0, 10))).toEqual([
       '2020-12-28', '2021-01-04', '2021-01-11', '2021-01-18', '2021-01-25', '2021-02-01', '2021-02-08', '2021-02-15', '2021-02-22',
     ]);
     // The week of 28 December holds only what falls inside the range (1 January), not 31 December's 100.
@@ -197,16 +204,16 @@ describe('costSummary', () => {
   it("never shows another user's costs", async () => {
     const theirs = await summary(dave.token, { ...range, groupBy: 'MONTH' });
     expect(theirs.total).toBe('1004.999999');
-    expect(theirs.topJobs.map((j: any) => rawId(j.job.id))).toEqual([jobs.dave]);
+    expect(theirs.topJobs.map((j: TopJob) => rawId(j.job.id))).toEqual([jobs.dave]);
     addsUp(theirs);
     const mine = await summary(carol.token, { ...range, groupBy: 'MONTH' });
-    expect(mine.topJobs.map((j: any) => rawId(j.job.id))).not.toContain(jobs.dave);
-    expect(mine.byGpuType.map((g: any) => g.gpuType)).not.toContain('V100-32GB');
+    expect(mine.topJobs.map((j: TopJob) => rawId(j.job.id))).not.toContain(jobs.dave);
+    expect(mine.byGpuType.map((g: ByGpuType) => g.gpuType)).not.toContain('V100-32GB');
     // A new user has nothing at all.
     const erin = await createUser(t);
     const empty = await summary(erin.token, { ...range, groupBy: 'MONTH' });
     expect(empty).toMatchObject({ total: '0.000000', byGpuType: [], topJobs: [] });
-    expect(empty.series.map((p: any) => p.total)).toEqual(['0.000000', '0.000000']);
+    expect(empty.series.map((p: Period) => p.total)).toEqual(['0.000000', '0.000000']);
     addsUp(empty);
   });
 
@@ -242,9 +249,9 @@ describe('costSummary', () => {
     await db.trainingJob.delete({ where: { id: j2.id } });
     const after = await summary(hank.token, { ...range, groupBy: 'DAY' });
     expect(after.total).toBe('2.550000');
-    expect(after.topJobs.map((j: any) => [rawId(j.job.id), j.total])).toEqual([[j1.id, '2.050000']]);
-    expect(after.series.find((p: any) => p.periodStart.startsWith('2022-03-20')).total).toBe('0.500000');
-    expect(after.series.find((p: any) => p.periodStart.startsWith('2022-03-02')).total).toBe('0.000000');
+    expect(after.topJobs.map((j: TopJob) => [rawId(j.job.id), j.total])).toEqual([[j1.id, '2.050000']]);
+    expect(after.series.find((p: Period) => p.periodStart.startsWith('2022-03-20')).total).toBe('0.500000');
+    expect(after.series.find((p: Period) => p.periodStart.startsWith('2022-03-02')).total).toBe('0.000000');
     addsUp(after);
     const { rows } = await pool.query(
       `SELECT (SELECT json_agg(x ORDER BY day, type, "jobKey") FROM (SELECT day, type, "jobKey", amount::text, records FROM "CostDaily" WHERE "ownerId" = $1) x) AS rollup,
@@ -340,7 +347,7 @@ describe('storage cost', () => {
 
     // The storage costs appear in the owner's summary, exactly.
     const s = await summary(gina.token, { from: '2020-01-01T00:00:00Z', to: '2020-03-01T00:00:00Z', groupBy: 'MONTH' });
-    expect(s.byType.find((b: any) => b.type === 'STORAGE').total).toBe(sumAmounts(records.map((r) => r.amount.toFixed(6))));
+    expect(s.byType.find((b: ByType) => b.type === 'STORAGE').total).toBe(sumAmounts(records.map((r) => r.amount.toFixed(6))));
     addsUp(s);
   });
 

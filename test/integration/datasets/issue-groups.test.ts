@@ -23,13 +23,13 @@ const STATUS = `subscription($id: ID!) { datasetUpdated(id: $id) { id status } }
 
 /** The status a dataset's validation ends in; `again`: the one after it is next VALIDATING. */
 async function validated(id: string, { again = false } = {}): Promise<string> {
-  const ended = (r: any[]) => {
+  const ended = (r: { datasetUpdated: { status: string } }[]) => {
     const statuses = r.map((e) => e.datasetUpdated.status);
     const from = again ? statuses.indexOf('VALIDATING') : 0;
     return from >= 0 && statuses.slice(from).some((s) => s === 'READY' || s === 'INVALID');
   };
-  const events = await wsCollect<any>(t.ws(alice.token), STATUS, { id }, ended);
-  return events.at(-1).datasetUpdated.status;
+  const events = await wsCollect(t.ws(alice.token), STATUS, { id }, ended);
+  return events.at(-1)!.datasetUpdated.status;
 }
 
 const ISSUES = `query($id: ID!, $code: String, $offset: Int, $first: Int) { dataset(id: $id) {

@@ -48,9 +48,10 @@ describe('datasets connection', () => {
     let after: string | null = null;
     for (;;) {
       const before = statementCounter.count;
-      const res: any = await t.gql(PAGE, { after }, owner.token);
+      type Page = { datasets: { totalCount: number; edges: { node: { id: string; name: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+      const res: { body: { data?: Page } } = await t.gql<Page>(PAGE, { after }, owner.token);
       statementsPerPage.push(statementCounter.count - before);
-      const page = res.body.data.datasets;
+      const page = res.body.data!.datasets;
       expect(page.totalCount).toBe(TOTAL);
       for (const edge of page.edges) {
         seen.add(edge.node.id);
@@ -70,7 +71,7 @@ describe('datasets connection', () => {
   it('filters by status and name, with a matching totalCount', async () => {
     const res = await t.gql('{ datasets(first: 5, filter: { status: [READY], search: "SPECIAL" }) { totalCount edges { node { status name } } } }', {}, owner.token);
     expect(res.body.data.datasets.totalCount).toBe(TOTAL / 10);
-    expect(res.body.data.datasets.edges.every((e: any) => e.node.status === 'READY' && e.node.name.includes('special'))).toBe(true);
+    expect(res.body.data.datasets.edges.every((e: { node: { status: string; name: string } }) => e.node.status === 'READY' && e.node.name.includes('special'))).toBe(true);
   });
 
   it("never shows another user's datasets", async () => {

@@ -35,7 +35,7 @@ describe('a validation that cannot finish', () => {
     const dataset = await db.dataset.findUniqueOrThrow({ where: { id } });
     expect(dataset.status).toBe('INVALID');
     expect(dataset.errorCount).toBe(1);
-    expect((dataset.validation as any).issues).toEqual([expect.objectContaining({ line: 0, code: 'VALIDATION_FAILED', severity: 'ERROR', message: expect.stringMatching(/could not be validated/) })]);
+    expect((dataset.validation as { issues: unknown[] }).issues).toEqual([expect.objectContaining({ line: 0, code: 'VALIDATION_FAILED', severity: 'ERROR', message: expect.stringMatching(/could not be validated/) })]);
     const told = await db.notification.findMany({ where: { ownerId: alice.id, type: 'DATASET_INVALID' } });
     expect(told).toHaveLength(1);
   });

@@ -20,7 +20,7 @@ afterAll(() => t?.stop());
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 async function validated(id: string, token = alice.token) {
-  const events = await wsCollect<any>(t.ws(token), DATASET_UPDATED, { id }, (r) => ['READY', 'INVALID'].includes(r.at(-1)?.datasetUpdated.status));
+  const events = await wsCollect(t.ws(token), DATASET_UPDATED, { id }, (r) => ['READY', 'INVALID'].includes(r.at(-1)?.datasetUpdated.status));
   return events.at(-1).datasetUpdated;
 }
 
@@ -74,7 +74,7 @@ describe('bad files end INVALID with every problem, line and code', () => {
     lines[14] = JSON.stringify({ text: 'no messages key' }); // line 15: missing key
     const dataset = await validated(await uploadDataset(t, alice.token, jsonl(lines)));
     expect(dataset.status).toBe('INVALID');
-    const errors = dataset.validation.issues.filter((i: any) => i.severity === 'ERROR').map((i: any) => [i.line, i.code]);
+    const errors = dataset.validation.issues.filter((i: { severity: string }) => i.severity === 'ERROR').map((i: { line: number; code: string }) => [i.line, i.code]);
     expect(errors).toEqual([
       [3, 'INVALID_JSON'],
       [6, 'INVALID_ROLE'],
@@ -100,7 +100,7 @@ describe('bad files end INVALID with every problem, line and code', () => {
     }
     const dataset = await validated(await uploadDataset(t, alice.token, file));
     expect(dataset.status).toBe('INVALID');
-    expect(dataset.validation.countsByCode.map((c: any) => c.code)).toContain(code);
+    expect(dataset.validation.countsByCode.map((c: { code: string }) => c.code)).toContain(code);
   });
 });
 
@@ -150,7 +150,7 @@ describe('bad requests get typed errors and change nothing', () => {
     expect((await t.gql(CONFIRM_UPLOAD, { id }, bob.token)).body.data.confirmDatasetUpload.__typename).toBe('NotFoundError');
     const del = await t.gql('mutation($id: ID!) { deleteDataset(id: $id) { __typename } }', { id }, bob.token);
     expect(del.body.data.deleteDataset.__typename).toBe('NotFoundError');
-    const sub = await wsCollect<any>(t.ws(bob.token), DATASET_UPDATED, { id }, () => true).catch((err) => err);
+    const sub = await wsCollect(t.ws(bob.token), DATASET_UPDATED, { id }, () => true).catch((err) => err);
     expect(String(sub.message ?? sub)).toMatch(/not found/i);
     expect((await t.gql('query($id: ID!) { dataset(id: $id) { id } }', { id }, alice.token)).body.data.dataset.id).toBe(id);
   });

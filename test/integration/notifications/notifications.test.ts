@@ -55,10 +55,10 @@ describe('the inbox', () => {
     expect(page1.notifications.totalCount).toBe(5);
     expect(page1.unreadNotificationCount).toBe(5);
     expect(page1.notifications.pageInfo.hasNextPage).toBe(true);
-    expect(page1.notifications.edges.map((e: any) => e.node.title)).toEqual(['Training "run 5" completed', 'Training "run 4" completed']);
+    expect(page1.notifications.edges.map((e: { node: { title: string } }) => e.node.title)).toEqual(['Training "run 5" completed', 'Training "run 4" completed']);
     expect(page1.notifications.edges[0].node).toMatchObject({ type: 'JOB_COMPLETED', priority: 'HIGH', link: '/training/jobs/job-5', metadata: { n: 5 }, read: false, readAt: null });
     const page2 = (await t.gql(LIST, { first: 10, after: page1.notifications.pageInfo.endCursor }, alice.token)).body.data;
-    expect(page2.notifications.edges.map((e: any) => e.node.title)).toEqual(['run 3', 'run 2', 'run 1'].map((r) => `Training "${r}" completed`));
+    expect(page2.notifications.edges.map((e: { node: { title: string } }) => e.node.title)).toEqual(['run 3', 'run 2', 'run 1'].map((r) => `Training "${r}" completed`));
     expect(page2.notifications.pageInfo.hasNextPage).toBe(false);
 
     // Mark one read: twice keeps the first readAt.
@@ -71,15 +71,15 @@ describe('the inbox', () => {
 
     const unread = (await t.gql(LIST, { first: 10, unreadOnly: true }, alice.token)).body.data;
     expect(unread.notifications.totalCount).toBe(4);
-    expect(unread.notifications.edges.map((e: any) => e.node.id)).not.toContain(third.id);
+    expect(unread.notifications.edges.map((e: { node: { id: string } }) => e.node.id)).not.toContain(third.id);
     expect(unread.unreadNotificationCount).toBe(4);
 
     const all = (await t.gql(MARK_ALL, {}, alice.token)).body.data.markAllNotificationsRead;
     expect(all).toMatchObject({ count: 4, unreadCount: 0 });
     const after = (await t.gql(LIST, { first: 10 }, alice.token)).body.data;
     expect(after.unreadNotificationCount).toBe(0);
-    expect(after.notifications.edges.every((e: any) => e.node.read)).toBe(true);
-    expect(after.notifications.edges.find((e: any) => e.node.id === third.id).node.readAt).toBe(marked.notification.readAt);
+    expect(after.notifications.edges.every((e: { node: { read: boolean } }) => e.node.read)).toBe(true);
+    expect(after.notifications.edges.find((e: { node: { id: string } }) => e.node.id === third.id).node.readAt).toBe(marked.notification.readAt);
     expect((await t.gql(MARK_ALL, {}, alice.token)).body.data.markAllNotificationsRead.count).toBe(0);
   });
 
@@ -90,7 +90,7 @@ describe('the inbox', () => {
     expect(res).toMatchObject({ __typename: 'NotFoundError', type: 'Notification' });
     expect((await db.notification.findFirstOrThrow({ where: { ownerId: bob.id } })).readAt).toBeNull();
     expect((await t.gql('query($id: ID!) { node(id: $id) { id } }', { id: bobs.id }, alice.token)).body.data.node).toBeNull();
-    const alices = (await t.gql(LIST, { first: 50 }, alice.token)).body.data.notifications.edges.map((e: any) => e.node.id);
+    const alices = (await t.gql(LIST, { first: 50 }, alice.token)).body.data.notifications.edges.map((e: { node: { id: string } }) => e.node.id);
     expect(alices).not.toContain(bobs.id);
     // Bob's count is his own.
     expect((await t.gql(LIST, { first: 1 }, bob.token)).body.data.unreadNotificationCount).toBe(1);
@@ -103,8 +103,8 @@ describe('the inbox', () => {
 describe('notificationAdded', () => {
   it("pushes the caller's own new notifications live, once each, and never someone else's", async () => {
     const carol = await createUser(t);
-    const received = wsCollect<any>(t.ws(carol.token), ADDED, {}, (r) => r.length >= 2, 15_000);
-    const bobsStream = wsCollect<any>(t.ws(bob.token), ADDED, {}, (r) => r.some((n) => n.notificationAdded.title === "for bob's eyes"), 15_000);
+    const received = wsCollect(t.ws(carol.token), ADDED, {}, (r) => r.length >= 2, 15_000);
+    const bobsStream = wsCollect(t.ws(bob.token), ADDED, {}, (r) => r.some((n) => n.notificationAdded.title === "for bob's eyes"), 15_000);
     await new Promise((r) => setTimeout(r, 500)); // both subscriptions are listening
     await notify(t.app.services, input(carol.id, 1, { type: 'ARTIFACT_READY', priority: 'NORMAL', title: 'Model ready', link: '/models/m-1' }));
     await notify(t.app.services, input(carol.id, 1, { title: 'duplicate of event 1' })); // the same event: not pushed again

@@ -3,7 +3,7 @@
 // switch introspection and GraphiQL off, over HTTP and graphql-ws alike.
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, wsOnce, type TestApp } from '../../helpers/app.js';
+import { startTestApp, wsOnce, type GraphQLErrors, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 
 let open: TestApp;
@@ -59,7 +59,7 @@ describe('CSRF prevention', () => {
   ])('refuses %s', async (_name, headers, payload) => {
     const res = await fetch(url(), { method: 'POST', headers, body: payload });
     expect(res.status).toBe(403);
-    expect(((await res.json()) as any).errors[0].message).toMatch(/CSRF/);
+    expect(((await res.json()) as { errors: GraphQLErrors }).errors[0].message).toMatch(/CSRF/);
   });
 
   it('refuses a GET query without a header only a preflighted request can carry', async () => {
@@ -75,7 +75,7 @@ describe('CSRF prevention', () => {
       await get({ authorization: `Bearer ${user.token}` }),
     ]) {
       expect(res.status).toBe(200);
-      expect(((await res.json()) as any).data.me.id).toBeTruthy();
+      expect(((await res.json()) as { data: { me: { id: string } } }).data.me.id).toBeTruthy();
     }
   });
 });

@@ -9,7 +9,7 @@ import { createUser, type TestUser } from '../../helpers/factories.js';
 let t: TestApp;
 let user: TestUser;
 let stdout: MockInstance;
-const lines: Record<string, any>[] = [];
+const lines: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   // The app logs JSON lines to stdout: keep them here instead.

@@ -29,7 +29,7 @@ describe('stuck work', () => {
     await run();
     const ended = await db.dataset.findUniqueOrThrow({ where: { id: stuck } });
     expect(ended.status).toBe('INVALID');
-    expect((ended.validation as any).issues[0]).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/did not finish within 5 hours/) });
+    expect((ended.validation as { issues: unknown[] }).issues[0]).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/did not finish within 5 hours/) });
     expect((await db.dataset.findUniqueOrThrow({ where: { id: fresh } })).status).toBe('VALIDATING');
     const notes = await db.notification.findMany({ where: { ownerId: alice.id, type: 'DATASET_INVALID' } });
     expect(notes.map((n) => (n.metadata as { datasetId: string }).datasetId)).toEqual([stuck]);

@@ -35,8 +35,9 @@ afterAll(async () => {
 });
 
 /** Verifies a request with the reference library and returns the body it vouches for. */
-function verified(secret: string, request: ReceivedWebhook): { id: string; type: string; timestamp: string; data: Record<string, any> } {
-  return new Webhook(secret).verify(request.body, request.headers) as any;
+type WebhookBody = { id: string; type: string; timestamp: string; data: Record<string, unknown> };
+function verified(secret: string, request: ReceivedWebhook): WebhookBody {
+  return new Webhook(secret).verify(request.body, request.headers) as WebhookBody;
 }
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -91,7 +92,7 @@ describe('events', () => {
     expect(() => verified(secret, { ...sample, body: sample.body.replace('"type"', '"typo"') })).toThrow();
     expect(() => verified(`whsec_${Buffer.alloc(32, 7).toString('base64')}`, sample)).toThrow();
 
-    const one = (type: string, where: (d: Record<string, any>) => boolean = () => true) => events.filter((e) => e.type === type && where(e.data));
+    const one = (type: string, where: (d: Record<string, unknown>) => boolean = () => true) => events.filter((e) => e.type === type && where(e.data));
     expect(one('dataset.ready', (d) => d.id === datasetId)[0]!.data).toMatchObject({ status: 'READY', examples: 40, errorCount: 0 });
     expect(one('dataset.invalid', (d) => d.id === invalidId)[0]!.data).toMatchObject({ status: 'INVALID' });
     expect(one('dataset.invalid')[0]!.data.errorCount).toBeGreaterThan(0);
@@ -104,7 +105,7 @@ describe('events', () => {
     expect(one('training_job.cost_cap_reached', (d) => d.id === capped.trainingJob.id)[0]!.data).toMatchObject({ maxCostUsd: '0.000001' });
     await until('the three budget alerts', async () => events.length > 0 && receiver.received('/all').map((r) => verified(secret, r)).filter((e) => e.type === 'budget.threshold_reached').length === 3, 10_000, 100);
     const alerts = receiver.received('/all').map((r) => verified(secret, r)).filter((e) => e.type === 'budget.threshold_reached');
-    expect(alerts.map((e) => e.data.percent).sort((a, b) => a - b)).toEqual([50, 80, 100]);
+    expect(alerts.map((e) => Number(e.data.percent)).sort((a, b) => a - b)).toEqual([50, 80, 100]);
     expect(alerts[0]!.data).toMatchObject({ budgetUsd: '0.000001', hardStop: false, timeZone: 'UTC', month: expect.stringMatching(/^\d{4}-\d{2}$/) });
     // Delivered once each: no event id twice (every receiver answered 200).
     const ids = receiver.received('/all').map((r) => r.headers['webhook-id']);
@@ -144,7 +145,7 @@ describe('retries', () => {
     });
     expect(delivery.attemptCount).toBe(2);
     expect(delivery.eventId).toBe(requests[0]!.headers['webhook-id']);
-    expect(delivery.attempts.map((a: any) => [a.succeeded, a.responseStatus])).toEqual([[true, 200], [false, 500]]);
+    expect(delivery.attempts.map((a: { succeeded: boolean; responseStatus: number | null }) => [a.succeeded, a.responseStatus])).toEqual([[true, 200], [false, 500]]);
     expect(delivery.attempts[1].responseBody).toBe('database on fire');
     expect(delivery.nextAttemptAt).toBeNull();
   }, 60_000);
@@ -205,7 +206,7 @@ describe('a receiver that keeps failing', () => {
     expect(endpoint).toMatchObject({ enabled: false, consecutiveFailures: 4 });
     expect(endpoint.disabledReason).toMatch(/4 failed attempts in a row/);
     const notes = (await t.gql('{ notifications(first: 10) { edges { node { type title message } } } }', {}, dave.token)).body.data.notifications.edges;
-    expect(notes.map((e: any) => e.node.type)).toEqual(['WEBHOOK_ENDPOINT_DISABLED']);
+    expect(notes.map((e: { node: { type: string } }) => e.node.type)).toEqual(['WEBHOOK_ENDPOINT_DISABLED']);
     expect(notes[0].node.message).toMatch(/HTTP 500/);
 
     const refused = await t.gql('mutation($id: ID!) { sendWebhookTestEvent(id: $id) { __typename ... on Error { message } } }', { id }, dave.token);
@@ -276,7 +277,7 @@ describe('live deliveries', () => {
     receiver.answer('/live', () => ({ status: 202 }));
     const { id } = await createEndpoint(t, alice.token, { url: `${receiver.url}/live`, eventTypes: ['DATASET_READY'] });
     let deliveryId = '';
-    const seen = wsCollect<any>(t.ws(alice.token), query, {}, (r) => r.some((x) => x.webhookDeliveryUpdated.id === deliveryId && x.webhookDeliveryUpdated.status === 'SUCCEEDED'), 15_000);
+    const seen = wsCollect(t.ws(alice.token), query, {}, (r) => r.some((x) => x.webhookDeliveryUpdated.id === deliveryId && x.webhookDeliveryUpdated.status === 'SUCCEEDED'), 15_000);
     await settle(500); // both subscriptions are up
     deliveryId = (await sendTestEvent(t, alice.token, id)).id;
     const results = (await seen).map((r) => r.webhookDeliveryUpdated);

@@ -38,7 +38,7 @@ it('delivers after a restart what was enqueued just before a SIGKILL', async () 
     const d = await readDelivery(second, alice.token, sent.id);
     return d.status === 'SUCCEEDED' && d;
   }, 90_000, 250);
-  expect(delivered.attempts.filter((a: any) => a.succeeded)).toHaveLength(1);
+  expect(delivered.attempts.filter((a: { succeeded: boolean }) => a.succeeded)).toHaveLength(1);
   const ids = new Set(receiver.received('/kill').map((r) => r.headers['webhook-id']));
   expect([...ids]).toEqual([sent.eventId]);
   await Promise.all([second.kill(), gpu.kill()]);

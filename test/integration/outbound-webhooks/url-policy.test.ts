@@ -41,7 +41,7 @@ it('refuses what is not an http(s) URL, and unknown or test-only event types, na
   expect((await create('ftp://example.com/x')).problems).toEqual([{ path: ['url'], message: 'must be an http or https URL' }]);
   expect((await create('not a url')).problems[0].path).toEqual(['url']);
   const both = await create('http://127.0.0.1/x', ['WEBHOOK_TEST']);
-  expect(both.problems.map((p: any) => p.path[0]).sort()).toEqual(['eventTypes', 'url']);
+  expect(both.problems.map((p: { path: string[] }) => p.path[0]).sort()).toEqual(['eventTypes', 'url']);
   const bad = await t.gql(CREATE_ENDPOINT, { input: { url: 'https://example.com', eventTypes: ['NOPE'] } }, alice.token);
   expect(bad.body.errors?.[0].message).toMatch(/NOPE/);
 });

@@ -4,6 +4,7 @@
 // nothing it started lives on.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { FormattedExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { isAlive, useProcesses } from '../../helpers/processes.js';
 
@@ -23,8 +24,8 @@ describe('SIGINT to a ROLE=all server', () => {
       client.subscribe({ query: 'subscription { notificationAdded { id } }' }, { next: () => {}, error: resolve, complete: () => resolve('completed') });
     });
     // Messages on one socket are handled in order: once this answers, the subscription is registered.
-    const me = await new Promise<any>((resolve, reject) => client.subscribe({ query: '{ me { id } }' }, { next: resolve, error: reject, complete: () => {} }));
-    expect(me.data.me.id).toBeTruthy();
+    const me = await new Promise<FormattedExecutionResult<{ me: { id: string } }>>((resolve, reject) => client.subscribe({ query: '{ me { id } }' }, { next: resolve, error: reject, complete: () => {} }));
+    expect(me.data?.me.id).toBeTruthy();
 
     const signalled = Date.now();
     // Ctrl-C in a terminal reaches npm, tsx and the server together, and tsx relays its copy: two SIGINTs at once

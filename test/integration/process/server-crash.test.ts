@@ -19,7 +19,7 @@ let alice: TestUser;
 /** What happened around the crash, measured once in beforeAll and examined by the tests. */
 let run: {
   jobId: string;
-  states: any[];
+  states: Awaited<ReturnType<typeof followJob>>;
   batches: Received<{ trainingMetrics: { points: { step: number }[] } }>[];
   storedAtKill: number;
   orphanPollId: string;

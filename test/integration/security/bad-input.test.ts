@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../server/db/embedded-postgres.js';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { startTestApp, type GraphQLErrors, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { readyDataset } from '../../helpers/training.js';
 
@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all([t?.stop(), production?.stop()]));
 
-function codes(body: { errors?: any[] }): string[] {
+function codes(body: { errors?: GraphQLErrors }): string[] {
   return (body.errors ?? []).map((e) => e.extensions?.code ?? 'NONE');
 }
 

@@ -2,7 +2,7 @@
 // process, and a socket at most MAX_SUBSCRIPTIONS_PER_CONNECTION subscriptions: past that, a typed refusal, and
 // the user's other connections and other users go on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, wsOnce, type TestApp } from '../../helpers/app.js';
+import { startTestApp, wsOnce, type GraphQLErrorJson, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 
 let t: TestApp;
@@ -55,7 +55,7 @@ describe('connection limits', () => {
     client.subscribe({ query: QUIET }, sink);
     client.subscribe({ query: QUIET }, sink);
     const third = await wsOnce(client, QUIET);
-    expect((third.errors ?? []).map((e: any) => e.extensions?.code)).toEqual(['TOO_MANY_SUBSCRIPTIONS']);
+    expect((third.errors ?? []).map((e: GraphQLErrorJson) => e.extensions?.code)).toEqual(['TOO_MANY_SUBSCRIPTIONS']);
     expect((await wsOnce(client, '{ me { id } }')).data?.me.id).toBeTruthy();
     await client.dispose();
   });

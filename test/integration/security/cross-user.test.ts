@@ -87,7 +87,7 @@ async function insertRunningJob(datasetId: string): Promise<string> {
       name: `${MARKER} running`,
       presetId: 'fast',
       baseModelId: model.id,
-      hyperparameters: presetHyperparameters(findPreset('fast')!, model) as any,
+      hyperparameters: { ...presetHyperparameters(findPreset('fast')!, model) },
       gpuType: 'A100-80GB',
       gpuCount: 1,
       totalEpochs: 1,

@@ -3,7 +3,7 @@
 // A cursor that is not one this API gave out is BAD_USER_INPUT, never an internal error.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { startTestApp, type GraphQLErrorJson, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { readyDataset } from '../../helpers/training.js';
 
@@ -40,6 +40,6 @@ describe('page cursors', () => {
 
   it('a cursor that is not an id is BAD_USER_INPUT', async () => {
     const res = await t.gql(LIST, { after: Buffer.from('GPC:S:not-a-uuid').toString('base64') }, alice.token);
-    expect((res.body.errors ?? []).map((e: any) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect((res.body.errors ?? []).map((e: GraphQLErrorJson) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
   });
 });

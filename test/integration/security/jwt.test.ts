@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveKey } from '../../../server/auth/keys.js';
 import { API_AUDIENCE, createTokenVerifier, LOCAL_ISSUER } from '../../../server/auth/tokens.js';
 import { createLogger } from '../../../server/log.js';
-import { startTestApp, wsOnce, type TestApp } from '../../helpers/app.js';
+import { startTestApp, wsOnce, type GraphQLErrors, type TestApp } from '../../helpers/app.js';
 
 const ME = '{ me { id email } }';
 const now = () => Math.floor(Date.now() / 1000);
@@ -85,7 +85,9 @@ describe('identity provider mode (JWKS)', () => {
         ownSet.keys.push(await publicJwk(pair.publicKey, kid));
         return pair.privateKey;
       },
-      setDown: (value: boolean) => void (down = value),
+      setDown: (value: boolean) => {
+        down = value;
+      },
       close: () => {
         server.closeAllConnections();
         return new Promise((resolve) => server.close(resolve));
@@ -147,8 +149,8 @@ describe('identity provider mode (JWKS)', () => {
   /** Its own server, so its key set is fetched first by the test that needs it. */
   describe('key rotation and an unreachable provider', () => {
     let fresh: TestApp;
-    const lines: Record<string, any>[] = [];
-    const refusal = (res: { status: number; body: { errors?: any[] } }) => ({ status: res.status, reason: res.body.errors?.[0]?.extensions?.reason, message: res.body.errors?.[0]?.message });
+    const lines: Record<string, unknown>[] = [];
+    const refusal = (res: { status: number; body: { errors?: GraphQLErrors } }) => ({ status: res.status, reason: res.body.errors?.[0]?.extensions?.reason, message: res.body.errors?.[0]?.message });
     async function refusals(reason: string): Promise<number> {
       const text = await (await fetch(`${fresh.url}/metrics`)).text();
       return Number(new RegExp(`^brightrun_token_refusals_total\\{reason="${reason}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
@@ -255,6 +257,6 @@ describe('embedded mode (HS256 with the server secret)', () => {
       body: JSON.stringify({ deliveryId: 'forged', externalId: 'sim-forged', jobId, state: 'RUNNING', step: 1, points: [], artifacts: [], error: null }),
     });
     expect(res.status).toBe(401);
-    expect(((await res.json()) as any).error.code).toBe('TOKEN_INVALID');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('TOKEN_INVALID');
   });
 });

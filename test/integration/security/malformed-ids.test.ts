@@ -1,7 +1,7 @@
 // Ids that were never given out (a base64 wrapper around a non-UUID, not base64 at all, NUL characters) are the
 // caller's mistake: BAD_USER_INPUT, never an internal error, on every field that takes an id.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, wsOnce, type TestApp } from '../../helpers/app.js';
+import { startTestApp, wsOnce, type GraphQLErrorJson, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 
 let t: TestApp;
@@ -32,7 +32,7 @@ describe('malformed ids', () => {
     for (const query of OPERATIONS) {
       for (const id of MALFORMED) {
         const { body } = await t.gql(query, { id }, alice.token);
-        const codes = (body.errors ?? []).map((e: any) => e.extensions?.code);
+        const codes = (body.errors ?? []).map((e: GraphQLErrorJson) => e.extensions?.code);
         expect(codes, `${query} with ${JSON.stringify(id)}`).toEqual(['BAD_USER_INPUT']);
         expect(JSON.stringify(body)).not.toMatch(/prisma|\.ts:|node_modules/i);
       }
@@ -41,6 +41,6 @@ describe('malformed ids', () => {
 
   it('answer BAD_USER_INPUT to a subscription over graphql-ws', async () => {
     const result = await wsOnce(t.ws(alice.token), 'subscription($id: ID!) { trainingJobUpdated(id: $id) { id } }', { id: b64('TrainingJob:nope') });
-    expect((result.errors ?? []).map((e: any) => e.extensions?.code ?? e.message)).toEqual(['BAD_USER_INPUT']);
+    expect((result.errors ?? []).map((e: GraphQLErrorJson) => e.extensions?.code ?? e.message)).toEqual(['BAD_USER_INPUT']);
   });
 });

@@ -4,7 +4,7 @@
 // graphql-ws alike, with nothing executed. Before the fix, `$n: Int = 1` with
 // `{"n": 100000}` sent was measured as 1 and ran.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, wsOnce, type TestApp } from '../../helpers/app.js';
+import { startTestApp, wsOnce, type GraphQLErrors, type TestApp, type Untyped } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 
 let t: TestApp;
@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-type Result = { data?: any; errors?: any[] };
+type Result = { data?: Untyped; errors?: GraphQLErrors };
 
 /** A query over HTTP GET (with the bearer token, so no CSRF header is needed). */
 async function httpGet(query: string, variables: Record<string, unknown>): Promise<Result> {

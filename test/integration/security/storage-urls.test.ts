@@ -32,7 +32,7 @@ beforeAll(async () => {
   const model = await storedModel(t, alice.token, { datasetId });
   const download = await t.gql(DOWNLOAD, { id: model.modelId }, alice.token);
   const stored = await db.artifactFile.findMany({ where: { artifactId: rawId(model.modelId) } });
-  modelFiles = download.body.data.createModelDownload.files.map((f: any) => ({ ...f, storagePath: stored.find((s) => s.name === f.name)!.storagePath }));
+  modelFiles = download.body.data.createModelDownload.files.map((f: { name: string; url: string; sha256: string }) => ({ ...f, storagePath: stored.find((s) => s.name === f.name)!.storagePath }));
 }, 180_000);
 afterAll(() => t?.stop());
 

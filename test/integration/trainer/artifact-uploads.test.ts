@@ -34,7 +34,9 @@ async function ask(body: unknown, token?: string, provider = 'simulated') {
     headers: { 'content-type': 'application/json', ...(token ? { 'x-callback-token': token } : {}) },
     body: JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as any };
+  type Upload = { name: string; method: string; url: string; headers: Record<string, string> };
+  // One upload per file asked for (at least one), or the error.
+  return { status: res.status, body: (await res.json()) as { files: [Upload, ...Upload[]]; error: { code: string } } };
 }
 
 const tokenFor = (jobId: string, seconds = 600) => signCallbackToken(t.app.services.secret, jobId, seconds);
@@ -44,7 +46,7 @@ describe('trainer uploads', () => {
     const running = await job();
     const res = await ask({ jobId: running.id, files: [file(), file('adapter_model.safetensors')] }, await tokenFor(running.id));
     expect(res.status).toBe(200);
-    expect(res.body.files.map((f: any) => [f.name, f.method])).toEqual([
+    expect(res.body.files.map((f) => [f.name, f.method])).toEqual([
       ['adapter_config.json', 'PUT'],
       ['adapter_model.safetensors', 'PUT'],
     ]);

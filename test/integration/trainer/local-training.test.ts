@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../server/db/client.js';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { startTestApp, type TestApp, type Untyped } from '../../helpers/app.js';
 import { jsonl } from '../../helpers/datasets.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { storedModel } from '../../helpers/models.js';
@@ -42,11 +42,11 @@ afterAll(async () => {
 });
 
 /** Every point the subscription pushes, until the stream completes with the job. */
-function collectPoints(jobId: string): Promise<any[]> {
+function collectPoints(jobId: string): Promise<Untyped[]> {
   return new Promise((resolve, reject) => {
-    const points: any[] = [];
+    const points: Untyped[] = [];
     const timer = setTimeout(() => reject(new Error(`timed out with ${points.length} points`)), 240_000);
-    t.ws(alice.token).subscribe<any>(
+    t.ws(alice.token).subscribe<Untyped>(
       { query: METRICS, variables: { jobId } },
       {
         next: (value) => (value.errors ? reject(new Error(JSON.stringify(value.errors))) : points.push(...value.data.trainingMetrics.points)),
@@ -111,7 +111,7 @@ describe('local training with the real trainer', () => {
     expect(download.__typename).toBe('ModelDownloadPayload');
     const adapterDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brightrun-adapter-'));
     scratch.push(adapterDir);
-    for (const file of download.files.filter((f: any) => f.name.startsWith('adapter_'))) {
+    for (const file of download.files.filter((f: { name: string }) => f.name.startsWith('adapter_'))) {
       const bytes = Buffer.from(await (await fetch(file.url)).arrayBuffer());
       expect(createHash('sha256').update(bytes).digest('hex')).toBe(file.sha256);
       fs.writeFileSync(path.join(adapterDir, file.name), bytes);

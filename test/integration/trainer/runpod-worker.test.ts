@@ -187,7 +187,7 @@ describe('the RunPod worker image running the real trainer', () => {
       const reported = output.artifacts.find((artifact) => artifact.name === 'adapter_model.safetensors')!;
       const download = (await t.gql(DOWNLOAD, { id: stored.modelId }, alice.token)).body.data.createModelDownload;
       expect(download.__typename).toBe('ModelDownloadPayload');
-      const file = download.files.find((f: any) => f.name === 'adapter_model.safetensors');
+      const file = download.files.find((f: { name: string }) => f.name === 'adapter_model.safetensors');
       const bytes = new Uint8Array(await (await fetch(file.url)).arrayBuffer());
       expect(bytes.length).toBe(reported.size);
       expect(sha256(bytes)).toBe(file.sha256);
@@ -214,7 +214,7 @@ describe('the RunPod worker image running the real trainer', () => {
       const jobGid: string = created.trainingJob.id;
 
       // Cancelled once the trainer is a few steps in.
-      await wsCollect<any>(t.ws(alice.token), JOB_UPDATED, { id: jobGid }, (r) => (r.at(-1)?.trainingJobUpdated.currentStep ?? 0) >= 3, 180_000);
+      await wsCollect(t.ws(alice.token), JOB_UPDATED, { id: jobGid }, (r) => (r.at(-1)?.trainingJobUpdated.currentStep ?? 0) >= 3, 180_000);
       expect((await t.gql(CANCEL, { id: jobGid }, alice.token)).body.data.cancelTrainingJob.__typename).toBe('TrainingJobPayload');
       const states = await followJob(t, alice.token, jobGid, 60_000);
       expect(states.at(-1).status).toBe('CANCELLED');

@@ -52,7 +52,7 @@ describe('typed errors', () => {
   it('reports every out-of-bounds hyperparameter and the GPU problems at once', async () => {
     const res = await createJob(t, alice.token, { datasetId, hyperparameters: { learningRate: 1, batchSize: 0, loraRank: 1000 }, gpu: { type: 'TPU', count: 3 } });
     expect(res.__typename).toBe('InvalidInputError');
-    expect(res.problems.map((p: any) => p.path.join('.')).sort()).toEqual(
+    expect(res.problems.map((p: { path: string[] }) => p.path.join('.')).sort()).toEqual(
       ['gpu.count', 'gpu.type', 'hyperparameters.batchSize', 'hyperparameters.learningRate', 'hyperparameters.loraRank'].sort(),
     );
   });
@@ -60,9 +60,9 @@ describe('typed errors', () => {
   it('reports a bad cost cap and a bad name together with the plan\'s problems', async () => {
     const res = await createJob(t, alice.token, { datasetId, maxCostUsd: '-3', name: 'x'.repeat(201), presetId: 'turbo', gpu: { type: 'TPU', count: 1 } });
     expect(res.__typename).toBe('InvalidInputError');
-    expect(res.problems.map((p: any) => p.path.join('.')).sort()).toEqual(['gpu.type', 'maxCostUsd', 'name', 'presetId']);
+    expect(res.problems.map((p: { path: string[] }) => p.path.join('.')).sort()).toEqual(['gpu.type', 'maxCostUsd', 'name', 'presetId']);
     const capOnly = await createJob(t, alice.token, { datasetId, maxCostUsd: '0' });
-    expect(capOnly.problems.map((p: any) => p.path.join('.'))).toEqual(['maxCostUsd']);
+    expect(capOnly.problems.map((p: { path: string[] }) => p.path.join('.'))).toEqual(['maxCostUsd']);
   });
 
   it("refuses someone else's dataset as not found", async () => {

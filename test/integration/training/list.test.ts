@@ -42,7 +42,7 @@ const LIST = `query($first: Int, $after: String, $last: Int, $before: String) {
 async function page(token: string, variables: Record<string, unknown>) {
   const res = await t.gql(LIST, variables, token);
   if (!res.body.data) throw new Error(JSON.stringify(res.body.errors));
-  return res.body.data.trainingJobs as { edges: { cursor: string; node: { id: string } }[]; pageInfo: any };
+  return res.body.data.trainingJobs as { edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null } };
 }
 
 describe('trainingJobs pages', () => {

@@ -3,7 +3,7 @@
 // even when the provider's callbacks are duplicated, reordered or dropped.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../server/db/client.js';
-import { startTestApp, wsCollect, type TestApp } from '../../helpers/app.js';
+import { startTestApp, wsCollect, type TestApp, type Untyped } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { createJob, followJob, readyDataset } from '../../helpers/training.js';
 
@@ -30,11 +30,11 @@ async function collectSteps(jobId: string, afterStep = 0, stopAt?: number, subsc
 }
 
 /** Subscribes to a job's metrics until the stream completes (or passes stopAt); returns every point received, in order. */
-function collectPoints(jobId: string, afterStep = 0, stopAt?: number, subscriptionId?: string): Promise<any[]> {
+function collectPoints(jobId: string, afterStep = 0, stopAt?: number, subscriptionId?: string): Promise<Untyped[]> {
   return new Promise((resolve, reject) => {
-    const points: any[] = [];
+    const points: Untyped[] = [];
     const client = t.ws(alice.token, subscriptionId ? { generateID: () => subscriptionId } : undefined);
-    const unsubscribe = client.subscribe<any>(
+    const unsubscribe = client.subscribe<Untyped>(
       { query: METRICS, variables: { jobId, afterStep } },
       {
         next: (value) => {
@@ -98,7 +98,7 @@ describe('trainingMetrics', () => {
     const points = res.body.data.trainingJob.metrics;
     expect(points.length).toBeLessThanOrEqual(10);
     expect(points.at(-1).step).toBe(states.at(-1).totalSteps);
-    expect(points.map((p: any) => p.step)).toEqual([...points.map((p: any) => p.step)].sort((a, b) => a - b));
+    expect(points.map((p: { step: number }) => p.step)).toEqual([...points.map((p: { step: number }) => p.step)].sort((a, b) => a - b));
   });
 
   it('lets subscribers at the same step share one execution per batch, each still getting every step once', async () => {

@@ -88,7 +88,7 @@ async function recordedMicros(jobId: string): Promise<bigint> {
 async function expectSettled(job: TrainingJob) {
   expect(job.completedAt).not.toBeNull();
   const seconds = job.startedAt ? billedSeconds(job.startedAt, job.completedAt!) : 0;
-  const expected = gpuSecondsMicros(job.gpuType as any, job.gpuCount, seconds);
+  const expected = gpuSecondsMicros(job.gpuType as Parameters<typeof gpuSecondsMicros>[0], job.gpuCount, seconds);
   expect(micros(job.finalCost)).toBe(expected);
   expect(micros(job.currentCost)).toBe(expected);
   expect(await recordedMicros(job.id)).toBe(expected);

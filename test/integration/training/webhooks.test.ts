@@ -53,7 +53,7 @@ async function post(body: unknown, token?: string) {
     headers: { 'content-type': 'application/json', ...(token ? { 'x-callback-token': token } : {}) },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: (await res.json()) as { error: { code: string; message: string } } };
 }
 
 async function snapshot(jobId: string) {
@@ -154,6 +154,6 @@ describe('callbacks with values out of range', () => {
       body: `{"pad": "${'x'.repeat(6 * 1024 * 1024)}"}`,
     });
     expect(res.status).toBe(413);
-    expect(((await res.json()) as any).error.code).toBe('TOO_LARGE');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('TOO_LARGE');
   });
 });

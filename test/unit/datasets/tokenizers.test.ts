@@ -54,7 +54,10 @@ function awkwardTexts(): string[] {
   ];
   const words = ['adapter', 'rank', ' ', ',', 'Übung', '東京', '\n', "it's", '42', '🦙', '<b>', 'the', '  ', 'x'];
   let seed = 7;
-  const random = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const random = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
   const generated = Array.from({ length: 150 }, () =>
     Array.from({ length: 5 + Math.floor(random() * 40) }, () => words[Math.floor(random() * words.length)]).join(
       random() < 0.7 ? ' ' : '',

@@ -25,6 +25,7 @@ export function ConfirmDialog({ open, title, children, confirmLabel, busy, onCon
       <h2 id="dialog-title">{title}</h2>
       <div className="dialog-body">{children}</div>
       <div className="dialog-actions">
+        {/* biome-ignore lint/a11y/noAutofocus: an opened dialog moves focus inside it, onto the choice that destroys nothing (WAI-ARIA dialog pattern) */}
         <button type="button" className="button" onClick={onClose} autoFocus>
           Keep it
         </button>

@@ -234,6 +234,7 @@ const keys = Object.fromEntries(
     .map((type) => [type.name, () => null]),
 );
 
+// biome-ignore lint/suspicious/noExplicitAny: the updaters' results are typed from the generated graphcache types in the web part of issue 17
 type Result = Record<string, any>;
 
 /**

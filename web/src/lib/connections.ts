@@ -16,7 +16,7 @@ export interface ListSpec<Data, Node extends { id: string }> {
   /** The entity holding the field: 'Query', or for example the signed-in User. */
   parent(cache: Cache): string | null;
   field: string;
-  query: TypedDocumentNode<Data, any>;
+  query: TypedDocumentNode<Data, Args>;
   connection(data: Data): Connection<Node> | null | undefined;
   edgeTypename: string;
 }

@@ -120,6 +120,7 @@ function useRuns(ids: readonly string[]) {
   const client = useClient();
   const key = ids.join(',');
   const [state, setState] = useState<{ key: string; runs?: (Run | null)[]; error?: Error }>({ key });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` is the ids' content; the array itself is new on every render
   useEffect(() => {
     let live = true;
     Promise.all(ids.map((id) => client.query(CompareRun, { id, maxPoints: POINTS_PER_RUN }).toPromise()))
@@ -131,7 +132,6 @@ function useRuns(ids: readonly string[]) {
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [client, key]);
   return state.key === key ? state : { key };
 }

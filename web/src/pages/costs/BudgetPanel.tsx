@@ -66,6 +66,7 @@ export function BudgetPanel() {
   const [form, setForm] = useState({ amount: '', hardStop: false, timeZone: 'UTC' });
   const [problems, setProblems] = useState<Record<string, string>>({});
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refill the form when the saved values change, not on every refetch of the same budget
   useEffect(() => {
     if (budget) setForm({ amount: String(Number(budget.amount)), hardStop: budget.hardStop, timeZone: budget.timeZone });
   }, [budget?.amount, budget?.hardStop, budget?.timeZone]);

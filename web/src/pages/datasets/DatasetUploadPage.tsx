@@ -373,6 +373,7 @@ function ValidationProgress({ datasetId, onAnother }: { datasetId: string; onAno
           {issues.length > 0 && (
             <ul className="issue-preview">
               {issues.map((issue, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a fixed preview list, never reordered; two issues can share a line and message
                 <li key={i}>
                   <span className="mono">{issue.line > 0 ? `Line ${issue.line}` : 'File'}</span> {readableIssue(issue.message)}
                 </li>

@@ -154,6 +154,7 @@ function IssueGroup({ datasetId, group, open, onToggle }: { datasetId: string; g
       )}
       {open &&
         issues.map((issue, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: one page of issues, replaced whole; line and path alone can repeat
           <tr key={`${issue.line}-${issue.path}-${index}`} className="issue-row" data-severity={issue.severity}>
             <td data-label="Line" className="num mono">
               {issue.line > 0 ? issue.line : 'file'}
@@ -164,7 +165,7 @@ function IssueGroup({ datasetId, group, open, onToggle }: { datasetId: string; g
             <td data-label="Problem">
               {readableIssue(issue.message)}
               {issue.excerpt != null && (
-                <pre className="issue-excerpt" aria-label={`Line ${issue.line} begins`}>
+                <pre className="issue-excerpt">
                   <code>{issue.excerpt}</code>
                 </pre>
               )}

@@ -23,7 +23,7 @@ const EVENT_TYPES: { type: WebhookEventType; label: string }[] = [
   { type: 'MODEL_STORED', label: 'Model stored' },
 ];
 
-const WebhookDeliveryFields = graphql(`
+graphql(`
   fragment WebhookDeliveryFields on WebhookDelivery {
     id
     eventId
@@ -144,7 +144,7 @@ const DeleteWebhookEndpoint = graphql(`
 `);
 
 /** What sending a test event and redelivering answer: the delivery, or why not. */
-const WebhookDeliveryOutcome = graphql(`
+graphql(`
   fragment WebhookDeliveryOutcome on WebhookDeliveryPayload {
     delivery {
       ...WebhookDeliveryFields

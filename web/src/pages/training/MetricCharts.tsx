@@ -5,7 +5,7 @@ import { Line } from '@nivo/line';
 import { ChartFrame } from '../../components/charts/ChartFrame';
 import { chartColors, chartTheme } from '../../components/charts/theme';
 import { Alert } from '../../components/States';
-import { formatCompact, formatNumber, formatScientific } from '../../lib/format';
+import { formatCompact, formatScientific } from '../../lib/format';
 import { overfitMessage } from '../../../../server/training/loss-curve';
 import { overfitOf, runCurves, useChartView } from './charts/curves';
 import { LossChartControls, LossCurveChart } from './charts/LossCurveChart';

@@ -17,6 +17,7 @@ export function Timeline({ events }: { events: readonly Event[] }) {
   return (
     <ol className="timeline">
       {events.map((event, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the timeline only grows at the end; two events can share a timestamp
         <li key={`${event.createdAt}-${index}`} className={`timeline-item timeline-${(event.toStatus && TONE[event.toStatus]) ?? 'plain'}`}>
           <span className="timeline-dot" aria-hidden="true" />
           <div className="timeline-body">

@@ -52,7 +52,9 @@ function Lines({ series }: LayerProps) {
             )}
             {(s.kind === 'validation' || s.data.length === 1) &&
               s.data.map((d, i) => (
-                <circle key={i} className="loss-chart-marker" cx={d.position.x} cy={d.position.y} r={s.kind === 'validation' ? 3.5 : 3} fill={s.kind === 'validation' ? '#fff' : color} stroke={color} strokeWidth={1.75} />
+                <circle
+                  // biome-ignore lint/suspicious/noArrayIndexKey: markers of one series, in step order; the index is the point
+                  key={i} className="loss-chart-marker" cx={d.position.x} cy={d.position.y} r={s.kind === 'validation' ? 3.5 : 3} fill={s.kind === 'validation' ? '#fff' : color} stroke={color} strokeWidth={1.75} />
               ))}
           </g>
         );
@@ -62,6 +64,7 @@ function Lines({ series }: LayerProps) {
 }
 
 function bestLayer(runs: readonly RunCurves[], domain: [number, number], single: boolean, validationColor?: string) {
+  // biome-ignore lint/correctness/noComponentHookFactories: a nivo layer is a render function built from the chart's data; it holds no hooks
   return function Best({ xScale, yScale, innerHeight }: LayerProps) {
     return (
       <g>
