@@ -55,6 +55,37 @@ export function Alert({ tone = 'error', title, children }: { tone?: 'error' | 'i
   );
 }
 
+/**
+ * A query's states in order: its error (with a retry) until it has data, a spinner until then, the empty state
+ * when `isEmpty` says so, then `children` with the data. `quietError`: another part of the page shows the error.
+ */
+export function QueryStates<T>({
+  data,
+  error,
+  retry,
+  loading,
+  isEmpty,
+  empty,
+  quietError = false,
+  children,
+}: {
+  data: T | null | undefined;
+  error?: CombinedError | Error | string;
+  retry?: () => void;
+  loading?: string;
+  isEmpty?: (data: T) => boolean;
+  empty?: ReactNode;
+  quietError?: boolean;
+  children: (data: T) => ReactNode;
+}) {
+  if (data == null) {
+    if (!error) return <Loading label={loading} />;
+    return quietError ? null : <ErrorState error={error} retry={retry} />;
+  }
+  if (isEmpty?.(data)) return <>{empty}</>;
+  return <>{children(data)}</>;
+}
+
 export function ComingSoon({ title, children }: { title: string; children: ReactNode }) {
   return (
     <div className="state state-empty state-soon">

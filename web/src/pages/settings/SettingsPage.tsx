@@ -1,42 +1,20 @@
 // /settings: who you are signed in as, API keys for third-party tools (create, shown once; revoke), and webhooks.
 import { useState, type FormEvent } from 'react';
-import { useMutation, useQuery } from 'urql';
+import { useMutation } from 'urql';
 import { Facts, Panel } from '../../components/Card';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Field, problemsByPath } from '../../components/Field';
-import { LoadMore } from '../../components/LoadMore';
+import { PagedList } from '../../components/LoadMore';
 import { PageHeader } from '../../components/PageHeader';
-import { Alert, EmptyState, ErrorState, Loading } from '../../components/States';
+import { Alert, EmptyState, QueryStates } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Time } from '../../components/Time';
 import { graphql } from '../../gql';
 import { useTitle } from '../../lib/hooks';
+import { usePagedConnection } from '../../lib/paging';
 import { useSession } from '../../session';
+import { SettingsQuery } from './fragments';
 import { WebhooksPanel } from './WebhooksPanel';
-
-const Settings = graphql(`
-  query Settings($first: Int!, $after: String) {
-    me {
-      id
-      email
-      name
-      createdAt
-      apiKeys(first: $first, after: $after) {
-        totalCount
-        edges {
-          cursor
-          node {
-            ...ApiKeyRow
-          }
-        }
-        pageInfo {
-          hasNextPage
-          endCursor
-        }
-      }
-    }
-  }
-`);
 
 const CreateApiKey = graphql(`
   mutation CreateApiKey($input: CreateApiKeyInput!) {
@@ -75,8 +53,7 @@ const RevokeApiKey = graphql(`
 export function SettingsPage() {
   useTitle('Settings');
   const { session } = useSession();
-  const [after, setAfter] = useState<string | null>(null);
-  const [{ data, error, fetching }, reload] = useQuery({ query: Settings, variables: { first: 20, after } });
+  const keys = usePagedConnection(SettingsQuery, {}, (data) => data.me?.apiKeys);
   const [creating, createApiKey] = useMutation(CreateApiKey);
   const [, revokeApiKey] = useMutation(RevokeApiKey);
   const [name, setName] = useState('');
@@ -109,27 +86,23 @@ export function SettingsPage() {
     setRevokeError(outcome?.__typename === 'RevokeApiKeyPayload' ? null : outcome && 'message' in outcome ? outcome.message : 'The key could not be revoked.');
   }
 
-  const me = data?.me;
-  const keys = me?.apiKeys;
 
   return (
     <>
       <PageHeader title="Settings" subtitle="Your account, and the API keys and webhooks third-party tools use." />
       <Panel title="Account">
-        {me ? (
-          <Facts
-            items={[
-              ['Email', me.email ?? '—'],
-              ['Name', me.name ?? '—'],
-              ['Signed in with', session.source === 'local' ? 'the local user of this embedded server' : 'a pasted token or API key'],
-              ['Member since', <Time key="c" iso={me.createdAt} relative={false} />],
-            ]}
-          />
-        ) : error ? (
-          <ErrorState error={error} retry={() => reload({ requestPolicy: 'network-only' })} />
-        ) : (
-          <Loading />
-        )}
+        <QueryStates data={keys.data?.me} error={keys.error} retry={keys.retry}>
+          {(me) => (
+            <Facts
+              items={[
+                ['Email', me.email ?? '—'],
+                ['Name', me.name ?? '—'],
+                ['Signed in with', session.source === 'local' ? 'the local user of this embedded server' : 'a pasted token or API key'],
+                ['Member since', <Time key="c" iso={me.createdAt} relative={false} />],
+              ]}
+            />
+          )}
+        </QueryStates>
       </Panel>
 
       <Panel title="API keys">
@@ -159,12 +132,12 @@ export function SettingsPage() {
           </Alert>
         )}
         {revokeError && <Alert title="Not revoked">{revokeError}</Alert>}
-        {!keys ? (
-          error ? null : <Loading />
-        ) : keys.edges.length === 0 ? (
-          <EmptyState title="No API keys yet">Create one for each tool that calls the API, so you can revoke them one by one.</EmptyState>
-        ) : (
-          <>
+        <PagedList
+          paged={keys}
+          quietError
+          empty={<EmptyState title="No API keys yet">Create one for each tool that calls the API, so you can revoke them one by one.</EmptyState>}
+        >
+          {(apiKeys) => (
             <div className="table-wrap">
               <table className="table table-cards">
                 <thead>
@@ -179,7 +152,7 @@ export function SettingsPage() {
                   </tr>
                 </thead>
                 <tbody>
-                  {keys.edges.map(({ node }) => (
+                  {apiKeys.map((node) => (
                     <tr key={node.id}>
                       <td data-label="Name">
                         <span className="row-title">{node.name}</span> {node.revokedAt && <StatusBadge status="CANCELLED" label="Revoked" />}
@@ -203,15 +176,8 @@ export function SettingsPage() {
                 </tbody>
               </table>
             </div>
-            <LoadMore
-              shown={keys.edges.length}
-              total={keys.totalCount}
-              hasMore={keys.pageInfo.hasNextPage}
-              loading={fetching}
-              onMore={() => setAfter(keys.pageInfo.endCursor ?? null)}
-            />
-          </>
-        )}
+          )}
+        </PagedList>
       </Panel>
       <WebhooksPanel />
       <ConfirmDialog open={revoking !== null} title={`Revoke "${revoking?.name ?? ''}"?`} confirmLabel="Revoke key" onConfirm={revoke} onClose={() => setRevoking(null)}>

@@ -1,47 +1,20 @@
 // /training/jobs: every training job with live status, progress and cost, filtered by status.
-import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { useQuery } from 'urql';
-import { LoadMore } from '../../components/LoadMore';
+import { PagedList } from '../../components/LoadMore';
 import { PageHeader } from '../../components/PageHeader';
 import { ProgressBar } from '../../components/ProgressBar';
-import { EmptyState, ErrorState, Loading } from '../../components/States';
+import { Segmented } from '../../components/Segmented';
+import { EmptyState } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Time } from '../../components/Time';
-import { graphql } from '../../gql';
 import type { TrainingJobFilter, TrainingJobStatus } from '../../gql/graphql';
 import { formatMoney, formatNumber } from '../../lib/format';
 import { useTitle } from '../../lib/hooks';
-import { ACTIVE_JOB_STATUSES, isJobActive, jobStatusLabel, progressLabel } from './fragments';
+import { usePagedConnection } from '../../lib/paging';
+import { ACTIVE_JOB_STATUSES, isJobActive, JobListQuery, jobStatusLabel, progressLabel } from './fragments';
 import { CompareButton, CompareCheckbox, useCompareSelection } from '../compare/selection';
 import { WatchJob } from './WatchJob';
 
-const JobList = graphql(`
-  query JobList($first: Int!, $after: String, $filter: TrainingJobFilter) {
-    trainingJobs(first: $first, after: $after, filter: $filter) {
-      totalCount
-      edges {
-        cursor
-        node {
-          ...JobRow
-          latestMetrics {
-            trainingLoss
-          }
-          bestValidation {
-            step
-            validationLoss
-          }
-        }
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-    }
-  }
-`);
-
-const PAGE_SIZE = 20;
 const FILTERS: { value: string | null; label: string; statuses?: TrainingJobStatus[] }[] = [
   { value: null, label: 'All' },
   { value: 'active', label: 'Active', statuses: [...ACTIVE_JOB_STATUSES] },
@@ -56,13 +29,7 @@ export function JobListPage() {
   const chosen = FILTERS.find((f) => f.value === params.get('status')) ?? FILTERS[0]!;
   const datasetId = params.get('datasetId');
   const filter: TrainingJobFilter = { ...(chosen.statuses ? { status: chosen.statuses } : {}), ...(datasetId ? { datasetId } : {}) };
-  const filterKey = JSON.stringify(filter);
-  const [after, setAfter] = useState<{ key: string; cursor: string } | null>(null);
-  const [{ data, fetching, error }, reload] = useQuery({
-    query: JobList,
-    variables: { first: PAGE_SIZE, after: after?.key === filterKey ? after.cursor : null, filter },
-  });
-  const list = data?.trainingJobs;
+  const paged = usePagedConnection(JobListQuery, { filter }, (data) => data.trainingJobs);
   const selection = useCompareSelection();
 
   function show(value: string | null) {
@@ -84,13 +51,7 @@ export function JobListPage() {
         }
       />
       <div className="toolbar">
-        <div className="segmented" role="group" aria-label="Filter by status">
-          {FILTERS.map((f) => (
-            <button key={f.label} type="button" className="segment" aria-pressed={chosen === f} onClick={() => show(f.value)}>
-              {f.label}
-            </button>
-          ))}
-        </div>
+        <Segmented label="Filter by status" options={FILTERS} value={chosen.value} onChange={show} />
         {datasetId && (
           <button
             type="button"
@@ -108,29 +69,29 @@ export function JobListPage() {
         <CompareButton selection={selection} />
       </div>
 
-      {error && !list ? (
-        <ErrorState error={error} retry={() => reload({ requestPolicy: 'network-only' })} />
-      ) : !list ? (
-        <Loading label="Loading training jobs…" />
-      ) : list.edges.length === 0 ? (
-        chosen.value || datasetId ? (
-          <EmptyState title="No jobs match" action={<button type="button" className="button" onClick={() => setParams(new URLSearchParams(), { replace: true })}>Show all jobs</button>}>
-            No training job has this status yet.
-          </EmptyState>
-        ) : (
-          <EmptyState
-            title="No training jobs yet"
-            action={
-              <Link className="button button-primary" to="/training/configure">
-                Configure your first run
-              </Link>
-            }
-          >
-            Pick a ready dataset and a preset; the estimate tells you what it will cost before you start.
-          </EmptyState>
-        )
-      ) : (
-        <>
+      <PagedList
+        paged={paged}
+        loading="Loading training jobs…"
+        empty={
+          chosen.value || datasetId ? (
+            <EmptyState title="No jobs match" action={<button type="button" className="button" onClick={() => setParams(new URLSearchParams(), { replace: true })}>Show all jobs</button>}>
+              No training job has this status yet.
+            </EmptyState>
+          ) : (
+            <EmptyState
+              title="No training jobs yet"
+              action={
+                <Link className="button button-primary" to="/training/configure">
+                  Configure your first run
+                </Link>
+              }
+            >
+              Pick a ready dataset and a preset; the estimate tells you what it will cost before you start.
+            </EmptyState>
+          )
+        }
+      >
+        {(jobs) => (
           <div className="table-wrap">
             <table className="table table-cards">
               <thead>
@@ -157,7 +118,7 @@ export function JobListPage() {
                 </tr>
               </thead>
               <tbody>
-                {list.edges.map(({ node }) => (
+                {jobs.map((node) => (
                   <tr key={node.id}>
                     <td data-label="Compare">
                       <CompareCheckbox selection={selection} jobId={node.id} name={node.name} />
@@ -201,15 +162,8 @@ export function JobListPage() {
               </tbody>
             </table>
           </div>
-          <LoadMore
-            shown={list.edges.length}
-            total={list.totalCount}
-            hasMore={list.pageInfo.hasNextPage}
-            loading={fetching}
-            onMore={() => list.pageInfo.endCursor && setAfter({ key: filterKey, cursor: list.pageInfo.endCursor })}
-          />
-        </>
-      )}
+        )}
+      </PagedList>
     </>
   );
 }
