@@ -4,99 +4,43 @@ import { cacheExchange, type Cache, type Variables } from '@urql/exchange-graphc
 import { relayPagination } from '@urql/exchange-graphcache/extras';
 import { graphql } from '../gql';
 import type {
-  CachedApiKeyListsQuery,
-  CachedDatasetListsQuery,
-  CachedJobListsQuery,
-  CachedModelListsQuery,
-  CachedNotificationListsQuery,
+  ConfirmDatasetUploadMutation,
+  CreateApiKeyMutation,
+  CreateDatasetMutation,
+  CreateTrainingJobMutation,
   DatasetFilter,
+  DatasetListQuery as DatasetListData,
+  DatasetListQueryVariables,
   DatasetRowFragment,
+  DeleteDatasetMutation,
+  DeleteDatasetMutationVariables,
+  JobListQuery as JobListData,
+  JobListQueryVariables,
+  JobListRowFragment,
   JobRowFragment,
-  ModelRowFragment,
+  MarkAllNotificationsReadMutation,
+  MarkNotificationReadMutation,
+  MarkNotificationReadMutationVariables,
+  ModelListQuery as ModelListData,
+  ModelListQueryVariables,
+  ModelListRowFragment,
+  MyListsChangedSubscription,
+  NotificationAddedSubscription,
   NotificationItemFragment,
+  NotificationsQuery as NotificationsData,
+  NotificationsQueryVariables,
+  SetBudgetMutation,
+  SettingsQuery as SettingsData,
+  SettingsQueryVariables,
   TrainingJobFilter,
 } from '../gql/graphql';
 import schema from '../gql/introspection';
+import { DatasetListQuery } from '../pages/datasets/fragments';
+import { ModelListQuery } from '../pages/models/fragments';
+import { NotificationsQuery, UnreadCountQuery } from '../pages/notifications/fragments';
+import { SettingsQuery } from '../pages/settings/fragments';
+import { JobListQuery } from '../pages/training/fragments';
 import { addNewToLists, addToLists, cachedIds, editLists, invalidateLists, refreshListsMissing, removeFromLists, type ListSpec } from './connections';
-
-const DatasetListsQuery = graphql(`
-  query CachedDatasetLists($first: Int, $after: String, $filter: DatasetFilter) {
-    datasets(first: $first, after: $after, filter: $filter) {
-      totalCount
-      edges {
-        cursor
-        node {
-          ...DatasetRow
-        }
-      }
-    }
-  }
-`);
-
-const ApiKeyListsQuery = graphql(`
-  query CachedApiKeyLists($first: Int, $after: String) {
-    me {
-      id
-      apiKeys(first: $first, after: $after) {
-        totalCount
-        edges {
-          cursor
-          node {
-            ...ApiKeyRow
-          }
-        }
-      }
-    }
-  }
-`);
-
-const JobListsQuery = graphql(`
-  query CachedJobLists($first: Int, $after: String, $filter: TrainingJobFilter) {
-    trainingJobs(first: $first, after: $after, filter: $filter) {
-      totalCount
-      edges {
-        cursor
-        node {
-          ...JobRow
-        }
-      }
-    }
-  }
-`);
-
-const ModelListsQuery = graphql(`
-  query CachedModelLists($first: Int, $after: String, $status: [ModelStatus!], $orderBy: ModelOrder) {
-    models(first: $first, after: $after, status: $status, orderBy: $orderBy) {
-      totalCount
-      edges {
-        cursor
-        node {
-          ...ModelRow
-        }
-      }
-    }
-  }
-`);
-
-const NotificationListsQuery = graphql(`
-  query CachedNotificationLists($first: Int, $after: String, $unreadOnly: Boolean) {
-    notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {
-      totalCount
-      edges {
-        cursor
-        node {
-          ...NotificationItem
-        }
-      }
-    }
-  }
-`);
-
-const UnreadCountQuery = graphql(`
-  query CachedUnreadCount {
-    unreadNotificationCount
-  }
-`);
 
 const NotificationReadFragment = graphql(`
   fragment NotificationRead on Notification {
@@ -112,45 +56,57 @@ const onMe = (cache: Cache) => {
   return typeof me === 'string' ? me : null;
 };
 
-const datasetLists: ListSpec<CachedDatasetListsQuery, DatasetRowFragment> = {
+// Each list is kept through the very query its page reads, so an update writes exactly what the page shows.
+const datasetLists: ListSpec<DatasetListData, DatasetListQueryVariables, DatasetRowFragment> = {
   parent: onQuery,
   field: 'datasets',
-  query: DatasetListsQuery,
+  query: DatasetListQuery,
   connection: (data) => data.datasets,
   edgeTypename: 'QueryDatasetsConnectionEdge',
 };
 
-const apiKeyLists: ListSpec<CachedApiKeyListsQuery, { id: string }> = {
+const apiKeyLists: ListSpec<SettingsData, SettingsQueryVariables, { id: string }> = {
   parent: onMe,
   field: 'apiKeys',
-  query: ApiKeyListsQuery,
+  query: SettingsQuery,
   connection: (data) => data.me?.apiKeys,
   edgeTypename: 'UserApiKeysConnectionEdge',
 };
 
-const jobLists: ListSpec<CachedJobListsQuery, JobRowFragment> = {
+const jobLists: ListSpec<JobListData, JobListQueryVariables, JobListRowFragment> = {
   parent: onQuery,
   field: 'trainingJobs',
-  query: JobListsQuery,
+  query: JobListQuery,
   connection: (data) => data.trainingJobs,
   edgeTypename: 'QueryTrainingJobsConnectionEdge',
 };
 
-const modelLists: ListSpec<CachedModelListsQuery, ModelRowFragment> = {
+const modelLists: ListSpec<ModelListData, ModelListQueryVariables, ModelListRowFragment> = {
   parent: onQuery,
   field: 'models',
-  query: ModelListsQuery,
+  query: ModelListQuery,
   connection: (data) => data.models,
   edgeTypename: 'QueryModelsConnectionEdge',
 };
 
-const notificationLists: ListSpec<CachedNotificationListsQuery, NotificationItemFragment> = {
+const notificationLists: ListSpec<NotificationsData, NotificationsQueryVariables, NotificationItemFragment> = {
   parent: onQuery,
   field: 'notifications',
-  query: NotificationListsQuery,
+  query: NotificationsQuery,
   connection: (data) => data.notifications,
   edgeTypename: 'QueryNotificationsConnectionEdge',
 };
+
+/** A mutation's union answer narrowed to its success payload; null when it answered a typed error (or nothing). */
+function success<Answer extends { __typename: string }, Name extends Answer['__typename']>(
+  answer: Answer | null | undefined,
+  typename: Name,
+): Extract<Answer, { __typename: Name }> | null {
+  return answer?.__typename === typename ? (answer as Extract<Answer, { __typename: Name }>) : null;
+}
+
+/** What a job update carries wherever it comes from (a list row, the monitor's live fields). */
+type JobChange = Pick<JobRowFragment, 'id' | 'status'> & { dataset?: { id: string } | null };
 
 function setUnreadCount(cache: Cache, count: (current: number) => number) {
   cache.updateQuery({ query: UnreadCountQuery }, (data) => (data ? { ...data, unreadNotificationCount: Math.max(0, count(data.unreadNotificationCount)) } : data));
@@ -171,7 +127,7 @@ function notificationArrived(cache: Cache, notification: NotificationItemFragmen
   }
 }
 
-function jobFits(args: Record<string, unknown>, job: JobRowFragment): boolean {
+function jobFits(args: Variables, job: JobChange): boolean {
   const filter = args.filter as TrainingJobFilter | null | undefined;
   if (filter?.status?.length && !filter.status.includes(job.status)) return false;
   if (filter?.datasetId && job.dataset?.id && filter.datasetId !== job.dataset.id) return false;
@@ -179,13 +135,13 @@ function jobFits(args: Record<string, unknown>, job: JobRowFragment): boolean {
 }
 
 /** A job changed status: lists filtered by status gain or lose it. */
-function jobChanged(cache: Cache, job: JobRowFragment | null | undefined) {
+function jobChanged(cache: Cache, job: JobChange | null | undefined) {
   if (!job?.id || job.status == null) return;
   removeFromLists(cache, jobLists, job.id, (args) => !jobFits(args, job));
   refreshListsMissing(cache, jobLists, job.id, (args) => Boolean((args.filter as TrainingJobFilter | null)?.status?.length) && jobFits(args, job));
 }
 
-function datasetFits(args: Record<string, unknown>, dataset: DatasetRowFragment): boolean {
+function datasetFits(args: Variables, dataset: DatasetRowFragment): boolean {
   const filter = args.filter as DatasetFilter | null | undefined;
   if (dataset.deletedAt) return false;
   if (filter?.status?.length && !filter.status.includes(dataset.status)) return false;
@@ -206,7 +162,7 @@ function datasetChanged(cache: Cache, dataset: DatasetRowFragment | null | undef
  * A row of the user's lists created or changed anywhere (another tab, an API key, a worker): a new one goes first
  * in the cached newest-first lists it fits, and a changed one leaves those it no longer fits.
  */
-function listRowChanged(cache: Cache, change: Result | null | undefined) {
+function listRowChanged(cache: Cache, change: MyListsChangedSubscription['myListsChanged'] | null | undefined) {
   const { dataset, trainingJob, model } = change ?? {};
   if (dataset?.id && dataset.status != null) {
     if (!dataset.deletedAt) addNewToLists(cache, datasetLists, dataset, (args) => datasetFits(args, dataset));
@@ -233,8 +189,6 @@ const keys = Object.fromEntries(
     .filter((type) => !('fields' in type) || !type.fields.some((field) => field.name === 'id'))
     .map((type) => [type.name, () => null]),
 );
-
-type Result = Record<string, any>;
 
 /**
  * Reads `field(id)` from an entity already in the cache (say, from a list) so a detail page can show it at
@@ -263,43 +217,44 @@ export function createCache() {
       },
       User: { apiKeys: relayPagination() },
     },
+    // Each update is typed by the operation that runs it: its result as that document selects it.
     updates: {
       Mutation: {
-        createDataset(result: Result, _args, cache) {
-          const payload = result.createDataset;
-          if (payload?.__typename === 'CreateDatasetPayload') addToLists(cache, datasetLists, payload.dataset, (args) => datasetFits(args, payload.dataset));
+        createDataset(result: CreateDatasetMutation, _args, cache) {
+          const dataset = success(result.createDataset, 'CreateDatasetPayload')?.dataset;
+          if (dataset) addToLists(cache, datasetLists, dataset, (args) => datasetFits(args, dataset));
         },
-        confirmDatasetUpload(result: Result, _args, cache) {
-          const payload = result.confirmDatasetUpload;
-          if (payload?.__typename === 'DatasetPayload') datasetChanged(cache, payload.dataset);
+        confirmDatasetUpload(result: ConfirmDatasetUploadMutation, _args, cache) {
+          datasetChanged(cache, success(result.confirmDatasetUpload, 'DatasetPayload')?.dataset);
         },
-        deleteDataset(result: Result, args, cache) {
-          if (result.deleteDataset?.__typename === 'DatasetPayload') removeFromLists(cache, datasetLists, String(args.id));
+        deleteDataset(result: DeleteDatasetMutation, args: DeleteDatasetMutationVariables, cache) {
+          if (success(result.deleteDataset, 'DatasetPayload')) removeFromLists(cache, datasetLists, String(args.id));
         },
-        createApiKey(result: Result, _args, cache) {
-          const payload = result.createApiKey;
-          if (payload?.__typename === 'CreateApiKeyPayload') addToLists(cache, apiKeyLists, payload.apiKey);
+        createApiKey(result: CreateApiKeyMutation, _args, cache) {
+          const apiKey = success(result.createApiKey, 'CreateApiKeyPayload')?.apiKey;
+          if (apiKey) addToLists(cache, apiKeyLists, apiKey);
         },
-        createTrainingJob(result: Result, _args, cache) {
-          const payload = result.createTrainingJob;
-          if (payload?.__typename === 'TrainingJobPayload') addToLists(cache, jobLists, payload.trainingJob, (args) => jobFits(args, payload.trainingJob));
+        createTrainingJob(result: CreateTrainingJobMutation, _args, cache) {
+          const job = success(result.createTrainingJob, 'TrainingJobPayload')?.trainingJob;
+          if (!job) return;
+          addToLists(cache, jobLists, job, (args) => jobFits(args, job));
           // The new job's estimate is committed against the monthly budget.
-          if (payload?.__typename === 'TrainingJobPayload') cache.invalidate('Query', 'budget');
-        },
-        // The budget has no id (each user has one): it is read again after a change.
-        setBudget(result: Result, _args, cache) {
-          if (result.setBudget?.__typename === 'SetBudgetPayload') cache.invalidate('Query', 'budget');
-        },
-        removeBudget(_result: Result, _args, cache) {
           cache.invalidate('Query', 'budget');
         },
-        markNotificationRead(result: Result, args, cache) {
-          const payload = result.markNotificationRead;
-          if (payload?.__typename !== 'MarkNotificationReadPayload') return;
+        // The budget has no id (each user has one): it is read again after a change.
+        setBudget(result: SetBudgetMutation, _args, cache) {
+          if (success(result.setBudget, 'SetBudgetPayload')) cache.invalidate('Query', 'budget');
+        },
+        removeBudget(_result, _args, cache) {
+          cache.invalidate('Query', 'budget');
+        },
+        markNotificationRead(result: MarkNotificationReadMutation, args: MarkNotificationReadMutationVariables, cache) {
+          const payload = success(result.markNotificationRead, 'MarkNotificationReadPayload');
+          if (!payload) return;
           setUnreadCount(cache, () => payload.unreadCount);
           removeFromLists(cache, notificationLists, String(args.id), (listArgs) => Boolean(listArgs.unreadOnly));
         },
-        markAllNotificationsRead(result: Result, _args, cache) {
+        markAllNotificationsRead(result: MarkAllNotificationsReadMutation, _args, cache) {
           const payload = result.markAllNotificationsRead;
           if (!payload) return;
           setUnreadCount(cache, () => payload.unreadCount);
@@ -317,17 +272,18 @@ export function createCache() {
         // cancelTrainingJob: cancelRequestedAt updates through normalisation; the status follows on trainingJobUpdated.
         // revokeApiKey: the key keeps its place in the list; its revokedAt updates through normalisation.
       },
+      // Several documents select these fields (a row's watcher, a detail page's live fields): typed by what all share.
       Subscription: {
-        datasetUpdated(result: Result, _args, cache) {
+        datasetUpdated(result: { datasetUpdated?: DatasetRowFragment | null }, _args, cache) {
           datasetChanged(cache, result.datasetUpdated);
         },
-        trainingJobUpdated(result: Result, _args, cache) {
+        trainingJobUpdated(result: { trainingJobUpdated?: JobChange | null }, _args, cache) {
           jobChanged(cache, result.trainingJobUpdated);
         },
-        myListsChanged(result: Result, _args, cache) {
+        myListsChanged(result: MyListsChangedSubscription, _args, cache) {
           listRowChanged(cache, result.myListsChanged);
         },
-        notificationAdded(result: Result, _args, cache) {
+        notificationAdded(result: NotificationAddedSubscription, _args, cache) {
           if (result.notificationAdded?.id) notificationArrived(cache, result.notificationAdded);
         },
       },

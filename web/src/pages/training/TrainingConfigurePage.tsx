@@ -106,7 +106,7 @@ const CreateTrainingJob = graphql(`
       __typename
       ... on TrainingJobPayload {
         trainingJob {
-          ...JobRow
+          ...JobListRow
         }
       }
       ... on InvalidInputError {
