@@ -6,8 +6,9 @@ import { PageHeader } from '../../components/PageHeader';
 import { Segmented } from '../../components/Segmented';
 import { EmptyState } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
+import { Table, type Column } from '../../components/Table';
 import { Time } from '../../components/Time';
-import type { DatasetStatus } from '../../gql/graphql';
+import type { DatasetRowFragment, DatasetStatus } from '../../gql/graphql';
 import { formatBytes, formatCompact, formatInteger } from '../../lib/format';
 import { useDebounced, useTitle } from '../../lib/hooks';
 import { usePagedConnection } from '../../lib/paging';
@@ -20,6 +21,36 @@ const STATUSES: { value: DatasetStatus | null; label: string }[] = [
   { value: 'VALIDATING', label: 'Validating' },
   { value: 'INVALID', label: 'Invalid' },
   { value: 'UPLOADING', label: 'Uploading' },
+];
+
+const COLUMNS: Column<DatasetRowFragment>[] = [
+  {
+    label: 'Name',
+    cell: (node) => (
+      <>
+        <Link className="row-title" to={`/datasets/${node.id}`}>
+          {node.name}
+        </Link>
+        <div className="muted small">
+          {node.fileName} · {node.baseModel.name}
+        </div>
+      </>
+    ),
+  },
+  {
+    label: 'Status',
+    cell: (node) => (
+      <>
+        <StatusBadge status={node.status} />
+        {isDatasetActive(node.status) && <WatchDataset id={node.id} />}
+      </>
+    ),
+  },
+  { label: 'Examples', className: 'num', cell: (node) => formatInteger(node.statistics?.examples) },
+  { label: 'Tokens', className: 'num', cell: (node) => formatCompact(node.statistics?.totalTokens) },
+  { label: 'Size', className: 'num', cell: (node) => formatBytes(node.fileSize) },
+  { label: 'Issues', cell: (node) => <IssueCounts errors={node.errorCount} warnings={node.warningCount} status={node.status} /> },
+  { label: 'Uploaded', cell: (node) => <Time iso={node.createdAt} /> },
 ];
 
 export function DatasetListPage() {
@@ -103,62 +134,7 @@ export function DatasetListPage() {
           )
         }
       >
-        {(datasets) => (
-          <div className="table-wrap">
-            <table className="table table-cards">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" className="num">
-                    Examples
-                  </th>
-                  <th scope="col" className="num">
-                    Tokens
-                  </th>
-                  <th scope="col" className="num">
-                    Size
-                  </th>
-                  <th scope="col">Issues</th>
-                  <th scope="col">Uploaded</th>
-                </tr>
-              </thead>
-              <tbody>
-                {datasets.map((node) => (
-                  <tr key={node.id}>
-                    <td data-label="Name">
-                      <Link className="row-title" to={`/datasets/${node.id}`}>
-                        {node.name}
-                      </Link>
-                      <div className="muted small">
-                        {node.fileName} · {node.baseModel.name}
-                      </div>
-                    </td>
-                    <td data-label="Status">
-                      <StatusBadge status={node.status} />
-                      {isDatasetActive(node.status) && <WatchDataset id={node.id} />}
-                    </td>
-                    <td data-label="Examples" className="num">
-                      {formatInteger(node.statistics?.examples)}
-                    </td>
-                    <td data-label="Tokens" className="num">
-                      {formatCompact(node.statistics?.totalTokens)}
-                    </td>
-                    <td data-label="Size" className="num">
-                      {formatBytes(node.fileSize)}
-                    </td>
-                    <td data-label="Issues">
-                      <IssueCounts errors={node.errorCount} warnings={node.warningCount} status={node.status} />
-                    </td>
-                    <td data-label="Uploaded">
-                      <Time iso={node.createdAt} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        {(datasets) => <Table columns={COLUMNS} rows={datasets} />}
       </PagedList>
     </>
   );

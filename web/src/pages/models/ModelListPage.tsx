@@ -6,8 +6,9 @@ import { Segmented } from '../../components/Segmented';
 import { Stars } from '../../components/Stars';
 import { EmptyState } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
+import { Table, type Column } from '../../components/Table';
 import { Time } from '../../components/Time';
-import type { ModelOrder, ModelStatus } from '../../gql/graphql';
+import type { ModelListRowFragment, ModelOrder, ModelStatus } from '../../gql/graphql';
 import { formatBytes, formatNumber } from '../../lib/format';
 import { useTitle } from '../../lib/hooks';
 import { usePagedConnection } from '../../lib/paging';
@@ -28,6 +29,40 @@ export function ModelListPage() {
   const orderBy: ModelOrder = params.get('sort') === 'loss' ? 'BEST_VALIDATION_LOSS' : 'NEWEST';
   const paged = usePagedConnection(ModelListQuery, { status: status ? [status] : null, orderBy }, (data) => data.models);
   const selection = useCompareSelection();
+  const columns: Column<ModelListRowFragment>[] = [
+    { label: 'Compare', hideLabel: true, cell: (node) => <CompareCheckbox selection={selection} jobId={node.job.id} name={node.name} /> },
+    {
+      label: 'Model',
+      cell: (node) => (
+        <>
+          <Link className="row-title" to={`/models/${node.id}`}>
+            {node.name}
+          </Link>
+          <div className="muted small">
+            {node.baseModel.name} · {node.dataset.name}
+          </div>
+        </>
+      ),
+    },
+    { label: 'Status', cell: (node) => <StatusBadge status={node.status} label={node.status === 'STORED' ? 'Ready' : undefined} /> },
+    {
+      label: 'Quality',
+      cell: (node) => (
+        <>
+          <Stars rating={node.quality?.rating} />
+          {node.quality?.warnings.map((w) => (
+            <div key={w.code} className="muted small" title={w.message}>
+              ⚠ {QUALITY_WARNING_LABELS[w.code] ?? w.code}
+            </div>
+          ))}
+        </>
+      ),
+    },
+    { label: 'Final loss', className: 'num', cell: (node) => formatNumber(node.quality?.finalTrainingLoss, 3) },
+    { label: 'Best val. loss', className: 'num', cell: (node) => formatNumber(node.quality?.bestValidationLoss, 3) },
+    { label: 'Size', className: 'num', cell: (node) => (node.status === 'STORED' ? formatBytes(node.totalSize) : '—') },
+    { label: 'Created', cell: (node) => <Time iso={node.createdAt} /> },
+  ];
   const setParam = (name: string, value: string | null) => {
     const next = new URLSearchParams(params);
     if (value) next.set(name, value);
@@ -65,72 +100,7 @@ export function ModelListPage() {
           </EmptyState>
         }
       >
-        {(models) => (
-          <div className="table-wrap">
-            <table className="table table-cards">
-              <thead>
-                <tr>
-                  <th scope="col">
-                    <span className="visually-hidden">Compare</span>
-                  </th>
-                  <th scope="col">Model</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Quality</th>
-                  <th scope="col" className="num">
-                    Final loss
-                  </th>
-                  <th scope="col" className="num">
-                    Best val. loss
-                  </th>
-                  <th scope="col" className="num">
-                    Size
-                  </th>
-                  <th scope="col">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {models.map((node) => (
-                  <tr key={node.id}>
-                    <td data-label="Compare">
-                      <CompareCheckbox selection={selection} jobId={node.job.id} name={node.name} />
-                    </td>
-                    <td data-label="Model">
-                      <Link className="row-title" to={`/models/${node.id}`}>
-                        {node.name}
-                      </Link>
-                      <div className="muted small">
-                        {node.baseModel.name} · {node.dataset.name}
-                      </div>
-                    </td>
-                    <td data-label="Status">
-                      <StatusBadge status={node.status} label={node.status === 'STORED' ? 'Ready' : undefined} />
-                    </td>
-                    <td data-label="Quality">
-                      <Stars rating={node.quality?.rating} />
-                      {node.quality?.warnings.map((w) => (
-                        <div key={w.code} className="muted small" title={w.message}>
-                          ⚠ {QUALITY_WARNING_LABELS[w.code] ?? w.code}
-                        </div>
-                      ))}
-                    </td>
-                    <td data-label="Final loss" className="num">
-                      {formatNumber(node.quality?.finalTrainingLoss, 3)}
-                    </td>
-                    <td data-label="Best val. loss" className="num">
-                      {formatNumber(node.quality?.bestValidationLoss, 3)}
-                    </td>
-                    <td data-label="Size" className="num">
-                      {node.status === 'STORED' ? formatBytes(node.totalSize) : '—'}
-                    </td>
-                    <td data-label="Created">
-                      <Time iso={node.createdAt} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        {(models) => <Table columns={columns} rows={models} />}
       </PagedList>
     </>
   );

@@ -8,8 +8,10 @@ import { PagedList } from '../../components/LoadMore';
 import { PageHeader } from '../../components/PageHeader';
 import { Alert, EmptyState, QueryStates } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
+import { Table, type Column } from '../../components/Table';
 import { Time } from '../../components/Time';
 import { graphql } from '../../gql';
+import type { ApiKeyRowFragment } from '../../gql/graphql';
 import { useTitle } from '../../lib/hooks';
 import { usePagedConnection } from '../../lib/paging';
 import { useSession } from '../../session';
@@ -87,6 +89,31 @@ export function SettingsPage() {
   }
 
 
+  const columns: Column<ApiKeyRowFragment>[] = [
+    {
+      label: 'Name',
+      cell: (node) => (
+        <>
+          <span className="row-title">{node.name}</span> {node.revokedAt && <StatusBadge status="CANCELLED" label="Revoked" />}
+        </>
+      ),
+    },
+    { label: 'Key', cell: (node) => <span className="mono">{node.prefix}…</span> },
+    { label: 'Created', cell: (node) => <Time iso={node.createdAt} /> },
+    { label: 'Last used', cell: (node) => (node.lastUsedAt ? <Time iso={node.lastUsedAt} /> : <span className="muted">never</span>) },
+    {
+      label: 'Actions',
+      hideLabel: true,
+      cellLabel: '',
+      cell: (node) =>
+        !node.revokedAt && (
+          <button type="button" className="button button-small button-ghost-danger" onClick={() => setRevoking({ id: node.id, name: node.name })}>
+            Revoke
+          </button>
+        ),
+    },
+  ];
+
   return (
     <>
       <PageHeader title="Settings" subtitle="Your account, and the API keys and webhooks third-party tools use." />
@@ -137,46 +164,7 @@ export function SettingsPage() {
           quietError
           empty={<EmptyState title="No API keys yet">Create one for each tool that calls the API, so you can revoke them one by one.</EmptyState>}
         >
-          {(apiKeys) => (
-            <div className="table-wrap">
-              <table className="table table-cards">
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Key</th>
-                    <th scope="col">Created</th>
-                    <th scope="col">Last used</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {apiKeys.map((node) => (
-                    <tr key={node.id}>
-                      <td data-label="Name">
-                        <span className="row-title">{node.name}</span> {node.revokedAt && <StatusBadge status="CANCELLED" label="Revoked" />}
-                      </td>
-                      <td data-label="Key" className="mono">
-                        {node.prefix}…
-                      </td>
-                      <td data-label="Created">
-                        <Time iso={node.createdAt} />
-                      </td>
-                      <td data-label="Last used">{node.lastUsedAt ? <Time iso={node.lastUsedAt} /> : <span className="muted">never</span>}</td>
-                      <td data-label="">
-                        {!node.revokedAt && (
-                          <button type="button" className="button button-small button-ghost-danger" onClick={() => setRevoking({ id: node.id, name: node.name })}>
-                            Revoke
-                          </button>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          {(apiKeys) => <Table columns={columns} rows={apiKeys} />}
         </PagedList>
       </Panel>
       <WebhooksPanel />

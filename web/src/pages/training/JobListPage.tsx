@@ -6,12 +6,13 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { Segmented } from '../../components/Segmented';
 import { EmptyState } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
+import { Table, type Column } from '../../components/Table';
 import { Time } from '../../components/Time';
-import type { TrainingJobFilter, TrainingJobStatus } from '../../gql/graphql';
+import type { JobListRowFragment, TrainingJobFilter, TrainingJobStatus } from '../../gql/graphql';
 import { formatMoney, formatNumber } from '../../lib/format';
 import { useTitle } from '../../lib/hooks';
 import { usePagedConnection } from '../../lib/paging';
-import { ACTIVE_JOB_STATUSES, isJobActive, JobListQuery, jobStatusLabel, progressLabel } from './fragments';
+import { ACTIVE_JOB_STATUSES, gpuLabel, isJobActive, JobListQuery, jobStatusLabel, progressLabel } from './fragments';
 import { CompareButton, CompareCheckbox, useCompareSelection } from '../compare/selection';
 import { WatchJob } from './WatchJob';
 
@@ -31,6 +32,46 @@ export function JobListPage() {
   const filter: TrainingJobFilter = { ...(chosen.statuses ? { status: chosen.statuses } : {}), ...(datasetId ? { datasetId } : {}) };
   const paged = usePagedConnection(JobListQuery, { filter }, (data) => data.trainingJobs);
   const selection = useCompareSelection();
+  const columns: Column<JobListRowFragment>[] = [
+    { label: 'Compare', hideLabel: true, cell: (node) => <CompareCheckbox selection={selection} jobId={node.id} name={node.name} /> },
+    {
+      label: 'Job',
+      cell: (node) => (
+        <>
+          <Link className="row-title" to={`/training/jobs/${node.id}`}>
+            {node.name}
+          </Link>
+          <div className="muted small">
+            {node.dataset.name} · {node.baseModel.name}
+          </div>
+        </>
+      ),
+    },
+    {
+      label: 'Status',
+      cell: (node) => (
+        <>
+          <StatusBadge status={node.status} label={jobStatusLabel(node)} />
+          {isJobActive(node.status) && <WatchJob id={node.id} />}
+        </>
+      ),
+    },
+    { label: 'Progress', className: 'progress-column', cell: (node) => <ProgressBar value={node.progress / 100} label={progressLabel(node)} /> },
+    { label: 'Final loss', className: 'num', cell: (node) => formatNumber(node.latestMetrics?.trainingLoss, 3) },
+    { label: 'Best val. loss', className: 'num', cell: (node) => formatNumber(node.bestValidation?.validationLoss, 3) },
+    {
+      label: 'Cost',
+      className: 'num',
+      cell: (node) => (
+        <>
+          {formatMoney(node.finalCost ?? node.currentCost)}
+          <div className="muted small">est. {formatMoney(node.estimatedCost)}</div>
+        </>
+      ),
+    },
+    { label: 'GPUs', cell: gpuLabel },
+    { label: 'Started', cell: (node) => <Time iso={node.createdAt} /> },
+  ];
 
   function show(value: string | null) {
     const next = new URLSearchParams(params);
@@ -91,78 +132,7 @@ export function JobListPage() {
           )
         }
       >
-        {(jobs) => (
-          <div className="table-wrap">
-            <table className="table table-cards">
-              <thead>
-                <tr>
-                  <th scope="col">
-                    <span className="visually-hidden">Compare</span>
-                  </th>
-                  <th scope="col">Job</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" className="progress-column">
-                    Progress
-                  </th>
-                  <th scope="col" className="num">
-                    Final loss
-                  </th>
-                  <th scope="col" className="num">
-                    Best val. loss
-                  </th>
-                  <th scope="col" className="num">
-                    Cost
-                  </th>
-                  <th scope="col">GPUs</th>
-                  <th scope="col">Started</th>
-                </tr>
-              </thead>
-              <tbody>
-                {jobs.map((node) => (
-                  <tr key={node.id}>
-                    <td data-label="Compare">
-                      <CompareCheckbox selection={selection} jobId={node.id} name={node.name} />
-                    </td>
-                    <td data-label="Job">
-                      <Link className="row-title" to={`/training/jobs/${node.id}`}>
-                        {node.name}
-                      </Link>
-                      <div className="muted small">
-                        {node.dataset.name} · {node.baseModel.name}
-                      </div>
-                    </td>
-                    <td data-label="Status">
-                      <StatusBadge status={node.status} label={jobStatusLabel(node)} />
-                      {isJobActive(node.status) && <WatchJob id={node.id} />}
-                    </td>
-                    <td data-label="Progress" className="progress-column">
-                      <ProgressBar
-                        value={node.progress / 100}
-                        label={progressLabel(node)}
-                      />
-                    </td>
-                    <td data-label="Final loss" className="num">
-                      {formatNumber(node.latestMetrics?.trainingLoss, 3)}
-                    </td>
-                    <td data-label="Best val. loss" className="num">
-                      {formatNumber(node.bestValidation?.validationLoss, 3)}
-                    </td>
-                    <td data-label="Cost" className="num">
-                      {formatMoney(node.finalCost ?? node.currentCost)}
-                      <div className="muted small">est. {formatMoney(node.estimatedCost)}</div>
-                    </td>
-                    <td data-label="GPUs">
-                      {node.gpu.count} × {node.gpu.type}
-                    </td>
-                    <td data-label="Started">
-                      <Time iso={node.createdAt} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        {(jobs) => <Table columns={columns} rows={jobs} />}
       </PagedList>
     </>
   );

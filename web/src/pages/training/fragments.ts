@@ -124,6 +124,11 @@ export function jobStatusLabel(job: { status: string; cancelRequestedAt?: unknow
   return undefined;
 }
 
+/** "2 × A100": a job's GPU allocation, as every job table shows it. */
+export function gpuLabel(job: { gpu: { count: number; type: string } }): string {
+  return `${job.gpu.count} × ${job.gpu.type}`;
+}
+
 /** What the progress bar says: the stage while running, the outcome once ended. */
 export function progressLabel(job: { status: string; stage?: string | null; costCapReachedAt?: unknown; errorCode?: string | null }): string {
   switch (job.status) {
