@@ -9,29 +9,17 @@ import type {
   CreateDatasetMutation,
   CreateTrainingJobMutation,
   DatasetFilter,
-  DatasetListQuery as DatasetListData,
-  DatasetListQueryVariables,
   DatasetRowFragment,
   DeleteDatasetMutation,
   DeleteDatasetMutationVariables,
-  JobListQuery as JobListData,
-  JobListQueryVariables,
-  JobListRowFragment,
   JobRowFragment,
   MarkAllNotificationsReadMutation,
   MarkNotificationReadMutation,
   MarkNotificationReadMutationVariables,
-  ModelListQuery as ModelListData,
-  ModelListQueryVariables,
-  ModelListRowFragment,
   MyListsChangedSubscription,
   NotificationAddedSubscription,
   NotificationItemFragment,
-  NotificationsQuery as NotificationsData,
-  NotificationsQueryVariables,
   SetBudgetMutation,
-  SettingsQuery as SettingsData,
-  SettingsQueryVariables,
   TrainingJobFilter,
 } from '../gql/graphql';
 import schema from '../gql/introspection';
@@ -40,7 +28,7 @@ import { ModelListQuery } from '../pages/models/fragments';
 import { NotificationsQuery, UnreadCountQuery } from '../pages/notifications/fragments';
 import { SettingsQuery } from '../pages/settings/fragments';
 import { JobListQuery } from '../pages/training/fragments';
-import { addNewToLists, addToLists, cachedIds, editLists, invalidateLists, refreshListsMissing, removeFromLists, type ListSpec } from './connections';
+import { addNewToLists, addToLists, cachedIds, editLists, invalidateLists, listSpec, refreshListsMissing, removeFromLists } from './connections';
 
 const NotificationReadFragment = graphql(`
   fragment NotificationRead on Notification {
@@ -50,52 +38,17 @@ const NotificationReadFragment = graphql(`
   }
 `);
 
-const onQuery = () => 'Query';
-const onMe = (cache: Cache) => {
+const signedInUser = (cache: Cache) => {
   const me = cache.resolve('Query', 'me');
   return typeof me === 'string' ? me : null;
 };
 
 // Each list is kept through the very query its page reads, so an update writes exactly what the page shows.
-const datasetLists: ListSpec<DatasetListData, DatasetListQueryVariables, DatasetRowFragment> = {
-  parent: onQuery,
-  field: 'datasets',
-  query: DatasetListQuery,
-  connection: (data) => data.datasets,
-  edgeTypename: 'QueryDatasetsConnectionEdge',
-};
-
-const apiKeyLists: ListSpec<SettingsData, SettingsQueryVariables, { id: string }> = {
-  parent: onMe,
-  field: 'apiKeys',
-  query: SettingsQuery,
-  connection: (data) => data.me?.apiKeys,
-  edgeTypename: 'UserApiKeysConnectionEdge',
-};
-
-const jobLists: ListSpec<JobListData, JobListQueryVariables, JobListRowFragment> = {
-  parent: onQuery,
-  field: 'trainingJobs',
-  query: JobListQuery,
-  connection: (data) => data.trainingJobs,
-  edgeTypename: 'QueryTrainingJobsConnectionEdge',
-};
-
-const modelLists: ListSpec<ModelListData, ModelListQueryVariables, ModelListRowFragment> = {
-  parent: onQuery,
-  field: 'models',
-  query: ModelListQuery,
-  connection: (data) => data.models,
-  edgeTypename: 'QueryModelsConnectionEdge',
-};
-
-const notificationLists: ListSpec<NotificationsData, NotificationsQueryVariables, NotificationItemFragment> = {
-  parent: onQuery,
-  field: 'notifications',
-  query: NotificationsQuery,
-  connection: (data) => data.notifications,
-  edgeTypename: 'QueryNotificationsConnectionEdge',
-};
+const datasetLists = listSpec('Query', 'datasets', DatasetListQuery, (data) => data.datasets);
+const apiKeyLists = listSpec('User', 'apiKeys', SettingsQuery, (data) => data.me?.apiKeys, signedInUser);
+const jobLists = listSpec('Query', 'trainingJobs', JobListQuery, (data) => data.trainingJobs);
+const modelLists = listSpec('Query', 'models', ModelListQuery, (data) => data.models);
+const notificationLists = listSpec('Query', 'notifications', NotificationsQuery, (data) => data.notifications);
 
 /** A mutation's union answer narrowed to its success payload; null when it answered a typed error (or nothing). */
 function success<Answer extends { __typename: string }, Name extends Answer['__typename']>(

@@ -21,6 +21,20 @@ export interface ListSpec<Data, Vars, Node extends { id: string }> {
   edgeTypename: string;
 }
 
+/**
+ * The list `field` of `parentType`, read through `query` (a page's own list query). `parent` finds the entity that
+ * holds it (the signed-in User for its API keys); new edges are typed as Pothos names them.
+ */
+export function listSpec<Data, Vars, Node extends { id: string }>(
+  parentType: string,
+  field: string,
+  query: TypedDocumentNode<Data, Vars>,
+  connection: (data: Data) => Connection<Node> | null | undefined,
+  parent: (cache: Cache) => string | null = () => parentType,
+): ListSpec<Data, Vars, Node> {
+  return { parent, field, query, connection, edgeTypename: `${parentType}${field[0]!.toUpperCase()}${field.slice(1)}ConnectionEdge` };
+}
+
 const PAGING = ['first', 'after', 'last', 'before'];
 
 /** Pages of the same list (same filter) share this key. */
