@@ -29,6 +29,7 @@ import { NotificationsQuery, UnreadCountQuery } from '../pages/notifications/fra
 import { SettingsQuery } from '../pages/settings/fragments';
 import { JobListQuery } from '../pages/training/fragments';
 import { addNewToLists, addToLists, cachedIds, editLists, invalidateLists, listSpec, refreshListsMissing, removeFromLists } from './connections';
+import { success } from './outcome';
 
 const NotificationReadFragment = graphql(`
   fragment NotificationRead on Notification {
@@ -49,14 +50,6 @@ const apiKeyLists = listSpec('User', 'apiKeys', SettingsQuery, (data) => data.me
 const jobLists = listSpec('Query', 'trainingJobs', JobListQuery, (data) => data.trainingJobs);
 const modelLists = listSpec('Query', 'models', ModelListQuery, (data) => data.models);
 const notificationLists = listSpec('Query', 'notifications', NotificationsQuery, (data) => data.notifications);
-
-/** A mutation's union answer narrowed to its success payload; null when it answered a typed error (or nothing). */
-function success<Answer extends { __typename: string }, Name extends Answer['__typename']>(
-  answer: Answer | null | undefined,
-  typename: Name,
-): Extract<Answer, { __typename: Name }> | null {
-  return answer?.__typename === typename ? (answer as Extract<Answer, { __typename: Name }>) : null;
-}
 
 /** What a job update carries wherever it comes from (a list row, the monitor's live fields). */
 type JobChange = Pick<JobRowFragment, 'id' | 'status'> & { dataset?: { id: string } | null };

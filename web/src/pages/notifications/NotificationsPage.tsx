@@ -10,6 +10,7 @@ import { Time } from '../../components/Time';
 import { graphql } from '../../gql';
 import { useTitle } from '../../lib/hooks';
 import { usePagedConnection } from '../../lib/paging';
+import { outcome } from '../../lib/outcome';
 import { NotificationsQuery } from './fragments';
 
 const MarkNotificationRead = graphql(`
@@ -24,9 +25,7 @@ const MarkNotificationRead = graphql(`
           readAt
         }
       }
-      ... on Error {
-        message
-      }
+      ...ActionFailure
     }
   }
 `);
@@ -69,8 +68,8 @@ export function NotificationsPage() {
 
   async function read(id: string) {
     const result = await markRead({ id });
-    const outcome = result.data?.markNotificationRead;
-    if (outcome?.__typename !== 'MarkNotificationReadPayload') setFailure(outcome && 'message' in outcome ? outcome.message : (result.error?.message ?? 'Could not mark it read.'));
+    const { failure } = outcome(result.data?.markNotificationRead, 'MarkNotificationReadPayload', result.error, 'Could not mark it read.');
+    if (failure) setFailure(failure);
   }
 
   return (

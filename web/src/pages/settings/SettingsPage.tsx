@@ -14,6 +14,7 @@ import { graphql } from '../../gql';
 import type { ApiKeyRowFragment } from '../../gql/graphql';
 import { useTitle } from '../../lib/hooks';
 import { usePagedConnection } from '../../lib/paging';
+import { outcome } from '../../lib/outcome';
 import { useSession } from '../../session';
 import { SettingsQuery } from './fragments';
 import { WebhooksPanel } from './WebhooksPanel';
@@ -45,9 +46,7 @@ const RevokeApiKey = graphql(`
           revokedAt
         }
       }
-      ... on Error {
-        message
-      }
+      ...ActionFailure
     }
   }
 `);
@@ -84,8 +83,7 @@ export function SettingsPage() {
     const id = revoking.id;
     setRevoking(null);
     const result = await revokeApiKey({ id });
-    const outcome = result.data?.revokeApiKey;
-    setRevokeError(outcome?.__typename === 'RevokeApiKeyPayload' ? null : outcome && 'message' in outcome ? outcome.message : 'The key could not be revoked.');
+    setRevokeError(outcome(result.data?.revokeApiKey, 'RevokeApiKeyPayload', undefined, 'The key could not be revoked.').failure);
   }
 
 
