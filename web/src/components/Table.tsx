@@ -1,6 +1,7 @@
 // The list table every page uses: a header row of column names, one row per item, and on narrow screens each
 // cell labelled with its column (data-label, read by the card layout in styles.css).
 import type { HTMLAttributes, ReactNode } from 'react';
+import { Link } from 'react-router';
 
 export interface Column<Row> {
   /** The header; also each cell's data-label unless `cellLabel` says otherwise. */
@@ -51,5 +52,17 @@ export function Table<Row extends { id: string }>({
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** A row's first cell: its name, linking to its page, over a line of detail. */
+export function RowTitle({ to, name, detail }: { to: string; name: string; detail: ReactNode }) {
+  return (
+    <>
+      <Link className="row-title" to={to}>
+        {name}
+      </Link>
+      <div className="muted small">{detail}</div>
+    </>
   );
 }

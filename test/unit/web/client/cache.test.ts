@@ -47,82 +47,32 @@ function clientWith(answers: Record<string, Answer>) {
 let serial = 0;
 const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 12, minute)).toISOString();
 
+const qwen = { __typename: 'BaseModel', id: 'qwen', name: 'Qwen' };
+
 function dataset(status: DatasetStatus, createdAt: string, name = `set ${++serial}`) {
-  return {
-    __typename: 'Dataset',
-    id: `ds-${++serial}`,
-    name,
-    status,
-    format: 'CHAT',
-    fileName: 'chat.jsonl',
-    fileSize: 1024,
-    errorCount: 0,
-    warningCount: 0,
-    createdAt,
-    deletedAt: null,
-    baseModel: { __typename: 'BaseModel', id: 'qwen', name: 'Qwen' },
-    statistics: { __typename: 'DatasetStatistics', examples: 10, totalTokens: 900 },
-  };
+  const file = { format: 'CHAT', fileName: 'chat.jsonl', fileSize: 1024, errorCount: 0, warningCount: 0 };
+  const statistics = { __typename: 'DatasetStatistics', examples: 10, totalTokens: 900 };
+  return { __typename: 'Dataset', id: `ds-${++serial}`, name, status, ...file, createdAt, deletedAt: null, baseModel: qwen, statistics };
 }
 
 function jobRow(status: TrainingJobStatus, createdAt: string) {
-  return {
-    __typename: 'TrainingJob',
-    id: `job-${++serial}`,
-    name: `run ${serial}`,
-    status,
-    stage: null,
-    progress: 0,
-    currentStep: 0,
-    totalSteps: 100,
-    currentCost: '0',
-    estimatedCost: '1.50',
-    finalCost: null,
-    maxCost: null,
-    etaSeconds: null,
-    createdAt,
-    cancelRequestedAt: null,
-    costCapReachedAt: null,
-    errorCode: null,
-    presetId: 'balanced',
-    gpu: { __typename: 'GpuAllocation', type: 'A10G', count: 1 },
-    dataset: { __typename: 'Dataset', id: 'ds-jobs', name: 'jobs set' },
-    baseModel: { __typename: 'BaseModel', id: 'qwen', name: 'Qwen' },
-  };
+  const progress = { stage: null, progress: 0, currentStep: 0, totalSteps: 100, etaSeconds: null, cancelRequestedAt: null, costCapReachedAt: null, errorCode: null };
+  const money = { currentCost: '0', estimatedCost: '1.50', finalCost: null, maxCost: null };
+  const setup = { presetId: 'balanced', gpu: { __typename: 'GpuAllocation', type: 'A10G', count: 1 }, dataset: { __typename: 'Dataset', id: 'ds-jobs', name: 'jobs set' }, baseModel: qwen };
+  return { __typename: 'TrainingJob', id: `job-${++serial}`, name: `run ${serial}`, status, createdAt, ...progress, ...money, ...setup };
 }
 
 const jobListRow = (status: TrainingJobStatus, createdAt: string) => ({ ...jobRow(status, createdAt), latestMetrics: null, bestValidation: null });
 
 function model(status: ModelStatus, createdAt: string) {
-  return {
-    __typename: 'Model',
-    id: `model-${++serial}`,
-    name: `adapter ${serial}`,
-    status,
-    createdAt,
-    storedAt: null,
-    totalSize: 2048,
-    quality: { __typename: 'ModelQuality', rating: 4, finalValidationLoss: 0.5, bestValidationLoss: 0.4, finalTrainingLoss: 0.3, warnings: [] },
-    baseModel: { __typename: 'BaseModel', id: 'qwen', name: 'Qwen' },
-    dataset: { __typename: 'Dataset', id: 'ds-models', name: 'models set' },
-    job: { __typename: 'TrainingJob', id: `job-of-${serial}`, name: 'its run' },
-  };
+  const quality = { __typename: 'ModelQuality', rating: 4, finalValidationLoss: 0.5, bestValidationLoss: 0.4, finalTrainingLoss: 0.3, warnings: [] };
+  const lineage = { baseModel: qwen, dataset: { __typename: 'Dataset', id: 'ds-models', name: 'models set' }, job: { __typename: 'TrainingJob', id: `job-of-${serial}`, name: 'its run' } };
+  return { __typename: 'Model', id: `model-${++serial}`, name: `adapter ${serial}`, status, createdAt, storedAt: null, totalSize: 2048, quality, ...lineage };
 }
 
 function notification(read: boolean, createdAt: string) {
-  return {
-    __typename: 'Notification',
-    id: `n-${++serial}`,
-    type: 'JOB_COMPLETED',
-    title: 'Training finished',
-    message: 'It went well.',
-    priority: 'NORMAL',
-    link: null,
-    metadata: null,
-    read,
-    readAt: read ? createdAt : null,
-    createdAt,
-  };
+  const text = { type: 'JOB_COMPLETED', title: 'Training finished', message: 'It went well.', priority: 'NORMAL', link: null, metadata: null };
+  return { __typename: 'Notification', id: `n-${++serial}`, ...text, read, readAt: read ? createdAt : null, createdAt };
 }
 
 /** One page of a connection, as the server sends it. */

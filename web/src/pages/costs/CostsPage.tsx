@@ -1,14 +1,13 @@
 // /costs: the monthly budget, then what training and storage cost over a date range: totals, this month
 // against last, a chart by period stacked by type, totals by type and GPU, and the most expensive jobs.
 import { useState } from 'react';
-import { Link } from 'react-router';
 import { useQuery } from 'urql';
 import { Panel, StatCard, StatGrid } from '../../components/Card';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState, QueryStates } from '../../components/States';
 import { Segmented } from '../../components/Segmented';
 import { StatusBadge } from '../../components/StatusBadge';
-import { Table, type Column } from '../../components/Table';
+import { RowTitle, Table, type Column } from '../../components/Table';
 import { graphql } from '../../gql';
 import type { CostGroupBy, CostsQuery } from '../../gql/graphql';
 import { formatMoney, formatNumber } from '../../lib/format';
@@ -95,14 +94,7 @@ type TopJob = Extract<CostsQuery['costSummary'], { __typename: 'CostSummary' }>[
 const TOP_JOB_COLUMNS: Column<TopJob & { id: string }>[] = [
   {
     label: 'Job',
-    cell: ({ job }) => (
-      <>
-        <Link className="row-title" to={`/training/jobs/${job.id}`}>
-          {job.name}
-        </Link>
-        <div className="muted small">{job.dataset.name}</div>
-      </>
-    ),
+    cell: ({ job }) => <RowTitle to={`/training/jobs/${job.id}`} name={job.name} detail={job.dataset.name} />,
   },
   { label: 'Status', cell: ({ job }) => <StatusBadge status={job.status} label={jobStatusLabel(job)} /> },
   { label: 'GPUs', cell: ({ job }) => gpuLabel(job) },
@@ -198,11 +190,7 @@ export function CostsPage() {
               {Number(summary.total) === 0 ? (
                 <EmptyState
                   title="Nothing spent in this range"
-                  action={
-                    <Link className="button" to="/training/configure">
-                      Start a training run
-                    </Link>
-                  }
+                  link={{ to: '/training/configure', label: 'Start a training run' }}
                 >
                   GPU time is charged per second while a job runs; storage accrues daily.
                 </EmptyState>

@@ -6,7 +6,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { Segmented } from '../../components/Segmented';
 import { EmptyState } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
-import { Table, type Column } from '../../components/Table';
+import { RowTitle, Table, type Column } from '../../components/Table';
 import { Time } from '../../components/Time';
 import type { DatasetRowFragment, DatasetStatus } from '../../gql/graphql';
 import { formatBytes, formatCompact, formatInteger } from '../../lib/format';
@@ -26,16 +26,7 @@ const STATUSES: { value: DatasetStatus | null; label: string }[] = [
 const COLUMNS: Column<DatasetRowFragment>[] = [
   {
     label: 'Name',
-    cell: (node) => (
-      <>
-        <Link className="row-title" to={`/datasets/${node.id}`}>
-          {node.name}
-        </Link>
-        <div className="muted small">
-          {node.fileName} · {node.baseModel.name}
-        </div>
-      </>
-    ),
+    cell: (node) => <RowTitle to={`/datasets/${node.id}`} name={node.name} detail={`${node.fileName} · ${node.baseModel.name}`} />,
   },
   {
     label: 'Status',
@@ -123,11 +114,7 @@ export function DatasetListPage() {
           ) : (
             <EmptyState
               title="No datasets yet"
-              action={
-                <Link className="button button-primary" to="/datasets/new">
-                  Upload your first dataset
-                </Link>
-              }
+              link={{ to: '/datasets/new', label: 'Upload your first dataset', primary: true }}
             >
               Upload a JSONL file of chat examples. It is checked line by line, and every problem is reported with its line number.
             </EmptyState>

@@ -1,12 +1,12 @@
 // /models: the adapters training produced, with their status, rating and size, filtered by status.
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { PagedList } from '../../components/LoadMore';
 import { PageHeader } from '../../components/PageHeader';
 import { Segmented } from '../../components/Segmented';
 import { Stars } from '../../components/Stars';
 import { EmptyState } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
-import { Table, type Column } from '../../components/Table';
+import { RowTitle, Table, type Column } from '../../components/Table';
 import { Time } from '../../components/Time';
 import type { ModelListRowFragment, ModelOrder, ModelStatus } from '../../gql/graphql';
 import { formatBytes, formatNumber } from '../../lib/format';
@@ -33,16 +33,7 @@ export function ModelListPage() {
     { label: 'Compare', hideLabel: true, cell: (node) => <CompareCheckbox selection={selection} jobId={node.job.id} name={node.name} /> },
     {
       label: 'Model',
-      cell: (node) => (
-        <>
-          <Link className="row-title" to={`/models/${node.id}`}>
-            {node.name}
-          </Link>
-          <div className="muted small">
-            {node.baseModel.name} · {node.dataset.name}
-          </div>
-        </>
-      ),
+      cell: (node) => <RowTitle to={`/models/${node.id}`} name={node.name} detail={`${node.baseModel.name} · ${node.dataset.name}`} />,
     },
     { label: 'Status', cell: (node) => <StatusBadge status={node.status} label={node.status === 'STORED' ? 'Ready' : undefined} /> },
     {
@@ -90,11 +81,7 @@ export function ModelListPage() {
         empty={
           <EmptyState
             title={status ? 'No models match' : 'No models yet'}
-            action={
-              <Link className="button button-primary" to="/training/configure">
-                Train a model
-              </Link>
-            }
+            link={{ to: '/training/configure', label: 'Train a model', primary: true }}
           >
             Every completed training job stores its adapter here, with its files, quality and lineage.
           </EmptyState>

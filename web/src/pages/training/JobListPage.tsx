@@ -6,7 +6,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { Segmented } from '../../components/Segmented';
 import { EmptyState } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
-import { Table, type Column } from '../../components/Table';
+import { RowTitle, Table, type Column } from '../../components/Table';
 import { Time } from '../../components/Time';
 import type { JobListRowFragment, TrainingJobFilter, TrainingJobStatus } from '../../gql/graphql';
 import { formatMoney, formatNumber } from '../../lib/format';
@@ -36,16 +36,7 @@ export function JobListPage() {
     { label: 'Compare', hideLabel: true, cell: (node) => <CompareCheckbox selection={selection} jobId={node.id} name={node.name} /> },
     {
       label: 'Job',
-      cell: (node) => (
-        <>
-          <Link className="row-title" to={`/training/jobs/${node.id}`}>
-            {node.name}
-          </Link>
-          <div className="muted small">
-            {node.dataset.name} · {node.baseModel.name}
-          </div>
-        </>
-      ),
+      cell: (node) => <RowTitle to={`/training/jobs/${node.id}`} name={node.name} detail={`${node.dataset.name} · ${node.baseModel.name}`} />,
     },
     {
       label: 'Status',
@@ -121,11 +112,7 @@ export function JobListPage() {
           ) : (
             <EmptyState
               title="No training jobs yet"
-              action={
-                <Link className="button button-primary" to="/training/configure">
-                  Configure your first run
-                </Link>
-              }
+              link={{ to: '/training/configure', label: 'Configure your first run', primary: true }}
             >
               Pick a ready dataset and a preset; the estimate tells you what it will cost before you start.
             </EmptyState>
