@@ -68,13 +68,13 @@ export function SettingsPage() {
     event.preventDefault();
     setNameError(null);
     const result = await createApiKey({ input: { name: name.trim() } });
-    const outcome = result.data?.createApiKey;
-    if (outcome?.__typename === 'CreateApiKeyPayload') {
-      setSecret({ name: outcome.apiKey.name, value: outcome.secret });
+    const answer = result.data?.createApiKey;
+    if (answer?.__typename === 'CreateApiKeyPayload') {
+      setSecret({ name: answer.apiKey.name, value: answer.secret });
       setCopied(false);
       setName('');
-    } else if (outcome?.__typename === 'InvalidInputError') {
-      setNameError(problemsByPath(outcome.problems).name ?? outcome.message);
+    } else if (answer?.__typename === 'InvalidInputError') {
+      setNameError(problemsByPath(answer.problems).name ?? answer.message);
     } else setNameError(result.error?.message ?? 'The key could not be created.');
   }
 
@@ -85,7 +85,6 @@ export function SettingsPage() {
     const result = await revokeApiKey({ id });
     setRevokeError(outcome(result.data?.revokeApiKey, 'RevokeApiKeyPayload', undefined, 'The key could not be revoked.').failure);
   }
-
 
   const columns: Column<ApiKeyRowFragment>[] = [
     {
