@@ -1,5 +1,6 @@
 // Loading, empty, error and "not yet available" states, the same on every page.
 import type { ReactNode } from 'react';
+import { Link } from 'react-router';
 import type { CombinedError } from 'urql';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
@@ -11,14 +12,28 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
   );
 }
 
+/** Where an empty state leads: a button-styled link (`primary` for the page's main way on). */
+export interface EmptyLink {
+  to: string;
+  label: string;
+  primary?: boolean;
+}
+
 /** `heading` 1 where the state is the whole page (not found), so the page still has its heading. */
-export function EmptyState({ title, children, action, heading = 2 }: { title: string; children?: ReactNode; action?: ReactNode; heading?: 1 | 2 }) {
+export function EmptyState({ title, children, action, link, heading = 2 }: { title: string; children?: ReactNode; action?: ReactNode; link?: EmptyLink; heading?: 1 | 2 }) {
   const Title = heading === 1 ? 'h1' : 'h2';
+  const next = link ? (
+    <Link className={link.primary ? 'button button-primary' : 'button'} to={link.to}>
+      {link.label}
+    </Link>
+  ) : (
+    action
+  );
   return (
     <div className="state state-empty">
       <Title className="state-title">{title}</Title>
       {children && <div className="state-text">{children}</div>}
-      {action && <div className="state-action">{action}</div>}
+      {next && <div className="state-action">{next}</div>}
     </div>
   );
 }
@@ -53,6 +68,37 @@ export function Alert({ tone = 'error', title, children }: { tone?: 'error' | 'i
       <div>{children}</div>
     </div>
   );
+}
+
+/**
+ * A query's states in order: its error (with a retry) until it has data, a spinner until then, the empty state
+ * when `isEmpty` says so, then `children` with the data. `quietError`: another part of the page shows the error.
+ */
+export function QueryStates<T>({
+  data,
+  error,
+  retry,
+  loading,
+  isEmpty,
+  empty,
+  quietError = false,
+  children,
+}: {
+  data: T | null | undefined;
+  error?: CombinedError | Error | string;
+  retry?: () => void;
+  loading?: string;
+  isEmpty?: (data: T) => boolean;
+  empty?: ReactNode;
+  quietError?: boolean;
+  children: (data: T) => ReactNode;
+}) {
+  if (data == null) {
+    if (!error) return <Loading label={loading} />;
+    return quietError ? null : <ErrorState error={error} retry={retry} />;
+  }
+  if (isEmpty?.(data)) return <>{empty}</>;
+  return <>{children(data)}</>;
 }
 
 export function ComingSoon({ title, children }: { title: string; children: ReactNode }) {

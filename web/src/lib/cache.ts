@@ -4,99 +4,32 @@ import { cacheExchange, type Cache, type Variables } from '@urql/exchange-graphc
 import { relayPagination } from '@urql/exchange-graphcache/extras';
 import { graphql } from '../gql';
 import type {
-  CachedApiKeyListsQuery,
-  CachedDatasetListsQuery,
-  CachedJobListsQuery,
-  CachedModelListsQuery,
-  CachedNotificationListsQuery,
+  ConfirmDatasetUploadMutation,
+  CreateApiKeyMutation,
+  CreateDatasetMutation,
+  CreateTrainingJobMutation,
   DatasetFilter,
   DatasetRowFragment,
+  DeleteDatasetMutation,
+  DeleteDatasetMutationVariables,
   JobRowFragment,
-  ModelRowFragment,
+  MarkAllNotificationsReadMutation,
+  MarkNotificationReadMutation,
+  MarkNotificationReadMutationVariables,
+  MyListsChangedSubscription,
+  NotificationAddedSubscription,
   NotificationItemFragment,
+  SetBudgetMutation,
   TrainingJobFilter,
 } from '../gql/graphql';
 import schema from '../gql/introspection';
-import { addNewToLists, addToLists, cachedIds, editLists, invalidateLists, refreshListsMissing, removeFromLists, type ListSpec } from './connections';
-
-const DatasetListsQuery = graphql(`
-  query CachedDatasetLists($first: Int, $after: String, $filter: DatasetFilter) {
-    datasets(first: $first, after: $after, filter: $filter) {
-      totalCount
-      edges {
-        cursor
-        node {
-          ...DatasetRow
-        }
-      }
-    }
-  }
-`);
-
-const ApiKeyListsQuery = graphql(`
-  query CachedApiKeyLists($first: Int, $after: String) {
-    me {
-      id
-      apiKeys(first: $first, after: $after) {
-        totalCount
-        edges {
-          cursor
-          node {
-            ...ApiKeyRow
-          }
-        }
-      }
-    }
-  }
-`);
-
-const JobListsQuery = graphql(`
-  query CachedJobLists($first: Int, $after: String, $filter: TrainingJobFilter) {
-    trainingJobs(first: $first, after: $after, filter: $filter) {
-      totalCount
-      edges {
-        cursor
-        node {
-          ...JobRow
-        }
-      }
-    }
-  }
-`);
-
-const ModelListsQuery = graphql(`
-  query CachedModelLists($first: Int, $after: String, $status: [ModelStatus!], $orderBy: ModelOrder) {
-    models(first: $first, after: $after, status: $status, orderBy: $orderBy) {
-      totalCount
-      edges {
-        cursor
-        node {
-          ...ModelRow
-        }
-      }
-    }
-  }
-`);
-
-const NotificationListsQuery = graphql(`
-  query CachedNotificationLists($first: Int, $after: String, $unreadOnly: Boolean) {
-    notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {
-      totalCount
-      edges {
-        cursor
-        node {
-          ...NotificationItem
-        }
-      }
-    }
-  }
-`);
-
-const UnreadCountQuery = graphql(`
-  query CachedUnreadCount {
-    unreadNotificationCount
-  }
-`);
+import { DatasetListQuery } from '../pages/datasets/fragments';
+import { ModelListQuery } from '../pages/models/fragments';
+import { NotificationsQuery, UnreadCountQuery } from '../pages/notifications/fragments';
+import { SettingsQuery } from '../pages/settings/fragments';
+import { JobListQuery } from '../pages/training/fragments';
+import { addNewToLists, addToLists, cachedIds, editLists, invalidateLists, listSpec, refreshListsMissing, removeFromLists } from './connections';
+import { success } from './outcome';
 
 const NotificationReadFragment = graphql(`
   fragment NotificationRead on Notification {
@@ -106,51 +39,20 @@ const NotificationReadFragment = graphql(`
   }
 `);
 
-const onQuery = () => 'Query';
-const onMe = (cache: Cache) => {
+const signedInUser = (cache: Cache) => {
   const me = cache.resolve('Query', 'me');
   return typeof me === 'string' ? me : null;
 };
 
-const datasetLists: ListSpec<CachedDatasetListsQuery, DatasetRowFragment> = {
-  parent: onQuery,
-  field: 'datasets',
-  query: DatasetListsQuery,
-  connection: (data) => data.datasets,
-  edgeTypename: 'QueryDatasetsConnectionEdge',
-};
+// Each list is kept through the very query its page reads, so an update writes exactly what the page shows.
+const datasetLists = listSpec('Query', 'datasets', DatasetListQuery, (data) => data.datasets);
+const apiKeyLists = listSpec('User', 'apiKeys', SettingsQuery, (data) => data.me?.apiKeys, signedInUser);
+const jobLists = listSpec('Query', 'trainingJobs', JobListQuery, (data) => data.trainingJobs);
+const modelLists = listSpec('Query', 'models', ModelListQuery, (data) => data.models);
+const notificationLists = listSpec('Query', 'notifications', NotificationsQuery, (data) => data.notifications);
 
-const apiKeyLists: ListSpec<CachedApiKeyListsQuery, { id: string }> = {
-  parent: onMe,
-  field: 'apiKeys',
-  query: ApiKeyListsQuery,
-  connection: (data) => data.me?.apiKeys,
-  edgeTypename: 'UserApiKeysConnectionEdge',
-};
-
-const jobLists: ListSpec<CachedJobListsQuery, JobRowFragment> = {
-  parent: onQuery,
-  field: 'trainingJobs',
-  query: JobListsQuery,
-  connection: (data) => data.trainingJobs,
-  edgeTypename: 'QueryTrainingJobsConnectionEdge',
-};
-
-const modelLists: ListSpec<CachedModelListsQuery, ModelRowFragment> = {
-  parent: onQuery,
-  field: 'models',
-  query: ModelListsQuery,
-  connection: (data) => data.models,
-  edgeTypename: 'QueryModelsConnectionEdge',
-};
-
-const notificationLists: ListSpec<CachedNotificationListsQuery, NotificationItemFragment> = {
-  parent: onQuery,
-  field: 'notifications',
-  query: NotificationListsQuery,
-  connection: (data) => data.notifications,
-  edgeTypename: 'QueryNotificationsConnectionEdge',
-};
+/** What a job update carries wherever it comes from (a list row, the monitor's live fields). */
+type JobChange = Pick<JobRowFragment, 'id' | 'status'> & { dataset?: { id: string } | null };
 
 function setUnreadCount(cache: Cache, count: (current: number) => number) {
   cache.updateQuery({ query: UnreadCountQuery }, (data) => (data ? { ...data, unreadNotificationCount: Math.max(0, count(data.unreadNotificationCount)) } : data));
@@ -171,7 +73,7 @@ function notificationArrived(cache: Cache, notification: NotificationItemFragmen
   }
 }
 
-function jobFits(args: Record<string, unknown>, job: JobRowFragment): boolean {
+function jobFits(args: Variables, job: JobChange): boolean {
   const filter = args.filter as TrainingJobFilter | null | undefined;
   if (filter?.status?.length && !filter.status.includes(job.status)) return false;
   if (filter?.datasetId && job.dataset?.id && filter.datasetId !== job.dataset.id) return false;
@@ -179,13 +81,13 @@ function jobFits(args: Record<string, unknown>, job: JobRowFragment): boolean {
 }
 
 /** A job changed status: lists filtered by status gain or lose it. */
-function jobChanged(cache: Cache, job: JobRowFragment | null | undefined) {
+function jobChanged(cache: Cache, job: JobChange | null | undefined) {
   if (!job?.id || job.status == null) return;
   removeFromLists(cache, jobLists, job.id, (args) => !jobFits(args, job));
   refreshListsMissing(cache, jobLists, job.id, (args) => Boolean((args.filter as TrainingJobFilter | null)?.status?.length) && jobFits(args, job));
 }
 
-function datasetFits(args: Record<string, unknown>, dataset: DatasetRowFragment): boolean {
+function datasetFits(args: Variables, dataset: DatasetRowFragment): boolean {
   const filter = args.filter as DatasetFilter | null | undefined;
   if (dataset.deletedAt) return false;
   if (filter?.status?.length && !filter.status.includes(dataset.status)) return false;
@@ -206,7 +108,7 @@ function datasetChanged(cache: Cache, dataset: DatasetRowFragment | null | undef
  * A row of the user's lists created or changed anywhere (another tab, an API key, a worker): a new one goes first
  * in the cached newest-first lists it fits, and a changed one leaves those it no longer fits.
  */
-function listRowChanged(cache: Cache, change: Result | null | undefined) {
+function listRowChanged(cache: Cache, change: MyListsChangedSubscription['myListsChanged'] | null | undefined) {
   const { dataset, trainingJob, model } = change ?? {};
   if (dataset?.id && dataset.status != null) {
     if (!dataset.deletedAt) addNewToLists(cache, datasetLists, dataset, (args) => datasetFits(args, dataset));
@@ -233,9 +135,6 @@ const keys = Object.fromEntries(
     .filter((type) => !('fields' in type) || !type.fields.some((field) => field.name === 'id'))
     .map((type) => [type.name, () => null]),
 );
-
-// biome-ignore lint/suspicious/noExplicitAny: the updaters' results are typed from the generated graphcache types in the web part of issue 17
-type Result = Record<string, any>;
 
 /**
  * Reads `field(id)` from an entity already in the cache (say, from a list) so a detail page can show it at
@@ -264,43 +163,44 @@ export function createCache() {
       },
       User: { apiKeys: relayPagination() },
     },
+    // Each update is typed by the operation that runs it: its result as that document selects it.
     updates: {
       Mutation: {
-        createDataset(result: Result, _args, cache) {
-          const payload = result.createDataset;
-          if (payload?.__typename === 'CreateDatasetPayload') addToLists(cache, datasetLists, payload.dataset, (args) => datasetFits(args, payload.dataset));
+        createDataset(result: CreateDatasetMutation, _args, cache) {
+          const dataset = success(result.createDataset, 'CreateDatasetPayload')?.dataset;
+          if (dataset) addToLists(cache, datasetLists, dataset, (args) => datasetFits(args, dataset));
         },
-        confirmDatasetUpload(result: Result, _args, cache) {
-          const payload = result.confirmDatasetUpload;
-          if (payload?.__typename === 'DatasetPayload') datasetChanged(cache, payload.dataset);
+        confirmDatasetUpload(result: ConfirmDatasetUploadMutation, _args, cache) {
+          datasetChanged(cache, success(result.confirmDatasetUpload, 'DatasetPayload')?.dataset);
         },
-        deleteDataset(result: Result, args, cache) {
-          if (result.deleteDataset?.__typename === 'DatasetPayload') removeFromLists(cache, datasetLists, String(args.id));
+        deleteDataset(result: DeleteDatasetMutation, args: DeleteDatasetMutationVariables, cache) {
+          if (success(result.deleteDataset, 'DatasetPayload')) removeFromLists(cache, datasetLists, String(args.id));
         },
-        createApiKey(result: Result, _args, cache) {
-          const payload = result.createApiKey;
-          if (payload?.__typename === 'CreateApiKeyPayload') addToLists(cache, apiKeyLists, payload.apiKey);
+        createApiKey(result: CreateApiKeyMutation, _args, cache) {
+          const apiKey = success(result.createApiKey, 'CreateApiKeyPayload')?.apiKey;
+          if (apiKey) addToLists(cache, apiKeyLists, apiKey);
         },
-        createTrainingJob(result: Result, _args, cache) {
-          const payload = result.createTrainingJob;
-          if (payload?.__typename === 'TrainingJobPayload') addToLists(cache, jobLists, payload.trainingJob, (args) => jobFits(args, payload.trainingJob));
+        createTrainingJob(result: CreateTrainingJobMutation, _args, cache) {
+          const job = success(result.createTrainingJob, 'TrainingJobPayload')?.trainingJob;
+          if (!job) return;
+          addToLists(cache, jobLists, job, (args) => jobFits(args, job));
           // The new job's estimate is committed against the monthly budget.
-          if (payload?.__typename === 'TrainingJobPayload') cache.invalidate('Query', 'budget');
-        },
-        // The budget has no id (each user has one): it is read again after a change.
-        setBudget(result: Result, _args, cache) {
-          if (result.setBudget?.__typename === 'SetBudgetPayload') cache.invalidate('Query', 'budget');
-        },
-        removeBudget(_result: Result, _args, cache) {
           cache.invalidate('Query', 'budget');
         },
-        markNotificationRead(result: Result, args, cache) {
-          const payload = result.markNotificationRead;
-          if (payload?.__typename !== 'MarkNotificationReadPayload') return;
+        // The budget has no id (each user has one): it is read again after a change.
+        setBudget(result: SetBudgetMutation, _args, cache) {
+          if (success(result.setBudget, 'SetBudgetPayload')) cache.invalidate('Query', 'budget');
+        },
+        removeBudget(_result, _args, cache) {
+          cache.invalidate('Query', 'budget');
+        },
+        markNotificationRead(result: MarkNotificationReadMutation, args: MarkNotificationReadMutationVariables, cache) {
+          const payload = success(result.markNotificationRead, 'MarkNotificationReadPayload');
+          if (!payload) return;
           setUnreadCount(cache, () => payload.unreadCount);
           removeFromLists(cache, notificationLists, String(args.id), (listArgs) => Boolean(listArgs.unreadOnly));
         },
-        markAllNotificationsRead(result: Result, _args, cache) {
+        markAllNotificationsRead(result: MarkAllNotificationsReadMutation, _args, cache) {
           const payload = result.markAllNotificationsRead;
           if (!payload) return;
           setUnreadCount(cache, () => payload.unreadCount);
@@ -318,17 +218,18 @@ export function createCache() {
         // cancelTrainingJob: cancelRequestedAt updates through normalisation; the status follows on trainingJobUpdated.
         // revokeApiKey: the key keeps its place in the list; its revokedAt updates through normalisation.
       },
+      // Several documents select these fields (a row's watcher, a detail page's live fields): typed by what all share.
       Subscription: {
-        datasetUpdated(result: Result, _args, cache) {
+        datasetUpdated(result: { datasetUpdated?: DatasetRowFragment | null }, _args, cache) {
           datasetChanged(cache, result.datasetUpdated);
         },
-        trainingJobUpdated(result: Result, _args, cache) {
+        trainingJobUpdated(result: { trainingJobUpdated?: JobChange | null }, _args, cache) {
           jobChanged(cache, result.trainingJobUpdated);
         },
-        myListsChanged(result: Result, _args, cache) {
+        myListsChanged(result: MyListsChangedSubscription, _args, cache) {
           listRowChanged(cache, result.myListsChanged);
         },
-        notificationAdded(result: Result, _args, cache) {
+        notificationAdded(result: NotificationAddedSubscription, _args, cache) {
           if (result.notificationAdded?.id) notificationArrived(cache, result.notificationAdded);
         },
       },

@@ -10,10 +10,10 @@ const MyListsChanged = graphql(`
         ...DatasetRow
       }
       trainingJob {
-        ...JobRow
+        ...JobListRow
       }
       model {
-        ...ModelRow
+        ...ModelListRow
       }
     }
   }

@@ -1,7 +1,7 @@
 // The cost charts: spend per period stacked by cost type, and totals as horizontal bars.
-import { Bar } from '@nivo/bar';
-import { ChartFrame, thinTicks } from '../../components/charts/ChartFrame';
-import { chartColors, chartTheme } from '../../components/charts/theme';
+import { BarChart } from '../../components/charts/BarChart';
+import { thinTicks } from '../../components/charts/ChartFrame';
+import { chartColors } from '../../components/charts/theme';
 import { formatMoney } from '../../lib/format';
 
 export const COST_TYPE_LABELS: Record<string, string> = { TRAINING_COMPUTE: 'Training compute', STORAGE: 'Storage' };
@@ -32,34 +32,28 @@ export function CostSeriesChart({ series, groupBy }: { series: readonly Period[]
     ...Object.fromEntries(period.byType.map((t) => [COST_TYPE_LABELS[t.type] ?? t.type, Number(t.total)])),
   }));
   return (
-    <ChartFrame label={`Cost per ${groupBy.toLowerCase()}, by type`} height={300}>
-      {(width, height) => (
-        <Bar
-          width={width}
-          height={height}
-          data={data}
-          keys={types}
-          indexBy="period"
-          margin={{ top: 28, right: 12, bottom: 40, left: 64 }}
-          padding={0.25}
-          colors={({ id }) => TYPE_COLORS[String(id)] ?? chartColors.tertiary}
-          theme={chartTheme}
-          borderRadius={2}
-          enableLabel={false}
-          animate={false}
-          axisBottom={{ tickSize: 0, tickPadding: 8, tickValues: thinTicks(data.map((d) => d.period), width - 76, 64) }}
-          axisLeft={{ tickSize: 0, tickPadding: 8, tickValues: 5, format: (v) => moneyTick(Number(v)) }}
-          gridYValues={5}
-          legends={[{ dataFrom: 'keys', anchor: 'top-right', direction: 'row', itemWidth: 130, itemHeight: 16, symbolSize: 10, translateY: -24 }]}
-          tooltip={({ id, value, indexValue }) => (
-            <div className="chart-tooltip">
-              {indexValue} · {id}: <strong>{formatMoney(value)}</strong>
-            </div>
-          )}
-          role="presentation"
-        />
-      )}
-    </ChartFrame>
+    <BarChart
+      label={`Cost per ${groupBy.toLowerCase()}, by type`}
+      height={300}
+      bars={(width) => ({
+        data,
+        keys: types,
+        indexBy: 'period',
+        margin: { top: 28, right: 12, bottom: 40, left: 64 },
+        padding: 0.25,
+        colors: ({ id }) => TYPE_COLORS[String(id)] ?? chartColors.tertiary,
+        enableLabel: false,
+        axisBottom: { tickSize: 0, tickPadding: 8, tickValues: thinTicks(data.map((d) => d.period), width - 76, 64) },
+        axisLeft: { tickSize: 0, tickPadding: 8, tickValues: 5, format: (v) => moneyTick(Number(v)) },
+        gridYValues: 5,
+        legends: [{ dataFrom: 'keys', anchor: 'top-right', direction: 'row', itemWidth: 130, itemHeight: 16, symbolSize: 10, translateY: -24 }],
+        tooltip: ({ id, value, indexValue }) => (
+          <div className="chart-tooltip">
+            {indexValue} · {id}: <strong>{formatMoney(value)}</strong>
+          </div>
+        ),
+      })}
+    />
   );
 }
 
@@ -67,38 +61,32 @@ export function CostBreakdownChart({ label, rows }: { label: string; rows: { nam
   const data = [...rows].reverse();
   const empty = rows.every((r) => r.total === 0);
   return (
-    <ChartFrame label={label} height={Math.max(120, rows.length * 44 + 40)} empty={empty ? 'Nothing spent.' : undefined}>
-      {(width, height) => (
-        <Bar
-          width={width}
-          height={height}
-          data={data}
-          keys={['total']}
-          indexBy="name"
-          layout="horizontal"
-          margin={{ top: 4, right: 72, bottom: 28, left: 130 }}
-          padding={0.3}
-          colors={[chartColors.primary]}
-          theme={chartTheme}
-          borderRadius={2}
-          animate={false}
-          enableGridX
-          enableGridY={false}
-          gridXValues={4}
-          axisLeft={{ tickSize: 0, tickPadding: 8 }}
-          axisBottom={{ tickSize: 0, tickPadding: 6, tickValues: 4, format: (v) => moneyTick(Number(v)) }}
-          label={(d) => formatMoney(d.value)}
-          labelPosition="end"
-          labelOffset={6}
-          labelTextColor="#344054"
-          tooltip={({ indexValue, value }) => (
-            <div className="chart-tooltip">
-              {indexValue}: <strong>{formatMoney(value)}</strong>
-            </div>
-          )}
-          role="presentation"
-        />
-      )}
-    </ChartFrame>
+    <BarChart
+      label={label}
+      height={Math.max(120, rows.length * 44 + 40)}
+      empty={empty ? 'Nothing spent.' : undefined}
+      bars={() => ({
+        data,
+        keys: ['total'],
+        indexBy: 'name',
+        layout: 'horizontal',
+        margin: { top: 4, right: 72, bottom: 28, left: 130 },
+        padding: 0.3,
+        enableGridX: true,
+        enableGridY: false,
+        gridXValues: 4,
+        axisLeft: { tickSize: 0, tickPadding: 8 },
+        axisBottom: { tickSize: 0, tickPadding: 6, tickValues: 4, format: (v) => moneyTick(Number(v)) },
+        label: (d) => formatMoney(d.value),
+        labelPosition: 'end',
+        labelOffset: 6,
+        labelTextColor: '#344054',
+        tooltip: ({ indexValue, value }) => (
+          <div className="chart-tooltip">
+            {indexValue}: <strong>{formatMoney(value)}</strong>
+          </div>
+        ),
+      })}
+    />
   );
 }

@@ -1,19 +1,20 @@
 // /costs: the monthly budget, then what training and storage cost over a date range: totals, this month
 // against last, a chart by period stacked by type, totals by type and GPU, and the most expensive jobs.
 import { useState } from 'react';
-import { Link } from 'react-router';
 import { useQuery } from 'urql';
 import { Panel, StatCard, StatGrid } from '../../components/Card';
 import { PageHeader } from '../../components/PageHeader';
-import { EmptyState, ErrorState, Loading } from '../../components/States';
+import { EmptyState, ErrorState, QueryStates } from '../../components/States';
+import { Segmented } from '../../components/Segmented';
 import { StatusBadge } from '../../components/StatusBadge';
+import { RowTitle, Table, type Column } from '../../components/Table';
 import { graphql } from '../../gql';
-import type { CostGroupBy } from '../../gql/graphql';
+import type { CostGroupBy, CostsQuery } from '../../gql/graphql';
 import { formatMoney, formatNumber } from '../../lib/format';
 import { useTitle } from '../../lib/hooks';
 import { BudgetPanel } from './BudgetPanel';
 import { CostBreakdownChart, CostSeriesChart, COST_TYPE_LABELS } from './CostCharts';
-import { jobStatusLabel } from '../training/fragments';
+import { gpuLabel, jobStatusLabel } from '../training/fragments';
 
 const Costs = graphql(`
   query Costs($from: DateTime!, $to: DateTime!, $groupBy: CostGroupBy!) {
@@ -88,6 +89,18 @@ function rangeOf(days: number) {
   return { from: utcDay(1 - days), to: utcDay(1) };
 }
 
+type TopJob = Extract<CostsQuery['costSummary'], { __typename: 'CostSummary' }>['topJobs'][number];
+
+const TOP_JOB_COLUMNS: Column<TopJob & { id: string }>[] = [
+  {
+    label: 'Job',
+    cell: ({ job }) => <RowTitle to={`/training/jobs/${job.id}`} name={job.name} detail={job.dataset.name} />,
+  },
+  { label: 'Status', cell: ({ job }) => <StatusBadge status={job.status} label={jobStatusLabel(job)} /> },
+  { label: 'GPUs', cell: ({ job }) => gpuLabel(job) },
+  { label: 'Cost in range', className: 'num', cell: ({ total }) => formatMoney(total) },
+];
+
 export function CostsPage() {
   useTitle('Costs');
   const [rangeId, setRangeId] = useState<(typeof RANGES)[number]['id'] | 'custom'>('30d');
@@ -117,16 +130,16 @@ export function CostsPage() {
       <PageHeader title="Costs" subtitle="GPU time and storage, to the micro-dollar." />
       <BudgetPanel />
       <div className="toolbar">
-        <div className="segmented" role="group" aria-label="Date range">
-          {RANGES.map((r) => (
-            <button key={r.id} type="button" className="segment" aria-pressed={rangeId === r.id} onClick={() => choose(r.id)}>
-              {r.label}
-            </button>
-          ))}
-          <button type="button" className="segment" aria-pressed={rangeId === 'custom'} onClick={() => { setRangeId('custom'); applyCustom(custom); }}>
-            Custom
-          </button>
-        </div>
+        <Segmented
+          label="Date range"
+          options={[...RANGES.map((r) => ({ value: r.id, label: r.label })), { value: 'custom' as const, label: 'Custom' }]}
+          value={rangeId}
+          onChange={(id) => {
+            if (id !== 'custom') return choose(id);
+            setRangeId('custom');
+            applyCustom(custom);
+          }}
+        />
         <div className="toolbar-group">
           {rangeId === 'custom' && (
             <>
@@ -151,100 +164,62 @@ export function CostsPage() {
         </div>
       </div>
 
-      {error && !summary ? (
-        <ErrorState error={error} retry={() => reload({ requestPolicy: 'network-only' })} />
-      ) : !summary ? (
-        <Loading label="Adding up costs…" />
-      ) : summary.__typename === 'InvalidInputError' ? (
-        <ErrorState title="That range does not work" error={summary.message} />
-      ) : (
-        <div className={`costs-body ${fetching ? 'refreshing' : ''}`}>
-          <StatGrid>
-            <StatCard label="In this range" value={formatMoney(summary.total)} />
-            <StatCard
-              label="This month"
-              value={formatMoney(summary.monthComparison.thisMonth)}
-              hint={
-                summary.monthComparison.changePercent == null
-                  ? `last month to date ${formatMoney(summary.monthComparison.lastMonthToDate)}`
-                  : `${summary.monthComparison.changePercent >= 0 ? '+' : ''}${formatNumber(summary.monthComparison.changePercent, 0)}% on last month to date`
-              }
-            />
-            <StatCard label="Last month" value={formatMoney(summary.monthComparison.lastMonth)} />
-            {summary.byType.map((t) => (
-              <StatCard key={t.type} label={COST_TYPE_LABELS[t.type] ?? t.type} value={formatMoney(t.total)} />
-            ))}
-          </StatGrid>
-
-          {Number(summary.total) === 0 ? (
-            <EmptyState
-              title="Nothing spent in this range"
-              action={
-                <Link className="button" to="/training/configure">
-                  Start a training run
-                </Link>
-              }
-            >
-              GPU time is charged per second while a job runs; storage accrues daily.
-            </EmptyState>
+      <QueryStates data={summary} error={error} retry={() => reload({ requestPolicy: 'network-only' })} loading="Adding up costs…">
+        {(summary) =>
+          summary.__typename === 'InvalidInputError' ? (
+            <ErrorState title="That range does not work" error={summary.message} />
           ) : (
-            <>
-              <Panel title={`Spend by ${summary.groupBy.toLowerCase()}`}>
-                <CostSeriesChart series={summary.series} groupBy={summary.groupBy} />
-              </Panel>
-              <div className="two-columns columns-even">
-                <Panel title="By type">
-                  <CostBreakdownChart label="Cost by type" rows={summary.byType.map((t) => ({ name: COST_TYPE_LABELS[t.type] ?? t.type, total: Number(t.total) }))} />
-                </Panel>
-                <Panel title="By GPU type">
-                  <CostBreakdownChart label="Cost by GPU type" rows={summary.byGpuType.map((g) => ({ name: g.gpuType ?? 'Storage', total: Number(g.total) }))} />
-                </Panel>
-              </div>
-              <Panel title="Most expensive jobs">
-                {summary.topJobs.length === 0 ? (
-                  <p className="muted">No training jobs in this range.</p>
-                ) : (
-                  <div className="table-wrap">
-                    <table className="table table-cards">
-                      <thead>
-                        <tr>
-                          <th scope="col">Job</th>
-                          <th scope="col">Status</th>
-                          <th scope="col">GPUs</th>
-                          <th scope="col" className="num">
-                            Cost in range
-                          </th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {summary.topJobs.map(({ job, total }) => (
-                          <tr key={job.id}>
-                            <td data-label="Job">
-                              <Link className="row-title" to={`/training/jobs/${job.id}`}>
-                                {job.name}
-                              </Link>
-                              <div className="muted small">{job.dataset.name}</div>
-                            </td>
-                            <td data-label="Status">
-                              <StatusBadge status={job.status} label={jobStatusLabel(job)} />
-                            </td>
-                            <td data-label="GPUs">
-                              {job.gpu.count} × {job.gpu.type}
-                            </td>
-                            <td data-label="Cost in range" className="num">
-                              {formatMoney(total)}
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
+            <div className={`costs-body ${fetching ? 'refreshing' : ''}`}>
+              <StatGrid>
+                <StatCard label="In this range" value={formatMoney(summary.total)} />
+                <StatCard
+                  label="This month"
+                  value={formatMoney(summary.monthComparison.thisMonth)}
+                  hint={
+                    summary.monthComparison.changePercent == null
+                      ? `last month to date ${formatMoney(summary.monthComparison.lastMonthToDate)}`
+                      : `${summary.monthComparison.changePercent >= 0 ? '+' : ''}${formatNumber(summary.monthComparison.changePercent, 0)}% on last month to date`
+                  }
+                />
+                <StatCard label="Last month" value={formatMoney(summary.monthComparison.lastMonth)} />
+                {summary.byType.map((t) => (
+                  <StatCard key={t.type} label={COST_TYPE_LABELS[t.type] ?? t.type} value={formatMoney(t.total)} />
+                ))}
+              </StatGrid>
+
+              {Number(summary.total) === 0 ? (
+                <EmptyState
+                  title="Nothing spent in this range"
+                  link={{ to: '/training/configure', label: 'Start a training run' }}
+                >
+                  GPU time is charged per second while a job runs; storage accrues daily.
+                </EmptyState>
+              ) : (
+                <>
+                  <Panel title={`Spend by ${summary.groupBy.toLowerCase()}`}>
+                    <CostSeriesChart series={summary.series} groupBy={summary.groupBy} />
+                  </Panel>
+                  <div className="two-columns columns-even">
+                    <Panel title="By type">
+                      <CostBreakdownChart label="Cost by type" rows={summary.byType.map((t) => ({ name: COST_TYPE_LABELS[t.type] ?? t.type, total: Number(t.total) }))} />
+                    </Panel>
+                    <Panel title="By GPU type">
+                      <CostBreakdownChart label="Cost by GPU type" rows={summary.byGpuType.map((g) => ({ name: g.gpuType ?? 'Storage', total: Number(g.total) }))} />
+                    </Panel>
                   </div>
-                )}
-              </Panel>
-            </>
-          )}
-        </div>
-      )}
+                  <Panel title="Most expensive jobs">
+                    {summary.topJobs.length === 0 ? (
+                      <p className="muted">No training jobs in this range.</p>
+                    ) : (
+                      <Table columns={TOP_JOB_COLUMNS} rows={summary.topJobs.map((top) => ({ ...top, id: top.job.id }))} />
+                    )}
+                  </Panel>
+                </>
+              )}
+            </div>
+          )
+        }
+      </QueryStates>
     </>
   );
 }

@@ -14,6 +14,7 @@ import type { DatasetFormat } from '../../gql/graphql';
 import { formatBytes, formatCompact, formatInteger, formatNumber } from '../../lib/format';
 import { useTitle } from '../../lib/hooks';
 import { routeId } from '../../lib/ids';
+import { outcome } from '../../lib/outcome';
 import { FORMAT_LABELS, isDatasetActive } from './fragments';
 import { IssueTable } from './IssueTable';
 import { TokenHistogram } from './TokenHistogram';
@@ -102,9 +103,7 @@ const DeleteDataset = graphql(`
         message
         activeJobIds
       }
-      ... on Error {
-        message
-      }
+      ...ActionFailure
     }
   }
 `);
@@ -118,9 +117,7 @@ const RecheckDataset = graphql(`
           ...DatasetDetail
         }
       }
-      ... on Error {
-        message
-      }
+      ...ActionFailure
     }
   }
 `);
@@ -152,17 +149,17 @@ export function DatasetDetailPage() {
   const remove = async () => {
     setDeleteError(null);
     const result = await deleteDataset({ id });
-    const outcome = result.data?.deleteDataset;
+    const { failure } = outcome(result.data?.deleteDataset, 'DatasetPayload', result.error, 'The dataset could not be deleted.');
     setConfirming(false);
-    if (outcome?.__typename === 'DatasetPayload') navigate('/datasets', { replace: true });
-    else setDeleteError(outcome && 'message' in outcome ? outcome.message : (result.error?.message ?? 'The dataset could not be deleted.'));
+    if (failure) setDeleteError(failure);
+    else navigate('/datasets', { replace: true });
   };
 
   const recheck = async (format: DatasetFormat) => {
     setRecheckError(null);
     const result = await recheckDataset({ id, format });
-    const outcome = result.data?.recheckDataset;
-    if (outcome?.__typename !== 'DatasetPayload') setRecheckError(outcome && 'message' in outcome ? outcome.message : (result.error?.message ?? 'The dataset could not be checked again.'));
+    const { failure } = outcome(result.data?.recheckDataset, 'DatasetPayload', result.error, 'The dataset could not be checked again.');
+    if (failure) setRecheckError(failure);
   };
 
   const stats = dataset.statistics;

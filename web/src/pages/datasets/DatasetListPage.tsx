@@ -1,38 +1,20 @@
 // /datasets: every dataset with its status (live while validating), filtered by status and name, page by page.
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { useQuery } from 'urql';
-import { LoadMore } from '../../components/LoadMore';
+import { PagedList } from '../../components/LoadMore';
 import { PageHeader } from '../../components/PageHeader';
-import { EmptyState, ErrorState, Loading } from '../../components/States';
+import { Segmented } from '../../components/Segmented';
+import { EmptyState } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
+import { RowTitle, Table, type Column } from '../../components/Table';
 import { Time } from '../../components/Time';
-import { graphql } from '../../gql';
-import type { DatasetStatus } from '../../gql/graphql';
+import type { DatasetRowFragment, DatasetStatus } from '../../gql/graphql';
 import { formatBytes, formatCompact, formatInteger } from '../../lib/format';
 import { useDebounced, useTitle } from '../../lib/hooks';
-import { isDatasetActive } from './fragments';
+import { usePagedConnection } from '../../lib/paging';
+import { DatasetListQuery, isDatasetActive } from './fragments';
 import { WatchDataset } from './WatchDataset';
 
-const DatasetList = graphql(`
-  query DatasetList($first: Int!, $after: String, $filter: DatasetFilter) {
-    datasets(first: $first, after: $after, filter: $filter) {
-      totalCount
-      edges {
-        cursor
-        node {
-          ...DatasetRow
-        }
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-    }
-  }
-`);
-
-const PAGE_SIZE = 20;
 const STATUSES: { value: DatasetStatus | null; label: string }[] = [
   { value: null, label: 'All' },
   { value: 'READY', label: 'Ready' },
@@ -41,18 +23,35 @@ const STATUSES: { value: DatasetStatus | null; label: string }[] = [
   { value: 'UPLOADING', label: 'Uploading' },
 ];
 
+const COLUMNS: Column<DatasetRowFragment>[] = [
+  {
+    label: 'Name',
+    cell: (node) => <RowTitle to={`/datasets/${node.id}`} name={node.name} detail={`${node.fileName} · ${node.baseModel.name}`} />,
+  },
+  {
+    label: 'Status',
+    cell: (node) => (
+      <>
+        <StatusBadge status={node.status} />
+        {isDatasetActive(node.status) && <WatchDataset id={node.id} />}
+      </>
+    ),
+  },
+  { label: 'Examples', className: 'num', cell: (node) => formatInteger(node.statistics?.examples) },
+  { label: 'Tokens', className: 'num', cell: (node) => formatCompact(node.statistics?.totalTokens) },
+  { label: 'Size', className: 'num', cell: (node) => formatBytes(node.fileSize) },
+  { label: 'Issues', cell: (node) => <IssueCounts errors={node.errorCount} warnings={node.warningCount} status={node.status} /> },
+  { label: 'Uploaded', cell: (node) => <Time iso={node.createdAt} /> },
+];
+
 export function DatasetListPage() {
   useTitle('Datasets');
   const [params, setParams] = useSearchParams();
   const status = (params.get('status') as DatasetStatus | null) ?? null;
   const [search, setSearch] = useState(params.get('q') ?? '');
   const settledSearch = useDebounced(search.trim(), 250);
-  const [after, setAfter] = useState<{ key: string; cursor: string } | null>(null);
-
   const filter = { ...(status ? { status: [status] } : {}), ...(settledSearch ? { search: settledSearch } : {}) };
-  const filterKey = JSON.stringify(filter);
-  const cursor = after?.key === filterKey ? after.cursor : null;
-  const [{ data, fetching, error }, reload] = useQuery({ query: DatasetList, variables: { first: PAGE_SIZE, after: cursor, filter } });
+  const paged = usePagedConnection(DatasetListQuery, { filter }, (data) => data.datasets);
 
   function setFilter(name: 'status' | 'q', value: string | null) {
     const next = new URLSearchParams(params);
@@ -61,7 +60,6 @@ export function DatasetListPage() {
     setParams(next, { replace: true });
   }
 
-  const list = data?.datasets;
   const filtered = Boolean(status || settledSearch);
 
   return (
@@ -76,19 +74,7 @@ export function DatasetListPage() {
         }
       />
       <div className="toolbar">
-        <div className="segmented" role="group" aria-label="Filter by status">
-          {STATUSES.map((option) => (
-            <button
-              key={option.label}
-              type="button"
-              className="segment"
-              aria-pressed={status === option.value}
-              onClick={() => setFilter('status', option.value)}
-            >
-              {option.label}
-            </button>
-          ))}
-        </div>
+        <Segmented label="Filter by status" options={STATUSES} value={status} onChange={(value) => setFilter('status', value)} />
         <label className="search">
           <span className="visually-hidden">Search datasets by name</span>
           <input
@@ -103,106 +89,40 @@ export function DatasetListPage() {
         </label>
       </div>
 
-      {error && !list ? (
-        <ErrorState error={error} retry={() => reload({ requestPolicy: 'network-only' })} />
-      ) : !list ? (
-        <Loading label="Loading datasets…" />
-      ) : list.edges.length === 0 ? (
-        filtered ? (
-          <EmptyState
-            title="No datasets match"
-            action={
-              <button
-                type="button"
-                className="button"
-                onClick={() => {
-                  setSearch('');
-                  setParams(new URLSearchParams(), { replace: true });
-                }}
-              >
-                Clear filters
-              </button>
-            }
-          >
-            Try another status or a shorter search.
-          </EmptyState>
-        ) : (
-          <EmptyState
-            title="No datasets yet"
-            action={
-              <Link className="button button-primary" to="/datasets/new">
-                Upload your first dataset
-              </Link>
-            }
-          >
-            Upload a JSONL file of chat examples. It is checked line by line, and every problem is reported with its line number.
-          </EmptyState>
-        )
-      ) : (
-        <>
-          <div className="table-wrap">
-            <table className="table table-cards">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" className="num">
-                    Examples
-                  </th>
-                  <th scope="col" className="num">
-                    Tokens
-                  </th>
-                  <th scope="col" className="num">
-                    Size
-                  </th>
-                  <th scope="col">Issues</th>
-                  <th scope="col">Uploaded</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.edges.map(({ node }) => (
-                  <tr key={node.id}>
-                    <td data-label="Name">
-                      <Link className="row-title" to={`/datasets/${node.id}`}>
-                        {node.name}
-                      </Link>
-                      <div className="muted small">
-                        {node.fileName} · {node.baseModel.name}
-                      </div>
-                    </td>
-                    <td data-label="Status">
-                      <StatusBadge status={node.status} />
-                      {isDatasetActive(node.status) && <WatchDataset id={node.id} />}
-                    </td>
-                    <td data-label="Examples" className="num">
-                      {formatInteger(node.statistics?.examples)}
-                    </td>
-                    <td data-label="Tokens" className="num">
-                      {formatCompact(node.statistics?.totalTokens)}
-                    </td>
-                    <td data-label="Size" className="num">
-                      {formatBytes(node.fileSize)}
-                    </td>
-                    <td data-label="Issues">
-                      <IssueCounts errors={node.errorCount} warnings={node.warningCount} status={node.status} />
-                    </td>
-                    <td data-label="Uploaded">
-                      <Time iso={node.createdAt} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <LoadMore
-            shown={list.edges.length}
-            total={list.totalCount}
-            hasMore={list.pageInfo.hasNextPage}
-            loading={fetching}
-            onMore={() => list.pageInfo.endCursor && setAfter({ key: filterKey, cursor: list.pageInfo.endCursor })}
-          />
-        </>
-      )}
+      <PagedList
+        paged={paged}
+        loading="Loading datasets…"
+        empty={
+          filtered ? (
+            <EmptyState
+              title="No datasets match"
+              action={
+                <button
+                  type="button"
+                  className="button"
+                  onClick={() => {
+                    setSearch('');
+                    setParams(new URLSearchParams(), { replace: true });
+                  }}
+                >
+                  Clear filters
+                </button>
+              }
+            >
+              Try another status or a shorter search.
+            </EmptyState>
+          ) : (
+            <EmptyState
+              title="No datasets yet"
+              link={{ to: '/datasets/new', label: 'Upload your first dataset', primary: true }}
+            >
+              Upload a JSONL file of chat examples. It is checked line by line, and every problem is reported with its line number.
+            </EmptyState>
+          )
+        }
+      >
+        {(datasets) => <Table columns={COLUMNS} rows={datasets} />}
+      </PagedList>
     </>
   );
 }

@@ -15,6 +15,7 @@ import { formatBytes, formatCompact, formatCount, formatInteger } from '../../li
 import { useTitle } from '../../lib/hooks';
 import { randomId } from '../../lib/ids';
 import { contentTypeOf, uploadFile, UploadError, type UploadHandle } from '../../lib/upload';
+import { outcome } from '../../lib/outcome';
 import { isDatasetActive, readableIssue } from './fragments';
 
 const UploadOptions = graphql(`
@@ -63,9 +64,7 @@ const ConfirmDatasetUpload = graphql(`
           ...DatasetRow
         }
       }
-      ... on Error {
-        message
-      }
+      ...ActionFailure
     }
   }
 `);
@@ -80,9 +79,7 @@ const AbandonUpload = graphql(`
           deletedAt
         }
       }
-      ... on Error {
-        message
-      }
+      ...ActionFailure
     }
   }
 `);
@@ -224,10 +221,10 @@ export function DatasetUploadPage() {
   async function finish(datasetId: string) {
     setStep({ kind: 'confirming', datasetId });
     const confirmed = await confirmUpload({ id: datasetId });
-    const result = confirmed.data?.confirmDatasetUpload;
-    if (result?.__typename === 'DatasetPayload') return setStep({ kind: 'uploaded', datasetId });
+    const { failure } = outcome(confirmed.data?.confirmDatasetUpload, 'DatasetPayload', confirmed.error, 'The upload could not be confirmed.');
+    if (!failure) return setStep({ kind: 'uploaded', datasetId });
     setStep({ kind: 'form' });
-    setFailure(result && 'message' in result ? result.message : (confirmed.error?.message ?? 'The upload could not be confirmed.'));
+    setFailure(failure);
   }
 
   function reset() {

@@ -3,6 +3,7 @@
 // The whole list downloads as CSV or JSONL.
 import { useState } from 'react';
 import { useClient, useQuery } from 'urql';
+import { Segmented } from '../../components/Segmented';
 import { Alert } from '../../components/States';
 import { graphql } from '../../gql';
 import type { IssueReportFormat, ValidationSeverity } from '../../gql/graphql';
@@ -83,13 +84,7 @@ export function IssueTable({ datasetId, fileName, groups, truncated, errorCount,
   return (
     <div className="issues">
       <div className="toolbar">
-        <div className="segmented" role="group" aria-label="Filter by severity">
-          {options.map((option) => (
-            <button key={option.value} type="button" className="segment" aria-pressed={severity === option.value} onClick={() => setSeverity(option.value)}>
-              {option.label}
-            </button>
-          ))}
-        </div>
+        <Segmented label="Filter by severity" options={options} value={severity} onChange={setSeverity} />
         <ReportDownload datasetId={datasetId} fileName={fileName} />
       </div>
       {truncated && <p className="muted small">The file has more problems than are stored: each code's count is complete; its list holds the first ones, in line order.</p>}

@@ -1,7 +1,6 @@
 // How long the examples are: a bar per token-length bucket.
-import { Bar } from '@nivo/bar';
-import { ChartFrame, thinTicks } from '../../components/charts/ChartFrame';
-import { chartColors, chartTheme } from '../../components/charts/theme';
+import { BarChart } from '../../components/charts/BarChart';
+import { thinTicks } from '../../components/charts/ChartFrame';
 import { formatCompact, formatInteger } from '../../lib/format';
 
 interface Bucket {
@@ -22,42 +21,25 @@ export function TokenHistogram({ buckets }: { buckets: readonly Bucket[] }) {
   const most = Math.max(0, ...buckets.map((b) => b.count));
   const countTicks = most <= 6 ? Array.from({ length: most + 1 }, (_, i) => i) : 5;
   return (
-    <ChartFrame label="Histogram of tokens per example" empty={data.length === 0 ? 'No examples to chart.' : undefined}>
-      {(width, height) => (
-        <Bar
-          width={width}
-          height={height}
-          data={data}
-          keys={['examples']}
-          indexBy="range"
-          margin={{ top: 10, right: 12, bottom: 48, left: 56 }}
-          padding={0.15}
-          colors={[chartColors.primary]}
-          theme={chartTheme}
-          borderRadius={2}
-          enableLabel={false}
-          animate={false}
-          axisBottom={{
-            tickSize: 0,
-            tickPadding: 8,
-            legend: 'Tokens per example',
-            legendPosition: 'middle',
-            legendOffset: 38,
-            tickValues: thinTicks(
-              data.map((d) => d.range),
-              width - 68,
-            ),
-          }}
-          axisLeft={{ tickSize: 0, tickPadding: 8, legend: 'Examples', legendPosition: 'middle', legendOffset: -46, tickValues: countTicks, format: (v) => formatCompact(Number(v)) }}
-          gridYValues={countTicks}
-          tooltip={({ indexValue, value }) => (
-            <div className="chart-tooltip">
-              <strong>{formatInteger(value)}</strong> examples with {indexValue} tokens
-            </div>
-          )}
-          role="presentation"
-        />
-      )}
-    </ChartFrame>
+    <BarChart
+      label="Histogram of tokens per example"
+      empty={data.length === 0 ? 'No examples to chart.' : undefined}
+      bars={(width) => ({
+        data,
+        keys: ['examples'],
+        indexBy: 'range',
+        margin: { top: 10, right: 12, bottom: 48, left: 56 },
+        padding: 0.15,
+        enableLabel: false,
+        axisBottom: { tickSize: 0, tickPadding: 8, legend: 'Tokens per example', legendPosition: 'middle', legendOffset: 38, tickValues: thinTicks(data.map((d) => d.range), width - 68) },
+        axisLeft: { tickSize: 0, tickPadding: 8, legend: 'Examples', legendPosition: 'middle', legendOffset: -46, tickValues: countTicks, format: (v) => formatCompact(Number(v)) },
+        gridYValues: countTicks,
+        tooltip: ({ indexValue, value }) => (
+          <div className="chart-tooltip">
+            <strong>{formatInteger(value)}</strong> examples with {indexValue} tokens
+          </div>
+        ),
+      })}
+    />
   );
 }

@@ -1,4 +1,4 @@
-// The dataset fields the list, the upload page and the cache updates share.
+// The dataset fields and the list query the list page, the upload and configure pages and the cache updates share.
 import { graphql } from '../../gql';
 
 export const DatasetRowFragment = graphql(`
@@ -37,6 +37,25 @@ export function readableIssue(message: string): string {
 }
 
 /** The statuses a dataset leaves on its own: the page listens for changes while it is in one. */
+/** The dataset list, page by page; the cache keeps every cached page of it right after a change. */
+export const DatasetListQuery = graphql(`
+  query DatasetList($first: Int!, $after: String, $filter: DatasetFilter) {
+    datasets(first: $first, after: $after, filter: $filter) {
+      totalCount
+      edges {
+        cursor
+        node {
+          ...DatasetRow
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
 export const ACTIVE_DATASET_STATUSES = ['UPLOADING', 'VALIDATING'] as const;
 
 export function isDatasetActive(status: string): boolean {

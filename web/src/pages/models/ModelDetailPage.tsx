@@ -17,6 +17,7 @@ import { formatBytes, formatNumber, formatPercent, formatScientific } from '../.
 import { useTitle } from '../../lib/hooks';
 import { QUALITY_WARNING_LABELS } from './fragments';
 import { routeId } from '../../lib/ids';
+import { outcome } from '../../lib/outcome';
 import { QUANTIZATION_LABELS, trainAgainLink } from '../training/fragments';
 import { modelSnippets, type Snippet } from './snippets';
 
@@ -67,9 +68,7 @@ const CreateModelDownload = graphql(`
           sha256
         }
       }
-      ... on Error {
-        message
-      }
+      ...ActionFailure
     }
   }
 `);
@@ -84,9 +83,7 @@ const CreateModelArchive = graphql(`
           url
         }
       }
-      ... on Error {
-        message
-      }
+      ...ActionFailure
     }
   }
 `);
@@ -129,12 +126,10 @@ export function ModelDetailPage() {
     let current = links && new Date(links.expiresAt).getTime() > Date.now() + 60_000 ? links : null;
     if (!current) {
       const result = await createDownload({ id });
-      const outcome = result.data?.createModelDownload;
-      if (outcome?.__typename !== 'ModelDownloadPayload') {
-        return setDownloadError(outcome && 'message' in outcome ? outcome.message : (result.error?.message ?? 'The download could not be prepared.'));
-      }
-      current = outcome;
-      setLinks(outcome);
+      const { payload, failure } = outcome(result.data?.createModelDownload, 'ModelDownloadPayload', result.error, 'The download could not be prepared.');
+      if (!payload) return setDownloadError(failure);
+      current = payload;
+      setLinks(payload);
     }
     const file = current.files.find((f) => f.name === name);
     if (file) startDownload(file.url, file.name);
@@ -144,11 +139,9 @@ export function ModelDetailPage() {
   const downloadAll = async () => {
     setDownloadError(null);
     const result = await createArchive({ id });
-    const outcome = result.data?.createModelDownload;
-    if (outcome?.__typename !== 'ModelDownloadPayload') {
-      return setDownloadError(outcome && 'message' in outcome ? outcome.message : (result.error?.message ?? 'The archive could not be prepared.'));
-    }
-    startDownload(outcome.archive.url, outcome.archive.name);
+    const { payload, failure } = outcome(result.data?.createModelDownload, 'ModelDownloadPayload', result.error, 'The archive could not be prepared.');
+    if (!payload) return setDownloadError(failure);
+    startDownload(payload.archive.url, payload.archive.name);
   };
 
   const q = model.quality;

@@ -1,4 +1,4 @@
-// The model fields the model list and the cache updates share.
+// The model fields and the list query the model list and the cache updates share.
 import { graphql } from '../../gql';
 
 export const ModelRowFragment = graphql(`
@@ -24,6 +24,40 @@ export const ModelRowFragment = graphql(`
     job {
       id
       name
+    }
+  }
+`);
+
+/** A row of the model list: what every model list and the cache's additions to it hold. */
+export const ModelListRowFragment = graphql(`
+  fragment ModelListRow on Model {
+    ...ModelRow
+    quality {
+      bestValidationLoss
+      finalTrainingLoss
+      warnings {
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** The model list, page by page; the cache keeps every cached page of it right after a change. */
+export const ModelListQuery = graphql(`
+  query ModelList($first: Int!, $after: String, $status: [ModelStatus!], $orderBy: ModelOrder) {
+    models(first: $first, after: $after, status: $status, orderBy: $orderBy) {
+      totalCount
+      edges {
+        cursor
+        node {
+          ...ModelListRow
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
 `);

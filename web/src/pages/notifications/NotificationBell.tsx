@@ -2,12 +2,7 @@
 import { NavLink } from 'react-router';
 import { useQuery, useSubscription } from 'urql';
 import { graphql } from '../../gql';
-
-const UnreadCount = graphql(`
-  query UnreadCount {
-    unreadNotificationCount
-  }
-`);
+import { UnreadCountQuery } from './fragments';
 
 const NotificationAdded = graphql(`
   subscription NotificationAdded {
@@ -18,7 +13,7 @@ const NotificationAdded = graphql(`
 `);
 
 export function NotificationBell() {
-  const [{ data }] = useQuery({ query: UnreadCount });
+  const [{ data }] = useQuery({ query: UnreadCountQuery });
   useSubscription({ query: NotificationAdded });
   const unread = data?.unreadNotificationCount ?? 0;
   return (

@@ -1,32 +1,17 @@
 // /notifications: the inbox, newest first, live; open one (marks it read), mark one or all read.
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { useMutation, useQuery } from 'urql';
-import { LoadMore } from '../../components/LoadMore';
+import { useMutation } from 'urql';
+import { PagedList } from '../../components/LoadMore';
 import { PageHeader } from '../../components/PageHeader';
-import { Alert, EmptyState, ErrorState, Loading } from '../../components/States';
+import { Segmented } from '../../components/Segmented';
+import { Alert, EmptyState } from '../../components/States';
 import { Time } from '../../components/Time';
 import { graphql } from '../../gql';
 import { useTitle } from '../../lib/hooks';
-
-const Notifications = graphql(`
-  query Notifications($first: Int!, $after: String, $unreadOnly: Boolean) {
-    unreadNotificationCount
-    notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {
-      totalCount
-      edges {
-        cursor
-        node {
-          ...NotificationItem
-        }
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-    }
-  }
-`);
+import { usePagedConnection } from '../../lib/paging';
+import { outcome } from '../../lib/outcome';
+import { NotificationsQuery } from './fragments';
 
 const MarkNotificationRead = graphql(`
   mutation MarkNotificationRead($id: ID!) {
@@ -40,9 +25,7 @@ const MarkNotificationRead = graphql(`
           readAt
         }
       }
-      ... on Error {
-        message
-      }
+      ...ActionFailure
     }
   }
 `);
@@ -58,6 +41,10 @@ const MarkAllNotificationsRead = graphql(`
 `);
 
 const PAGE_SIZE = 25;
+const SHOW = [
+  { value: false, label: 'All' },
+  { value: true, label: 'Unread' },
+];
 const TONES: Record<string, string> = {
   DATASET_INVALID: 'bad',
   JOB_FAILED: 'bad',
@@ -73,21 +60,16 @@ const TONES: Record<string, string> = {
 export function NotificationsPage() {
   useTitle('Notifications');
   const [unreadOnly, setUnreadOnly] = useState(false);
-  const [after, setAfter] = useState<{ unreadOnly: boolean; cursor: string } | null>(null);
-  const [{ data, error, fetching }, reload] = useQuery({
-    query: Notifications,
-    variables: { first: PAGE_SIZE, after: after?.unreadOnly === unreadOnly ? after.cursor : null, unreadOnly },
-  });
+  const paged = usePagedConnection(NotificationsQuery, { unreadOnly }, (data) => data.notifications, PAGE_SIZE);
   const [, markRead] = useMutation(MarkNotificationRead);
   const [markingAll, markAllRead] = useMutation(MarkAllNotificationsRead);
   const [failure, setFailure] = useState<string | null>(null);
-  const list = data?.notifications;
-  const unread = data?.unreadNotificationCount ?? 0;
+  const unread = paged.data?.unreadNotificationCount ?? 0;
 
   async function read(id: string) {
     const result = await markRead({ id });
-    const outcome = result.data?.markNotificationRead;
-    if (outcome?.__typename !== 'MarkNotificationReadPayload') setFailure(outcome && 'message' in outcome ? outcome.message : (result.error?.message ?? 'Could not mark it read.'));
+    const { failure } = outcome(result.data?.markNotificationRead, 'MarkNotificationReadPayload', result.error, 'Could not mark it read.');
+    if (failure) setFailure(failure);
   }
 
   return (
@@ -102,28 +84,21 @@ export function NotificationsPage() {
         }
       />
       <div className="toolbar">
-        <div className="segmented" role="group" aria-label="Show">
-          <button type="button" className="segment" aria-pressed={!unreadOnly} onClick={() => setUnreadOnly(false)}>
-            All
-          </button>
-          <button type="button" className="segment" aria-pressed={unreadOnly} onClick={() => setUnreadOnly(true)}>
-            Unread
-          </button>
-        </div>
+        <Segmented label="Show" options={SHOW} value={unreadOnly} onChange={setUnreadOnly} />
       </div>
       {failure && <Alert>{failure}</Alert>}
-      {error && !list ? (
-        <ErrorState error={error} retry={() => reload({ requestPolicy: 'network-only' })} />
-      ) : !list ? (
-        <Loading label="Loading notifications…" />
-      ) : list.edges.length === 0 ? (
-        <EmptyState title={unreadOnly ? 'Nothing unread' : 'No notifications yet'}>
-          Validations, training runs, cost caps and new models are announced here the moment they happen.
-        </EmptyState>
-      ) : (
-        <>
+      <PagedList
+        paged={paged}
+        loading="Loading notifications…"
+        empty={
+          <EmptyState title={unreadOnly ? 'Nothing unread' : 'No notifications yet'}>
+            Validations, training runs, cost caps and new models are announced here the moment they happen.
+          </EmptyState>
+        }
+      >
+        {(notifications) => (
           <ul className="inbox">
-            {list.edges.map(({ node }) => (
+            {notifications.map((node) => (
               <li key={node.id} className={`inbox-item ${node.read ? '' : 'inbox-unread'} inbox-${TONES[node.type] ?? 'plain'}`} data-read={node.read}>
                 <span className="inbox-dot" aria-hidden="true" />
                 <div className="inbox-body">
@@ -152,15 +127,8 @@ export function NotificationsPage() {
               </li>
             ))}
           </ul>
-          <LoadMore
-            shown={list.edges.length}
-            total={list.totalCount}
-            hasMore={list.pageInfo.hasNextPage}
-            loading={fetching}
-            onMore={() => list.pageInfo.endCursor && setAfter({ unreadOnly, cursor: list.pageInfo.endCursor })}
-          />
-        </>
-      )}
+        )}
+      </PagedList>
     </>
   );
 }

@@ -1,4 +1,4 @@
-// The notification fields the inbox, the badge's live feed and the cache updates share.
+// The notification fields and queries the inbox, the badge and the cache updates share.
 import { graphql } from '../../gql';
 
 export const NotificationItemFragment = graphql(`
@@ -13,5 +13,31 @@ export const NotificationItemFragment = graphql(`
     read
     readAt
     createdAt
+  }
+`);
+
+/** The inbox, page by page, with the unread count its header shows. */
+export const NotificationsQuery = graphql(`
+  query Notifications($first: Int!, $after: String, $unreadOnly: Boolean) {
+    unreadNotificationCount
+    notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {
+      totalCount
+      edges {
+        cursor
+        node {
+          ...NotificationItem
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+export const UnreadCountQuery = graphql(`
+  query UnreadCount {
+    unreadNotificationCount
   }
 `);

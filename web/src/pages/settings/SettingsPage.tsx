@@ -1,42 +1,23 @@
 // /settings: who you are signed in as, API keys for third-party tools (create, shown once; revoke), and webhooks.
 import { useState, type FormEvent } from 'react';
-import { useMutation, useQuery } from 'urql';
+import { useMutation } from 'urql';
 import { Facts, Panel } from '../../components/Card';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Field, problemsByPath } from '../../components/Field';
-import { LoadMore } from '../../components/LoadMore';
+import { PagedList } from '../../components/LoadMore';
 import { PageHeader } from '../../components/PageHeader';
-import { Alert, EmptyState, ErrorState, Loading } from '../../components/States';
+import { Alert, EmptyState, QueryStates } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
+import { Table, type Column } from '../../components/Table';
 import { Time } from '../../components/Time';
 import { graphql } from '../../gql';
+import type { ApiKeyRowFragment } from '../../gql/graphql';
 import { useTitle } from '../../lib/hooks';
+import { usePagedConnection } from '../../lib/paging';
+import { outcome } from '../../lib/outcome';
 import { useSession } from '../../session';
+import { SettingsQuery } from './fragments';
 import { WebhooksPanel } from './WebhooksPanel';
-
-const Settings = graphql(`
-  query Settings($first: Int!, $after: String) {
-    me {
-      id
-      email
-      name
-      createdAt
-      apiKeys(first: $first, after: $after) {
-        totalCount
-        edges {
-          cursor
-          node {
-            ...ApiKeyRow
-          }
-        }
-        pageInfo {
-          hasNextPage
-          endCursor
-        }
-      }
-    }
-  }
-`);
 
 const CreateApiKey = graphql(`
   mutation CreateApiKey($input: CreateApiKeyInput!) {
@@ -65,9 +46,7 @@ const RevokeApiKey = graphql(`
           revokedAt
         }
       }
-      ... on Error {
-        message
-      }
+      ...ActionFailure
     }
   }
 `);
@@ -75,8 +54,7 @@ const RevokeApiKey = graphql(`
 export function SettingsPage() {
   useTitle('Settings');
   const { session } = useSession();
-  const [after, setAfter] = useState<string | null>(null);
-  const [{ data, error, fetching }, reload] = useQuery({ query: Settings, variables: { first: 20, after } });
+  const keys = usePagedConnection(SettingsQuery, {}, (data) => data.me?.apiKeys);
   const [creating, createApiKey] = useMutation(CreateApiKey);
   const [, revokeApiKey] = useMutation(RevokeApiKey);
   const [name, setName] = useState('');
@@ -90,13 +68,13 @@ export function SettingsPage() {
     event.preventDefault();
     setNameError(null);
     const result = await createApiKey({ input: { name: name.trim() } });
-    const outcome = result.data?.createApiKey;
-    if (outcome?.__typename === 'CreateApiKeyPayload') {
-      setSecret({ name: outcome.apiKey.name, value: outcome.secret });
+    const answer = result.data?.createApiKey;
+    if (answer?.__typename === 'CreateApiKeyPayload') {
+      setSecret({ name: answer.apiKey.name, value: answer.secret });
       setCopied(false);
       setName('');
-    } else if (outcome?.__typename === 'InvalidInputError') {
-      setNameError(problemsByPath(outcome.problems).name ?? outcome.message);
+    } else if (answer?.__typename === 'InvalidInputError') {
+      setNameError(problemsByPath(answer.problems).name ?? answer.message);
     } else setNameError(result.error?.message ?? 'The key could not be created.');
   }
 
@@ -105,31 +83,50 @@ export function SettingsPage() {
     const id = revoking.id;
     setRevoking(null);
     const result = await revokeApiKey({ id });
-    const outcome = result.data?.revokeApiKey;
-    setRevokeError(outcome?.__typename === 'RevokeApiKeyPayload' ? null : outcome && 'message' in outcome ? outcome.message : 'The key could not be revoked.');
+    setRevokeError(outcome(result.data?.revokeApiKey, 'RevokeApiKeyPayload', undefined, 'The key could not be revoked.').failure);
   }
 
-  const me = data?.me;
-  const keys = me?.apiKeys;
+  const columns: Column<ApiKeyRowFragment>[] = [
+    {
+      label: 'Name',
+      cell: (node) => (
+        <>
+          <span className="row-title">{node.name}</span> {node.revokedAt && <StatusBadge status="CANCELLED" label="Revoked" />}
+        </>
+      ),
+    },
+    { label: 'Key', cell: (node) => <span className="mono">{node.prefix}…</span> },
+    { label: 'Created', cell: (node) => <Time iso={node.createdAt} /> },
+    { label: 'Last used', cell: (node) => (node.lastUsedAt ? <Time iso={node.lastUsedAt} /> : <span className="muted">never</span>) },
+    {
+      label: 'Actions',
+      hideLabel: true,
+      cellLabel: '',
+      cell: (node) =>
+        !node.revokedAt && (
+          <button type="button" className="button button-small button-ghost-danger" onClick={() => setRevoking({ id: node.id, name: node.name })}>
+            Revoke
+          </button>
+        ),
+    },
+  ];
 
   return (
     <>
       <PageHeader title="Settings" subtitle="Your account, and the API keys and webhooks third-party tools use." />
       <Panel title="Account">
-        {me ? (
-          <Facts
-            items={[
-              ['Email', me.email ?? '—'],
-              ['Name', me.name ?? '—'],
-              ['Signed in with', session.source === 'local' ? 'the local user of this embedded server' : 'a pasted token or API key'],
-              ['Member since', <Time key="c" iso={me.createdAt} relative={false} />],
-            ]}
-          />
-        ) : error ? (
-          <ErrorState error={error} retry={() => reload({ requestPolicy: 'network-only' })} />
-        ) : (
-          <Loading />
-        )}
+        <QueryStates data={keys.data?.me} error={keys.error} retry={keys.retry}>
+          {(me) => (
+            <Facts
+              items={[
+                ['Email', me.email ?? '—'],
+                ['Name', me.name ?? '—'],
+                ['Signed in with', session.source === 'local' ? 'the local user of this embedded server' : 'a pasted token or API key'],
+                ['Member since', <Time key="c" iso={me.createdAt} relative={false} />],
+              ]}
+            />
+          )}
+        </QueryStates>
       </Panel>
 
       <Panel title="API keys">
@@ -159,59 +156,13 @@ export function SettingsPage() {
           </Alert>
         )}
         {revokeError && <Alert title="Not revoked">{revokeError}</Alert>}
-        {!keys ? (
-          error ? null : <Loading />
-        ) : keys.edges.length === 0 ? (
-          <EmptyState title="No API keys yet">Create one for each tool that calls the API, so you can revoke them one by one.</EmptyState>
-        ) : (
-          <>
-            <div className="table-wrap">
-              <table className="table table-cards">
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Key</th>
-                    <th scope="col">Created</th>
-                    <th scope="col">Last used</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {keys.edges.map(({ node }) => (
-                    <tr key={node.id}>
-                      <td data-label="Name">
-                        <span className="row-title">{node.name}</span> {node.revokedAt && <StatusBadge status="CANCELLED" label="Revoked" />}
-                      </td>
-                      <td data-label="Key" className="mono">
-                        {node.prefix}…
-                      </td>
-                      <td data-label="Created">
-                        <Time iso={node.createdAt} />
-                      </td>
-                      <td data-label="Last used">{node.lastUsedAt ? <Time iso={node.lastUsedAt} /> : <span className="muted">never</span>}</td>
-                      <td data-label="">
-                        {!node.revokedAt && (
-                          <button type="button" className="button button-small button-ghost-danger" onClick={() => setRevoking({ id: node.id, name: node.name })}>
-                            Revoke
-                          </button>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <LoadMore
-              shown={keys.edges.length}
-              total={keys.totalCount}
-              hasMore={keys.pageInfo.hasNextPage}
-              loading={fetching}
-              onMore={() => setAfter(keys.pageInfo.endCursor ?? null)}
-            />
-          </>
-        )}
+        <PagedList
+          paged={keys}
+          quietError
+          empty={<EmptyState title="No API keys yet">Create one for each tool that calls the API, so you can revoke them one by one.</EmptyState>}
+        >
+          {(apiKeys) => <Table columns={columns} rows={apiKeys} />}
+        </PagedList>
       </Panel>
       <WebhooksPanel />
       <ConfirmDialog open={revoking !== null} title={`Revoke "${revoking?.name ?? ''}"?`} confirmLabel="Revoke key" onConfirm={revoke} onClose={() => setRevoking(null)}>

@@ -107,9 +107,7 @@ const RotateWebhookSecret = graphql(`
           previousSecretExpiresAt
         }
       }
-      ... on Error {
-        message
-      }
+      ...ActionFailure
     }
   }
 `);
@@ -125,9 +123,7 @@ const UpdateWebhookEndpoint = graphql(`
           disabledReason
         }
       }
-      ... on Error {
-        message
-      }
+      ...ActionFailure
     }
   }
 `);
@@ -136,9 +132,7 @@ const DeleteWebhookEndpoint = graphql(`
   mutation DeleteWebhookEndpoint($id: ID!) {
     deleteWebhookEndpoint(id: $id) {
       __typename
-      ... on Error {
-        message
-      }
+      ...ActionFailure
     }
   }
 `);
@@ -157,9 +151,7 @@ const SendWebhookTest = graphql(`
     sendWebhookTestEvent(id: $id) {
       __typename
       ...WebhookDeliveryOutcome
-      ... on Error {
-        message
-      }
+      ...ActionFailure
     }
   }
 `);
@@ -169,9 +161,7 @@ const RedeliverWebhook = graphql(`
     redeliverWebhookDelivery(id: $id) {
       __typename
       ...WebhookDeliveryOutcome
-      ... on Error {
-        message
-      }
+      ...ActionFailure
     }
   }
 `);

@@ -1,4 +1,4 @@
-// The API key fields the settings page and the cache updates share.
+// The API key fields and the settings query (with its page of keys) the settings page and the cache updates share.
 import { graphql } from '../../gql';
 
 export const ApiKeyRowFragment = graphql(`
@@ -9,5 +9,29 @@ export const ApiKeyRowFragment = graphql(`
     createdAt
     lastUsedAt
     revokedAt
+  }
+`);
+
+export const SettingsQuery = graphql(`
+  query Settings($first: Int!, $after: String) {
+    me {
+      id
+      email
+      name
+      createdAt
+      apiKeys(first: $first, after: $after) {
+        totalCount
+        edges {
+          cursor
+          node {
+            ...ApiKeyRow
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
   }
 `);

@@ -1,47 +1,21 @@
 // /training/jobs: every training job with live status, progress and cost, filtered by status.
-import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { useQuery } from 'urql';
-import { LoadMore } from '../../components/LoadMore';
+import { PagedList } from '../../components/LoadMore';
 import { PageHeader } from '../../components/PageHeader';
 import { ProgressBar } from '../../components/ProgressBar';
-import { EmptyState, ErrorState, Loading } from '../../components/States';
+import { Segmented } from '../../components/Segmented';
+import { EmptyState } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
+import { RowTitle, Table, type Column } from '../../components/Table';
 import { Time } from '../../components/Time';
-import { graphql } from '../../gql';
-import type { TrainingJobFilter, TrainingJobStatus } from '../../gql/graphql';
+import type { JobListRowFragment, TrainingJobFilter, TrainingJobStatus } from '../../gql/graphql';
 import { formatMoney, formatNumber } from '../../lib/format';
 import { useTitle } from '../../lib/hooks';
-import { ACTIVE_JOB_STATUSES, isJobActive, jobStatusLabel, progressLabel } from './fragments';
+import { usePagedConnection } from '../../lib/paging';
+import { ACTIVE_JOB_STATUSES, gpuLabel, isJobActive, JobListQuery, jobStatusLabel, progressLabel } from './fragments';
 import { CompareButton, CompareCheckbox, useCompareSelection } from '../compare/selection';
 import { WatchJob } from './WatchJob';
 
-const JobList = graphql(`
-  query JobList($first: Int!, $after: String, $filter: TrainingJobFilter) {
-    trainingJobs(first: $first, after: $after, filter: $filter) {
-      totalCount
-      edges {
-        cursor
-        node {
-          ...JobRow
-          latestMetrics {
-            trainingLoss
-          }
-          bestValidation {
-            step
-            validationLoss
-          }
-        }
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-    }
-  }
-`);
-
-const PAGE_SIZE = 20;
 const FILTERS: { value: string | null; label: string; statuses?: TrainingJobStatus[] }[] = [
   { value: null, label: 'All' },
   { value: 'active', label: 'Active', statuses: [...ACTIVE_JOB_STATUSES] },
@@ -56,14 +30,39 @@ export function JobListPage() {
   const chosen = FILTERS.find((f) => f.value === params.get('status')) ?? FILTERS[0]!;
   const datasetId = params.get('datasetId');
   const filter: TrainingJobFilter = { ...(chosen.statuses ? { status: chosen.statuses } : {}), ...(datasetId ? { datasetId } : {}) };
-  const filterKey = JSON.stringify(filter);
-  const [after, setAfter] = useState<{ key: string; cursor: string } | null>(null);
-  const [{ data, fetching, error }, reload] = useQuery({
-    query: JobList,
-    variables: { first: PAGE_SIZE, after: after?.key === filterKey ? after.cursor : null, filter },
-  });
-  const list = data?.trainingJobs;
+  const paged = usePagedConnection(JobListQuery, { filter }, (data) => data.trainingJobs);
   const selection = useCompareSelection();
+  const columns: Column<JobListRowFragment>[] = [
+    { label: 'Compare', hideLabel: true, cell: (node) => <CompareCheckbox selection={selection} jobId={node.id} name={node.name} /> },
+    {
+      label: 'Job',
+      cell: (node) => <RowTitle to={`/training/jobs/${node.id}`} name={node.name} detail={`${node.dataset.name} · ${node.baseModel.name}`} />,
+    },
+    {
+      label: 'Status',
+      cell: (node) => (
+        <>
+          <StatusBadge status={node.status} label={jobStatusLabel(node)} />
+          {isJobActive(node.status) && <WatchJob id={node.id} />}
+        </>
+      ),
+    },
+    { label: 'Progress', className: 'progress-column', cell: (node) => <ProgressBar value={node.progress / 100} label={progressLabel(node)} /> },
+    { label: 'Final loss', className: 'num', cell: (node) => formatNumber(node.latestMetrics?.trainingLoss, 3) },
+    { label: 'Best val. loss', className: 'num', cell: (node) => formatNumber(node.bestValidation?.validationLoss, 3) },
+    {
+      label: 'Cost',
+      className: 'num',
+      cell: (node) => (
+        <>
+          {formatMoney(node.finalCost ?? node.currentCost)}
+          <div className="muted small">est. {formatMoney(node.estimatedCost)}</div>
+        </>
+      ),
+    },
+    { label: 'GPUs', cell: gpuLabel },
+    { label: 'Started', cell: (node) => <Time iso={node.createdAt} /> },
+  ];
 
   function show(value: string | null) {
     const next = new URLSearchParams(params);
@@ -84,13 +83,7 @@ export function JobListPage() {
         }
       />
       <div className="toolbar">
-        <div className="segmented" role="group" aria-label="Filter by status">
-          {FILTERS.map((f) => (
-            <button key={f.label} type="button" className="segment" aria-pressed={chosen === f} onClick={() => show(f.value)}>
-              {f.label}
-            </button>
-          ))}
-        </div>
+        <Segmented label="Filter by status" options={FILTERS} value={chosen.value} onChange={show} />
         {datasetId && (
           <button
             type="button"
@@ -108,108 +101,26 @@ export function JobListPage() {
         <CompareButton selection={selection} />
       </div>
 
-      {error && !list ? (
-        <ErrorState error={error} retry={() => reload({ requestPolicy: 'network-only' })} />
-      ) : !list ? (
-        <Loading label="Loading training jobs…" />
-      ) : list.edges.length === 0 ? (
-        chosen.value || datasetId ? (
-          <EmptyState title="No jobs match" action={<button type="button" className="button" onClick={() => setParams(new URLSearchParams(), { replace: true })}>Show all jobs</button>}>
-            No training job has this status yet.
-          </EmptyState>
-        ) : (
-          <EmptyState
-            title="No training jobs yet"
-            action={
-              <Link className="button button-primary" to="/training/configure">
-                Configure your first run
-              </Link>
-            }
-          >
-            Pick a ready dataset and a preset; the estimate tells you what it will cost before you start.
-          </EmptyState>
-        )
-      ) : (
-        <>
-          <div className="table-wrap">
-            <table className="table table-cards">
-              <thead>
-                <tr>
-                  <th scope="col">
-                    <span className="visually-hidden">Compare</span>
-                  </th>
-                  <th scope="col">Job</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" className="progress-column">
-                    Progress
-                  </th>
-                  <th scope="col" className="num">
-                    Final loss
-                  </th>
-                  <th scope="col" className="num">
-                    Best val. loss
-                  </th>
-                  <th scope="col" className="num">
-                    Cost
-                  </th>
-                  <th scope="col">GPUs</th>
-                  <th scope="col">Started</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.edges.map(({ node }) => (
-                  <tr key={node.id}>
-                    <td data-label="Compare">
-                      <CompareCheckbox selection={selection} jobId={node.id} name={node.name} />
-                    </td>
-                    <td data-label="Job">
-                      <Link className="row-title" to={`/training/jobs/${node.id}`}>
-                        {node.name}
-                      </Link>
-                      <div className="muted small">
-                        {node.dataset.name} · {node.baseModel.name}
-                      </div>
-                    </td>
-                    <td data-label="Status">
-                      <StatusBadge status={node.status} label={jobStatusLabel(node)} />
-                      {isJobActive(node.status) && <WatchJob id={node.id} />}
-                    </td>
-                    <td data-label="Progress" className="progress-column">
-                      <ProgressBar
-                        value={node.progress / 100}
-                        label={progressLabel(node)}
-                      />
-                    </td>
-                    <td data-label="Final loss" className="num">
-                      {formatNumber(node.latestMetrics?.trainingLoss, 3)}
-                    </td>
-                    <td data-label="Best val. loss" className="num">
-                      {formatNumber(node.bestValidation?.validationLoss, 3)}
-                    </td>
-                    <td data-label="Cost" className="num">
-                      {formatMoney(node.finalCost ?? node.currentCost)}
-                      <div className="muted small">est. {formatMoney(node.estimatedCost)}</div>
-                    </td>
-                    <td data-label="GPUs">
-                      {node.gpu.count} × {node.gpu.type}
-                    </td>
-                    <td data-label="Started">
-                      <Time iso={node.createdAt} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <LoadMore
-            shown={list.edges.length}
-            total={list.totalCount}
-            hasMore={list.pageInfo.hasNextPage}
-            loading={fetching}
-            onMore={() => list.pageInfo.endCursor && setAfter({ key: filterKey, cursor: list.pageInfo.endCursor })}
-          />
-        </>
-      )}
+      <PagedList
+        paged={paged}
+        loading="Loading training jobs…"
+        empty={
+          chosen.value || datasetId ? (
+            <EmptyState title="No jobs match" action={<button type="button" className="button" onClick={() => setParams(new URLSearchParams(), { replace: true })}>Show all jobs</button>}>
+              No training job has this status yet.
+            </EmptyState>
+          ) : (
+            <EmptyState
+              title="No training jobs yet"
+              link={{ to: '/training/configure', label: 'Configure your first run', primary: true }}
+            >
+              Pick a ready dataset and a preset; the estimate tells you what it will cost before you start.
+            </EmptyState>
+          )
+        }
+      >
+        {(jobs) => <Table columns={columns} rows={jobs} />}
+      </PagedList>
     </>
   );
 }

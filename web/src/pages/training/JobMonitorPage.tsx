@@ -15,6 +15,7 @@ import type { JobDetailFragment } from '../../gql/graphql';
 import { formatCompact, formatCount, formatDuration, formatInteger, formatMoney, formatNumber, formatPercent, formatScientific } from '../../lib/format';
 import { useNow, useTitle } from '../../lib/hooks';
 import { routeId } from '../../lib/ids';
+import { outcome } from '../../lib/outcome';
 import { trainAgainLink } from './fragments';
 import { CostMeter } from './CostMeter';
 import { EstimateSummary } from './EstimatePanel';
@@ -113,9 +114,7 @@ const CancelTrainingJob = graphql(`
           cancelRequestedAt
         }
       }
-      ... on Error {
-        message
-      }
+      ...ActionFailure
     }
   }
 `);
@@ -163,8 +162,8 @@ function Monitor({ job, points, metricsLoading }: { job: JobDetailFragment; poin
     setConfirming(false);
     setCancelError(null);
     const result = await cancelJob({ id: job.id });
-    const outcome = result.data?.cancelTrainingJob;
-    if (outcome?.__typename !== 'TrainingJobPayload') setCancelError(outcome && 'message' in outcome ? outcome.message : (result.error?.message ?? 'The job could not be cancelled.'));
+    const { failure } = outcome(result.data?.cancelTrainingJob, 'TrainingJobPayload', result.error, 'The job could not be cancelled.');
+    if (failure) setCancelError(failure);
   }
 
   const latest = points[points.length - 1] ?? job.latestMetrics;

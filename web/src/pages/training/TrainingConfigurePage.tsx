@@ -14,6 +14,7 @@ import type { EstimateTrainingCostInput, HyperparametersInput, Quantization } fr
 import { formatCompact, formatDuration, formatInteger, formatMoney, formatNumber, formatScientific } from '../../lib/format';
 import { useDebounced, useTitle } from '../../lib/hooks';
 import { randomId, routeId } from '../../lib/ids';
+import { failureMessage } from '../../lib/outcome';
 import { BudgetLeft } from './BudgetLeft';
 import { EstimateSummary } from './EstimatePanel';
 import { QUANTIZATION_LABELS } from './fragments';
@@ -93,9 +94,7 @@ const EstimateCost = graphql(`
       ... on InvalidInputError {
         ...InvalidInputProblems
       }
-      ... on Error {
-        message
-      }
+      ...ActionFailure
     }
   }
 `);
@@ -106,15 +105,13 @@ const CreateTrainingJob = graphql(`
       __typename
       ... on TrainingJobPayload {
         trainingJob {
-          ...JobRow
+          ...JobListRow
         }
       }
       ... on InvalidInputError {
         ...InvalidInputProblems
       }
-      ... on Error {
-        message
-      }
+      ...ActionFailure
     }
   }
 `);
@@ -247,7 +244,7 @@ export function TrainingConfigurePage() {
     if (!created) return setSubmitError(result.error?.message ?? 'The job could not be created.');
     setIdempotencyKey(randomId());
     if (created.__typename === 'InvalidInputError') setServerProblems(problemsByPath(created.problems));
-    setSubmitError('message' in created ? created.message : 'The job could not be created.');
+    setSubmitError(failureMessage(created, undefined, 'The job could not be created.'));
   }
 
   if (!data) {

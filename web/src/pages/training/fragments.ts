@@ -1,4 +1,4 @@
-// The training job fields the job list, the monitor and the cache updates share, and how stages read.
+// The training job fields and the list query the job list, the monitor and the cache updates share, and how stages read.
 import { graphql } from '../../gql';
 
 export const JobRowFragment = graphql(`
@@ -31,6 +31,39 @@ export const JobRowFragment = graphql(`
     baseModel {
       id
       name
+    }
+  }
+`);
+
+/** A row of the job list: what every job list and the cache's additions to it hold. */
+export const JobListRowFragment = graphql(`
+  fragment JobListRow on TrainingJob {
+    ...JobRow
+    latestMetrics {
+      trainingLoss
+    }
+    bestValidation {
+      step
+      validationLoss
+    }
+  }
+`);
+
+/** The job list, page by page; the cache keeps every cached page of it right after a change. */
+export const JobListQuery = graphql(`
+  query JobList($first: Int!, $after: String, $filter: TrainingJobFilter) {
+    trainingJobs(first: $first, after: $after, filter: $filter) {
+      totalCount
+      edges {
+        cursor
+        node {
+          ...JobListRow
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
 `);
@@ -89,6 +122,11 @@ export function jobStatusLabel(job: { status: string; cancelRequestedAt?: unknow
   if (stopped) return stopped;
   if (job.cancelRequestedAt && isJobActive(job.status)) return 'Cancelling';
   return undefined;
+}
+
+/** "2 × A100": a job's GPU allocation, as every job table shows it. */
+export function gpuLabel(job: { gpu: { count: number; type: string } }): string {
+  return `${job.gpu.count} × ${job.gpu.type}`;
 }
 
 /** What the progress bar says: the stage while running, the outcome once ended. */
