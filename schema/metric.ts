@@ -5,8 +5,8 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { db } from '../server/db/client.js';
 import { subscriptionNotFound } from './errors.js';
 import { downsampledSeries } from '../server/training/downsample.js';
-import type { MetricBatch } from '../server/training/metric-feed.js';
-import { isTerminal } from '../server/training/status.js';
+import type { MetricBatch } from '../server/metrics/metric-feed.js';
+import { isTerminal } from '../server/db/training-status.js';
 import { builder, viewerId } from './builder.js';
 import { MetricPointRef, TrainingJobRef } from './training.js';
 

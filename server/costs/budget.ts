@@ -10,10 +10,10 @@ import type { GpuType } from '../gpu/provider.js';
 import { formatUsd } from '../notifications/format.js';
 import { createNotification, publishNotification } from '../notifications/notify.js';
 import { recordEvent } from '../outbound-webhooks/record-event.js';
-import type { Services } from '../services.js';
+import type { Services } from '../services/services.js';
 import { stopAtSpendingLimit } from '../training/cancel-training-job.js';
 import { gpuSecondsMicros, microsToUsd, usdToMicros } from '../training/estimate.js';
-import { ACTIVE_JOB_STATUSES } from '../training/status.js';
+import { ACTIVE_JOB_STATUSES } from '../db/training-status.js';
 import { jobCostMicros, jobHourlyRate } from './compute-cost.js';
 
 /** Percentages of the budget at which the owner is told, once each per month. */

@@ -5,7 +5,7 @@ import type { Prisma } from '../db/client.js';
 import type { TrainingJob } from '../db/generated/prisma/client.js';
 import type { GpuType } from '../gpu/provider.js';
 import { gpuSecondsMicros, microsToUsd, usdToMicros } from '../training/estimate.js';
-import { isTerminal } from '../training/status.js';
+import { isTerminal } from '../db/training-status.js';
 
 /** Whole seconds billed between two instants (a started second is billed). */
 export function billedSeconds(from: Date, to: Date): number {

@@ -2,7 +2,7 @@
 // window closes is deleted; a deleted dataset's file is removed once DATASET_DELETE_GRACE_SECONDS have passed
 // (a validation or download still reading it can finish). Storage is billed until then (costs/storage-cost.ts).
 import { db } from '../db/client.js';
-import type { Services } from '../services.js';
+import type { Services } from '../services/services.js';
 import { publishDatasetUpdated } from './events.js';
 import { uploadWindowEnd } from './rules.js';
 

@@ -4,7 +4,7 @@
 // its `datasetId` a dataset: both are bound to the run's log lines.
 import type { z } from 'zod';
 import type { Logger } from '../log.js';
-import type { Services } from '../services.js';
+import type { Services } from '../services/services.js';
 
 export interface JobContext {
   services: Services;

@@ -3,7 +3,7 @@
 import { PgBoss, type JobWithMetadata } from 'pg-boss';
 import type { JobKind } from './define.js';
 import { errorKey, logRepeatsOnce, withLogContext, type Logger } from '../log.js';
-import type { Services } from '../services.js';
+import type { Services } from '../services/services.js';
 
 /** Anything that can run SQL: a pg pool, or a transaction that pg-boss should join. */
 export interface SqlExecutor {

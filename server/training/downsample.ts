@@ -11,7 +11,7 @@
 // request returns are remembered too, so the next request (whose buckets mostly
 // fall on the same steps) reads only the ones it has not seen.
 import { pool } from '../db/client.js';
-import { POINT_ROW_COLUMNS, type MetricPointRow } from './metric-store.js';
+import { POINT_ROW_COLUMNS, type MetricPointRow } from '../metrics/metric-store.js';
 
 
 /** Steps per block: block b holds steps b·BLOCK+1 … (b+1)·BLOCK. */

@@ -7,14 +7,14 @@ import type { TrainingJob, TrainingJobStatus } from '../db/generated/prisma/clie
 import type { NotificationPriority, NotificationType } from '../db/generated/prisma/enums.js';
 import { applyBudget } from '../costs/budget.js';
 import { settleComputeCost } from '../costs/compute-cost.js';
-import { deleteStagedUploads } from '../artifacts/trainer-uploads.js';
-import { createArtifactJob } from '../jobs/create-artifact.js';
-import { inTransaction } from '../jobs/queue.js';
+import { deleteStagedUploads } from './trainer-uploads.js';
+import { createArtifactJob } from '../workers/create-artifact.js';
+import { inTransaction } from '../queue/queue.js';
 import { createNotification, publishNotification } from '../notifications/notify.js';
 import type { WebhookEventType } from '../outbound-webhooks/event-types.js';
 import { trainingJobEventData } from '../outbound-webhooks/payloads.js';
 import { recordEvent } from '../outbound-webhooks/record-event.js';
-import type { Services } from '../services.js';
+import type { Services } from '../services/services.js';
 
 /** Where each status may go next. Terminal statuses go nowhere. */
 export const NEXT_STATUSES: Record<TrainingJobStatus, readonly TrainingJobStatus[]> = {

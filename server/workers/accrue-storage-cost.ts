@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { applyBudget } from '../costs/budget.js';
 import { accrueStorageCost, startOfUtcDay } from '../costs/storage-cost.js';
 import { db } from '../db/client.js';
-import { defineJob } from './define.js';
+import { defineJob } from '../queue/define.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 /** Complete days accrued per run, newest last. */

@@ -5,9 +5,9 @@ import { z } from 'zod';
 import { db } from '../db/client.js';
 import { applyProviderReport } from '../training/apply-report.js';
 import { cancelledMessage } from '../training/spending-stops.js';
-import { isTerminal } from '../training/status.js';
+import { isTerminal } from '../db/training-status.js';
 import { transitionJob } from '../training/transitions.js';
-import { defineJob } from './define.js';
+import { defineJob } from '../queue/define.js';
 
 export const cancelAtProviderJob = defineJob({
   name: 'training-cancel',

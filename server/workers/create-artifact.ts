@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ArtifactIntegrityError, PermanentArtifactError } from '../artifacts/errors.js';
 import { failModelArtifact, storeModelArtifact } from '../artifacts/store-model-artifact.js';
-import { defineJob } from './define.js';
+import { defineJob } from '../queue/define.js';
 
 export const ARTIFACT_RETRY_LIMIT = 5;
 

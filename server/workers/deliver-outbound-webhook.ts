@@ -3,7 +3,7 @@
 // pg-boss's own retries only cover a worker that died or a database error.
 import { z } from 'zod';
 import { attemptDelivery } from '../outbound-webhooks/deliver.js';
-import { defineJob } from './define.js';
+import { defineJob } from '../queue/define.js';
 
 const payload = z.object({
   deliveryId: z.uuid(),

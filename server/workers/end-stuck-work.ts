@@ -7,7 +7,7 @@ import { failModelArtifact } from '../artifacts/store-model-artifact.js';
 import { db } from '../db/client.js';
 import { finishValidation } from '../datasets/finish-validation.js';
 import { unfinishedReport } from '../datasets/validation/index.js';
-import { defineJob } from './define.js';
+import { defineJob } from '../queue/define.js';
 
 /** Longer than four validation attempts (the first and three retries) of an hour each. */
 export const VALIDATION_GIVE_UP_SECONDS = 5 * 3600;

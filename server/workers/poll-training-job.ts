@@ -13,14 +13,14 @@ import { MAX_STATUS_POINTS, ProviderUnavailableError } from '../gpu/provider.js'
 import { formatUsd } from '../notifications/format.js';
 import { trainingJobEventData } from '../outbound-webhooks/payloads.js';
 import { recordEvent } from '../outbound-webhooks/record-event.js';
-import type { Services } from '../services.js';
+import type { Services } from '../services/services.js';
 import { applyProviderReport } from '../training/apply-report.js';
 import { stopAtSpendingLimit } from '../training/cancel-training-job.js';
 import { gpuSecondsMicros, microsToUsd, usdToMicros } from '../training/estimate.js';
-import { contiguousStep } from '../training/metric-store.js';
-import { isTerminal } from '../training/status.js';
+import { contiguousStep } from '../metrics/metric-store.js';
+import { isTerminal } from '../db/training-status.js';
 import { transitionJob } from '../training/transitions.js';
-import { defineJob } from './define.js';
+import { defineJob } from '../queue/define.js';
 
 export const pollTrainingJob = defineJob({
   name: 'training-poll',

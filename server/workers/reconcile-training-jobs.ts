@@ -3,7 +3,7 @@
 // is still watched, re-polled and, if its provider stays silent, failed.
 import { z } from 'zod';
 import { db } from '../db/client.js';
-import { defineJob } from './define.js';
+import { defineJob } from '../queue/define.js';
 import { schedulePoll } from './poll-training-job.js';
 
 export const reconcileTrainingJobs = defineJob({

@@ -1,6 +1,6 @@
 // Every background job kind. app.ts creates their queues at start and, in
 // processes that run workers, starts a worker for each.
-import type { JobKind } from './define.js';
+import type { JobKind } from '../queue/define.js';
 import { accrueStorageCostJob } from './accrue-storage-cost.js';
 import { cancelAtProviderJob } from './cancel-at-provider.js';
 import { createArtifactJob } from './create-artifact.js';

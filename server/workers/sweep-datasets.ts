@@ -1,7 +1,7 @@
 // Every minute: expire unconfirmed uploads and remove the files of deleted datasets (datasets/lifecycle.ts).
 import { z } from 'zod';
 import { expireUploads, removeDeletedFiles } from '../datasets/lifecycle.js';
-import { defineJob } from './define.js';
+import { defineJob } from '../queue/define.js';
 
 export const sweepDatasetsJob = defineJob({
   name: 'datasets-sweep',

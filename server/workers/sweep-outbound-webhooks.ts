@@ -1,7 +1,7 @@
 // Every day: deletes outgoing webhook events past WEBHOOK_RETENTION_DAYS (outbound-webhooks/sweep.ts).
 import { z } from 'zod';
 import { sweepWebhookEvents } from '../outbound-webhooks/sweep.js';
-import { defineJob } from './define.js';
+import { defineJob } from '../queue/define.js';
 
 export const sweepOutboundWebhooksJob = defineJob({
   name: 'outbound-webhooks-sweep',

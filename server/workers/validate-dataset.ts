@@ -8,7 +8,7 @@ import { db } from '../db/client.js';
 import { finishValidation } from '../datasets/finish-validation.js';
 import { unfinishedReport, type ValidationReport } from '../datasets/validation/index.js';
 import { validateInChild } from '../datasets/validate-in-child.js';
-import { defineJob } from './define.js';
+import { defineJob } from '../queue/define.js';
 
 const RETRY_LIMIT = 3;
 

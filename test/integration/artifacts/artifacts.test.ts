@@ -13,8 +13,8 @@ import { bestPoint, detectOverfit } from '../../../server/training/loss-curve.js
 import { storeModelArtifact } from '../../../server/artifacts/store-model-artifact.js';
 import { db, pool, statementCounter } from '../../../server/db/client.js';
 import type { GpuProvider } from '../../../server/gpu/provider.js';
-import { ARTIFACT_RETRY_LIMIT, createArtifactJob } from '../../../server/jobs/create-artifact.js';
-import type { JobContext } from '../../../server/jobs/define.js';
+import { ARTIFACT_RETRY_LIMIT, createArtifactJob } from '../../../server/workers/create-artifact.js';
+import type { JobContext } from '../../../server/queue/define.js';
 import { applyProviderReport } from '../../../server/training/apply-report.js';
 import { transitionJob } from '../../../server/training/transitions.js';
 import { startTestApp, wsCollect, type TestApp } from '../../helpers/app.js';

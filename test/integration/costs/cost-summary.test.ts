@@ -9,7 +9,7 @@ import { accrueStorageCost } from '../../../server/costs/storage-cost.js';
 import { sumAmounts } from '../../../server/costs/summary.js';
 import { db, pool, statementCounter } from '../../../server/db/client.js';
 import type { CostType } from '../../../server/db/generated/prisma/enums.js';
-import { accrueStorageCostJob } from '../../../server/jobs/accrue-storage-cost.js';
+import { accrueStorageCostJob } from '../../../server/workers/accrue-storage-cost.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 

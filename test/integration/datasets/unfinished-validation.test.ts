@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../server/db/client.js';
-import { validateDatasetJob } from '../../../server/jobs/validate-dataset.js';
+import { validateDatasetJob } from '../../../server/workers/validate-dataset.js';
 import { createLogger } from '../../../server/log.js';
 import { objectPath } from '../../../server/storage/index.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';

@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { db } from '../../../server/db/client.js';
-import { defineJob } from '../../../server/jobs/define.js';
-import { inTransaction } from '../../../server/jobs/queue.js';
+import { defineJob } from '../../../server/queue/define.js';
+import { inTransaction } from '../../../server/queue/queue.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 
 let t: TestApp;

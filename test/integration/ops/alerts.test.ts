@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { signCallbackToken } from '../../../server/auth/tokens.js';
 import { db, pool } from '../../../server/db/client.js';
 import { ProviderRejectedError, ProviderUnavailableError } from '../../../server/gpu/provider.js';
-import { defineJob } from '../../../server/jobs/define.js';
+import { defineJob } from '../../../server/queue/define.js';
 import { startTestApp, wsCollect, type TestApp } from '../../helpers/app.js';
 import { createUser } from '../../helpers/factories.js';
 import { scrape, sample } from '../../helpers/metrics.js';

@@ -2,7 +2,7 @@
 // attempt could have expired, and a model whose copy never finished after every attempt could have.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db, pool } from '../../../server/db/client.js';
-import { ARTIFACT_GIVE_UP_SECONDS, endStuckWorkJob, VALIDATION_GIVE_UP_SECONDS } from '../../../server/jobs/end-stuck-work.js';
+import { ARTIFACT_GIVE_UP_SECONDS, endStuckWorkJob, VALIDATION_GIVE_UP_SECONDS } from '../../../server/workers/end-stuck-work.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { rawId, until } from '../../helpers/processes.js';
