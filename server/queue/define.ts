@@ -1,22 +1,13 @@
-// A background job kind: its queue name, payload schema (checked when enqueued
-// and again when run), queue policy and handler. Handlers must be idempotent:
+// A background job kind in two halves, as Hive's defineTask/implementTask: the
+// definition (queue name, payload schema checked when enqueued and again when
+// run, queue policy, schedule) is all that code enqueueing it imports; the
+// handler is paired with it in server/workers. Handlers must be idempotent:
 // pg-boss delivers at least once. A payload's `jobId` names a training job and
 // its `datasetId` a dataset: both are bound to the run's log lines.
 import type { z } from 'zod';
 import type { Logger } from '../log.js';
-import type { Services } from '../services/services.js';
 
-export interface JobContext {
-  services: Services;
-  /** Its lines carry the queue, queueJobId and the payload's trainingJobId or datasetId. */
-  log: Logger;
-  /** pg-boss's id for this run. */
-  jobId: string;
-  retryCount: number;
-  signal: AbortSignal;
-}
-
-export interface JobKind<T> {
+export interface JobDefinition<T> {
   name: string;
   payload: z.ZodType<T>;
   queue?: {
@@ -39,9 +30,29 @@ export interface JobKind<T> {
    * only for kinds whose handler is cheap to run twice.
    */
   batchSize?: number;
-  handle(data: T, ctx: JobContext): Promise<void>;
 }
 
-export function defineJob<T>(kind: JobKind<T>): JobKind<T> {
-  return kind;
+export function defineJob<T>(definition: JobDefinition<T>): JobDefinition<T> {
+  return definition;
+}
+
+/** What a handler is given besides its payload. `S` is what the process hands its workers (server/workers: Services). */
+export interface JobRun<S> {
+  services: S;
+  /** Its lines carry the queue, queueJobId and the payload's trainingJobId or datasetId. */
+  log: Logger;
+  /** pg-boss's id for this run. */
+  jobId: string;
+  retryCount: number;
+  signal: AbortSignal;
+}
+
+/** A definition paired with its handler: what a worker process runs. */
+export interface JobWorker<T, S> {
+  definition: JobDefinition<T>;
+  handle(data: T, run: JobRun<S>): Promise<void>;
+}
+
+export function implementJob<T, S>(definition: JobDefinition<T>, handle: (data: T, run: JobRun<S>) => Promise<void>): JobWorker<T, S> {
+  return { definition, handle };
 }
