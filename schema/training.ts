@@ -4,7 +4,7 @@ import { db } from '../server/db/client.js';
 import { TrainingJobStatus, TrainingStage } from '../server/db/generated/prisma/enums.js';
 import { NotFoundError } from '../server/errors.js';
 import type { Hyperparameters } from '../server/gpu/provider.js';
-import { GPU_TYPES, PRESETS, type GpuSpec, type Preset } from '../server/training/catalog.js';
+import { GPU_TYPES, PRESETS, type GpuSpec, type Preset } from '../server/catalog/training.js';
 import { BudgetExceededError } from '../server/costs/budget.js';
 import { cancelTrainingJob, JobAlreadyFinishedError } from '../server/training/cancel-training-job.js';
 import { createTrainingJob } from '../server/training/create-training-job.js';

@@ -9,7 +9,7 @@ import {
   QUANTIZATION_SPEED,
   throughputMultiplier,
   type MemoryCheck,
-} from './catalog.js';
+} from '../catalog/training.js';
 
 /** Finding, starting and booting a GPU node with the trainer image, whatever the model. */
 export const STARTUP_BASE_SECONDS = 180;

@@ -8,7 +8,7 @@ import type { Dataset } from '../db/generated/prisma/client.js';
 import type { DatasetStatistics } from '../datasets/validation/index.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import type { GpuProvider, GpuType, Hyperparameters } from '../gpu/provider.js';
-import { DEFAULT_PRESET_ID } from './catalog.js';
+import { DEFAULT_PRESET_ID } from '../catalog/training.js';
 import { calibratedThroughput, CALIBRATION_MAX_RUNS, estimateTrainingCost, type TrainingEstimate } from './estimate.js';
 import { readHyperparameters, resolveGpu, resolveHyperparameters, type HyperparameterOverrides } from './hyperparameters.js';
 import { readStatistics } from '../datasets/stored-statistics.js';

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { defaultBaseModel } from '../../server/catalog/base-models.js';
 import type { TrainingJobStatus } from '../../server/db/generated/prisma/client.js';
-import { findPreset, presetHyperparameters } from '../../server/training/catalog.js';
+import { findPreset, presetHyperparameters } from '../../server/catalog/training.js';
 import type { TestApp } from './app.js';
 import { wsCollect } from './app.js';
 import { chatExample, DATASET_UPDATED, jsonl, uploadDataset } from './datasets.js';

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../../schema/index.js';
 import { defaultBaseModel } from '../../../server/catalog/base-models.js';
 import { db, pool } from '../../../server/db/client.js';
-import { findPreset, presetHyperparameters } from '../../../server/training/catalog.js';
+import { findPreset, presetHyperparameters } from '../../../server/catalog/training.js';
 import { startTestApp, wsOnce, type TestApp } from '../../helpers/app.js';
 import { chatExample, createDatasetFor, CREATE_DATASET, jsonl, put } from '../../helpers/datasets.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { StoredJsonError } from '../../../server/db/json.js';
 import { readStatistics } from '../../../server/datasets/stored-statistics.js';
-import { findPreset, presetHyperparameters } from '../../../server/training/catalog.js';
+import { findPreset, presetHyperparameters } from '../../../server/catalog/training.js';
 import { defaultBaseModel } from '../../../server/catalog/base-models.js';
 import { readHyperparameters } from '../../../server/training/hyperparameters.js';
 

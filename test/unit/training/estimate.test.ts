@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultBaseModel } from '../../../server/catalog/base-models.js';
 import type { GpuType, Hyperparameters } from '../../../server/gpu/provider.js';
-import { findPreset, GPU_TYPES, presetHyperparameters } from '../../../server/training/catalog.js';
+import { findPreset, GPU_TYPES, presetHyperparameters } from '../../../server/catalog/training.js';
 import {
   calibratedThroughput,
   COST_FORMULA,
