@@ -32,7 +32,8 @@ import { handleArtifactUploads } from '../webhooks/artifact-uploads.js';
 import { handleGpuCallback } from '../webhooks/gpu-callback.js';
 import { sendError } from '../http/respond.js';
 import { JobQueue, startBoss } from '../queue/queue.js';
-import { jobKinds } from '../workers/registry.js';
+import { jobDefinitions } from '../queue/definitions.js';
+import { jobWorkers } from '../workers/registry.js';
 import { gpuFromConfig } from '../gpu/from-config.js';
 import { countingErrors } from '../gpu/counted.js';
 import { addLocalBaseModels } from '../catalog/base-models.js';
@@ -244,7 +245,7 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
   await pubsub.ready;
   const boss = await startBoss(options.databaseUrl, config.database.queueSchema, log, { migrate: config.database.migrateAtStart });
   const jobs = new JobQueue(boss, log);
-  await jobs.createQueues(jobKinds);
+  await jobs.createQueues(jobDefinitions);
   const storage = storageFromConfig(config, secret, publicUrl);
   let ws: ReturnType<typeof attachWebSockets> | null = null;
   const observability = createObservability({
@@ -268,7 +269,7 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
     observability,
     subscriptionResults: sharedSubscriptionResults((context) => (context as Context).viewer?.id ?? ''),
   };
-  if (config.role !== 'api') await jobs.work(jobKinds, services);
+  if (config.role !== 'api') await jobs.work(jobWorkers, services);
 
   const authenticate = createAuthenticator(
     createTokenVerifier({ secret, jwks: config.auth.jwks, clockToleranceSeconds: config.auth.clockToleranceSeconds, log: repeats, refusals: observability.tokenRefusals }),

@@ -6,7 +6,7 @@ import type { Dataset } from '../db/generated/prisma/client.js';
 import type { DatasetFormat } from '../db/generated/prisma/enums.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { inTransaction } from '../queue/queue.js';
-import { validateDatasetJob } from '../workers/validate-dataset.js';
+import { validateDatasetJob } from '../queue/definitions.js';
 import type { Services } from '../services/services.js';
 import { ACTIVE_JOB_STATUSES } from '../db/training-status.js';
 import { DatasetInUseError } from './errors.js';

@@ -3,7 +3,7 @@
 // owner, so another user's endpoint or delivery is simply not found.
 import { db } from '../db/client.js';
 import { InvalidInputError, NotFoundError, assertNoProblems, type FieldProblem } from '../errors.js';
-import { deliverOutboundWebhookJob } from '../workers/deliver-outbound-webhook.js';
+import { deliverOutboundWebhookJob } from '../queue/definitions.js';
 import { inTransaction } from '../queue/queue.js';
 import type { Services } from '../services/services.js';
 import { WebhookEndpointDisabledError } from './errors.js';

@@ -4,7 +4,7 @@
 // transaction, so an event is sent if and only if its cause committed.
 import { randomUUID } from 'node:crypto';
 import { Prisma } from '../db/client.js';
-import { deliverOutboundWebhookJob } from '../workers/deliver-outbound-webhook.js';
+import { deliverOutboundWebhookJob } from '../queue/definitions.js';
 import { inTransaction } from '../queue/queue.js';
 import type { Services } from '../services/services.js';
 import type { WebhookEventType } from './event-types.js';

@@ -56,3 +56,6 @@ export interface JobWorker<T, S> {
 export function implementJob<T, S>(definition: JobDefinition<T>, handle: (data: T, run: JobRun<S>) => Promise<void>): JobWorker<T, S> {
   return { definition, handle };
 }
+
+/** What a domain function that runs as a queue job needs of its run: whether retries are left, and the run's log. */
+export type JobAttempt = Pick<JobRun<unknown>, 'retryCount' | 'log'>;

@@ -117,7 +117,7 @@ export const sweepOutboundWebhooksJob = defineJob({
 });
 
 /** All of them: their queues are created at start whether or not the process runs workers. */
-export const jobDefinitions: readonly JobDefinition<never>[] = [
+export const jobDefinitions: readonly JobDefinition<unknown>[] = [
   validateDatasetJob,
   submitTrainingJob,
   pollTrainingJob,

@@ -37,7 +37,7 @@ export class JobQueue {
     private readonly log: Logger,
   ) {}
 
-  async createQueues(kinds: readonly JobDefinition<never>[]): Promise<void> {
+  async createQueues(kinds: readonly JobDefinition<unknown>[]): Promise<void> {
     for (const kind of kinds) {
       const options = { retryLimit: 3, retryDelay: 2, retryBackoff: true, expireInSeconds: 15 * 60, ...kind.queue };
       if (!(await this.boss.getQueue(kind.name))) await this.boss.createQueue(kind.name, options);
@@ -67,7 +67,7 @@ export class JobQueue {
   }
 
   /** Starts a worker per kind; each handler is given `services` (whatever the process hands its workers). */
-  async work<S extends { observability: QueueObservability }>(workers: readonly JobWorker<never, S>[], services: S): Promise<void> {
+  async work<S extends { observability: QueueObservability }>(workers: readonly JobWorker<unknown, S>[], services: S): Promise<void> {
     for (const worker of workers) {
       const kind = worker.definition;
       const id = await this.boss.work(

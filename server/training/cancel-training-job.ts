@@ -5,12 +5,13 @@ import { db } from '../db/client.js';
 import type { TrainingJob } from '../db/generated/prisma/client.js';
 import { NotFoundError } from '../errors.js';
 import { inTransaction } from '../queue/queue.js';
-import { cancelAtProviderJob } from '../workers/cancel-at-provider.js';
+import { cancelAtProviderJob } from '../queue/definitions.js';
 import type { Services } from '../services/services.js';
 import { notify } from '../notifications/notify.js';
-import { SPENDING_STOPS, type SpendingStop } from './spending-stops.js';
+import { applyProviderReport } from './apply-report.js';
+import { cancelledMessage, SPENDING_STOPS, type SpendingStop } from './spending-stops.js';
 import { isTerminal } from '../db/training-status.js';
-import { publishJobUpdated } from './transitions.js';
+import { publishJobUpdated, transitionJob } from './transitions.js';
 
 export class JobAlreadyFinishedError extends Error {
   override name = 'JobAlreadyFinishedError';
@@ -68,4 +69,24 @@ export async function cancelTrainingJob(services: Services, ownerId: string, job
   if (isTerminal(job.status)) throw new JobAlreadyFinishedError(jobId, job.status);
   await requestCancel(services, jobId, 'USER');
   return db.trainingJob.findUniqueOrThrow({ where: { id: jobId } });
+}
+
+/**
+ * The second phase of a cancel (the training-cancel job): tells the provider, throwing to be retried while it has
+ * not stopped the run. The job ends CANCELLED when the provider confirms (or never had it), or in whatever terminal
+ * state the provider reached first.
+ */
+export async function cancelAtProvider(services: Services, jobId: string): Promise<void> {
+  const job = await db.trainingJob.findUnique({ where: { id: jobId } });
+  if (!job || isTerminal(job.status)) return;
+  const cancelled = { message: cancelledMessage(job.errorCode) };
+  if (!job.externalJobId) {
+    // Never reached the provider: nothing runs, nothing to tell it.
+    await transitionJob(services, jobId, 'CANCELLED', cancelled);
+    return;
+  }
+  const { state } = await services.gpu.cancel(job.externalJobId);
+  if (state === 'CANCELLED') await transitionJob(services, jobId, 'CANCELLED', cancelled);
+  else if (isTerminal(state)) await applyProviderReport(services, jobId, await services.gpu.status(job.externalJobId, job.currentStep));
+  else throw new Error(`the provider has not stopped the job yet (${state})`); // retried
 }

@@ -5,10 +5,10 @@
 import { db, Prisma } from '../db/client.js';
 import type { TrainingJob, TrainingJobStatus } from '../db/generated/prisma/client.js';
 import type { NotificationPriority, NotificationType } from '../db/generated/prisma/enums.js';
-import { applyBudget } from '../costs/budget.js';
+import { applyBudget } from './spending-limits.js';
 import { settleComputeCost } from '../costs/compute-cost.js';
 import { deleteStagedUploads } from './trainer-uploads.js';
-import { createArtifactJob } from '../workers/create-artifact.js';
+import { createArtifactJob } from '../queue/definitions.js';
 import { inTransaction } from '../queue/queue.js';
 import { createNotification, publishNotification } from '../notifications/notify.js';
 import type { WebhookEventType } from '../outbound-webhooks/event-types.js';

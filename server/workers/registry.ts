@@ -1,16 +1,29 @@
-// Every background job kind. app.ts creates their queues at start and, in
-// processes that run workers, starts a worker for each.
-import type { JobKind } from '../queue/define.js';
-import { accrueStorageCostJob } from './accrue-storage-cost.js';
-import { cancelAtProviderJob } from './cancel-at-provider.js';
-import { createArtifactJob } from './create-artifact.js';
-import { endStuckWorkJob } from './end-stuck-work.js';
-import { pollTrainingJob } from './poll-training-job.js';
-import { reconcileTrainingJobs } from './reconcile-training-jobs.js';
-import { submitTrainingJob } from './submit-training-job.js';
-import { sweepDatasetsJob } from './sweep-datasets.js';
-import { deliverOutboundWebhookJob } from './deliver-outbound-webhook.js';
-import { sweepOutboundWebhooksJob } from './sweep-outbound-webhooks.js';
-import { validateDatasetJob } from './validate-dataset.js';
+// Every job kind's handler, paired with its definition. Processes that run workers (app/app.ts) start one worker
+// per entry; nothing below this folder imports it (domain code enqueues through server/queue/definitions.ts).
+import type { JobWorker } from '../queue/define.js';
+import type { Services } from '../services/services.js';
+import { accrueStorageCostWorker } from './accrue-storage-cost.js';
+import { cancelAtProviderWorker } from './cancel-at-provider.js';
+import { createArtifactWorker } from './create-artifact.js';
+import { deliverOutboundWebhookWorker } from './deliver-outbound-webhook.js';
+import { endStuckWorkWorker } from './end-stuck-work.js';
+import { pollTrainingWorker } from './poll-training-job.js';
+import { reconcileTrainingWorker } from './reconcile-training-jobs.js';
+import { submitTrainingWorker } from './submit-training-job.js';
+import { sweepDatasetsWorker } from './sweep-datasets.js';
+import { sweepOutboundWebhooksWorker } from './sweep-outbound-webhooks.js';
+import { validateDatasetWorker } from './validate-dataset.js';
 
-export const jobKinds: JobKind<any>[] = [validateDatasetJob, submitTrainingJob, pollTrainingJob, cancelAtProviderJob, reconcileTrainingJobs, createArtifactJob, accrueStorageCostJob, sweepDatasetsJob, endStuckWorkJob, deliverOutboundWebhookJob, sweepOutboundWebhooksJob];
+export const jobWorkers: readonly JobWorker<unknown, Services>[] = [
+  validateDatasetWorker,
+  submitTrainingWorker,
+  pollTrainingWorker,
+  cancelAtProviderWorker,
+  reconcileTrainingWorker,
+  createArtifactWorker,
+  accrueStorageCostWorker,
+  sweepDatasetsWorker,
+  endStuckWorkWorker,
+  deliverOutboundWebhookWorker,
+  sweepOutboundWebhooksWorker,
+];

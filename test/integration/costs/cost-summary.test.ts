@@ -9,7 +9,8 @@ import { accrueStorageCost } from '../../../server/costs/storage-cost.js';
 import { sumAmounts } from '../../../server/costs/summary.js';
 import { db, pool, statementCounter } from '../../../server/db/client.js';
 import type { CostType } from '../../../server/db/generated/prisma/enums.js';
-import { accrueStorageCostJob } from '../../../server/workers/accrue-storage-cost.js';
+import { accrueStorageCostJob } from '../../../server/queue/definitions.js';
+import { accrueStorageCostWorker } from '../../../server/workers/accrue-storage-cost.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 
@@ -333,7 +334,7 @@ describe('storage cost', () => {
     // Again, and through the queued job: still one record a day.
     await day('2020-01-15');
     const ctx = { services: t.app.services, log: t.app.services.log, jobId: 'test', retryCount: 0, signal: new AbortController().signal };
-    await accrueStorageCostJob.handle({ day: '2020-01-15' }, ctx);
+    await accrueStorageCostWorker.handle({ day: '2020-01-15' }, ctx);
     await Promise.all([day('2020-01-16'), day('2020-01-16')]);
     const records = await db.costRecord.findMany({ where: { ownerId: owner, type: 'STORAGE' }, orderBy: { periodStart: 'asc' } });
     expect(records.map((r) => r.periodStart.toISOString().slice(0, 10))).toEqual(['2020-01-01', '2020-01-10', '2020-01-11', '2020-01-15', '2020-01-16', '2020-02-01']);

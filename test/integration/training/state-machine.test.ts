@@ -8,7 +8,7 @@ import type { TrainingJob, TrainingJobStatus } from '../../../server/db/generate
 import type { Services } from '../../../server/services/services.js';
 import { applyProviderReport, type ProviderReport } from '../../../server/training/apply-report.js';
 import { cancelTrainingJob, JobAlreadyFinishedError } from '../../../server/training/cancel-training-job.js';
-import { gpuSecondsMicros, usdToMicros } from '../../../server/training/estimate.js';
+import { gpuSecondsMicros, usdToMicros } from '../../../server/costs/money.js';
 import { isTerminal } from '../../../server/db/training-status.js';
 import { transitionJob } from '../../../server/training/transitions.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
