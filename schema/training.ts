@@ -9,6 +9,7 @@ import { BudgetExceededError } from '../server/costs/budget.js';
 import { cancelTrainingJob, JobAlreadyFinishedError } from '../server/training/cancel-training-job.js';
 import { createTrainingJob } from '../server/training/create-training-job.js';
 import { COST_FORMULA, type TrainingEstimate } from '../server/training/estimate.js';
+import { readEstimate } from '../server/training/stored-estimate.js';
 import { BOUNDS } from '../server/training/hyperparameters.js';
 import { DatasetNotReadyError, planTraining, type TrainingRequest } from '../server/training/plan-training.js';
 import { builder, viewerId } from './builder.js';
@@ -230,7 +231,7 @@ export const TrainingJobRef = builder.prismaNode('TrainingJob', {
     baseModel: t.field({ type: BaseModelRef, select: { baseModelId: true }, resolve: (j) => baseModelOf(j.baseModelId) }),
     hyperparameters: t.field({ type: HyperparametersRef, select: { hyperparameters: true }, resolve: (j) => readHyperparameters(j.hyperparameters) }),
     gpu: t.field({ type: GpuAllocationRef, select: { gpuType: true, gpuCount: true }, resolve: (j) => ({ type: j.gpuType, count: j.gpuCount }) }),
-    estimate: t.field({ type: EstimateRef, select: { estimate: true }, resolve: (j) => j.estimate as unknown as TrainingEstimate }),
+    estimate: t.field({ type: EstimateRef, select: { estimate: true }, resolve: (j) => readEstimate(j.estimate) }),
     estimatedCost: t.expose('estimatedCost', { type: 'Decimal' }),
     maxCost: t.expose('maxCost', { type: 'Decimal', nullable: true }),
     currentCost: t.expose('currentCost', { type: 'Decimal' }),

@@ -9,8 +9,8 @@ import type { JobAttempt } from '../queue/define.js';
 import { SUBMIT_RETRY_LIMIT, submitTrainingJob } from '../queue/definitions.js';
 import type { Services } from '../services/services.js';
 import { readStatistics } from '../datasets/stored-statistics.js';
-import type { TrainingEstimate } from './estimate.js';
 import { readHyperparameters } from './hyperparameters.js';
+import { readEstimate } from './stored-estimate.js';
 import { cancelOrphan } from './orphans.js';
 import { schedulePoll } from './poll-provider.js';
 import { transitionJob } from './transitions.js';
@@ -57,7 +57,7 @@ export async function submitToProvider(services: Services, jobId: string, { retr
   const baseModel = findBaseModel(job.baseModelId);
   if (!baseModel) return void (await fail('UNKNOWN_BASE_MODEL', `The base model ${job.baseModelId} is no longer offered.`));
   const statistics = readStatistics(job.dataset.statistics);
-  const estimate = job.estimate as unknown as TrainingEstimate;
+  const estimate = readEstimate(job.estimate);
   // The token outlives the longest plausible run; it only ever speaks for this job.
   const tokenSeconds = Math.max(estimate.durationSeconds * 4, 3600) + 24 * 3600;
 

@@ -13,6 +13,7 @@ import { accrueStorageCostJob } from '../../../server/queue/definitions.js';
 import { accrueStorageCostWorker } from '../../../server/workers/accrue-storage-cost.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
+import { storedEstimate } from '../../helpers/training.js';
 
 let t: TestApp;
 const GiB = 1024 ** 3;
@@ -54,7 +55,7 @@ async function job(ownerId: string, datasetId: string, gpuType: string, status: 
       gpuType,
       gpuCount: 1,
       totalEpochs: 1,
-      estimate: {},
+      estimate: storedEstimate() as object,
       estimatedCost: '1',
       provider: 'synthetic',
       status,

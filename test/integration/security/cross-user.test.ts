@@ -21,7 +21,7 @@ import { chatExample, createDatasetFor, CREATE_DATASET, jsonl, put } from '../..
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { storedModel } from '../../helpers/models.js';
 import { createEndpoint, sendTestEvent } from '../../helpers/outbound-webhooks.js';
-import { readyDataset } from '../../helpers/training.js';
+import { readyDataset, storedEstimate } from '../../helpers/training.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.js';
 import { CALLS, idArguments, JOB_IDEMPOTENCY_KEY, type Target } from './cross-user-calls.js';
 
@@ -92,7 +92,7 @@ async function insertRunningJob(datasetId: string): Promise<string> {
       totalEpochs: 1,
       totalSteps: 100,
       currentStep: 3,
-      estimate: { tokensToTrain: 10_000 },
+      estimate: storedEstimate() as object,
       estimatedCost: '0.50',
       provider: 'simulated',
       status: 'RUNNING',
