@@ -15,7 +15,8 @@ import { DatasetNotReadyError, planTraining, type TrainingRequest } from '../ser
 import { builder, viewerId } from './builder.js';
 import { BaseModelRef, baseModelOf } from './catalog.js';
 import { DatasetRef } from './dataset.js';
-import { ErrorInterface, InvalidInputError, subscriptionNotFound } from './errors.js';
+import { ErrorInterface, InvalidInputError } from './errors.js';
+import { ownedUpdates } from './subscriptions.js';
 import { readHyperparameters } from '../server/training/hyperparameters.js';
 
 const QuantizationEnum = builder.enumType('Quantization', {
@@ -357,17 +358,7 @@ builder.subscriptionField('trainingJobUpdated', (t) =>
     description: 'The job now, then again each time its status, stage, progress or cost changes.',
     authScopes: { user: true },
     args: { id: t.arg.globalID({ required: true, for: TrainingJobRef }) },
-    subscribe: async function* (_root, { id }, ctx) {
-      if (!(await db.trainingJob.count({ where: { id: id.id, ownerId: viewerId(ctx) } }))) throw subscriptionNotFound('TrainingJob');
-      const updates = ctx.services.pubsub.subscribe('trainingJobUpdated', id.id);
-      const pending = updates.next(); // listen before sending the current state
-      try {
-        yield { id: id.id };
-        for (let next = await pending; !next.done; next = await updates.next()) yield next.value;
-      } finally {
-        await updates.return();
-      }
-    },
+    subscribe: (_root, { id }, ctx) => ownedUpdates(ctx, 'TrainingJob', 'trainingJobUpdated', id.id),
     resolve: (query, payload: { id: string }, _args, ctx) => db.trainingJob.findFirstOrThrow({ ...query, where: { id: payload.id, ownerId: viewerId(ctx) } }),
   }),
 );

@@ -5,6 +5,7 @@
 import { db, Prisma } from '../db/client.js';
 import type { TrainingJob, TrainingJobStatus } from '../db/generated/prisma/client.js';
 import type { NotificationPriority, NotificationType } from '../db/generated/prisma/enums.js';
+import { isTerminal } from '../db/training-status.js';
 import { applyBudget } from './spending-limits.js';
 import { settleComputeCost } from '../costs/compute-cost.js';
 import { deleteStagedUploads } from './trainer-uploads.js';
@@ -122,4 +123,10 @@ export function publishJobUpdated(services: Pick<Services, 'pubsub'>, job: { id:
  */
 export function publishJobProgress(services: Pick<Services, 'pubsub'>, jobId: string): void {
   services.pubsub.publish('trainingJobUpdated', jobId, { id: jobId });
+}
+
+/** Whether the job has ended (or is gone). A failed read is not the end: a live stream stays open and asks again later. */
+export async function jobHasEnded(jobId: string): Promise<boolean> {
+  const job = await db.trainingJob.findUnique({ where: { id: jobId }, select: { status: true } }).catch(() => undefined);
+  return job === null || (job !== undefined && isTerminal(job.status));
 }
