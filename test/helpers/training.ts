@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { defaultBaseModel } from '../../server/catalog/base-models.js';
 import type { TrainingJobStatus } from '../../server/db/generated/prisma/client.js';
 import { findPreset, presetHyperparameters } from '../../server/catalog/training.js';
-import type { TrainingEstimate } from '../../server/training/estimate.js';
+import { estimateTrainingCost, type TrainingEstimate } from '../../server/training/estimate.js';
 import type { TestApp } from './app.js';
 import { wsCollect } from './app.js';
 import { chatExample, DATASET_UPDATED, jsonl, uploadDataset } from './datasets.js';
@@ -42,27 +42,12 @@ export async function followJob(t: TestApp, token: string, id: string, timeoutMs
   return events.map((e) => e.trainingJobUpdated);
 }
 
-/** A whole stored estimate (what readEstimate reads) for a job row a test inserts: 10 steps on 2 A100s, 0.50 USD. */
+/** A whole stored estimate (what readEstimate reads) for a job row a test inserts: the fast preset on 2 A100s. */
 export function storedEstimate(tokensToTrain = 10_000): TrainingEstimate {
-  return {
-    tokensToTrain,
-    steps: 10,
-    throughputTokensPerSecond: 500,
-    throughputSource: 'CATALOG',
-    calibrationRuns: 0,
-    startupOverheadSeconds: 180,
-    computeSeconds: 20,
-    durationSeconds: 200,
-    hourlyRateUsd: '9.00',
-    costUsd: '0.50',
-    breakdown: [
-      { item: 'STARTUP', seconds: 180, costUsd: '0.45' },
-      { item: 'COMPUTE', seconds: 20, costUsd: '0.05' },
-    ],
-    low: { durationSeconds: 186, costUsd: '0.465' },
-    high: { durationSeconds: 214, costUsd: '0.535' },
-    memory: { requiredGb: 20, availableGb: 80, fits: true },
-  };
+  const model = defaultBaseModel();
+  const hyperparameters = presetHyperparameters(findPreset('fast')!, model);
+  const estimate = estimateTrainingCost({ datasetTokens: tokensToTrain, datasetExamples: 100, hyperparameters, baseModel: model, gpu: { type: 'A100-80GB', count: 2 } });
+  return { ...estimate, tokensToTrain };
 }
 
 /** A job row as a test inserts it straight into the database (no provider behind it): fast preset, default model, 2 GPUs. */
