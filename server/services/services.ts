@@ -1,4 +1,4 @@
-// What the domain layer needs at run time, made once per process by app.ts
+// What the domain layer needs at run time, made once per process by app/app.ts
 // and handed to resolvers (through the GraphQL context), workers and webhooks.
 import type { Config } from '../config.js';
 import type { GpuProvider } from '../gpu/provider.js';
