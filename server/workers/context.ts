@@ -4,7 +4,7 @@ import type { Services } from '../services/services.js';
 
 export type JobContext = JobRun<Services>;
 
-/** Pairs a definition (server/queue/definitions.ts) with its handler: parse-free, since the queue checked the payload. */
+/** Pairs a definition (server/queue/definitions.ts) with its handler; the queue has checked the payload against the definition. */
 export function implement<T>(definition: JobDefinition<T>, handle: (data: T, ctx: JobContext) => Promise<void>): JobWorker<T, Services> {
   return implementJob(definition, handle);
 }
