@@ -39,6 +39,6 @@ describe('stored JSON columns', () => {
     });
     expect(readEstimate(JSON.parse(JSON.stringify(written)))).toEqual(written);
     expect(() => readEstimate({ tokensToTrain: 10_000 })).toThrow(/stored training estimate/);
-    expect(() => readEstimate({ ...written, costUsd: 1.5 })).toThrow(StoredJsonError);
+    expect(() => readEstimate(JSON.parse(JSON.stringify({ ...written, costUsd: 1.5 })))).toThrow(StoredJsonError);
   });
 });
