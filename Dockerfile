@@ -33,7 +33,7 @@ RUN npm prune --omit=dev --ignore-scripts --no-audit --no-fund \
  && find node_modules -name '*.map' -delete
 
 FROM node:24-bookworm-slim AS runtime
-# --no-warnings: Node's warnings reach the log as JSON lines (server/main.ts), not as text.
+# --no-warnings: Node's warnings reach the log as JSON lines (server/app/main.ts), not as text.
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000 NODE_OPTIONS=--no-warnings
 WORKDIR /app
 # The code belongs to root and is read-only to the server; DATA_DIR (.data:
@@ -50,4 +50,4 @@ USER node
 EXPOSE 4000
 # Every role answers /healthz on PORT (a worker serves only /healthz and /metrics).
 HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node_modules/.bin/tsx", "server/main.ts"]
+CMD ["node_modules/.bin/tsx", "server/app/main.ts"]

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import type { App } from '../server/app.js';
+import type { App } from '../server/app/app.js';
 import { signLocalUserToken } from '../server/auth/tokens.js';
 import { sumAmounts } from '../server/costs/summary.js';
 import { GPU_TYPES } from '../server/gpu/provider.js';

@@ -1,7 +1,7 @@
 // Cost estimate benchmark: p50/p99 latency of estimateTrainingCost over 100,000 calls beside the bare arithmetic.
 import { fileURLToPath } from 'node:url';
 import { defaultBaseModel } from '../server/catalog/base-models.js';
-import { findPreset, GPU_TYPES, presetHyperparameters } from '../server/training/catalog.js';
+import { findPreset, GPU_TYPES, presetHyperparameters } from '../server/catalog/training.js';
 import { estimateTrainingCost, type EstimateInput } from '../server/training/estimate.js';
 import { formatBenchRows, type BenchRow } from './report.js';
 

@@ -18,14 +18,14 @@ import vm from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
-import type { App } from '../server/app.js';
+import type { App } from '../server/app/app.js';
 import { signCallbackToken, signLocalUserToken } from '../server/auth/tokens.js';
 import { DEFAULT_BASE_MODEL_ID } from '../server/catalog/base-models.js';
 import type { ProviderMetricPoint } from '../server/gpu/provider.js';
 import type { FleetCommand, FleetCounters, FleetResult } from './lib/subscriber-fleet.js';
 import { formatBenchRows, type BenchRow } from './report.js';
 import { startBenchStack } from './lib/stack.js';
-import { POINT_ROW_COLUMNS } from '../server/training/metric-store.js';
+import { POINT_ROW_COLUMNS } from '../server/metrics/metric-store.js';
 
 /** (1) Subscribers on one job; one WebSocket connection each, as separate browser tabs would have. */
 const SUBSCRIBER_COUNTS = [1, 100, 1000];

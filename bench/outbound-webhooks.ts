@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { signLocalUserToken } from '../server/auth/tokens.js';
 import { db } from '../server/db/client.js';
-import { deliverOutboundWebhookJob } from '../server/jobs/deliver-outbound-webhook.js';
+import { deliverOutboundWebhookJob } from '../server/queue/definitions.js';
 import { postWebhook } from '../server/outbound-webhooks/post.js';
 import { recordEvent } from '../server/outbound-webhooks/record-event.js';
 import { generateWebhookSecret, signedHeaders } from '../server/outbound-webhooks/signing.js';

@@ -12,7 +12,7 @@ import { db, type Prisma } from '../server/db/client.js';
 import type PrismaTypes from '../server/db/generated/pothos-types.js';
 import type { PushEvent } from '../server/graphql/shared-subscription-results.js';
 import { getDatamodel } from '../server/db/generated/pothos-types.js';
-import type { Services } from '../server/services.js';
+import type { Services } from '../server/services/services.js';
 
 export interface Context {
   viewer: Viewer | null;

@@ -2,16 +2,14 @@
 // jobs, this month against last), in exact decimals, over the caller's data;
 // and the caller's monthly budget (budget, setBudget, removeBudget).
 import { GraphQLError } from 'graphql';
-import {
-  BUDGET_THRESHOLDS, BudgetExceededError, budgetStatus, DEFAULT_TIME_ZONE, jobBudgetCostMicros, MAX_BUDGET_USD, remainingMicros, removeBudget, setBudget,
-  thresholdsReached, type BudgetStatus, type BudgetThreshold,
-} from '../server/costs/budget.js';
+import { BUDGET_THRESHOLDS, BudgetExceededError, budgetStatus, DEFAULT_TIME_ZONE, jobBudgetCostMicros, MAX_BUDGET_USD, remainingMicros, removeBudget, thresholdsReached, type BudgetStatus, type BudgetThreshold } from '../server/costs/budget.js';
+import { setBudget } from '../server/training/spending-limits.js';
 import { db, Prisma } from '../server/db/client.js';
 import { CostType } from '../server/db/generated/prisma/enums.js';
 import { costSummary, DEFAULT_TOP_JOBS, MAX_PERIODS, MAX_TOP_JOBS, type CostPeriod, type CostSummary, type MonthComparison, type TypeAmount } from '../server/costs/summary.js';
 import { builder, viewerId } from './builder.js';
 import { ErrorInterface, InvalidInputError } from './errors.js';
-import { microsToUsd } from '../server/training/estimate.js';
+import { microsToUsd } from '../server/costs/money.js';
 
 const CostTypeEnum = builder.enumType(CostType, {
   name: 'CostType',

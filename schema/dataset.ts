@@ -15,7 +15,8 @@ import { NotFoundError } from '../server/errors.js';
 import type { SignedUpload } from '../server/storage/index.js';
 import { builder, checkedCursor, viewerId } from './builder.js';
 import { BaseModelRef, baseModelOf } from './catalog.js';
-import { ErrorInterface, InvalidInputError, subscriptionNotFound } from './errors.js';
+import { ErrorInterface, InvalidInputError } from './errors.js';
+import { ownedUpdates } from './subscriptions.js';
 
 const DatasetFormatEnum = builder.enumType(DatasetFormat, {
   name: 'DatasetFormat',
@@ -344,20 +345,7 @@ builder.subscriptionField('datasetUpdated', (t) =>
     description: 'The dataset now, then again each time it changes (status, validation, deletion).',
     authScopes: { user: true },
     args: { id: t.arg.globalID({ required: true, for: DatasetRef }) },
-    subscribe: async function* (_root, { id }, ctx) {
-      const ownerId = viewerId(ctx);
-      const owned = await db.dataset.count({ where: { id: id.id, ownerId } });
-      if (!owned) throw subscriptionNotFound('Dataset');
-      const updates = ctx.services.pubsub.subscribe('datasetUpdated', id.id);
-      // Listen before sending the current state, so no change falls between the two.
-      const pending = updates.next();
-      try {
-        yield { id: id.id };
-        for (let next = await pending; !next.done; next = await updates.next()) yield next.value;
-      } finally {
-        await updates.return();
-      }
-    },
+    subscribe: (_root, { id }, ctx) => ownedUpdates(ctx, 'Dataset', 'datasetUpdated', id.id),
     resolve: (query, payload: { id: string }, _args, ctx) =>
       db.dataset.findFirstOrThrow({ ...query, where: { id: payload.id, ownerId: viewerId(ctx) } }),
   }),

@@ -2,12 +2,11 @@
 // the trainingMetrics subscription, which replays stored points after
 // afterStep and then pushes new ones in batches with no gap and no duplicate.
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { db } from '../server/db/client.js';
-import { subscriptionNotFound } from './errors.js';
 import { downsampledSeries } from '../server/training/downsample.js';
-import type { MetricBatch } from '../server/training/metric-feed.js';
-import { isTerminal } from '../server/training/status.js';
-import { builder, viewerId } from './builder.js';
+import type { MetricBatch } from '../server/metrics/metric-feed.js';
+import { jobHasEnded } from '../server/training/transitions.js';
+import { builder } from './builder.js';
+import { assertViewerOwns } from './subscriptions.js';
 import { MetricPointRef, TrainingJobRef } from './training.js';
 
 builder.prismaObjectField('TrainingJob', 'metrics', (t) =>
@@ -51,14 +50,8 @@ builder.subscriptionField('trainingMetrics', (t) =>
     // Not a generator of our own: the hub's iterator is returned as it is, so its batch objects reach the
     // executor unchanged (subscribers at one step share one execution) and a closing subscriber is let go at once.
     subscribe: async (_root, { jobId, afterStep }, ctx) => {
-      const ownerId = viewerId(ctx);
-      if (!(await db.trainingJob.count({ where: { id: jobId.id, ownerId } }))) throw subscriptionNotFound('TrainingJob');
-      // A database hiccup is not the end of the job: keep the stream open and ask again later.
-      const finished = async () => {
-        const job = await db.trainingJob.findUnique({ where: { id: jobId.id }, select: { status: true } }).catch(() => undefined);
-        return job === null || (job !== undefined && isTerminal(job.status));
-      };
-      return ctx.services.metricFeeds.watch(jobId.id, afterStep ?? 0, finished, ctx.pushEvent ?? null);
+      await assertViewerOwns(ctx, 'TrainingJob', jobId.id);
+      return ctx.services.metricFeeds.watch(jobId.id, afterStep ?? 0, () => jobHasEnded(jobId.id), ctx.pushEvent ?? null);
     },
     resolve: (batch: MetricBatch) => batch,
   }),

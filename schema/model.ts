@@ -3,7 +3,7 @@
 import { createModelDownload, type ArchiveDownload, type FileDownload, type ModelDownload } from '../server/artifacts/create-model-download.js';
 import { ModelNotReadyError } from '../server/artifacts/errors.js';
 import { archiveFolderName } from '../server/artifacts/model-archive.js';
-import { EDGE_SHARE, RATING_RULE, type QualityWarning } from '../server/artifacts/quality.js';
+import { EDGE_SHARE, RATING_RULE, type QualityMetrics, type QualityWarning } from '../server/artifacts/quality.js';
 import { db } from '../server/db/client.js';
 import { ArtifactStatus } from '../server/db/generated/prisma/enums.js';
 import type { Prisma } from '../server/db/generated/prisma/client.js';
@@ -39,16 +39,8 @@ export const ModelFileRef = builder.prismaNode('ArtifactFile', {
   }),
 });
 
-interface Quality {
-  finalValidationLoss: number | null;
-  bestValidationLoss: number | null;
-  bestValidationStep: number | null;
-  finalTrainingLoss: number | null;
-  perplexity: number | null;
-  lossReduction: number | null;
-  rating: number | null;
-  qualityWarnings: unknown;
-}
+/** The quality columns of a stored model: server/artifacts/quality.ts's measures, the warnings as stored JSON. */
+type Quality = Omit<QualityMetrics, 'warnings'> & { qualityWarnings: unknown };
 
 const QualityWarningCode = builder.enumType('QualityWarningCode', {
   values: {

@@ -5,17 +5,19 @@ import { db } from '../server/db/client.js';
 import { TrainingJobStatus, TrainingStage } from '../server/db/generated/prisma/enums.js';
 import { NotFoundError } from '../server/errors.js';
 import type { Hyperparameters } from '../server/gpu/provider.js';
-import { GPU_TYPES, PRESETS, type GpuSpec, type Preset } from '../server/training/catalog.js';
+import { GPU_TYPES, PRESETS, type GpuSpec, type Preset } from '../server/catalog/training.js';
 import { BudgetExceededError } from '../server/costs/budget.js';
 import { cancelTrainingJob, JobAlreadyFinishedError } from '../server/training/cancel-training-job.js';
 import { createTrainingJob } from '../server/training/create-training-job.js';
 import { COST_FORMULA, type TrainingEstimate } from '../server/training/estimate.js';
+import { readEstimate } from '../server/training/stored-estimate.js';
 import { BOUNDS } from '../server/training/hyperparameters.js';
 import { DatasetNotReadyError, planTraining, type TrainingRequest } from '../server/training/plan-training.js';
 import { builder, viewerId, type BuilderTypes } from './builder.js';
 import { BaseModelRef, baseModelOf } from './catalog.js';
 import { DatasetRef } from './dataset.js';
-import { ErrorInterface, InvalidInputError, subscriptionNotFound } from './errors.js';
+import { ErrorInterface, InvalidInputError } from './errors.js';
+import { ownedUpdates } from './subscriptions.js';
 import { readHyperparameters } from '../server/training/hyperparameters.js';
 
 const QuantizationEnum = builder.enumType('Quantization', {
@@ -232,7 +234,7 @@ export const TrainingJobRef = builder.prismaNode('TrainingJob', {
     baseModel: t.field({ type: BaseModelRef, select: { baseModelId: true }, resolve: (j) => baseModelOf(j.baseModelId) }),
     hyperparameters: t.field({ type: HyperparametersRef, select: { hyperparameters: true }, resolve: (j) => readHyperparameters(j.hyperparameters) }),
     gpu: t.field({ type: GpuAllocationRef, select: { gpuType: true, gpuCount: true }, resolve: (j) => ({ type: j.gpuType, count: j.gpuCount }) }),
-    estimate: t.field({ type: EstimateRef, select: { estimate: true }, resolve: (j) => j.estimate as unknown as TrainingEstimate }),
+    estimate: t.field({ type: EstimateRef, select: { estimate: true }, resolve: (j) => readEstimate(j.estimate) }),
     estimatedCost: t.expose('estimatedCost', { type: 'Decimal' }),
     maxCost: t.expose('maxCost', { type: 'Decimal', nullable: true }),
     currentCost: t.expose('currentCost', { type: 'Decimal' }),
@@ -358,17 +360,7 @@ builder.subscriptionField('trainingJobUpdated', (t) =>
     description: 'The job now, then again each time its status, stage, progress or cost changes.',
     authScopes: { user: true },
     args: { id: t.arg.globalID({ required: true, for: TrainingJobRef }) },
-    subscribe: async function* (_root, { id }, ctx) {
-      if (!(await db.trainingJob.count({ where: { id: id.id, ownerId: viewerId(ctx) } }))) throw subscriptionNotFound('TrainingJob');
-      const updates = ctx.services.pubsub.subscribe('trainingJobUpdated', id.id);
-      const pending = updates.next(); // listen before sending the current state
-      try {
-        yield { id: id.id };
-        for (let next = await pending; !next.done; next = await updates.next()) yield next.value;
-      } finally {
-        await updates.return();
-      }
-    },
+    subscribe: (_root, { id }, ctx) => ownedUpdates(ctx, 'TrainingJob', 'trainingJobUpdated', id.id),
     resolve: (query, payload: { id: string }, _args, ctx) => db.trainingJob.findFirstOrThrow({ ...query, where: { id: payload.id, ownerId: viewerId(ctx) } }),
   }),
 );

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildApp, type App } from '../../server/app.js';
+import { buildApp, type App } from '../../server/app/app.js';
 import { loadConfig } from '../../server/config.js';
 import { connectDatabase, disconnectDatabase } from '../../server/db/client.js';
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '../../server/db/embedded-postgres.js';

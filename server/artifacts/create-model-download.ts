@@ -3,7 +3,7 @@
 import { db } from '../db/client.js';
 import type { ModelArtifact } from '../db/generated/prisma/client.js';
 import { NotFoundError } from '../errors.js';
-import type { Services } from '../services.js';
+import type { Services } from '../services/services.js';
 import { ModelNotReadyError } from './errors.js';
 import { archiveFolderName, ensureModelArchive } from './model-archive.js';
 

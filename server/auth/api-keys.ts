@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { db } from '../db/client.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
-import type { Services } from '../services.js';
+import type { Services } from '../services/services.js';
 import { AuthenticationError } from './errors.js';
 
 export const API_KEY_PREFIX = 'brk_';

@@ -2,7 +2,8 @@
 // user's time zone (UTC unless they chose another). Every budget rule is here:
 // what the month has cost (the exact cost records plus what running jobs have
 // accrued since their last record), the alerts at 50, 80 and 100 % (each once
-// a month), the hard stop, and refusing a job that would cross the budget.
+// a month), and refusing a job that would cross the budget. Applying it to
+// running jobs (the hard stop) is training's: training/spending-limits.ts.
 import { db, pool } from '../db/client.js';
 import type { Budget, TrainingJob } from '../db/generated/prisma/client.js';
 import { InvalidInputError, type FieldProblem } from '../errors.js';
@@ -10,10 +11,9 @@ import type { GpuType } from '../gpu/provider.js';
 import { formatUsd } from '../notifications/format.js';
 import { createNotification, publishNotification } from '../notifications/notify.js';
 import { recordEvent } from '../outbound-webhooks/record-event.js';
-import type { Services } from '../services.js';
-import { stopAtSpendingLimit } from '../training/cancel-training-job.js';
-import { gpuSecondsMicros, microsToUsd, usdToMicros } from '../training/estimate.js';
-import { ACTIVE_JOB_STATUSES } from '../training/status.js';
+import type { Services } from '../services/services.js';
+import { gpuSecondsMicros, microsToUsd, usdToMicros } from './money.js';
+import { ACTIVE_JOB_STATUSES } from '../db/training-status.js';
 import { jobCostMicros, jobHourlyRate } from './compute-cost.js';
 
 /** Percentages of the budget at which the owner is told, once each per month. */
@@ -68,6 +68,7 @@ export function jobBudgetCostMicros(estimatedCostUsd: string, maxCostUsd: string
   const estimate = usdToMicros(estimatedCostUsd);
   if (maxCostUsd == null) return estimate;
   const cap = usdToMicros(maxCostUsd);
+  // biome-ignore lint/complexity/useMathMinMax: bigint micro-dollars; Math.min takes numbers only
   return cap < estimate ? cap : estimate;
 }
 
@@ -115,6 +116,7 @@ export async function budgetStatus(ownerId: string, now = new Date()): Promise<B
     // Accrued since the job's last cost record: it is spent now, so it counts in this month.
     if (soFar > recorded) spent += soFar - recorded;
     const most = jobBudgetCostMicros(job.estimatedCost.toFixed(6), job.maxCost?.toFixed(6));
+    // biome-ignore lint/complexity/useMathMinMax: bigint micro-dollars; Math.max takes numbers only
     const cost = soFar > recorded ? soFar : recorded;
     if (most > cost) committed += most - cost;
     if (job.startedAt) burn += gpuSecondsMicros(job.gpuType as GpuType, job.gpuCount, 1, jobHourlyRate(job));
@@ -132,7 +134,7 @@ export async function budgetStatus(ownerId: string, now = new Date()): Promise<B
   };
 }
 
-function thresholdMicros(status: BudgetStatus, percent: BudgetThreshold): bigint {
+export function thresholdMicros(status: BudgetStatus, percent: BudgetThreshold): bigint {
   return (status.amountMicros * BigInt(percent)) / 100n;
 }
 
@@ -182,32 +184,6 @@ export async function sendBudgetAlert(services: Pick<Services, 'pubsub' | 'jobs'
   return id !== null;
 }
 
-/**
- * Applies the budget after the owner's spend moved (a poll accrued cost, a job ended, the budget changed): alerts for
- * each threshold crossed, and with the hard stop on, every active job stopped once the spend reaches the budget.
- * Returns the seconds until the running jobs reach the next threshold (Infinity when nothing more is due).
- */
-export async function applyBudget(services: Services, ownerId: string, now = new Date()): Promise<number> {
-  const status = await budgetStatus(ownerId, now);
-  if (!status) return Infinity;
-  for (const percent of BUDGET_THRESHOLDS) {
-    if (status.spentMicros >= thresholdMicros(status, percent)) await sendBudgetAlert(services, status, percent);
-  }
-  if (status.budget.hardStop && status.spentMicros >= status.amountMicros) {
-    for (const job of status.activeJobs.filter((j) => !j.cancelRequestedAt)) {
-      await stopAtSpendingLimit(services, job, 'BUDGET', {
-        title: `Training "${job.name}" stopped at the monthly budget`,
-        message: `This month's spending reached ${formatUsd(microsToUsd(status.spentMicros))} of the ${formatUsd(microsToUsd(status.amountMicros))} budget, whose hard stop is on.`,
-        metadata: { month: status.month, spentUsd: microsToUsd(status.spentMicros), budgetUsd: microsToUsd(status.amountMicros) },
-      });
-    }
-    return Infinity;
-  }
-  const next = BUDGET_THRESHOLDS.map((p) => thresholdMicros(status, p)).find((at) => at > status.spentMicros);
-  if (next === undefined || status.burnMicrosPerSecond === 0n) return Infinity;
-  return Math.max(0.2, Number(next - status.spentMicros) / Number(status.burnMicrosPerSecond));
-}
-
 /** Refuses, with the hard stop on, a job that could cost more than is left of the month's budget. */
 export async function assertWithinBudget(ownerId: string, estimatedCostUsd: string, maxCostUsd: string | null, now = new Date()): Promise<void> {
   const status = await budgetStatus(ownerId, now);
@@ -253,14 +229,12 @@ async function checkInput(input: BudgetInput): Promise<FieldProblem[]> {
   return problems;
 }
 
-/** Creates or replaces the owner's budget, then applies it at once (a budget set below the month's spend alerts, or stops jobs). */
-export async function setBudget(services: Services, ownerId: string, input: BudgetInput): Promise<Budget> {
+/** Creates or replaces the owner's budget (training/spending-limits.ts setBudget then applies it at once). */
+export async function saveBudget(ownerId: string, input: BudgetInput): Promise<Budget> {
   const problems = await checkInput(input);
   if (problems.length) throw new InvalidInputError(problems);
   const data = { amount: input.amountUsd.trim(), hardStop: input.hardStop ?? false, timeZone: input.timeZone ?? DEFAULT_TIME_ZONE };
-  const budget = await db.budget.upsert({ where: { ownerId }, create: { ownerId, ...data }, update: data });
-  await applyBudget(services, ownerId);
-  return budget;
+  return db.budget.upsert({ where: { ownerId }, create: { ownerId, ...data }, update: data });
 }
 
 /** Removes the owner's budget; false when there was none. */

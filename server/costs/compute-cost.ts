@@ -4,8 +4,8 @@
 import type { Prisma } from '../db/client.js';
 import type { TrainingJob } from '../db/generated/prisma/client.js';
 import type { GpuType } from '../gpu/provider.js';
-import { gpuSecondsMicros, microsToUsd, usdToMicros } from '../training/estimate.js';
-import { isTerminal } from '../training/status.js';
+import { gpuSecondsMicros, microsToUsd, usdToMicros } from './money.js';
+import { isTerminal } from '../db/training-status.js';
 
 /** Whole seconds billed between two instants (a started second is billed). */
 export function billedSeconds(from: Date, to: Date): number {
@@ -91,4 +91,10 @@ export async function settleComputeCost(tx: Tx, job: TrainingJob, endedAt: Date)
   const finalCost = microsToUsd(total);
   await tx.trainingJob.update({ where: { id: job.id }, data: { finalCost, currentCost: finalCost, billedUntil: endedAt } });
   return finalCost;
+}
+
+/** Seconds of running until the job's cost reaches `targetMicros` from `costMicros` (at least 0.2; Infinity when it costs nothing). */
+export function secondsUntilCost(job: Pick<TrainingJob, 'gpuType' | 'gpuCount' | 'gpuHourlyRateUsd'>, costMicros: bigint, targetMicros: bigint): number {
+  const perSecond = gpuSecondsMicros(job.gpuType as GpuType, job.gpuCount, 1, jobHourlyRate(job));
+  return perSecond === 0n ? Infinity : Math.max(0.2, Number(targetMicros - costMicros) / Number(perSecond));
 }

@@ -4,6 +4,7 @@
 // full month of 1 GiB costs exactly the price). One set-based statement in
 // exact numeric arithmetic; the dedupe key makes a day accrued twice land once.
 import { pool } from '../db/client.js';
+import type { Logger } from '../log.js';
 
 export const BYTES_PER_GIB = 1024 ** 3;
 
@@ -67,4 +68,19 @@ export async function accrueStorageCost(day: Date, priceUsdPerGbMonth: string): 
     [start, priceUsdPerGbMonth, BYTES_PER_GIB, daysInUtcMonth(start), key],
   );
   return { day: key, recorded: rowCount ?? 0 };
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+/** Complete days accrued per daily run, newest last: a day missed while no worker ran is caught up. */
+export const CATCH_UP_DAYS = 3;
+
+/** Accrues `day` (YYYY-MM-DD), or the last CATCH_UP_DAYS complete UTC days; each owner-day lands once (its dedupe key). */
+export async function accrueRecentStorageCost(priceUsdPerGbMonth: string, log: Logger, day?: string): Promise<void> {
+  const today = startOfUtcDay(new Date());
+  const days = day ? [new Date(`${day}T00:00:00Z`)] : Array.from({ length: CATCH_UP_DAYS }, (_, i) => new Date(today.getTime() - (CATCH_UP_DAYS - i) * DAY_MS));
+  for (const d of days) {
+    if (d >= today) continue; // only complete days
+    const result = await accrueStorageCost(d, priceUsdPerGbMonth);
+    log.info('storage cost accrued', { ...result });
+  }
 }

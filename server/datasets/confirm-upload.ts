@@ -5,9 +5,9 @@
 import { db } from '../db/client.js';
 import type { Dataset } from '../db/generated/prisma/client.js';
 import { NotFoundError } from '../errors.js';
-import { inTransaction } from '../jobs/queue.js';
-import { validateDatasetJob } from '../jobs/validate-dataset.js';
-import type { Services } from '../services.js';
+import { inTransaction } from '../queue/queue.js';
+import { validateDatasetJob } from '../queue/definitions.js';
+import type { Services } from '../services/services.js';
 import { UploadMissingError, UploadSizeMismatchError } from './errors.js';
 import { publishDatasetUpdated } from './events.js';
 

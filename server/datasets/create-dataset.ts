@@ -7,7 +7,7 @@ import { DEFAULT_BASE_MODEL_ID } from '../catalog/base-models.js';
 import { db } from '../db/client.js';
 import type { Dataset, DatasetFormat } from '../db/generated/prisma/client.js';
 import { assertNoProblems } from '../errors.js';
-import type { Services } from '../services.js';
+import type { Services } from '../services/services.js';
 import { objectPath, type SignedUpload } from '../storage/index.js';
 import { QuotaExceededError } from './errors.js';
 import { publishDatasetUpdated } from './events.js';

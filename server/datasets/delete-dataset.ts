@@ -2,8 +2,8 @@
 import { db } from '../db/client.js';
 import type { Dataset } from '../db/generated/prisma/client.js';
 import { NotFoundError } from '../errors.js';
-import { ACTIVE_JOB_STATUSES } from '../training/status.js';
-import type { Services } from '../services.js';
+import { ACTIVE_JOB_STATUSES } from '../db/training-status.js';
+import type { Services } from '../services/services.js';
 import { DatasetInUseError } from './errors.js';
 import { publishDatasetUpdated } from './events.js';
 

@@ -6,7 +6,7 @@ import { formatCount } from '../notifications/format.js';
 import { createNotification, publishNotification } from '../notifications/notify.js';
 import { recordEvent } from '../outbound-webhooks/record-event.js';
 import { datasetEventData } from '../outbound-webhooks/payloads.js';
-import type { Services } from '../services.js';
+import type { Services } from '../services/services.js';
 import type { ValidationReport } from './validation/index.js';
 import { publishDatasetUpdated } from './events.js';
 import { toJson } from '../db/json.js';

@@ -2,7 +2,8 @@
 // window closes is deleted; a deleted dataset's file is removed once DATASET_DELETE_GRACE_SECONDS have passed
 // (a validation or download still reading it can finish). Storage is billed until then (costs/storage-cost.ts).
 import { db } from '../db/client.js';
-import type { Services } from '../services.js';
+import type { Logger } from '../log.js';
+import type { Services } from '../services/services.js';
 import { publishDatasetUpdated } from './events.js';
 import { uploadWindowEnd } from './rules.js';
 
@@ -42,4 +43,11 @@ export async function removeDeletedFiles(services: Pick<Services, 'storage' | 'c
     removed++;
   }
   return removed;
+}
+
+/** The periodic sweep: unconfirmed uploads expire, deleted datasets' files are removed after the grace period. */
+export async function sweepDatasets(services: Pick<Services, 'pubsub' | 'storage' | 'config'>, log: Logger): Promise<void> {
+  const expired = await expireUploads(services);
+  const removed = await removeDeletedFiles(services);
+  if (expired.length > 0 || removed > 0) log.info('datasets swept', { expiredUploads: expired.length, filesRemoved: removed });
 }

@@ -1,6 +1,6 @@
 // The Prisma client (through @prisma/adapter-pg) and the pg pool under it.
 // `db` is bound by connectDatabase() and imported wherever it is needed: one database per process, so the
-// process connects it once (server/main.ts, the test and bench helpers) and every app in it uses that one.
+// process connects it once (server/app/main.ts, the test and bench helpers) and every app in it uses that one.
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.js';

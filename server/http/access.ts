@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config.js';
 import { withLogContext } from '../log.js';
 import type { RouteKind } from '../observability/metrics.js';
-import type { Services } from '../services.js';
+import type { Services } from '../services/services.js';
 
 const SANE_ID = /^[\w.:-]{1,128}$/;
 const ids = new WeakMap<IncomingMessage, string>();

@@ -5,7 +5,7 @@
 // and an operation over the limit, or with a list size of zero or less, is
 // refused before anything executes. Both live in one Yoga plugin,
 // useQueryLimits, which covers HTTP (GET, POST), SSE and graphql-ws alike:
-// graphql-ws runs operations through Yoga's envelop (server/app.ts), so the
+// graphql-ws runs operations through Yoga's envelop (server/app/app.ts), so the
 // same validate, execute and subscribe hooks see them.
 import {
   getArgumentValues,

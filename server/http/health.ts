@@ -1,7 +1,7 @@
 // GET /healthz: is the database answering, and is the queue running.
 import type { ServerResponse } from 'node:http';
 import { pool } from '../db/client.js';
-import type { Services } from '../services.js';
+import type { Services } from '../services/services.js';
 import { sendJson } from './respond.js';
 
 export async function handleHealth(services: Services, res: ServerResponse): Promise<void> {

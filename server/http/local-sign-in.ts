@@ -2,7 +2,7 @@
 // signs in as the local user without a form. Absent when AUTH_JWKS_URL is set.
 import type { ServerResponse } from 'node:http';
 import { localUserToken } from '../auth/local-user.js';
-import type { Services } from '../services.js';
+import type { Services } from '../services/services.js';
 import { sendError, sendJson } from './respond.js';
 
 export async function handleLocalSignIn(services: Services, res: ServerResponse): Promise<void> {

@@ -2,7 +2,7 @@
 // production unless METRICS_TOKEN is set; behind that bearer token when it is.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Services } from '../services.js';
+import type { Services } from '../services/services.js';
 import { sendError } from './respond.js';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();

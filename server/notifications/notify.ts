@@ -2,7 +2,7 @@
 // often the event is processed, and pushes it to the owner's live inbox.
 import { db, type Prisma } from '../db/client.js';
 import type { NotificationPriority, NotificationType } from '../db/generated/prisma/enums.js';
-import type { Services } from '../services.js';
+import type { Services } from '../services/services.js';
 
 export interface NotificationInput {
   ownerId: string;

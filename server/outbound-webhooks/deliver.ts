@@ -2,10 +2,10 @@
 // finish, or enqueue the next try on the retry schedule. An endpoint whose
 // attempts have all failed for long enough is disabled and its owner told.
 import { db } from '../db/client.js';
-import { deliverOutboundWebhookJob, type DeliveryRun } from '../jobs/deliver-outbound-webhook.js';
-import { inTransaction } from '../jobs/queue.js';
+import { deliverOutboundWebhookJob, type DeliveryRun } from '../queue/definitions.js';
+import { inTransaction } from '../queue/queue.js';
 import { createNotification, publishNotification } from '../notifications/notify.js';
-import type { Services } from '../services.js';
+import type { Services } from '../services/services.js';
 import { postWebhook } from './post.js';
 import { activeSecrets, signedHeaders } from './signing.js';
 

@@ -3,9 +3,9 @@
 // owner, so another user's endpoint or delivery is simply not found.
 import { db } from '../db/client.js';
 import { InvalidInputError, NotFoundError, assertNoProblems, type FieldProblem } from '../errors.js';
-import { deliverOutboundWebhookJob } from '../jobs/deliver-outbound-webhook.js';
-import { inTransaction } from '../jobs/queue.js';
-import type { Services } from '../services.js';
+import { deliverOutboundWebhookJob } from '../queue/definitions.js';
+import { inTransaction } from '../queue/queue.js';
+import type { Services } from '../services/services.js';
 import { WebhookEndpointDisabledError } from './errors.js';
 import { subscribableEventTypes } from './event-types.js';
 import { recordEvent } from './record-event.js';

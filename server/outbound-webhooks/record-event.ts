@@ -4,9 +4,9 @@
 // transaction, so an event is sent if and only if its cause committed.
 import { randomUUID } from 'node:crypto';
 import type { Prisma } from '../db/client.js';
-import { deliverOutboundWebhookJob } from '../jobs/deliver-outbound-webhook.js';
-import { inTransaction } from '../jobs/queue.js';
-import type { Services } from '../services.js';
+import { deliverOutboundWebhookJob } from '../queue/definitions.js';
+import { inTransaction } from '../queue/queue.js';
+import type { Services } from '../services/services.js';
 import type { WebhookEventType } from './event-types.js';
 
 export interface RecordEventOptions {

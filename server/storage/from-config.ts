@@ -1,5 +1,5 @@
 // Maps the application Config onto the storage driver's settings.
-import { deriveKey } from '../auth/keys.js';
+import { deriveKey } from '../keys.js';
 import type { Config } from '../config.js';
 import { createStorage } from './index.js';
 

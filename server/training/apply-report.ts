@@ -6,10 +6,11 @@ import { pool } from '../db/client.js';
 import type { TrainingJobStatus } from '../db/generated/prisma/client.js';
 import type { ProviderArtifact, ProviderJobState, ProviderMetricPoint, ProviderStage } from '../gpu/provider.js';
 import { MAX_STATUS_POINTS } from '../gpu/provider.js';
-import type { Services } from '../services.js';
-import { contiguousStep, INSERT_POINT_COLUMNS, insertPoints, meanThroughput, pointRowsFromJson, STORED_STEPS_SQL, storedRows, type StoredSteps } from './metric-store.js';
-import { ACTIVE_JOB_STATUSES, isTerminal } from './status.js';
-import { publishJobProgress, transitionJob } from './transitions.js';
+import type { Services } from '../services/services.js';
+import { contiguousStep, INSERT_POINT_COLUMNS, insertPoints, meanThroughput, pointRowsFromJson, STORED_STEPS_SQL, storedRows, type StoredSteps } from '../metrics/metric-store.js';
+import { ACTIVE_JOB_STATUSES, isTerminal } from '../db/training-status.js';
+import { publishJobProgress } from './publish-job.js';
+import { transitionJob } from './transitions.js';
 
 export interface ProviderReport {
   state: ProviderJobState;

@@ -4,13 +4,13 @@
 import { db } from '../db/client.js';
 import type { TrainingJob } from '../db/generated/prisma/client.js';
 import { NotFoundError } from '../errors.js';
-import { inTransaction } from '../jobs/queue.js';
-import { cancelAtProviderJob } from '../jobs/cancel-at-provider.js';
-import type { Services } from '../services.js';
+import { inTransaction } from '../queue/queue.js';
+import { cancelAtProviderJob } from '../queue/definitions.js';
+import type { Services } from '../services/services.js';
 import { notify } from '../notifications/notify.js';
 import { SPENDING_STOPS, type SpendingStop } from './spending-stops.js';
-import { isTerminal } from './status.js';
-import { publishJobUpdated } from './transitions.js';
+import { isTerminal } from '../db/training-status.js';
+import { publishJobUpdated } from './publish-job.js';
 
 export class JobAlreadyFinishedError extends Error {
   override name = 'JobAlreadyFinishedError';

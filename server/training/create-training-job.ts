@@ -9,14 +9,14 @@ import type { TrainingJob } from '../db/generated/prisma/client.js';
 import { assertWithinBudget } from '../costs/budget.js';
 import { assertNoProblems, InvalidInputError, type FieldProblem } from '../errors.js';
 import { readIdempotencyKey } from '../idempotency.js';
-import { inTransaction } from '../jobs/queue.js';
-import { submitTrainingJob } from '../jobs/submit-training-job.js';
+import { inTransaction } from '../queue/queue.js';
+import { submitTrainingJob } from '../queue/definitions.js';
 import { formatUsd } from '../notifications/format.js';
 import { createNotification, publishNotification } from '../notifications/notify.js';
-import type { Services } from '../services.js';
-import { usdToMicros } from './estimate.js';
-import { planTraining, type TrainingRequest } from './plan-training.js';
-import { publishJobUpdated } from './transitions.js';
+import type { Services } from '../services/services.js';
+import { usdToMicros } from '../costs/money.js';
+import { planTraining, type TrainingPlan, type TrainingRequest } from './plan-training.js';
+import { publishJobUpdated } from './publish-job.js';
 import { toJson } from '../db/json.js';
 
 export interface CreateTrainingJobInput extends TrainingRequest {
@@ -39,7 +39,7 @@ function ownProblems(input: CreateTrainingJobInput, name: string | null): FieldP
 
 /** The plan, or one InvalidInputError with every problem: the job's own fields' and the plan's together. */
 async function checkedPlan(services: Services, ownerId: string, input: CreateTrainingJobInput, own: FieldProblem[]) {
-  let plan;
+  let plan: TrainingPlan;
   try {
     plan = await planTraining(ownerId, input, services.gpu);
   } catch (err) {

@@ -11,7 +11,7 @@
 // request returns are remembered too, so the next request (whose buckets mostly
 // fall on the same steps) reads only the ones it has not seen.
 import { pool } from '../db/client.js';
-import { POINT_ROW_COLUMNS, type MetricPointRow } from './metric-store.js';
+import { POINT_ROW_COLUMNS, type MetricPointRow } from '../metrics/metric-store.js';
 
 
 /** Steps per block: block b holds steps b·BLOCK+1 … (b+1)·BLOCK. */
@@ -86,7 +86,10 @@ class BlockCache {
     // A single series larger than the whole cache is remembered only in part.
     if (this.size + units > MAX_CACHED_BLOCKS) return undefined;
     let entry = this.jobs.get(jobId);
-    if (!entry) this.jobs.set(jobId, (entry = { blocks: new Map(), points: new Map(), size: 0 }));
+    if (!entry) {
+      entry = { blocks: new Map(), points: new Map(), size: 0 };
+      this.jobs.set(jobId, entry);
+    }
     return entry;
   }
 

@@ -4,7 +4,7 @@ import type { BaseModel } from '../catalog/base-models.js';
 import type { Prisma } from '../db/generated/prisma/client.js';
 import { readJson } from '../db/json.js';
 import type { GpuType, Hyperparameters, Quantization } from '../gpu/provider.js';
-import { checkMemory, findGpuType, findPreset, GPU_COUNTS, GPU_TYPES, PRESETS, presetHyperparameters } from './catalog.js';
+import { checkMemory, findGpuType, findPreset, GPU_COUNTS, GPU_TYPES, PRESETS, presetHyperparameters } from '../catalog/training.js';
 
 const storedHyperparameters: z.ZodType<Hyperparameters> = z.object({
   epochs: z.number(),

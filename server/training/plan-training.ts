@@ -8,8 +8,9 @@ import type { Dataset } from '../db/generated/prisma/client.js';
 import type { DatasetStatistics } from '../datasets/validation/index.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import type { GpuProvider, GpuType, Hyperparameters } from '../gpu/provider.js';
-import { DEFAULT_PRESET_ID } from './catalog.js';
+import { DEFAULT_PRESET_ID } from '../catalog/training.js';
 import { calibratedThroughput, CALIBRATION_MAX_RUNS, estimateTrainingCost, type TrainingEstimate } from './estimate.js';
+import { readEstimate } from './stored-estimate.js';
 import { readHyperparameters, resolveGpu, resolveHyperparameters, type HyperparameterOverrides } from './hyperparameters.js';
 import { readStatistics } from '../datasets/stored-statistics.js';
 
@@ -48,7 +49,7 @@ async function calibrationFor(ownerId: string, gpuType: string, baseModelId: str
   });
   return calibratedThroughput(
     runs.map((run) => {
-      const tokensTrained = (run.estimate as unknown as TrainingEstimate).tokensToTrain;
+      const tokensTrained = readEstimate(run.estimate).tokensToTrain;
       return {
         tokensTrained,
         computeSeconds: tokensTrained / run.measuredTokensPerSecond!,

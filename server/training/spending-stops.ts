@@ -1,5 +1,5 @@
 // The ways the server stops a job because of money, not because its owner asked: what the job records, and
-// what its timeline and final state say. Apart from cancel-training-job.ts so the cancel worker can read it.
+// what its timeline and final state say (cancel-training-job.ts requests and ends such a cancel).
 
 export const SPENDING_STOPS = {
   COST_CAP: {

@@ -2,19 +2,21 @@
 // conditional UPDATE (two concurrent transitions cannot both win), records its
 // timestamp and a timeline event, creates the right notification in the same
 // transaction, and is published to subscribers after the commit.
-import { db, Prisma } from '../db/client.js';
+import { db, type Prisma } from '../db/client.js';
 import type { TrainingJob, TrainingJobStatus } from '../db/generated/prisma/client.js';
 import type { NotificationPriority, NotificationType } from '../db/generated/prisma/enums.js';
-import { applyBudget } from '../costs/budget.js';
+import { isTerminal } from '../db/training-status.js';
+import { applyBudget } from './spending-limits.js';
 import { settleComputeCost } from '../costs/compute-cost.js';
-import { deleteStagedUploads } from '../artifacts/trainer-uploads.js';
-import { createArtifactJob } from '../jobs/create-artifact.js';
-import { inTransaction } from '../jobs/queue.js';
+import { deleteStagedUploads } from './trainer-uploads.js';
+import { createArtifactJob } from '../queue/definitions.js';
+import { inTransaction } from '../queue/queue.js';
 import { createNotification, publishNotification } from '../notifications/notify.js';
 import type { WebhookEventType } from '../outbound-webhooks/event-types.js';
 import { trainingJobEventData } from '../outbound-webhooks/payloads.js';
 import { recordEvent } from '../outbound-webhooks/record-event.js';
-import type { Services } from '../services.js';
+import type { Services } from '../services/services.js';
+import { publishJobUpdated } from './publish-job.js';
 
 /** Where each status may go next. Terminal statuses go nowhere. */
 export const NEXT_STATUSES: Record<TrainingJobStatus, readonly TrainingJobStatus[]> = {
@@ -107,19 +109,8 @@ export async function transitionJob(services: Services, jobId: string, to: Train
   return result.job;
 }
 
-/**
- * Tells the job's subscribers and its owner's list feed that the job was created or changed (status, cancel
- * request, artifact): the one place such a change is published.
- */
-export function publishJobUpdated(services: Pick<Services, 'pubsub'>, job: { id: string; ownerId: string }): void {
-  services.pubsub.publish('trainingJobUpdated', job.id, { id: job.id });
-  services.pubsub.publish('listChanged', job.ownerId, { type: 'TrainingJob', id: job.id });
-}
-
-/**
- * A running job's progress tick (step, cost, ETA), several a second: for the job's own subscribers (its monitor,
- * and the list rows watching an active job), not the owner's list feed.
- */
-export function publishJobProgress(services: Pick<Services, 'pubsub'>, jobId: string): void {
-  services.pubsub.publish('trainingJobUpdated', jobId, { id: jobId });
+/** Whether the job has ended (or is gone). A failed read is not the end: a live stream stays open and asks again later. */
+export async function jobHasEnded(jobId: string): Promise<boolean> {
+  const job = await db.trainingJob.findUnique({ where: { id: jobId }, select: { status: true } }).catch(() => undefined);
+  return job === null || (job !== undefined && isTerminal(job.status));
 }

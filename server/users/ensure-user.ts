@@ -1,9 +1,18 @@
 // Users are created on first sight of a new token subject, and follow the
 // email and name of newer tokens.
 import { db } from '../db/client.js';
-import type { VerifiedIdentity } from '../auth/tokens.js';
 
-export async function ensureUser(identity: VerifiedIdentity) {
+/** What a verified token says about its user (auth/tokens.ts's VerifiedIdentity is one). */
+export interface UserIdentity {
+  /** "<issuer>|<sub>": unique across identity providers. */
+  subject: string;
+  email: string | null;
+  name: string | null;
+  /** When the token was issued (ms since the epoch), if it says. */
+  issuedAt: number | null;
+}
+
+export async function ensureUser(identity: UserIdentity) {
   const existing = await db.user.findUnique({ where: { subject: identity.subject } });
   if (existing) {
     // A claim the token lacks says nothing: it keeps what is stored.

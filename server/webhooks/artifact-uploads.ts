@@ -1,11 +1,11 @@
 // POST /webhooks/gpu/<provider>/uploads: a trainer asks for signed upload URLs of its artifacts, with its
 // job's callback token (trainer/CONTRACT.md, "Artifacts").
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createTrainerUploads, parseUploadRequest } from '../artifacts/trainer-uploads.js';
+import { createTrainerUploads, parseUploadRequest } from '../training/trainer-uploads.js';
 import { AuthenticationError } from '../auth/errors.js';
 import { InvalidCallbackError } from '../gpu/provider.js';
 import { sendError, sendJson } from '../http/respond.js';
-import type { Services } from '../services.js';
+import type { Services } from '../services/services.js';
 import { CallbackTooLargeError, callbackJobId, readJson, sendTooLarge } from './gpu-callback.js';
 
 export async function handleArtifactUploads(services: Services, req: IncomingMessage, res: ServerResponse, provider: string): Promise<void> {

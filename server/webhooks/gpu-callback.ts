@@ -9,11 +9,11 @@ import { db } from '../db/client.js';
 import { InvalidCallbackError } from '../gpu/provider.js';
 import { isRunpodWebhookUrl, parseRunpodWebhook } from '../gpu/runpod/client.js';
 import { sendError, sendJson } from '../http/respond.js';
-import type { Services } from '../services.js';
+import type { Services } from '../services/services.js';
 import { applyProviderReport } from '../training/apply-report.js';
-import { contiguousStep } from '../training/metric-store.js';
+import { contiguousStep } from '../metrics/metric-store.js';
 import { cancelOrphan } from '../training/orphans.js';
-import { isTerminal } from '../training/status.js';
+import { isTerminal } from '../db/training-status.js';
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const CALLBACK_TOKEN_HEADER = 'x-callback-token';

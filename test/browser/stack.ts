@@ -1,4 +1,4 @@
-// Everything a browser test needs: the web client built, the real server (`tsx server/main.ts`) on a temp
+// Everything a browser test needs: the web client built, the real server (`tsx server/app/main.ts`) on a temp
 // DATA_DIR and free ports, and headless Debian Chromium. stop() ends them all.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -76,7 +76,7 @@ async function waitForHealth(url: string, server: ChildProcess, output: () => st
 }
 
 /**
- * Until server/app.ts serves web/dist itself, a small front server does: the built files through
+ * Until server/app/app.ts serves web/dist itself, a small front server does: the built files through
  * createWebHandler, everything else (HTTP and the WebSocket) passed to the API.
  */
 function startFront(port: number, apiPort: number): Promise<http.Server> {
@@ -105,7 +105,7 @@ function startFront(port: number, apiPort: number): Promise<http.Server> {
 }
 
 function serverServesWeb(): boolean {
-  return fs.readFileSync(path.join(repo, 'server/app.ts'), 'utf8').includes('createWebHandler');
+  return fs.readFileSync(path.join(repo, 'server/app/app.ts'), 'utf8').includes('createWebHandler');
 }
 
 export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
@@ -118,7 +118,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   // Known here, so a test can sign tokens for users other than the local one.
   const secret = env.SERVER_SECRET ?? randomBytes(32).toString('hex');
   let output = '';
-  const server = spawn(path.join(repo, 'node_modules/.bin/tsx'), ['server/main.ts'], {
+  const server = spawn(path.join(repo, 'node_modules/.bin/tsx'), ['server/app/main.ts'], {
     cwd: repo,
     env: {
       ...process.env,

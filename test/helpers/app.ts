@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createClient, type Client, type ClientOptions } from 'graphql-ws';
 import { inject } from 'vitest';
 import WebSocket from 'ws';
-import { buildApp, type App } from '../../server/app.js';
+import { buildApp, type App } from '../../server/app/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { connectDatabase, disconnectDatabase } from '../../server/db/client.js';
 import { startSimulatedProvider, type SimulatedProvider } from '../../server/gpu/simulated/service.js';

@@ -1,5 +1,5 @@
 // Real processes for tests that need several servers or a server that dies:
-// spawns server/main.ts and the simulated GPU provider as child processes,
+// spawns server/app/main.ts and the simulated GPU provider as child processes,
 // waits until they serve, and never leaves one behind (afterAll stops them,
 // a failed test prints their output, and process exit SIGKILLs stragglers).
 //
@@ -102,9 +102,9 @@ export interface Processes {
   /** DATA_DIR shared by the group's servers (the local storage is their common bucket). */
   dataDir: string;
   startSimulator(options?: SimulatorOptions): Promise<SimulatorProcess>;
-  /** Starts server/main.ts with the group's defaults under `env`; '' unsets a variable. Resolves once it serves. */
+  /** Starts server/app/main.ts with the group's defaults under `env`; '' unsets a variable. Resolves once it serves. */
   startServer(env?: ServerEnv, options?: { name?: string; readyTimeoutMs?: number }): Promise<ServerProcess>;
-  /** Runs a script (`scripts/migrate.ts`, `server/main.ts`) to its exit under `env` alone (no group defaults). */
+  /** Runs a script (`scripts/migrate.ts`, `server/app/main.ts`) to its exit under `env` alone (no group defaults). */
   runToExit(args: string[], env: ServerEnv, timeoutMs?: number): Promise<{ status: ExitStatus; lines: string[] }>;
   /** A migrated embedded PostgreSQL of this group's own (the shared test database is never restarted). */
   startDatabase(): Promise<DatabaseProcess>;
@@ -358,7 +358,7 @@ export function useProcesses(options: { databaseUrl?: string } = {}): Processes 
         ...overrides,
       };
       const role = env.ROLE ?? 'all';
-      const child = spawnChild(name ?? `${role}:${port}`, ['server/main.ts'], { ...baseEnv(), ...env });
+      const child = spawnChild(name ?? `${role}:${port}`, ['server/app/main.ts'], { ...baseEnv(), ...env });
       mine.push(child);
       if (role === 'worker') {
         await Promise.race([

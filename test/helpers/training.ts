@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { defaultBaseModel } from '../../server/catalog/base-models.js';
 import type { TrainingJobStatus } from '../../server/db/generated/prisma/client.js';
-import { findPreset, presetHyperparameters } from '../../server/training/catalog.js';
+import { findPreset, presetHyperparameters } from '../../server/catalog/training.js';
+import { estimateTrainingCost, type TrainingEstimate } from '../../server/training/estimate.js';
 import type { TestApp, Untyped } from './app.js';
 import { wsCollect } from './app.js';
 import { chatExample, DATASET_UPDATED, jsonl, uploadDataset } from './datasets.js';
@@ -41,6 +42,14 @@ export async function followJob(t: TestApp, token: string, id: string, timeoutMs
   return events.map((e) => e.trainingJobUpdated);
 }
 
+/** A whole stored estimate (what readEstimate reads) for a job row a test inserts: the fast preset on 2 A100s. */
+export function storedEstimate(tokensToTrain = 10_000): TrainingEstimate {
+  const model = defaultBaseModel();
+  const hyperparameters = presetHyperparameters(findPreset('fast')!, model);
+  const estimate = estimateTrainingCost({ datasetTokens: tokensToTrain, datasetExamples: 100, hyperparameters, baseModel: model, gpu: { type: 'A100-80GB', count: 2 } });
+  return { ...estimate, tokensToTrain };
+}
+
 /** A job row as a test inserts it straight into the database (no provider behind it): fast preset, default model, 2 GPUs. */
 export function jobRow(ownerId: string, datasetId: string, status: TrainingJobStatus) {
   const model = defaultBaseModel();
@@ -56,7 +65,7 @@ export function jobRow(ownerId: string, datasetId: string, status: TrainingJobSt
     gpuCount: 2,
     totalEpochs: 1,
     totalSteps: 10,
-    estimate: { tokensToTrain: 10_000 },
+    estimate: storedEstimate() as object,
     estimatedCost: '0.50',
     provider: 'simulated',
     status,

@@ -13,8 +13,9 @@ import { bestPoint, detectOverfit } from '../../../server/training/loss-curve.js
 import { storeModelArtifact } from '../../../server/artifacts/store-model-artifact.js';
 import { db, pool, statementCounter } from '../../../server/db/client.js';
 import type { GpuProvider } from '../../../server/gpu/provider.js';
-import { ARTIFACT_RETRY_LIMIT, createArtifactJob } from '../../../server/jobs/create-artifact.js';
-import type { JobContext } from '../../../server/jobs/define.js';
+import { ARTIFACT_RETRY_LIMIT, createArtifactJob } from '../../../server/queue/definitions.js';
+import { createArtifactWorker } from '../../../server/workers/create-artifact.js';
+import type { JobContext } from '../../../server/workers/context.js';
 import { applyProviderReport } from '../../../server/training/apply-report.js';
 import { transitionJob } from '../../../server/training/transitions.js';
 import { startTestApp, wsCollect, type TestApp, type Untyped } from '../../helpers/app.js';
@@ -217,7 +218,7 @@ describe('duplicates make one of everything', () => {
     await Promise.all([
       storeModelArtifact(t.app.services, jobId),
       storeModelArtifact(t.app.services, jobId),
-      createArtifactJob.handle({ jobId }, jobContext(0)),
+      createArtifactWorker.handle({ jobId }, jobContext(0)),
     ]);
     await t.app.services.jobs.enqueue(createArtifactJob, { jobId }, { singletonKey: jobId });
     // The queue has run both: the one the COMPLETED transition queued, and the re-run.
@@ -255,10 +256,10 @@ describe('a copy that cannot succeed', () => {
     };
     const ctx = (retryCount: number): JobContext => ({ ...jobContext(retryCount), services: { ...t.app.services, gpu: corrupting } });
 
-    await expect(createArtifactJob.handle({ jobId: job.id }, ctx(0))).rejects.toThrow(/sha256/);
+    await expect(createArtifactWorker.handle({ jobId: job.id }, ctx(0))).rejects.toThrow(/sha256/);
     expect((await db.modelArtifact.findUniqueOrThrow({ where: { jobId: job.id } })).status).toBe('PENDING');
-    await createArtifactJob.handle({ jobId: job.id }, ctx(ARTIFACT_RETRY_LIMIT));
-    await createArtifactJob.handle({ jobId: job.id }, ctx(ARTIFACT_RETRY_LIMIT)); // delivered twice
+    await createArtifactWorker.handle({ jobId: job.id }, ctx(ARTIFACT_RETRY_LIMIT));
+    await createArtifactWorker.handle({ jobId: job.id }, ctx(ARTIFACT_RETRY_LIMIT)); // delivered twice
 
     const artifact = await db.modelArtifact.findUniqueOrThrow({ where: { jobId: job.id } });
     expect(artifact.status).toBe('FAILED');

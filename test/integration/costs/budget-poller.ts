@@ -5,10 +5,10 @@
 // <folder>/<jobId>.ready and waits for <folder>/go, so that all start together however slowly each one loaded.
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { applyBudget } from '../../../server/costs/budget.js';
+import { applyBudget } from '../../../server/training/spending-limits.js';
 import { accrueComputeCost } from '../../../server/costs/compute-cost.js';
 import { connectDatabase, db, disconnectDatabase } from '../../../server/db/client.js';
-import type { Services } from '../../../server/services.js';
+import type { Services } from '../../../server/services/services.js';
 
 const [jobId, folder] = process.argv.slice(2) as [string, string];
 connectDatabase(process.env.DATABASE_URL!, 2);

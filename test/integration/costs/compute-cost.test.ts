@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accrueComputeCost, billedSeconds, settleComputeCost } from '../../../server/costs/compute-cost.js';
 import { db } from '../../../server/db/client.js';
 import type { GpuType } from '../../../server/gpu/provider.js';
-import { gpuSecondsMicros, usdToMicros } from '../../../server/training/estimate.js';
+import { gpuSecondsMicros, usdToMicros } from '../../../server/costs/money.js';
 import { startTestApp, wsCollect, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { createJob, followJob, JOB_UPDATED, jobRow, readyDataset } from '../../helpers/training.js';

@@ -9,9 +9,11 @@ import { accrueStorageCost } from '../../../server/costs/storage-cost.js';
 import { sumAmounts } from '../../../server/costs/summary.js';
 import { db, pool, statementCounter } from '../../../server/db/client.js';
 import type { CostType } from '../../../server/db/generated/prisma/enums.js';
-import { accrueStorageCostJob } from '../../../server/jobs/accrue-storage-cost.js';
+import { accrueStorageCostJob } from '../../../server/queue/definitions.js';
+import { accrueStorageCostWorker } from '../../../server/workers/accrue-storage-cost.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
+import { storedEstimate } from '../../helpers/training.js';
 
 let t: TestApp;
 const GiB = 1024 ** 3;
@@ -53,7 +55,7 @@ async function job(ownerId: string, datasetId: string, gpuType: string, status: 
       gpuType,
       gpuCount: 1,
       totalEpochs: 1,
-      estimate: {},
+      estimate: storedEstimate() as object,
       estimatedCost: '1',
       provider: 'synthetic',
       status,
@@ -340,7 +342,7 @@ describe('storage cost', () => {
     // Again, and through the queued job: still one record a day.
     await day('2020-01-15');
     const ctx = { services: t.app.services, log: t.app.services.log, jobId: 'test', retryCount: 0, signal: new AbortController().signal };
-    await accrueStorageCostJob.handle({ day: '2020-01-15' }, ctx);
+    await accrueStorageCostWorker.handle({ day: '2020-01-15' }, ctx);
     await Promise.all([day('2020-01-16'), day('2020-01-16')]);
     const records = await db.costRecord.findMany({ where: { ownerId: owner, type: 'STORAGE' }, orderBy: { periodStart: 'asc' } });
     expect(records.map((r) => r.periodStart.toISOString().slice(0, 10))).toEqual(['2020-01-01', '2020-01-10', '2020-01-11', '2020-01-15', '2020-01-16', '2020-02-01']);

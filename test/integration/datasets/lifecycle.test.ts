@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../server/db/client.js';
 import { expireUploads, removeDeletedFiles } from '../../../server/datasets/lifecycle.js';
-import { sweepDatasetsJob } from '../../../server/jobs/sweep-datasets.js';
+import { sweepDatasetsJob } from '../../../server/queue/definitions.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { CONFIRM_UPLOAD, chatExample, createDatasetFor, jsonl, put, uploadDataset } from '../../helpers/datasets.js';
 import { createUser } from '../../helpers/factories.js';

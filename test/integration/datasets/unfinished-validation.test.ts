@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../server/db/client.js';
-import { validateDatasetJob } from '../../../server/jobs/validate-dataset.js';
+import { validateDatasetWorker } from '../../../server/workers/validate-dataset.js';
 import { createLogger } from '../../../server/log.js';
 import { objectPath } from '../../../server/storage/index.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
@@ -26,7 +26,7 @@ describe('a validation that cannot finish', () => {
       data: { id, ownerId: alice.id, name: 'lost file', baseModelId: 'mistralai/Mistral-7B-v0.1', fileName: 'train.jsonl', fileSize: 100n, contentType: 'application/jsonl', storagePath: objectPath(alice.id, id, 'dataset.jsonl'), status: 'VALIDATING' },
     });
     const run = (retryCount: number) =>
-      validateDatasetJob.handle({ datasetId: id }, { services: t.app.services, log: createLogger('silent'), jobId: randomUUID(), retryCount, signal: new AbortController().signal });
+      validateDatasetWorker.handle({ datasetId: id }, { services: t.app.services, log: createLogger('silent'), jobId: randomUUID(), retryCount, signal: new AbortController().signal });
 
     await expect(run(0)).rejects.toThrow();
     expect((await db.dataset.findUniqueOrThrow({ where: { id } })).status).toBe('VALIDATING');

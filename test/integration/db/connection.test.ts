@@ -1,7 +1,7 @@
 // db and pool are process-wide: a second connect is refused by name instead of silently replacing the first,
 // a disconnect lets the process connect again, and an app runs only on the database the process connected.
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { buildApp } from '../../../server/app.js';
+import { buildApp } from '../../../server/app/app.js';
 import { loadConfig } from '../../../server/config.js';
 import {
   connectDatabase,

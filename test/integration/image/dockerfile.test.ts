@@ -143,7 +143,7 @@ describe.skipIf(skipReason)(`the Dockerfile${skipReason ? ` (skipped: ${skipReas
   });
 
   it('says that it has no embedded PostgreSQL when DATABASE_URL is missing', async () => {
-    const output = await inImage(['node_modules/.bin/tsx', 'server/main.ts'], {
+    const output = await inImage(['node_modules/.bin/tsx', 'server/app/main.ts'], {
       ALLOW_EMBEDDED_SERVICES: 'true',
       SERVER_SECRET: randomBytes(32).toString('hex'),
       PUBLIC_URL: 'http://localhost:4000',

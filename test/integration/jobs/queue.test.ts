@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { db } from '../../../server/db/client.js';
-import { defineJob } from '../../../server/jobs/define.js';
-import { inTransaction } from '../../../server/jobs/queue.js';
+import { defineJob, implementJob } from '../../../server/queue/define.js';
+import { inTransaction } from '../../../server/queue/queue.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 
 let t: TestApp;
@@ -16,11 +16,11 @@ const echo = defineJob({
   name: `test-echo-${randomUUID().slice(0, 8)}`,
   payload: z.object({ token: z.string().uuid(), failFirst: z.boolean().default(false) }),
   queue: { retryLimit: 2, retryDelay: 1 },
-  async handle(data, ctx) {
-    if (data.failFirst && ctx.retryCount === 0) throw new Error('first attempt fails on purpose');
-    seen.set(data.token, { retryCount: ctx.retryCount });
-    waiters.get(data.token)?.();
-  },
+});
+const echoWorker = implementJob(echo, async (data, ctx) => {
+  if (data.failFirst && ctx.retryCount === 0) throw new Error('first attempt fails on purpose');
+  seen.set(data.token, { retryCount: ctx.retryCount });
+  waiters.get(data.token)?.();
 });
 
 function ran(token: string, ms = 20_000): Promise<boolean> {
@@ -37,7 +37,7 @@ function ran(token: string, ms = 20_000): Promise<boolean> {
 beforeAll(async () => {
   t = await startTestApp();
   await t.app.services.jobs.createQueues([echo]);
-  await t.app.services.jobs.work([echo], t.app.services);
+  await t.app.services.jobs.work([echoWorker], t.app.services);
 });
 afterAll(() => t?.stop());
 

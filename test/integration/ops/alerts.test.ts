@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { signCallbackToken } from '../../../server/auth/tokens.js';
 import { db, pool } from '../../../server/db/client.js';
 import { ProviderRejectedError, ProviderUnavailableError } from '../../../server/gpu/provider.js';
-import { defineJob } from '../../../server/jobs/define.js';
+import { defineJob, implementJob } from '../../../server/queue/define.js';
 import { startTestApp, wsCollect, type TestApp } from '../../helpers/app.js';
 import { createUser } from '../../helpers/factories.js';
 import { scrape, sample } from '../../helpers/metrics.js';
@@ -43,7 +43,8 @@ afterAll(() => Promise.all([api, live, held, events].map((app) => app?.stop())))
 
 /** A job kind of the test's own, so no other code takes or counts its jobs. */
 function testKind(handle: () => Promise<void>, queue = {}) {
-  return defineJob({ name: `test-alert-${randomUUID().slice(0, 8)}`, payload: z.object({ n: z.number() }), queue: { retryLimit: 0, ...queue }, handle });
+  const kind = defineJob({ name: `test-alert-${randomUUID().slice(0, 8)}`, payload: z.object({ n: z.number() }), queue: { retryLimit: 0, ...queue } });
+  return Object.assign(kind, { worker: implementJob(kind, handle) });
 }
 
 const callback = (app: TestApp, headers: Record<string, string>, body: unknown) =>
@@ -61,7 +62,7 @@ describe('alerts fire', () => {
 
     // Due two minutes ago: a worker that takes them now finds them waiting that long.
     await pool.query(`UPDATE ${config.database.queueSchema}.job SET created_on = created_on - interval '2 minutes', start_after = start_after - interval '2 minutes' WHERE name = $1`, [kind.name]);
-    await jobs.work([kind], api.app.services);
+    await jobs.work([kind.worker], api.app.services);
     await expect.poll(() => ran, { timeout: 30_000 }).toBe(21);
     const samples = await scrape(api);
     expect(sample(samples, 'brightrun_queue_job_wait_seconds_count', { queue: kind.name })).toBe(21);
@@ -75,7 +76,7 @@ describe('alerts fire', () => {
     });
     const { jobs } = api.app.services;
     await jobs.createQueues([kind]);
-    await jobs.work([kind], api.app.services);
+    await jobs.work([kind.worker], api.app.services);
     await jobs.enqueue(kind, { n: 1 });
     await expect.poll(async () => sample(await scrape(api), 'brightrun_queue_jobs', { queue: kind.name, state: 'failed' }), { timeout: 30_000, interval: 500 }).toBe(1);
     expect(sample(await scrape(api), 'brightrun_queue_job_duration_seconds_count', { queue: kind.name, outcome: 'failed' })).toBe(1);

@@ -2,7 +2,10 @@
 // attempt could have expired, and a model whose copy never finished after every attempt could have.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db, pool } from '../../../server/db/client.js';
-import { ARTIFACT_GIVE_UP_SECONDS, endStuckWorkJob, VALIDATION_GIVE_UP_SECONDS } from '../../../server/jobs/end-stuck-work.js';
+import { ARTIFACT_GIVE_UP_SECONDS } from '../../../server/artifacts/create-model-artifact.js';
+import { VALIDATION_GIVE_UP_SECONDS } from '../../../server/datasets/validate-uploaded-dataset.js';
+import { endStuckWorkJob } from '../../../server/queue/definitions.js';
+import { endStuckWorkWorker } from '../../../server/workers/end-stuck-work.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { rawId, until } from '../../helpers/processes.js';
@@ -16,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-const run = () => endStuckWorkJob.handle({}, { services: t.app.services, log: t.app.services.log, jobId: 'test', retryCount: 0, signal: new AbortController().signal });
+const run = () => endStuckWorkWorker.handle({}, { services: t.app.services, log: t.app.services.log, jobId: 'test', retryCount: 0, signal: new AbortController().signal });
 
 describe('stuck work', () => {
   it('ends a validation that stopped moving: INVALID with the reason, and the owner told', async () => {

@@ -13,7 +13,7 @@ afterAll(() => admin.end());
 
 describe('production start', () => {
   it('refuses to start without DATABASE_URL, a bucket and a GPU provider, listing each in one JSON line', async () => {
-    const { status, lines } = await procs.runToExit(['server/main.ts'], {
+    const { status, lines } = await procs.runToExit(['server/app/main.ts'], {
       NODE_ENV: 'production',
       PUBLIC_URL: 'https://lora.example',
       SERVER_SECRET: randomBytes(32).toString('hex'),
@@ -70,7 +70,7 @@ describe('a runtime role with DML rights only', () => {
     await admin.query(`GRANT CONNECT ON DATABASE ${fresh} TO ${role}`);
     const freshUrl = new URL(runtimeUrl.href);
     freshUrl.pathname = `/${fresh}`;
-    const refused = await procs.runToExit(['server/main.ts'], { DATABASE_URL: freshUrl.href, QUEUE_SCHEMA: procs.queueSchema, DATA_DIR: procs.dataDir, PORT: '0', LOG_LEVEL: 'warn' });
+    const refused = await procs.runToExit(['server/app/main.ts'], { DATABASE_URL: freshUrl.href, QUEUE_SCHEMA: procs.queueSchema, DATA_DIR: procs.dataDir, PORT: '0', LOG_LEVEL: 'warn' });
     expect(refused.status.code).toBe(1);
     expect(refused.lines.join('\n')).toMatch(/may not change the schema[\s\S]*npm run db:migrate[\s\S]*MIGRATE_AT_START=false/);
     expect(refused.lines.join('\n')).not.toMatch(/\n\s+at /);

@@ -16,13 +16,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../../schema/index.js';
 import { defaultBaseModel } from '../../../server/catalog/base-models.js';
 import { db, pool } from '../../../server/db/client.js';
-import { findPreset, presetHyperparameters } from '../../../server/training/catalog.js';
+import { findPreset, presetHyperparameters } from '../../../server/catalog/training.js';
 import { startTestApp, wsOnce, type TestApp } from '../../helpers/app.js';
 import { chatExample, createDatasetFor, CREATE_DATASET, jsonl, put } from '../../helpers/datasets.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { storedModel } from '../../helpers/models.js';
 import { createEndpoint, sendTestEvent } from '../../helpers/outbound-webhooks.js';
-import { readyDataset } from '../../helpers/training.js';
+import { readyDataset, storedEstimate } from '../../helpers/training.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.js';
 import { CALLS, idArguments, JOB_IDEMPOTENCY_KEY, type Target } from './cross-user-calls.js';
 
@@ -93,7 +93,7 @@ async function insertRunningJob(datasetId: string): Promise<string> {
       totalEpochs: 1,
       totalSteps: 100,
       currentStep: 3,
-      estimate: { tokensToTrain: 10_000 },
+      estimate: storedEstimate() as object,
       estimatedCost: '0.50',
       provider: 'simulated',
       status: 'RUNNING',

@@ -12,7 +12,7 @@ import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, SignJ
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Counter } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deriveKey } from '../../../server/auth/keys.js';
+import { deriveKey } from '../../../server/keys.js';
 import { API_AUDIENCE, createTokenVerifier, LOCAL_ISSUER } from '../../../server/auth/tokens.js';
 import { createLogger } from '../../../server/log.js';
 import { startTestApp, wsOnce, type GraphQLErrors, type TestApp } from '../../helpers/app.js';

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { deriveKey } from '../../../server/auth/keys.js';
+import { deriveKey } from '../../../server/keys.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));

@@ -4,7 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signCallbackToken } from '../../../server/auth/tokens.js';
 import { db } from '../../../server/db/client.js';
-import { stagedPath } from '../../../server/artifacts/trainer-uploads.js';
+import { stagedPath } from '../../../server/training/trainer-uploads.js';
 import { transitionJob } from '../../../server/training/transitions.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';

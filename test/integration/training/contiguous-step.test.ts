@@ -2,7 +2,7 @@
 // follows points landing in any order, with gaps, duplicated, and never goes back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db, pool } from '../../../server/db/client.js';
-import { contiguousStep } from '../../../server/training/metric-store.js';
+import { contiguousStep } from '../../../server/metrics/metric-store.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser } from '../../helpers/factories.js';
 import { jobRow, readyDataset } from '../../helpers/training.js';

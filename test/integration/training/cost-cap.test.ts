@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billedSeconds } from '../../../server/costs/compute-cost.js';
 import { db } from '../../../server/db/client.js';
-import { gpuSecondsMicros, usdToMicros } from '../../../server/training/estimate.js';
+import { gpuSecondsMicros, usdToMicros } from '../../../server/costs/money.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { createJob, followJob, readyDataset } from '../../helpers/training.js';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db, pool } from '../../../server/db/client.js';
 import { downsampledSeries, forgetRememberedSeries } from '../../../server/training/downsample.js';
-import { pointsAfter } from '../../../server/training/metric-store.js';
+import { pointsAfter } from '../../../server/metrics/metric-store.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser } from '../../helpers/factories.js';
 import { jobRow, readyDataset } from '../../helpers/training.js';

@@ -56,7 +56,7 @@ describe('estimateTrainingCost matches a hand computation', () => {
     const e = await estimate({ datasetId, presetId: 'quality', hyperparameters: { gradientAccumulation: 2 }, gpu: { type: 'H100-80GB', count: 2 } });
     expect(e.__typename).toBe('TrainingEstimate');
 
-    // By hand, from SPEC and the catalog (server/training/catalog.ts), nothing imported from the code under test:
+    // By hand, from SPEC and the catalog (server/catalog/training.ts), nothing imported from the code under test:
     // tokens to train = T dataset tokens × 5 epochs (quality)                         = 128,920 for T = 25,784
     const tokensToTrain = T * 5;
     // steps           = ceil(500 examples ÷ (batch 8 × accumulation 2 × 2 GPUs) = 15.625) = 16 an epoch × 5 epochs = 80

@@ -3,7 +3,7 @@
 // stopped at its cost cap, failed by the provider; costs add up exactly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../server/db/client.js';
-import { usdToMicros } from '../../../server/training/estimate.js';
+import { usdToMicros } from '../../../server/costs/money.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { createJob, followJob, readyDataset } from '../../helpers/training.js';

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../server/db/client.js';
 import type { ProviderMetricPoint } from '../../../server/gpu/provider.js';
-import type { MetricBatch } from '../../../server/training/metric-feed.js';
-import { insertPoints, pointsAfter, storedRows } from '../../../server/training/metric-store.js';
+import type { MetricBatch } from '../../../server/metrics/metric-feed.js';
+import { insertPoints, pointsAfter, storedRows } from '../../../server/metrics/metric-store.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { jobRow, readyDataset } from '../../helpers/training.js';

@@ -3,9 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { StoredJsonError } from '../../../server/db/json.js';
 import { readStatistics } from '../../../server/datasets/stored-statistics.js';
-import { findPreset, presetHyperparameters } from '../../../server/training/catalog.js';
+import { findPreset, presetHyperparameters } from '../../../server/catalog/training.js';
 import { defaultBaseModel } from '../../../server/catalog/base-models.js';
 import { readHyperparameters } from '../../../server/training/hyperparameters.js';
+import { estimateTrainingCost } from '../../../server/training/estimate.js';
+import { readEstimate } from '../../../server/training/stored-estimate.js';
 
 describe('stored JSON columns', () => {
   it('reads stored hyperparameters as they were written', () => {
@@ -28,5 +30,15 @@ describe('stored JSON columns', () => {
     expect(readStatistics(statistics)).toEqual(statistics);
     expect(() => readStatistics(null)).toThrow(/stored dataset statistics/);
     expect(() => readStatistics({ examples: 3 })).toThrow(StoredJsonError);
+  });
+
+  it('reads a stored estimate as it was written, and refuses a partial one, naming the column', () => {
+    const model = defaultBaseModel();
+    const written = estimateTrainingCost({
+      datasetTokens: 50_000, datasetExamples: 100, hyperparameters: presetHyperparameters(findPreset('fast')!, model), baseModel: model, gpu: { type: 'A100-80GB', count: 2 },
+    });
+    expect(readEstimate(JSON.parse(JSON.stringify(written)))).toEqual(written);
+    expect(() => readEstimate({ tokensToTrain: 10_000 })).toThrow(/stored training estimate/);
+    expect(() => readEstimate(JSON.parse(JSON.stringify({ ...written, costUsd: 1.5 })))).toThrow(StoredJsonError);
   });
 });

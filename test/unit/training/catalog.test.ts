@@ -9,7 +9,7 @@ import {
   PRESETS,
   presetHyperparameters,
   throughputMultiplier,
-} from '../../../server/training/catalog.js';
+} from '../../../server/catalog/training.js';
 
 describe('presets', () => {
   it.each([

@@ -2,16 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultBaseModel } from '../../../server/catalog/base-models.js';
 import type { GpuType, Hyperparameters } from '../../../server/gpu/provider.js';
-import { findPreset, GPU_TYPES, presetHyperparameters } from '../../../server/training/catalog.js';
-import {
-  calibratedThroughput,
-  COST_FORMULA,
-  estimateTrainingCost,
-  microsToUsd,
-  usdToMicros,
-  type Calibration,
-  type EstimateInput,
-} from '../../../server/training/estimate.js';
+import { findPreset, GPU_TYPES, presetHyperparameters } from '../../../server/catalog/training.js';
+import { calibratedThroughput, COST_FORMULA, estimateTrainingCost, type Calibration, type EstimateInput } from '../../../server/training/estimate.js';
+import { microsToUsd, usdToMicros } from '../../../server/costs/money.js';
 
 const mistral = defaultBaseModel(); // Mistral 7B v0.1: 7.24 billion parameters
 const balanced = presetHyperparameters(findPreset('balanced')!, mistral);

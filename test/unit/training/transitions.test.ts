@@ -1,7 +1,7 @@
 // The state machine's table against SPEC: all 36 (from, to) pairs of the six statuses, legal or not.
 import { describe, expect, it } from 'vitest';
 import type { TrainingJobStatus } from '../../../server/db/generated/prisma/enums.js';
-import { ACTIVE_JOB_STATUSES, isTerminal, TERMINAL_JOB_STATUSES } from '../../../server/training/status.js';
+import { ACTIVE_JOB_STATUSES, isTerminal, TERMINAL_JOB_STATUSES } from '../../../server/db/training-status.js';
 import { canTransition, NEXT_STATUSES, predecessorsOf } from '../../../server/training/transitions.js';
 
 const STATUSES: TrainingJobStatus[] = ['QUEUED', 'INITIALIZING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'];

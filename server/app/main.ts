@@ -3,17 +3,17 @@
 // whatever the configuration names, and shuts it all down cleanly on a signal.
 import path from 'node:path';
 import { buildApp, type App } from './app.js';
-import { localUserToken } from './auth/local-user.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
-import { connectDatabase, disconnectDatabase } from './db/client.js';
-import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.js';
-import { MigrationError } from './db/migrate.js';
-import { prepareDatabase } from './db/prepare.js';
-import { startSimulatedProvider, type SimulatedProvider } from './gpu/simulated/service.js';
-import { TrainerNotInstalledError } from './gpu/local/provider.js';
-import { LocalModelError } from './catalog/base-models.js';
-import { createLogger, type Logger } from './log.js';
-import { acquireLock, AlreadyRunningError } from './process-lock.js';
+import { localUserToken } from '../auth/local-user.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { connectDatabase, disconnectDatabase } from '../db/client.js';
+import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded-postgres.js';
+import { MigrationError } from '../db/migrate.js';
+import { prepareDatabase } from '../db/prepare.js';
+import { startSimulatedProvider, type SimulatedProvider } from '../gpu/simulated/service.js';
+import { TrainerNotInstalledError } from '../gpu/local/provider.js';
+import { LocalModelError } from '../catalog/base-models.js';
+import { createLogger, type Logger } from '../log.js';
+import { acquireLock, AlreadyRunningError } from '../process-lock.js';
 
 const expected = [ConfigError, EmbeddedPostgresError, MigrationError, AlreadyRunningError, TrainerNotInstalledError, LocalModelError];
 /** Signals this close together are one Ctrl-C seen twice. */

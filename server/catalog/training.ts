@@ -1,5 +1,5 @@
 // The training presets and the GPU catalog, with the rules for GPU throughput and memory that the estimate uses.
-import type { BaseModel } from '../catalog/base-models.js';
+import type { BaseModel } from './base-models.js';
 import type { GpuType, Hyperparameters, Quantization } from '../gpu/provider.js';
 
 export type PresetId = 'fast' | 'balanced' | 'quality';

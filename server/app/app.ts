@@ -10,39 +10,40 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { OperationResult, Context as WsContext } from 'graphql-ws';
 import { WebSocketServer } from 'ws';
-import { schema } from '../schema/index.js';
-import type { Context } from '../schema/builder.js';
-import { bearerToken, connectionParamsToken, createAuthenticator, type Authenticator } from './auth/authenticate.js';
-import { resolveServerSecret } from './auth/secret.js';
-import { AuthenticationError } from './auth/errors.js';
-import { createTokenVerifier } from './auth/tokens.js';
-import type { Config } from './config.js';
-import { pool, requireDatabase } from './db/client.js';
-import { createAppPubSub } from './events/pubsub.js';
-import { embeddedHostCheck, observeRequests, requestId } from './http/access.js';
-import { useInputLimits } from './http/graphql-input.js';
-import { useQueryLimits, useValidationRules } from './http/graphql-limits.js';
-import { handleHealth } from './http/health.js';
-import { handleLocalSignIn } from './http/local-sign-in.js';
-import { handleMetrics } from './http/metrics.js';
-import { createWebHandler } from './http/web.js';
-import { CLOSE_FORBIDDEN, CLOSE_RETRY_LATER, closeWhenCredentialEnds, useSubscriptionsEndWithCredential } from './http/websocket-credentials.js';
-import { CLOSE_TOO_MANY, ConnectionCounter } from './http/connection-limits.js';
-import { handleArtifactUploads } from './webhooks/artifact-uploads.js';
-import { handleGpuCallback } from './webhooks/gpu-callback.js';
-import { sendError } from './http/respond.js';
-import { JobQueue, startBoss } from './jobs/queue.js';
-import { jobKinds } from './jobs/registry.js';
-import { gpuFromConfig } from './gpu/from-config.js';
-import { countingErrors } from './gpu/counted.js';
-import { addLocalBaseModels } from './catalog/base-models.js';
-import { createLogger, logRepeatsOnce, withLogContext, type Logger } from './log.js';
-import { createObservability, useOperationMetrics } from './observability/metrics.js';
-import { datasetCounts, overdueQueueJobs, trainingJobCounts } from './observability/counts.js';
-import { storageFromConfig } from './storage/from-config.js';
-import { MetricFeedHub } from './training/metric-feed.js';
-import { sharedSubscriptionResults } from './graphql/shared-subscription-results.js';
-import type { Services } from './services.js';
+import { schema } from '../../schema/index.js';
+import type { Context } from '../../schema/builder.js';
+import { bearerToken, connectionParamsToken, createAuthenticator, type Authenticator } from '../auth/authenticate.js';
+import { resolveServerSecret } from '../auth/secret.js';
+import { AuthenticationError } from '../auth/errors.js';
+import { createTokenVerifier } from '../auth/tokens.js';
+import type { Config } from '../config.js';
+import { pool, requireDatabase } from '../db/client.js';
+import { createAppPubSub } from '../events/pubsub.js';
+import { embeddedHostCheck, observeRequests, requestId } from '../http/access.js';
+import { useInputLimits } from '../http/graphql-input.js';
+import { useQueryLimits, useValidationRules } from '../http/graphql-limits.js';
+import { handleHealth } from '../http/health.js';
+import { handleLocalSignIn } from '../http/local-sign-in.js';
+import { handleMetrics } from '../http/metrics.js';
+import { createWebHandler } from '../http/web.js';
+import { CLOSE_FORBIDDEN, CLOSE_RETRY_LATER, closeWhenCredentialEnds, useSubscriptionsEndWithCredential } from '../http/websocket-credentials.js';
+import { CLOSE_TOO_MANY, ConnectionCounter } from '../http/connection-limits.js';
+import { handleArtifactUploads } from '../webhooks/artifact-uploads.js';
+import { handleGpuCallback } from '../webhooks/gpu-callback.js';
+import { sendError } from '../http/respond.js';
+import { JobQueue, startBoss } from '../queue/queue.js';
+import { jobDefinitions } from '../queue/definitions.js';
+import { jobWorkers } from '../workers/registry.js';
+import { gpuFromConfig } from '../gpu/from-config.js';
+import { countingErrors } from '../gpu/counted.js';
+import { addLocalBaseModels } from '../catalog/base-models.js';
+import { createLogger, logRepeatsOnce, withLogContext, type Logger } from '../log.js';
+import { createObservability, useOperationMetrics } from '../observability/metrics.js';
+import { datasetCounts, overdueQueueJobs, trainingJobCounts } from '../observability/counts.js';
+import { storageFromConfig } from '../storage/from-config.js';
+import { MetricFeedHub } from '../metrics/metric-feed.js';
+import { sharedSubscriptionResults } from '../graphql/shared-subscription-results.js';
+import type { Services } from '../services/services.js';
 
 /** What Yoga is given: the Node request for HTTP, plus connectionParams for WebSocket operations. */
 type ServerContext = { req: IncomingMessage; res?: ServerResponse; connectionParams?: Readonly<Record<string, unknown>> };
@@ -70,7 +71,7 @@ function createYogaServer(services: Services, authenticate: Authenticator, conne
     },
     // GraphiQL bundled from npm, so it loads without a CDN; its module is loaded at its first page view, so a
     // process that never serves it (GRAPHIQL off, workers) does not hold it in memory.
-    renderGraphiQL: async (options) => (await import('./http/graphiql.js')).renderGraphiQLPage(options, { signInLocally: !config.auth.jwks }),
+    renderGraphiQL: async (options) => (await import('../http/graphiql.js')).renderGraphiQLPage(options, { signInLocally: !config.auth.jwks }),
     graphiql: config.graphiql
       ? {
           title: 'BrightRun GraphQL',
@@ -249,7 +250,7 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
   await pubsub.ready;
   const boss = await startBoss(options.databaseUrl, config.database.queueSchema, log, { migrate: config.database.migrateAtStart });
   const jobs = new JobQueue(boss, log);
-  await jobs.createQueues(jobKinds);
+  await jobs.createQueues(jobDefinitions);
   const storage = storageFromConfig(config, secret, publicUrl);
   let ws: ReturnType<typeof attachWebSockets> | null = null;
   const observability = createObservability({
@@ -273,7 +274,7 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
     observability,
     subscriptionResults: sharedSubscriptionResults((context) => (context as Context).viewer?.id ?? ''),
   };
-  if (config.role !== 'api') await jobs.work(jobKinds, services);
+  if (config.role !== 'api') await jobs.work(jobWorkers, services);
 
   const authenticate = createAuthenticator(
     createTokenVerifier({ secret, jwks: config.auth.jwks, clockToleranceSeconds: config.auth.clockToleranceSeconds, log: repeats, refusals: observability.tokenRefusals }),
@@ -282,7 +283,7 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
   const yoga = createYogaServer(services, authenticate, connections);
   // The React client, built by `npm run web:build` (npm install runs it).
   // Signed uploads go from the browser straight to the bucket: with GCS the page must be allowed to reach it.
-  const serveWeb = createWebHandler(fileURLToPath(new URL('../web/dist', import.meta.url)), {
+  const serveWeb = createWebHandler(fileURLToPath(new URL('../../web/dist', import.meta.url)), {
     connectTo: config.storage.driver === 'gcs' ? ['https://storage.googleapis.com'] : [],
   });
   // Embedded mode hands out the local user's token: only requests addressed to this server's own names.

@@ -1,14 +1,14 @@
-// What the domain layer needs at run time, made once per process by app.ts
+// What the domain layer needs at run time, made once per process by app/app.ts
 // and handed to resolvers (through the GraphQL context), workers and webhooks.
-import type { Config } from './config.js';
-import type { GpuProvider } from './gpu/provider.js';
-import type { ObjectStorage } from './storage/index.js';
-import type { MetricFeedHub } from './training/metric-feed.js';
-import type { AppPubSub } from './events/pubsub.js';
-import type { JobQueue } from './jobs/queue.js';
-import type { Logger } from './log.js';
-import type { Observability } from './observability/metrics.js';
-import type { SharedSubscriptionResults } from './graphql/shared-subscription-results.js';
+import type { Config } from '../config.js';
+import type { GpuProvider } from '../gpu/provider.js';
+import type { ObjectStorage } from '../storage/index.js';
+import type { MetricFeedHub } from '../metrics/metric-feed.js';
+import type { AppPubSub } from '../events/pubsub.js';
+import type { JobQueue } from '../queue/queue.js';
+import type { Logger } from '../log.js';
+import type { Observability } from '../observability/metrics.js';
+import type { SharedSubscriptionResults } from '../graphql/shared-subscription-results.js';
 
 export interface Services {
   config: Config;

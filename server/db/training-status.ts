@@ -1,5 +1,5 @@
 // The training job state machine's vocabulary: which statuses are active and which are final.
-import type { TrainingJobStatus } from '../db/generated/prisma/enums.js';
+import type { TrainingJobStatus } from './generated/prisma/enums.js';
 
 export const ACTIVE_JOB_STATUSES = ['QUEUED', 'INITIALIZING', 'RUNNING'] as const satisfies readonly TrainingJobStatus[];
 export const TERMINAL_JOB_STATUSES = ['COMPLETED', 'FAILED', 'CANCELLED'] as const satisfies readonly TrainingJobStatus[];

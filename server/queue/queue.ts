@@ -1,18 +1,25 @@
 // pg-boss wrapped for typed jobs: queues created at start, payloads validated
-// when enqueued and when run, enqueue inside a caller's transaction.
+// when enqueued and when run, enqueue inside a caller's transaction. Knows job
+// definitions and, to run them, workers (a definition with its handler); never
+// the services the handlers are given, so every layer may enqueue.
 import { PgBoss, type JobWithMetadata } from 'pg-boss';
-import type { JobKind } from './define.js';
+import type { JobDefinition, JobWorker } from './define.js';
 import { errorKey, logRepeatsOnce, withLogContext, type Logger } from '../log.js';
-import type { Services } from '../services.js';
+
+/** The queue's Prometheus histograms (services.observability has them). */
+export interface QueueObservability {
+  queueJobWait: { observe(labels: { queue: string }, seconds: number): void };
+  queueJobDuration: { observe(labels: { queue: string; outcome: 'completed' | 'failed' }, seconds: number): void };
+}
 
 /** Anything that can run SQL: a pg pool, or a transaction that pg-boss should join. */
 export interface SqlExecutor {
-  executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
 /** Lets pg-boss write its job inside a Prisma interactive transaction. */
 export function inTransaction(tx: { $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> }): SqlExecutor {
-  return { executeSql: async (text, values = []) => ({ rows: await tx.$queryRawUnsafe<any[]>(text, ...values) }) };
+  return { executeSql: async (text, values = []) => ({ rows: await tx.$queryRawUnsafe<unknown[]>(text, ...values) }) };
 }
 
 export interface EnqueueOptions {
@@ -30,7 +37,7 @@ export class JobQueue {
     private readonly log: Logger,
   ) {}
 
-  async createQueues(kinds: readonly JobKind<any>[]): Promise<void> {
+  async createQueues(kinds: readonly JobDefinition<unknown>[]): Promise<void> {
     for (const kind of kinds) {
       const options = { retryLimit: 3, retryDelay: 2, retryBackoff: true, expireInSeconds: 15 * 60, ...kind.queue };
       if (!(await this.boss.getQueue(kind.name))) await this.boss.createQueue(kind.name, options);
@@ -42,7 +49,7 @@ export class JobQueue {
     }
   }
 
-  async enqueue<T>(kind: JobKind<T>, data: T, options: EnqueueOptions = {}): Promise<string | null> {
+  async enqueue<T>(kind: JobDefinition<T>, data: T, options: EnqueueOptions = {}): Promise<string | null> {
     const payload = kind.payload.parse(data) as object;
     return this.boss.send(kind.name, payload, {
       // On each job too: a queue made before its kind had a heartbeat keeps the queue's old settings.
@@ -59,20 +66,23 @@ export class JobQueue {
     return Object.fromEntries(queues.map((q) => [q.name, { queued: q.queuedCount, active: q.activeCount, failed: q.failedCount }]));
   }
 
-  async work(kinds: readonly JobKind<any>[], services: Services): Promise<void> {
-    for (const kind of kinds) {
+  /** Starts a worker per kind; each handler is given `services` (whatever the process hands its workers). */
+  async work<S extends { observability: QueueObservability }>(workers: readonly JobWorker<unknown, S>[], services: S): Promise<void> {
+    for (const worker of workers) {
+      const kind = worker.definition;
       const id = await this.boss.work(
         kind.name,
         { localConcurrency: kind.concurrency ?? 1, batchSize: kind.batchSize ?? 1, burstWhenBatchFull: (kind.batchSize ?? 1) > 1, pollingIntervalSeconds: 0.5, includeMetadata: true },
         async (jobs) => {
-          for (const job of jobs) await withLogContext(runBindings(kind.name, job), () => this.run(kind, job, services));
+          for (const job of jobs) await withLogContext(runBindings(kind.name, job), () => this.run(worker, job, services));
         },
       );
       this.workerIds.push(id);
     }
   }
 
-  private async run<T>(kind: JobKind<T>, job: Job, services: Services): Promise<void> {
+  private async run<T, S extends { observability: QueueObservability }>(worker: JobWorker<T, S>, job: Job, services: S): Promise<void> {
+    const kind = worker.definition;
     const { queueJobWait, queueJobDuration } = services.observability;
     // Due when created, or at its start-after or retry time; all three by the database's clock.
     const due = Math.max(job.createdOn.getTime(), job.startAfter.getTime());
@@ -90,7 +100,7 @@ export class JobQueue {
       return ms;
     };
     try {
-      await kind.handle(parsed.data, { services, log: this.log, jobId: job.id, retryCount: job.retryCount, signal: job.signal });
+      await worker.handle(parsed.data, { services, log: this.log, jobId: job.id, retryCount: job.retryCount, signal: job.signal });
       this.log.debug('job done', { ms: took('completed') });
     } catch (err) {
       this.log.warn('job failed', { err, retryCount: job.retryCount, ms: took('failed') });

@@ -4,9 +4,9 @@
 // files from there into the model's folder, checking each one's size and sha256.
 import { z } from 'zod';
 import { db } from '../db/client.js';
-import type { Services } from '../services.js';
+import type { Services } from '../services/services.js';
 import { objectFolder, objectPath, safeFileName, StorageError, type SignedUpload } from '../storage/index.js';
-import { isTerminal } from '../training/status.js';
+import { isTerminal } from '../db/training-status.js';
 
 /** Signed upload URLs live as long as a dataset upload's: an hour. */
 export const UPLOAD_URL_SECONDS = 3600;

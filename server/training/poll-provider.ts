@@ -1,0 +1,53 @@
+// Polling each active job at its provider: fills points that callbacks lost, carries progress for providers that
+// only report through status, ends a job whose provider went silent (heartbeat.ts) and applies its cost cap and
+// its owner's monthly budget (spending-limits.ts). The poll reschedules itself; a reconcile every minute restarts
+// a chain that broke, so a job is still watched after a crash or an exhausted retry.
+import { db } from '../db/client.js';
+import { isTerminal } from '../db/training-status.js';
+import { MAX_STATUS_POINTS, ProviderUnavailableError } from '../gpu/provider.js';
+import type { Logger } from '../log.js';
+import { contiguousStep } from '../metrics/metric-store.js';
+import { pollTrainingJob } from '../queue/definitions.js';
+import type { Services } from '../services/services.js';
+import { applyProviderReport } from './apply-report.js';
+import { failIfSilent } from './heartbeat.js';
+import { applySpendingLimits } from './spending-limits.js';
+
+/** Polls the job once; returns the seconds until its next poll, or null when it needs none (ended or never submitted). */
+export async function pollJob(services: Services, jobId: string, log: Logger): Promise<number | null> {
+  const job = await db.trainingJob.findUnique({ where: { id: jobId } });
+  if (!job || isTerminal(job.status) || !job.externalJobId) return null;
+  /** The provider still waits for a GPU: nothing is billed yet (apply-report moves the start on). */
+  let queued = false;
+  try {
+    for (let round = 0; round < 1000; round++) {
+      const status = await services.gpu.status(job.externalJobId, await contiguousStep(jobId));
+      await applyProviderReport(services, jobId, status);
+      queued = status.state === 'QUEUED';
+      if (status.points.length < MAX_STATUS_POINTS) break;
+    }
+  } catch (err) {
+    if (!(err instanceof ProviderUnavailableError)) throw err;
+    log.warn('GPU provider unavailable while polling', { jobId, err: err.message });
+  }
+  const now = await db.trainingJob.findUniqueOrThrow({ where: { id: jobId } });
+  if (isTerminal(now.status)) return null;
+  if (await failIfSilent(services, now)) return null;
+  const secondsToLimit = queued ? Infinity : await applySpendingLimits(services, now);
+  return Math.min(services.config.gpu.pollIntervalSeconds, secondsToLimit);
+}
+
+export async function schedulePoll(services: Services, jobId: string, afterSeconds = services.config.gpu.pollIntervalSeconds): Promise<void> {
+  await services.jobs.enqueue(pollTrainingJob, { jobId }, { singletonKey: jobId, startAfter: new Date(Date.now() + afterSeconds * 1000) });
+}
+
+/** Makes sure each active job that reached its provider has a poll queued. */
+export async function reconcilePolls(services: Services, log: Logger): Promise<void> {
+  const active = await db.trainingJob.findMany({
+    where: { status: { in: ['INITIALIZING', 'RUNNING'] }, externalJobId: { not: null } },
+    select: { id: true },
+  });
+  // The poll queue is stately: a job that already has a poll waiting gets no second one.
+  for (const { id } of active) await schedulePoll(services, id, 0);
+  if (active.length) log.debug('reconciled active jobs', { count: active.length });
+}
