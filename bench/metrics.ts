@@ -652,11 +652,14 @@ const LONG_SERIES_RESTARTS = 20;
 const LONG_SERIES_FIRST_TARGET_MS = 100;
 /** Running-chart requests, each after a callback of LONG_SERIES_GROWTH points; the baseline runs fewer. */
 const LONG_SERIES_REQUESTS = 1000;
-const LONG_SERIES_BASELINE_RUNS = 200;
+const LONG_SERIES_BASELINE_RUNS = 100;
 const LONG_SERIES_GROWTH = 50;
 
 async function longSeriesRows(bench: Bench): Promise<BenchRow[]> {
-  const long = await measureLongSeries(bench);
+  const stage = { now: 'loading' };
+  const long = await measureLongSeries(bench, stage).catch((err: Error) => {
+    throw new Error(`long series, ${stage.now}: ${err.message}`, { cause: err });
+  });
   const label = `metrics(maxPoints: ${SERIES_MAX_POINTS}) over ${LONG_SERIES_POINTS.toLocaleString('en')} points`;
   const baseline = `baseline: one SQL statement doing the same work over the same summaries (every MetricBlock row of the job, the points of blocks not summarised yet by an index range, grouped into the same ${long.buckets} buckets of ${long.perBucket} blocks, each bucket's lowest and highest training loss and every validation step, then those points read), sent from the bench's own connection`;
   return [
@@ -672,7 +675,8 @@ async function longSeriesRows(bench: Bench): Promise<BenchRow[]> {
   ];
 }
 
-async function measureLongSeries({ agent, url, userToken, client, newJobs, callback }: Bench) {
+/** `stage.now` says which step is running, for an error's message. */
+async function measureLongSeries({ agent, url, userToken, client, newJobs, callback }: Bench, stage: { now: string }) {
   const [job] = await newJobs(1);
   const jobId = job!.id;
   const loadStart = performance.now();
@@ -680,6 +684,7 @@ async function measureLongSeries({ agent, url, userToken, client, newJobs, callb
     const to = Math.min(LONG_SERIES_POINTS, from + LONG_SERIES_CHUNK - 1);
     await insertSeries(client, jobId, from, to);
     await summariseStoredBlocks(jobId, from, to);
+    stage.now = `loading, ${to.toLocaleString('en')} points stored`;
   }
   // A real database has statistics and a visibility map (autovacuum) on tables this size.
   await client.query('VACUUM ANALYZE "MetricPoint", "MetricBlock"');
@@ -722,9 +727,11 @@ async function measureLongSeries({ agent, url, userToken, client, newJobs, callb
     }
     return { p50: percentiles(samples).p50, max: Math.max(...samples) };
   };
+  stage.now = 'first requests';
   forgetRememberedSeries();
   const points = await request();
   const first = await restarts(request);
+  stage.now = 'first requests, baseline';
   const sqlFirst = await restarts(sqlRequest);
 
   // A running job's chart: a callback's worth of new points through the server's ingest, then a request.
@@ -733,7 +740,9 @@ async function measureLongSeries({ agent, url, userToken, client, newJobs, callb
     await callback(job!, eventBody(job!, pointsFrom(next, LONG_SERIES_GROWTH)));
     next += LONG_SERIES_GROWTH;
   };
+  stage.now = 'running chart';
   const growing = await timeRequests(request, arrive, LONG_SERIES_REQUESTS);
+  stage.now = 'running chart, baseline';
   const sqlGrowing = await timeRequests(sqlRequest, arrive, LONG_SERIES_BASELINE_RUNS);
 
   const steps = points.map((p) => p.step);
