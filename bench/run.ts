@@ -55,6 +55,7 @@ const SUMMARY: RegExp[] = [
   /^trainingJobs\(first: 50\) .*p99$/,
   /^costSummary .*p99$/,
   /^metrics\(maxPoints: 1000\) .*p99$/,
+  /^metrics\(maxPoints: 1000\) .*first request after a restart/,
   /^estimateTrainingCost latency p99$/,
   /^first load/,
   /^server RSS growth/,
