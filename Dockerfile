@@ -50,4 +50,5 @@ USER node
 EXPOSE 4000
 # Every role answers /healthz on PORT (a worker serves only /healthz and /metrics).
 HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node_modules/.bin/tsx", "server/app/main.ts"]
+# node itself (PID 1) runs the server: tsx loads as a module hook, with no tsx process in between to relay signals.
+CMD ["node", "--import", "tsx", "server/app/main.ts"]

@@ -3,9 +3,11 @@
 //     server broadcasting the same frame to as many sockets; (2) points per second ingested through signed
 //     callbacks, beside a raw unnest INSERT of the same rows; (3) TrainingJob.metrics(maxPoints: 1000) over a
 //     1,000,000-point job, beside the same downsampling done in plain SQL; (4) server memory while a subscriber has
-//     stopped reading for 60 s at 100 points/s, beside the same 60 s with no subscriber.
+//     stopped reading for 60 s at 100 points/s, beside the same 60 s with no subscriber; (5) the same series at
+//     5,000,000 points: the first request after a restart, and a running job's chart while callbacks arrive,
+//     beside one SQL statement doing the same work over the same block summaries.
 // Runs its own embedded PostgreSQL (fsync on), app and simulated provider, and removes them when done.
-// `npx tsx bench/metrics.ts [latency|ingestion|series|memory ...]` runs some of them and prints the rows.
+// `npx tsx bench/metrics.ts [latency|ingestion|series|memory|long-series ...]` runs some of them and prints the rows.
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
@@ -25,7 +27,8 @@ import type { ProviderMetricPoint } from '../server/gpu/provider.js';
 import type { FleetCommand, FleetCounters, FleetResult } from './lib/subscriber-fleet.js';
 import { formatBenchRows, type BenchRow } from './report.js';
 import { startBenchStack } from './lib/stack.js';
-import { POINT_ROW_COLUMNS } from '../server/metrics/metric-store.js';
+import { forgetRememberedSeries } from '../server/training/downsample.js';
+import { BLOCK, POINT_ROW_COLUMNS, summariseStoredBlocks } from '../server/metrics/metric-store.js';
 
 /** (1) Subscribers on one job; one WebSocket connection each, as separate browser tabs would have. */
 const SUBSCRIBER_COUNTS = [1, 100, 1000];
@@ -90,7 +93,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
 const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 
-const PHASES = ['latency', 'ingestion', 'series', 'memory'] as const;
+const PHASES = ['latency', 'ingestion', 'series', 'memory', 'long-series'] as const;
 type Phase = (typeof PHASES)[number];
 
 /** What every phase works against: the running app, a user, and ways to make jobs and post their callbacks. */
@@ -149,6 +152,7 @@ export async function runMetricsBench(phases: readonly Phase[] = PHASES): Promis
     if (phases.includes('ingestion')) rows.push(...(await ingestionRows(bench)));
     if (phases.includes('series')) rows.push(...(await seriesRows(bench)));
     if (phases.includes('memory')) rows.push(...(await memoryRows(bench)));
+    if (phases.includes('long-series')) rows.push(...(await longSeriesRows(bench)));
     // Other work on the machine moves every figure: say how busy it was.
     const busy = `1-min load average ${load.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end, on ${os.cpus().length} cores`;
     if (rows[0]) rows[0].note = rows[0].note ? `${rows[0].note}; ${busy}` : busy;
@@ -644,6 +648,120 @@ async function timeRequests(call: () => Promise<unknown>, before?: () => Promise
     samples.push(performance.now() - start);
   }
   return percentiles(samples);
+}
+
+// ---- (5) long series ----------------------------------------------------------------------------------------
+
+/** (5) A 5 M-point job, loaded in chunks of whole blocks. */
+const LONG_SERIES_POINTS = 5_000_000;
+const LONG_SERIES_CHUNK = BLOCK * 7_813;
+/** First requests timed, each after the server forgot what it remembers of the series (as a restart does). */
+const LONG_SERIES_RESTARTS = 20;
+const LONG_SERIES_FIRST_TARGET_MS = 100;
+/** Running-chart requests, each after a callback of LONG_SERIES_GROWTH points; the baseline runs fewer. */
+const LONG_SERIES_REQUESTS = 1000;
+const LONG_SERIES_BASELINE_RUNS = 100;
+const LONG_SERIES_GROWTH = 50;
+
+async function longSeriesRows(bench: Bench): Promise<BenchRow[]> {
+  const stage = { now: 'loading' };
+  const long = await measureLongSeries(bench, stage).catch((err: Error) => {
+    throw new Error(`long series, ${stage.now}: ${err.message}`, { cause: err });
+  });
+  const label = `metrics(maxPoints: ${SERIES_MAX_POINTS}) over ${LONG_SERIES_POINTS.toLocaleString('en')} points`;
+  const baseline = `baseline: one SQL statement doing the same work over the same summaries (every MetricBlock row of the job, the points of blocks not summarised yet by an index range, grouped into the same ${long.buckets} buckets of ${long.perBucket} blocks, each bucket's lowest and highest training loss and every validation step, then those points read), sent from the bench's own connection`;
+  return [
+    row(`${label}, first request after a restart, worst of ${LONG_SERIES_RESTARTS}`, long.first.max, long.sqlFirst.max, 'ms', {
+      target: { below: LONG_SERIES_FIRST_TARGET_MS },
+      note: `over HTTP + GraphQL, each after the server forgot every remembered block and point (forgetRememberedSeries: what a restart loses; PostgreSQL's caches stay warm, as they do when only the server restarts); p50 ${long.first.p50.toFixed(1)} ms (baseline ${long.sqlFirst.p50.toFixed(1)} ms); ${baseline}; ${long.blocks.toLocaleString('en')} blocks summarised as loaded (bulk INSERT … generate_series in chunks of whole blocks, each chunk then summarised by summariseStoredBlocks, the same INSERT INTO "MetricBlock" the ingest statement runs), ${long.loadSeconds.toFixed(0)} s, then VACUUM ANALYZE`,
+      fail: !long.shapeKept,
+    }),
+    row(`${label}, running job's chart while callbacks arrive, p99`, long.growing.p99, long.sqlGrowing.p99, 'ms', {
+      target: { below: SERIES_TARGET_MS },
+      note: `${LONG_SERIES_REQUESTS} requests, each after a signed callback of ${LONG_SERIES_GROWTH} new points (its statement summarises the blocks they fill); p50 ${long.growing.p50.toFixed(1)} ms; ${baseline}, ${LONG_SERIES_BASELINE_RUNS} runs after callbacks likewise, p50 ${long.sqlGrowing.p50.toFixed(1)} ms; ${long.returned} points returned, ${long.spikesKept}/${long.spikes} planted loss spikes and ${long.validationKept}/${long.validation} validation points kept`,
+    }),
+  ];
+}
+
+/** `stage.now` says which step is running, for an error's message. */
+async function measureLongSeries({ agent, url, userToken, client, newJobs, callback }: Bench, stage: { now: string }) {
+  const [job] = await newJobs(1);
+  const jobId = job!.id;
+  const loadStart = performance.now();
+  for (let from = 1; from <= LONG_SERIES_POINTS; from += LONG_SERIES_CHUNK) {
+    const to = Math.min(LONG_SERIES_POINTS, from + LONG_SERIES_CHUNK - 1);
+    await insertSeries(client, jobId, from, to);
+    await summariseStoredBlocks(jobId, from, to);
+    stage.now = `loading, ${to.toLocaleString('en')} points stored`;
+  }
+  // A real database has statistics and a visibility map (autovacuum) on tables this size.
+  await client.query('VACUUM ANALYZE "MetricPoint", "MetricBlock"');
+  const loadSeconds = (performance.now() - loadStart) / 1000;
+  const { rows: [counted] } = await client.query<{ blocks: number }>(`SELECT count(*)::int AS blocks FROM "MetricBlock" WHERE "jobId" = $1`, [jobId]);
+
+  const variables = { id: globalId('TrainingJob', jobId), maxPoints: SERIES_MAX_POINTS };
+  const request = async () => {
+    const body = await postJson<{ trainingJob: { metrics: { step: number }[] } }>(agent, `${url}/graphql`, { query: SERIES_QUERY, variables }, { authorization: `Bearer ${userToken}` });
+    return body.data.trainingJob.metrics;
+  };
+  // The buckets downsample.ts makes over this series (every validation point fits in a quarter of the budget).
+  const validation = Array.from({ length: LONG_SERIES_POINTS / SERIES_VALIDATION_EVERY }, (_, i) => (i + 1) * SERIES_VALIDATION_EVERY);
+  const buckets = Math.floor((SERIES_MAX_POINTS - 2 - validation.length) / 2);
+  const perBucket = Math.ceil(LONG_SERIES_POINTS / BLOCK / buckets);
+  const sqlRequest = () =>
+    client.query(
+      `WITH blocks AS (
+         SELECT block, "lowLoss", "lowStep", "highLoss", "highStep", "validationSteps" FROM "MetricBlock" WHERE "jobId" = $1
+         UNION ALL
+         SELECT (step - 1) / ${BLOCK}, (min(ARRAY[coalesce("trainingLoss", 'Infinity'), step]))[1], (min(ARRAY[coalesce("trainingLoss", 'Infinity'), step]))[2]::int,
+                (max(ARRAY[coalesce("trainingLoss", '-Infinity'), step]))[1], (max(ARRAY[coalesce("trainingLoss", '-Infinity'), step]))[2]::int,
+                coalesce(array_agg(step) FILTER (WHERE "validationLoss" IS NOT NULL), '{}')
+         FROM "MetricPoint" WHERE "jobId" = $1 AND step > (SELECT coalesce(max(block) + 1, 0) * ${BLOCK} FROM "MetricBlock" WHERE "jobId" = $1)
+         GROUP BY 1
+       ),
+       buckets AS (SELECT min(ARRAY["lowLoss", "lowStep"]) AS low, max(ARRAY["highLoss", "highStep"]) AS high FROM blocks GROUP BY block / $2),
+       steps AS (SELECT low[2]::int AS step FROM buckets UNION SELECT high[2]::int FROM buckets UNION SELECT unnest("validationSteps") FROM blocks)
+       SELECT ${POINT_ROW_COLUMNS} FROM "MetricPoint" WHERE "jobId" = $1 AND step IN (SELECT step FROM steps) ORDER BY step`,
+      [jobId, perBucket],
+    );
+
+  const restarts = async (call: () => Promise<unknown>) => {
+    const samples: number[] = [];
+    for (let i = 0; i < LONG_SERIES_RESTARTS; i++) {
+      forgetRememberedSeries();
+      const start = performance.now();
+      await call();
+      samples.push(performance.now() - start);
+    }
+    return { p50: percentiles(samples).p50, max: Math.max(...samples) };
+  };
+  stage.now = 'first requests';
+  forgetRememberedSeries();
+  const points = await request();
+  const first = await restarts(request);
+  stage.now = 'first requests, baseline';
+  const sqlFirst = await restarts(sqlRequest);
+
+  // A running job's chart: a callback's worth of new points through the server's ingest, then a request.
+  let next = LONG_SERIES_POINTS + 1;
+  const arrive = async () => {
+    await callback(job!, eventBody(job!, pointsFrom(next, LONG_SERIES_GROWTH)));
+    next += LONG_SERIES_GROWTH;
+  };
+  stage.now = 'running chart';
+  const growing = await timeRequests(request, arrive, LONG_SERIES_REQUESTS);
+  stage.now = 'running chart, baseline';
+  const sqlGrowing = await timeRequests(sqlRequest, arrive, LONG_SERIES_BASELINE_RUNS);
+
+  const steps = points.map((p) => p.step);
+  const returned = new Set(steps);
+  const spikes = Array.from({ length: Math.floor(LONG_SERIES_POINTS / SERIES_SPIKE_EVERY) }, (_, i) => (i + 1) * SERIES_SPIKE_EVERY);
+  const spikesKept = spikes.filter((s) => returned.has(s)).length;
+  const validationKept = validation.filter((s) => returned.has(s)).length;
+  const ordered = steps.every((s, i) => i === 0 || s > steps[i - 1]!);
+  const shapeKept =
+    points.length <= SERIES_MAX_POINTS && ordered && steps[0] === 1 && steps.at(-1) === LONG_SERIES_POINTS && spikesKept === spikes.length && validationKept === validation.length;
+  return { first, sqlFirst, growing, sqlGrowing, loadSeconds, blocks: counted!.blocks, buckets, perBucket, returned: points.length, spikes: spikes.length, spikesKept, validation: validation.length, validationKept, shapeKept };
 }
 
 // ---- (4) memory ---------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ const BENCHES: Bench[] = [
   { name: 'cost-summary', title: 'Cost summary', load: async () => (await import('./cost-summary.js' as string)).runCostSummaryBench },
   { name: 'metrics', title: 'Metric ingestion, push latency and series', load: async () => (await import('./metrics.js' as string)).runMetricsBench },
   { name: 'outbound-webhooks', title: 'Outgoing webhook delivery', load: async () => (await import('./outbound-webhooks.js' as string)).runOutboundWebhooksBench },
+  { name: 'processes', title: 'Processes and memory at idle', load: async () => (await import('./processes.js' as string)).runProcessesBench },
   { name: 'web', title: 'Web client', load: async () => (await import('./web.js' as string)).runWebBench },
   { name: 'trainer', title: 'Trainer throughput (CPU; the GPU figure for a ~1 B model waits for a task lent a GPU machine)', load: async () => (await import('./trainer.js' as string)).runTrainerBench },
 ];
@@ -54,9 +55,12 @@ const SUMMARY: RegExp[] = [
   /^trainingJobs\(first: 50\) .*p99$/,
   /^costSummary .*p99$/,
   /^metrics\(maxPoints: 1000\) .*p99$/,
+  /^metrics\(maxPoints: 1000\) .*first request after a restart/,
   /^estimateTrainingCost latency p99$/,
   /^first load/,
   /^server RSS growth/,
+  /^RSS of an API-only process/,
+  /^processes of `npm start`/,
   /^webhook deliveries per second/,
   /^trainer training throughput/,
 ];

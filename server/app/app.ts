@@ -251,7 +251,7 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
   const boss = await startBoss(options.databaseUrl, config.database.queueSchema, log, { migrate: config.database.migrateAtStart });
   const jobs = new JobQueue(boss, log);
   await jobs.createQueues(jobDefinitions);
-  const storage = storageFromConfig(config, secret, publicUrl);
+  const storage = await storageFromConfig(config, secret, publicUrl);
   let ws: ReturnType<typeof attachWebSockets> | null = null;
   const observability = createObservability({
     queues: () => jobs.stats(),

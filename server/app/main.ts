@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   let shutdownAt: number | null = null;
   const shutdown = async (signal: string) => {
     if (shutdownAt !== null) {
-      // Ctrl-C reaches npm, tsx and this process at once, and tsx relays its copy: that one is not a second press.
+      // Ctrl-C reaches npm and this process at once, and npm relays its copy: that one is not a second press.
       if (Date.now() - shutdownAt < DUPLICATE_SIGNAL_MS) return;
       console.error('Forced exit.');
       process.exit(1);

@@ -58,11 +58,70 @@ export const INSERT_POINT_COLUMNS = `INSERT INTO "MetricPoint" ("jobId", step, e
 /** The steps of `inserted` (a CTE of INSERT … RETURNING step) as StoredSteps, or null when none were new. */
 export const STORED_STEPS_SQL = `(SELECT CASE WHEN count(*) > 0 THEN json_build_object('from', min(step), 'to', max(step), 'count', count(*)) END FROM inserted)`;
 
-/** Inserts the points (ON CONFLICT DO NOTHING); returns the steps that were new, or null. */
+/** What an INSERT of points returns: the steps for StoredSteps and what a block summary reads. */
+export const INSERTED_POINT_RETURNING = `RETURNING step, "trainingLoss", "validationLoss"`;
+
+/** Steps per metric block: block b holds steps b·BLOCK+1 … (b+1)·BLOCK. */
+export const BLOCK = 64;
+
+/**
+ * Inserts into MetricBlock the summary of every block of `blockPoints` (a relation of block, step, "trainingLoss",
+ * "validationLoss" for the job `$1`) that holds all BLOCK steps: a full block never changes again, so it is written
+ * once. Lowest and highest training loss with their steps (the lower step on a tie, as the chart reads them), and
+ * the steps with a validation loss.
+ */
+export function insertFullBlocksSql(blockPoints: string): string {
+  return `INSERT INTO "MetricBlock" ("jobId", block, "lowLoss", "lowStep", "highLoss", "highStep", "validationSteps")
+  SELECT $1::uuid, s.block, s.low[1], s.low[2]::int, s.high[1], s.high[2]::int, s.validation
+  FROM (
+    SELECT block, count(*) AS n,
+      min(ARRAY[coalesce("trainingLoss", 'Infinity'), step]) AS low,
+      max(ARRAY[coalesce("trainingLoss", '-Infinity'), step]) AS high,
+      coalesce(array_agg(step ORDER BY step) FILTER (WHERE "validationLoss" IS NOT NULL), '{}') AS validation
+    FROM ${blockPoints} GROUP BY block
+  ) AS s WHERE s.n = ${BLOCK}
+  ON CONFLICT ("jobId", block) DO NOTHING`;
+}
+
+/**
+ * CTEs that summarise the blocks the points of the `inserted` CTE (INSERTED_POINT_RETURNING) made full, in the
+ * statement that inserts them, so a chart reads summaries instead of points from the first request on. A statement
+ * does not see its own inserts, so the block's stored points (an index range per block) and the new ones are added
+ * up. Two statements filling one block at the same time each see only their own half and leave it unsummarised:
+ * the chart then summarises it from the points when it first reads it (downsample.ts).
+ */
+export const SUMMARISE_FILLED_BLOCKS_CTES = `
+touched AS (SELECT DISTINCT (step - 1) / ${BLOCK} AS block FROM inserted),
+summarised AS (
+  ${insertFullBlocksSql(`(
+    SELECT t.block, p.step, p."trainingLoss", p."validationLoss" FROM touched t
+    CROSS JOIN LATERAL (
+      SELECT step, "trainingLoss", "validationLoss" FROM "MetricPoint"
+      WHERE "jobId" = $1 AND step BETWEEN t.block * ${BLOCK} + 1 AND (t.block + 1) * ${BLOCK}
+    ) AS p
+    UNION ALL
+    SELECT (step - 1) / ${BLOCK}, step, "trainingLoss", "validationLoss" FROM inserted
+  ) AS block_points`)}
+  RETURNING 1
+)`;
+
+/**
+ * Summarises the full blocks among steps from…to already stored (points loaded in bulk, outside the ingest
+ * statement): the same summaries the ingest statement writes. Blocks cut by the range's ends are left to a later call.
+ */
+export async function summariseStoredBlocks(jobId: string, from: number, to: number): Promise<void> {
+  await pool.query(
+    insertFullBlocksSql(`(SELECT (step - 1) / ${BLOCK} AS block, step, "trainingLoss", "validationLoss" FROM "MetricPoint" WHERE "jobId" = $1 AND step BETWEEN $2 AND $3) AS block_points`),
+    [jobId, from, to],
+  );
+}
+
+/** Inserts the points (ON CONFLICT DO NOTHING) and the summaries of the blocks they fill; returns the steps that were new, or null. */
 export async function insertPoints(jobId: string, points: readonly ProviderMetricPoint[]): Promise<StoredSteps | null> {
   if (points.length === 0) return null;
   const { rows } = await pool.query<{ stored: StoredSteps | null }>(
-    `WITH inserted AS (${INSERT_POINT_COLUMNS} ${pointRowsFromJson(2)} ON CONFLICT ("jobId", step) DO NOTHING RETURNING step)
+    `WITH inserted AS (${INSERT_POINT_COLUMNS} ${pointRowsFromJson(2)} ON CONFLICT ("jobId", step) DO NOTHING ${INSERTED_POINT_RETURNING}),
+     ${SUMMARISE_FILLED_BLOCKS_CTES}
      SELECT ${STORED_STEPS_SQL} AS stored`,
     [jobId, JSON.stringify(points)],
   );

@@ -7,7 +7,18 @@ import type { TrainingJobStatus } from '../db/generated/prisma/client.js';
 import type { ProviderArtifact, ProviderJobState, ProviderMetricPoint, ProviderStage } from '../gpu/provider.js';
 import { MAX_STATUS_POINTS } from '../gpu/provider.js';
 import type { Services } from '../services/services.js';
-import { contiguousStep, INSERT_POINT_COLUMNS, insertPoints, meanThroughput, pointRowsFromJson, STORED_STEPS_SQL, storedRows, type StoredSteps } from '../metrics/metric-store.js';
+import {
+  contiguousStep,
+  INSERT_POINT_COLUMNS,
+  INSERTED_POINT_RETURNING,
+  insertPoints,
+  meanThroughput,
+  pointRowsFromJson,
+  STORED_STEPS_SQL,
+  storedRows,
+  SUMMARISE_FILLED_BLOCKS_CTES,
+  type StoredSteps,
+} from '../metrics/metric-store.js';
 import { ACTIVE_JOB_STATUSES, isTerminal } from '../db/training-status.js';
 import { publishJobProgress } from './publish-job.js';
 import { transitionJob } from './transitions.js';
@@ -73,7 +84,7 @@ const ACTIVE_SQL = ACTIVE_JOB_STATUSES.map((s) => `'${s}'`).join(', ');
 
 /**
  * One statement, so a callback costs one round trip and one commit: checks the job (active, the same provider job,
- * delivery not seen), stores new points once, moves progress, stage and the heartbeat (new steps, a new stage, the
+ * delivery not seen), stores new points once (and the summaries of the metric blocks they fill), moves progress, stage and the heartbeat (new steps, a new stage, the
  * provider saying the job still waits for a GPU, or a trainer calling back while it loads) forward only, and records the delivery
  * when nothing else is left to do for it (no state change). A report that changes state records its delivery
  * after the transitions, so a delivery that failed half-way is applied again when retried.
@@ -89,8 +100,8 @@ accepted AS (
 inserted AS (
   ${INSERT_POINT_COLUMNS} ${pointRowsFromJson(8)}
   WHERE EXISTS (SELECT 1 FROM accepted)
-  ON CONFLICT ("jobId", step) DO NOTHING RETURNING step
-),
+  ON CONFLICT ("jobId", step) DO NOTHING ${INSERTED_POINT_RETURNING}
+),${SUMMARISE_FILLED_BLOCKS_CTES},
 progressed AS (
   UPDATE "TrainingJob" SET
     "lastHeartbeatAt" = CASE WHEN $2 > "currentStep" OR ($4::"TrainingStage" IS NOT NULL AND $4::"TrainingStage" IS DISTINCT FROM stage) OR $12 THEN now() ELSE "lastHeartbeatAt" END,

@@ -3,19 +3,18 @@
 // highest training loss, plus validation points spread over the whole run (up
 // to a quarter of the budget) and always the first and last point.
 // Over a long series the buckets are whole blocks of BLOCK steps, and each
-// block's extremes are kept: a stored point never changes, so a block that
-// holds all its steps (or belongs to a job that ended a while ago) is read
-// from the points once, then stored (MetricBlock) and remembered in memory, and
-// a request reads only the blocks still filling (the tail of a running job).
-// After a restart the stored blocks stand in for the series. The points a
-// request returns are remembered too, so the next request (whose buckets mostly
-// fall on the same steps) reads only the ones it has not seen.
+// block's extremes are kept. The statement that stores points summarises the
+// blocks they fill (MetricBlock, metric-store.ts), so a request reads stored
+// summaries and only the blocks still filling (the tail of a running job),
+// from the first request after a restart on. A full block without a summary
+// (stored before summaries were written on ingest, or filled by two reports at
+// once) or the last blocks of a job that ended a while ago are summarised from
+// the points when first read, then stored. Summaries read are remembered in
+// memory, and so are the points a request returns, so the next request (whose
+// buckets mostly fall on the same steps) reads only the ones it has not seen.
 import { pool } from '../db/client.js';
-import { POINT_ROW_COLUMNS, type MetricPointRow } from '../metrics/metric-store.js';
+import { BLOCK, POINT_ROW_COLUMNS, type MetricPointRow } from '../metrics/metric-store.js';
 
-
-/** Steps per block: block b holds steps b·BLOCK+1 … (b+1)·BLOCK. */
-const BLOCK = 64;
 /** Blocks remembered over all jobs (about 100 bytes each; 100,000 cover 6.4 million points), least recently used job out first. */
 const MAX_CACHED_BLOCKS = 100_000;
 /** Points remembered per job (about 250 bytes each), and what one counts for against MAX_CACHED_BLOCKS. */
@@ -202,16 +201,18 @@ async function blockSummaries(jobId: string, firstBlock: number, lastBlock: numb
   for (let b = firstBlock; b <= lastBlock; b++) if (!known.has(b)) unknown.push(b);
   if (unknown.length === 0) return lookup;
 
-  const { rows: stored } = await pool.query<{ block: number; lowLoss: number; lowStep: number; highLoss: number; highStep: number; validationSteps: number[] }>(
-    `SELECT block, "lowLoss", "lowStep", "highLoss", "highStep", "validationSteps" FROM "MetricBlock"
+  // One JSON value rather than a row per block: at millions of points (tens of thousands of blocks) parsing rows
+  // one by one cost more than the query. ±Infinity (a block without a training loss) arrives as a string.
+  const { rows: [stored] } = await pool.query<{ blocks: [number, number | string, number, number | string, number, number[]][] | null }>(
+    `SELECT json_agg(json_build_array(block, "lowLoss", "lowStep", "highLoss", "highStep", "validationSteps")) AS blocks FROM "MetricBlock"
      WHERE "jobId" = $1 AND block BETWEEN $2 AND $3`,
     [jobId, unknown[0], unknown.at(-1)],
   );
-  for (const row of stored) {
-    if (known.has(row.block)) continue;
-    const summary: BlockSummary = { low: row.lowLoss, lowStep: row.lowStep, high: row.highLoss, highStep: row.highStep, validation: row.validationSteps.length > 0 ? row.validationSteps : NONE };
-    read.set(row.block, summary);
-    cache.add(jobId, row.block, summary);
+  for (const [block, low, lowStep, high, highStep, validation] of stored?.blocks ?? []) {
+    if (known.has(block)) continue;
+    const summary: BlockSummary = { low: Number(low), lowStep, high: Number(high), highStep, validation: validation.length > 0 ? validation : NONE };
+    read.set(block, summary);
+    cache.add(jobId, block, summary);
   }
   const { from, to } = stepRanges(unknown.filter((b) => !read.has(b)));
   if (from.length === 0) return lookup;

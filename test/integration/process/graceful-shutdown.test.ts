@@ -28,7 +28,7 @@ describe('SIGINT to a ROLE=all server', () => {
     expect(me.data?.me.id).toBeTruthy();
 
     const signalled = Date.now();
-    // Ctrl-C in a terminal reaches npm, tsx and the server together, and tsx relays its copy: two SIGINTs at once
+    // Ctrl-C in a terminal reaches npm and the server together, and npm relays its copy: two SIGINTs at once
     // are one press, not the second press that forces an exit.
     process.kill(server.pid, 'SIGINT');
     const exit = await server.kill('SIGINT', 15_000);

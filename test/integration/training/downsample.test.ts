@@ -1,11 +1,14 @@
 // TrainingJob.metrics(maxPoints) over a long series: the shape is kept (every
 // planted spike, every validation point, first and last), what it remembers
 // between requests never changes an answer, and a series that grows or fills a
-// late gap is answered from the database as it is now.
+// late gap is answered from the database as it is now. Points stored by a
+// report summarise the blocks they fill in the same statement.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db, pool } from '../../../server/db/client.js';
 import { downsampledSeries, forgetRememberedSeries } from '../../../server/training/downsample.js';
-import { pointsAfter } from '../../../server/metrics/metric-store.js';
+import type { ProviderMetricPoint } from '../../../server/gpu/provider.js';
+import { applyProviderReport } from '../../../server/training/apply-report.js';
+import { insertPoints, pointsAfter } from '../../../server/metrics/metric-store.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser } from '../../helpers/factories.js';
 import { jobRow, readyDataset } from '../../helpers/training.js';
@@ -18,6 +21,8 @@ const LATE = 50_001;
 
 let t: TestApp;
 let jobId: string;
+let alice: Awaited<ReturnType<typeof createUser>>;
+let datasetId: string;
 
 /** Points `from`…`to` (except LATE unless asked) with a decaying loss (or the loss given), planted spikes and validation points. */
 async function storeSeries(from: number, to: number, { withLate = false, loss = null as number | null } = {}) {
@@ -32,8 +37,8 @@ async function storeSeries(from: number, to: number, { withLate = false, loss = 
 
 beforeAll(async () => {
   t = await startTestApp();
-  const alice = await createUser(t);
-  const datasetId = Buffer.from(await readyDataset(t, alice.token, 10), 'base64').toString().split(':')[1]!;
+  alice = await createUser(t);
+  datasetId = Buffer.from(await readyDataset(t, alice.token, 10), 'base64').toString().split(':')[1]!;
   jobId = (await db.trainingJob.create({ data: jobRow(alice.id, datasetId, 'RUNNING') })).id;
   await storeSeries(1, POINTS);
 });
@@ -92,5 +97,71 @@ describe('downsampled series', () => {
     const series = await downsampledSeries(jobId, 1000);
     await expectShape(series, POINTS + 20_000, 1000);
     expect(series.map((p) => p.step)).toContain(LATE);
+  });
+});
+
+describe('block summaries written as points land', () => {
+  /** A noisy loss with ties, a step without a training loss, and validation every 10 steps. */
+  const point = (step: number): ProviderMetricPoint => ({
+    step,
+    epoch: step / 100,
+    trainingLoss: step === 70 ? null : Math.round(10 * (1 + Math.sin(step))) / 10,
+    validationLoss: step % 10 === 0 ? 1 / step : null,
+    learningRate: 0.0002,
+    gradNorm: null,
+    throughput: 2400,
+    tokensTrained: step * 4096,
+    gpuUtilization: 0.9,
+    recordedAt: new Date(1_790_000_000_000 + step * 1000).toISOString(),
+  });
+  const steps = (from: number, to: number, except: number[] = []) =>
+    Array.from({ length: to - from + 1 }, (_, i) => from + i).filter((s) => !except.includes(s)).map(point);
+  const report = (points: ProviderMetricPoint[]) => ({
+    state: 'RUNNING' as const,
+    stage: 'TRAINING' as const,
+    step: Math.max(...points.map((p) => p.step)),
+    totalSteps: 1000,
+    epoch: 0,
+    points,
+    artifacts: [],
+    error: null,
+  });
+  const stored = async (id: string) =>
+    (await pool.query<{ block: number; lowLoss: number; lowStep: number; highLoss: number; highStep: number; validationSteps: number[] }>(
+      `SELECT block, "lowLoss", "lowStep", "highLoss", "highStep", "validationSteps" FROM "MetricBlock" WHERE "jobId" = $1 ORDER BY block`,
+      [id],
+    )).rows;
+  /** The summary a block of 64 steps has, worked out here from the points. */
+  const expected = (block: number) => {
+    const points = steps(block * 64 + 1, block * 64 + 64);
+    const loss = (p: ProviderMetricPoint, none: number) => p.trainingLoss ?? none;
+    const low = points.reduce((a, p) => (loss(p, Infinity) < loss(a, Infinity) ? p : a));
+    const high = points.reduce((a, p) => (loss(p, -Infinity) >= loss(a, -Infinity) ? p : a));
+    return { block, lowLoss: low.trainingLoss, lowStep: low.step, highLoss: high.trainingLoss, highStep: high.step, validationSteps: points.filter((p) => p.validationLoss !== null).map((p) => p.step) };
+  };
+
+  it('summarises each block once all its steps are stored, by a callback or a poll, and the chart reads them', async () => {
+    const id = (await db.trainingJob.create({ data: jobRow(alice.id, datasetId, 'RUNNING') })).id;
+    await applyProviderReport(t.app.services, id, report(steps(1, 100)));
+    // Block 0 (steps 1–64) is full; block 1 (65–128) holds 36 steps.
+    expect(await stored(id)).toEqual([expected(0)]);
+    // Block 1 is filled by points new and already stored together; block 2 misses step 150; block 3 is filling.
+    await applyProviderReport(t.app.services, id, report(steps(101, 200, [150])), { deliveryId: 'd-1', externalId: 'x' });
+    expect(await stored(id)).toEqual([expected(0), expected(1)]);
+    // A late point (as a poll's catch-up stores it) completes block 2; a repeated one changes nothing.
+    await insertPoints(id, steps(150, 150));
+    await insertPoints(id, steps(1, 200));
+    expect(await stored(id)).toEqual([expected(0), expected(1), expected(2)]);
+    await insertPoints(id, steps(201, 64 * 40));
+    const summaries = await stored(id);
+    expect(summaries).toEqual(Array.from({ length: 40 }, (_, b) => expected(b)));
+    // The chart's first request reads those summaries, not the points: a summary told another step is its highest
+    // answers with that step.
+    await pool.query(`UPDATE "MetricBlock" SET "highLoss" = 99, "highStep" = $2 WHERE "jobId" = $1 AND block = 5`, [id, 5 * 64 + 1]);
+    forgetRememberedSeries();
+    const series = (await downsampledSeries(id, 50)).map((p) => p.step);
+    expect(series[0]).toBe(1);
+    expect(series.at(-1)).toBe(64 * 40);
+    expect(series).toContain(5 * 64 + 1);
   });
 });
