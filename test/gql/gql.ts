@@ -15,11 +15,13 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query FactoryMe {\n    me {\n      id\n    }\n  }\n": typeof types.FactoryMeDocument,
+    "\n  query StoredModelArtifact($id: ID!) {\n    trainingJob(id: $id) {\n      artifact {\n        id\n        status\n        files {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.StoredModelArtifactDocument,
     "\n  subscription RestartMetrics($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) {\n      points {\n        step\n      }\n    }\n  }\n": typeof types.RestartMetricsDocument,
     "\n  query RestartMe {\n    me {\n      id\n    }\n  }\n": typeof types.RestartMeDocument,
 };
 const documents: Documents = {
     "\n  query FactoryMe {\n    me {\n      id\n    }\n  }\n": types.FactoryMeDocument,
+    "\n  query StoredModelArtifact($id: ID!) {\n    trainingJob(id: $id) {\n      artifact {\n        id\n        status\n        files {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.StoredModelArtifactDocument,
     "\n  subscription RestartMetrics($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) {\n      points {\n        step\n      }\n    }\n  }\n": types.RestartMetricsDocument,
     "\n  query RestartMe {\n    me {\n      id\n    }\n  }\n": types.RestartMeDocument,
 };
@@ -42,6 +44,10 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query FactoryMe {\n    me {\n      id\n    }\n  }\n"): (typeof documents)["\n  query FactoryMe {\n    me {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StoredModelArtifact($id: ID!) {\n    trainingJob(id: $id) {\n      artifact {\n        id\n        status\n        files {\n          id\n          name\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query StoredModelArtifact($id: ID!) {\n    trainingJob(id: $id) {\n      artifact {\n        id\n        status\n        files {\n          id\n          name\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

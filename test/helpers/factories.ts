@@ -37,6 +37,9 @@ export function createUser(t: TestApp): Promise<TestUser> {
 }
 
 /** `count` users for one test file, made by beforeAll after the app has started (call at module level, after useTestApp). */
+export function useUsers(t: TestApp, count: 2): [TestUser, TestUser];
+export function useUsers(t: TestApp, count: 3): [TestUser, TestUser, TestUser];
+export function useUsers(t: TestApp, count: number): TestUser[];
 export function useUsers(t: TestApp, count: number): TestUser[] {
   const users = Array.from({ length: count }, () => ({}) as TestUser);
   beforeAll(async () => {

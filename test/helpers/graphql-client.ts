@@ -24,6 +24,8 @@ export interface GraphqlClient {
   gql(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<{ status: number; body: { data?: any; errors?: any[] } }>;
   /** Runs a typed document and returns its data; throws with the whole body when there are errors or no data. */
   gqlData<T, V>(document: TypedDocumentNode<T, V>, ...args: OperationArgs<V>): Promise<T>;
+  /** @deprecated An untyped string: only files not yet moved to test/gql documents still call this. */
+  gqlData(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<any>;
   /** A query string as written, for documents the schema must refuse (a forged field, a bad argument) or headers beside. */
   rawGql(query: string, variables?: Record<string, unknown>, token?: string | null, headers?: Record<string, string>): Promise<GraphqlResponse<Record<string, unknown>>>;
   /** A lazy graphql-ws client; `options` for the few tests that set more (the subscription ids it makes, say). */
@@ -44,11 +46,11 @@ export function graphqlClient(url: string): GraphqlClient & { close(): Promise<v
   const client: GraphqlClient & { close(): Promise<void> } = {
     gql: ((document: string | TypedDocumentNode<unknown, unknown>, variables?: unknown, token?: string | null) =>
       post(typeof document === 'string' ? document : print(document), variables, token)) as GraphqlClient['gql'],
-    async gqlData(document, ...[variables, token]) {
-      const { status, body } = await post(print(document), variables, token);
+    gqlData: (async (document: string | TypedDocumentNode<unknown, unknown>, variables?: unknown, token?: string | null) => {
+      const { status, body } = await post(typeof document === 'string' ? document : print(document), variables, token);
       if (!body.data || body.errors?.length) throw new Error(`HTTP ${status}: ${JSON.stringify(body)}`);
       return body.data;
-    },
+    }) as GraphqlClient['gqlData'],
     rawGql: (query, variables, token, headers) => post(query, variables, token, headers),
     ws(token, options) {
       const socket = createClient({

@@ -3,23 +3,16 @@
 // document: what the subscription sends while a job runs, before (the whole JobDetail) and after (JobLive).
 import { OperationTypeNode, print, type DocumentNode } from 'graphql';
 import type { Client } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { JobLiveUpdatedDocument, JobMonitorDocument } from '../../../web/src/gql/graphql.js';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { useTestApp, type TestApp } from '../../helpers/app.js';
 import { chatExample, jsonl, uploadDataset } from '../../helpers/datasets.js';
-import { createUser, type TestUser } from '../../helpers/factories.js';
+import { type TestUser, useUsers } from '../../helpers/factories.js';
 import { storedModel } from '../../helpers/models.js';
 import { createJob, readyDataset } from '../../helpers/training.js';
 
-let t: TestApp;
-let alice: TestUser;
-let bob: TestUser;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  [alice, bob] = await Promise.all([createUser(t), createUser(t)]);
-});
-afterAll(() => t?.stop());
+const t = useTestApp();
+const [alice, bob] = useUsers(t, 2);
 
 const FEED = `subscription { myListsChanged {
   dataset { id name status deletedAt }
@@ -42,11 +35,12 @@ function collect(client: Client, query: string, variables: Record<string, unknow
 }
 
 async function until(check: () => boolean, what: string, timeoutMs = 30_000) {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await vi.waitFor(
+    () => {
+      if (!check()) throw new Error(`timed out waiting for ${what}`);
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
 }
 
 async function apiKey(user: TestUser): Promise<string> {

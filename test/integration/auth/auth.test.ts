@@ -1,19 +1,13 @@
 // Every way a credential can be wrong is refused, on HTTP and on WebSocket,
 // and the right ones work: local tokens, identity-provider tokens, API keys.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { LOCAL_ISSUER, API_AUDIENCE, signCallbackToken } from '../../../server/auth/tokens.js';
-import { startTestApp, wsOnce, type TestApp } from '../../helpers/app.js';
-import { createUser, type TestUser } from '../../helpers/factories.js';
+import { useTestApp, wsOnce, type TestApp } from '../../helpers/app.js';
+import { createUser, useUser } from '../../helpers/factories.js';
 
-let t: TestApp;
-let alice: TestUser;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  alice = await createUser(t);
-});
-afterAll(() => t?.stop());
+const t = useTestApp();
+const alice = useUser(t);
 
 const key = () => new TextEncoder().encode(t.app.services.secret);
 

@@ -1,21 +1,14 @@
 // A dataset's validation issues as the dataset page reads them: grouped by code with counts, paged, each
 // with the start of its line; the whole list as CSV or JSONL; and a file declared in the wrong format
 // checked again as the other one. Another user's dataset is not found by any of it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../server/db/client.js';
-import { startTestApp, wsCollect, type TestApp } from '../../helpers/app.js';
-import { createUser, type TestUser } from '../../helpers/factories.js';
+import { useTestApp, wsCollect, type TestApp } from '../../helpers/app.js';
+import { useUsers } from '../../helpers/factories.js';
 import { brightrunExample, chatExample, createDatasetFor, jsonl, uploadDataset } from '../../helpers/datasets.js';
 
-let t: TestApp;
-let alice: TestUser;
-let bob: TestUser;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  [alice, bob] = await Promise.all([createUser(t), createUser(t)]);
-});
-afterAll(() => t?.stop());
+const t = useTestApp();
+const [alice, bob] = useUsers(t, 2);
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 

@@ -2,21 +2,14 @@
 // often it is processed, listed newest first with paging and unreadOnly,
 // counted, marked read one by one or all at once, someone else's not found,
 // and pushed live over graphql-ws to its owner only.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { db } from '../../../server/db/client.js';
 import { createNotification, notify, type NotificationInput } from '../../../server/notifications/notify.js';
-import { startTestApp, wsCollect, wsOnce, type TestApp } from '../../helpers/app.js';
-import { createUser, type TestUser } from '../../helpers/factories.js';
+import { useTestApp, wsCollect, wsOnce, type TestApp } from '../../helpers/app.js';
+import { createUser, useUsers } from '../../helpers/factories.js';
 
-let t: TestApp;
-let alice: TestUser;
-let bob: TestUser;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  [alice, bob] = await Promise.all([createUser(t), createUser(t)]);
-});
-afterAll(() => t?.stop());
+const t = useTestApp();
+const [alice, bob] = useUsers(t, 2);
 
 const input = (ownerId: string, n: number, extra: Partial<NotificationInput> = {}): NotificationInput => ({
   ownerId,
