@@ -16,12 +16,32 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  query FactoryMe {\n    me {\n      id\n    }\n  }\n": typeof types.FactoryMeDocument,
     "\n  query StoredModelArtifact($id: ID!) {\n    trainingJob(id: $id) {\n      artifact {\n        id\n        status\n        files {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.StoredModelArtifactDocument,
+    "\n  query VocabularyNodeType($id: ID!) {\n    node(id: $id) {\n      __typename\n    }\n  }\n": typeof types.VocabularyNodeTypeDocument,
+    "\n  fragment VocabularyError on Error {\n    __typename\n    message\n    ... on NotFoundError {\n      id\n      type\n    }\n  }\n": typeof types.VocabularyErrorFragmentDoc,
+    "\n  mutation VocabularyConfirm($id: ID!) {\n    confirmDatasetUpload(id: $id) {\n      ...VocabularyError\n      ... on UploadMissingError {\n        datasetId\n      }\n    }\n  }\n": typeof types.VocabularyConfirmDocument,
+    "\n  query VocabularyEstimate($input: EstimateTrainingCostInput!) {\n    estimateTrainingCost(input: $input) {\n      ...VocabularyError\n      ... on DatasetNotReadyError {\n        datasetId\n      }\n    }\n  }\n": typeof types.VocabularyEstimateDocument,
+    "\n  mutation VocabularyDelete($id: ID!) {\n    deleteDataset(id: $id) {\n      ...VocabularyError\n      ... on DatasetInUseError {\n        activeJobIds\n      }\n    }\n  }\n": typeof types.VocabularyDeleteDocument,
+    "\n  mutation VocabularyCancel($id: ID!) {\n    cancelTrainingJob(id: $id) {\n      ...VocabularyError\n      ... on JobAlreadyFinishedError {\n        jobId\n      }\n    }\n  }\n": typeof types.VocabularyCancelDocument,
+    "\n  mutation VocabularyDownload($id: ID!) {\n    createModelDownload(id: $id) {\n      ...VocabularyError\n      ... on ModelNotReadyError {\n        modelId\n      }\n    }\n  }\n": typeof types.VocabularyDownloadDocument,
+    "\n  subscription VocabularyJobUpdated($id: ID!) {\n    trainingJobUpdated(id: $id) {\n      id\n    }\n  }\n": typeof types.VocabularyJobUpdatedDocument,
+    "\n  query VocabularyNotifications {\n    notifications(first: 100) {\n      edges {\n        node {\n          type\n          link\n          metadata\n        }\n      }\n    }\n  }\n": typeof types.VocabularyNotificationsDocument,
+    "\n  query VocabularyAmounts($id: ID!, $from: DateTime!, $to: DateTime!) {\n    gpuTypes {\n      hourlyRateUsd\n    }\n    trainingJob(id: $id) {\n      estimatedCost\n      maxCost\n      currentCost\n      finalCost\n      estimate {\n        hourlyRateUsd\n        costUsd\n        breakdown {\n          costUsd\n        }\n        low {\n          costUsd\n        }\n        high {\n          costUsd\n        }\n      }\n    }\n    costSummary(from: $from, to: $to, groupBy: MONTH) {\n      __typename\n      ... on CostSummary {\n        total\n        byType {\n          total\n        }\n        monthComparison {\n          thisMonth\n          lastMonth\n          lastMonthToDate\n        }\n      }\n    }\n  }\n": typeof types.VocabularyAmountsDocument,
     "\n  subscription RestartMetrics($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) {\n      points {\n        step\n      }\n    }\n  }\n": typeof types.RestartMetricsDocument,
     "\n  query RestartMe {\n    me {\n      id\n    }\n  }\n": typeof types.RestartMeDocument,
 };
 const documents: Documents = {
     "\n  query FactoryMe {\n    me {\n      id\n    }\n  }\n": types.FactoryMeDocument,
     "\n  query StoredModelArtifact($id: ID!) {\n    trainingJob(id: $id) {\n      artifact {\n        id\n        status\n        files {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.StoredModelArtifactDocument,
+    "\n  query VocabularyNodeType($id: ID!) {\n    node(id: $id) {\n      __typename\n    }\n  }\n": types.VocabularyNodeTypeDocument,
+    "\n  fragment VocabularyError on Error {\n    __typename\n    message\n    ... on NotFoundError {\n      id\n      type\n    }\n  }\n": types.VocabularyErrorFragmentDoc,
+    "\n  mutation VocabularyConfirm($id: ID!) {\n    confirmDatasetUpload(id: $id) {\n      ...VocabularyError\n      ... on UploadMissingError {\n        datasetId\n      }\n    }\n  }\n": types.VocabularyConfirmDocument,
+    "\n  query VocabularyEstimate($input: EstimateTrainingCostInput!) {\n    estimateTrainingCost(input: $input) {\n      ...VocabularyError\n      ... on DatasetNotReadyError {\n        datasetId\n      }\n    }\n  }\n": types.VocabularyEstimateDocument,
+    "\n  mutation VocabularyDelete($id: ID!) {\n    deleteDataset(id: $id) {\n      ...VocabularyError\n      ... on DatasetInUseError {\n        activeJobIds\n      }\n    }\n  }\n": types.VocabularyDeleteDocument,
+    "\n  mutation VocabularyCancel($id: ID!) {\n    cancelTrainingJob(id: $id) {\n      ...VocabularyError\n      ... on JobAlreadyFinishedError {\n        jobId\n      }\n    }\n  }\n": types.VocabularyCancelDocument,
+    "\n  mutation VocabularyDownload($id: ID!) {\n    createModelDownload(id: $id) {\n      ...VocabularyError\n      ... on ModelNotReadyError {\n        modelId\n      }\n    }\n  }\n": types.VocabularyDownloadDocument,
+    "\n  subscription VocabularyJobUpdated($id: ID!) {\n    trainingJobUpdated(id: $id) {\n      id\n    }\n  }\n": types.VocabularyJobUpdatedDocument,
+    "\n  query VocabularyNotifications {\n    notifications(first: 100) {\n      edges {\n        node {\n          type\n          link\n          metadata\n        }\n      }\n    }\n  }\n": types.VocabularyNotificationsDocument,
+    "\n  query VocabularyAmounts($id: ID!, $from: DateTime!, $to: DateTime!) {\n    gpuTypes {\n      hourlyRateUsd\n    }\n    trainingJob(id: $id) {\n      estimatedCost\n      maxCost\n      currentCost\n      finalCost\n      estimate {\n        hourlyRateUsd\n        costUsd\n        breakdown {\n          costUsd\n        }\n        low {\n          costUsd\n        }\n        high {\n          costUsd\n        }\n      }\n    }\n    costSummary(from: $from, to: $to, groupBy: MONTH) {\n      __typename\n      ... on CostSummary {\n        total\n        byType {\n          total\n        }\n        monthComparison {\n          thisMonth\n          lastMonth\n          lastMonthToDate\n        }\n      }\n    }\n  }\n": types.VocabularyAmountsDocument,
     "\n  subscription RestartMetrics($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) {\n      points {\n        step\n      }\n    }\n  }\n": types.RestartMetricsDocument,
     "\n  query RestartMe {\n    me {\n      id\n    }\n  }\n": types.RestartMeDocument,
 };
@@ -48,6 +68,46 @@ export function graphql(source: "\n  query FactoryMe {\n    me {\n      id\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query StoredModelArtifact($id: ID!) {\n    trainingJob(id: $id) {\n      artifact {\n        id\n        status\n        files {\n          id\n          name\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query StoredModelArtifact($id: ID!) {\n    trainingJob(id: $id) {\n      artifact {\n        id\n        status\n        files {\n          id\n          name\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query VocabularyNodeType($id: ID!) {\n    node(id: $id) {\n      __typename\n    }\n  }\n"): (typeof documents)["\n  query VocabularyNodeType($id: ID!) {\n    node(id: $id) {\n      __typename\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment VocabularyError on Error {\n    __typename\n    message\n    ... on NotFoundError {\n      id\n      type\n    }\n  }\n"): (typeof documents)["\n  fragment VocabularyError on Error {\n    __typename\n    message\n    ... on NotFoundError {\n      id\n      type\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VocabularyConfirm($id: ID!) {\n    confirmDatasetUpload(id: $id) {\n      ...VocabularyError\n      ... on UploadMissingError {\n        datasetId\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation VocabularyConfirm($id: ID!) {\n    confirmDatasetUpload(id: $id) {\n      ...VocabularyError\n      ... on UploadMissingError {\n        datasetId\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query VocabularyEstimate($input: EstimateTrainingCostInput!) {\n    estimateTrainingCost(input: $input) {\n      ...VocabularyError\n      ... on DatasetNotReadyError {\n        datasetId\n      }\n    }\n  }\n"): (typeof documents)["\n  query VocabularyEstimate($input: EstimateTrainingCostInput!) {\n    estimateTrainingCost(input: $input) {\n      ...VocabularyError\n      ... on DatasetNotReadyError {\n        datasetId\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VocabularyDelete($id: ID!) {\n    deleteDataset(id: $id) {\n      ...VocabularyError\n      ... on DatasetInUseError {\n        activeJobIds\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation VocabularyDelete($id: ID!) {\n    deleteDataset(id: $id) {\n      ...VocabularyError\n      ... on DatasetInUseError {\n        activeJobIds\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VocabularyCancel($id: ID!) {\n    cancelTrainingJob(id: $id) {\n      ...VocabularyError\n      ... on JobAlreadyFinishedError {\n        jobId\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation VocabularyCancel($id: ID!) {\n    cancelTrainingJob(id: $id) {\n      ...VocabularyError\n      ... on JobAlreadyFinishedError {\n        jobId\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VocabularyDownload($id: ID!) {\n    createModelDownload(id: $id) {\n      ...VocabularyError\n      ... on ModelNotReadyError {\n        modelId\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation VocabularyDownload($id: ID!) {\n    createModelDownload(id: $id) {\n      ...VocabularyError\n      ... on ModelNotReadyError {\n        modelId\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription VocabularyJobUpdated($id: ID!) {\n    trainingJobUpdated(id: $id) {\n      id\n    }\n  }\n"): (typeof documents)["\n  subscription VocabularyJobUpdated($id: ID!) {\n    trainingJobUpdated(id: $id) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query VocabularyNotifications {\n    notifications(first: 100) {\n      edges {\n        node {\n          type\n          link\n          metadata\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query VocabularyNotifications {\n    notifications(first: 100) {\n      edges {\n        node {\n          type\n          link\n          metadata\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query VocabularyAmounts($id: ID!, $from: DateTime!, $to: DateTime!) {\n    gpuTypes {\n      hourlyRateUsd\n    }\n    trainingJob(id: $id) {\n      estimatedCost\n      maxCost\n      currentCost\n      finalCost\n      estimate {\n        hourlyRateUsd\n        costUsd\n        breakdown {\n          costUsd\n        }\n        low {\n          costUsd\n        }\n        high {\n          costUsd\n        }\n      }\n    }\n    costSummary(from: $from, to: $to, groupBy: MONTH) {\n      __typename\n      ... on CostSummary {\n        total\n        byType {\n          total\n        }\n        monthComparison {\n          thisMonth\n          lastMonth\n          lastMonthToDate\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query VocabularyAmounts($id: ID!, $from: DateTime!, $to: DateTime!) {\n    gpuTypes {\n      hourlyRateUsd\n    }\n    trainingJob(id: $id) {\n      estimatedCost\n      maxCost\n      currentCost\n      finalCost\n      estimate {\n        hourlyRateUsd\n        costUsd\n        breakdown {\n          costUsd\n        }\n        low {\n          costUsd\n        }\n        high {\n          costUsd\n        }\n      }\n    }\n    costSummary(from: $from, to: $to, groupBy: MONTH) {\n      __typename\n      ... on CostSummary {\n        total\n        byType {\n          total\n        }\n        monthComparison {\n          thisMonth\n          lastMonth\n          lastMonthToDate\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

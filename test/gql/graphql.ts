@@ -4,11 +4,63 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type EstimateTrainingCostInput = {
+  /** Default: the dataset's target model. */
+  baseModelId?: string | null | undefined;
+  datasetId: string | number;
+  gpu: GpuInput;
+  hyperparameters?: HyperparametersInput | null | undefined;
+  /** fast, balanced (default) or quality. */
+  presetId?: string | null | undefined;
+};
+
+export type GpuInput = {
+  count: number;
+  type: string;
+};
+
+/** Overrides of the preset's values; omitted fields keep the preset's. */
+export type HyperparametersInput = {
+  batchSize?: number | null | undefined;
+  epochs?: number | null | undefined;
+  gradientAccumulation?: number | null | undefined;
+  learningRate?: number | null | undefined;
+  loraAlpha?: number | null | undefined;
+  loraDropout?: number | null | undefined;
+  loraRank?: number | null | undefined;
+  maxSeqLength?: number | null | undefined;
+  quantization?: Quantization | null | undefined;
+  warmupRatio?: number | null | undefined;
+};
+
 /** PENDING while the files are copied from the GPU provider, then STORED, or FAILED with a reason. */
 export type ModelStatus =
   | 'FAILED'
   | 'PENDING'
   | 'STORED';
+
+export type NotificationType =
+  | 'ARTIFACT_FAILED'
+  | 'ARTIFACT_READY'
+  | 'BUDGET_REACHED'
+  | 'BUDGET_THRESHOLD'
+  | 'COST_CAP_REACHED'
+  | 'DATASET_INVALID'
+  | 'DATASET_VALIDATED'
+  | 'JOB_CANCELLED'
+  | 'JOB_COMPLETED'
+  | 'JOB_FAILED'
+  | 'JOB_QUEUED'
+  | 'JOB_STARTED'
+  | 'WEBHOOK_ENDPOINT_DISABLED';
+
+export type Quantization =
+  /** 8-bit */
+  | 'INT8'
+  /** 4-bit QLoRA */
+  | 'NF4'
+  /** 16-bit, no quantization */
+  | 'NONE';
 
 export type FactoryMeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -21,6 +73,140 @@ export type StoredModelArtifactQueryVariables = Exact<{
 
 
 export type StoredModelArtifactQuery = { trainingJob: { artifact: { id: string, status: ModelStatus, files: Array<{ id: string, name: string }> } | null } | null };
+
+export type VocabularyNodeTypeQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type VocabularyNodeTypeQuery = { node:
+    | { __typename: 'ApiKey' }
+    | { __typename: 'Dataset' }
+    | { __typename: 'Model' }
+    | { __typename: 'ModelFile' }
+    | { __typename: 'Notification' }
+    | { __typename: 'TrainingJob' }
+    | { __typename: 'User' }
+    | { __typename: 'WebhookDelivery' }
+    | { __typename: 'WebhookEndpoint' }
+   | null };
+
+type VocabularyError_BudgetExceededError_Fragment = { __typename: 'BudgetExceededError', message: string };
+
+type VocabularyError_DatasetInUseError_Fragment = { __typename: 'DatasetInUseError', message: string };
+
+type VocabularyError_DatasetNotReadyError_Fragment = { __typename: 'DatasetNotReadyError', message: string };
+
+type VocabularyError_InvalidInputError_Fragment = { __typename: 'InvalidInputError', message: string };
+
+type VocabularyError_JobAlreadyFinishedError_Fragment = { __typename: 'JobAlreadyFinishedError', message: string };
+
+type VocabularyError_ModelNotReadyError_Fragment = { __typename: 'ModelNotReadyError', message: string };
+
+type VocabularyError_NotFoundError_Fragment = { __typename: 'NotFoundError', id: string, type: string, message: string };
+
+type VocabularyError_QuotaExceededError_Fragment = { __typename: 'QuotaExceededError', message: string };
+
+type VocabularyError_UploadMissingError_Fragment = { __typename: 'UploadMissingError', message: string };
+
+type VocabularyError_UploadSizeMismatchError_Fragment = { __typename: 'UploadSizeMismatchError', message: string };
+
+type VocabularyError_WebhookEndpointDisabledError_Fragment = { __typename: 'WebhookEndpointDisabledError', message: string };
+
+export type VocabularyErrorFragment =
+  | VocabularyError_BudgetExceededError_Fragment
+  | VocabularyError_DatasetInUseError_Fragment
+  | VocabularyError_DatasetNotReadyError_Fragment
+  | VocabularyError_InvalidInputError_Fragment
+  | VocabularyError_JobAlreadyFinishedError_Fragment
+  | VocabularyError_ModelNotReadyError_Fragment
+  | VocabularyError_NotFoundError_Fragment
+  | VocabularyError_QuotaExceededError_Fragment
+  | VocabularyError_UploadMissingError_Fragment
+  | VocabularyError_UploadSizeMismatchError_Fragment
+  | VocabularyError_WebhookEndpointDisabledError_Fragment
+;
+
+export type VocabularyConfirmMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type VocabularyConfirmMutation = { confirmDatasetUpload:
+    | { __typename: 'NotFoundError', id: string, type: string, message: string }
+    | { __typename: 'UploadMissingError', datasetId: string, message: string }
+    | { __typename: 'UploadSizeMismatchError', message: string }
+    | Record<PropertyKey, never>
+   };
+
+export type VocabularyEstimateQueryVariables = Exact<{
+  input: EstimateTrainingCostInput;
+}>;
+
+
+export type VocabularyEstimateQuery = { estimateTrainingCost:
+    | { __typename: 'DatasetNotReadyError', datasetId: string, message: string }
+    | { __typename: 'InvalidInputError', message: string }
+    | { __typename: 'NotFoundError', id: string, type: string, message: string }
+    | Record<PropertyKey, never>
+   };
+
+export type VocabularyDeleteMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type VocabularyDeleteMutation = { deleteDataset:
+    | { __typename: 'DatasetInUseError', activeJobIds: Array<string>, message: string }
+    | { __typename: 'NotFoundError', id: string, type: string, message: string }
+    | Record<PropertyKey, never>
+   };
+
+export type VocabularyCancelMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type VocabularyCancelMutation = { cancelTrainingJob:
+    | { __typename: 'JobAlreadyFinishedError', jobId: string, message: string }
+    | { __typename: 'NotFoundError', id: string, type: string, message: string }
+    | Record<PropertyKey, never>
+   };
+
+export type VocabularyDownloadMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type VocabularyDownloadMutation = { createModelDownload:
+    | { __typename: 'ModelNotReadyError', modelId: string, message: string }
+    | { __typename: 'NotFoundError', id: string, type: string, message: string }
+    | Record<PropertyKey, never>
+   };
+
+export type VocabularyJobUpdatedSubscriptionVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type VocabularyJobUpdatedSubscription = { trainingJobUpdated: { id: string } };
+
+export type VocabularyNotificationsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type VocabularyNotificationsQuery = { notifications: { edges: Array<{ node: { type: NotificationType, link: string | null, metadata: unknown } }> } };
+
+export type VocabularyAmountsQueryVariables = Exact<{
+  id: string | number;
+  from: string;
+  to: string;
+}>;
+
+
+export type VocabularyAmountsQuery = { gpuTypes: Array<{ hourlyRateUsd: string }>, trainingJob: { estimatedCost: string, maxCost: string | null, currentCost: string, finalCost: string | null, estimate: { hourlyRateUsd: string, costUsd: string, breakdown: Array<{ costUsd: string }>, low: { costUsd: string }, high: { costUsd: string } } } | null, costSummary:
+    | { __typename: 'CostSummary', total: string, byType: Array<{ total: string }>, monthComparison: { thisMonth: string, lastMonth: string, lastMonthToDate: string } }
+    | { __typename: 'InvalidInputError' }
+   };
 
 export type RestartMetricsSubscriptionVariables = Exact<{
   jobId: string | number;
@@ -35,8 +221,17 @@ export type RestartMeQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type RestartMeQuery = { me: { id: string } };
 
-
+export const VocabularyErrorFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"VocabularyError"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"type"}}]}}]}}]} as unknown as DocumentNode<VocabularyErrorFragment, unknown>;
 export const FactoryMeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FactoryMe"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<FactoryMeQuery, FactoryMeQueryVariables>;
 export const StoredModelArtifactDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"StoredModelArtifact"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trainingJob"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"artifact"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"files"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]} as unknown as DocumentNode<StoredModelArtifactQuery, StoredModelArtifactQueryVariables>;
+export const VocabularyNodeTypeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"VocabularyNodeType"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}}]}}]}}]} as unknown as DocumentNode<VocabularyNodeTypeQuery, VocabularyNodeTypeQueryVariables>;
+export const VocabularyConfirmDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"VocabularyConfirm"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"confirmDatasetUpload"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"VocabularyError"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UploadMissingError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"datasetId"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"VocabularyError"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"type"}}]}}]}}]} as unknown as DocumentNode<VocabularyConfirmMutation, VocabularyConfirmMutationVariables>;
+export const VocabularyEstimateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"VocabularyEstimate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"EstimateTrainingCostInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"estimateTrainingCost"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"VocabularyError"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DatasetNotReadyError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"datasetId"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"VocabularyError"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"type"}}]}}]}}]} as unknown as DocumentNode<VocabularyEstimateQuery, VocabularyEstimateQueryVariables>;
+export const VocabularyDeleteDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"VocabularyDelete"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteDataset"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"VocabularyError"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DatasetInUseError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"activeJobIds"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"VocabularyError"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"type"}}]}}]}}]} as unknown as DocumentNode<VocabularyDeleteMutation, VocabularyDeleteMutationVariables>;
+export const VocabularyCancelDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"VocabularyCancel"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cancelTrainingJob"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"VocabularyError"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"JobAlreadyFinishedError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"jobId"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"VocabularyError"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"type"}}]}}]}}]} as unknown as DocumentNode<VocabularyCancelMutation, VocabularyCancelMutationVariables>;
+export const VocabularyDownloadDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"VocabularyDownload"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createModelDownload"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"VocabularyError"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ModelNotReadyError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"modelId"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"VocabularyError"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"type"}}]}}]}}]} as unknown as DocumentNode<VocabularyDownloadMutation, VocabularyDownloadMutationVariables>;
+export const VocabularyJobUpdatedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"VocabularyJobUpdated"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trainingJobUpdated"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<VocabularyJobUpdatedSubscription, VocabularyJobUpdatedSubscriptionVariables>;
+export const VocabularyNotificationsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"VocabularyNotifications"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"notifications"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"link"}},{"kind":"Field","name":{"kind":"Name","value":"metadata"}}]}}]}}]}}]}}]} as unknown as DocumentNode<VocabularyNotificationsQuery, VocabularyNotificationsQueryVariables>;
+export const VocabularyAmountsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"VocabularyAmounts"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"gpuTypes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hourlyRateUsd"}}]}},{"kind":"Field","name":{"kind":"Name","value":"trainingJob"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"estimatedCost"}},{"kind":"Field","name":{"kind":"Name","value":"maxCost"}},{"kind":"Field","name":{"kind":"Name","value":"currentCost"}},{"kind":"Field","name":{"kind":"Name","value":"finalCost"}},{"kind":"Field","name":{"kind":"Name","value":"estimate"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hourlyRateUsd"}},{"kind":"Field","name":{"kind":"Name","value":"costUsd"}},{"kind":"Field","name":{"kind":"Name","value":"breakdown"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"costUsd"}}]}},{"kind":"Field","name":{"kind":"Name","value":"low"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"costUsd"}}]}},{"kind":"Field","name":{"kind":"Name","value":"high"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"costUsd"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"costSummary"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}},{"kind":"Argument","name":{"kind":"Name","value":"groupBy"},"value":{"kind":"EnumValue","value":"MONTH"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CostSummary"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"byType"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"total"}}]}},{"kind":"Field","name":{"kind":"Name","value":"monthComparison"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"thisMonth"}},{"kind":"Field","name":{"kind":"Name","value":"lastMonth"}},{"kind":"Field","name":{"kind":"Name","value":"lastMonthToDate"}}]}}]}}]}}]}}]} as unknown as DocumentNode<VocabularyAmountsQuery, VocabularyAmountsQueryVariables>;
 export const RestartMetricsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"RestartMetrics"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"jobId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"afterStep"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trainingMetrics"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"jobId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"jobId"}}},{"kind":"Argument","name":{"kind":"Name","value":"afterStep"},"value":{"kind":"Variable","name":{"kind":"Name","value":"afterStep"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"points"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"step"}}]}}]}}]}}]} as unknown as DocumentNode<RestartMetricsSubscription, RestartMetricsSubscriptionVariables>;
 export const RestartMeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"RestartMe"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<RestartMeQuery, RestartMeQueryVariables>;

@@ -4,6 +4,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type GraphQLFormattedError } from 'graphql';
 import { createClient, type Client, type ClientOptions } from 'graphql-ws';
+import { expect } from 'vitest';
 import WebSocket from 'ws';
 
 export type { TypedDocumentNode };
@@ -134,4 +135,10 @@ export function wsCollect<T>(client: Client, document: string | TypedDocumentNod
       },
     );
   });
+}
+
+/** `value` when its __typename is `typename` (a failed expectation otherwise), narrowed to that member of its union. */
+export function ofType<T extends { __typename?: string }, N extends NonNullable<T['__typename']>>(value: T | null | undefined, typename: N): Extract<T, { __typename?: N }> {
+  expect(value?.__typename, JSON.stringify(value)).toBe(typename);
+  return value as Extract<T, { __typename?: N }>;
 }
