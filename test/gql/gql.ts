@@ -16,6 +16,8 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  query FactoryMe {\n    me {\n      id\n    }\n  }\n": typeof types.FactoryMeDocument,
     "\n  query StoredModelArtifact($id: ID!) {\n    trainingJob(id: $id) {\n      artifact {\n        id\n        status\n        files {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.StoredModelArtifactDocument,
+    "\n  subscription LiveListsFeed {\n    myListsChanged {\n      dataset {\n        id\n        name\n        status\n        deletedAt\n      }\n      trainingJob {\n        id\n        name\n        status\n      }\n      model {\n        id\n        name\n        status\n      }\n    }\n  }\n": typeof types.LiveListsFeedDocument,
+    "\n  mutation LiveListsApiKey {\n    createApiKey(input: { name: \"tool\" }) {\n      __typename\n      ... on CreateApiKeyPayload {\n        secret\n      }\n    }\n  }\n": typeof types.LiveListsApiKeyDocument,
     "\n  query VocabularyNodeType($id: ID!) {\n    node(id: $id) {\n      __typename\n    }\n  }\n": typeof types.VocabularyNodeTypeDocument,
     "\n  fragment VocabularyError on Error {\n    __typename\n    message\n    ... on NotFoundError {\n      id\n      type\n    }\n  }\n": typeof types.VocabularyErrorFragmentDoc,
     "\n  mutation VocabularyConfirm($id: ID!) {\n    confirmDatasetUpload(id: $id) {\n      ...VocabularyError\n      ... on UploadMissingError {\n        datasetId\n      }\n    }\n  }\n": typeof types.VocabularyConfirmDocument,
@@ -32,6 +34,8 @@ type Documents = {
 const documents: Documents = {
     "\n  query FactoryMe {\n    me {\n      id\n    }\n  }\n": types.FactoryMeDocument,
     "\n  query StoredModelArtifact($id: ID!) {\n    trainingJob(id: $id) {\n      artifact {\n        id\n        status\n        files {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.StoredModelArtifactDocument,
+    "\n  subscription LiveListsFeed {\n    myListsChanged {\n      dataset {\n        id\n        name\n        status\n        deletedAt\n      }\n      trainingJob {\n        id\n        name\n        status\n      }\n      model {\n        id\n        name\n        status\n      }\n    }\n  }\n": types.LiveListsFeedDocument,
+    "\n  mutation LiveListsApiKey {\n    createApiKey(input: { name: \"tool\" }) {\n      __typename\n      ... on CreateApiKeyPayload {\n        secret\n      }\n    }\n  }\n": types.LiveListsApiKeyDocument,
     "\n  query VocabularyNodeType($id: ID!) {\n    node(id: $id) {\n      __typename\n    }\n  }\n": types.VocabularyNodeTypeDocument,
     "\n  fragment VocabularyError on Error {\n    __typename\n    message\n    ... on NotFoundError {\n      id\n      type\n    }\n  }\n": types.VocabularyErrorFragmentDoc,
     "\n  mutation VocabularyConfirm($id: ID!) {\n    confirmDatasetUpload(id: $id) {\n      ...VocabularyError\n      ... on UploadMissingError {\n        datasetId\n      }\n    }\n  }\n": types.VocabularyConfirmDocument,
@@ -68,6 +72,14 @@ export function graphql(source: "\n  query FactoryMe {\n    me {\n      id\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query StoredModelArtifact($id: ID!) {\n    trainingJob(id: $id) {\n      artifact {\n        id\n        status\n        files {\n          id\n          name\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query StoredModelArtifact($id: ID!) {\n    trainingJob(id: $id) {\n      artifact {\n        id\n        status\n        files {\n          id\n          name\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LiveListsFeed {\n    myListsChanged {\n      dataset {\n        id\n        name\n        status\n        deletedAt\n      }\n      trainingJob {\n        id\n        name\n        status\n      }\n      model {\n        id\n        name\n        status\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription LiveListsFeed {\n    myListsChanged {\n      dataset {\n        id\n        name\n        status\n        deletedAt\n      }\n      trainingJob {\n        id\n        name\n        status\n      }\n      model {\n        id\n        name\n        status\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LiveListsApiKey {\n    createApiKey(input: { name: \"tool\" }) {\n      __typename\n      ... on CreateApiKeyPayload {\n        secret\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation LiveListsApiKey {\n    createApiKey(input: { name: \"tool\" }) {\n      __typename\n      ... on CreateApiKeyPayload {\n        secret\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
