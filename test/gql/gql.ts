@@ -32,6 +32,12 @@ type Documents = {
     "\n  subscription AuthQuiet {\n    notificationAdded {\n      id\n    }\n  }\n": typeof types.AuthQuietDocument,
     "\n  mutation AuthCreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload {\n        secret\n        apiKey {\n          id\n          name\n          prefix\n          revokedAt\n        }\n      }\n      ... on InvalidInputError {\n        problems {\n          path\n          message\n        }\n      }\n    }\n  }\n": typeof types.AuthCreateApiKeyDocument,
     "\n  mutation AuthRevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on RevokeApiKeyPayload {\n        apiKey {\n          id\n          revokedAt\n        }\n      }\n      ... on NotFoundError {\n        message\n      }\n    }\n  }\n": typeof types.AuthRevokeApiKeyDocument,
+    "\n  query NotificationsList($first: Int, $after: String, $unreadOnly: Boolean) {\n    notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          type\n          title\n          message\n          priority\n          link\n          metadata\n          read\n          readAt\n          createdAt\n        }\n      }\n    }\n    unreadNotificationCount\n  }\n": typeof types.NotificationsListDocument,
+    "\n  mutation NotificationsMark($id: ID!) {\n    markNotificationRead(id: $id) {\n      __typename\n      ... on MarkNotificationReadPayload {\n        unreadCount\n        notification {\n          id\n          read\n          readAt\n        }\n      }\n      ... on NotFoundError {\n        id\n        type\n      }\n    }\n  }\n": typeof types.NotificationsMarkDocument,
+    "\n  mutation NotificationsMarkAll {\n    markAllNotificationsRead {\n      count\n      readAt\n      unreadCount\n    }\n  }\n": typeof types.NotificationsMarkAllDocument,
+    "\n  subscription NotificationsAdded {\n    notificationAdded {\n      id\n      type\n      title\n      priority\n      link\n      metadata\n      readAt\n    }\n  }\n": typeof types.NotificationsAddedDocument,
+    "\n  query NotificationsNode($id: ID!) {\n    node(id: $id) {\n      id\n    }\n  }\n": typeof types.NotificationsNodeDocument,
+    "\n  query NotificationsUnreadCount {\n    unreadNotificationCount\n  }\n": typeof types.NotificationsUnreadCountDocument,
     "\n  subscription RestartMetrics($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) {\n      points {\n        step\n      }\n    }\n  }\n": typeof types.RestartMetricsDocument,
     "\n  query RestartMe {\n    me {\n      id\n    }\n  }\n": typeof types.RestartMeDocument,
 };
@@ -54,6 +60,12 @@ const documents: Documents = {
     "\n  subscription AuthQuiet {\n    notificationAdded {\n      id\n    }\n  }\n": types.AuthQuietDocument,
     "\n  mutation AuthCreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload {\n        secret\n        apiKey {\n          id\n          name\n          prefix\n          revokedAt\n        }\n      }\n      ... on InvalidInputError {\n        problems {\n          path\n          message\n        }\n      }\n    }\n  }\n": types.AuthCreateApiKeyDocument,
     "\n  mutation AuthRevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on RevokeApiKeyPayload {\n        apiKey {\n          id\n          revokedAt\n        }\n      }\n      ... on NotFoundError {\n        message\n      }\n    }\n  }\n": types.AuthRevokeApiKeyDocument,
+    "\n  query NotificationsList($first: Int, $after: String, $unreadOnly: Boolean) {\n    notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          type\n          title\n          message\n          priority\n          link\n          metadata\n          read\n          readAt\n          createdAt\n        }\n      }\n    }\n    unreadNotificationCount\n  }\n": types.NotificationsListDocument,
+    "\n  mutation NotificationsMark($id: ID!) {\n    markNotificationRead(id: $id) {\n      __typename\n      ... on MarkNotificationReadPayload {\n        unreadCount\n        notification {\n          id\n          read\n          readAt\n        }\n      }\n      ... on NotFoundError {\n        id\n        type\n      }\n    }\n  }\n": types.NotificationsMarkDocument,
+    "\n  mutation NotificationsMarkAll {\n    markAllNotificationsRead {\n      count\n      readAt\n      unreadCount\n    }\n  }\n": types.NotificationsMarkAllDocument,
+    "\n  subscription NotificationsAdded {\n    notificationAdded {\n      id\n      type\n      title\n      priority\n      link\n      metadata\n      readAt\n    }\n  }\n": types.NotificationsAddedDocument,
+    "\n  query NotificationsNode($id: ID!) {\n    node(id: $id) {\n      id\n    }\n  }\n": types.NotificationsNodeDocument,
+    "\n  query NotificationsUnreadCount {\n    unreadNotificationCount\n  }\n": types.NotificationsUnreadCountDocument,
     "\n  subscription RestartMetrics($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) {\n      points {\n        step\n      }\n    }\n  }\n": types.RestartMetricsDocument,
     "\n  query RestartMe {\n    me {\n      id\n    }\n  }\n": types.RestartMeDocument,
 };
@@ -144,6 +156,30 @@ export function graphql(source: "\n  mutation AuthCreateApiKey($input: CreateApi
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation AuthRevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on RevokeApiKeyPayload {\n        apiKey {\n          id\n          revokedAt\n        }\n      }\n      ... on NotFoundError {\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation AuthRevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on RevokeApiKeyPayload {\n        apiKey {\n          id\n          revokedAt\n        }\n      }\n      ... on NotFoundError {\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NotificationsList($first: Int, $after: String, $unreadOnly: Boolean) {\n    notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          type\n          title\n          message\n          priority\n          link\n          metadata\n          read\n          readAt\n          createdAt\n        }\n      }\n    }\n    unreadNotificationCount\n  }\n"): (typeof documents)["\n  query NotificationsList($first: Int, $after: String, $unreadOnly: Boolean) {\n    notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          type\n          title\n          message\n          priority\n          link\n          metadata\n          read\n          readAt\n          createdAt\n        }\n      }\n    }\n    unreadNotificationCount\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation NotificationsMark($id: ID!) {\n    markNotificationRead(id: $id) {\n      __typename\n      ... on MarkNotificationReadPayload {\n        unreadCount\n        notification {\n          id\n          read\n          readAt\n        }\n      }\n      ... on NotFoundError {\n        id\n        type\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation NotificationsMark($id: ID!) {\n    markNotificationRead(id: $id) {\n      __typename\n      ... on MarkNotificationReadPayload {\n        unreadCount\n        notification {\n          id\n          read\n          readAt\n        }\n      }\n      ... on NotFoundError {\n        id\n        type\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation NotificationsMarkAll {\n    markAllNotificationsRead {\n      count\n      readAt\n      unreadCount\n    }\n  }\n"): (typeof documents)["\n  mutation NotificationsMarkAll {\n    markAllNotificationsRead {\n      count\n      readAt\n      unreadCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription NotificationsAdded {\n    notificationAdded {\n      id\n      type\n      title\n      priority\n      link\n      metadata\n      readAt\n    }\n  }\n"): (typeof documents)["\n  subscription NotificationsAdded {\n    notificationAdded {\n      id\n      type\n      title\n      priority\n      link\n      metadata\n      readAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NotificationsNode($id: ID!) {\n    node(id: $id) {\n      id\n    }\n  }\n"): (typeof documents)["\n  query NotificationsNode($id: ID!) {\n    node(id: $id) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NotificationsUnreadCount {\n    unreadNotificationCount\n  }\n"): (typeof documents)["\n  query NotificationsUnreadCount {\n    unreadNotificationCount\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
