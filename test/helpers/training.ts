@@ -5,7 +5,7 @@ import type { TrainingJobStatus } from '../../server/db/generated/prisma/client.
 import { findPreset, presetHyperparameters } from '../../server/training/catalog.js';
 import type { TestApp } from './app.js';
 import { wsCollect } from './app.js';
-import { chatExample, DATASET_UPDATED, jsonl, uploadDataset } from './datasets.js';
+import { chatExample, DATASET_UPDATED, jsonl, uploadDataset, type DatasetInput } from './datasets.js';
 
 /** A dataset uploaded, validated and READY; returns its global id. */
 export async function readyDataset(t: TestApp, token: string, examples = 40): Promise<string> {
@@ -13,10 +13,10 @@ export async function readyDataset(t: TestApp, token: string, examples = 40): Pr
 }
 
 /** This file uploaded (createDataset input overrides in `input`), validated and READY; returns its global id. */
-export async function readyDatasetFrom(t: TestApp, token: string, file: Buffer, input: Record<string, unknown> = {}): Promise<string> {
+export async function readyDatasetFrom(t: TestApp, token: string, file: Buffer, input: DatasetInput = {}): Promise<string> {
   const id = await uploadDataset(t, token, file, input);
-  const events = await wsCollect<any>(t.ws(token), DATASET_UPDATED, { id }, (r) => ['READY', 'INVALID'].includes(r.at(-1)?.datasetUpdated.status));
-  if (events.at(-1).datasetUpdated.status !== 'READY') throw new Error('dataset did not validate');
+  const events = await wsCollect(t.ws(token), DATASET_UPDATED, { id }, (r) => ['READY', 'INVALID'].includes(r.at(-1)?.datasetUpdated.status ?? ''));
+  if (events.at(-1)?.datasetUpdated.status !== 'READY') throw new Error('dataset did not validate');
   return id;
 }
 

@@ -79,7 +79,7 @@ describe('upload URLs from createDataset', () => {
     const url = tampered(upload.url, change);
     const res = await fetch(url, { method: 'PUT', headers: { 'Content-Type': new URL(url).searchParams.get('X-Content-Type') ?? '' }, body: new Uint8Array(file) });
     expect(await refusal(res)).toEqual({ status: 403, code: 'SIGNATURE_INVALID' });
-    expect((await t.gql(CONFIRM_UPLOAD, { id: dataset.id }, alice.token)).body.data.confirmDatasetUpload.__typename).toBe('UploadMissingError');
+    expect((await t.gql(CONFIRM_UPLOAD, { id: dataset.id }, alice.token)).body.data?.confirmDatasetUpload.__typename).toBe('UploadMissingError');
     expect(await storedHash('datasets', datasetPath)).toBe(readyBefore);
 
     expect((await put(upload, file)).status).toBe(200);
@@ -89,7 +89,7 @@ describe('upload URLs from createDataset', () => {
     const { dataset, upload } = await createDatasetFor(t, alice.token, file);
     const res = await put(upload, Buffer.concat([file, randomBytes(1000)]));
     expect(await refusal(res)).toEqual({ status: 413, code: 'TOO_LARGE' });
-    expect((await t.gql(CONFIRM_UPLOAD, { id: dataset.id }, alice.token)).body.data.confirmDatasetUpload.__typename).toBe('UploadMissingError');
+    expect((await t.gql(CONFIRM_UPLOAD, { id: dataset.id }, alice.token)).body.data?.confirmDatasetUpload.__typename).toBe('UploadMissingError');
   });
 
   it('refuses one past its expiry', async () => {
