@@ -31,6 +31,7 @@ type Documents = {
     "\n  subscription VocabularyJobUpdated($id: ID!) {\n    trainingJobUpdated(id: $id) {\n      id\n    }\n  }\n": typeof types.VocabularyJobUpdatedDocument,
     "\n  query VocabularyNotifications {\n    notifications(first: 100) {\n      edges {\n        node {\n          type\n          link\n          metadata\n        }\n      }\n    }\n  }\n": typeof types.VocabularyNotificationsDocument,
     "\n  query VocabularyAmounts($id: ID!, $from: DateTime!, $to: DateTime!) {\n    gpuTypes {\n      hourlyRateUsd\n    }\n    trainingJob(id: $id) {\n      estimatedCost\n      maxCost\n      currentCost\n      finalCost\n      estimate {\n        hourlyRateUsd\n        costUsd\n        breakdown {\n          costUsd\n        }\n        low {\n          costUsd\n        }\n        high {\n          costUsd\n        }\n      }\n    }\n    costSummary(from: $from, to: $to, groupBy: MONTH) {\n      __typename\n      ... on CostSummary {\n        total\n        byType {\n          total\n        }\n        monthComparison {\n          thisMonth\n          lastMonth\n          lastMonthToDate\n        }\n      }\n    }\n  }\n": typeof types.VocabularyAmountsDocument,
+    "\n  query ModelOrderPage($first: Int, $after: String, $orderBy: ModelOrder) {\n    models(first: $first, after: $after, orderBy: $orderBy) {\n      edges {\n        node {\n          name\n          quality {\n            bestValidationLoss\n          }\n          job {\n            bestValidation {\n              step\n              validationLoss\n              tokensTrained\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ModelOrderPageDocument,
     "\n  query AuthMe {\n    me {\n      id\n      email\n    }\n  }\n": typeof types.AuthMeDocument,
     "\n  subscription AuthQuiet {\n    notificationAdded {\n      id\n    }\n  }\n": typeof types.AuthQuietDocument,
     "\n  mutation AuthCreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload {\n        secret\n        apiKey {\n          id\n          name\n          prefix\n          revokedAt\n        }\n      }\n      ... on InvalidInputError {\n        problems {\n          path\n          message\n        }\n      }\n    }\n  }\n": typeof types.AuthCreateApiKeyDocument,
@@ -47,6 +48,7 @@ type Documents = {
     "\n  query NotificationsUnreadCount {\n    unreadNotificationCount\n  }\n": typeof types.NotificationsUnreadCountDocument,
     "\n  subscription RestartMetrics($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) {\n      points {\n        step\n      }\n    }\n  }\n": typeof types.RestartMetricsDocument,
     "\n  query RestartMe {\n    me {\n      id\n    }\n  }\n": typeof types.RestartMeDocument,
+    "\n  query TrainingJobPage($first: Int, $after: String, $last: Int, $before: String) {\n    trainingJobs(first: $first, after: $after, last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          id\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": typeof types.TrainingJobPageDocument,
 };
 const documents: Documents = {
     "\n  mutation HelperCreateDataset($input: CreateDatasetInput!) {\n    createDataset(input: $input) {\n      __typename\n      ... on CreateDatasetPayload {\n        dataset {\n          id\n          status\n          fileSize\n        }\n        upload {\n          url\n          method\n          headers\n          expiresAt\n        }\n      }\n      ... on InvalidInputError {\n        message\n        problems {\n          path\n          message\n        }\n      }\n    }\n  }\n": types.HelperCreateDatasetDocument,
@@ -66,6 +68,7 @@ const documents: Documents = {
     "\n  subscription VocabularyJobUpdated($id: ID!) {\n    trainingJobUpdated(id: $id) {\n      id\n    }\n  }\n": types.VocabularyJobUpdatedDocument,
     "\n  query VocabularyNotifications {\n    notifications(first: 100) {\n      edges {\n        node {\n          type\n          link\n          metadata\n        }\n      }\n    }\n  }\n": types.VocabularyNotificationsDocument,
     "\n  query VocabularyAmounts($id: ID!, $from: DateTime!, $to: DateTime!) {\n    gpuTypes {\n      hourlyRateUsd\n    }\n    trainingJob(id: $id) {\n      estimatedCost\n      maxCost\n      currentCost\n      finalCost\n      estimate {\n        hourlyRateUsd\n        costUsd\n        breakdown {\n          costUsd\n        }\n        low {\n          costUsd\n        }\n        high {\n          costUsd\n        }\n      }\n    }\n    costSummary(from: $from, to: $to, groupBy: MONTH) {\n      __typename\n      ... on CostSummary {\n        total\n        byType {\n          total\n        }\n        monthComparison {\n          thisMonth\n          lastMonth\n          lastMonthToDate\n        }\n      }\n    }\n  }\n": types.VocabularyAmountsDocument,
+    "\n  query ModelOrderPage($first: Int, $after: String, $orderBy: ModelOrder) {\n    models(first: $first, after: $after, orderBy: $orderBy) {\n      edges {\n        node {\n          name\n          quality {\n            bestValidationLoss\n          }\n          job {\n            bestValidation {\n              step\n              validationLoss\n              tokensTrained\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ModelOrderPageDocument,
     "\n  query AuthMe {\n    me {\n      id\n      email\n    }\n  }\n": types.AuthMeDocument,
     "\n  subscription AuthQuiet {\n    notificationAdded {\n      id\n    }\n  }\n": types.AuthQuietDocument,
     "\n  mutation AuthCreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload {\n        secret\n        apiKey {\n          id\n          name\n          prefix\n          revokedAt\n        }\n      }\n      ... on InvalidInputError {\n        problems {\n          path\n          message\n        }\n      }\n    }\n  }\n": types.AuthCreateApiKeyDocument,
@@ -82,6 +85,7 @@ const documents: Documents = {
     "\n  query NotificationsUnreadCount {\n    unreadNotificationCount\n  }\n": types.NotificationsUnreadCountDocument,
     "\n  subscription RestartMetrics($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) {\n      points {\n        step\n      }\n    }\n  }\n": types.RestartMetricsDocument,
     "\n  query RestartMe {\n    me {\n      id\n    }\n  }\n": types.RestartMeDocument,
+    "\n  query TrainingJobPage($first: Int, $after: String, $last: Int, $before: String) {\n    trainingJobs(first: $first, after: $after, last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          id\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": types.TrainingJobPageDocument,
 };
 
 /**
@@ -169,6 +173,10 @@ export function graphql(source: "\n  query VocabularyAmounts($id: ID!, $from: Da
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query ModelOrderPage($first: Int, $after: String, $orderBy: ModelOrder) {\n    models(first: $first, after: $after, orderBy: $orderBy) {\n      edges {\n        node {\n          name\n          quality {\n            bestValidationLoss\n          }\n          job {\n            bestValidation {\n              step\n              validationLoss\n              tokensTrained\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query ModelOrderPage($first: Int, $after: String, $orderBy: ModelOrder) {\n    models(first: $first, after: $after, orderBy: $orderBy) {\n      edges {\n        node {\n          name\n          quality {\n            bestValidationLoss\n          }\n          job {\n            bestValidation {\n              step\n              validationLoss\n              tokensTrained\n            }\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query AuthMe {\n    me {\n      id\n      email\n    }\n  }\n"): (typeof documents)["\n  query AuthMe {\n    me {\n      id\n      email\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -230,6 +238,10 @@ export function graphql(source: "\n  subscription RestartMetrics($jobId: ID!, $a
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query RestartMe {\n    me {\n      id\n    }\n  }\n"): (typeof documents)["\n  query RestartMe {\n    me {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TrainingJobPage($first: Int, $after: String, $last: Int, $before: String) {\n    trainingJobs(first: $first, after: $after, last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          id\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query TrainingJobPage($first: Int, $after: String, $last: Int, $before: String) {\n    trainingJobs(first: $first, after: $after, last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          id\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
