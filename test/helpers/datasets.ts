@@ -35,26 +35,8 @@ export const CREATE_DATASET = graphql(`
   mutation HelperCreateDataset($input: CreateDatasetInput!) {
     createDataset(input: $input) {
       __typename
-      ... on CreateDatasetPayload {
-        dataset {
-          id
-          status
-          fileSize
-        }
-        upload {
-          url
-          method
-          headers
-          expiresAt
-        }
-      }
-      ... on InvalidInputError {
-        message
-        problems {
-          path
-          message
-        }
-      }
+      ... on CreateDatasetPayload { dataset { id status fileSize } upload { url method headers expiresAt } }
+      ... on InvalidInputError { message problems { path message } }
     }
   }
 `);
@@ -63,15 +45,8 @@ export const CONFIRM_UPLOAD = graphql(`
   mutation HelperConfirmUpload($id: ID!) {
     confirmDatasetUpload(id: $id) {
       __typename
-      ... on DatasetPayload {
-        dataset {
-          id
-          status
-        }
-      }
-      ... on Error {
-        message
-      }
+      ... on DatasetPayload { dataset { id status } }
+      ... on Error { message }
     }
   }
 `);
@@ -117,18 +92,9 @@ export const DATASET_UPDATED = graphql(`
         examples
         trainingPairs
         totalTokens
-        tokensPerExample {
-          min
-          mean
-          p95
-          max
-        }
+        tokensPerExample { min mean p95 max }
         examplesOverContext
-        roleCounts {
-          system
-          user
-          assistant
-        }
+        roleCounts { system user assistant }
         duplicates
       }
       validation {
@@ -136,17 +102,8 @@ export const DATASET_UPDATED = graphql(`
         errorCount
         truncated
         tokenCountsExact
-        countsByCode {
-          code
-          count
-        }
-        issues {
-          line
-          path
-          code
-          severity
-          message
-        }
+        countsByCode { code count }
+        issues { line path code severity message }
       }
     }
   }

@@ -15,13 +15,7 @@ export interface TestUser {
   token: string;
 }
 
-const ME = graphql(`
-  query FactoryMe {
-    me {
-      id
-    }
-  }
-`);
+const ME = graphql(`query FactoryMe { me { id } }`);
 
 /** A new local user of the server behind `client`, whose tokens `secret` signs; created on first sight like a real one. */
 export async function createUserWith(client: Pick<GraphqlClient, 'gqlData'>, secret: string): Promise<TestUser> {

@@ -6,18 +6,7 @@ import type { TestApp } from './app.js';
 import { createJob, followJob } from './training.js';
 
 const JOB_ARTIFACT = graphql(`
-  query StoredModelArtifact($id: ID!) {
-    trainingJob(id: $id) {
-      artifact {
-        id
-        status
-        files {
-          id
-          name
-        }
-      }
-    }
-  }
+  query StoredModelArtifact($id: ID!) { trainingJob(id: $id) { artifact { id status files { id name } } } }
 `);
 
 export interface StoredModel {

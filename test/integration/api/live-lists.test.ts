@@ -19,34 +19,16 @@ const [alice, bob] = useUsers(t, 2);
 const FEED = graphql(`
   subscription LiveListsFeed {
     myListsChanged {
-      dataset {
-        id
-        name
-        status
-        deletedAt
-      }
-      trainingJob {
-        id
-        name
-        status
-      }
-      model {
-        id
-        name
-        status
-      }
+      dataset { id name status deletedAt }
+      trainingJob { id name status }
+      model { id name status }
     }
   }
 `);
 
 const CREATE_API_KEY = graphql(`
   mutation LiveListsApiKey {
-    createApiKey(input: { name: "tool" }) {
-      __typename
-      ... on CreateApiKeyPayload {
-        secret
-      }
-    }
+    createApiKey(input: { name: "tool" }) { __typename ... on CreateApiKeyPayload { secret } }
   }
 `);
 

@@ -30,136 +30,56 @@ beforeAll(async () => {
 afterAll(() => t?.stop());
 
 /** The GraphQL type an id names, when it is a global id the API can look up. */
-const NODE_TYPE = graphql(`
-  query VocabularyNodeType($id: ID!) {
-    node(id: $id) {
-      __typename
-    }
-  }
-`);
+const NODE_TYPE = graphql(`query VocabularyNodeType($id: ID!) { node(id: $id) { __typename } }`);
 
 async function nodeType(id: string): Promise<string | null> {
   const res = await t.gql(NODE_TYPE, { id }, alice.token);
   return res.body.data?.node?.__typename ?? null;
 }
 
-graphql(`
-  fragment VocabularyError on Error {
-    __typename
-    message
-    ... on NotFoundError {
-      id
-      type
-    }
-  }
-`);
+graphql(`fragment VocabularyError on Error { __typename message ... on NotFoundError { id type } }`);
 const CONFIRM = graphql(`
   mutation VocabularyConfirm($id: ID!) {
-    confirmDatasetUpload(id: $id) {
-      ...VocabularyError
-      ... on UploadMissingError {
-        datasetId
-      }
-    }
+    confirmDatasetUpload(id: $id) { ...VocabularyError ... on UploadMissingError { datasetId } }
   }
 `);
 const ESTIMATE = graphql(`
   query VocabularyEstimate($input: EstimateTrainingCostInput!) {
-    estimateTrainingCost(input: $input) {
-      ...VocabularyError
-      ... on DatasetNotReadyError {
-        datasetId
-      }
-    }
+    estimateTrainingCost(input: $input) { ...VocabularyError ... on DatasetNotReadyError { datasetId } }
   }
 `);
 const DELETE = graphql(`
   mutation VocabularyDelete($id: ID!) {
-    deleteDataset(id: $id) {
-      ...VocabularyError
-      ... on DatasetInUseError {
-        activeJobIds
-      }
-    }
+    deleteDataset(id: $id) { ...VocabularyError ... on DatasetInUseError { activeJobIds } }
   }
 `);
 const CANCEL = graphql(`
   mutation VocabularyCancel($id: ID!) {
-    cancelTrainingJob(id: $id) {
-      ...VocabularyError
-      ... on JobAlreadyFinishedError {
-        jobId
-      }
-    }
+    cancelTrainingJob(id: $id) { ...VocabularyError ... on JobAlreadyFinishedError { jobId } }
   }
 `);
 const DOWNLOAD = graphql(`
   mutation VocabularyDownload($id: ID!) {
-    createModelDownload(id: $id) {
-      ...VocabularyError
-      ... on ModelNotReadyError {
-        modelId
-      }
-    }
+    createModelDownload(id: $id) { ...VocabularyError ... on ModelNotReadyError { modelId } }
   }
 `);
-const JOB_UPDATED = graphql(`
-  subscription VocabularyJobUpdated($id: ID!) {
-    trainingJobUpdated(id: $id) {
-      id
-    }
-  }
-`);
+const JOB_UPDATED = graphql(`subscription VocabularyJobUpdated($id: ID!) { trainingJobUpdated(id: $id) { id } }`);
 const NOTIFICATIONS = graphql(`
-  query VocabularyNotifications {
-    notifications(first: 100) {
-      edges {
-        node {
-          type
-          link
-          metadata
-        }
-      }
-    }
-  }
+  query VocabularyNotifications { notifications(first: 100) { edges { node { type link metadata } } } }
 `);
 const AMOUNTS = graphql(`
   query VocabularyAmounts($id: ID!, $from: DateTime!, $to: DateTime!) {
-    gpuTypes {
-      hourlyRateUsd
-    }
+    gpuTypes { hourlyRateUsd }
     trainingJob(id: $id) {
       estimatedCost
       maxCost
       currentCost
       finalCost
-      estimate {
-        hourlyRateUsd
-        costUsd
-        breakdown {
-          costUsd
-        }
-        low {
-          costUsd
-        }
-        high {
-          costUsd
-        }
-      }
+      estimate { hourlyRateUsd costUsd breakdown { costUsd } low { costUsd } high { costUsd } }
     }
     costSummary(from: $from, to: $to, groupBy: MONTH) {
       __typename
-      ... on CostSummary {
-        total
-        byType {
-          total
-        }
-        monthComparison {
-          thisMonth
-          lastMonth
-          lastMonthToDate
-        }
-      }
+      ... on CostSummary { total byType { total } monthComparison { thisMonth lastMonth lastMonthToDate } }
     }
   }
 `);

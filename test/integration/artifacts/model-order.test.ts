@@ -55,22 +55,11 @@ const MODELS = graphql(`
       edges {
         node {
           name
-          quality {
-            bestValidationLoss
-          }
-          job {
-            bestValidation {
-              step
-              validationLoss
-              tokensTrained
-            }
-          }
+          quality { bestValidationLoss }
+          job { bestValidation { step validationLoss tokensTrained } }
         }
       }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
+      pageInfo { hasNextPage endCursor }
     }
   }
 `);

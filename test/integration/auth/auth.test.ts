@@ -26,42 +26,16 @@ function localToken(overrides: { secret?: string; audience?: string; issuer?: st
   return jwt.sign(overrides.secret ? new TextEncoder().encode(overrides.secret) : key());
 }
 
-const ME = graphql(`
-  query AuthMe {
-    me {
-      id
-      email
-    }
-  }
-`);
+const ME = graphql(`query AuthMe { me { id email } }`);
 
-const QUIET_SUBSCRIPTION = graphql(`
-  subscription AuthQuiet {
-    notificationAdded {
-      id
-    }
-  }
-`);
+const QUIET_SUBSCRIPTION = graphql(`subscription AuthQuiet { notificationAdded { id } }`);
 
 const CREATE = graphql(`
   mutation AuthCreateApiKey($input: CreateApiKeyInput!) {
     createApiKey(input: $input) {
       __typename
-      ... on CreateApiKeyPayload {
-        secret
-        apiKey {
-          id
-          name
-          prefix
-          revokedAt
-        }
-      }
-      ... on InvalidInputError {
-        problems {
-          path
-          message
-        }
-      }
+      ... on CreateApiKeyPayload { secret apiKey { id name prefix revokedAt } }
+      ... on InvalidInputError { problems { path message } }
     }
   }
 `);
@@ -70,15 +44,8 @@ const REVOKE = graphql(`
   mutation AuthRevokeApiKey($id: ID!) {
     revokeApiKey(id: $id) {
       __typename
-      ... on RevokeApiKeyPayload {
-        apiKey {
-          id
-          revokedAt
-        }
-      }
-      ... on NotFoundError {
-        message
-      }
+      ... on RevokeApiKeyPayload { apiKey { id revokedAt } }
+      ... on NotFoundError { message }
     }
   }
 `);

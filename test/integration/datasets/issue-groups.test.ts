@@ -14,14 +14,7 @@ const [alice, bob] = useUsers(t, 2);
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
-const STATUS = graphql(`
-  subscription IssuesDatasetStatus($id: ID!) {
-    datasetUpdated(id: $id) {
-      id
-      status
-    }
-  }
-`);
+const STATUS = graphql(`subscription IssuesDatasetStatus($id: ID!) { datasetUpdated(id: $id) { id status } }`);
 
 /** The status a dataset's validation ends in; `again`: the one after it is next VALIDATING. */
 async function validated(id: string, { again = false } = {}): Promise<string> {
@@ -41,21 +34,8 @@ const ISSUES = graphql(`
       status
       suggestedFormat
       validation {
-        groups {
-          code
-          severity
-          meaning
-          count
-          stored
-        }
-        issues(code: $code, offset: $offset, first: $first) {
-          line
-          path
-          code
-          severity
-          message
-          excerpt
-        }
+        groups { code severity meaning count stored }
+        issues(code: $code, offset: $offset, first: $first) { line path code severity message excerpt }
       }
     }
   }
@@ -63,11 +43,7 @@ const ISSUES = graphql(`
 
 const REPORT = graphql(`
   query IssuesReport($id: ID!, $format: IssueReportFormat!) {
-    dataset(id: $id) {
-      validation {
-        report(format: $format)
-      }
-    }
+    dataset(id: $id) { validation { report(format: $format) } }
   }
 `);
 
@@ -75,31 +51,11 @@ const RECHECK = graphql(`
   mutation IssuesRecheck($id: ID!, $format: DatasetFormat!) {
     recheckDataset(id: $id, format: $format) {
       __typename
-      ... on DatasetPayload {
-        dataset {
-          id
-          status
-          format
-          validation {
-            valid
-          }
-        }
-      }
-      ... on NotFoundError {
-        type
-      }
-      ... on InvalidInputError {
-        problems {
-          path
-          message
-        }
-      }
-      ... on DatasetInUseError {
-        activeJobIds
-      }
-      ... on Error {
-        message
-      }
+      ... on DatasetPayload { dataset { id status format validation { valid } } }
+      ... on NotFoundError { type }
+      ... on InvalidInputError { problems { path message } }
+      ... on DatasetInUseError { activeJobIds }
+      ... on Error { message }
     }
   }
 `);

@@ -29,25 +29,8 @@ const LIST = graphql(`
   query NotificationsList($first: Int, $after: String, $unreadOnly: Boolean) {
     notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {
       totalCount
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      edges {
-        cursor
-        node {
-          id
-          type
-          title
-          message
-          priority
-          link
-          metadata
-          read
-          readAt
-          createdAt
-        }
-      }
+      pageInfo { hasNextPage endCursor }
+      edges { cursor node { id type title message priority link metadata read readAt createdAt } }
     }
     unreadNotificationCount
   }
@@ -56,55 +39,17 @@ const MARK = graphql(`
   mutation NotificationsMark($id: ID!) {
     markNotificationRead(id: $id) {
       __typename
-      ... on MarkNotificationReadPayload {
-        unreadCount
-        notification {
-          id
-          read
-          readAt
-        }
-      }
-      ... on NotFoundError {
-        id
-        type
-      }
+      ... on MarkNotificationReadPayload { unreadCount notification { id read readAt } }
+      ... on NotFoundError { id type }
     }
   }
 `);
-const MARK_ALL = graphql(`
-  mutation NotificationsMarkAll {
-    markAllNotificationsRead {
-      count
-      readAt
-      unreadCount
-    }
-  }
-`);
+const MARK_ALL = graphql(`mutation NotificationsMarkAll { markAllNotificationsRead { count readAt unreadCount } }`);
 const ADDED = graphql(`
-  subscription NotificationsAdded {
-    notificationAdded {
-      id
-      type
-      title
-      priority
-      link
-      metadata
-      readAt
-    }
-  }
+  subscription NotificationsAdded { notificationAdded { id type title priority link metadata readAt } }
 `);
-const NODE = graphql(`
-  query NotificationsNode($id: ID!) {
-    node(id: $id) {
-      id
-    }
-  }
-`);
-const UNREAD_COUNT = graphql(`
-  query NotificationsUnreadCount {
-    unreadNotificationCount
-  }
-`);
+const NODE = graphql(`query NotificationsNode($id: ID!) { node(id: $id) { id } }`);
+const UNREAD_COUNT = graphql(`query NotificationsUnreadCount { unreadNotificationCount }`);
 
 describe('the inbox', () => {
   it('holds one notification per event, newest first, pages, counts unread, marks read one by one and all at once', async () => {

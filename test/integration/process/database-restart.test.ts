@@ -17,21 +17,11 @@ let alice: TestUser;
 
 const METRICS = graphql(`
   subscription RestartMetrics($jobId: ID!, $afterStep: Int) {
-    trainingMetrics(jobId: $jobId, afterStep: $afterStep) {
-      points {
-        step
-      }
-    }
+    trainingMetrics(jobId: $jobId, afterStep: $afterStep) { points { step } }
   }
 `);
 
-const ME = graphql(`
-  query RestartMe {
-    me {
-      id
-    }
-  }
-`);
+const ME = graphql(`query RestartMe { me { id } }`);
 
 async function health(): Promise<number> {
   try {

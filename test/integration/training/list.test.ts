@@ -40,18 +40,8 @@ afterAll(() => t?.stop());
 const LIST = graphql(`
   query TrainingJobPage($first: Int, $after: String, $last: Int, $before: String) {
     trainingJobs(first: $first, after: $after, last: $last, before: $before) {
-      edges {
-        cursor
-        node {
-          id
-        }
-      }
-      pageInfo {
-        hasNextPage
-        hasPreviousPage
-        startCursor
-        endCursor
-      }
+      edges { cursor node { id } }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     }
   }
 `);
