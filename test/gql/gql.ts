@@ -40,12 +40,19 @@ type Documents = {
     "\n  query Issues($id: ID!, $code: String, $offset: Int, $first: Int) {\n    dataset(id: $id) {\n      format\n      status\n      suggestedFormat\n      validation {\n        groups { code severity meaning count stored }\n        issues(code: $code, offset: $offset, first: $first) { line path code severity message excerpt }\n      }\n    }\n  }\n": typeof types.IssuesDocument,
     "\n  query IssuesReport($id: ID!, $format: IssueReportFormat!) {\n    dataset(id: $id) { validation { report(format: $format) } }\n  }\n": typeof types.IssuesReportDocument,
     "\n  mutation IssuesRecheck($id: ID!, $format: DatasetFormat!) {\n    recheckDataset(id: $id, format: $format) {\n      __typename\n      ... on DatasetPayload { dataset { id status format validation { valid } } }\n      ... on NotFoundError { type }\n      ... on InvalidInputError { problems { path message } }\n      ... on DatasetInUseError { activeJobIds }\n      ... on Error { message }\n    }\n  }\n": typeof types.IssuesRecheckDocument,
+    "\n  query DatasetListPage($after: String) {\n    datasets(first: 100, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id name status fileSize baseModel { id } } }\n    }\n  }\n": typeof types.DatasetListPageDocument,
+    "\n  query DatasetListSpecial {\n    datasets(first: 5, filter: { status: [READY], search: \"SPECIAL\" }) { totalCount edges { node { status name } } }\n  }\n": typeof types.DatasetListSpecialDocument,
+    "query DatasetListFirstTen { datasets(first: 10) { totalCount edges { node { id } } } }": typeof types.DatasetListFirstTenDocument,
     "\n  query NotificationsList($first: Int, $after: String, $unreadOnly: Boolean) {\n    notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id type title message priority link metadata read readAt createdAt } }\n    }\n    unreadNotificationCount\n  }\n": typeof types.NotificationsListDocument,
     "\n  mutation NotificationsMark($id: ID!) {\n    markNotificationRead(id: $id) {\n      __typename\n      ... on MarkNotificationReadPayload { unreadCount notification { id read readAt } }\n      ... on NotFoundError { id type }\n    }\n  }\n": typeof types.NotificationsMarkDocument,
     "mutation NotificationsMarkAll { markAllNotificationsRead { count readAt unreadCount } }": typeof types.NotificationsMarkAllDocument,
     "\n  subscription NotificationsAdded { notificationAdded { id type title priority link metadata readAt } }\n": typeof types.NotificationsAddedDocument,
     "query NotificationsNode($id: ID!) { node(id: $id) { id } }": typeof types.NotificationsNodeDocument,
     "query NotificationsUnreadCount { unreadNotificationCount }": typeof types.NotificationsUnreadCountDocument,
+    "query MetricsMe { me { id } }": typeof types.MetricsMeDocument,
+    "query MetricsUnread { unreadNotificationCount }": typeof types.MetricsUnreadDocument,
+    "mutation MetricsMarkAll { markAllNotificationsRead { count } }": typeof types.MetricsMarkAllDocument,
+    "subscription MetricsAdded { notificationAdded { id } }": typeof types.MetricsAddedDocument,
     "\n  subscription RestartMetrics($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) { points { step } }\n  }\n": typeof types.RestartMetricsDocument,
     "query RestartMe { me { id } }": typeof types.RestartMeDocument,
     "\n  query TrainingJobPage($first: Int, $after: String, $last: Int, $before: String) {\n    trainingJobs(first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.TrainingJobPageDocument,
@@ -77,12 +84,19 @@ const documents: Documents = {
     "\n  query Issues($id: ID!, $code: String, $offset: Int, $first: Int) {\n    dataset(id: $id) {\n      format\n      status\n      suggestedFormat\n      validation {\n        groups { code severity meaning count stored }\n        issues(code: $code, offset: $offset, first: $first) { line path code severity message excerpt }\n      }\n    }\n  }\n": types.IssuesDocument,
     "\n  query IssuesReport($id: ID!, $format: IssueReportFormat!) {\n    dataset(id: $id) { validation { report(format: $format) } }\n  }\n": types.IssuesReportDocument,
     "\n  mutation IssuesRecheck($id: ID!, $format: DatasetFormat!) {\n    recheckDataset(id: $id, format: $format) {\n      __typename\n      ... on DatasetPayload { dataset { id status format validation { valid } } }\n      ... on NotFoundError { type }\n      ... on InvalidInputError { problems { path message } }\n      ... on DatasetInUseError { activeJobIds }\n      ... on Error { message }\n    }\n  }\n": types.IssuesRecheckDocument,
+    "\n  query DatasetListPage($after: String) {\n    datasets(first: 100, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id name status fileSize baseModel { id } } }\n    }\n  }\n": types.DatasetListPageDocument,
+    "\n  query DatasetListSpecial {\n    datasets(first: 5, filter: { status: [READY], search: \"SPECIAL\" }) { totalCount edges { node { status name } } }\n  }\n": types.DatasetListSpecialDocument,
+    "query DatasetListFirstTen { datasets(first: 10) { totalCount edges { node { id } } } }": types.DatasetListFirstTenDocument,
     "\n  query NotificationsList($first: Int, $after: String, $unreadOnly: Boolean) {\n    notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id type title message priority link metadata read readAt createdAt } }\n    }\n    unreadNotificationCount\n  }\n": types.NotificationsListDocument,
     "\n  mutation NotificationsMark($id: ID!) {\n    markNotificationRead(id: $id) {\n      __typename\n      ... on MarkNotificationReadPayload { unreadCount notification { id read readAt } }\n      ... on NotFoundError { id type }\n    }\n  }\n": types.NotificationsMarkDocument,
     "mutation NotificationsMarkAll { markAllNotificationsRead { count readAt unreadCount } }": types.NotificationsMarkAllDocument,
     "\n  subscription NotificationsAdded { notificationAdded { id type title priority link metadata readAt } }\n": types.NotificationsAddedDocument,
     "query NotificationsNode($id: ID!) { node(id: $id) { id } }": types.NotificationsNodeDocument,
     "query NotificationsUnreadCount { unreadNotificationCount }": types.NotificationsUnreadCountDocument,
+    "query MetricsMe { me { id } }": types.MetricsMeDocument,
+    "query MetricsUnread { unreadNotificationCount }": types.MetricsUnreadDocument,
+    "mutation MetricsMarkAll { markAllNotificationsRead { count } }": types.MetricsMarkAllDocument,
+    "subscription MetricsAdded { notificationAdded { id } }": types.MetricsAddedDocument,
     "\n  subscription RestartMetrics($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) { points { step } }\n  }\n": types.RestartMetricsDocument,
     "query RestartMe { me { id } }": types.RestartMeDocument,
     "\n  query TrainingJobPage($first: Int, $after: String, $last: Int, $before: String) {\n    trainingJobs(first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.TrainingJobPageDocument,
@@ -209,6 +223,18 @@ export function graphql(source: "\n  mutation IssuesRecheck($id: ID!, $format: D
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query DatasetListPage($after: String) {\n    datasets(first: 100, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id name status fileSize baseModel { id } } }\n    }\n  }\n"): (typeof documents)["\n  query DatasetListPage($after: String) {\n    datasets(first: 100, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id name status fileSize baseModel { id } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DatasetListSpecial {\n    datasets(first: 5, filter: { status: [READY], search: \"SPECIAL\" }) { totalCount edges { node { status name } } }\n  }\n"): (typeof documents)["\n  query DatasetListSpecial {\n    datasets(first: 5, filter: { status: [READY], search: \"SPECIAL\" }) { totalCount edges { node { status name } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query DatasetListFirstTen { datasets(first: 10) { totalCount edges { node { id } } } }"): (typeof documents)["query DatasetListFirstTen { datasets(first: 10) { totalCount edges { node { id } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query NotificationsList($first: Int, $after: String, $unreadOnly: Boolean) {\n    notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id type title message priority link metadata read readAt createdAt } }\n    }\n    unreadNotificationCount\n  }\n"): (typeof documents)["\n  query NotificationsList($first: Int, $after: String, $unreadOnly: Boolean) {\n    notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id type title message priority link metadata read readAt createdAt } }\n    }\n    unreadNotificationCount\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -230,6 +256,22 @@ export function graphql(source: "query NotificationsNode($id: ID!) { node(id: $i
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query NotificationsUnreadCount { unreadNotificationCount }"): (typeof documents)["query NotificationsUnreadCount { unreadNotificationCount }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query MetricsMe { me { id } }"): (typeof documents)["query MetricsMe { me { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query MetricsUnread { unreadNotificationCount }"): (typeof documents)["query MetricsUnread { unreadNotificationCount }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation MetricsMarkAll { markAllNotificationsRead { count } }"): (typeof documents)["mutation MetricsMarkAll { markAllNotificationsRead { count } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription MetricsAdded { notificationAdded { id } }"): (typeof documents)["subscription MetricsAdded { notificationAdded { id } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
