@@ -14,6 +14,10 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation BrowserListsApiKey { createApiKey(input: { name: \"a tool\" }) { __typename ... on CreateApiKeyPayload { secret } } }\n": typeof types.BrowserListsApiKeyDocument,
+    "\n  mutation BrowserListsCreateDataset($input: CreateDatasetInput!) {\n    createDataset(input: $input) { __typename ... on CreateDatasetPayload { dataset { id } upload { url method headers } } }\n  }\n": typeof types.BrowserListsCreateDatasetDocument,
+    "mutation BrowserListsConfirm($id: ID!) { confirmDatasetUpload(id: $id) { __typename } }": typeof types.BrowserListsConfirmDocument,
+    "\n  mutation BrowserListsCreateJob($input: CreateTrainingJobInput!) { createTrainingJob(input: $input) { __typename } }\n": typeof types.BrowserListsCreateJobDocument,
     "\n  mutation HelperCreateDataset($input: CreateDatasetInput!) {\n    createDataset(input: $input) {\n      __typename\n      ... on CreateDatasetPayload { dataset { id status fileSize } upload { url method headers expiresAt } }\n      ... on InvalidInputError { message problems { path message } }\n    }\n  }\n": typeof types.HelperCreateDatasetDocument,
     "\n  mutation HelperConfirmUpload($id: ID!) {\n    confirmDatasetUpload(id: $id) {\n      __typename\n      ... on DatasetPayload { dataset { id status } }\n      ... on Error { message }\n    }\n  }\n": typeof types.HelperConfirmUploadDocument,
     "\n  subscription HelperDatasetUpdated($id: ID!) {\n    datasetUpdated(id: $id) {\n      id\n      status\n      errorCount\n      warningCount\n      statistics {\n        examples\n        trainingPairs\n        totalTokens\n        tokensPerExample { min mean p95 max }\n        examplesOverContext\n        roleCounts { system user assistant }\n        duplicates\n      }\n      validation {\n        valid\n        errorCount\n        truncated\n        tokenCountsExact\n        countsByCode { code count }\n        issues { line path code severity message }\n      }\n    }\n  }\n": typeof types.HelperDatasetUpdatedDocument,
@@ -58,6 +62,10 @@ type Documents = {
     "\n  query TrainingJobPage($first: Int, $after: String, $last: Int, $before: String) {\n    trainingJobs(first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.TrainingJobPageDocument,
 };
 const documents: Documents = {
+    "\n  mutation BrowserListsApiKey { createApiKey(input: { name: \"a tool\" }) { __typename ... on CreateApiKeyPayload { secret } } }\n": types.BrowserListsApiKeyDocument,
+    "\n  mutation BrowserListsCreateDataset($input: CreateDatasetInput!) {\n    createDataset(input: $input) { __typename ... on CreateDatasetPayload { dataset { id } upload { url method headers } } }\n  }\n": types.BrowserListsCreateDatasetDocument,
+    "mutation BrowserListsConfirm($id: ID!) { confirmDatasetUpload(id: $id) { __typename } }": types.BrowserListsConfirmDocument,
+    "\n  mutation BrowserListsCreateJob($input: CreateTrainingJobInput!) { createTrainingJob(input: $input) { __typename } }\n": types.BrowserListsCreateJobDocument,
     "\n  mutation HelperCreateDataset($input: CreateDatasetInput!) {\n    createDataset(input: $input) {\n      __typename\n      ... on CreateDatasetPayload { dataset { id status fileSize } upload { url method headers expiresAt } }\n      ... on InvalidInputError { message problems { path message } }\n    }\n  }\n": types.HelperCreateDatasetDocument,
     "\n  mutation HelperConfirmUpload($id: ID!) {\n    confirmDatasetUpload(id: $id) {\n      __typename\n      ... on DatasetPayload { dataset { id status } }\n      ... on Error { message }\n    }\n  }\n": types.HelperConfirmUploadDocument,
     "\n  subscription HelperDatasetUpdated($id: ID!) {\n    datasetUpdated(id: $id) {\n      id\n      status\n      errorCount\n      warningCount\n      statistics {\n        examples\n        trainingPairs\n        totalTokens\n        tokensPerExample { min mean p95 max }\n        examplesOverContext\n        roleCounts { system user assistant }\n        duplicates\n      }\n      validation {\n        valid\n        errorCount\n        truncated\n        tokenCountsExact\n        countsByCode { code count }\n        issues { line path code severity message }\n      }\n    }\n  }\n": types.HelperDatasetUpdatedDocument,
@@ -116,6 +124,22 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BrowserListsApiKey { createApiKey(input: { name: \"a tool\" }) { __typename ... on CreateApiKeyPayload { secret } } }\n"): (typeof documents)["\n  mutation BrowserListsApiKey { createApiKey(input: { name: \"a tool\" }) { __typename ... on CreateApiKeyPayload { secret } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BrowserListsCreateDataset($input: CreateDatasetInput!) {\n    createDataset(input: $input) { __typename ... on CreateDatasetPayload { dataset { id } upload { url method headers } } }\n  }\n"): (typeof documents)["\n  mutation BrowserListsCreateDataset($input: CreateDatasetInput!) {\n    createDataset(input: $input) { __typename ... on CreateDatasetPayload { dataset { id } upload { url method headers } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation BrowserListsConfirm($id: ID!) { confirmDatasetUpload(id: $id) { __typename } }"): (typeof documents)["mutation BrowserListsConfirm($id: ID!) { confirmDatasetUpload(id: $id) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BrowserListsCreateJob($input: CreateTrainingJobInput!) { createTrainingJob(input: $input) { __typename } }\n"): (typeof documents)["\n  mutation BrowserListsCreateJob($input: CreateTrainingJobInput!) { createTrainingJob(input: $input) { __typename } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
