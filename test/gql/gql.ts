@@ -60,6 +60,12 @@ type Documents = {
     "\n  subscription RestartMetrics($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) { points { step } }\n  }\n": typeof types.RestartMetricsDocument,
     "query RestartMe { me { id } }": typeof types.RestartMeDocument,
     "\n  query TrainingJobPage($first: Int, $after: String, $last: Int, $before: String) {\n    trainingJobs(first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.TrainingJobPageDocument,
+    "\n  fragment MetricsPointFields on MetricPoint {\n    step epoch trainingLoss validationLoss learningRate gradNorm throughput tokensTrained gpuUtilization recordedAt\n  }\n": typeof types.MetricsPointFieldsFragmentDoc,
+    "\n  subscription MetricsStream($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) { lastStep points { ...MetricsPointFields } }\n  }\n": typeof types.MetricsStreamDocument,
+    "\n  query MetricsStored($id: ID!) { trainingJob(id: $id) { metrics(maxPoints: 10000) { ...MetricsPointFields } } }\n": typeof types.MetricsStoredDocument,
+    "\n  query MetricsSeries($id: ID!) { trainingJob(id: $id) { metrics(maxPoints: 10) { step trainingLoss } } }\n": typeof types.MetricsSeriesDocument,
+    "mutation MetricsCancel($id: ID!) { cancelTrainingJob(id: $id) { __typename } }": typeof types.MetricsCancelDocument,
+    "subscription MetricsJobUpdated($id: ID!) { trainingJobUpdated(id: $id) { id } }": typeof types.MetricsJobUpdatedDocument,
 };
 const documents: Documents = {
     "\n  mutation BrowserListsApiKey { createApiKey(input: { name: \"a tool\" }) { __typename ... on CreateApiKeyPayload { secret } } }\n": types.BrowserListsApiKeyDocument,
@@ -108,6 +114,12 @@ const documents: Documents = {
     "\n  subscription RestartMetrics($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) { points { step } }\n  }\n": types.RestartMetricsDocument,
     "query RestartMe { me { id } }": types.RestartMeDocument,
     "\n  query TrainingJobPage($first: Int, $after: String, $last: Int, $before: String) {\n    trainingJobs(first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.TrainingJobPageDocument,
+    "\n  fragment MetricsPointFields on MetricPoint {\n    step epoch trainingLoss validationLoss learningRate gradNorm throughput tokensTrained gpuUtilization recordedAt\n  }\n": types.MetricsPointFieldsFragmentDoc,
+    "\n  subscription MetricsStream($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) { lastStep points { ...MetricsPointFields } }\n  }\n": types.MetricsStreamDocument,
+    "\n  query MetricsStored($id: ID!) { trainingJob(id: $id) { metrics(maxPoints: 10000) { ...MetricsPointFields } } }\n": types.MetricsStoredDocument,
+    "\n  query MetricsSeries($id: ID!) { trainingJob(id: $id) { metrics(maxPoints: 10) { step trainingLoss } } }\n": types.MetricsSeriesDocument,
+    "mutation MetricsCancel($id: ID!) { cancelTrainingJob(id: $id) { __typename } }": types.MetricsCancelDocument,
+    "subscription MetricsJobUpdated($id: ID!) { trainingJobUpdated(id: $id) { id } }": types.MetricsJobUpdatedDocument,
 };
 
 /**
@@ -308,6 +320,30 @@ export function graphql(source: "query RestartMe { me { id } }"): (typeof docume
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query TrainingJobPage($first: Int, $after: String, $last: Int, $before: String) {\n    trainingJobs(first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"): (typeof documents)["\n  query TrainingJobPage($first: Int, $after: String, $last: Int, $before: String) {\n    trainingJobs(first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment MetricsPointFields on MetricPoint {\n    step epoch trainingLoss validationLoss learningRate gradNorm throughput tokensTrained gpuUtilization recordedAt\n  }\n"): (typeof documents)["\n  fragment MetricsPointFields on MetricPoint {\n    step epoch trainingLoss validationLoss learningRate gradNorm throughput tokensTrained gpuUtilization recordedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription MetricsStream($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) { lastStep points { ...MetricsPointFields } }\n  }\n"): (typeof documents)["\n  subscription MetricsStream($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) { lastStep points { ...MetricsPointFields } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MetricsStored($id: ID!) { trainingJob(id: $id) { metrics(maxPoints: 10000) { ...MetricsPointFields } } }\n"): (typeof documents)["\n  query MetricsStored($id: ID!) { trainingJob(id: $id) { metrics(maxPoints: 10000) { ...MetricsPointFields } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MetricsSeries($id: ID!) { trainingJob(id: $id) { metrics(maxPoints: 10) { step trainingLoss } } }\n"): (typeof documents)["\n  query MetricsSeries($id: ID!) { trainingJob(id: $id) { metrics(maxPoints: 10) { step trainingLoss } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation MetricsCancel($id: ID!) { cancelTrainingJob(id: $id) { __typename } }"): (typeof documents)["mutation MetricsCancel($id: ID!) { cancelTrainingJob(id: $id) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription MetricsJobUpdated($id: ID!) { trainingJobUpdated(id: $id) { id } }"): (typeof documents)["subscription MetricsJobUpdated($id: ID!) { trainingJobUpdated(id: $id) { id } }"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
