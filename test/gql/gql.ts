@@ -59,6 +59,10 @@ type Documents = {
     "subscription MetricsAdded { notificationAdded { id } }": typeof types.MetricsAddedDocument,
     "\n  subscription RestartMetrics($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) { points { step } }\n  }\n": typeof types.RestartMetricsDocument,
     "query RestartMe { me { id } }": typeof types.RestartMeDocument,
+    "\n  mutation BadInputCreateDataset($input: CreateDatasetInput!) {\n    createDataset(input: $input) { __typename ... on InvalidInputError { problems { path } } }\n  }\n": typeof types.BadInputCreateDatasetDocument,
+    "\n  mutation BadInputCreateJob($input: CreateTrainingJobInput!) {\n    createTrainingJob(input: $input) { __typename ... on InvalidInputError { problems { path } } }\n  }\n": typeof types.BadInputCreateJobDocument,
+    "query ForeignCursorsPage($after: String) { datasets(first: 5, after: $after) { edges { node { id } } } }": typeof types.ForeignCursorsPageDocument,
+    "query ForeignCursorsFirst { datasets(first: 1) { pageInfo { endCursor } edges { node { id } } } }": typeof types.ForeignCursorsFirstDocument,
     "\n  query TrainingJobPage($first: Int, $after: String, $last: Int, $before: String) {\n    trainingJobs(first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.TrainingJobPageDocument,
     "\n  fragment MetricsPointFields on MetricPoint {\n    step epoch trainingLoss validationLoss learningRate gradNorm throughput tokensTrained gpuUtilization recordedAt\n  }\n": typeof types.MetricsPointFieldsFragmentDoc,
     "\n  subscription MetricsStream($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) { lastStep points { ...MetricsPointFields } }\n  }\n": typeof types.MetricsStreamDocument,
@@ -113,6 +117,10 @@ const documents: Documents = {
     "subscription MetricsAdded { notificationAdded { id } }": types.MetricsAddedDocument,
     "\n  subscription RestartMetrics($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) { points { step } }\n  }\n": types.RestartMetricsDocument,
     "query RestartMe { me { id } }": types.RestartMeDocument,
+    "\n  mutation BadInputCreateDataset($input: CreateDatasetInput!) {\n    createDataset(input: $input) { __typename ... on InvalidInputError { problems { path } } }\n  }\n": types.BadInputCreateDatasetDocument,
+    "\n  mutation BadInputCreateJob($input: CreateTrainingJobInput!) {\n    createTrainingJob(input: $input) { __typename ... on InvalidInputError { problems { path } } }\n  }\n": types.BadInputCreateJobDocument,
+    "query ForeignCursorsPage($after: String) { datasets(first: 5, after: $after) { edges { node { id } } } }": types.ForeignCursorsPageDocument,
+    "query ForeignCursorsFirst { datasets(first: 1) { pageInfo { endCursor } edges { node { id } } } }": types.ForeignCursorsFirstDocument,
     "\n  query TrainingJobPage($first: Int, $after: String, $last: Int, $before: String) {\n    trainingJobs(first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.TrainingJobPageDocument,
     "\n  fragment MetricsPointFields on MetricPoint {\n    step epoch trainingLoss validationLoss learningRate gradNorm throughput tokensTrained gpuUtilization recordedAt\n  }\n": types.MetricsPointFieldsFragmentDoc,
     "\n  subscription MetricsStream($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) { lastStep points { ...MetricsPointFields } }\n  }\n": types.MetricsStreamDocument,
@@ -316,6 +324,22 @@ export function graphql(source: "\n  subscription RestartMetrics($jobId: ID!, $a
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query RestartMe { me { id } }"): (typeof documents)["query RestartMe { me { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BadInputCreateDataset($input: CreateDatasetInput!) {\n    createDataset(input: $input) { __typename ... on InvalidInputError { problems { path } } }\n  }\n"): (typeof documents)["\n  mutation BadInputCreateDataset($input: CreateDatasetInput!) {\n    createDataset(input: $input) { __typename ... on InvalidInputError { problems { path } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BadInputCreateJob($input: CreateTrainingJobInput!) {\n    createTrainingJob(input: $input) { __typename ... on InvalidInputError { problems { path } } }\n  }\n"): (typeof documents)["\n  mutation BadInputCreateJob($input: CreateTrainingJobInput!) {\n    createTrainingJob(input: $input) { __typename ... on InvalidInputError { problems { path } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ForeignCursorsPage($after: String) { datasets(first: 5, after: $after) { edges { node { id } } } }"): (typeof documents)["query ForeignCursorsPage($after: String) { datasets(first: 5, after: $after) { edges { node { id } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ForeignCursorsFirst { datasets(first: 1) { pageInfo { endCursor } edges { node { id } } } }"): (typeof documents)["query ForeignCursorsFirst { datasets(first: 1) { pageInfo { endCursor } edges { node { id } } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
