@@ -50,7 +50,7 @@ async function sse(query: string, variables: Record<string, unknown>): Promise<R
 }
 
 const transports: [string, (query: string, variables: Record<string, unknown>) => Promise<Result>][] = [
-  ['HTTP POST', async (query, variables) => (await t.gql(query, variables, user.token)).body],
+  ['HTTP POST', async (query, variables) => (await t.rawGql(query, variables, user.token)).body],
   ['HTTP GET', httpGet],
   ['SSE', sse],
   ['graphql-ws', (query, variables) => wsOnce(t.ws(user.token), query, variables)],
