@@ -63,6 +63,8 @@ type Documents = {
     "\n  mutation BadInputCreateJob($input: CreateTrainingJobInput!) {\n    createTrainingJob(input: $input) { __typename ... on InvalidInputError { problems { path } } }\n  }\n": typeof types.BadInputCreateJobDocument,
     "query ForeignCursorsPage($after: String) { datasets(first: 5, after: $after) { edges { node { id } } } }": typeof types.ForeignCursorsPageDocument,
     "query ForeignCursorsFirst { datasets(first: 1) { pageInfo { endCursor } edges { node { id } } } }": typeof types.ForeignCursorsFirstDocument,
+    "query JwtMe { me { id email } }": typeof types.JwtMeDocument,
+    "query JwtMeNamed { me { email name } }": typeof types.JwtMeNamedDocument,
     "\n  query TrainingJobPage($first: Int, $after: String, $last: Int, $before: String) {\n    trainingJobs(first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.TrainingJobPageDocument,
     "\n  fragment MetricsPointFields on MetricPoint {\n    step epoch trainingLoss validationLoss learningRate gradNorm throughput tokensTrained gpuUtilization recordedAt\n  }\n": typeof types.MetricsPointFieldsFragmentDoc,
     "\n  subscription MetricsStream($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) { lastStep points { ...MetricsPointFields } }\n  }\n": typeof types.MetricsStreamDocument,
@@ -121,6 +123,8 @@ const documents: Documents = {
     "\n  mutation BadInputCreateJob($input: CreateTrainingJobInput!) {\n    createTrainingJob(input: $input) { __typename ... on InvalidInputError { problems { path } } }\n  }\n": types.BadInputCreateJobDocument,
     "query ForeignCursorsPage($after: String) { datasets(first: 5, after: $after) { edges { node { id } } } }": types.ForeignCursorsPageDocument,
     "query ForeignCursorsFirst { datasets(first: 1) { pageInfo { endCursor } edges { node { id } } } }": types.ForeignCursorsFirstDocument,
+    "query JwtMe { me { id email } }": types.JwtMeDocument,
+    "query JwtMeNamed { me { email name } }": types.JwtMeNamedDocument,
     "\n  query TrainingJobPage($first: Int, $after: String, $last: Int, $before: String) {\n    trainingJobs(first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.TrainingJobPageDocument,
     "\n  fragment MetricsPointFields on MetricPoint {\n    step epoch trainingLoss validationLoss learningRate gradNorm throughput tokensTrained gpuUtilization recordedAt\n  }\n": types.MetricsPointFieldsFragmentDoc,
     "\n  subscription MetricsStream($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) { lastStep points { ...MetricsPointFields } }\n  }\n": types.MetricsStreamDocument,
@@ -340,6 +344,14 @@ export function graphql(source: "query ForeignCursorsPage($after: String) { data
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query ForeignCursorsFirst { datasets(first: 1) { pageInfo { endCursor } edges { node { id } } } }"): (typeof documents)["query ForeignCursorsFirst { datasets(first: 1) { pageInfo { endCursor } edges { node { id } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query JwtMe { me { id email } }"): (typeof documents)["query JwtMe { me { id email } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query JwtMeNamed { me { email name } }"): (typeof documents)["query JwtMeNamed { me { email name } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
