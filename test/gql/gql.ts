@@ -53,6 +53,8 @@ type Documents = {
     "\n  subscription NotificationsAdded { notificationAdded { id type title priority link metadata readAt } }\n": typeof types.NotificationsAddedDocument,
     "query NotificationsNode($id: ID!) { node(id: $id) { id } }": typeof types.NotificationsNodeDocument,
     "query NotificationsUnreadCount { unreadNotificationCount }": typeof types.NotificationsUnreadCountDocument,
+    "query ApiHardeningOrdinary { me { id email } trainingJobs(first: 20) { totalCount edges { node { id status } } } }": typeof types.ApiHardeningOrdinaryDocument,
+    "query ApiHardeningTypename { __typename }": typeof types.ApiHardeningTypenameDocument,
     "query MetricsMe { me { id } }": typeof types.MetricsMeDocument,
     "query MetricsUnread { unreadNotificationCount }": typeof types.MetricsUnreadDocument,
     "mutation MetricsMarkAll { markAllNotificationsRead { count } }": typeof types.MetricsMarkAllDocument,
@@ -113,6 +115,8 @@ const documents: Documents = {
     "\n  subscription NotificationsAdded { notificationAdded { id type title priority link metadata readAt } }\n": types.NotificationsAddedDocument,
     "query NotificationsNode($id: ID!) { node(id: $id) { id } }": types.NotificationsNodeDocument,
     "query NotificationsUnreadCount { unreadNotificationCount }": types.NotificationsUnreadCountDocument,
+    "query ApiHardeningOrdinary { me { id email } trainingJobs(first: 20) { totalCount edges { node { id status } } } }": types.ApiHardeningOrdinaryDocument,
+    "query ApiHardeningTypename { __typename }": types.ApiHardeningTypenameDocument,
     "query MetricsMe { me { id } }": types.MetricsMeDocument,
     "query MetricsUnread { unreadNotificationCount }": types.MetricsUnreadDocument,
     "mutation MetricsMarkAll { markAllNotificationsRead { count } }": types.MetricsMarkAllDocument,
@@ -304,6 +308,14 @@ export function graphql(source: "query NotificationsNode($id: ID!) { node(id: $i
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query NotificationsUnreadCount { unreadNotificationCount }"): (typeof documents)["query NotificationsUnreadCount { unreadNotificationCount }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ApiHardeningOrdinary { me { id email } trainingJobs(first: 20) { totalCount edges { node { id status } } } }"): (typeof documents)["query ApiHardeningOrdinary { me { id email } trainingJobs(first: 20) { totalCount edges { node { id status } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ApiHardeningTypename { __typename }"): (typeof documents)["query ApiHardeningTypename { __typename }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
