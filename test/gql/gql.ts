@@ -44,6 +44,10 @@ type Documents = {
     "\n  query Issues($id: ID!, $code: String, $offset: Int, $first: Int) {\n    dataset(id: $id) {\n      format\n      status\n      suggestedFormat\n      validation {\n        groups { code severity meaning count stored }\n        issues(code: $code, offset: $offset, first: $first) { line path code severity message excerpt }\n      }\n    }\n  }\n": typeof types.IssuesDocument,
     "\n  query IssuesReport($id: ID!, $format: IssueReportFormat!) {\n    dataset(id: $id) { validation { report(format: $format) } }\n  }\n": typeof types.IssuesReportDocument,
     "\n  mutation IssuesRecheck($id: ID!, $format: DatasetFormat!) {\n    recheckDataset(id: $id, format: $format) {\n      __typename\n      ... on DatasetPayload { dataset { id status format validation { valid } } }\n      ... on NotFoundError { type }\n      ... on InvalidInputError { problems { path message } }\n      ... on DatasetInUseError { activeJobIds }\n      ... on Error { message }\n    }\n  }\n": typeof types.IssuesRecheckDocument,
+    "mutation LifecycleDelete($id: ID!) { deleteDataset(id: $id) { __typename } }": typeof types.LifecycleDeleteDocument,
+    "\n  mutation LifecycleCreate($input: CreateDatasetInput!) {\n    createDataset(input: $input) {\n      __typename\n      ... on CreateDatasetPayload { dataset { id } upload { url } }\n      ... on QuotaExceededError { message exceeded { quota limit used } }\n    }\n  }\n": typeof types.LifecycleCreateDocument,
+    "query LifecycleDataset($id: ID!) { dataset(id: $id) { id } }": typeof types.LifecycleDatasetDocument,
+    "query LifecycleQuotas { me { datasetQuotas { quota limit used } } }": typeof types.LifecycleQuotasDocument,
     "\n  query DatasetListPage($after: String) {\n    datasets(first: 100, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id name status fileSize baseModel { id } } }\n    }\n  }\n": typeof types.DatasetListPageDocument,
     "\n  query DatasetListSpecial {\n    datasets(first: 5, filter: { status: [READY], search: \"SPECIAL\" }) { totalCount edges { node { status name } } }\n  }\n": typeof types.DatasetListSpecialDocument,
     "query DatasetListFirstTen { datasets(first: 10) { totalCount edges { node { id } } } }": typeof types.DatasetListFirstTenDocument,
@@ -106,6 +110,10 @@ const documents: Documents = {
     "\n  query Issues($id: ID!, $code: String, $offset: Int, $first: Int) {\n    dataset(id: $id) {\n      format\n      status\n      suggestedFormat\n      validation {\n        groups { code severity meaning count stored }\n        issues(code: $code, offset: $offset, first: $first) { line path code severity message excerpt }\n      }\n    }\n  }\n": types.IssuesDocument,
     "\n  query IssuesReport($id: ID!, $format: IssueReportFormat!) {\n    dataset(id: $id) { validation { report(format: $format) } }\n  }\n": types.IssuesReportDocument,
     "\n  mutation IssuesRecheck($id: ID!, $format: DatasetFormat!) {\n    recheckDataset(id: $id, format: $format) {\n      __typename\n      ... on DatasetPayload { dataset { id status format validation { valid } } }\n      ... on NotFoundError { type }\n      ... on InvalidInputError { problems { path message } }\n      ... on DatasetInUseError { activeJobIds }\n      ... on Error { message }\n    }\n  }\n": types.IssuesRecheckDocument,
+    "mutation LifecycleDelete($id: ID!) { deleteDataset(id: $id) { __typename } }": types.LifecycleDeleteDocument,
+    "\n  mutation LifecycleCreate($input: CreateDatasetInput!) {\n    createDataset(input: $input) {\n      __typename\n      ... on CreateDatasetPayload { dataset { id } upload { url } }\n      ... on QuotaExceededError { message exceeded { quota limit used } }\n    }\n  }\n": types.LifecycleCreateDocument,
+    "query LifecycleDataset($id: ID!) { dataset(id: $id) { id } }": types.LifecycleDatasetDocument,
+    "query LifecycleQuotas { me { datasetQuotas { quota limit used } } }": types.LifecycleQuotasDocument,
     "\n  query DatasetListPage($after: String) {\n    datasets(first: 100, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id name status fileSize baseModel { id } } }\n    }\n  }\n": types.DatasetListPageDocument,
     "\n  query DatasetListSpecial {\n    datasets(first: 5, filter: { status: [READY], search: \"SPECIAL\" }) { totalCount edges { node { status name } } }\n  }\n": types.DatasetListSpecialDocument,
     "query DatasetListFirstTen { datasets(first: 10) { totalCount edges { node { id } } } }": types.DatasetListFirstTenDocument,
@@ -272,6 +280,22 @@ export function graphql(source: "\n  query IssuesReport($id: ID!, $format: Issue
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation IssuesRecheck($id: ID!, $format: DatasetFormat!) {\n    recheckDataset(id: $id, format: $format) {\n      __typename\n      ... on DatasetPayload { dataset { id status format validation { valid } } }\n      ... on NotFoundError { type }\n      ... on InvalidInputError { problems { path message } }\n      ... on DatasetInUseError { activeJobIds }\n      ... on Error { message }\n    }\n  }\n"): (typeof documents)["\n  mutation IssuesRecheck($id: ID!, $format: DatasetFormat!) {\n    recheckDataset(id: $id, format: $format) {\n      __typename\n      ... on DatasetPayload { dataset { id status format validation { valid } } }\n      ... on NotFoundError { type }\n      ... on InvalidInputError { problems { path message } }\n      ... on DatasetInUseError { activeJobIds }\n      ... on Error { message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation LifecycleDelete($id: ID!) { deleteDataset(id: $id) { __typename } }"): (typeof documents)["mutation LifecycleDelete($id: ID!) { deleteDataset(id: $id) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LifecycleCreate($input: CreateDatasetInput!) {\n    createDataset(input: $input) {\n      __typename\n      ... on CreateDatasetPayload { dataset { id } upload { url } }\n      ... on QuotaExceededError { message exceeded { quota limit used } }\n    }\n  }\n"): (typeof documents)["\n  mutation LifecycleCreate($input: CreateDatasetInput!) {\n    createDataset(input: $input) {\n      __typename\n      ... on CreateDatasetPayload { dataset { id } upload { url } }\n      ... on QuotaExceededError { message exceeded { quota limit used } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query LifecycleDataset($id: ID!) { dataset(id: $id) { id } }"): (typeof documents)["query LifecycleDataset($id: ID!) { dataset(id: $id) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query LifecycleQuotas { me { datasetQuotas { quota limit used } } }"): (typeof documents)["query LifecycleQuotas { me { datasetQuotas { quota limit used } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
