@@ -51,6 +51,9 @@ type Documents = {
     "\n  query DatasetListPage($after: String) {\n    datasets(first: 100, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id name status fileSize baseModel { id } } }\n    }\n  }\n": typeof types.DatasetListPageDocument,
     "\n  query DatasetListSpecial {\n    datasets(first: 5, filter: { status: [READY], search: \"SPECIAL\" }) { totalCount edges { node { status name } } }\n  }\n": typeof types.DatasetListSpecialDocument,
     "query DatasetListFirstTen { datasets(first: 10) { totalCount edges { node { id } } } }": typeof types.DatasetListFirstTenDocument,
+    "query UploadFlowDataset($id: ID!) { dataset(id: $id) { id } }": typeof types.UploadFlowDatasetDocument,
+    "mutation UploadFlowDelete($id: ID!) { deleteDataset(id: $id) { __typename ... on DatasetPayload { dataset { deletedAt } } } }": typeof types.UploadFlowDeleteDocument,
+    "query UploadFlowToDelete { datasets(first: 100, filter: { search: \"to delete\" }) { totalCount } }": typeof types.UploadFlowToDeleteDocument,
     "\n  query NotificationsList($first: Int, $after: String, $unreadOnly: Boolean) {\n    notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id type title message priority link metadata read readAt createdAt } }\n    }\n    unreadNotificationCount\n  }\n": typeof types.NotificationsListDocument,
     "\n  mutation NotificationsMark($id: ID!) {\n    markNotificationRead(id: $id) {\n      __typename\n      ... on MarkNotificationReadPayload { unreadCount notification { id read readAt } }\n      ... on NotFoundError { id type }\n    }\n  }\n": typeof types.NotificationsMarkDocument,
     "mutation NotificationsMarkAll { markAllNotificationsRead { count readAt unreadCount } }": typeof types.NotificationsMarkAllDocument,
@@ -117,6 +120,9 @@ const documents: Documents = {
     "\n  query DatasetListPage($after: String) {\n    datasets(first: 100, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id name status fileSize baseModel { id } } }\n    }\n  }\n": types.DatasetListPageDocument,
     "\n  query DatasetListSpecial {\n    datasets(first: 5, filter: { status: [READY], search: \"SPECIAL\" }) { totalCount edges { node { status name } } }\n  }\n": types.DatasetListSpecialDocument,
     "query DatasetListFirstTen { datasets(first: 10) { totalCount edges { node { id } } } }": types.DatasetListFirstTenDocument,
+    "query UploadFlowDataset($id: ID!) { dataset(id: $id) { id } }": types.UploadFlowDatasetDocument,
+    "mutation UploadFlowDelete($id: ID!) { deleteDataset(id: $id) { __typename ... on DatasetPayload { dataset { deletedAt } } } }": types.UploadFlowDeleteDocument,
+    "query UploadFlowToDelete { datasets(first: 100, filter: { search: \"to delete\" }) { totalCount } }": types.UploadFlowToDeleteDocument,
     "\n  query NotificationsList($first: Int, $after: String, $unreadOnly: Boolean) {\n    notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id type title message priority link metadata read readAt createdAt } }\n    }\n    unreadNotificationCount\n  }\n": types.NotificationsListDocument,
     "\n  mutation NotificationsMark($id: ID!) {\n    markNotificationRead(id: $id) {\n      __typename\n      ... on MarkNotificationReadPayload { unreadCount notification { id read readAt } }\n      ... on NotFoundError { id type }\n    }\n  }\n": types.NotificationsMarkDocument,
     "mutation NotificationsMarkAll { markAllNotificationsRead { count readAt unreadCount } }": types.NotificationsMarkAllDocument,
@@ -308,6 +314,18 @@ export function graphql(source: "\n  query DatasetListSpecial {\n    datasets(fi
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query DatasetListFirstTen { datasets(first: 10) { totalCount edges { node { id } } } }"): (typeof documents)["query DatasetListFirstTen { datasets(first: 10) { totalCount edges { node { id } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query UploadFlowDataset($id: ID!) { dataset(id: $id) { id } }"): (typeof documents)["query UploadFlowDataset($id: ID!) { dataset(id: $id) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation UploadFlowDelete($id: ID!) { deleteDataset(id: $id) { __typename ... on DatasetPayload { dataset { deletedAt } } } }"): (typeof documents)["mutation UploadFlowDelete($id: ID!) { deleteDataset(id: $id) { __typename ... on DatasetPayload { dataset { deletedAt } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query UploadFlowToDelete { datasets(first: 100, filter: { search: \"to delete\" }) { totalCount } }"): (typeof documents)["query UploadFlowToDelete { datasets(first: 100, filter: { search: \"to delete\" }) { totalCount } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

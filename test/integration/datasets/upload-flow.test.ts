@@ -2,6 +2,7 @@
 // it must survive with a clear typed error or an exact validation result.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../server/db/client.js';
+import { graphql } from '../../gql/index.js';
 import { startTestApp, wsCollect, type TestApp } from '../../helpers/app.js';
 import { ofType } from '../../helpers/graphql-client.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
@@ -17,6 +18,10 @@ beforeAll(async () => {
   alice = await createUser(t);
 });
 afterAll(() => t?.stop());
+
+const DATASET = graphql(`query UploadFlowDataset($id: ID!) { dataset(id: $id) { id } }`);
+const DELETE = graphql(`mutation UploadFlowDelete($id: ID!) { deleteDataset(id: $id) { __typename ... on DatasetPayload { dataset { deletedAt } } } }`);
+const TO_DELETE = graphql(`query UploadFlowToDelete { datasets(first: 100, filter: { search: "to delete" }) { totalCount } }`);
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
@@ -146,13 +151,13 @@ describe('bad requests get typed errors and change nothing', () => {
   it("treats someone else's dataset as one that does not exist", async () => {
     const bob = await createUser(t);
     const id = await uploadDataset(t, alice.token, jsonl(range(10).map(chatExample)));
-    expect((await t.gql('query($id: ID!) { dataset(id: $id) { id } }', { id }, bob.token)).body.data.dataset).toBeNull();
+    expect((await t.gql(DATASET, { id }, bob.token)).body.data?.dataset).toBeNull();
     expect((await t.gql(CONFIRM_UPLOAD, { id }, bob.token)).body.data?.confirmDatasetUpload.__typename).toBe('NotFoundError');
-    const del = await t.gql('mutation($id: ID!) { deleteDataset(id: $id) { __typename } }', { id }, bob.token);
-    expect(del.body.data.deleteDataset.__typename).toBe('NotFoundError');
+    const del = await t.gql(DELETE, { id }, bob.token);
+    expect(del.body.data?.deleteDataset.__typename).toBe('NotFoundError');
     const sub = await wsCollect(t.ws(bob.token), DATASET_UPDATED, { id }, () => true).catch((err) => err);
     expect(String(sub.message ?? sub)).toMatch(/not found/i);
-    expect((await t.gql('query($id: ID!) { dataset(id: $id) { id } }', { id }, alice.token)).body.data.dataset.id).toBe(id);
+    expect((await t.gql(DATASET, { id }, alice.token)).body.data?.dataset?.id).toBe(id);
   });
 
   it('returns the same dataset for a retried request with the same idempotency key', async () => {
@@ -164,10 +169,10 @@ describe('bad requests get typed errors and change nothing', () => {
 
   it('soft-deletes a dataset: gone from the list and from dataset(id)', async () => {
     const id = await uploadDataset(t, alice.token, jsonl(range(10).map(chatExample)), { name: 'to delete' });
-    const del = await t.gql('mutation($id: ID!) { deleteDataset(id: $id) { __typename ... on DatasetPayload { dataset { deletedAt } } } }', { id }, alice.token);
-    expect(del.body.data.deleteDataset.dataset.deletedAt).toBeTruthy();
-    expect((await t.gql('query($id: ID!) { dataset(id: $id) { id } }', { id }, alice.token)).body.data.dataset).toBeNull();
-    const list = await t.gql('{ datasets(first: 100, filter: { search: "to delete" }) { totalCount } }', {}, alice.token);
-    expect(list.body.data.datasets.totalCount).toBe(0);
+    const del = await t.gqlData(DELETE, { id }, alice.token);
+    expect(ofType(del.deleteDataset, 'DatasetPayload').dataset.deletedAt).toBeTruthy();
+    expect((await t.gql(DATASET, { id }, alice.token)).body.data?.dataset).toBeNull();
+    const list = await t.gqlData(TO_DELETE, {}, alice.token);
+    expect(list.datasets.totalCount).toBe(0);
   });
 });
