@@ -74,6 +74,7 @@ type Documents = {
     "query ForeignCursorsFirst { datasets(first: 1) { pageInfo { endCursor } edges { node { id } } } }": typeof types.ForeignCursorsFirstDocument,
     "query JwtMe { me { id email } }": typeof types.JwtMeDocument,
     "query JwtMeNamed { me { email name } }": typeof types.JwtMeNamedDocument,
+    "\n  mutation StorageUrlsDownload($id: ID!) { createModelDownload(id: $id) { __typename ... on ModelDownloadPayload { files { name url sha256 } } } }\n": typeof types.StorageUrlsDownloadDocument,
     "\n  query TrainingJobPage($first: Int, $after: String, $last: Int, $before: String) {\n    trainingJobs(first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.TrainingJobPageDocument,
     "\n  fragment MetricsPointFields on MetricPoint {\n    step epoch trainingLoss validationLoss learningRate gradNorm throughput tokensTrained gpuUtilization recordedAt\n  }\n": typeof types.MetricsPointFieldsFragmentDoc,
     "\n  subscription MetricsStream($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) { lastStep points { ...MetricsPointFields } }\n  }\n": typeof types.MetricsStreamDocument,
@@ -143,6 +144,7 @@ const documents: Documents = {
     "query ForeignCursorsFirst { datasets(first: 1) { pageInfo { endCursor } edges { node { id } } } }": types.ForeignCursorsFirstDocument,
     "query JwtMe { me { id email } }": types.JwtMeDocument,
     "query JwtMeNamed { me { email name } }": types.JwtMeNamedDocument,
+    "\n  mutation StorageUrlsDownload($id: ID!) { createModelDownload(id: $id) { __typename ... on ModelDownloadPayload { files { name url sha256 } } } }\n": types.StorageUrlsDownloadDocument,
     "\n  query TrainingJobPage($first: Int, $after: String, $last: Int, $before: String) {\n    trainingJobs(first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.TrainingJobPageDocument,
     "\n  fragment MetricsPointFields on MetricPoint {\n    step epoch trainingLoss validationLoss learningRate gradNorm throughput tokensTrained gpuUtilization recordedAt\n  }\n": types.MetricsPointFieldsFragmentDoc,
     "\n  subscription MetricsStream($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) { lastStep points { ...MetricsPointFields } }\n  }\n": types.MetricsStreamDocument,
@@ -406,6 +408,10 @@ export function graphql(source: "query JwtMe { me { id email } }"): (typeof docu
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query JwtMeNamed { me { email name } }"): (typeof documents)["query JwtMeNamed { me { email name } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StorageUrlsDownload($id: ID!) { createModelDownload(id: $id) { __typename ... on ModelDownloadPayload { files { name url sha256 } } } }\n"): (typeof documents)["\n  mutation StorageUrlsDownload($id: ID!) { createModelDownload(id: $id) { __typename ... on ModelDownloadPayload { files { name url sha256 } } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
