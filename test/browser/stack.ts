@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { signLocalUserToken } from '../../server/auth/tokens.js';
-import type { Untyped } from '../helpers/app.js';
 import { createWebHandler } from '../../server/http/web.js';
+import { graphqlClient, type GraphqlClient } from '../helpers/graphql-client.js';
 import { expectNoA11yViolations } from './a11y.js';
 
 export const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -33,8 +33,8 @@ export interface Stack {
   log(): string;
   /** A token for the user the browser signs in as (email omitted), or for another local user. */
   token(email?: string): Promise<string>;
-  /** Runs a GraphQL operation over HTTP as a tool would; throws when it has no data. */
-  gql<T = Untyped>(query: string, variables: Record<string, unknown>, token: string): Promise<T>;
+  /** Runs a GraphQL operation over HTTP as a tool would and returns its data; throws when it has errors or no data. */
+  gql: GraphqlClient['gqlData'];
   stop(): Promise<void>;
 }
 
@@ -168,17 +168,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     if (email) return signLocalUserToken(secret, { sub: `local:${email}`, email });
     return ((await (await fetch(`${url}/auth/local`)).json()) as { token: string }).token;
   };
-  const gql = async (query: string, variables: Record<string, unknown>, bearer: string) => {
-    const res = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await res.json()) as { data?: Untyped; errors?: unknown };
-    if (!body.data) throw new Error(JSON.stringify(body));
-    return body.data;
-  };
-  return { url, gpuUrl: `http://127.0.0.1:${gpuPort}`, browser, log: () => output, token, gql, stop };
+  return { url, gpuUrl: `http://127.0.0.1:${gpuPort}`, browser, log: () => output, token, gql: graphqlClient(url).gqlData, stop };
 }
 
 /** The simulated provider's faults for every job from now on ({} clears them). */

@@ -1,9 +1,13 @@
 // A stored model made the way a user makes one: a job trained to the end on a
 // READY dataset, then its files copied by the artifact queue.
+import { vi } from 'vitest';
+import { graphql } from '../gql/index.js';
 import type { TestApp } from './app.js';
 import { createJob, followJob } from './training.js';
 
-const JOB_ARTIFACT = `query($id: ID!) { trainingJob(id: $id) { artifact { id status files { id name } } } }`;
+const JOB_ARTIFACT = graphql(`
+  query StoredModelArtifact($id: ID!) { trainingJob(id: $id) { artifact { id status files { id name } } } }
+`);
 
 export interface StoredModel {
   jobId: string;
@@ -19,11 +23,14 @@ export async function storedModel(t: TestApp, token: string, input: Record<strin
   const states = await followJob(t, token, jobId);
   if (states.at(-1).status !== 'COMPLETED') throw new Error(`job ended ${states.at(-1).status}`);
   // The files are copied by their own queue job a moment after COMPLETED.
-  const until = Date.now() + 30_000;
-  for (;;) {
-    const artifact = (await t.gql(JOB_ARTIFACT, { id: jobId }, token)).body.data?.trainingJob?.artifact;
-    if (artifact?.status === 'STORED') return { jobId, modelId: artifact.id, files: artifact.files };
-    if (artifact?.status === 'FAILED' || Date.now() > until) throw new Error(`model of ${jobId} is ${artifact?.status ?? 'missing'}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const artifact = await vi.waitFor(
+    async () => {
+      const now = (await t.gql(JOB_ARTIFACT, { id: jobId }, token)).body.data?.trainingJob?.artifact;
+      if (now?.status !== 'STORED' && now?.status !== 'FAILED') throw new Error(`model of ${jobId} is ${now?.status ?? 'missing'}`);
+      return now;
+    },
+    { timeout: 30_000, interval: 200 },
+  );
+  if (artifact.status !== 'STORED') throw new Error(`model of ${jobId} is ${artifact.status}`);
+  return { jobId, modelId: artifact.id, files: artifact.files };
 }

@@ -7,24 +7,24 @@
 // CLI is a wrapper process, so a SIGKILL would kill the wrapper and orphan the
 // real server. One process per server makes signals mean what the test says.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { createClient, type Client } from 'graphql-ws';
+import { print } from 'graphql';
+import type { Client } from 'graphql-ws';
 import pg from 'pg';
 import { afterAll, afterEach, inject } from 'vitest';
-import WebSocket from 'ws';
-import { signLocalUserToken } from '../../server/auth/tokens.js';
 import { variables } from '../../server/config.js';
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '../../server/db/embedded-postgres.js';
 import { migrate } from '../../server/db/migrate.js';
 import { PrismaClient } from '../../server/db/generated/prisma/client.js';
 import type { SimulatedFaults } from '../../server/gpu/provider.js';
-import type { GraphQLErrors, TestApp, Untyped } from './app.js';
-import type { TestUser } from './factories.js';
+import type { TestApp } from './app.js';
+import { createUserWith, type TestUser } from './factories.js';
+import { graphqlClient, type GraphqlClient, type TypedDocumentNode } from './graphql-client.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NODE = fs.existsSync(path.join(ROOT, 'node_modules/.bin/node')) ? path.join(ROOT, 'node_modules/.bin/node') : process.execPath;
@@ -63,15 +63,13 @@ export interface SimulatorProcess extends ChildHandle {
   submissions(jobId: string): number;
 }
 
-export interface ServerProcess extends ChildHandle {
+export interface ServerProcess extends ChildHandle, GraphqlClient {
   /** Base URL; '' for ROLE=worker, which serves no HTTP. */
   url: string;
   port: number;
   /** The whole environment it was given: start another with the same to replace it. */
   env: ServerEnv;
-  gql: TestApp['gql'];
-  ws: TestApp['ws'];
-  /** For the helpers in datasets.ts and training.ts, which only call gql and ws. */
+  /** For the helpers in datasets.ts and training.ts, which only use the client. */
   asTestApp(): TestApp;
 }
 
@@ -269,30 +267,6 @@ function baseEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function graphqlClient(url: string, clients: Client[]): Pick<ServerProcess, 'gql' | 'ws'> {
-  return {
-    async gql(query, variables, token) {
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: res.status, body: (await res.json()) as { data?: Untyped; errors?: GraphQLErrors } };
-    },
-    ws(token) {
-      const client = createClient({
-        url: `${url.replace(/^http/, 'ws')}/graphql`,
-        webSocketImpl: WebSocket,
-        connectionParams: token ? { authorization: `Bearer ${token}` } : {},
-        retryAttempts: 0,
-        lazy: true,
-      });
-      clients.push(client);
-      return client;
-    },
-  };
-}
-
 /**
  * A group of processes for one test file: registers afterAll (stop them all)
  * and afterEach (print their output when the test failed). Call at module level.
@@ -302,7 +276,7 @@ export function useProcesses(options: { databaseUrl?: string } = {}): Processes 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brightrun-process-'));
   const mine: ChildHandle[] = [];
   const ownDatabases: DatabaseProcess[] = [];
-  const clients: Client[] = [];
+  const clients: ReturnType<typeof graphqlClient>[] = [];
   const databaseUrl = options.databaseUrl ?? inject('databaseUrl');
   const queueSchema = `pgboss_process_${randomBytes(4).toString('hex')}`;
 
@@ -369,7 +343,8 @@ export function useProcesses(options: { databaseUrl?: string } = {}): Processes 
         ]);
       } else await waitUntilServing(child, `http://127.0.0.1:${port}/healthz`, readyTimeoutMs);
       const url = role === 'worker' ? '' : (env.PUBLIC_URL ?? `http://127.0.0.1:${port}`);
-      const client = graphqlClient(url, clients);
+      const client = graphqlClient(url);
+      clients.push(client);
       const server: ServerProcess = {
         ...child,
         url,
@@ -416,16 +391,10 @@ export function useProcesses(options: { databaseUrl?: string } = {}): Processes 
       return handle;
     },
 
-    async createUser(server) {
-      const email = `user-${randomUUID()}@test.brightrun.dev`;
-      const token = await signLocalUserToken(secret, { sub: `local:${email}`, email });
-      const res = await server.gql<{ me: { id: string } }>('{ me { id } }', {}, token);
-      if (!res.body.data) throw new Error(`could not create user: ${JSON.stringify(res.body)}`);
-      return { id: Buffer.from(res.body.data.me.id, 'base64').toString().split(':')[1]!, email, token };
-    },
+    createUser: (server) => createUserWith(server, secret),
 
     async stopAll() {
-      await Promise.all(clients.splice(0).map((c) => c.dispose()));
+      await Promise.all(clients.splice(0).map((c) => c.close()));
       await Promise.all(mine.splice(0).map((c) => c.kill('SIGTERM', 5_000)));
       for (const database of ownDatabases.splice(0)) {
         await database.stop();
@@ -455,10 +424,10 @@ export interface Received<T> {
  * result, a closed socket or the timeout (onResult sees each result as it comes,
  * so a caller keeps what arrived before a failure).
  */
-export function collectSubscription<T>(
+export function collectSubscription<T, V extends Record<string, unknown> = Record<string, unknown>>(
   client: Client,
-  query: string,
-  variables: Record<string, unknown>,
+  document: string | TypedDocumentNode<T, V>,
+  variables: V,
   { done = () => false, timeoutMs = 60_000, onResult }: { done?: (all: T[]) => boolean; timeoutMs?: number; onResult?: (data: T) => void } = {},
 ): Promise<Received<T>[]> {
   return new Promise((resolve, reject) => {
@@ -470,7 +439,7 @@ export function collectSubscription<T>(
     };
     const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${seen.length} results: ${JSON.stringify(seen.at(-1)?.data)?.slice(0, 300)}`))), timeoutMs);
     const unsubscribe = client.subscribe<T>(
-      { query, variables },
+      { query: typeof document === 'string' ? document : print(document), variables },
       {
         next: (result) => {
           if (result.errors) return finish(() => reject(new Error(JSON.stringify(result.errors))));

@@ -6,7 +6,7 @@ import { findPreset, presetHyperparameters } from '../../server/catalog/training
 import { estimateTrainingCost, type TrainingEstimate } from '../../server/training/estimate.js';
 import type { TestApp, Untyped } from './app.js';
 import { wsCollect } from './app.js';
-import { chatExample, DATASET_UPDATED, jsonl, uploadDataset } from './datasets.js';
+import { chatExample, DATASET_UPDATED, jsonl, uploadDataset, type DatasetInput } from './datasets.js';
 
 /** A dataset uploaded, validated and READY; returns its global id. */
 export async function readyDataset(t: TestApp, token: string, examples = 40): Promise<string> {
@@ -14,10 +14,10 @@ export async function readyDataset(t: TestApp, token: string, examples = 40): Pr
 }
 
 /** This file uploaded (createDataset input overrides in `input`), validated and READY; returns its global id. */
-export async function readyDatasetFrom(t: TestApp, token: string, file: Buffer, input: Record<string, unknown> = {}): Promise<string> {
+export async function readyDatasetFrom(t: TestApp, token: string, file: Buffer, input: DatasetInput = {}): Promise<string> {
   const id = await uploadDataset(t, token, file, input);
-  const events = await wsCollect(t.ws(token), DATASET_UPDATED, { id }, (r) => ['READY', 'INVALID'].includes(r.at(-1)?.datasetUpdated.status));
-  if (events.at(-1).datasetUpdated.status !== 'READY') throw new Error('dataset did not validate');
+  const events = await wsCollect(t.ws(token), DATASET_UPDATED, { id }, (r) => ['READY', 'INVALID'].includes(r.at(-1)?.datasetUpdated.status ?? ''));
+  if (events.at(-1)?.datasetUpdated.status !== 'READY') throw new Error('dataset did not validate');
   return id;
 }
 

@@ -2,6 +2,7 @@
 // path, and answers each as the test says (status, delay, or never).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { vi } from 'vitest';
 
 export interface ReceivedWebhook {
   path: string;
@@ -55,12 +56,14 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     received,
     answer: (path, plan) => plans.set(path, plan),
     async waitFor(path, count, timeoutMs = 30_000) {
-      const end = Date.now() + timeoutMs;
-      while (received(path).length < count) {
-        if (Date.now() > end) throw new Error(`${path} had ${received(path).length} of ${count} requests after ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      return received(path);
+      return vi.waitFor(
+        () => {
+          const seen = received(path);
+          if (seen.length < count) throw new Error(`${path} had ${seen.length} of ${count} requests after ${timeoutMs} ms`);
+          return seen;
+        },
+        { timeout: timeoutMs, interval: 50 },
+      );
     },
     async close() {
       for (const res of hanging) res.destroy();

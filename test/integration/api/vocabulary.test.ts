@@ -4,10 +4,12 @@
 // every money amount reads in one format.
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from '../../gql/index.js';
 import { db, pool } from '../../../server/db/client.js';
 import { readMigrations } from '../../../server/db/migrate.js';
 import { createNotification } from '../../../server/notifications/notify.js';
 import { startTestApp, wsOnce, type TestApp } from '../../helpers/app.js';
+import { ofType } from '../../helpers/graphql-client.js';
 import { chatExample, createDatasetFor, jsonl } from '../../helpers/datasets.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { storedModel, type StoredModel } from '../../helpers/models.js';
@@ -28,29 +30,74 @@ beforeAll(async () => {
 afterAll(() => t?.stop());
 
 /** The GraphQL type an id names, when it is a global id the API can look up. */
+const NODE_TYPE = graphql(`query VocabularyNodeType($id: ID!) { node(id: $id) { __typename } }`);
+
 async function nodeType(id: string): Promise<string | null> {
-  const res = await t.gql('query($id: ID!) { node(id: $id) { __typename } }', { id }, alice.token);
+  const res = await t.gql(NODE_TYPE, { id }, alice.token);
   return res.body.data?.node?.__typename ?? null;
 }
 
-describe('error fields', () => {
-  const ERROR = '__typename ... on Error { message } ... on NotFoundError { id type }';
-  const CONFIRM = `mutation($id: ID!) { confirmDatasetUpload(id: $id) { ${ERROR} ... on UploadMissingError { datasetId } } }`;
-  const ESTIMATE = `query($input: EstimateTrainingCostInput!) { estimateTrainingCost(input: $input) { ${ERROR} ... on DatasetNotReadyError { datasetId } } }`;
-  const DELETE = `mutation($id: ID!) { deleteDataset(id: $id) { ${ERROR} ... on DatasetInUseError { activeJobIds } } }`;
-  const CANCEL = `mutation($id: ID!) { cancelTrainingJob(id: $id) { ${ERROR} ... on JobAlreadyFinishedError { jobId } } }`;
-  const DOWNLOAD = `mutation($id: ID!) { createModelDownload(id: $id) { ${ERROR} ... on ModelNotReadyError { modelId } } }`;
+graphql(`fragment VocabularyError on Error { __typename message ... on NotFoundError { id type } }`);
+const CONFIRM = graphql(`
+  mutation VocabularyConfirm($id: ID!) {
+    confirmDatasetUpload(id: $id) { ...VocabularyError ... on UploadMissingError { datasetId } }
+  }
+`);
+const ESTIMATE = graphql(`
+  query VocabularyEstimate($input: EstimateTrainingCostInput!) {
+    estimateTrainingCost(input: $input) { ...VocabularyError ... on DatasetNotReadyError { datasetId } }
+  }
+`);
+const DELETE = graphql(`
+  mutation VocabularyDelete($id: ID!) {
+    deleteDataset(id: $id) { ...VocabularyError ... on DatasetInUseError { activeJobIds } }
+  }
+`);
+const CANCEL = graphql(`
+  mutation VocabularyCancel($id: ID!) {
+    cancelTrainingJob(id: $id) { ...VocabularyError ... on JobAlreadyFinishedError { jobId } }
+  }
+`);
+const DOWNLOAD = graphql(`
+  mutation VocabularyDownload($id: ID!) {
+    createModelDownload(id: $id) { ...VocabularyError ... on ModelNotReadyError { modelId } }
+  }
+`);
+const JOB_UPDATED = graphql(`subscription VocabularyJobUpdated($id: ID!) { trainingJobUpdated(id: $id) { id } }`);
+const NOTIFICATIONS = graphql(`
+  query VocabularyNotifications { notifications(first: 100) { edges { node { type link metadata } } } }
+`);
+const AMOUNTS = graphql(`
+  query VocabularyAmounts($id: ID!, $from: DateTime!, $to: DateTime!) {
+    gpuTypes { hourlyRateUsd }
+    trainingJob(id: $id) {
+      estimatedCost
+      maxCost
+      currentCost
+      finalCost
+      estimate { hourlyRateUsd costUsd breakdown { costUsd } low { costUsd } high { costUsd } }
+    }
+    costSummary(from: $from, to: $to, groupBy: MONTH) {
+      __typename
+      ... on CostSummary { total byType { total } monthComparison { thisMonth lastMonth lastMonthToDate } }
+    }
+  }
+`);
 
+/** Notification metadata is JSON: its keys, read as the API sends them. */
+const metadataOf = (node: { metadata?: unknown }) => (node.metadata ?? {}) as Record<string, unknown>;
+
+describe('error fields', () => {
   it('carry the global ids the API takes, and messages carry no other form of id', async () => {
     const missing = encodeGlobalID('Dataset', crypto.randomUUID());
-    const notFound = (await t.gql(CONFIRM, { id: missing }, alice.token)).body.data.confirmDatasetUpload;
-    expect(notFound).toMatchObject({ __typename: 'NotFoundError', type: 'Dataset', id: missing });
+    const notFound = ofType((await t.gqlData(CONFIRM, { id: missing }, alice.token)).confirmDatasetUpload, 'NotFoundError');
+    expect(notFound).toMatchObject({ type: 'Dataset', id: missing });
     expect(notFound.message).not.toContain(rawId(missing));
 
     const { dataset: uploading } = await createDatasetFor(t, alice.token, jsonl([chatExample(1)]));
-    expect((await t.gql(CONFIRM, { id: uploading.id }, alice.token)).body.data.confirmDatasetUpload).toMatchObject({ __typename: 'UploadMissingError', datasetId: uploading.id });
-    const notReady = (await t.gql(ESTIMATE, { input: { datasetId: uploading.id, gpu: { type: 'A100-80GB', count: 1 } } }, alice.token)).body.data.estimateTrainingCost;
-    expect(notReady).toMatchObject({ __typename: 'DatasetNotReadyError', datasetId: uploading.id });
+    expect((await t.gqlData(CONFIRM, { id: uploading.id }, alice.token)).confirmDatasetUpload).toMatchObject({ __typename: 'UploadMissingError', datasetId: uploading.id });
+    const notReady = ofType((await t.gqlData(ESTIMATE, { input: { datasetId: uploading.id, gpu: { type: 'A100-80GB', count: 1 } } }, alice.token)).estimateTrainingCost, 'DatasetNotReadyError');
+    expect(notReady).toMatchObject({ datasetId: uploading.id });
 
     // Rows nothing moves on its own: a RUNNING job on the dataset, a COMPLETED one whose model could not be stored.
     const running = await db.trainingJob.create({ data: { ...jobRow(alice.id, rawId(datasetId), 'RUNNING'), startedAt: new Date() } });
@@ -58,30 +105,28 @@ describe('error fields', () => {
     const failedModel = await db.modelArtifact.create({
       data: { ownerId: alice.id, jobId: finished.id, datasetId: rawId(datasetId), name: 'not stored', baseModelId: finished.baseModelId, hyperparameters: {}, storagePrefix: `${alice.id}/x/`, status: 'FAILED', failureReason: 'test' },
     });
-    const inUse = (await t.gql(DELETE, { id: datasetId }, alice.token)).body.data.deleteDataset;
-    expect(inUse).toMatchObject({ __typename: 'DatasetInUseError', activeJobIds: [encodeGlobalID('TrainingJob', running.id)] });
+    const inUse = ofType((await t.gqlData(DELETE, { id: datasetId }, alice.token)).deleteDataset, 'DatasetInUseError');
+    expect(inUse).toMatchObject({ activeJobIds: [encodeGlobalID('TrainingJob', running.id)] });
     await db.trainingJob.update({ where: { id: running.id }, data: { status: 'FAILED', completedAt: new Date() } });
-    const ended = (await t.gql(CANCEL, { id: encodeGlobalID('TrainingJob', finished.id) }, alice.token)).body.data.cancelTrainingJob;
+    const ended = (await t.gqlData(CANCEL, { id: encodeGlobalID('TrainingJob', finished.id) }, alice.token)).cancelTrainingJob;
     expect(ended).toMatchObject({ __typename: 'JobAlreadyFinishedError', jobId: encodeGlobalID('TrainingJob', finished.id) });
-    const notStored = (await t.gql(DOWNLOAD, { id: encodeGlobalID('Model', failedModel.id) }, alice.token)).body.data.createModelDownload;
-    expect(notStored).toMatchObject({ __typename: 'ModelNotReadyError', modelId: encodeGlobalID('Model', failedModel.id) });
+    const notStored = ofType((await t.gqlData(DOWNLOAD, { id: encodeGlobalID('Model', failedModel.id) }, alice.token)).createModelDownload, 'ModelNotReadyError');
+    expect(notStored).toMatchObject({ modelId: encodeGlobalID('Model', failedModel.id) });
     expect(notStored.message).not.toContain(failedModel.id);
 
     // Each id goes straight back into the API.
-    expect(await nodeType(inUse.activeJobIds[0])).toBe('TrainingJob');
+    expect(await nodeType(inUse.activeJobIds[0]!)).toBe('TrainingJob');
     expect(await nodeType(notStored.modelId)).toBe('Model');
     expect(await nodeType(notReady.datasetId)).toBe('Dataset');
 
-    const subscription = await wsOnce(t.ws(alice.token), 'subscription($id: ID!) { trainingJobUpdated(id: $id) { id } }', { id: encodeGlobalID('TrainingJob', failedModel.id) });
+    const subscription = await wsOnce(t.ws(alice.token), JOB_UPDATED, { id: encodeGlobalID('TrainingJob', failedModel.id) });
     expect(subscription.errors?.[0]).toMatchObject({ extensions: { code: 'NOT_FOUND' } });
-    expect(subscription.errors?.[0].message).not.toContain(failedModel.id);
+    expect(subscription.errors?.[0]?.message).not.toContain(failedModel.id);
   });
 });
 
 describe('notifications', () => {
-  const LIST = '{ notifications(first: 100) { edges { node { type link metadata } } } }';
-  type Note = { type: string; link: string; metadata: { jobId: string } & Record<string, string> };
-  const list = async () => (await t.gql<{ notifications: { edges: { node: Note }[] } }>(LIST, {}, alice.token)).body.data!.notifications.edges.map((e) => e.node);
+  const list = async () => (await t.gqlData(NOTIFICATIONS, {}, alice.token)).notifications.edges.map((e) => e.node);
 
   it('name what they are about with one key per kind of object, by global id, and link to the routes the web client takes', async () => {
     const byType = Object.fromEntries((await list()).map((n) => [n.type, n]));
@@ -90,9 +135,9 @@ describe('notifications', () => {
       expect(byType[type]).toMatchObject({ link: `/training/jobs/${model.jobId}`, metadata: { jobId: model.jobId } });
     }
     expect(byType.ARTIFACT_READY).toMatchObject({ link: `/models/${model.modelId}`, metadata: { modelId: model.modelId, jobId: model.jobId } });
-    const idKeys = new Set((await list()).flatMap((n) => Object.keys(n.metadata ?? {}).filter((key) => key.endsWith('Id'))));
+    const idKeys = new Set((await list()).flatMap((n) => Object.keys(metadataOf(n)).filter((key) => key.endsWith('Id'))));
     expect([...idKeys].sort()).toEqual(['datasetId', 'jobId', 'modelId']);
-    expect(await nodeType(byType.ARTIFACT_READY!.metadata.jobId)).toBe('TrainingJob');
+    expect(await nodeType(metadataOf(byType.ARTIFACT_READY!).jobId as string)).toBe('TrainingJob');
   });
 
   it('read the same from rows stored before, once migrated', async () => {
@@ -120,30 +165,22 @@ describe('money', () => {
   const SIX_DECIMALS = /^-?\d+\.\d{6}$/;
 
   it('reads as a decimal string with six decimals wherever the API gives an amount', async () => {
-    const res = await t.gql(
-      `query($id: ID!, $from: DateTime!, $to: DateTime!) {
-        gpuTypes { hourlyRateUsd }
-        trainingJob(id: $id) {
-          estimatedCost maxCost currentCost finalCost
-          estimate { hourlyRateUsd costUsd breakdown { costUsd } low { costUsd } high { costUsd } }
-        }
-        costSummary(from: $from, to: $to, groupBy: MONTH) {
-          ... on CostSummary { total byType { total } monthComparison { thisMonth lastMonth lastMonthToDate } }
-        }
-      }`,
+    const { gpuTypes, trainingJob, costSummary } = await t.gqlData(
+      AMOUNTS,
       { id: model.jobId, from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() },
       alice.token,
     );
-    const { gpuTypes, trainingJob: job, costSummary } = res.body.data;
+    const job = trainingJob!;
+    const summary = ofType(costSummary, 'CostSummary');
     expect(job.maxCost).toBe('5.000000');
-    expect(gpuTypes.map((g: { hourlyRateUsd: string }) => g.hourlyRateUsd)).toContain('3.500000');
+    expect(gpuTypes.map((g) => g.hourlyRateUsd)).toContain('3.500000');
     const amounts = [
-      ...gpuTypes.map((g: { hourlyRateUsd: string }) => g.hourlyRateUsd),
+      ...gpuTypes.map((g) => g.hourlyRateUsd),
       job.estimatedCost, job.maxCost, job.currentCost, job.finalCost,
-      job.estimate.hourlyRateUsd, job.estimate.costUsd, job.estimate.low.costUsd, job.estimate.high.costUsd,
-      ...job.estimate.breakdown.map((l: { costUsd: string }) => l.costUsd),
-      costSummary.total, ...costSummary.byType.map((b: { total: string }) => b.total),
-      costSummary.monthComparison.thisMonth, costSummary.monthComparison.lastMonth, costSummary.monthComparison.lastMonthToDate,
+      job.estimate?.hourlyRateUsd, job.estimate?.costUsd, job.estimate?.low.costUsd, job.estimate?.high.costUsd,
+      ...(job.estimate?.breakdown ?? []).map((l) => l.costUsd),
+      summary.total, ...summary.byType.map((b) => b.total),
+      summary.monthComparison.thisMonth, summary.monthComparison.lastMonth, summary.monthComparison.lastMonthToDate,
     ];
     for (const amount of amounts) expect(amount).toMatch(SIX_DECIMALS);
   });
@@ -159,8 +196,8 @@ describe('money', () => {
       metadata: { jobId: job, costUsd: '0.10', maxCostUsd: '0.1' },
       dedupeKey: `test:${crypto.randomUUID()}`,
     });
-    const res = await t.gql('{ notifications(first: 100) { edges { node { type metadata } } } }', {}, alice.token);
-    const cap = res.body.data.notifications.edges.map((e: { node: { type: string } }) => e.node).find((n: { type: string }) => n.type === 'COST_CAP_REACHED');
-    expect(cap.metadata).toEqual({ jobId: model.jobId, costUsd: '0.100000', maxCostUsd: '0.100000' });
+    const { notifications } = await t.gqlData(NOTIFICATIONS, {}, alice.token);
+    const cap = notifications.edges.map((e) => e.node).find((n) => n.type === 'COST_CAP_REACHED');
+    expect(cap?.metadata).toEqual({ jobId: model.jobId, costUsd: '0.100000', maxCostUsd: '0.100000' });
   });
 });

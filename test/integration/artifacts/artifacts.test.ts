@@ -6,7 +6,7 @@
 // ends FAILED with the owner told.
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signCallbackToken } from '../../../server/auth/tokens.js';
 import { rate } from '../../../server/artifacts/quality.js';
 import { bestPoint, detectOverfit } from '../../../server/training/loss-curve.js';
@@ -49,13 +49,14 @@ const NOTIFICATION_ADDED = 'subscription { notificationAdded { id type title pri
 
 /** Polls until the job's artifact has left PENDING (the queue runs it a moment after COMPLETED). */
 async function settledArtifact(jobId: string, timeoutMs = 30_000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const artifact = await db.modelArtifact.findUnique({ where: { jobId } });
-    if (artifact && artifact.status !== 'PENDING') return artifact;
-    if (Date.now() > until) throw new Error(`artifact of ${jobId} still ${artifact?.status ?? 'missing'}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return vi.waitFor(
+    async () => {
+      const artifact = await db.modelArtifact.findUnique({ where: { jobId } });
+      if (!artifact || artifact.status === 'PENDING') throw new Error(`artifact of ${jobId} still ${artifact?.status ?? 'missing'}`);
+      return artifact;
+    },
+    { timeout: timeoutMs, interval: 100 },
+  );
 }
 
 function jobContext(retryCount: number): JobContext {

@@ -1,7 +1,10 @@
 // models(orderBy: BEST_VALIDATION_LOSS): lowest best validation loss first, models without one last, paged
 // without skipping or repeating; only the caller's. And TrainingJob.bestValidation, the point it comes from.
+import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../server/db/client.js';
+import type { ModelOrder, ModelOrderPageQuery } from '../../gql/graphql.js';
+import { graphql } from '../../gql/index.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { jobRow, readyDataset } from '../../helpers/training.js';
@@ -46,19 +49,26 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-const MODELS = `query($first: Int, $after: String, $orderBy: ModelOrder) {
-  models(first: $first, after: $after, orderBy: $orderBy) {
-    edges { node { name quality { bestValidationLoss } job { bestValidation { step validationLoss tokensTrained } } } }
-    pageInfo { hasNextPage endCursor } } }`;
+const MODELS = graphql(`
+  query ModelOrderPage($first: Int, $after: String, $orderBy: ModelOrder) {
+    models(first: $first, after: $after, orderBy: $orderBy) {
+      edges {
+        node {
+          name
+          quality { bestValidationLoss }
+          job { bestValidation { step validationLoss tokensTrained } }
+        }
+      }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`);
 
-async function names(token: string, orderBy?: string, first = 2): Promise<string[]> {
+async function names(token: string, orderBy?: ModelOrder, first = 2): Promise<string[]> {
   const seen: string[] = [];
   let after: string | null = null;
   for (let pages = 0; pages < 10; pages++) {
-    type Page = { models: { edges: { node: { name: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
-    const res: { body: { data?: Page; errors?: unknown } } = await t.gql<Page>(MODELS, { first, after, orderBy }, token);
-    if (!res.body.data) throw new Error(JSON.stringify(res.body.errors));
-    const { edges, pageInfo } = res.body.data.models;
+    const { edges, pageInfo }: ModelOrderPageQuery['models'] = (await t.gqlData(MODELS, { first, after, orderBy }, token)).models;
     seen.push(...edges.map((e) => e.node.name));
     if (!pageInfo.hasNextPage) break;
     after = pageInfo.endCursor;
@@ -81,14 +91,15 @@ describe('models orderBy', () => {
   });
 
   it('refuses an unknown order', async () => {
-    const res = await t.gql(MODELS, { first: 2, orderBy: 'LOSS' }, alice.token);
+    // Sent as text: the typed document would not let 'LOSS' through.
+    const res = await t.rawGql(print(MODELS), { first: 2, orderBy: 'LOSS' }, alice.token);
     expect(res.body.data).toBeUndefined();
     expect(JSON.stringify(res.body.errors)).toContain('ModelOrder');
   });
 
   it("gives each job's best validation point, null before any evaluation", async () => {
-    const res = await t.gql(MODELS, { first: 10, orderBy: 'BEST_VALIDATION_LOSS' }, alice.token);
-    const byName = Object.fromEntries(res.body.data.models.edges.map((e: { node: { name: string; job: { bestValidation: unknown } } }) => [e.node.name, e.node.job.bestValidation]));
+    const { models } = await t.gqlData(MODELS, { first: 10, orderBy: 'BEST_VALIDATION_LOSS' }, alice.token);
+    const byName = Object.fromEntries(models.edges.map((e) => [e.node.name, e.node.job?.bestValidation]));
     expect(byName.a).toEqual({ step: 10, validationLoss: 0.9, tokensTrained: 4096 });
     expect(byName.none).toBeNull();
   });

@@ -1,19 +1,15 @@
 // Every way a credential can be wrong is refused, on HTTP and on WebSocket,
 // and the right ones work: local tokens, identity-provider tokens, API keys.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { LOCAL_ISSUER, API_AUDIENCE, signCallbackToken } from '../../../server/auth/tokens.js';
-import { startTestApp, wsOnce, type TestApp } from '../../helpers/app.js';
-import { createUser, type TestUser } from '../../helpers/factories.js';
+import { graphql } from '../../gql/index.js';
+import { useTestApp, wsOnce } from '../../helpers/app.js';
+import { createUser, useUser } from '../../helpers/factories.js';
+import { ofType } from '../../helpers/graphql-client.js';
 
-let t: TestApp;
-let alice: TestUser;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  alice = await createUser(t);
-});
-afterAll(() => t?.stop());
+const t = useTestApp();
+const alice = useUser(t);
 
 const key = () => new TextEncoder().encode(t.app.services.secret);
 
@@ -30,7 +26,34 @@ function localToken(overrides: { secret?: string; audience?: string; issuer?: st
   return jwt.sign(overrides.secret ? new TextEncoder().encode(overrides.secret) : key());
 }
 
-const ME = '{ me { id email } }';
+const ME = graphql(`query AuthMe { me { id email } }`);
+
+const QUIET_SUBSCRIPTION = graphql(`subscription AuthQuiet { notificationAdded { id } }`);
+
+const CREATE = graphql(`
+  mutation AuthCreateApiKey($input: CreateApiKeyInput!) {
+    createApiKey(input: $input) {
+      __typename
+      ... on CreateApiKeyPayload { secret apiKey { id name prefix revokedAt } }
+      ... on InvalidInputError { problems { path message } }
+    }
+  }
+`);
+
+const REVOKE = graphql(`
+  mutation AuthRevokeApiKey($id: ID!) {
+    revokeApiKey(id: $id) {
+      __typename
+      ... on RevokeApiKeyPayload { apiKey { id revokedAt } }
+      ... on NotFoundError { message }
+    }
+  }
+`);
+
+/** A new API key of the user whose token this is: its secret and its row. */
+async function createKey(name: string, token: string) {
+  return ofType((await t.gqlData(CREATE, { input: { name } }, token)).createApiKey, 'CreateApiKeyPayload');
+}
 
 /** A subscription that stays quiet (no notification comes) over Server-Sent Events: resolves `open` once the stream
  * starts, and `events` with every `next` payload once the server ends the stream (or after 10 s). */
@@ -74,13 +97,13 @@ async function badCredentials(): Promise<Record<string, string>> {
 describe('HTTP', () => {
   it('answers `me` with a valid token', async () => {
     const res = await t.gql(ME, {}, alice.token);
-    expect(res.body.data.me.email).toBe(alice.email);
+    expect(res.body.data?.me.email).toBe(alice.email);
   });
 
   it('answers without a token with an authentication error', async () => {
     const res = await t.gql(ME, {}, null);
     expect(res.body.data).toBeNull();
-    expect(res.body.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('refuses every bad credential with 401 and UNAUTHENTICATED', async () => {
@@ -97,14 +120,14 @@ describe('HTTP', () => {
 
   it('says when a token has expired', async () => {
     const res = await t.gql(ME, {}, await localToken({ exp: Math.floor(Date.now() / 1000) - 60 }));
-    expect(res.body.errors?.[0].extensions.reason).toBe('TOKEN_EXPIRED');
+    expect(res.body.errors?.[0]?.extensions?.reason).toBe('TOKEN_EXPIRED');
   });
 });
 
 describe('WebSocket', () => {
   it('runs an operation with a valid token in connection_init', async () => {
     const result = await wsOnce(t.ws(alice.token), ME);
-    expect(result.data.me.email).toBe(alice.email);
+    expect(result.data?.me.email).toBe(alice.email);
   });
 
   it('closes the connection with 4403 for every bad credential', async () => {
@@ -116,33 +139,28 @@ describe('WebSocket', () => {
 });
 
 describe('API keys', () => {
-  const CREATE = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) {
-    __typename ... on CreateApiKeyPayload { secret apiKey { id name prefix revokedAt } } ... on InvalidInputError { problems { path message } } } }`;
-  const REVOKE = `mutation($id: ID!) { revokeApiKey(id: $id) { __typename ... on RevokeApiKeyPayload { apiKey { id revokedAt } } ... on NotFoundError { message } } }`;
-
   it('works until revoked, then is refused on HTTP and WebSocket', async () => {
-    const created = await t.gql(CREATE, { input: { name: 'ci' } }, alice.token);
-    const { secret, apiKey } = created.body.data.createApiKey;
+    const { secret, apiKey } = await createKey('ci', alice.token);
     expect(secret).toMatch(/^brk_/);
     expect(secret.startsWith(apiKey.prefix)).toBe(true);
-    expect((await t.gql(ME, {}, secret)).body.data.me.email).toBe(alice.email);
-    expect((await wsOnce(t.ws(secret), ME)).data.me.email).toBe(alice.email);
+    expect((await t.gqlData(ME, {}, secret)).me.email).toBe(alice.email);
+    expect((await wsOnce(t.ws(secret), ME)).data?.me.email).toBe(alice.email);
 
     const revoked = await t.gql(REVOKE, { id: apiKey.id }, alice.token);
-    expect(revoked.body.data.revokeApiKey.apiKey.revokedAt).toBeTruthy();
+    expect(ofType(revoked.body.data?.revokeApiKey, 'RevokeApiKeyPayload').apiKey.revokedAt).toBeTruthy();
 
     const after = await t.gql(ME, {}, secret);
     expect(after.status).toBe(401);
-    expect(after.body.errors?.[0].extensions.reason).toBe('API_KEY_INVALID');
+    expect(after.body.errors?.[0]?.extensions?.reason).toBe('API_KEY_INVALID');
     expect((await wsOnce(t.ws(secret), ME)).closeCode).toBe(4403);
   });
 
   it('closes a WebSocket signed in with a key (4403) as soon as the key is revoked, ending its subscriptions', async () => {
-    const { secret, apiKey } = (await t.gql(CREATE, { input: { name: 'live' } }, alice.token)).body.data.createApiKey;
+    const { secret, apiKey } = await createKey('live', alice.token);
     const client = t.ws(secret);
     const connected = new Promise((resolve) => client.on('connected', resolve));
     // A subscription that stays open: no notification comes.
-    const ended = wsOnce(client, 'subscription { notificationAdded { id } }');
+    const ended = wsOnce(client, QUIET_SUBSCRIPTION);
     await connected;
     await t.gql(REVOKE, { id: apiKey.id }, alice.token);
     expect((await ended).closeCode).toBe(4403);
@@ -152,13 +170,13 @@ describe('API keys', () => {
     const token = await localToken({ exp: Math.floor(Date.now() / 1000) + 2 });
     const client = t.ws(token);
     const connected = new Promise((resolve) => client.on('connected', resolve));
-    const ended = wsOnce(client, 'subscription { notificationAdded { id } }');
+    const ended = wsOnce(client, QUIET_SUBSCRIPTION);
     await connected;
     expect((await ended).closeCode).toBe(4403);
   });
 
   it('ends a subscription over Server-Sent Events when its key is revoked, and one whose token expires', async () => {
-    const { secret, apiKey } = (await t.gql(CREATE, { input: { name: 'sse' } }, alice.token)).body.data.createApiKey;
+    const { secret, apiKey } = await createKey('sse', alice.token);
     const byKey = sseEvents(secret);
     await byKey.open;
     await t.gql(REVOKE, { id: apiKey.id }, alice.token);
@@ -172,24 +190,23 @@ describe('API keys', () => {
   });
 
   it('cannot create or revoke keys with a key: FORBIDDEN', async () => {
-    const { secret, apiKey } = (await t.gql(CREATE, { input: { name: 'tool' } }, alice.token)).body.data.createApiKey;
-    for (const [query, variables] of [[CREATE, { input: { name: 'more' } }], [REVOKE, { id: apiKey.id }]] as const) {
-      const res = await t.gql(query, variables, secret);
-      expect(res.body.errors?.[0].extensions.code).toBe('FORBIDDEN');
+    const { secret, apiKey } = await createKey('tool', alice.token);
+    for (const res of [await t.gql(CREATE, { input: { name: 'more' } }, secret), await t.gql(REVOKE, { id: apiKey.id }, secret)]) {
+      expect(res.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }
-    expect((await t.gql(ME, {}, secret)).body.data.me.email).toBe(alice.email);
+    expect((await t.gqlData(ME, {}, secret)).me.email).toBe(alice.email);
   });
 
   it("cannot revoke another user's key: it looks like a key that does not exist", async () => {
     const bob = await createUser(t);
-    const { apiKey, secret } = (await t.gql(CREATE, { input: { name: 'bob' } }, bob.token)).body.data.createApiKey;
+    const { apiKey, secret } = await createKey('bob', bob.token);
     const res = await t.gql(REVOKE, { id: apiKey.id }, alice.token);
-    expect(res.body.data.revokeApiKey.__typename).toBe('NotFoundError');
-    expect((await t.gql(ME, {}, secret)).body.data.me.email).toBe(bob.email);
+    expect(res.body.data?.revokeApiKey.__typename).toBe('NotFoundError');
+    expect((await t.gqlData(ME, {}, secret)).me.email).toBe(bob.email);
   });
 
   it('rejects an empty name as a typed error', async () => {
     const res = await t.gql(CREATE, { input: { name: '  ' } }, alice.token);
-    expect(res.body.data.createApiKey).toEqual({ __typename: 'InvalidInputError', problems: [{ path: ['name'], message: 'must be 1 to 100 characters' }] });
+    expect(res.body.data?.createApiKey).toEqual({ __typename: 'InvalidInputError', problems: [{ path: ['name'], message: 'must be 1 to 100 characters' }] });
   });
 });

@@ -5,9 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../server/db/client.js';
 import { expireUploads, removeDeletedFiles } from '../../../server/datasets/lifecycle.js';
 import { sweepDatasetsJob } from '../../../server/queue/definitions.js';
+import type { CreateDatasetInput } from '../../gql/graphql.js';
+import { graphql } from '../../gql/index.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { CONFIRM_UPLOAD, chatExample, createDatasetFor, jsonl, put, uploadDataset } from '../../helpers/datasets.js';
 import { createUser } from '../../helpers/factories.js';
+import { ofType } from '../../helpers/graphql-client.js';
 import { rawId, until } from '../../helpers/processes.js';
 
 let t: TestApp;
@@ -27,12 +30,19 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-const DELETE = 'mutation($id: ID!) { deleteDataset(id: $id) { __typename } }';
-const CREATE = `mutation($input: CreateDatasetInput!) { createDataset(input: $input) {
-  __typename
-  ... on CreateDatasetPayload { dataset { id } upload { url } }
-  ... on QuotaExceededError { message exceeded { quota limit used } } } }`;
-const input = (fileSize: number, extra: Record<string, unknown> = {}) => ({ input: { name: 'd', fileName: 'a.jsonl', fileSize, contentType: 'application/jsonl', ...extra } });
+const DELETE = graphql(`mutation LifecycleDelete($id: ID!) { deleteDataset(id: $id) { __typename } }`);
+const CREATE = graphql(`
+  mutation LifecycleCreate($input: CreateDatasetInput!) {
+    createDataset(input: $input) {
+      __typename
+      ... on CreateDatasetPayload { dataset { id } upload { url } }
+      ... on QuotaExceededError { message exceeded { quota limit used } }
+    }
+  }
+`);
+const DATASET = graphql(`query LifecycleDataset($id: ID!) { dataset(id: $id) { id } }`);
+const QUOTAS = graphql(`query LifecycleQuotas { me { datasetQuotas { quota limit used } } }`);
+const input = (fileSize: number, extra: Partial<CreateDatasetInput> = {}) => ({ input: { name: 'd', fileName: 'a.jsonl', fileSize, contentType: 'application/jsonl', ...extra } });
 
 
 async function storedFile(globalId: string) {
@@ -48,7 +58,7 @@ describe('dataset lifecycle', () => {
   it('removes a deleted dataset\'s file after the grace period, not before', async () => {
     const alice = await createUser(t);
     const id = await uploadDataset(t, alice.token, file);
-    expect((await t.gql(DELETE, { id }, alice.token)).body.data.deleteDataset.__typename).toBe('DatasetPayload');
+    expect((await t.gql(DELETE, { id }, alice.token)).body.data?.deleteDataset.__typename).toBe('DatasetPayload');
 
     await backdate(id, 'deletedAt', GRACE - 30);
     await removeDeletedFiles(t.app.services);
@@ -91,12 +101,12 @@ describe('dataset lifecycle', () => {
     // Past the window a retried createDataset signs no URL, even before the sweep.
     await backdate(dataset.id, 'createdAt', EXPIRY + 1);
     const retry = await t.gql(CREATE, input(file.length, { idempotencyKey: 'expiring-upload' }), carol.token);
-    expect(retry.body.data.createDataset).toMatchObject({ dataset: { id: dataset.id }, upload: null });
+    expect(retry.body.data?.createDataset).toMatchObject({ dataset: { id: dataset.id }, upload: null });
 
     await expireUploads(t.app.services);
     expect((await storedFile(dataset.id)).row.deletedAt).not.toBeNull();
-    expect((await t.gql('query($id: ID!) { dataset(id: $id) { id } }', { id: dataset.id }, carol.token)).body.data.dataset).toBeNull();
-    expect((await t.gql(CONFIRM_UPLOAD, { id: dataset.id }, carol.token)).body.data.confirmDatasetUpload.__typename).toBe('NotFoundError');
+    expect((await t.gql(DATASET, { id: dataset.id }, carol.token)).body.data?.dataset).toBeNull();
+    expect((await t.gql(CONFIRM_UPLOAD, { id: dataset.id }, carol.token)).body.data?.confirmDatasetUpload.__typename).toBe('NotFoundError');
 
     await backdate(dataset.id, 'deletedAt', GRACE + 1);
     await removeDeletedFiles(t.app.services);
@@ -112,7 +122,7 @@ describe('dataset lifecycle', () => {
     const validated = (await storedFile(id)).row;
     // As if its queue job had been lost: VALIDATING with nothing queued.
     await db.dataset.update({ where: { id: rawId(id) }, data: { status: 'VALIDATING', validatedAt: null } });
-    expect((await t.gql(CONFIRM_UPLOAD, { id }, dan.token)).body.data.confirmDatasetUpload.dataset.status).toBe('VALIDATING');
+    expect(ofType((await t.gqlData(CONFIRM_UPLOAD, { id }, dan.token)).confirmDatasetUpload, 'DatasetPayload').dataset.status).toBe('VALIDATING');
     await until('the validation to end', async () => (await storedFile(id)).row.validatedAt !== null, 20_000);
     expect((await storedFile(id)).row.status).toBe(validated.status);
   });
@@ -127,34 +137,34 @@ describe('dataset lifecycle', () => {
 describe('dataset quotas', () => {
   it('lets at most MAX_CONCURRENT_UPLOADS_PER_USER uploads run at once, however fast they are asked for', async () => {
     const dan = await createUser(t);
-    const results = await Promise.all(Array.from({ length: 8 }, () => t.gql(CREATE, input(10), dan.token)));
-    const kinds = results.map((r) => r.body.data.createDataset.__typename);
+    const results = await Promise.all(Array.from({ length: 8 }, () => t.gqlData(CREATE, input(10), dan.token)));
+    const kinds = results.map((r) => r.createDataset.__typename);
     expect(kinds.filter((k) => k === 'CreateDatasetPayload')).toHaveLength(2);
-    const refused = results.map((r) => r.body.data.createDataset).filter((r) => r.__typename === 'QuotaExceededError');
+    const refused = results.map((r) => r.createDataset).filter((r) => r.__typename === 'QuotaExceededError');
     expect(refused).toHaveLength(6);
-    expect(refused[0].exceeded).toEqual([{ quota: 'CONCURRENT_UPLOADS', limit: 2, used: 2 }]);
-    expect(refused[0].message).toMatch(/uploads in progress/);
+    expect(refused[0]?.exceeded).toEqual([{ quota: 'CONCURRENT_UPLOADS', limit: 2, used: 2 }]);
+    expect(refused[0]?.message).toMatch(/uploads in progress/);
 
     // Another user is not affected; a deleted upload frees its place.
     const erin = await createUser(t);
-    expect((await t.gql(CREATE, input(10), erin.token)).body.data.createDataset.__typename).toBe('CreateDatasetPayload');
-    const held = results.find((r) => r.body.data.createDataset.__typename === 'CreateDatasetPayload')!.body.data.createDataset.dataset.id;
-    await t.gql(DELETE, { id: held }, dan.token);
-    expect((await t.gql(CREATE, input(10), dan.token)).body.data.createDataset.__typename).toBe('CreateDatasetPayload');
+    expect((await t.gql(CREATE, input(10), erin.token)).body.data?.createDataset.__typename).toBe('CreateDatasetPayload');
+    const held = results.map((r) => r.createDataset).find((r) => r.__typename === 'CreateDatasetPayload')!;
+    await t.gql(DELETE, { id: ofType(held, 'CreateDatasetPayload').dataset.id }, dan.token);
+    expect((await t.gql(CREATE, input(10), dan.token)).body.data?.createDataset.__typename).toBe('CreateDatasetPayload');
   });
 
   it('refuses a dataset past the storage and count quotas, naming every quota it would exceed', async () => {
     const fay = await createUser(t);
     await uploadDataset(t, fay.token, file);
     await uploadDataset(t, fay.token, file);
-    const big = await t.gql(CREATE, input(100_000), fay.token);
-    expect(big.body.data.createDataset.exceeded).toEqual([{ quota: 'DATASET_BYTES', limit: 100_000, used: 2 * file.length }]);
+    const big = await t.gqlData(CREATE, input(100_000), fay.token);
+    expect(ofType(big.createDataset, 'QuotaExceededError').exceeded).toEqual([{ quota: 'DATASET_BYTES', limit: 100_000, used: 2 * file.length }]);
     await uploadDataset(t, fay.token, file);
-    const both = await t.gql(CREATE, input(100_000), fay.token);
-    expect(both.body.data.createDataset.exceeded.map((q: { quota: string }) => q.quota)).toEqual(['DATASETS', 'DATASET_BYTES']);
+    const both = await t.gqlData(CREATE, input(100_000), fay.token);
+    expect(ofType(both.createDataset, 'QuotaExceededError').exceeded.map((q) => q.quota)).toEqual(['DATASETS', 'DATASET_BYTES']);
 
-    const usage = await t.gql('{ me { datasetQuotas { quota limit used } } }', {}, fay.token);
-    expect(usage.body.data.me.datasetQuotas).toEqual([
+    const usage = await t.gqlData(QUOTAS, {}, fay.token);
+    expect(usage.me.datasetQuotas).toEqual([
       { quota: 'DATASETS', limit: 3, used: 3 },
       { quota: 'DATASET_BYTES', limit: 100_000, used: 3 * file.length },
       { quota: 'CONCURRENT_UPLOADS', limit: 2, used: 0 },

@@ -3,6 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db, statementCounter } from '../../../server/db/client.js';
+import type { DatasetListPageQuery } from '../../gql/graphql.js';
+import { graphql } from '../../gql/index.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 
@@ -37,8 +39,21 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t?.stop());
 
-const PAGE = `query($after: String) { datasets(first: 100, after: $after) {
-  totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id name status fileSize baseModel { id } } } } }`;
+const PAGE = graphql(`
+  query DatasetListPage($after: String) {
+    datasets(first: 100, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { cursor node { id name status fileSize baseModel { id } } }
+    }
+  }
+`);
+const SPECIAL = graphql(`
+  query DatasetListSpecial {
+    datasets(first: 5, filter: { status: [READY], search: "SPECIAL" }) { totalCount edges { node { status name } } }
+  }
+`);
+const FIRST_TEN = graphql(`query DatasetListFirstTen { datasets(first: 10) { totalCount edges { node { id } } } }`);
 
 describe('datasets connection', () => {
   it('pages through 10,000 datasets newest first at a constant SQL cost per page', async () => {
@@ -48,10 +63,9 @@ describe('datasets connection', () => {
     let after: string | null = null;
     for (;;) {
       const before = statementCounter.count;
-      type Page = { datasets: { totalCount: number; edges: { node: { id: string; name: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
-      const res: { body: { data?: Page } } = await t.gql<Page>(PAGE, { after }, owner.token);
+      const data: DatasetListPageQuery = await t.gqlData(PAGE, { after }, owner.token);
       statementsPerPage.push(statementCounter.count - before);
-      const page = res.body.data!.datasets;
+      const page = data.datasets;
       expect(page.totalCount).toBe(TOTAL);
       for (const edge of page.edges) {
         seen.add(edge.node.id);
@@ -69,14 +83,14 @@ describe('datasets connection', () => {
   }, 120_000);
 
   it('filters by status and name, with a matching totalCount', async () => {
-    const res = await t.gql('{ datasets(first: 5, filter: { status: [READY], search: "SPECIAL" }) { totalCount edges { node { status name } } } }', {}, owner.token);
-    expect(res.body.data.datasets.totalCount).toBe(TOTAL / 10);
-    expect(res.body.data.datasets.edges.every((e: { node: { status: string; name: string } }) => e.node.status === 'READY' && e.node.name.includes('special'))).toBe(true);
+    const { datasets } = await t.gqlData(SPECIAL, {}, owner.token);
+    expect(datasets.totalCount).toBe(TOTAL / 10);
+    expect(datasets.edges.every((e) => e.node.status === 'READY' && e.node.name.includes('special'))).toBe(true);
   });
 
   it("never shows another user's datasets", async () => {
     const other = await createUser(t);
-    const res = await t.gql('{ datasets(first: 10) { totalCount edges { node { id } } } }', {}, other.token);
-    expect(res.body.data.datasets).toEqual({ totalCount: 0, edges: [] });
+    const res = await t.gql(FIRST_TEN, {}, other.token);
+    expect(res.body.data?.datasets).toEqual({ totalCount: 0, edges: [] });
   });
 });

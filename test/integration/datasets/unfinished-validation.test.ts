@@ -1,22 +1,16 @@
 // A validation that cannot finish (its file unreadable however often it is retried) ends the dataset INVALID
 // with the reason and tells the owner: never VALIDATING forever.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { db } from '../../../server/db/client.js';
 import { validateDatasetWorker } from '../../../server/workers/validate-dataset.js';
 import { createLogger } from '../../../server/log.js';
 import { objectPath } from '../../../server/storage/index.js';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { createUser, type TestUser } from '../../helpers/factories.js';
+import { useTestApp, } from '../../helpers/app.js';
+import { useUser } from '../../helpers/factories.js';
 
-let t: TestApp;
-let alice: TestUser;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  alice = await createUser(t);
-});
-afterAll(() => t?.stop());
+const t = useTestApp();
+const alice = useUser(t);
 
 describe('a validation that cannot finish', () => {
   it('is retried, then ends the dataset INVALID with VALIDATION_FAILED and a notification', async () => {

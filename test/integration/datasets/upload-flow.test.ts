@@ -2,7 +2,9 @@
 // it must survive with a clear typed error or an exact validation result.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../server/db/client.js';
+import { graphql } from '../../gql/index.js';
 import { startTestApp, wsCollect, type TestApp } from '../../helpers/app.js';
+import { ofType } from '../../helpers/graphql-client.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import {
   brightrunExample, chatExample, CONFIRM_UPLOAD, createDatasetFor, CREATE_DATASET, DATASET_UPDATED, jsonl, put, uploadDataset,
@@ -17,11 +19,15 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
+const DATASET = graphql(`query UploadFlowDataset($id: ID!) { dataset(id: $id) { id } }`);
+const DELETE = graphql(`mutation UploadFlowDelete($id: ID!) { deleteDataset(id: $id) { __typename ... on DatasetPayload { dataset { deletedAt } } } }`);
+const TO_DELETE = graphql(`query UploadFlowToDelete { datasets(first: 100, filter: { search: "to delete" }) { totalCount } }`);
+
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 async function validated(id: string, token = alice.token) {
-  const events = await wsCollect(t.ws(token), DATASET_UPDATED, { id }, (r) => ['READY', 'INVALID'].includes(r.at(-1)?.datasetUpdated.status));
-  return events.at(-1).datasetUpdated;
+  const events = await wsCollect(t.ws(token), DATASET_UPDATED, { id }, (r) => ['READY', 'INVALID'].includes(r.at(-1)?.datasetUpdated.status ?? ''));
+  return events.at(-1)!.datasetUpdated;
 }
 
 describe('upload → confirm → validation pushed over graphql-ws', () => {
@@ -32,12 +38,12 @@ describe('upload → confirm → validation pushed over graphql-ws', () => {
     const id = await uploadDataset(t, alice.token, jsonl(range(25).map(example)), { format });
     const dataset = await validated(id);
     expect(dataset.status).toBe('READY');
-    expect(dataset.statistics.examples).toBe(25);
-    expect(dataset.statistics.trainingPairs).toBe(25);
-    expect(dataset.statistics.roleCounts).toEqual({ system: 25, user: 25, assistant: 25 });
-    expect(dataset.statistics.totalTokens).toBeGreaterThan(25 * 20);
-    expect(dataset.validation.tokenCountsExact).toBe(true);
-    expect(dataset.validation.errorCount).toBe(0);
+    expect(dataset.statistics?.examples).toBe(25);
+    expect(dataset.statistics?.trainingPairs).toBe(25);
+    expect(dataset.statistics?.roleCounts).toEqual({ system: 25, user: 25, assistant: 25 });
+    expect(dataset.statistics?.totalTokens).toBeGreaterThan(25 * 20);
+    expect(dataset.validation?.tokenCountsExact).toBe(true);
+    expect(dataset.validation?.errorCount).toBe(0);
   });
 
   it('gives the same statistics for the same content in both formats', async () => {
@@ -74,7 +80,7 @@ describe('bad files end INVALID with every problem, line and code', () => {
     lines[14] = JSON.stringify({ text: 'no messages key' }); // line 15: missing key
     const dataset = await validated(await uploadDataset(t, alice.token, jsonl(lines)));
     expect(dataset.status).toBe('INVALID');
-    const errors = dataset.validation.issues.filter((i: { severity: string }) => i.severity === 'ERROR').map((i: { line: number; code: string }) => [i.line, i.code]);
+    const errors = dataset.validation?.issues.filter((i) => i.severity === 'ERROR').map((i) => [i.line, i.code]);
     expect(errors).toEqual([
       [3, 'INVALID_JSON'],
       [6, 'INVALID_ROLE'],
@@ -82,7 +88,7 @@ describe('bad files end INVALID with every problem, line and code', () => {
       [12, 'EMPTY_CONTENT'],
       [15, 'MISSING_FIELD'],
     ]);
-    expect(dataset.statistics.examples).toBe(15);
+    expect(dataset.statistics?.examples).toBe(15);
   });
 
   it.each([
@@ -95,20 +101,19 @@ describe('bad files end INVALID with every problem, line and code', () => {
     if (file.length === 0) {
       // An empty file cannot be declared (fileSize must be at least 1): it is refused at create.
       const res = await t.gql(CREATE_DATASET, { input: { name: 'empty', fileName: 'e.jsonl', fileSize: 0, contentType: 'application/jsonl' } }, alice.token);
-      expect(res.body.data.createDataset.__typename).toBe('InvalidInputError');
+      expect(res.body.data?.createDataset.__typename).toBe('InvalidInputError');
       return;
     }
     const dataset = await validated(await uploadDataset(t, alice.token, file));
     expect(dataset.status).toBe('INVALID');
-    expect(dataset.validation.countsByCode.map((c: { code: string }) => c.code)).toContain(code);
+    expect(dataset.validation?.countsByCode.map((c) => c.code)).toContain(code);
   });
 });
 
 describe('bad requests get typed errors and change nothing', () => {
   it('refuses a declared size over the limit at create', async () => {
     const res = await t.gql(CREATE_DATASET, { input: { name: 'big', fileName: 'b.jsonl', fileSize: 3 * 1024 * 1024, contentType: 'application/jsonl' } }, alice.token);
-    expect(res.body.data.createDataset.__typename).toBe('InvalidInputError');
-    expect(res.body.data.createDataset.problems[0].path).toEqual(['fileSize']);
+    expect(ofType(res.body.data?.createDataset, 'InvalidInputError').problems[0]?.path).toEqual(['fileSize']);
   });
 
   it('cuts off an upload bigger than declared and keeps nothing', async () => {
@@ -117,7 +122,7 @@ describe('bad requests get typed errors and change nothing', () => {
     const res = await put(upload, Buffer.concat([file, Buffer.alloc(5000, 0x20)])).catch((err) => ({ status: 0, err }));
     expect([0, 413]).toContain(res.status);
     const confirmed = await t.gql(CONFIRM_UPLOAD, { id: dataset.id }, alice.token);
-    expect(confirmed.body.data.confirmDatasetUpload.__typename).toBe('UploadMissingError');
+    expect(confirmed.body.data?.confirmDatasetUpload.__typename).toBe('UploadMissingError');
   });
 
   it('says when the uploaded size does not match the declared one', async () => {
@@ -125,13 +130,13 @@ describe('bad requests get typed errors and change nothing', () => {
     const { dataset, upload } = await createDatasetFor(t, alice.token, file, { fileSize: file.length + 10 });
     expect((await put(upload, file)).status).toBe(200);
     const confirmed = await t.gql(CONFIRM_UPLOAD, { id: dataset.id }, alice.token);
-    expect(confirmed.body.data.confirmDatasetUpload.__typename).toBe('UploadSizeMismatchError');
+    expect(confirmed.body.data?.confirmDatasetUpload.__typename).toBe('UploadSizeMismatchError');
   });
 
   it('refuses confirming before uploading', async () => {
     const { dataset } = await createDatasetFor(t, alice.token, jsonl(range(10).map(chatExample)));
     const confirmed = await t.gql(CONFIRM_UPLOAD, { id: dataset.id }, alice.token);
-    expect(confirmed.body.data.confirmDatasetUpload.__typename).toBe('UploadMissingError');
+    expect(confirmed.body.data?.confirmDatasetUpload.__typename).toBe('UploadMissingError');
   });
 
   it('refuses a tampered or expired upload URL', async () => {
@@ -146,13 +151,13 @@ describe('bad requests get typed errors and change nothing', () => {
   it("treats someone else's dataset as one that does not exist", async () => {
     const bob = await createUser(t);
     const id = await uploadDataset(t, alice.token, jsonl(range(10).map(chatExample)));
-    expect((await t.gql('query($id: ID!) { dataset(id: $id) { id } }', { id }, bob.token)).body.data.dataset).toBeNull();
-    expect((await t.gql(CONFIRM_UPLOAD, { id }, bob.token)).body.data.confirmDatasetUpload.__typename).toBe('NotFoundError');
-    const del = await t.gql('mutation($id: ID!) { deleteDataset(id: $id) { __typename } }', { id }, bob.token);
-    expect(del.body.data.deleteDataset.__typename).toBe('NotFoundError');
+    expect((await t.gql(DATASET, { id }, bob.token)).body.data?.dataset).toBeNull();
+    expect((await t.gql(CONFIRM_UPLOAD, { id }, bob.token)).body.data?.confirmDatasetUpload.__typename).toBe('NotFoundError');
+    const del = await t.gql(DELETE, { id }, bob.token);
+    expect(del.body.data?.deleteDataset.__typename).toBe('NotFoundError');
     const sub = await wsCollect(t.ws(bob.token), DATASET_UPDATED, { id }, () => true).catch((err) => err);
     expect(String(sub.message ?? sub)).toMatch(/not found/i);
-    expect((await t.gql('query($id: ID!) { dataset(id: $id) { id } }', { id }, alice.token)).body.data.dataset.id).toBe(id);
+    expect((await t.gql(DATASET, { id }, alice.token)).body.data?.dataset?.id).toBe(id);
   });
 
   it('returns the same dataset for a retried request with the same idempotency key', async () => {
@@ -164,10 +169,10 @@ describe('bad requests get typed errors and change nothing', () => {
 
   it('soft-deletes a dataset: gone from the list and from dataset(id)', async () => {
     const id = await uploadDataset(t, alice.token, jsonl(range(10).map(chatExample)), { name: 'to delete' });
-    const del = await t.gql('mutation($id: ID!) { deleteDataset(id: $id) { __typename ... on DatasetPayload { dataset { deletedAt } } } }', { id }, alice.token);
-    expect(del.body.data.deleteDataset.dataset.deletedAt).toBeTruthy();
-    expect((await t.gql('query($id: ID!) { dataset(id: $id) { id } }', { id }, alice.token)).body.data.dataset).toBeNull();
-    const list = await t.gql('{ datasets(first: 100, filter: { search: "to delete" }) { totalCount } }', {}, alice.token);
-    expect(list.body.data.datasets.totalCount).toBe(0);
+    const del = await t.gqlData(DELETE, { id }, alice.token);
+    expect(ofType(del.deleteDataset, 'DatasetPayload').dataset.deletedAt).toBeTruthy();
+    expect((await t.gql(DATASET, { id }, alice.token)).body.data?.dataset).toBeNull();
+    const list = await t.gqlData(TO_DELETE, {}, alice.token);
+    expect(list.datasets.totalCount).toBe(0);
   });
 });

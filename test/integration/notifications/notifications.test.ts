@@ -2,21 +2,16 @@
 // often it is processed, listed newest first with paging and unreadOnly,
 // counted, marked read one by one or all at once, someone else's not found,
 // and pushed live over graphql-ws to its owner only.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { db } from '../../../server/db/client.js';
 import { createNotification, notify, type NotificationInput } from '../../../server/notifications/notify.js';
-import { startTestApp, wsCollect, wsOnce, type TestApp } from '../../helpers/app.js';
-import { createUser, type TestUser } from '../../helpers/factories.js';
+import { graphql } from '../../gql/index.js';
+import { useTestApp, wsCollect, wsOnce } from '../../helpers/app.js';
+import { createUser, useUsers } from '../../helpers/factories.js';
+import { ofType } from '../../helpers/graphql-client.js';
 
-let t: TestApp;
-let alice: TestUser;
-let bob: TestUser;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  [alice, bob] = await Promise.all([createUser(t), createUser(t)]);
-});
-afterAll(() => t?.stop());
+const t = useTestApp();
+const [alice, bob] = useUsers(t, 2);
 
 const input = (ownerId: string, n: number, extra: Partial<NotificationInput> = {}): NotificationInput => ({
   ownerId,
@@ -30,17 +25,31 @@ const input = (ownerId: string, n: number, extra: Partial<NotificationInput> = {
   ...extra,
 });
 
-const LIST = `query($first: Int, $after: String, $unreadOnly: Boolean) {
-  notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {
-    totalCount pageInfo { hasNextPage endCursor }
-    edges { cursor node { id type title message priority link metadata read readAt createdAt } } }
-  unreadNotificationCount }`;
-const MARK = `mutation($id: ID!) { markNotificationRead(id: $id) {
-  __typename
-  ... on MarkNotificationReadPayload { unreadCount notification { id read readAt } }
-  ... on NotFoundError { id type } } }`;
-const MARK_ALL = 'mutation { markAllNotificationsRead { count readAt unreadCount } }';
-const ADDED = 'subscription { notificationAdded { id type title priority link metadata readAt } }';
+const LIST = graphql(`
+  query NotificationsList($first: Int, $after: String, $unreadOnly: Boolean) {
+    notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { cursor node { id type title message priority link metadata read readAt createdAt } }
+    }
+    unreadNotificationCount
+  }
+`);
+const MARK = graphql(`
+  mutation NotificationsMark($id: ID!) {
+    markNotificationRead(id: $id) {
+      __typename
+      ... on MarkNotificationReadPayload { unreadCount notification { id read readAt } }
+      ... on NotFoundError { id type }
+    }
+  }
+`);
+const MARK_ALL = graphql(`mutation NotificationsMarkAll { markAllNotificationsRead { count readAt unreadCount } }`);
+const ADDED = graphql(`
+  subscription NotificationsAdded { notificationAdded { id type title priority link metadata readAt } }
+`);
+const NODE = graphql(`query NotificationsNode($id: ID!) { node(id: $id) { id } }`);
+const UNREAD_COUNT = graphql(`query NotificationsUnreadCount { unreadNotificationCount }`);
 
 describe('the inbox', () => {
   it('holds one notification per event, newest first, pages, counts unread, marks read one by one and all at once', async () => {
@@ -51,52 +60,52 @@ describe('the inbox', () => {
       expect(await createNotification(input(alice.id, n, { title: 'the same event again' }))).toBeNull();
       await new Promise((r) => setTimeout(r, 5)); // distinct createdAt, so the order is the order of events
     }
-    const page1 = (await t.gql(LIST, { first: 2 }, alice.token)).body.data;
+    const page1 = await t.gqlData(LIST, { first: 2 }, alice.token);
     expect(page1.notifications.totalCount).toBe(5);
     expect(page1.unreadNotificationCount).toBe(5);
     expect(page1.notifications.pageInfo.hasNextPage).toBe(true);
-    expect(page1.notifications.edges.map((e: { node: { title: string } }) => e.node.title)).toEqual(['Training "run 5" completed', 'Training "run 4" completed']);
-    expect(page1.notifications.edges[0].node).toMatchObject({ type: 'JOB_COMPLETED', priority: 'HIGH', link: '/training/jobs/job-5', metadata: { n: 5 }, read: false, readAt: null });
-    const page2 = (await t.gql(LIST, { first: 10, after: page1.notifications.pageInfo.endCursor }, alice.token)).body.data;
-    expect(page2.notifications.edges.map((e: { node: { title: string } }) => e.node.title)).toEqual(['run 3', 'run 2', 'run 1'].map((r) => `Training "${r}" completed`));
+    expect(page1.notifications.edges.map((e) => e.node.title)).toEqual(['Training "run 5" completed', 'Training "run 4" completed']);
+    expect(page1.notifications.edges[0]?.node).toMatchObject({ type: 'JOB_COMPLETED', priority: 'HIGH', link: '/training/jobs/job-5', metadata: { n: 5 }, read: false, readAt: null });
+    const page2 = await t.gqlData(LIST, { first: 10, after: page1.notifications.pageInfo.endCursor }, alice.token);
+    expect(page2.notifications.edges.map((e) => e.node.title)).toEqual(['run 3', 'run 2', 'run 1'].map((r) => `Training "${r}" completed`));
     expect(page2.notifications.pageInfo.hasNextPage).toBe(false);
 
     // Mark one read: twice keeps the first readAt.
-    const third = page2.notifications.edges[0].node;
-    const marked = (await t.gql(MARK, { id: third.id }, alice.token)).body.data.markNotificationRead;
-    expect(marked).toMatchObject({ __typename: 'MarkNotificationReadPayload', unreadCount: 4, notification: { id: third.id, read: true } });
-    const again = (await t.gql(MARK, { id: third.id }, alice.token)).body.data.markNotificationRead;
+    const third = page2.notifications.edges[0]!.node;
+    const marked = ofType((await t.gqlData(MARK, { id: third.id }, alice.token)).markNotificationRead, 'MarkNotificationReadPayload');
+    expect(marked).toMatchObject({ unreadCount: 4, notification: { id: third.id, read: true } });
+    const again = ofType((await t.gqlData(MARK, { id: third.id }, alice.token)).markNotificationRead, 'MarkNotificationReadPayload');
     expect(again.notification.readAt).toBe(marked.notification.readAt);
     expect(again.unreadCount).toBe(4);
 
-    const unread = (await t.gql(LIST, { first: 10, unreadOnly: true }, alice.token)).body.data;
+    const unread = await t.gqlData(LIST, { first: 10, unreadOnly: true }, alice.token);
     expect(unread.notifications.totalCount).toBe(4);
-    expect(unread.notifications.edges.map((e: { node: { id: string } }) => e.node.id)).not.toContain(third.id);
+    expect(unread.notifications.edges.map((e) => e.node.id)).not.toContain(third.id);
     expect(unread.unreadNotificationCount).toBe(4);
 
-    const all = (await t.gql(MARK_ALL, {}, alice.token)).body.data.markAllNotificationsRead;
+    const all = (await t.gqlData(MARK_ALL, {}, alice.token)).markAllNotificationsRead;
     expect(all).toMatchObject({ count: 4, unreadCount: 0 });
-    const after = (await t.gql(LIST, { first: 10 }, alice.token)).body.data;
+    const after = await t.gqlData(LIST, { first: 10 }, alice.token);
     expect(after.unreadNotificationCount).toBe(0);
-    expect(after.notifications.edges.every((e: { node: { read: boolean } }) => e.node.read)).toBe(true);
-    expect(after.notifications.edges.find((e: { node: { id: string } }) => e.node.id === third.id).node.readAt).toBe(marked.notification.readAt);
-    expect((await t.gql(MARK_ALL, {}, alice.token)).body.data.markAllNotificationsRead.count).toBe(0);
+    expect(after.notifications.edges.every((e) => e.node.read)).toBe(true);
+    expect(after.notifications.edges.find((e) => e.node.id === third.id)?.node.readAt).toBe(marked.notification.readAt);
+    expect((await t.gqlData(MARK_ALL, {}, alice.token)).markAllNotificationsRead.count).toBe(0);
   });
 
   it("treats someone else's notification as not found, and shows none of it", async () => {
     await createNotification(input(bob.id, 1));
-    const bobs = (await t.gql(LIST, { first: 10 }, bob.token)).body.data.notifications.edges[0].node;
-    const res = (await t.gql(MARK, { id: bobs.id }, alice.token)).body.data.markNotificationRead;
+    const bobs = (await t.gqlData(LIST, { first: 10 }, bob.token)).notifications.edges[0]!.node;
+    const res = (await t.gqlData(MARK, { id: bobs.id }, alice.token)).markNotificationRead;
     expect(res).toMatchObject({ __typename: 'NotFoundError', type: 'Notification' });
     expect((await db.notification.findFirstOrThrow({ where: { ownerId: bob.id } })).readAt).toBeNull();
-    expect((await t.gql('query($id: ID!) { node(id: $id) { id } }', { id: bobs.id }, alice.token)).body.data.node).toBeNull();
-    const alices = (await t.gql(LIST, { first: 50 }, alice.token)).body.data.notifications.edges.map((e: { node: { id: string } }) => e.node.id);
+    expect((await t.gqlData(NODE, { id: bobs.id }, alice.token)).node).toBeNull();
+    const alices = (await t.gqlData(LIST, { first: 50 }, alice.token)).notifications.edges.map((e) => e.node.id);
     expect(alices).not.toContain(bobs.id);
     // Bob's count is his own.
-    expect((await t.gql(LIST, { first: 1 }, bob.token)).body.data.unreadNotificationCount).toBe(1);
+    expect((await t.gqlData(LIST, { first: 1 }, bob.token)).unreadNotificationCount).toBe(1);
     // Without a token: refused.
-    const anonymous = await t.gql('{ unreadNotificationCount }', {}, null);
-    expect(anonymous.body.errors![0].extensions.code).toBe('UNAUTHENTICATED');
+    const anonymous = await t.gql(UNREAD_COUNT, {}, null);
+    expect(anonymous.body.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
   });
 });
 

@@ -2,10 +2,17 @@
 // operations by type, queue depth, live graphql-ws connections and
 // subscriptions, ingested points and process metrics; behind METRICS_TOKEN
 // when one is set.
+import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from '../../gql/index.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { scrape } from '../../helpers/metrics.js';
+
+const ME = graphql(`query MetricsMe { me { id } }`);
+const UNREAD = graphql(`query MetricsUnread { unreadNotificationCount }`);
+const MARK_ALL = graphql(`mutation MetricsMarkAll { markAllNotificationsRead { count } }`);
+const ADDED = graphql(`subscription MetricsAdded { notificationAdded { id } }`);
 
 let t: TestApp;
 let guarded: TestApp;
@@ -21,7 +28,7 @@ afterAll(() => Promise.all([t?.stop(), guarded?.stop()]));
 describe('/metrics', () => {
   it('counts HTTP requests by route kind and status', async () => {
     await fetch(`${t.url}/healthz`);
-    await t.gql('{ me { id } }', {}, user.token);
+    await t.gql(ME, {}, user.token);
     await fetch(`${t.url}/webhooks/gpu/nowhere`, { method: 'POST' });
     const samples = await scrape(t);
     expect(samples.get('brightrun_http_request_duration_seconds_count{route="health",status="200"}')).toBeGreaterThanOrEqual(1);
@@ -34,8 +41,8 @@ describe('/metrics', () => {
 
   it('counts GraphQL operations by type', async () => {
     const before = await scrape(t);
-    await t.gql('{ unreadNotificationCount }', {}, user.token);
-    await t.gql('mutation { markAllNotificationsRead { count } }', {}, user.token);
+    await t.gql(UNREAD, {}, user.token);
+    await t.gql(MARK_ALL, {}, user.token);
     const after = await scrape(t);
     const delta = (type: string) => (after.get(`brightrun_graphql_operations_total{type="${type}"}`) ?? 0) - (before.get(`brightrun_graphql_operations_total{type="${type}"}`) ?? 0);
     expect([delta('query'), delta('mutation')]).toEqual([1, 1]);
@@ -44,7 +51,7 @@ describe('/metrics', () => {
   it('shows live graphql-ws connections and subscriptions, read when scraped', async () => {
     const client = t.ws(user.token);
     const received = new Promise<void>((resolve) => client.on('connected', () => resolve()));
-    const unsubscribe = client.subscribe({ query: 'subscription { notificationAdded { id } }' }, { next: () => {}, error: () => {}, complete: () => {} });
+    const unsubscribe = client.subscribe({ query: print(ADDED) }, { next: () => {}, error: () => {}, complete: () => {} });
     await received;
     await expect.poll(async () => (await scrape(t)).get('brightrun_graphql_ws_subscriptions')).toBe(1);
     const live = await scrape(t);

@@ -1,23 +1,18 @@
 // Work that stopped moving ends in a clear state with a notification: a validation still running after every
 // attempt could have expired, and a model whose copy never finished after every attempt could have.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { db, pool } from '../../../server/db/client.js';
 import { ARTIFACT_GIVE_UP_SECONDS } from '../../../server/artifacts/create-model-artifact.js';
 import { VALIDATION_GIVE_UP_SECONDS } from '../../../server/datasets/validate-uploaded-dataset.js';
 import { endStuckWorkJob } from '../../../server/queue/definitions.js';
 import { endStuckWorkWorker } from '../../../server/workers/end-stuck-work.js';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { createUser, type TestUser } from '../../helpers/factories.js';
+import { useTestApp, } from '../../helpers/app.js';
+import { useUser } from '../../helpers/factories.js';
 import { rawId, until } from '../../helpers/processes.js';
 import { createJob, followJob, readyDataset } from '../../helpers/training.js';
 
-let t: TestApp;
-let alice: TestUser;
-beforeAll(async () => {
-  t = await startTestApp();
-  alice = await createUser(t);
-});
-afterAll(() => t?.stop());
+const t = useTestApp();
+const alice = useUser(t);
 
 const run = () => endStuckWorkWorker.handle({}, { services: t.app.services, log: t.app.services.log, jobId: 'test', retryCount: 0, signal: new AbortController().signal });
 

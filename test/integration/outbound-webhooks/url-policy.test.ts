@@ -1,22 +1,16 @@
 // With the default settings the server refuses webhook endpoints it must not reach: loopback, private,
 // link-local and other internal addresses, whether written as an IP or as a name that resolves to one, on
 // create and on update; bad URLs and event types get typed errors naming the field.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { postWebhook } from '../../../server/outbound-webhooks/post.js';
 import { isPrivateAddress, urlProblem } from '../../../server/outbound-webhooks/url-policy.js';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { createUser, type TestUser } from '../../helpers/factories.js';
+import { useTestApp, } from '../../helpers/app.js';
+import { useUser } from '../../helpers/factories.js';
 import { CREATE_ENDPOINT } from '../../helpers/outbound-webhooks.js';
 import { startWebhookReceiver } from '../../helpers/webhook-receiver.js';
 
-let t: TestApp;
-let alice: TestUser;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  alice = await createUser(t);
-});
-afterAll(() => t?.stop());
+const t = useTestApp();
+const alice = useUser(t);
 
 const create = async (url: string, eventTypes = ['DATASET_READY']) => (await t.gql(CREATE_ENDPOINT, { input: { url, eventTypes } }, alice.token)).body.data.createWebhookEndpoint;
 

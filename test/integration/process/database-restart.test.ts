@@ -3,6 +3,7 @@
 // database is back, and the job still reaches COMPLETED with every step stored
 // once. Runs on a PostgreSQL of its own: the shared test database is never restarted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from '../../gql/index.js';
 import type { TestUser } from '../../helpers/factories.js';
 import { collectSubscription, type DatabaseProcess, oneToN, openDatabase, rawId, type ServerProcess, type SimulatorProcess, until, useProcesses } from '../../helpers/processes.js';
 import { createJob, followJob, readyDataset } from '../../helpers/training.js';
@@ -14,7 +15,13 @@ let gpu: SimulatorProcess;
 let server: ServerProcess;
 let alice: TestUser;
 
-const METRICS = `subscription($jobId: ID!, $afterStep: Int) { trainingMetrics(jobId: $jobId, afterStep: $afterStep) { points { step } } }`;
+const METRICS = graphql(`
+  subscription RestartMetrics($jobId: ID!, $afterStep: Int) {
+    trainingMetrics(jobId: $jobId, afterStep: $afterStep) { points { step } }
+  }
+`);
+
+const ME = graphql(`query RestartMe { me { id } }`);
 
 async function health(): Promise<number> {
   try {
@@ -45,7 +52,7 @@ async function followMetrics(jobGlobalId: string): Promise<{ steps: number[]; re
   const steps: number[] = [];
   for (let resumes = 0; ; resumes++) {
     try {
-      await collectSubscription<{ trainingMetrics: { points: { step: number }[] } }>(
+      await collectSubscription(
         server.ws(alice.token),
         METRICS,
         { jobId: jobGlobalId, afterStep: steps.at(-1) ?? 0 },
@@ -105,7 +112,7 @@ describe('PostgreSQL restarted mid-run', () => {
   it('reports the outage on /healthz and serves again once the database is back', async () => {
     expect(run.healthDuringOutage).toBe(503);
     expect(run.healthyAfterMs).toBeLessThan(10_000);
-    const me = await server.gql<{ me: { id: string } }>('{ me { id } }', {}, alice.token);
+    const me = await server.gql(ME, {}, alice.token);
     expect(me.body.data?.me.id).toBeTruthy();
   });
 

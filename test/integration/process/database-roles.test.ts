@@ -3,7 +3,7 @@
 // MIGRATE_AT_START=false and serve.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { chatExample, jsonl, uploadDataset } from '../../helpers/datasets.js';
 import { openDatabase, rawId, useProcesses } from '../../helpers/processes.js';
 
@@ -79,12 +79,14 @@ describe('a runtime role with DML rights only', () => {
     const server = await procs.startServer({ DATABASE_URL: runtimeUrl.href, MIGRATE_AT_START: 'false', SIMULATED_GPU_URL: gpu.url });
     const alice = await procs.createUser(server);
     const datasetId = await uploadDataset(server.asTestApp(), alice.token, jsonl(Array.from({ length: 12 }, (_, i) => chatExample(i))));
-    const deadline = Date.now() + 30_000;
-    let status = 'VALIDATING';
-    while (status === 'VALIDATING' && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-      status = (await runtime.db.dataset.findUniqueOrThrow({ where: { id: rawId(datasetId) } })).status;
-    }
+    const status = await vi.waitFor(
+      async () => {
+        const now = (await runtime.db.dataset.findUniqueOrThrow({ where: { id: rawId(datasetId) } })).status;
+        if (now === 'VALIDATING') throw new Error('the dataset is still VALIDATING');
+        return now;
+      },
+      { timeout: 30_000, interval: 200 },
+    );
     await runtime.close();
     expect(status).toBe('READY');
     expect(server.lines().filter((l) => /permission denied/.test(l))).toEqual([]);

@@ -30,7 +30,7 @@ it('finishes the validation a killed worker held, on another worker, within a mi
   const file = jsonl(Array.from({ length: 100_000 }, (_, i) => chatExample(i)));
   const { dataset, upload } = await createDatasetFor(api.asTestApp(), alice.token, file);
   expect((await put(upload, file)).ok).toBe(true);
-  expect((await api.gql(CONFIRM_UPLOAD, { id: dataset.id }, alice.token)).body.data.confirmDatasetUpload.__typename).toBe('DatasetPayload');
+  expect((await api.gql(CONFIRM_UPLOAD, { id: dataset.id }, alice.token)).body.data?.confirmDatasetUpload.__typename).toBe('DatasetPayload');
   const id = rawId(dataset.id);
 
   await until('the validation to run on worker-1', () => running('dataset-validate', id), 30_000, 10);

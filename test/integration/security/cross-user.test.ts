@@ -20,6 +20,7 @@ import { findPreset, presetHyperparameters } from '../../../server/catalog/train
 import { startTestApp, wsOnce, type TestApp } from '../../helpers/app.js';
 import { chatExample, createDatasetFor, CREATE_DATASET, jsonl, put } from '../../helpers/datasets.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
+import { ofType } from '../../helpers/graphql-client.js';
 import { storedModel } from '../../helpers/models.js';
 import { createEndpoint, sendTestEvent } from '../../helpers/outbound-webhooks.js';
 import { readyDataset, storedEstimate } from '../../helpers/training.js';
@@ -255,8 +256,7 @@ describe("a second user with the first user's ids", () => {
   it("cannot use the first user's idempotency key to get their dataset", async () => {
     const before = await aliceState();
     const res = await t.gql(CREATE_DATASET, { input: { name: 'mine', fileName: 'a.jsonl', fileSize: 10, contentType: 'application/jsonl', idempotencyKey: DATASET_KEY } }, bob.token);
-    const created = res.body.data.createDataset;
-    expect(created.__typename).toBe('CreateDatasetPayload');
+    const created = ofType(res.body.data?.createDataset, 'CreateDatasetPayload');
     expect(created.dataset.id).not.toBe(owned.uploadedDataset[0]);
     expect(JSON.stringify(res.body)).not.toContain(rawId(owned.uploadedDataset[0]!));
     expect(await aliceState()).toEqual(before);

@@ -3,7 +3,8 @@
 // A cursor that is not one this API gave out is BAD_USER_INPUT, never an internal error.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type GraphQLErrorJson, type TestApp } from '../../helpers/app.js';
+import { graphql } from '../../gql/index.js';
+import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { readyDataset } from '../../helpers/training.js';
 
@@ -11,7 +12,8 @@ let t: TestApp;
 let alice: TestUser;
 let bob: TestUser;
 const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
-const LIST = 'query($after: String) { datasets(first: 5, after: $after) { edges { node { id } } } }';
+const LIST = graphql(`query ForeignCursorsPage($after: String) { datasets(first: 5, after: $after) { edges { node { id } } } }`);
+const FIRST = graphql(`query ForeignCursorsFirst { datasets(first: 1) { pageInfo { endCursor } edges { node { id } } } }`);
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -23,23 +25,23 @@ afterAll(() => t?.stop());
 
 describe('page cursors', () => {
   it("a cursor made from another user's dataset pages like one from an id that never existed", async () => {
-    const first = await t.gql(`{ datasets(first: 1) { pageInfo { endCursor } edges { node { id } } } }`, {}, alice.token);
-    const cursor: string = first.body.data.datasets.pageInfo.endCursor;
-    const ownId = rawId(first.body.data.datasets.edges[0].node.id);
+    const { datasets } = await t.gqlData(FIRST, {}, alice.token);
+    const cursor = datasets.pageInfo.endCursor!;
+    const ownId = rawId(datasets.edges[0]!.node.id);
     const decoded = Buffer.from(cursor, 'base64').toString();
     expect(decoded).toContain(ownId);
     const cursorFor = (id: string) => Buffer.from(decoded.replace(ownId, id)).toString('base64');
 
     // Alice's own cursor works (the control); Bob, handed it, learns nothing.
-    expect((await t.gql(LIST, { after: cursor }, alice.token)).body.data.datasets.edges).toHaveLength(1);
+    expect((await t.gqlData(LIST, { after: cursor }, alice.token)).datasets.edges).toHaveLength(1);
     const foreign = await t.gql(LIST, { after: cursor }, bob.token);
     const missing = await t.gql(LIST, { after: cursorFor(randomUUID()) }, bob.token);
     expect(foreign.body).toEqual(missing.body);
-    expect(foreign.body.data.datasets.edges).toEqual([]);
+    expect(foreign.body.data?.datasets.edges).toEqual([]);
   });
 
   it('a cursor that is not an id is BAD_USER_INPUT', async () => {
     const res = await t.gql(LIST, { after: Buffer.from('GPC:S:not-a-uuid').toString('base64') }, alice.token);
-    expect((res.body.errors ?? []).map((e: GraphQLErrorJson) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect((res.body.errors ?? []).map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
   });
 });

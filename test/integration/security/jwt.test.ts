@@ -11,13 +11,16 @@ import { randomUUID } from 'node:crypto';
 import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, SignJWT, UnsecuredJWT, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Counter } from 'prom-client';
+import type { GraphQLFormattedError } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveKey } from '../../../server/keys.js';
 import { API_AUDIENCE, createTokenVerifier, LOCAL_ISSUER } from '../../../server/auth/tokens.js';
 import { createLogger } from '../../../server/log.js';
-import { startTestApp, wsOnce, type GraphQLErrors, type TestApp } from '../../helpers/app.js';
+import { graphql } from '../../gql/index.js';
+import { startTestApp, wsOnce, type TestApp } from '../../helpers/app.js';
 
-const ME = '{ me { id email } }';
+const ME = graphql(`query JwtMe { me { id email } }`);
+const ME_NAMED = graphql(`query JwtMeNamed { me { email name } }`);
 const now = () => Math.floor(Date.now() / 1000);
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -138,7 +141,7 @@ describe('identity provider mode (JWKS)', () => {
   it("follows the user's email and name in newer tokens, not in older or silent ones", async () => {
     const sub = `idp|${randomUUID()}`;
     const [before, after] = [`before-${randomUUID()}@test.brightrun.dev`, `after-${randomUUID()}@test.brightrun.dev`];
-    const me = async (overrides: JWTPayload) => (await t.gql('{ me { email name } }', {}, await signed({ sub, ...overrides }))).body.data?.me;
+    const me = async (overrides: JWTPayload) => (await t.gql(ME_NAMED, {}, await signed({ sub, ...overrides }))).body.data?.me;
     expect(await me({ email: before, name: 'Before', iat: now() - 60 })).toEqual({ email: before, name: 'Before' });
     expect(await me({ email: after, name: 'After', iat: now() })).toEqual({ email: after, name: 'After' });
     // An older token, still valid, does not undo the change; a token without the claims keeps them.
@@ -150,7 +153,7 @@ describe('identity provider mode (JWKS)', () => {
   describe('key rotation and an unreachable provider', () => {
     let fresh: TestApp;
     const lines: Record<string, unknown>[] = [];
-    const refusal = (res: { status: number; body: { errors?: GraphQLErrors } }) => ({ status: res.status, reason: res.body.errors?.[0]?.extensions?.reason, message: res.body.errors?.[0]?.message });
+    const refusal = (res: { status: number; body: { errors?: GraphQLFormattedError[] } }) => ({ status: res.status, reason: res.body.errors?.[0]?.extensions?.reason, message: res.body.errors?.[0]?.message });
     async function refusals(reason: string): Promise<number> {
       const text = await (await fetch(`${fresh.url}/metrics`)).text();
       return Number(new RegExp(`^brightrun_token_refusals_total\\{reason="${reason}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);

@@ -6,9 +6,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../server/db/client.js';
+import { graphql } from '../../gql/index.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { CONFIRM_UPLOAD, createDatasetFor, put } from '../../helpers/datasets.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
+import { ofType } from '../../helpers/graphql-client.js';
 import { storedModel } from '../../helpers/models.js';
 import { readyDataset } from '../../helpers/training.js';
 
@@ -22,7 +24,9 @@ let modelFiles: { name: string; url: string; sha256: string; storagePath: string
 const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-const DOWNLOAD = `mutation($id: ID!) { createModelDownload(id: $id) { ... on ModelDownloadPayload { files { name url sha256 } } } }`;
+const DOWNLOAD = graphql(`
+  mutation StorageUrlsDownload($id: ID!) { createModelDownload(id: $id) { __typename ... on ModelDownloadPayload { files { name url sha256 } } } }
+`);
 
 beforeAll(async () => {
   t = await startTestApp({ POLL_INTERVAL_SECONDS: '0.5' });
@@ -30,9 +34,9 @@ beforeAll(async () => {
   const datasetId = await readyDataset(t, alice.token);
   datasetPath = (await db.dataset.findUniqueOrThrow({ where: { id: rawId(datasetId) } })).storagePath;
   const model = await storedModel(t, alice.token, { datasetId });
-  const download = await t.gql(DOWNLOAD, { id: model.modelId }, alice.token);
+  const download = ofType((await t.gqlData(DOWNLOAD, { id: model.modelId }, alice.token)).createModelDownload, 'ModelDownloadPayload');
   const stored = await db.artifactFile.findMany({ where: { artifactId: rawId(model.modelId) } });
-  modelFiles = download.body.data.createModelDownload.files.map((f: { name: string; url: string; sha256: string }) => ({ ...f, storagePath: stored.find((s) => s.name === f.name)!.storagePath }));
+  modelFiles = download.files.map((f) => ({ ...f, storagePath: stored.find((s) => s.name === f.name)!.storagePath }));
 }, 180_000);
 afterAll(() => t?.stop());
 
@@ -79,7 +83,7 @@ describe('upload URLs from createDataset', () => {
     const url = tampered(upload.url, change);
     const res = await fetch(url, { method: 'PUT', headers: { 'Content-Type': new URL(url).searchParams.get('X-Content-Type') ?? '' }, body: new Uint8Array(file) });
     expect(await refusal(res)).toEqual({ status: 403, code: 'SIGNATURE_INVALID' });
-    expect((await t.gql(CONFIRM_UPLOAD, { id: dataset.id }, alice.token)).body.data.confirmDatasetUpload.__typename).toBe('UploadMissingError');
+    expect((await t.gql(CONFIRM_UPLOAD, { id: dataset.id }, alice.token)).body.data?.confirmDatasetUpload.__typename).toBe('UploadMissingError');
     expect(await storedHash('datasets', datasetPath)).toBe(readyBefore);
 
     expect((await put(upload, file)).status).toBe(200);
@@ -89,7 +93,7 @@ describe('upload URLs from createDataset', () => {
     const { dataset, upload } = await createDatasetFor(t, alice.token, file);
     const res = await put(upload, Buffer.concat([file, randomBytes(1000)]));
     expect(await refusal(res)).toEqual({ status: 413, code: 'TOO_LARGE' });
-    expect((await t.gql(CONFIRM_UPLOAD, { id: dataset.id }, alice.token)).body.data.confirmDatasetUpload.__typename).toBe('UploadMissingError');
+    expect((await t.gql(CONFIRM_UPLOAD, { id: dataset.id }, alice.token)).body.data?.confirmDatasetUpload.__typename).toBe('UploadMissingError');
   });
 
   it('refuses one past its expiry', async () => {

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { db } from '../../../server/db/client.js';
 import { startTestApp, type TestApp, type Untyped } from '../../helpers/app.js';
 import { jsonl } from '../../helpers/datasets.js';
@@ -148,10 +148,12 @@ print(json.dumps({"maxDiff": (after - before).abs().max().item(), "targets": sor
 
 /** The global id of the job created on the dataset, once it exists. */
 async function waitForJob(datasetId: string): Promise<string> {
-  for (let i = 0; i < 200; i++) {
-    const job = await db.trainingJob.findFirst({ where: { datasetId: rawId(datasetId) } });
-    if (job) return Buffer.from(`TrainingJob:${job.id}`).toString('base64');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('the job was not created');
+  return vi.waitFor(
+    async () => {
+      const job = await db.trainingJob.findFirst({ where: { datasetId: rawId(datasetId) } });
+      if (!job) throw new Error('the job was not created');
+      return Buffer.from(`TrainingJob:${job.id}`).toString('base64');
+    },
+    { timeout: 15_000, interval: 50 },
+  );
 }

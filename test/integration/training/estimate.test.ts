@@ -167,8 +167,8 @@ describe('typed errors', () => {
 
     // Three examples, fewer than the ten required: validated INVALID.
     const invalidId = await uploadDataset(t, alice.token, jsonl([1, 2, 3].map(chatExample)));
-    const seen = await wsCollect(t.ws(alice.token), DATASET_UPDATED, { id: invalidId }, (r) => ['READY', 'INVALID'].includes(r.at(-1)?.datasetUpdated.status));
-    expect(seen.at(-1).datasetUpdated.status).toBe('INVALID');
+    const seen = await wsCollect(t.ws(alice.token), DATASET_UPDATED, { id: invalidId }, (r) => ['READY', 'INVALID'].includes(r.at(-1)?.datasetUpdated.status ?? ''));
+    expect(seen.at(-1)?.datasetUpdated.status).toBe('INVALID');
     expect(await estimate({ datasetId: invalidId, gpu: { type: 'A100-80GB', count: 1 } })).toMatchObject({ __typename: 'DatasetNotReadyError', status: 'INVALID' });
   });
 

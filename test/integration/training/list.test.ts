@@ -2,6 +2,8 @@
 // once forwards (first/after) and backwards (last/before), only the caller's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../server/db/client.js';
+import type { TrainingJobPageQueryVariables } from '../../gql/graphql.js';
+import { graphql } from '../../gql/index.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { jobRow, readyDataset } from '../../helpers/training.js';
@@ -35,14 +37,17 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-const LIST = `query($first: Int, $after: String, $last: Int, $before: String) {
-  trainingJobs(first: $first, after: $after, last: $last, before: $before) {
-    edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`;
+const LIST = graphql(`
+  query TrainingJobPage($first: Int, $after: String, $last: Int, $before: String) {
+    trainingJobs(first: $first, after: $after, last: $last, before: $before) {
+      edges { cursor node { id } }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    }
+  }
+`);
 
-async function page(token: string, variables: Record<string, unknown>) {
-  const res = await t.gql(LIST, variables, token);
-  if (!res.body.data) throw new Error(JSON.stringify(res.body.errors));
-  return res.body.data.trainingJobs as { edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null } };
+async function page(token: string, variables: TrainingJobPageQueryVariables) {
+  return (await t.gqlData(LIST, variables, token)).trainingJobs;
 }
 
 describe('trainingJobs pages', () => {

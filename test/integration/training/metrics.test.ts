@@ -1,9 +1,12 @@
 // Live metrics: every step reaches the subscriber exactly once and in order,
 // across the switch from replay to live and across a reconnect with afterStep,
 // even when the provider's callbacks are duplicated, reordered or dropped.
+import { print } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../server/db/client.js';
-import { startTestApp, wsCollect, type TestApp, type Untyped } from '../../helpers/app.js';
+import type { MetricsPointFieldsFragment, MetricsStreamSubscription } from '../../gql/graphql.js';
+import { graphql } from '../../gql/index.js';
+import { startTestApp, wsCollect, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { createJob, followJob, readyDataset } from '../../helpers/training.js';
 
@@ -12,9 +15,24 @@ let alice: TestUser;
 let datasetId: string;
 const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
 
-const POINT_FIELDS = 'step epoch trainingLoss validationLoss learningRate gradNorm throughput tokensTrained gpuUtilization recordedAt';
-const METRICS = `subscription($jobId: ID!, $afterStep: Int) { trainingMetrics(jobId: $jobId, afterStep: $afterStep) {
-  lastStep points { ${POINT_FIELDS} } } }`;
+graphql(`
+  fragment MetricsPointFields on MetricPoint {
+    step epoch trainingLoss validationLoss learningRate gradNorm throughput tokensTrained gpuUtilization recordedAt
+  }
+`);
+const METRICS = graphql(`
+  subscription MetricsStream($jobId: ID!, $afterStep: Int) {
+    trainingMetrics(jobId: $jobId, afterStep: $afterStep) { lastStep points { ...MetricsPointFields } }
+  }
+`);
+const STORED = graphql(`
+  query MetricsStored($id: ID!) { trainingJob(id: $id) { metrics(maxPoints: 10000) { ...MetricsPointFields } } }
+`);
+const SERIES = graphql(`
+  query MetricsSeries($id: ID!) { trainingJob(id: $id) { metrics(maxPoints: 10) { step trainingLoss } } }
+`);
+const CANCEL = graphql(`mutation MetricsCancel($id: ID!) { cancelTrainingJob(id: $id) { __typename } }`);
+const JOB_UPDATED = graphql(`subscription MetricsJobUpdated($id: ID!) { trainingJobUpdated(id: $id) { id } }`);
 
 beforeAll(async () => {
   t = await startTestApp({ POLL_INTERVAL_SECONDS: '0.5' }, { stepIntervalMs: 15, callbackBatchSize: 5 });
@@ -30,16 +48,16 @@ async function collectSteps(jobId: string, afterStep = 0, stopAt?: number, subsc
 }
 
 /** Subscribes to a job's metrics until the stream completes (or passes stopAt); returns every point received, in order. */
-function collectPoints(jobId: string, afterStep = 0, stopAt?: number, subscriptionId?: string): Promise<Untyped[]> {
+function collectPoints(jobId: string, afterStep = 0, stopAt?: number, subscriptionId?: string): Promise<MetricsPointFieldsFragment[]> {
   return new Promise((resolve, reject) => {
-    const points: Untyped[] = [];
+    const points: MetricsPointFieldsFragment[] = [];
     const client = t.ws(alice.token, subscriptionId ? { generateID: () => subscriptionId } : undefined);
-    const unsubscribe = client.subscribe<Untyped>(
-      { query: METRICS, variables: { jobId, afterStep } },
+    const unsubscribe = client.subscribe<MetricsStreamSubscription>(
+      { query: print(METRICS), variables: { jobId, afterStep } },
       {
         next: (value) => {
           if (value.errors) return reject(new Error(JSON.stringify(value.errors)));
-          points.push(...value.data.trainingMetrics.points);
+          points.push(...(value.data?.trainingMetrics.points ?? []));
           if (stopAt !== undefined && points.at(-1)!.step >= stopAt) {
             unsubscribe();
             resolve(points);
@@ -69,8 +87,8 @@ describe('trainingMetrics', () => {
     expect(points.map((p) => p.step)).toEqual(oneToN(total));
     expect(await storedSteps(trainingJob.id)).toEqual(oneToN(total));
     // Live points go out as this process received them, not read back: they must equal what was stored.
-    const stored = await t.gql(`query($id: ID!) { trainingJob(id: $id) { metrics(maxPoints: 10000) { ${POINT_FIELDS} } } }`, { id: trainingJob.id }, alice.token);
-    expect(points).toEqual(stored.body.data.trainingJob.metrics);
+    const stored = await t.gqlData(STORED, { id: trainingJob.id }, alice.token);
+    expect(points).toEqual(stored.trainingJob?.metrics);
   });
 
   it('resumes after a disconnect with afterStep: no gap, no duplicate', async () => {
@@ -94,11 +112,10 @@ describe('trainingMetrics', () => {
   it('serves a downsampled series that keeps the last point', async () => {
     const { trainingJob } = await createJob(t, alice.token, { datasetId, name: 'series' });
     const states = await followJob(t, alice.token, trainingJob.id);
-    const res = await t.gql('query($id: ID!) { trainingJob(id: $id) { metrics(maxPoints: 10) { step trainingLoss } } }', { id: trainingJob.id }, alice.token);
-    const points = res.body.data.trainingJob.metrics;
+    const points = (await t.gqlData(SERIES, { id: trainingJob.id }, alice.token)).trainingJob!.metrics;
     expect(points.length).toBeLessThanOrEqual(10);
-    expect(points.at(-1).step).toBe(states.at(-1).totalSteps);
-    expect(points.map((p: { step: number }) => p.step)).toEqual([...points.map((p: { step: number }) => p.step)].sort((a, b) => a - b));
+    expect(points.at(-1)?.step).toBe(states.at(-1).totalSteps);
+    expect(points.map((p) => p.step)).toEqual([...points.map((p) => p.step)].sort((a, b) => a - b));
   });
 
   it('lets subscribers at the same step share one execution per batch, each still getting every step once', async () => {
@@ -140,14 +157,14 @@ describe('trainingMetrics', () => {
     expect(steps).toEqual([1, 2, 3]);
     // No point comes after step 3; the subscriber that just unsubscribed must still be released.
     await expect.poll(() => hub.activeSubscribers, { timeout: 3000 }).toBe(watching);
-    await t.gql(`mutation($id: ID!) { cancelTrainingJob(id: $id) { __typename } }`, { id: trainingJob.id }, alice.token);
+    await t.gql(CANCEL, { id: trainingJob.id }, alice.token);
   });
 
   it("does not let another user subscribe to a job's metrics or updates", async () => {
     const { trainingJob } = await createJob(t, alice.token, { datasetId, name: 'private' });
     const bob = await createUser(t);
     await expect(wsCollect(t.ws(bob.token), METRICS, { jobId: trainingJob.id, afterStep: 0 }, () => true)).rejects.toThrow(/not found/i);
-    await expect(wsCollect(t.ws(bob.token), 'subscription($id: ID!) { trainingJobUpdated(id: $id) { id } }', { id: trainingJob.id }, () => true)).rejects.toThrow(/not found/i);
+    await expect(wsCollect(t.ws(bob.token), JOB_UPDATED, { id: trainingJob.id }, () => true)).rejects.toThrow(/not found/i);
     await followJob(t, alice.token, trainingJob.id);
   });
 });

@@ -1,7 +1,7 @@
 // The state machine against the real database: every (from, to) pair through transitionJob, concurrent
 // transitions that cannot both win, concurrent cancels, a cancel racing a completion, and compute cost that
 // adds up to the final cost however the end is reached.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { accrueComputeCost, billedSeconds } from '../../../server/costs/compute-cost.js';
 import { db, pool } from '../../../server/db/client.js';
 import type { TrainingJob, TrainingJobStatus } from '../../../server/db/generated/prisma/client.js';
@@ -95,13 +95,14 @@ async function expectSettled(job: TrainingJob) {
 }
 
 async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  return vi.waitFor(
+    async () => {
+      const value = await probe();
+      if (!value) throw new Error(`timed out waiting for ${what}`);
+      return value;
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
 }
 
 /** The cancel queue's jobs for a training job, once none of them is still waiting or running. */
