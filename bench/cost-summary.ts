@@ -98,7 +98,11 @@ async function seed(client: pg.Pool, ownerId: string, datasetId: string, records
 async function createUser(app: App, url: string, client: pg.Pool): Promise<{ id: string; token: string }> {
   const email = `bench-${randomUUID()}@bench.brightrun.dev`;
   const token = await signLocalUserToken(app.services.secret, { sub: `local:${email}`, email });
-  await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: '{ me { id } }' }) });
+  await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: '{ me { id } }' }),
+  });
   const { rows } = await client.query<{ id: string }>('SELECT id FROM "User" WHERE email = $1', [email]);
   return { id: rows[0]!.id, token };
 }

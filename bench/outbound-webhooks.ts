@@ -20,7 +20,11 @@ const CONCURRENCY = deliverOutboundWebhookJob.concurrency ?? 1;
 const RECORDERS = 8;
 
 async function gql<Data>(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<Data | undefined> {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
   return ((await res.json()) as { data?: Data }).data;
 }
 
@@ -33,9 +37,14 @@ export async function runOutboundWebhooksBench(): Promise<BenchRow[]> {
     const token = await signLocalUserToken(app.services.secret, { sub: `local:${email}`, email });
     await gql(url, token, '{ me { id } }');
     const owner = await db.user.findFirstOrThrow({ where: { email } });
-    const created = await gql<{ createWebhookEndpoint?: { webhookEndpoint?: { id: string } } }>(url, token, 'mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { ... on WebhookEndpointSecretPayload { webhookEndpoint { id } } } }', {
-      input: { url: `${receiver.url}/queue`, eventTypes: ['MODEL_STORED'] },
-    });
+    const created = await gql<{ createWebhookEndpoint?: { webhookEndpoint?: { id: string } } }>(
+      url,
+      token,
+      'mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { ... on WebhookEndpointSecretPayload { webhookEndpoint { id } } } }',
+      {
+        input: { url: `${receiver.url}/queue`, eventTypes: ['MODEL_STORED'] },
+      },
+    );
     if (!created?.createWebhookEndpoint?.webhookEndpoint) throw new Error('could not create the endpoint');
     const data = { id: 'TW9kZWw6MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAw', name: 'bench model', status: 'STORED', rating: 4 };
 

@@ -15,8 +15,7 @@ export interface BenchRow {
 /** The rows as an aligned text table. */
 export function formatBenchRows(rows: BenchRow[]): string {
   // Two decimals, or two significant digits for a small ratio (a push beside a 35 s poll is 0.00054).
-  const number = (value: number | null): string =>
-    value === null ? '' : value !== 0 && Math.abs(value) < 0.01 ? value.toPrecision(2) : String(Math.round(value * 100) / 100);
+  const number = (value: number | null): string => (value === null ? '' : value !== 0 && Math.abs(value) < 0.01 ? value.toPrecision(2) : String(Math.round(value * 100) / 100));
   const table = [
     ['figure', 'ours', 'baseline', 'unit', 'ratio', 'target', 'pass', 'note'],
     ...rows.map((row) => [
@@ -31,5 +30,12 @@ export function formatBenchRows(rows: BenchRow[]): string {
     ]),
   ];
   const widths = table[0]!.map((_, column) => Math.max(...table.map((cells) => cells[column]!.length)));
-  return table.map((cells) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+  return table
+    .map((cells) =>
+      cells
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

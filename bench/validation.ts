@@ -55,8 +55,7 @@ async function speedRows(): Promise<BenchRow[]> {
       const tokens = await measureInChild('tokens', file);
       peakWithTokens.push(tokens.peakRssMb);
       const speed = (run: Measurement): number => run.bytes / MB / run.seconds;
-      const context = (run: Measurement): string =>
-        `${(run.bytes / MB / run.cpuSeconds).toFixed(1)} MB/s by CPU time, load average ${run.loadAverage.toFixed(1)}`;
+      const context = (run: Measurement): string => `${(run.bytes / MB / run.cpuSeconds).toFixed(1)} MB/s by CPU time, load average ${run.loadAverage.toFixed(1)}`;
       const label = `${sizeMb} MB CHAT_JSONL`;
       rows.push(
         {
@@ -126,7 +125,11 @@ async function memoryRows(): Promise<BenchRow[]> {
     const inChild = await measureInChild<MemoryMeasurement>('memory-in-child', file);
     const here = await measureInChild<MemoryMeasurement>('memory-here', file);
     return [
-      memoryRow('RSS of a process after validating one dataset per catalog tokenizer', inChild.endMb, here.endMb, MEMORY_RSS_LIMIT_MB,
+      memoryRow(
+        'RSS of a process after validating one dataset per catalog tokenizer',
+        inChild.endMb,
+        here.endMb,
+        MEMORY_RSS_LIMIT_MB,
         `a ${MEMORY_FILE_MB} MB file validated with ${inChild.tokenizers.join(', ')}, one after another, RSS after a full GC; ours: each validation in a short-lived child process, as the dataset-validate job runs it (${inChild.startMb.toFixed(0)} MB before); baseline: the same validations in the process itself, which keeps each tokenizer loaded (${here.startMb.toFixed(0)} MB before); load average ${loadavg()[0]!.toFixed(1)}`,
       ),
     ];

@@ -37,10 +37,7 @@ function measure(dist: string): Sizes {
 
 async function buildBaseline(dir: string): Promise<string> {
   fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><div id="root"></div><script type="module" src="/main.jsx"></script>');
-  fs.writeFileSync(
-    path.join(dir, 'main.jsx'),
-    "import { createRoot } from 'react-dom/client';\ncreateRoot(document.getElementById('root')).render(<h1>Hello</h1>);\n",
-  );
+  fs.writeFileSync(path.join(dir, 'main.jsx'), "import { createRoot } from 'react-dom/client';\ncreateRoot(document.getElementById('root')).render(<h1>Hello</h1>);\n");
   await build({
     root: dir,
     configFile: false,
@@ -59,13 +56,39 @@ export async function runWebBench(): Promise<BenchRow[]> {
   try {
     const baseline = measure(await buildBaseline(tmp));
     const kb = (n: number) => Math.round(n / 102.4) / 10;
-    const bundle = fs.readdirSync(path.join(repo, 'web/dist/assets')).map((f) => fs.readFileSync(path.join(repo, 'web/dist/assets', f), 'utf8')).join('\n');
+    const bundle = fs
+      .readdirSync(path.join(repo, 'web/dist/assets'))
+      .map((f) => fs.readFileSync(path.join(repo, 'web/dist/assets', f), 'utf8'))
+      .join('\n');
     const leaks = ['SERVER_SECRET', 'RUNPOD_API_KEY', 'DATABASE_URL', 'postgresql://', 'BEGIN PRIVATE KEY'].filter((s) => bundle.includes(s));
     return [
-      { figure: 'first load: entry chunk, gzip', ours: kb(ours.entryGzip), baseline: kb(baseline.entryGzip), unit: 'KiB', ratio: ours.entryGzip / baseline.entryGzip, note: 'baseline: a bare React + ReactDOM page built by Vite in the same run' },
-      { figure: 'whole app (all pages, lazy chunks), gzip', ours: kb(ours.totalGzip), baseline: kb(baseline.totalGzip), unit: 'KiB', ratio: ours.totalGzip / baseline.totalGzip, note: `${ours.files} files; nivo charts load only on chart pages` },
+      {
+        figure: 'first load: entry chunk, gzip',
+        ours: kb(ours.entryGzip),
+        baseline: kb(baseline.entryGzip),
+        unit: 'KiB',
+        ratio: ours.entryGzip / baseline.entryGzip,
+        note: 'baseline: a bare React + ReactDOM page built by Vite in the same run',
+      },
+      {
+        figure: 'whole app (all pages, lazy chunks), gzip',
+        ours: kb(ours.totalGzip),
+        baseline: kb(baseline.totalGzip),
+        unit: 'KiB',
+        ratio: ours.totalGzip / baseline.totalGzip,
+        note: `${ours.files} files; nivo charts load only on chart pages`,
+      },
       { figure: 'whole app, uncompressed', ours: kb(ours.totalRaw), baseline: kb(baseline.totalRaw), unit: 'KiB', ratio: ours.totalRaw / baseline.totalRaw },
-      { figure: 'server secrets found in the bundle', ours: leaks.length, baseline: null, unit: 'count', ratio: null, target: '0', pass: leaks.length === 0, note: leaks.join(', ') },
+      {
+        figure: 'server secrets found in the bundle',
+        ours: leaks.length,
+        baseline: null,
+        unit: 'count',
+        ratio: null,
+        target: '0',
+        pass: leaks.length === 0,
+        note: leaks.join(', '),
+      },
     ];
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

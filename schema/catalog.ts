@@ -5,7 +5,9 @@ import { builder } from './builder.js';
 export const BaseModelRef = builder.objectRef<BaseModel>('BaseModel').implement({
   description: 'A base model LoRA adapters can be trained on.',
   fields: (t) => ({
-    id: t.exposeString('id', { description: 'The Hugging Face repository id, e.g. mistralai/Mistral-7B-v0.1, or local/<folder> for a model folder on the server (LOCAL_BASE_MODELS).' }),
+    id: t.exposeString('id', {
+      description: 'The Hugging Face repository id, e.g. mistralai/Mistral-7B-v0.1, or local/<folder> for a model folder on the server (LOCAL_BASE_MODELS).',
+    }),
     name: t.exposeString('name'),
     parameters: t.exposeFloat('parameters', { description: 'Parameter count, in billions.' }),
     contextLength: t.exposeInt('contextLength', { description: 'Longest sequence the model accepts, in tokens.' }),

@@ -2,7 +2,19 @@
 // jobs, this month against last), in exact decimals, over the caller's data;
 // and the caller's monthly budget (budget, setBudget, removeBudget).
 import { GraphQLError } from 'graphql';
-import { BUDGET_THRESHOLDS, BudgetExceededError, budgetStatus, DEFAULT_TIME_ZONE, jobBudgetCostMicros, MAX_BUDGET_USD, remainingMicros, removeBudget, thresholdsReached, type BudgetStatus, type BudgetThreshold } from '../server/costs/budget.js';
+import {
+  BUDGET_THRESHOLDS,
+  BudgetExceededError,
+  budgetStatus,
+  DEFAULT_TIME_ZONE,
+  jobBudgetCostMicros,
+  MAX_BUDGET_USD,
+  remainingMicros,
+  removeBudget,
+  thresholdsReached,
+  type BudgetStatus,
+  type BudgetThreshold,
+} from '../server/costs/budget.js';
 import { setBudget } from '../server/training/spending-limits.js';
 import { db, Prisma } from '../server/db/client.js';
 import { CostType } from '../server/db/generated/prisma/enums.js';
@@ -13,7 +25,7 @@ import { microsToUsd } from '../server/costs/money.js';
 
 const CostTypeEnum = builder.enumType(CostType, {
   name: 'CostType',
-  description: 'TRAINING_COMPUTE: GPU time, billed per second at the GPU type\'s rate × count. STORAGE: dataset and model files, accrued daily.',
+  description: "TRAINING_COMPUTE: GPU time, billed per second at the GPU type's rate × count. STORAGE: dataset and model files, accrued daily.",
 });
 const GroupByEnum = builder.enumType('CostGroupBy', {
   values: {
@@ -131,10 +143,14 @@ const BudgetRef = builder.objectRef<BudgetStatus>('Budget').implement({
     spent: t.field({ type: 'Decimal', description: 'Month to date.', resolve: (s) => microsToUsd(s.spentMicros) }),
     committed: t.field({
       type: 'Decimal',
-      description: 'What the active jobs are still expected to cost: each one\'s estimate (or cost cap, when lower) less its cost so far.',
+      description: "What the active jobs are still expected to cost: each one's estimate (or cost cap, when lower) less its cost so far.",
       resolve: (s) => microsToUsd(s.committedMicros),
     }),
-    projected: t.field({ type: 'Decimal', description: 'The month\'s projection from the active jobs: spent + committed.', resolve: (s) => microsToUsd(s.spentMicros + s.committedMicros) }),
+    projected: t.field({
+      type: 'Decimal',
+      description: "The month's projection from the active jobs: spent + committed.",
+      resolve: (s) => microsToUsd(s.spentMicros + s.committedMicros),
+    }),
     remaining: t.field({ type: 'Decimal', description: 'amount − projected: what a new job may use (negative when over).', resolve: (s) => microsToUsd(remainingMicros(s)) }),
     leftAfterJob: t.field({
       type: 'Decimal',
@@ -157,7 +173,7 @@ const BudgetRef = builder.objectRef<BudgetStatus>('Budget').implement({
 builder.objectType(BudgetExceededError, {
   name: 'BudgetExceededError',
   interfaces: [ErrorInterface],
-  description: 'The monthly budget\'s hard stop is on and this job could cost more than is left of it.',
+  description: "The monthly budget's hard stop is on and this job could cost more than is left of it.",
   fields: (t) => ({
     month: t.exposeString('month'),
     budget: t.field({ type: 'Decimal', resolve: (e) => e.budgetUsd }),
@@ -191,7 +207,7 @@ const BudgetPayload = builder.simpleObject('SetBudgetPayload', { fields: (t) => 
 builder.mutationField('setBudget', (t) =>
   t.field({
     type: BudgetPayload,
-    description: 'Creates or replaces the caller\'s monthly budget. It applies at once: a budget below this month\'s spend alerts (and, with the hard stop, stops active jobs).',
+    description: "Creates or replaces the caller's monthly budget. It applies at once: a budget below this month's spend alerts (and, with the hard stop, stops active jobs).",
     authScopes: { user: true },
     errors: { types: [InvalidInputError] },
     args: { input: t.arg({ type: SetBudgetInput, required: true }) },

@@ -243,8 +243,7 @@ builder.queryField('datasets', (t) =>
     cursor: 'id',
     description: "The caller's datasets, newest first.",
     authScopes: { user: true },
-    totalCount: (_parent, args, ctx) =>
-      db.dataset.count({ where: datasetWhere(viewerId(ctx), args.filter) }),
+    totalCount: (_parent, args, ctx) => db.dataset.count({ where: datasetWhere(viewerId(ctx), args.filter) }),
     args: { filter: t.arg({ type: DatasetFilter }) },
     resolve: (query, _root, args, ctx) =>
       db.dataset.findMany({ ...checkedCursor(query), where: datasetWhere(viewerId(ctx), args.filter), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
@@ -264,7 +263,7 @@ builder.queryField('dataset', (t) =>
   t.prismaField({
     type: 'Dataset',
     nullable: true,
-    description: 'One of the caller\'s datasets; null when it does not exist or is someone else\'s.',
+    description: "One of the caller's datasets; null when it does not exist or is someone else's.",
     authScopes: { user: true },
     args: { id: t.arg.globalID({ required: true, for: DatasetRef }) },
     resolve: (query, _root, { id }, ctx) => db.dataset.findFirst({ ...query, where: { id: id.id, ownerId: viewerId(ctx), deletedAt: null } }),
@@ -294,7 +293,8 @@ const CreateDatasetPayload = builder.simpleObject('CreateDatasetPayload', {
 builder.mutationField('createDataset', (t) =>
   t.field({
     type: CreateDatasetPayload,
-    description: 'Registers a dataset and returns a signed URL to upload its file to (valid 1 hour). Then call confirmDatasetUpload; an upload not confirmed within DATASET_UPLOAD_EXPIRY_SECONDS (default a day) is deleted.',
+    description:
+      'Registers a dataset and returns a signed URL to upload its file to (valid 1 hour). Then call confirmDatasetUpload; an upload not confirmed within DATASET_UPLOAD_EXPIRY_SECONDS (default a day) is deleted.',
     authScopes: { user: true },
     errors: { types: [InvalidInputError, QuotaExceededError] },
     args: { input: t.arg({ type: CreateDatasetInput, required: true }) },
@@ -331,7 +331,8 @@ builder.mutationField('deleteDataset', (t) =>
 builder.mutationField('recheckDataset', (t) =>
   t.field({
     type: DatasetPayload,
-    description: 'Validates the uploaded file again as the given format (the dataset takes it): for a file declared in the wrong one (see suggestedFormat). Only READY or INVALID datasets no active job uses; watch datasetUpdated for the result.',
+    description:
+      'Validates the uploaded file again as the given format (the dataset takes it): for a file declared in the wrong one (see suggestedFormat). Only READY or INVALID datasets no active job uses; watch datasetUpdated for the result.',
     authScopes: { user: true },
     errors: { types: [NotFoundError, InvalidInputError, DatasetInUseError] },
     args: { id: t.arg.globalID({ required: true, for: DatasetRef }), format: t.arg({ type: DatasetFormatEnum, required: true }) },
@@ -346,7 +347,6 @@ builder.subscriptionField('datasetUpdated', (t) =>
     authScopes: { user: true },
     args: { id: t.arg.globalID({ required: true, for: DatasetRef }) },
     subscribe: (_root, { id }, ctx) => ownedUpdates(ctx, 'Dataset', 'datasetUpdated', id.id),
-    resolve: (query, payload: { id: string }, _args, ctx) =>
-      db.dataset.findFirstOrThrow({ ...query, where: { id: payload.id, ownerId: viewerId(ctx) } }),
+    resolve: (query, payload: { id: string }, _args, ctx) => db.dataset.findFirstOrThrow({ ...query, where: { id: payload.id, ownerId: viewerId(ctx) } }),
   }),
 );

@@ -55,7 +55,7 @@ const QualityWarningRef = builder.objectRef<QualityWarning>('QualityWarning').im
 });
 
 const QualityRef = builder.objectRef<Quality>('ModelQuality').implement({
-  description: 'Measured from the training job\'s metric points when the model is stored; null where the run recorded no such point.',
+  description: "Measured from the training job's metric points when the model is stored; null where the run recorded no such point.",
   fields: (t) => ({
     finalValidationLoss: t.exposeFloat('finalValidationLoss', { nullable: true }),
     bestValidationLoss: t.exposeFloat('bestValidationLoss', { nullable: true }),
@@ -105,7 +105,17 @@ export const ModelRef = builder.prismaNode('ModelArtifact', {
       type: QualityRef,
       nullable: true,
       description: 'Null until STORED.',
-      select: { status: true, finalValidationLoss: true, bestValidationLoss: true, bestValidationStep: true, finalTrainingLoss: true, perplexity: true, lossReduction: true, rating: true, qualityWarnings: true },
+      select: {
+        status: true,
+        finalValidationLoss: true,
+        bestValidationLoss: true,
+        bestValidationStep: true,
+        finalTrainingLoss: true,
+        perplexity: true,
+        lossReduction: true,
+        rating: true,
+        qualityWarnings: true,
+      },
       resolve: ({ status, ...quality }) => (status === 'STORED' ? quality : null),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -167,7 +177,10 @@ builder.objectType(ModelNotReadyError, {
   name: 'ModelNotReadyError',
   interfaces: [ErrorInterface],
   description: 'The model is not STORED: its files are still being copied (PENDING) or could not be (FAILED).',
-  fields: (t) => ({ modelId: t.globalID({ resolve: (e) => ({ type: ModelRef, id: e.modelId }) }), status: t.field({ type: ArtifactStatusEnum, resolve: (e) => e.status as ArtifactStatus }) }),
+  fields: (t) => ({
+    modelId: t.globalID({ resolve: (e) => ({ type: ModelRef, id: e.modelId }) }),
+    status: t.field({ type: ArtifactStatusEnum, resolve: (e) => e.status as ArtifactStatus }),
+  }),
 });
 
 const FileDownloadRef = builder.objectRef<FileDownload>('ModelFileDownload').implement({
@@ -199,7 +212,8 @@ const ModelDownloadPayload = builder.objectRef<ModelDownload>('ModelDownloadPayl
     files: t.field({ type: [FileDownloadRef], resolve: (p) => p.files }),
     archive: t.field({
       type: ArchiveDownloadRef,
-      description: 'Every file in one tar archive (a folder named after the model), for "download all". Made the first time it is asked for, which takes as long as copying the files once.',
+      description:
+        'Every file in one tar archive (a folder named after the model), for "download all". Made the first time it is asked for, which takes as long as copying the files once.',
       resolve: (p) => p.archive(),
     }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime', description: 'When the URLs stop working (24 hours).' }),

@@ -21,7 +21,9 @@ const enumName = (type: string) => type.replace('.', '_').toUpperCase();
 
 const WebhookEventTypeEnum = builder.enumType('WebhookEventType', {
   description: 'What an event is about. Receivers see the dotted name in the body\'s "type", e.g. training_job.completed.',
-  values: Object.fromEntries(Object.entries(WEBHOOK_EVENT_TYPES).map(([type, description]) => [enumName(type), { value: type as WebhookEventType, description: `${type}: ${description}` }])),
+  values: Object.fromEntries(
+    Object.entries(WEBHOOK_EVENT_TYPES).map(([type, description]) => [enumName(type), { value: type as WebhookEventType, description: `${type}: ${description}` }]),
+  ),
 });
 
 const WebhookDeliveryStatusEnum = builder.enumType(WebhookDeliveryStatus, {
@@ -43,7 +45,7 @@ export const WebhookEndpointRef = builder.prismaNode('WebhookEndpoint', {
   findUnique: (id, ctx) => ({ id, ownerId: viewerId(ctx) }),
   // node(id) of a missing or foreign object answers null, not an internal error.
   nullable: true,
-  description: 'A URL the caller\'s events are POSTed to, signed as the Standard Webhooks specification says.',
+  description: "A URL the caller's events are POSTed to, signed as the Standard Webhooks specification says.",
   fields: (t) => ({
     url: t.exposeString('url'),
     description: t.exposeString('description'),
@@ -74,7 +76,11 @@ export const WebhookDeliveryRef = builder.prismaNode('WebhookDelivery', {
   nullable: true,
   description: 'One event for one endpoint, with every attempt to send it.',
   fields: (t) => ({
-    eventId: t.string({ select: { eventId: true }, description: 'The webhook-id header: the same for every attempt, so receivers can drop duplicates.', resolve: (d) => d.eventId }),
+    eventId: t.string({
+      select: { eventId: true },
+      description: 'The webhook-id header: the same for every attempt, so receivers can drop duplicates.',
+      resolve: (d) => d.eventId,
+    }),
     eventType: t.field({ type: WebhookEventTypeEnum, select: { event: { select: { type: true } } }, resolve: (d) => d.event.type as WebhookEventType }),
     payload: t.string({ select: { event: { select: { body: true } } }, description: 'The JSON body sent, byte for byte.', resolve: (d) => d.event.body }),
     status: t.expose('status', { type: WebhookDeliveryStatusEnum }),
@@ -106,7 +112,8 @@ builder.queryField('webhookEndpoints', (t) =>
     description: "The caller's webhook endpoints, newest first.",
     authScopes: { user: true },
     totalCount: (_parent, _args, ctx) => db.webhookEndpoint.count({ where: { ownerId: viewerId(ctx) } }),
-    resolve: (query, _root, _args, ctx) => db.webhookEndpoint.findMany({ ...checkedCursor(query), where: { ownerId: viewerId(ctx) }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+    resolve: (query, _root, _args, ctx) =>
+      db.webhookEndpoint.findMany({ ...checkedCursor(query), where: { ownerId: viewerId(ctx) }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
   }),
 );
 
@@ -114,7 +121,7 @@ builder.queryField('webhookEndpoint', (t) =>
   t.prismaField({
     type: 'WebhookEndpoint',
     nullable: true,
-    description: 'One of the caller\'s webhook endpoints; null when it does not exist or is someone else\'s.',
+    description: "One of the caller's webhook endpoints; null when it does not exist or is someone else's.",
     authScopes: { user: true },
     args: { id: t.arg.globalID({ required: true, for: WebhookEndpointRef }) },
     resolve: (query, _root, { id }, ctx) => db.webhookEndpoint.findFirst({ ...query, where: { id: id.id, ownerId: viewerId(ctx) } }),

@@ -59,14 +59,16 @@ const HyperparametersInput = builder.inputType('HyperparametersInput', {
 
 builder.queryField('trainingPresets', (t) =>
   t.field({
-    type: [builder.objectRef<Preset>('TrainingPreset').implement({
-      fields: (f) => ({
-        id: f.exposeString('id'),
-        name: f.exposeString('name'),
-        description: f.exposeString('description'),
-        hyperparameters: f.field({ type: HyperparametersRef, resolve: (p) => p.hyperparameters }),
+    type: [
+      builder.objectRef<Preset>('TrainingPreset').implement({
+        fields: (f) => ({
+          id: f.exposeString('id'),
+          name: f.exposeString('name'),
+          description: f.exposeString('description'),
+          hyperparameters: f.field({ type: HyperparametersRef, resolve: (p) => p.hyperparameters }),
+        }),
       }),
-    })],
+    ],
     authScopes: { public: true },
     resolve: () => [...PRESETS],
   }),
@@ -93,16 +95,18 @@ builder.queryField('hyperparameterBounds', (t) =>
 
 builder.queryField('gpuTypes', (t) =>
   t.field({
-    type: [builder.objectRef<GpuSpec>('GpuType').implement({
-      fields: (f) => ({
-        type: f.exposeString('type'),
-        name: f.exposeString('name'),
-        memoryGb: f.exposeInt('memoryGb'),
-        hourlyRateUsd: f.field({ type: 'Decimal', description: 'USD per GPU-hour.', resolve: (g) => g.hourlyRateUsd }),
-        counts: f.exposeIntList('counts'),
-        tokensPerSecond7B: f.exposeFloat('tokensPerSecond7B', { description: 'Catalog LoRA throughput of one GPU on a 7B model, 16-bit.' }),
+    type: [
+      builder.objectRef<GpuSpec>('GpuType').implement({
+        fields: (f) => ({
+          type: f.exposeString('type'),
+          name: f.exposeString('name'),
+          memoryGb: f.exposeInt('memoryGb'),
+          hourlyRateUsd: f.field({ type: 'Decimal', description: 'USD per GPU-hour.', resolve: (g) => g.hourlyRateUsd }),
+          counts: f.exposeIntList('counts'),
+          tokensPerSecond7B: f.exposeFloat('tokensPerSecond7B', { description: 'Catalog LoRA throughput of one GPU on a 7B model, 16-bit.' }),
+        }),
       }),
-    })],
+    ],
     authScopes: { public: true },
     resolve: () => [...GPU_TYPES],
   }),
@@ -164,7 +168,13 @@ const trainingConfigFields = (t: InputFieldBuilder<BuilderTypes, 'InputObject'>)
 
 const EstimateInput = builder.inputType('EstimateTrainingCostInput', { fields: (t) => trainingConfigFields(t) });
 
-function toRequest(input: { datasetId: { id: string }; presetId?: string | null; baseModelId?: string | null; hyperparameters?: Record<string, unknown> | null; gpu: { type: string; count: number } }): TrainingRequest {
+function toRequest(input: {
+  datasetId: { id: string };
+  presetId?: string | null;
+  baseModelId?: string | null;
+  hyperparameters?: Record<string, unknown> | null;
+  gpu: { type: string; count: number };
+}): TrainingRequest {
   const overrides = Object.fromEntries(Object.entries(input.hyperparameters ?? {}).filter(([, v]) => v != null));
   return { datasetId: input.datasetId.id, presetId: input.presetId, baseModelId: input.baseModelId, hyperparameters: overrides, gpu: input.gpu };
 }
@@ -180,23 +190,33 @@ builder.queryField('estimateTrainingCost', (t) =>
   }),
 );
 
-const MetricPointRef = builder.objectRef<{
-  step: number; epoch: number; trainingLoss: number | null; validationLoss: number | null; learningRate: number | null;
-  gradNorm: number | null; throughput: number | null; tokensTrained: number | null; gpuUtilization: number | null; recordedAt: Date | string;
-}>('MetricPoint').implement({
-  fields: (t) => ({
-    step: t.exposeInt('step'),
-    epoch: t.exposeFloat('epoch'),
-    trainingLoss: t.exposeFloat('trainingLoss', { nullable: true }),
-    validationLoss: t.exposeFloat('validationLoss', { nullable: true }),
-    learningRate: t.exposeFloat('learningRate', { nullable: true }),
-    gradNorm: t.exposeFloat('gradNorm', { nullable: true }),
-    throughput: t.exposeFloat('throughput', { nullable: true, description: 'Tokens per second over all GPUs.' }),
-    tokensTrained: t.exposeFloat('tokensTrained', { nullable: true }),
-    gpuUtilization: t.exposeFloat('gpuUtilization', { nullable: true }),
-    recordedAt: t.field({ type: 'DateTime', resolve: (p) => (p.recordedAt instanceof Date ? p.recordedAt : new Date(p.recordedAt)) }),
-  }),
-});
+const MetricPointRef = builder
+  .objectRef<{
+    step: number;
+    epoch: number;
+    trainingLoss: number | null;
+    validationLoss: number | null;
+    learningRate: number | null;
+    gradNorm: number | null;
+    throughput: number | null;
+    tokensTrained: number | null;
+    gpuUtilization: number | null;
+    recordedAt: Date | string;
+  }>('MetricPoint')
+  .implement({
+    fields: (t) => ({
+      step: t.exposeInt('step'),
+      epoch: t.exposeFloat('epoch'),
+      trainingLoss: t.exposeFloat('trainingLoss', { nullable: true }),
+      validationLoss: t.exposeFloat('validationLoss', { nullable: true }),
+      learningRate: t.exposeFloat('learningRate', { nullable: true }),
+      gradNorm: t.exposeFloat('gradNorm', { nullable: true }),
+      throughput: t.exposeFloat('throughput', { nullable: true, description: 'Tokens per second over all GPUs.' }),
+      tokensTrained: t.exposeFloat('tokensTrained', { nullable: true }),
+      gpuUtilization: t.exposeFloat('gpuUtilization', { nullable: true }),
+      recordedAt: t.field({ type: 'DateTime', resolve: (p) => (p.recordedAt instanceof Date ? p.recordedAt : new Date(p.recordedAt)) }),
+    }),
+  });
 export { MetricPointRef };
 
 const JobEventRef = builder.prismaObject('TrainingJobEvent', {

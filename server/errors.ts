@@ -4,7 +4,10 @@
 /** `type` is the object's GraphQL type name (the schema turns `id` into the global id clients use). */
 export class NotFoundError extends Error {
   override name = 'NotFoundError';
-  constructor(readonly type: string, readonly id: string) {
+  constructor(
+    readonly type: string,
+    readonly id: string,
+  ) {
     super(NotFoundError.messageFor(type));
   }
 

@@ -171,7 +171,14 @@ function attachWebSockets(
         credentialEnds.delete(ctx);
       },
       onSubscribe: async (ctx, id, payload) => {
-        const { schema: envSchema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+        const {
+          schema: envSchema,
+          execute,
+          subscribe,
+          contextFactory,
+          parse,
+          validate,
+        } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
@@ -231,8 +238,7 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
   requireDatabase(options.databaseUrl);
   const log = options.log ?? createLogger(config.logLevel);
   // Listen first: with PORT=0 the public URL (signed storage URLs, GPU callbacks) depends on the port we get.
-  let handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> = async (_req, res) =>
-    sendError(res, 503, 'STARTING', 'The server is starting');
+  let handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> = async (_req, res) => sendError(res, 503, 'STARTING', 'The server is starting');
   const server = http.createServer((req, res) => void handle(req, res));
   let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
   // A worker listens too, for /healthz and /metrics only; its public URL is the API's, never its own.

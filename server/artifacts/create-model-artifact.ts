@@ -20,7 +20,8 @@ export async function createModelArtifact(services: Services, jobId: string, { r
   } catch (err) {
     const permanent = err instanceof PermanentArtifactError;
     if (!permanent && retryCount < ARTIFACT_RETRY_LIMIT) throw err;
-    const reason = permanent || err instanceof ArtifactIntegrityError ? (err as Error).message : `Copying the files failed ${retryCount + 1} times; the last error: ${(err as Error).message}`;
+    const reason =
+      permanent || err instanceof ArtifactIntegrityError ? (err as Error).message : `Copying the files failed ${retryCount + 1} times; the last error: ${(err as Error).message}`;
     log.error('model artifact failed', { jobId, reason });
     await failModelArtifact(services, jobId, reason);
   }

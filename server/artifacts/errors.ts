@@ -3,7 +3,10 @@
 /** createModelDownload on an artifact that is not STORED (still copying, or failed). */
 export class ModelNotReadyError extends Error {
   override name = 'ModelNotReadyError';
-  constructor(readonly modelId: string, readonly status: string) {
+  constructor(
+    readonly modelId: string,
+    readonly status: string,
+  ) {
     super(status === 'FAILED' ? 'The model could not be stored, so it cannot be downloaded' : `The model is still being stored (${status}); try again shortly`);
   }
 }

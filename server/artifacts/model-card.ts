@@ -47,7 +47,12 @@ const HYPERPARAMETER_ORDER = ['epochs', 'learningRate', 'batchSize', 'gradientAc
 
 function hyperparameterRows(hp: Hyperparameters): string[] {
   const values = hp as unknown as Record<string, unknown>;
-  const keys = [...HYPERPARAMETER_ORDER.filter((k) => k in values), ...Object.keys(values).filter((k) => !HYPERPARAMETER_ORDER.includes(k)).sort()];
+  const keys = [
+    ...HYPERPARAMETER_ORDER.filter((k) => k in values),
+    ...Object.keys(values)
+      .filter((k) => !HYPERPARAMETER_ORDER.includes(k))
+      .sort(),
+  ];
   return keys.map((key) => `| ${key} | ${String(values[key])} |`);
 }
 

@@ -139,7 +139,8 @@ export async function storeModelArtifact(services: Services, jobId: string): Pro
     if (err instanceof ProviderRejectedError) throw new PermanentArtifactError(`The GPU provider no longer has the run: ${err.message}`);
     throw err;
   }
-  if (status.state === 'FAILED' || status.state === 'CANCELLED') throw new PermanentArtifactError(`The GPU provider reports the run as ${status.state}, so it has no files to copy.`);
+  if (status.state === 'FAILED' || status.state === 'CANCELLED')
+    throw new PermanentArtifactError(`The GPU provider reports the run as ${status.state}, so it has no files to copy.`);
   // A trainer may report its end to us before its provider shows it (RunPod's /status follows the handler's return).
   if (status.state !== 'COMPLETED') throw new Error(`The GPU provider does not show the run as finished yet (${status.state})`);
   // Our model card replaces one the provider may have written.

@@ -38,4 +38,3 @@ export function createAuthenticator(verifyToken: (token: string) => Promise<Veri
 }
 
 export type Authenticator = ReturnType<typeof createAuthenticator>;
-

@@ -21,7 +21,10 @@ const RETRYABLE: ReadonlySet<AuthFailure> = new Set(['IDENTITY_PROVIDER_UNAVAILA
 export class AuthenticationError extends GraphQLError {
   readonly retryable: boolean;
 
-  constructor(readonly reason: AuthFailure, message: string) {
+  constructor(
+    readonly reason: AuthFailure,
+    message: string,
+  ) {
     const retryable = RETRYABLE.has(reason);
     super(message, { extensions: { code: 'UNAUTHENTICATED', reason, retryable, http: { status: 401 } } });
     this.name = 'AuthenticationError';

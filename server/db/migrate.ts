@@ -69,10 +69,11 @@ export async function migrate(databaseUrl: string, options: { dir?: string; log?
       await client.query('BEGIN');
       try {
         await client.query(m.sql);
-        await client.query(
-          'INSERT INTO "_prisma_migrations" (id, checksum, migration_name, finished_at, applied_steps_count) VALUES ($1, $2, $3, now(), 1)',
-          [id, m.checksum, m.name],
-        );
+        await client.query('INSERT INTO "_prisma_migrations" (id, checksum, migration_name, finished_at, applied_steps_count) VALUES ($1, $2, $3, now(), 1)', [
+          id,
+          m.checksum,
+          m.name,
+        ]);
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK');

@@ -46,9 +46,7 @@ export async function callProvider(call: ProviderCall): Promise<Response> {
 export async function readJson<T>(label: string, schema: z.ZodType<T>, response: Response): Promise<T> {
   const result = schema.safeParse(await response.json().catch(() => undefined));
   if (!result.success) {
-    throw new ProviderUnavailableError(
-      `Unexpected answer from ${label} to ${withoutQuery(response.url)}: ${result.error.message}`,
-    );
+    throw new ProviderUnavailableError(`Unexpected answer from ${label} to ${withoutQuery(response.url)}: ${result.error.message}`);
   }
   return result.data;
 }

@@ -104,14 +104,7 @@ export function trainerInput(req: SubmitRequest): TrainerInput {
 
 export const PROVIDER_JOB_STATES = ['QUEUED', 'INITIALIZING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
 export type ProviderJobState = (typeof PROVIDER_JOB_STATES)[number];
-export const PROVIDER_STAGES = [
-  'PROVISIONING',
-  'LOADING_MODEL',
-  'TRAINING',
-  'EVALUATING',
-  'SAVING',
-  'UPLOADING_ARTIFACTS',
-] as const;
+export const PROVIDER_STAGES = ['PROVISIONING', 'LOADING_MODEL', 'TRAINING', 'EVALUATING', 'SAVING', 'UPLOADING_ARTIFACTS'] as const;
 export type ProviderStage = (typeof PROVIDER_STAGES)[number];
 
 export function isTerminalState(state: ProviderJobState): boolean {

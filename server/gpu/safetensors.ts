@@ -33,11 +33,7 @@ const BYTES_PER_ELEMENT: Record<SafetensorsDtype, number> = { F16: 2, BF16: 2, F
 const ELEMENTS_PER_CHUNK = 16_384;
 
 /** Writes the tensors to path without holding more than one chunk in memory; returns size and sha256. */
-export async function writeSafetensors(
-  path: string,
-  tensors: TensorSource[],
-  metadata: Record<string, string> = { format: 'pt' },
-): Promise<{ size: number; sha256: string }> {
+export async function writeSafetensors(path: string, tensors: TensorSource[], metadata: Record<string, string> = { format: 'pt' }): Promise<{ size: number; sha256: string }> {
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
   for (const tensor of tensors) {
@@ -91,10 +87,7 @@ export async function readSafetensorsHeader(path: string): Promise<SafetensorsHe
     if (headerSize <= 0 || 8 + headerSize > size) throw new Error(`Bad safetensors header length ${headerSize}`);
     const headerBytes = Buffer.alloc(headerSize);
     await file.read(headerBytes, 0, headerSize, 8);
-    const { __metadata__: metadata = {}, ...tensors } = JSON.parse(headerBytes.toString('utf8')) as Record<
-      string,
-      unknown
-    >;
+    const { __metadata__: metadata = {}, ...tensors } = JSON.parse(headerBytes.toString('utf8')) as Record<string, unknown>;
     return {
       headerSize,
       tensors: tensors as Record<string, SafetensorsHeaderEntry>,

@@ -37,7 +37,11 @@ export function useInputLimits(limits: InputLimits): Plugin {
       if (!limits.hideSuggestions) return;
       return ({ result, setResult }) => {
         if (result.length === 0) return;
-        setResult(result.map((error) => (/Did you mean/.test(error.message) ? new GraphQLError(error.message.replace(/ ?Did you mean .*$/, ''), { nodes: error.nodes, extensions: error.extensions }) : error)));
+        setResult(
+          result.map((error) =>
+            /Did you mean/.test(error.message) ? new GraphQLError(error.message.replace(/ ?Did you mean .*$/, ''), { nodes: error.nodes, extensions: error.extensions }) : error,
+          ),
+        );
       };
     },
     onExecute({ args, setResultAndStopExecution }) {

@@ -111,7 +111,9 @@ summarised AS (
  */
 export async function summariseStoredBlocks(jobId: string, from: number, to: number): Promise<void> {
   await pool.query(
-    insertFullBlocksSql(`(SELECT (step - 1) / ${BLOCK} AS block, step, "trainingLoss", "validationLoss" FROM "MetricPoint" WHERE "jobId" = $1 AND step BETWEEN $2 AND $3) AS block_points`),
+    insertFullBlocksSql(
+      `(SELECT (step - 1) / ${BLOCK} AS block, step, "trainingLoss", "validationLoss" FROM "MetricPoint" WHERE "jobId" = $1 AND step BETWEEN $2 AND $3) AS block_points`,
+    ),
     [jobId, from, to],
   );
 }
@@ -130,10 +132,11 @@ export async function insertPoints(jobId: string, points: readonly ProviderMetri
 
 /** Points after a step, ascending, at most `limit`. */
 export async function pointsAfter(jobId: string, afterStep: number, limit: number): Promise<MetricPointRow[]> {
-  const { rows } = await pool.query<MetricPointRow>(
-    `SELECT ${POINT_ROW_COLUMNS} FROM "MetricPoint" WHERE "jobId" = $1 AND step > $2 ORDER BY step LIMIT $3`,
-    [jobId, afterStep, limit],
-  );
+  const { rows } = await pool.query<MetricPointRow>(`SELECT ${POINT_ROW_COLUMNS} FROM "MetricPoint" WHERE "jobId" = $1 AND step > $2 ORDER BY step LIMIT $3`, [
+    jobId,
+    afterStep,
+    limit,
+  ]);
   return rows;
 }
 
@@ -159,9 +162,6 @@ export async function contiguousStep(jobId: string): Promise<number> {
 
 /** Mean reported throughput over the run (all GPUs), for calibration. */
 export async function meanThroughput(jobId: string): Promise<number | null> {
-  const { rows } = await pool.query<{ mean: number | null }>(
-    `SELECT avg(throughput) AS mean FROM "MetricPoint" WHERE "jobId" = $1 AND throughput > 0`,
-    [jobId],
-  );
+  const { rows } = await pool.query<{ mean: number | null }>(`SELECT avg(throughput) AS mean FROM "MetricPoint" WHERE "jobId" = $1 AND throughput > 0`, [jobId]);
   return rows[0]?.mean ?? null;
 }

@@ -47,7 +47,10 @@ export function createObservability(sources: ScrapeSources) {
     'Jobs per pg-boss queue and state (queued, active, failed and still retained), as pg-boss last counted them (it recounts about once a minute).',
     ['queue', 'state'],
     registers,
-    async () => Object.entries(await sources.queues()).flatMap(([queue, counts]) => (['queued', 'active', 'failed'] as const).map((state): [{ queue: string; state: string }, number] => [{ queue, state }, counts[state]])),
+    async () =>
+      Object.entries(await sources.queues()).flatMap(([queue, counts]) =>
+        (['queued', 'active', 'failed'] as const).map((state): [{ queue: string; state: string }, number] => [{ queue, state }, counts[state]]),
+      ),
   );
   gaugeFrom(
     'brightrun_queue_jobs_overdue',
@@ -137,7 +140,7 @@ export function createObservability(sources: ScrapeSources) {
     }),
     metricPushDelay: new Histogram({
       name: 'brightrun_metric_push_delay_seconds',
-      help: "Seconds from a GPU callback carrying new metric points reaching the server (any process) to this process having pushed them to, or woken, every subscriber of that job here. One observation per callback per process with subscribers of the job; points found by polling are not timed. Across processes, clock skew between hosts adds in.",
+      help: 'Seconds from a GPU callback carrying new metric points reaching the server (any process) to this process having pushed them to, or woken, every subscriber of that job here. One observation per callback per process with subscribers of the job; points found by polling are not timed. Across processes, clock skew between hosts adds in.',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),

@@ -37,7 +37,15 @@ export async function attemptDelivery(services: Services, run: DeliveryRun): Pro
     });
     if (count === 0) return null;
     await tx.webhookAttempt.create({
-      data: { deliveryId: delivery.id, startedAt, durationMs: result.durationMs, succeeded: result.ok, responseStatus: result.status, responseBody: result.body, error: result.error },
+      data: {
+        deliveryId: delivery.id,
+        startedAt,
+        durationMs: result.durationMs,
+        succeeded: result.ok,
+        responseStatus: result.status,
+        responseBody: result.body,
+        error: result.error,
+      },
     });
     if (retryAt) {
       const next = { deliveryId: delivery.id, attempt: run.attempt + 1, retry: run.retry + 1 };

@@ -117,17 +117,19 @@ export async function redeliverWebhookDelivery(services: Services, ownerId: stri
   if (!delivery) throw new NotFoundError('WebhookDelivery', id);
   if (!delivery.endpoint.enabled) throw new WebhookEndpointDisabledError();
   if (delivery.status === 'PENDING') return delivery;
-  return db.$transaction(async (tx) => {
-    const { count } = await tx.webhookDelivery.updateMany({
-      where: { id: delivery.id, status: delivery.status, attemptCount: delivery.attemptCount },
-      data: { status: 'PENDING', nextAttemptAt: new Date() },
+  return db
+    .$transaction(async (tx) => {
+      const { count } = await tx.webhookDelivery.updateMany({
+        where: { id: delivery.id, status: delivery.status, attemptCount: delivery.attemptCount },
+        data: { status: 'PENDING', nextAttemptAt: new Date() },
+      });
+      if (count === 1) {
+        await services.jobs.enqueue(deliverOutboundWebhookJob, { deliveryId: delivery.id, attempt: delivery.attemptCount, retry: 0 }, { tx: inTransaction(tx) });
+      }
+      return tx.webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } });
+    })
+    .then((pending) => {
+      services.pubsub.publish('webhookDeliveryUpdated', ownerId, { id: pending.id });
+      return pending;
     });
-    if (count === 1) {
-      await services.jobs.enqueue(deliverOutboundWebhookJob, { deliveryId: delivery.id, attempt: delivery.attemptCount, retry: 0 }, { tx: inTransaction(tx) });
-    }
-    return tx.webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } });
-  }).then((pending) => {
-    services.pubsub.publish('webhookDeliveryUpdated', ownerId, { id: pending.id });
-    return pending;
-  });
 }

@@ -6,7 +6,9 @@ import type { Dataset, ModelArtifact, TrainingJob } from '../db/generated/prisma
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
 const money = (d: { toFixed(n: number): string } | null | undefined) => (d ? d.toFixed(6) : null);
 
-export function datasetEventData(d: Pick<Dataset, 'id' | 'name' | 'status' | 'format' | 'baseModelId' | 'errorCount' | 'warningCount' | 'statistics' | 'validatedAt'>): Record<string, unknown> {
+export function datasetEventData(
+  d: Pick<Dataset, 'id' | 'name' | 'status' | 'format' | 'baseModelId' | 'errorCount' | 'warningCount' | 'statistics' | 'validatedAt'>,
+): Record<string, unknown> {
   const stats = (d.statistics ?? {}) as { examples?: number; totalTokens?: number };
   return {
     id: encodeGlobalID('Dataset', d.id),

@@ -72,7 +72,13 @@ export class JobQueue {
       const kind = worker.definition;
       const id = await this.boss.work(
         kind.name,
-        { localConcurrency: kind.concurrency ?? 1, batchSize: kind.batchSize ?? 1, burstWhenBatchFull: (kind.batchSize ?? 1) > 1, pollingIntervalSeconds: 0.5, includeMetadata: true },
+        {
+          localConcurrency: kind.concurrency ?? 1,
+          batchSize: kind.batchSize ?? 1,
+          burstWhenBatchFull: (kind.batchSize ?? 1) > 1,
+          pollingIntervalSeconds: 0.5,
+          includeMetadata: true,
+        },
         async (jobs) => {
           for (const job of jobs) await withLogContext(runBindings(kind.name, job), () => this.run(worker, job, services));
         },

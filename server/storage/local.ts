@@ -60,10 +60,7 @@ interface Place {
   meta: string;
 }
 
-export function createLocalStorage(
-  config: LocalStorageConfig,
-  options: { publicBaseUrl: string },
-): ObjectStorage & { handleHttp: HttpHandler } {
+export function createLocalStorage(config: LocalStorageConfig, options: { publicBaseUrl: string }): ObjectStorage & { handleHttp: HttpHandler } {
   checkBucketNames(config.buckets);
   if (config.signingSecret.length < 32) throw new Error('storage signingSecret must be at least 32 characters');
   const root = resolve(config.root);
@@ -117,8 +114,7 @@ export function createLocalStorage(
       downloadName: text('X-Download-Name'),
     };
     const given = query.get('X-Signature') ?? '';
-    const valid =
-      /^[0-9a-f]{64}$/.test(given) && timingSafeEqual(Buffer.from(sign(grant), 'hex'), Buffer.from(given, 'hex'));
+    const valid = /^[0-9a-f]{64}$/.test(given) && timingSafeEqual(Buffer.from(sign(grant), 'hex'), Buffer.from(given, 'hex'));
     if (!valid) throw new StorageError('SIGNATURE_INVALID', 'the URL signature does not match');
     if (Date.now() > grant.expires * 1000) throw new StorageError('URL_EXPIRED', 'the URL has expired');
     return grant;
@@ -271,13 +267,7 @@ function decodeSegment(raw: string): string {
  * Streams into a temporary file beside the target, then moves it into place: readers never see a partial object.
  * Without `replace` (signed uploads), an object already there is kept and the write fails with ALREADY_EXISTS.
  */
-async function save(
-  target: Place,
-  source: Readable,
-  limit: number,
-  contentType: string,
-  { replace }: { replace: boolean },
-): Promise<{ size: number; sha256: string }> {
+async function save(target: Place, source: Readable, limit: number, contentType: string, { replace }: { replace: boolean }): Promise<{ size: number; sha256: string }> {
   const exists = () => new StorageError('ALREADY_EXISTS', 'an object is already stored here; an upload cannot replace it');
   if (!replace && (await stat(target.file).catch(() => null))) throw exists();
   await mkdir(dirname(target.file), { recursive: true });
@@ -350,8 +340,7 @@ function sendError(req: IncomingMessage, res: ServerResponse, err: unknown): voi
     res.destroy();
     return;
   }
-  const error =
-    err instanceof StorageError ? { code: err.code, message: err.message } : { code: 'INTERNAL', message: 'storage failed' };
+  const error = err instanceof StorageError ? { code: err.code, message: err.message } : { code: 'INTERNAL', message: 'storage failed' };
   const status = err instanceof StorageError ? STATUS[err.code] : 500;
   if (req.complete) {
     sendJson(res, status, { error });

@@ -23,16 +23,8 @@ export interface ObjectInfo {
 }
 
 export interface ObjectStorage {
-  createUploadUrl(
-    bucket: Bucket,
-    path: string,
-    o: { contentType: string; size: number; expiresInSeconds: number },
-  ): Promise<SignedUpload>;
-  createDownloadUrl(
-    bucket: Bucket,
-    path: string,
-    o: { expiresInSeconds: number; downloadName?: string },
-  ): Promise<SignedDownload>;
+  createUploadUrl(bucket: Bucket, path: string, o: { contentType: string; size: number; expiresInSeconds: number }): Promise<SignedUpload>;
+  createDownloadUrl(bucket: Bucket, path: string, o: { expiresInSeconds: number; downloadName?: string }): Promise<SignedDownload>;
   /** null when the object does not exist. */
   stat(bucket: Bucket, path: string): Promise<ObjectInfo | null>;
   /** Throws StorageError NOT_FOUND when the object does not exist. */

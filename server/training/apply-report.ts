@@ -43,7 +43,9 @@ const STAGE_RANK: Record<ProviderStage, number> = {
   SAVING: 4,
   UPLOADING_ARTIFACTS: 5,
 };
-const STAGE_RANK_SQL = `CASE stage ${Object.entries(STAGE_RANK).map(([s, r]) => `WHEN '${s}' THEN ${r}`).join(' ')} ELSE 0 END`;
+const STAGE_RANK_SQL = `CASE stage ${Object.entries(STAGE_RANK)
+  .map(([s, r]) => `WHEN '${s}' THEN ${r}`)
+  .join(' ')} ELSE 0 END`;
 
 /** The path through the state machine to a reported state. */
 const PATH: Record<ProviderJobState, TrainingJobStatus[]> = {
@@ -64,12 +66,7 @@ export interface Delivery {
   receivedAt?: number;
 }
 
-export type ApplyOutcome =
-  | { kind: 'applied' }
-  | { kind: 'duplicate' }
-  | { kind: 'not-found' }
-  | { kind: 'wrong-job' }
-  | { kind: 'finished'; status: TrainingJobStatus };
+export type ApplyOutcome = { kind: 'applied' } | { kind: 'duplicate' } | { kind: 'not-found' } | { kind: 'wrong-job' } | { kind: 'finished'; status: TrainingJobStatus };
 
 interface IngestRow {
   foundStatus: TrainingJobStatus | null;

@@ -14,7 +14,10 @@ import { publishJobUpdated } from './publish-job.js';
 
 export class JobAlreadyFinishedError extends Error {
   override name = 'JobAlreadyFinishedError';
-  constructor(readonly jobId: string, readonly status: string) {
+  constructor(
+    readonly jobId: string,
+    readonly status: string,
+  ) {
     super(`The job has already ended (${status}); there is nothing to cancel.`);
   }
 }

@@ -108,7 +108,9 @@ export function forgetRememberedSeries(): void {
 export async function downsampledSeries(jobId: string, maxPoints: number): Promise<MetricPointRow[]> {
   const budget = Math.max(2, Math.floor(maxPoints));
   // min and max come from the primary key's ends; the count stops at budget + 1.
-  const { rows: [range] } = await pool.query<{ lo: number | null; hi: number | null; n: number; settled: boolean }>(
+  const {
+    rows: [range],
+  } = await pool.query<{ lo: number | null; hi: number | null; n: number; settled: boolean }>(
     `SELECT (SELECT min(step) FROM "MetricPoint" WHERE "jobId" = $1) AS lo,
             (SELECT max(step) FROM "MetricPoint" WHERE "jobId" = $1) AS hi,
             (SELECT count(*)::int FROM (SELECT 1 FROM "MetricPoint" WHERE "jobId" = $1 LIMIT $2) AS t) AS n,
@@ -130,7 +132,10 @@ export async function downsampledSeries(jobId: string, maxPoints: number): Promi
       ? await stepsByBlock(jobId, budget, firstBlock, lastBlock, range.settled)
       : await stepsByPoint(jobId, budget, lo, hi);
   steps.add(lo).add(hi);
-  const rows = await pointsAt(jobId, [...steps].sort((a, b) => a - b));
+  const rows = await pointsAt(
+    jobId,
+    [...steps].sort((a, b) => a - b),
+  );
   return rows.slice(0, budget - 1).concat(rows.length > budget - 1 ? [rows.at(-1)!] : []);
 }
 
@@ -203,7 +208,9 @@ async function blockSummaries(jobId: string, firstBlock: number, lastBlock: numb
 
   // One JSON value rather than a row per block: at millions of points (tens of thousands of blocks) parsing rows
   // one by one cost more than the query. ±Infinity (a block without a training loss) arrives as a string.
-  const { rows: [stored] } = await pool.query<{ blocks: [number, number | string, number, number | string, number, number[]][] | null }>(
+  const {
+    rows: [stored],
+  } = await pool.query<{ blocks: [number, number | string, number, number | string, number, number[]][] | null }>(
     `SELECT json_agg(json_build_array(block, "lowLoss", "lowStep", "highLoss", "highStep", "validationSteps")) AS blocks FROM "MetricBlock"
      WHERE "jobId" = $1 AND block BETWEEN $2 AND $3`,
     [jobId, unknown[0], unknown.at(-1)],
@@ -254,17 +261,22 @@ async function storeBlocks(jobId: string, blocks: readonly { block: number; summ
      SELECT $1::uuid, b.block, b."lowLoss", b."lowStep", b."highLoss", b."highStep", coalesce(b."validationSteps", '{}')
      FROM json_to_recordset($2::json) AS b(block int, "lowLoss" float8, "lowStep" int, "highLoss" float8, "highStep" int, "validationSteps" int[])
      ON CONFLICT ("jobId", block) DO NOTHING`,
-    [jobId, JSON.stringify(blocks.map(({ block, summary: s }) => ({ block, lowLoss: exact(s.low), lowStep: s.lowStep, highLoss: exact(s.high), highStep: s.highStep, validationSteps: s.validation })))],
+    [
+      jobId,
+      JSON.stringify(
+        blocks.map(({ block, summary: s }) => ({ block, lowLoss: exact(s.low), lowStep: s.lowStep, highLoss: exact(s.high), highStep: s.highStep, validationSteps: s.validation })),
+      ),
+    ],
   );
 }
 
 /** Buckets of equal step ranges over a series short enough to read whole. */
 async function stepsByPoint(jobId: string, budget: number, lo: number, hi: number): Promise<Set<number>> {
-  const { rows: validation } = await pool.query<{ step: number }>(
-    `SELECT step FROM "MetricPoint" WHERE "jobId" = $1 AND "validationLoss" IS NOT NULL ORDER BY step`,
-    [jobId],
+  const { rows: validation } = await pool.query<{ step: number }>(`SELECT step FROM "MetricPoint" WHERE "jobId" = $1 AND "validationLoss" IS NOT NULL ORDER BY step`, [jobId]);
+  const kept = spread(
+    validation.map((v) => v.step),
+    Math.floor(budget / 4),
   );
-  const kept = spread(validation.map((v) => v.step), Math.floor(budget / 4));
   const buckets = Math.max(1, Math.floor((budget - 2 - kept.length) / 2));
   const { rows: extremes } = await pool.query<{ low: number; high: number }>(
     `SELECT (min(ARRAY[coalesce("trainingLoss", 'Infinity'), step]))[2]::int AS low,

@@ -1,14 +1,7 @@
 // The cost estimate of a training job (tokens, steps, duration, exact cost and its range) and its calibration.
 import type { BaseModel } from '../catalog/base-models.js';
 import type { GpuType, Hyperparameters, Quantization } from '../gpu/provider.js';
-import {
-  catalogTokensPerSecondPerGpu,
-  checkMemory,
-  EFFICIENCY_PER_DOUBLING,
-  QUANTIZATION_SPEED,
-  throughputMultiplier,
-  type MemoryCheck,
-} from '../catalog/training.js';
+import { catalogTokensPerSecondPerGpu, checkMemory, EFFICIENCY_PER_DOUBLING, QUANTIZATION_SPEED, throughputMultiplier, type MemoryCheck } from '../catalog/training.js';
 import { divideRounded, gpuTimeMicros, microsToUsd, rateMicrosPerHour } from '../costs/money.js';
 
 /** Finding, starting and booting a GPU node with the trainer image, whatever the model. */

@@ -77,11 +77,7 @@ const FIELDS = Object.keys(BOUNDS) as (keyof Hyperparameters)[];
  * The preset's hyperparameters for this model with the overrides applied, or every problem found: an unknown
  * preset, unknown fields, values of the wrong type, out of bounds or not whole numbers where they must be.
  */
-export function resolveHyperparameters(
-  presetId: string,
-  overrides: HyperparameterOverrides | null | undefined,
-  baseModel: BaseModel,
-): Checked<Hyperparameters> {
+export function resolveHyperparameters(presetId: string, overrides: HyperparameterOverrides | null | undefined, baseModel: BaseModel): Checked<Hyperparameters> {
   const problems: Problem[] = [];
   const preset = findPreset(presetId);
   if (!preset) {
@@ -136,11 +132,7 @@ export interface GpuChoice {
  * The GPU type and count if the catalog has them and one such GPU holds the model with these settings. Without a
  * model or settings (they had problems of their own), the type and count are still checked, so every problem shows.
  */
-export function resolveGpu(
-  gpu: { type: string; count: number },
-  baseModel: BaseModel | null,
-  hyperparameters: Hyperparameters | null,
-): Checked<GpuChoice> {
+export function resolveGpu(gpu: { type: string; count: number }, baseModel: BaseModel | null, hyperparameters: Hyperparameters | null): Checked<GpuChoice> {
   const problems: Problem[] = [];
   const spec = findGpuType(gpu.type);
   if (!spec) {

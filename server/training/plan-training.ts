@@ -16,7 +16,10 @@ import { readStatistics } from '../datasets/stored-statistics.js';
 
 export class DatasetNotReadyError extends Error {
   override name = 'DatasetNotReadyError';
-  constructor(readonly datasetId: string, readonly status: string) {
+  constructor(
+    readonly datasetId: string,
+    readonly status: string,
+  ) {
     super(`The dataset is ${status}; only a READY dataset can be trained on.`);
   }
 }

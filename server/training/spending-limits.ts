@@ -28,7 +28,11 @@ export async function applySpendingLimits(services: Services, job: TrainingJob):
     const reachedAt = new Date();
     const { count } = await tx.trainingJob.updateMany({ where: { id: job.id, costCapReachedAt: null }, data: { costCapReachedAt: reachedAt } });
     if (count === 0) return false;
-    await recordEvent(tx, services, job.ownerId, 'training_job.cost_cap_reached', { ...trainingJobEventData(job), currentCostUsd: microsToUsd(cost), costCapReachedAt: reachedAt.toISOString() });
+    await recordEvent(tx, services, job.ownerId, 'training_job.cost_cap_reached', {
+      ...trainingJobEventData(job),
+      currentCostUsd: microsToUsd(cost),
+      costCapReachedAt: reachedAt.toISOString(),
+    });
     return true;
   });
   if (reached) {

@@ -31,8 +31,7 @@ export function artifactsUrl(services: Services): string {
 export async function submitToProvider(services: Services, jobId: string, { retryCount, log }: JobAttempt): Promise<void> {
   const job = await db.trainingJob.findUnique({ where: { id: jobId }, include: { dataset: true } });
   if (job?.status !== 'QUEUED') return;
-  const fail = (errorCode: string, errorMessage: string) =>
-    transitionJob(services, jobId, 'FAILED', { message: errorMessage, data: { errorCode, errorMessage } });
+  const fail = (errorCode: string, errorMessage: string) => transitionJob(services, jobId, 'FAILED', { message: errorMessage, data: { errorCode, errorMessage } });
   if (job.cancelRequestedAt) {
     await transitionJob(services, jobId, 'CANCELLED', { message: 'Cancelled before it reached the GPU provider' });
     return;

@@ -64,8 +64,7 @@ export interface TransitionOptions {
  */
 export async function transitionJob(services: Services, jobId: string, to: TrainingJobStatus, options: TransitionOptions): Promise<TrainingJob | null> {
   const now = new Date();
-  const timestamps: Prisma.TrainingJobUpdateManyMutationInput =
-    to === 'INITIALIZING' ? { startedAt: now } : NEXT_STATUSES[to].length === 0 ? { completedAt: now } : {};
+  const timestamps: Prisma.TrainingJobUpdateManyMutationInput = to === 'INITIALIZING' ? { startedAt: now } : NEXT_STATUSES[to].length === 0 ? { completedAt: now } : {};
   const result = await db.$transaction(async (tx) => {
     const { count } = await tx.trainingJob.updateMany({
       where: { id: jobId, status: { in: predecessorsOf(to) } },
@@ -80,7 +79,8 @@ export async function transitionJob(services: Services, jobId: string, to: Train
     if (to === 'COMPLETED') await services.jobs.enqueue(createArtifactJob, { jobId }, { tx: inTransaction(tx), singletonKey: jobId });
     const webhookEvent = WEBHOOK_EVENTS[to];
     // Read again: settling the cost has just set finalCost, which receivers of the end want.
-    if (webhookEvent) await recordEvent(tx, services, job.ownerId, webhookEvent, async () => trainingJobEventData(await tx.trainingJob.findUniqueOrThrow({ where: { id: jobId } })));
+    if (webhookEvent)
+      await recordEvent(tx, services, job.ownerId, webhookEvent, async () => trainingJobEventData(await tx.trainingJob.findUniqueOrThrow({ where: { id: jobId } })));
     const kind = NOTIFICATIONS[to];
     const notificationId = kind
       ? await createNotification(

@@ -58,11 +58,16 @@ describe('a monthly budget', () => {
     // Billing starts once the provider has the job; the next poll sees the month past every threshold.
     await page.getByRole('link', { name: 'Costs' }).click();
     const thresholds = page.getByRole('list', { name: 'Alert thresholds' });
-    await expect.poll(async () => {
-      await page.reload();
-      await thresholds.waitFor();
-      return thresholds.locator('li.reached').count();
-    }, { timeout: 60_000, interval: 1000 }).toBe(3);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await thresholds.waitFor();
+          return thresholds.locator('li.reached').count();
+        },
+        { timeout: 60_000, interval: 1000 },
+      )
+      .toBe(3);
     expect(await page.locator('[data-status]').filter({ hasText: 'Completed' }).count()).toBe(0);
     await page.getByLabel(/Hard stop/).check();
     await page.getByRole('button', { name: 'Update budget' }).click();
@@ -75,9 +80,15 @@ describe('a monthly budget', () => {
     await screenshot('training-monitor-budget');
 
     await page.goto(`${stack.url}/notifications`);
-    await page.getByText(/Monthly budget reached \(/).first().waitFor();
+    await page
+      .getByText(/Monthly budget reached \(/)
+      .first()
+      .waitFor();
     for (const percent of [50, 80]) await page.getByText(`${percent} % of the monthly budget spent`).first().waitFor();
-    await page.getByText(/stopped at the monthly budget/).first().waitFor();
+    await page
+      .getByText(/stopped at the monthly budget/)
+      .first()
+      .waitFor();
   });
 
   it('makes the configure page warn, and refuses the next job with the amounts', async () => {

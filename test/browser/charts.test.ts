@@ -33,7 +33,11 @@ async function readyDataset(examples: number): Promise<string> {
   const { dataset, upload } = created.createDataset;
   expect((await fetch(upload.url, { method: upload.method, headers: upload.headers, body: new Uint8Array(file) })).ok).toBe(true);
   await gql('mutation($id: ID!) { confirmDatasetUpload(id: $id) { __typename } }', { id: dataset.id });
-  await until(async () => (await gql('query($id: ID!) { dataset(id: $id) { status } }', { id: dataset.id })).dataset.status, (s) => s === 'READY', 'dataset');
+  await until(
+    async () => (await gql('query($id: ID!) { dataset(id: $id) { status } }', { id: dataset.id })).dataset.status,
+    (s) => s === 'READY',
+    'dataset',
+  );
   return dataset.id;
 }
 
@@ -183,7 +187,9 @@ describe('comparing runs', () => {
     await page.getByRole('link', { name: 'Compare 3 runs' }).click();
     await page.waitForURL(/\/compare\?ids=/);
     await chart().locator('[data-kind=smoothed] path').first().waitFor();
-    const curves = await chart().locator('[data-kind=smoothed]').evaluateAll((els) => els.map((e) => e.getAttribute('data-run')));
+    const curves = await chart()
+      .locator('[data-kind=smoothed]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-run')));
     expect(new Set(curves).size).toBe(3);
 
     const differing = await page.locator('tr[data-differs] th').allTextContents();
@@ -200,7 +206,11 @@ describe('comparing runs', () => {
 
   it('lists models by best validation loss, with the final and best loss columns', async () => {
     await page.goto(`${stack.url}/models?sort=loss`);
-    await until(async () => (await gql('{ models(first: 10, status: [STORED]) { totalCount } }')).models.totalCount, (n) => n === 3, 'stored models');
+    await until(
+      async () => (await gql('{ models(first: 10, status: [STORED]) { totalCount } }')).models.totalCount,
+      (n) => n === 3,
+      'stored models',
+    );
     await page.reload();
     await page.locator('td[data-label="Best val. loss"]').first().waitFor();
     await expectNoA11yViolations(page, 'models by validation loss');

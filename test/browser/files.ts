@@ -23,9 +23,19 @@ export function validDataset(examples: number): Buffer {
 export function brokenDataset(): Buffer {
   const lines = Array.from({ length: 16 }, (_, i) => chat(i + 1));
   lines[2] = '{"messages": [{"role": "user", "content": "unterminated';
-  lines[4] = JSON.stringify({ messages: [{ role: 'robot', content: 'beep' }, { role: 'assistant', content: 'boop' }] });
+  lines[4] = JSON.stringify({
+    messages: [
+      { role: 'robot', content: 'beep' },
+      { role: 'assistant', content: 'boop' },
+    ],
+  });
   lines[6] = JSON.stringify({ messages: [{ role: 'user', content: 'Is anyone there?' }] });
-  lines[8] = JSON.stringify({ messages: [{ role: 'user', content: '   ' }, { role: 'assistant', content: 'Nothing was asked.' }] });
+  lines[8] = JSON.stringify({
+    messages: [
+      { role: 'user', content: '   ' },
+      { role: 'assistant', content: 'Nothing was asked.' },
+    ],
+  });
   return Buffer.from(`${lines.join('\n')}\n`);
 }
 

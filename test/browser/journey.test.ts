@@ -62,7 +62,10 @@ async function expectVisibleFocus() {
   const { left } = await step();
   if (left) stops.push(left);
   expect(stops.length, `Tab reached too few stops on ${page.url()}`).toBeGreaterThan(3);
-  expect(stops.filter((s) => !s.visible).map((s) => `${s.name}: ${JSON.stringify(s.focused)}`), `focus not visible on ${page.url()}`).toEqual([]);
+  expect(
+    stops.filter((s) => !s.visible).map((s) => `${s.name}: ${JSON.stringify(s.focused)}`),
+    `focus not visible on ${page.url()}`,
+  ).toEqual([]);
 }
 
 /** Slows uploads down so the progress bar has something to show (a local upload is otherwise instant). */
@@ -76,8 +79,7 @@ async function throttleUploads(bytesPerSecond: number) {
   };
 }
 
-const progressOf = (label: string) => () =>
-  page.getByRole('progressbar', { name: label }).first().getAttribute('aria-valuenow').then(Number);
+const progressOf = (label: string) => () => page.getByRole('progressbar', { name: label }).first().getAttribute('aria-valuenow').then(Number);
 
 beforeAll(async () => {
   // Fast enough for the whole run to finish in half a minute, slow enough to watch it.
@@ -246,7 +248,9 @@ describe('the journey in a browser', () => {
     const shown = (await row.locator('td[data-label="Cost"]').textContent())!.trim();
     const digits = Number(trainingJob.finalCost) < 1 ? 3 : 2;
     // The cost first, then the estimate it was started with ("$0.028est. $0.459").
-    expect(shown.startsWith(Number(trainingJob.finalCost).toLocaleString('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: digits }))).toBe(true);
+    expect(
+      shown.startsWith(Number(trainingJob.finalCost).toLocaleString('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: digits })),
+    ).toBe(true);
     expect(shown).toMatch(/est\. \$/);
     await screenshot('training-jobs');
     await expectVisibleFocus();
@@ -339,7 +343,10 @@ describe('the journey in a browser', () => {
     await expectNoA11yViolations(page, 'the monitor of a run stopped at its cost cap');
 
     await page.getByRole('link', { name: 'Training jobs' }).first().click();
-    await page.getByRole('row', { name: /capped run/ }).locator('[data-status=CANCELLED]', { hasText: 'Stopped at cost cap' }).waitFor();
+    await page
+      .getByRole('row', { name: /capped run/ })
+      .locator('[data-status=CANCELLED]', { hasText: 'Stopped at cost cap' })
+      .waitFor();
     await page.getByRole('link', { name: /^Inbox/ }).click();
     // Money in the inbox reads as money, never "0.003000 USD".
     const capped = page.locator('.inbox-item', { hasText: '"capped run" reached its cost cap' });
@@ -368,7 +375,10 @@ describe('the journey in a browser', () => {
     await page.locator('table tbody tr').first().waitFor();
     await screenshot('mobile-datasets');
     await page.goto(`${stack.url}/training/jobs`);
-    await page.locator('table tbody tr', { has: page.locator('[data-status=COMPLETED]') }).getByRole('link').click();
+    await page
+      .locator('table tbody tr', { has: page.locator('[data-status=COMPLETED]') })
+      .getByRole('link')
+      .click();
     await page.locator('.chart svg').first().waitFor();
     await screenshot('mobile-training-monitor');
     for (const [route, heading] of [

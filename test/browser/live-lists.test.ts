@@ -52,11 +52,7 @@ describe('an open list', () => {
     await page.getByRole('heading', { level: 1, name: 'Datasets' }).waitFor();
     await page.waitForTimeout(500); // the list's subscription is up
     const file = validDataset(30);
-    const created = await stack.gql(
-      CREATE_DATASET,
-      { input: { name: 'Made by a tool', fileName: 'tool.jsonl', fileSize: file.length, contentType: 'application/jsonl' } },
-      apiKey,
-    );
+    const created = await stack.gql(CREATE_DATASET, { input: { name: 'Made by a tool', fileName: 'tool.jsonl', fileSize: file.length, contentType: 'application/jsonl' } }, apiKey);
     expect(await appears('Made by a tool', 1000)).toBeLessThan(1000);
     const { dataset, upload } = ofType(created.createDataset, 'CreateDatasetPayload');
     datasetId = dataset.id;
@@ -64,7 +60,10 @@ describe('an open list', () => {
     expect((await fetch(url, { method, headers: headers as Record<string, string>, body: new Uint8Array(file) })).ok).toBe(true);
     await stack.gql(CONFIRM_UPLOAD, { id: datasetId }, apiKey);
     // Its status moves on in the list too.
-    await page.getByRole('row', { name: /Made by a tool/ }).getByText('Ready').waitFor({ timeout: 60_000 });
+    await page
+      .getByRole('row', { name: /Made by a tool/ })
+      .getByText('Ready')
+      .waitFor({ timeout: 60_000 });
     await expectNoA11yViolations(page, 'the datasets list after a live change');
   }, 120_000);
 
@@ -72,11 +71,7 @@ describe('an open list', () => {
     await page.getByRole('link', { name: 'Training', exact: true }).first().click();
     await page.getByRole('heading', { level: 1, name: 'Training jobs' }).waitFor();
     await page.waitForTimeout(500);
-    await stack.gql(
-      CREATE_JOB,
-      { input: { datasetId, name: 'Started by a tool', presetId: 'fast', gpu: { type: 'A100-80GB', count: 1 } } },
-      apiKey,
-    );
+    await stack.gql(CREATE_JOB, { input: { datasetId, name: 'Started by a tool', presetId: 'fast', gpu: { type: 'A100-80GB', count: 1 } } }, apiKey);
     expect(await appears('Started by a tool', 1000)).toBeLessThan(1000);
     await page.getByRole('link', { name: 'Datasets', exact: true }).first().click();
     await page.getByRole('heading', { level: 1, name: 'Datasets' }).waitFor();

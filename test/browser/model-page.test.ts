@@ -44,10 +44,14 @@ async function uploaded(bearer: string, name: string, file: Buffer, format = 'CH
   const { dataset, upload } = created.createDataset;
   expect((await fetch(upload.url, { method: upload.method, headers: upload.headers, body: new Uint8Array(file) })).ok).toBe(true);
   await stack.gql('mutation($id: ID!) { confirmDatasetUpload(id: $id) { __typename } }', { id: dataset.id }, bearer);
-  await until(`${name} to be validated`, async () => {
-    const { dataset: now } = await stack.gql('query($id: ID!) { dataset(id: $id) { status } }', { id: dataset.id }, bearer);
-    return ['READY', 'INVALID'].includes(now.status);
-  }, 90_000);
+  await until(
+    `${name} to be validated`,
+    async () => {
+      const { dataset: now } = await stack.gql('query($id: ID!) { dataset(id: $id) { status } }', { id: dataset.id }, bearer);
+      return ['READY', 'INVALID'].includes(now.status);
+    },
+    90_000,
+  );
   return dataset.id;
 }
 
@@ -70,11 +74,15 @@ beforeAll(async () => {
   token = await stack.token();
   datasetId = await uploaded(token, 'Support chats', validDataset(40));
   jobId = await createJob(token, { datasetId, name: 'Support bot, v2', ...SETTINGS });
-  modelId = await until('the model to be stored', async () => {
-    const { trainingJob } = await stack.gql('query($id: ID!) { trainingJob(id: $id) { status artifact { id status } } }', { id: jobId }, token);
-    if (['FAILED', 'CANCELLED'].includes(trainingJob.status)) throw new Error(`the job ended ${trainingJob.status}`);
-    return trainingJob.artifact?.status === 'STORED' ? (trainingJob.artifact.id as string) : null;
-  }, 120_000);
+  modelId = await until(
+    'the model to be stored',
+    async () => {
+      const { trainingJob } = await stack.gql('query($id: ID!) { trainingJob(id: $id) { status artifact { id status } } }', { id: jobId }, token);
+      if (['FAILED', 'CANCELLED'].includes(trainingJob.status)) throw new Error(`the job ended ${trainingJob.status}`);
+      return trainingJob.artifact?.status === 'STORED' ? (trainingJob.artifact.id as string) : null;
+    },
+    120_000,
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -154,7 +162,11 @@ describe('the model page', () => {
       const shown = await page.locator('tbody td[data-label=File]').allTextContents();
       expect(names).toEqual(shown.map((name) => name.trim()).sort());
       const sha256 = await page.locator('tbody tr', { hasText: 'adapter_model.safetensors' }).locator('td[data-label="SHA-256"]').getAttribute('title');
-      expect(createHash('sha256').update(fs.readFileSync(path.join(dir, 'Support_bot_v2', 'adapter_model.safetensors'))).digest('hex')).toBe(sha256);
+      expect(
+        createHash('sha256')
+          .update(fs.readFileSync(path.join(dir, 'Support_bot_v2', 'adapter_model.safetensors')))
+          .digest('hex'),
+      ).toBe(sha256);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -195,7 +207,13 @@ describe('the model page', () => {
 
 describe("a dataset's problems", () => {
   // 25 lines with a bad role (the first one long), 3 that are not JSON, 12 valid examples.
-  const badRole = (n: number) => JSON.stringify({ messages: [{ role: 'robot', content: n === 1 ? `beep ${'long '.repeat(60)}` : `beep ${n}` }, { role: 'assistant', content: 'boop' }] });
+  const badRole = (n: number) =>
+    JSON.stringify({
+      messages: [
+        { role: 'robot', content: n === 1 ? `beep ${'long '.repeat(60)}` : `beep ${n}` },
+        { role: 'assistant', content: 'boop' },
+      ],
+    });
   const lines = [...Array.from({ length: 25 }, (_, i) => badRole(i + 1)), '{"messages": [{"role": "user"', 'not json at all', '{"a": 1'];
   let brokenId: string;
 
@@ -232,7 +250,10 @@ describe("a dataset's problems", () => {
   it('downloads every issue as CSV', async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
     expect(download.suggestedFilename()).toBe('Broken-chats-issues.csv');
-    const rows = fs.readFileSync((await download.path())!, 'utf8').split('\r\n').filter(Boolean);
+    const rows = fs
+      .readFileSync((await download.path())!, 'utf8')
+      .split('\r\n')
+      .filter(Boolean);
     expect(rows[0]).toBe('line,severity,code,path,message,excerpt');
     expect(rows).toHaveLength(1 + 28);
     expect(rows[27]).toMatch(/^27,ERROR,INVALID_JSON,\$,.*,not json at all$/);

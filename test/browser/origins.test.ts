@@ -27,7 +27,9 @@ afterAll(async () => {
 
 describe('an embedded server in a browser', () => {
   it('opens GraphiQL signed in as the local user, from /auth/local', async () => {
-    const signedIn = page.waitForRequest((req) => req.url().endsWith('/graphql') && req.method() === 'POST' && /^Bearer ey/.test(req.headers().authorization ?? ''), { timeout: 30_000 });
+    const signedIn = page.waitForRequest((req) => req.url().endsWith('/graphql') && req.method() === 'POST' && /^Bearer ey/.test(req.headers().authorization ?? ''), {
+      timeout: 30_000,
+    });
     const signIn = page.waitForResponse((res) => res.url().endsWith('/auth/local'));
     const answer = await page.goto(`${stack.url}/graphql`);
     expect(await answer!.text()).not.toMatch(/eyJ[\w-]{10,}\.eyJ/);

@@ -79,7 +79,10 @@ export async function seedJob(t: TestApp, { owner, dataset, input = {} }: { owne
 export interface SeededModel extends SeededDataset, StoredModel {}
 
 /** A STORED model: a job trained to the end on `dataset` (made as seedJob makes it when not given). */
-export async function seedModel(t: TestApp, { owner, dataset, input = {} }: { owner?: TestUser; dataset?: SeededDataset; input?: Record<string, unknown> } = {}): Promise<SeededModel> {
+export async function seedModel(
+  t: TestApp,
+  { owner, dataset, input = {} }: { owner?: TestUser; dataset?: SeededDataset; input?: Record<string, unknown> } = {},
+): Promise<SeededModel> {
   const base = dataset ?? (await seedDataset(t, { owner }));
   return { ...base, ...(await storedModel(t, base.owner.token, { datasetId: base.datasetId, ...input })) };
 }

@@ -122,7 +122,13 @@ export function wsOnce(client: Client, document: string | TypedDocumentNode<unkn
 export function wsCollect<T, V>(client: Client, document: TypedDocumentNode<T, V>, variables: V, done: (results: T[]) => boolean, timeoutMs?: number): Promise<T[]>;
 /** @deprecated An untyped string: only files not yet moved to test/gql documents still call this. */
 export function wsCollect<T = Untyped>(client: Client, query: string, variables: Record<string, unknown>, done: (results: T[]) => boolean, timeoutMs?: number): Promise<T[]>;
-export function wsCollect<T>(client: Client, document: string | TypedDocumentNode<T, unknown>, variables: unknown, done: (results: T[]) => boolean, timeoutMs = 30_000): Promise<T[]> {
+export function wsCollect<T>(
+  client: Client,
+  document: string | TypedDocumentNode<T, unknown>,
+  variables: unknown,
+  done: (results: T[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<T[]> {
   const query = queryOf(document as string | TypedDocumentNode<unknown, unknown>);
   return new Promise((resolve, reject) => {
     const results: T[] = [];

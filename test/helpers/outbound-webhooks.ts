@@ -2,7 +2,8 @@
 import type { TestApp } from './app.js';
 
 export const ENDPOINT_FIELDS = 'id url description eventTypes enabled disabledReason consecutiveFailures previousSecretExpiresAt';
-export const DELIVERY_FIELDS = 'id eventId eventType status attemptCount nextAttemptAt deliveredAt payload attempts { startedAt durationMs succeeded responseStatus responseBody error }';
+export const DELIVERY_FIELDS =
+  'id eventId eventType status attemptCount nextAttemptAt deliveredAt payload attempts { startedAt durationMs succeeded responseStatus responseBody error }';
 
 export const CREATE_ENDPOINT = `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) {
   __typename

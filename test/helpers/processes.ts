@@ -7,7 +7,7 @@
 // CLI is a wrapper process, so a SIGKILL would kill the wrapper and orphan the
 // real server. One process per server makes signals mean what the test says.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -33,19 +33,58 @@ function lazyPage<M>(load: () => Promise<M>, pick: (module: M) => ComponentType)
   return <RoutePage />;
 }
 
-const datasetList = lazyPage(() => import('./pages/datasets/DatasetListPage'), (m) => m.DatasetListPage);
-const datasetUpload = lazyPage(() => import('./pages/datasets/DatasetUploadPage'), (m) => m.DatasetUploadPage);
-const datasetDetail = lazyPage(() => import('./pages/datasets/DatasetDetailPage'), (m) => m.DatasetDetailPage);
-const trainingConfigure = lazyPage(() => import('./pages/training/TrainingConfigurePage'), (m) => m.TrainingConfigurePage);
-const jobList = lazyPage(() => import('./pages/training/JobListPage'), (m) => m.JobListPage);
-const jobMonitor = lazyPage(() => import('./pages/training/JobMonitorPage'), (m) => m.JobMonitorPage);
-const modelList = lazyPage(() => import('./pages/models/ModelListPage'), (m) => m.ModelListPage);
-const modelDetail = lazyPage(() => import('./pages/models/ModelDetailPage'), (m) => m.ModelDetailPage);
-const compare = lazyPage(() => import('./pages/compare/ComparePage'), (m) => m.ComparePage);
-const costs = lazyPage(() => import('./pages/costs/CostsPage'), (m) => m.CostsPage);
-const notifications = lazyPage(() => import('./pages/notifications/NotificationsPage'), (m) => m.NotificationsPage);
-const settings = lazyPage(() => import('./pages/settings/SettingsPage'), (m) => m.SettingsPage);
-const notFound = lazyPage(() => import('./pages/NotFoundPage'), (m) => m.NotFoundPage);
+const datasetList = lazyPage(
+  () => import('./pages/datasets/DatasetListPage'),
+  (m) => m.DatasetListPage,
+);
+const datasetUpload = lazyPage(
+  () => import('./pages/datasets/DatasetUploadPage'),
+  (m) => m.DatasetUploadPage,
+);
+const datasetDetail = lazyPage(
+  () => import('./pages/datasets/DatasetDetailPage'),
+  (m) => m.DatasetDetailPage,
+);
+const trainingConfigure = lazyPage(
+  () => import('./pages/training/TrainingConfigurePage'),
+  (m) => m.TrainingConfigurePage,
+);
+const jobList = lazyPage(
+  () => import('./pages/training/JobListPage'),
+  (m) => m.JobListPage,
+);
+const jobMonitor = lazyPage(
+  () => import('./pages/training/JobMonitorPage'),
+  (m) => m.JobMonitorPage,
+);
+const modelList = lazyPage(
+  () => import('./pages/models/ModelListPage'),
+  (m) => m.ModelListPage,
+);
+const modelDetail = lazyPage(
+  () => import('./pages/models/ModelDetailPage'),
+  (m) => m.ModelDetailPage,
+);
+const compare = lazyPage(
+  () => import('./pages/compare/ComparePage'),
+  (m) => m.ComparePage,
+);
+const costs = lazyPage(
+  () => import('./pages/costs/CostsPage'),
+  (m) => m.CostsPage,
+);
+const notifications = lazyPage(
+  () => import('./pages/notifications/NotificationsPage'),
+  (m) => m.NotificationsPage,
+);
+const settings = lazyPage(
+  () => import('./pages/settings/SettingsPage'),
+  (m) => m.SettingsPage,
+);
+const notFound = lazyPage(
+  () => import('./pages/NotFoundPage'),
+  (m) => m.NotFoundPage,
+);
 
 export function App() {
   return (

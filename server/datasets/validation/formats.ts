@@ -112,8 +112,7 @@ export const BRIGHTRUN_READER: FormatReader = {
     if (looksLikeChat(line)) {
       return wrongFormat(report, 'CHAT_JSONL', 'BRIGHTRUN_LORA_V4', 'it has a "messages" list');
     }
-    const missing = (key: string, expected: string): void =>
-      report('MISSING_FIELD', `$.${key}`, `The training pair has no "${key}" (${expected}).`);
+    const missing = (key: string, expected: string): void => report('MISSING_FIELD', `$.${key}`, `The training pair has no "${key}" (${expected}).`);
     /** True when the key holds the right type; reports it missing or mistyped otherwise. */
     const required = (key: string, expected: string, isRight: (value: unknown) => boolean): boolean => {
       const value = line[key];

@@ -40,7 +40,11 @@ export function checkMessages(raw: RawMessage[], reader: FormatReader, report: R
     if (weight !== undefined && role !== 'assistant') {
       report('WEIGHT_NOT_ALLOWED', reader.path(at, 'weight'), 'Only assistant messages may carry a weight; remove it.');
     } else if (weight !== undefined && weight !== 0 && weight !== 1) {
-      report('INVALID_WEIGHT', reader.path(at, 'weight'), `The weight must be 0 or 1, not ${typeof weight === 'object' && weight !== null ? typeName(weight) : JSON.stringify(weight)}.`);
+      report(
+        'INVALID_WEIGHT',
+        reader.path(at, 'weight'),
+        `The weight must be 0 or 1, not ${typeof weight === 'object' && weight !== null ? typeName(weight) : JSON.stringify(weight)}.`,
+      );
     }
 
     messages.push({ role: role as Role, content: content as string, trained: role === 'assistant' && weight !== 0 });

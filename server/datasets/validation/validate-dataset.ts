@@ -13,10 +13,7 @@ export const DEFAULT_MAX_STORED_ISSUES = 1000;
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 /** Reads the whole stream once and reports on it; the input's chunks may split lines anywhere. */
-export async function validateDatasetStream(
-  input: AsyncIterable<Buffer | Uint8Array>,
-  options: ValidateOptions,
-): Promise<ValidationReport> {
+export async function validateDatasetStream(input: AsyncIterable<Buffer | Uint8Array>, options: ValidateOptions): Promise<ValidationReport> {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const validator = new DatasetValidator(options, maxLineBytes);
   const splitter = new LineSplitter(maxLineBytes, validator);
@@ -94,11 +91,7 @@ class DatasetValidator implements LineHandler {
     this.lineNumber = lineNumber;
     this.lineBytes = null;
     this.dataLines++;
-    this.report(
-      'LINE_TOO_LONG',
-      '$',
-      `The line is longer than ${formatBytes(this.maxLineBytes)} and was skipped: put one example per line and shorten this one.`,
-    );
+    this.report('LINE_TOO_LONG', '$', `The line is longer than ${formatBytes(this.maxLineBytes)} and was skipped: put one example per line and shorten this one.`);
   }
 
   finish(): ValidationReport {
@@ -106,10 +99,7 @@ class DatasetValidator implements LineHandler {
     if (this.dataLines === 0) {
       this.issues.addFileLevel('EMPTY_FILE', 'The file has no examples: it is empty or holds only blank lines.');
     } else if (examples < MIN_EXAMPLES) {
-      this.issues.addFileLevel(
-        'TOO_FEW_EXAMPLES',
-        `The file has ${examples} valid example${examples === 1 ? '' : 's'}; at least ${MIN_EXAMPLES} are needed to fine-tune.`,
-      );
+      this.issues.addFileLevel('TOO_FEW_EXAMPLES', `The file has ${examples} valid example${examples === 1 ? '' : 's'}; at least ${MIN_EXAMPLES} are needed to fine-tune.`);
     }
     const { issues } = this;
     return {
@@ -167,11 +157,7 @@ class DatasetValidator implements LineHandler {
     const firstLine = this.seen.firstLineOf(hashExample(messages), this.lineNumber);
     if (firstLine > 0) {
       this.statistics.duplicates++;
-      this.report(
-        'DUPLICATE_EXAMPLE',
-        '$',
-        `The example repeats line ${firstLine} exactly: remove one copy unless the repetition is on purpose.`,
-      );
+      this.report('DUPLICATE_EXAMPLE', '$', `The example repeats line ${firstLine} exactly: remove one copy unless the repetition is on purpose.`);
     }
   }
 }

@@ -9,7 +9,10 @@ import path from 'node:path';
 export function detectDevices(): string[] {
   try {
     const out = execFileSync('nvidia-smi', ['--query-gpu=index', '--format=csv,noheader'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] });
-    const devices = out.split('\n').map((line) => line.trim()).filter((line) => /^\d+$/.test(line));
+    const devices = out
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => /^\d+$/.test(line));
     return devices.length > 0 ? devices : ['cpu'];
   } catch {
     return ['cpu'];

@@ -27,7 +27,18 @@ const metaSchema = z.object({
 export type LocalJobMeta = z.infer<typeof metaSchema>;
 
 /** status.json as the trainer writes it (trainer/CONTRACT.md, "Local status folder"). */
-const trainerStatusSchema = providerStatusSchema.pick({ state: true, stage: true, step: true, totalSteps: true, epoch: true, totalEpochs: true, error: true, artifacts: true, startedAt: true, finishedAt: true });
+const trainerStatusSchema = providerStatusSchema.pick({
+  state: true,
+  stage: true,
+  step: true,
+  totalSteps: true,
+  epoch: true,
+  totalEpochs: true,
+  error: true,
+  artifacts: true,
+  startedAt: true,
+  finishedAt: true,
+});
 export type TrainerStatus = z.infer<typeof trainerStatusSchema>;
 
 const pointSchema = providerStatusSchema.shape.points.element;
@@ -35,7 +46,10 @@ const pointSchema = providerStatusSchema.shape.points.element;
 export class JobFolder {
   readonly dir: string;
 
-  constructor(root: string, readonly externalId: string) {
+  constructor(
+    root: string,
+    readonly externalId: string,
+  ) {
     if (!/^local-[0-9a-f-]{36}$/.test(externalId)) throw new RangeError(`not a local job id: ${externalId}`);
     this.dir = path.join(root, 'jobs', externalId);
   }

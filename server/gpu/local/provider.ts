@@ -31,7 +31,20 @@ export type LocalProviderOptions = LocalTrainerSettings & {
 
 const MAX_READERS = 32;
 /** The server's environment variables a trainer inherits: the shell's basics and the network's (proxies, CAs, a hub mirror). */
-const PASSED_ENV = ['PATH', 'HOME', 'TMPDIR', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', 'REQUESTS_CA_BUNDLE', 'SSL_CERT_FILE', 'HF_ENDPOINT'];
+const PASSED_ENV = [
+  'PATH',
+  'HOME',
+  'TMPDIR',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'REQUESTS_CA_BUNDLE',
+  'SSL_CERT_FILE',
+  'HF_ENDPOINT',
+];
 /** A job claimed for starting that has no process after this long was abandoned by the process starting it. */
 const START_TIMEOUT_MS = 60_000;
 
@@ -42,9 +55,7 @@ export class TrainerNotInstalledError extends Error {
 
 export function createLocalProvider(options: LocalProviderOptions): GpuProvider {
   if (options.runsJobs && !fs.existsSync(options.python)) {
-    throw new TrainerNotInstalledError(
-      `GPU_PROVIDER=local runs the trainer with ${options.python}, which does not exist. Run \`npm run trainer:setup\` (or set TRAINER_PYTHON).`,
-    );
+    throw new TrainerNotInstalledError(`GPU_PROVIDER=local runs the trainer with ${options.python}, which does not exist. Run \`npm run trainer:setup\` (or set TRAINER_PYTHON).`);
   }
   const devices = options.devices === 'auto' ? detectDevices() : options.devices === 'cpu' ? ['cpu'] : options.devices;
   const log = options.log ?? (() => {});
@@ -88,7 +99,9 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
     fs.closeSync(logFd);
     child.on('error', (err) => {
       log('trainer failed to start', { externalId: job.externalId, err: err.message });
-      job.updateMeta(() => ({ ended: { state: 'FAILED', error: { code: 'TRAINER_NOT_STARTED', message: `The trainer could not be started: ${err.message}` }, at: new Date().toISOString() } }));
+      job.updateMeta(() => ({
+        ended: { state: 'FAILED', error: { code: 'TRAINER_NOT_STARTED', message: `The trainer could not be started: ${err.message}` }, at: new Date().toISOString() },
+      }));
       locks.release(device, job.externalId);
     });
     child.on('exit', (code, signal) => {
@@ -175,7 +188,11 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
   /** Why a started trainer is gone without a result. */
   const lostError = (job: JobFolder, meta: LocalJobMeta) => {
     const tail = job.logTail();
-    const how = meta.exit ? (meta.exit.signal ? `was killed by ${meta.exit.signal}` : `exited with code ${meta.exit.code}`) : 'is gone (the worker that started it may have restarted)';
+    const how = meta.exit
+      ? meta.exit.signal
+        ? `was killed by ${meta.exit.signal}`
+        : `exited with code ${meta.exit.code}`
+      : 'is gone (the worker that started it may have restarted)';
     return {
       code: meta.exit ? 'TRAINER_EXITED' : 'TRAINER_LOST',
       message: `The trainer process (pid ${meta.pid}) ${how} without reporting a result.${tail ? ` Its last output:\n${tail}` : ''}`,

@@ -11,13 +11,7 @@ import {
   type SubmitRequest,
   trainerInput,
 } from '../provider.js';
-import {
-  runpodJobRefSchema,
-  runpodJobSchema,
-  toProviderState,
-  toProviderStatus,
-  type RunpodTrainingInput,
-} from './contract.js';
+import { runpodJobRefSchema, runpodJobSchema, toProviderState, toProviderStatus, type RunpodTrainingInput } from './contract.js';
 import { executionPolicy } from './policy.js';
 
 export { RunpodOutputError } from './contract.js';
@@ -77,9 +71,7 @@ export function createRunpodProvider(options: RunpodOptions): GpuProvider {
 
     parseCallback(body: unknown): ProviderEvent {
       if (runpodJobSchema.safeParse(body).success) {
-        throw new InvalidCallbackError(
-          "This is RunPod's unsigned completion webhook: read its id with parseRunpodWebhook, then ask /status.",
-        );
+        throw new InvalidCallbackError("This is RunPod's unsigned completion webhook: read its id with parseRunpodWebhook, then ask /status.");
       }
       return parseProviderEvent(body);
     },

@@ -1,14 +1,6 @@
 // What we exchange with RunPod and with our trainer image on it, and how a RunPod job reads as a ProviderStatus.
 import { z } from 'zod';
-import {
-  PROVIDER_STAGES,
-  ProviderError,
-  providerStatusSchema,
-  type ProviderJobState,
-  type ProviderStage,
-  type ProviderStatus,
-  type TrainerInput,
-} from '../provider.js';
+import { PROVIDER_STAGES, ProviderError, providerStatusSchema, type ProviderJobState, type ProviderStage, type ProviderStatus, type TrainerInput } from '../provider.js';
 
 /** RunPod's job statuses (docs.runpod.io, "Job states"). */
 export const RUNPOD_STATUSES = ['IN_QUEUE', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT'] as const;
@@ -74,11 +66,7 @@ type Figures = Partial<Pick<ProviderStatus, 'stage' | 'step' | 'totalSteps' | 'e
 
 /** Reads RunPod's view of a job as a ProviderStatus; points are the last reported one when it is after afterStep. */
 export function toProviderStatus(job: RunpodJob, afterStep: number): ProviderStatus {
-  const status = (
-    state: ProviderJobState,
-    figures: Figures = {},
-    more: Partial<ProviderStatus> = {},
-  ): ProviderStatus => ({
+  const status = (state: ProviderJobState, figures: Figures = {}, more: Partial<ProviderStatus> = {}): ProviderStatus => ({
     externalId: job.id,
     state,
     stage: figures.stage ?? null,
@@ -119,9 +107,7 @@ export function toProviderStatus(job: RunpodJob, afterStep: number): ProviderSta
       return status('FAILED', lastProgress(job), {
         error: {
           code: 'RUNPOD_TIMED_OUT',
-          message:
-            errorText(job.error) ??
-            'RunPod stopped the job: it ran past its executionTimeout or waited for a worker past its ttl.',
+          message: errorText(job.error) ?? 'RunPod stopped the job: it ran past its executionTimeout or waited for a worker past its ttl.',
         },
       });
   }
@@ -143,9 +129,7 @@ export function toProviderState(status: RunpodStatus): ProviderJobState {
 function expectOutput<T>(schema: z.ZodType<T>, job: RunpodJob, what: string): T {
   const result = schema.safeParse(job.output);
   if (!result.success) {
-    throw new RunpodOutputError(
-      `RunPod job ${job.id} is ${job.status}, but its output is not our trainer's ${what}: ${z.prettifyError(result.error)}`,
-    );
+    throw new RunpodOutputError(`RunPod job ${job.id} is ${job.status}, but its output is not our trainer's ${what}: ${z.prettifyError(result.error)}`);
   }
   return result.data;
 }

@@ -32,9 +32,7 @@ export function estimateTrainingMs(req: SubmitRequest): number {
   const hp = req.hyperparameters;
   // Every dataset token in every epoch (truncation only shortens it), plus a tenth for evaluation.
   const tokens = req.datasetTokens * hp.epochs * 1.1;
-  const perGpu =
-    (SLOW_TOKENS_PER_SECOND_PER_BILLION[req.gpu.type] / Math.max(0.1, req.baseModel.parametersB)) *
-    (hp.quantization === 'NONE' ? 1 : QUANTIZED_SPEED);
+  const perGpu = (SLOW_TOKENS_PER_SECOND_PER_BILLION[req.gpu.type] / Math.max(0.1, req.baseModel.parametersB)) * (hp.quantization === 'NONE' ? 1 : QUANTIZED_SPEED);
   const throughput = perGpu * req.gpu.count ** 0.8;
   // Pulling and loading the base model grows with its size; saving and uploading the adapter does not much.
   const overheadMs = 10 * 60_000 + req.baseModel.parametersB * 60_000;

@@ -25,12 +25,7 @@ export interface RunFigures {
 /** LoRA on the attention query and value projections, as PEFT's defaults for Llama-style models. */
 const TARGET_MODULES = ['q_proj', 'v_proj'] as const;
 
-export async function writeArtifacts(
-  dir: string,
-  req: SubmitRequest,
-  plan: RunPlan,
-  figures: RunFigures,
-): Promise<ArtifactFile[]> {
+export async function writeArtifacts(dir: string, req: SubmitRequest, plan: RunPlan, figures: RunFigures): Promise<ArtifactFile[]> {
   const adapter = join(dir, 'adapter_model.safetensors');
   const weights = await writeSafetensors(adapter, adapterTensors(req, plan), { format: 'pt' });
   return [
@@ -126,10 +121,7 @@ function trainingArgs(req: SubmitRequest, plan: RunPlan) {
 function metricsSummary({ points, trainSeconds, wallSeconds }: RunFigures) {
   const last = points.at(-1);
   const evaluated = points.filter((p) => p.validationLoss !== null);
-  const best = evaluated.reduce<ProviderMetricPoint | undefined>(
-    (min, p) => (min === undefined || p.validationLoss! < min.validationLoss! ? p : min),
-    undefined,
-  );
+  const best = evaluated.reduce<ProviderMetricPoint | undefined>((min, p) => (min === undefined || p.validationLoss! < min.validationLoss! ? p : min), undefined);
   return {
     steps: last?.step ?? 0,
     epochs: last?.epoch ?? 0,

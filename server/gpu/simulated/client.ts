@@ -27,8 +27,7 @@ export function createSimulatedProvider(baseUrl: string, options: SimulatedClien
   const timeoutMs = options.timeoutMs ?? 10_000;
   const downloadTimeoutMs = options.downloadTimeoutMs ?? 600_000;
 
-  const request = (method: 'GET' | 'POST', url: string, body?: unknown, timeout = timeoutMs) =>
-    callProvider({ label: LABEL, method, url, body, timeoutMs: timeout });
+  const request = (method: 'GET' | 'POST', url: string, body?: unknown, timeout = timeoutMs) => callProvider({ label: LABEL, method, url, body, timeoutMs: timeout });
   const json = <T>(schema: z.ZodType<T>, response: Response) => readJson(LABEL, schema, response);
   const jobUrl = (externalId: string) => `${base}/v1/jobs/${encodeURIComponent(externalId)}`;
 

@@ -204,10 +204,7 @@ export class SimulatedJob {
   private fail(step: number): void {
     const code = this.faults().failCode ?? (step <= 0 ? 'CUDA_OOM' : 'TRAINING_DIVERGED');
     const where = step <= 0 ? 'while loading the model' : `at step ${step}`;
-    const message =
-      code === 'CUDA_OOM'
-        ? `CUDA out of memory ${where} on ${this.req.gpu.type}`
-        : `Training diverged ${where}: loss is NaN`;
+    const message = code === 'CUDA_OOM' ? `CUDA out of memory ${where} on ${this.req.gpu.type}` : `Training diverged ${where}: loss is NaN`;
     this.finish('FAILED', { code, message });
   }
 

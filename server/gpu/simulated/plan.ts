@@ -119,14 +119,11 @@ export class MetricModel {
     const completedEpochs = Math.floor((step - 1) / plan.stepsPerEpoch);
 
     const span = this.startLoss - this.floorLoss;
-    const smooth =
-      this.floorLoss + span * (0.8 * Math.exp(-this.decay * this.learned) + 0.2 * (1 + 6 * this.learned) ** -0.6);
+    const smooth = this.floorLoss + span * (0.8 * Math.exp(-this.decay * this.learned) + 0.2 * (1 + 6 * this.learned) ** -0.6);
     const trainingLoss = Math.max(0.05, smooth - 0.06 * completedEpochs + rng.gaussian(0, 0.035 * smooth));
     const isEvaluation = step % plan.evalEvery === 0 || step === plan.totalSteps;
     // Validation sits a little above training and drifts up as later epochs overfit.
-    const validationLoss = isEvaluation
-      ? smooth + 0.04 + 0.03 * completedEpochs ** 1.5 + rng.gaussian(0, 0.008)
-      : null;
+    const validationLoss = isEvaluation ? smooth + 0.04 + 0.03 * completedEpochs ** 1.5 + rng.gaussian(0, 0.008) : null;
     const spike = rng.chance(0.01) ? rng.uniform(2, 4) : 1;
     const gradNorm = (0.3 + 2 * Math.exp(-5 * this.learned) + Math.abs(rng.gaussian(0, 0.08))) * spike;
 

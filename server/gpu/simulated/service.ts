@@ -67,8 +67,7 @@ export async function startSimulatedProvider(options: SimulatedProviderOptions):
     callbackBatchSize: options.callbackBatchSize ?? 20,
     callbackFlushMs: CALLBACK_FLUSH_MS,
     artifactsDir,
-    artifactUrl: (externalId, name) =>
-      `${url}/v1/jobs/${encodeURIComponent(externalId)}/artifacts/${encodeURIComponent(name)}`,
+    artifactUrl: (externalId, name) => `${url}/v1/jobs/${encodeURIComponent(externalId)}/artifacts/${encodeURIComponent(name)}`,
     globalFaults: () => globalFaults,
     globalDownUntil: () => downUntil,
     signal: closing.signal,

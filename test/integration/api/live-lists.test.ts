@@ -61,7 +61,7 @@ async function apiKey(user: TestUser): Promise<string> {
 }
 
 describe('myListsChanged', () => {
-  it("brings the owner each dataset, job and model made with an API key, and nobody else any", async () => {
+  it('brings the owner each dataset, job and model made with an API key, and nobody else any', async () => {
     const key = await apiKey(alice);
     const aliceFeed = collect(t.ws(alice.token), FEED);
     const bobFeed = collect(t.ws(bob.token), FEED);
@@ -79,10 +79,16 @@ describe('myListsChanged', () => {
     await until(() => changes().some((c) => c?.model?.id === model.modelId && c.model.status === 'STORED'), 'the stored model');
 
     expect(aliceFeed.results.filter((r) => r.errors)).toEqual([]);
-    const datasetStatuses = changes().map((c) => c?.dataset).filter((d) => d?.id === datasetId).map((d) => d!.status);
+    const datasetStatuses = changes()
+      .map((c) => c?.dataset)
+      .filter((d) => d?.id === datasetId)
+      .map((d) => d!.status);
     expect(datasetStatuses[0]).toBe('UPLOADING'); // created: in the list before its file is even sent
     expect(datasetStatuses).toContain('READY');
-    const jobStatuses = changes().map((c) => c?.trainingJob).filter((j) => j?.id === model.jobId).map((j) => j!.status);
+    const jobStatuses = changes()
+      .map((c) => c?.trainingJob)
+      .filter((j) => j?.id === model.jobId)
+      .map((j) => j!.status);
     expect(jobStatuses[0]).toBe('QUEUED');
     expect(jobStatuses).toContain('COMPLETED');
     // Each change has exactly one row set.

@@ -96,14 +96,27 @@ describe('error fields', () => {
 
     const { dataset: uploading } = await createDatasetFor(t, alice.token, jsonl([chatExample(1)]));
     expect((await t.gqlData(CONFIRM, { id: uploading.id }, alice.token)).confirmDatasetUpload).toMatchObject({ __typename: 'UploadMissingError', datasetId: uploading.id });
-    const notReady = ofType((await t.gqlData(ESTIMATE, { input: { datasetId: uploading.id, gpu: { type: 'A100-80GB', count: 1 } } }, alice.token)).estimateTrainingCost, 'DatasetNotReadyError');
+    const notReady = ofType(
+      (await t.gqlData(ESTIMATE, { input: { datasetId: uploading.id, gpu: { type: 'A100-80GB', count: 1 } } }, alice.token)).estimateTrainingCost,
+      'DatasetNotReadyError',
+    );
     expect(notReady).toMatchObject({ datasetId: uploading.id });
 
     // Rows nothing moves on its own: a RUNNING job on the dataset, a COMPLETED one whose model could not be stored.
     const running = await db.trainingJob.create({ data: { ...jobRow(alice.id, rawId(datasetId), 'RUNNING'), startedAt: new Date() } });
     const finished = await db.trainingJob.create({ data: jobRow(alice.id, rawId(datasetId), 'COMPLETED') });
     const failedModel = await db.modelArtifact.create({
-      data: { ownerId: alice.id, jobId: finished.id, datasetId: rawId(datasetId), name: 'not stored', baseModelId: finished.baseModelId, hyperparameters: {}, storagePrefix: `${alice.id}/x/`, status: 'FAILED', failureReason: 'test' },
+      data: {
+        ownerId: alice.id,
+        jobId: finished.id,
+        datasetId: rawId(datasetId),
+        name: 'not stored',
+        baseModelId: finished.baseModelId,
+        hyperparameters: {},
+        storagePrefix: `${alice.id}/x/`,
+        status: 'FAILED',
+        failureReason: 'test',
+      },
     });
     const inUse = ofType((await t.gqlData(DELETE, { id: datasetId }, alice.token)).deleteDataset, 'DatasetInUseError');
     expect(inUse).toMatchObject({ activeJobIds: [encodeGlobalID('TrainingJob', running.id)] });
@@ -176,11 +189,20 @@ describe('money', () => {
     expect(gpuTypes.map((g) => g.hourlyRateUsd)).toContain('3.500000');
     const amounts = [
       ...gpuTypes.map((g) => g.hourlyRateUsd),
-      job.estimatedCost, job.maxCost, job.currentCost, job.finalCost,
-      job.estimate?.hourlyRateUsd, job.estimate?.costUsd, job.estimate?.low.costUsd, job.estimate?.high.costUsd,
+      job.estimatedCost,
+      job.maxCost,
+      job.currentCost,
+      job.finalCost,
+      job.estimate?.hourlyRateUsd,
+      job.estimate?.costUsd,
+      job.estimate?.low.costUsd,
+      job.estimate?.high.costUsd,
       ...(job.estimate?.breakdown ?? []).map((l) => l.costUsd),
-      summary.total, ...summary.byType.map((b) => b.total),
-      summary.monthComparison.thisMonth, summary.monthComparison.lastMonth, summary.monthComparison.lastMonthToDate,
+      summary.total,
+      ...summary.byType.map((b) => b.total),
+      summary.monthComparison.thisMonth,
+      summary.monthComparison.lastMonth,
+      summary.monthComparison.lastMonthToDate,
     ];
     for (const amount of amounts) expect(amount).toMatch(SIX_DECIMALS);
   });

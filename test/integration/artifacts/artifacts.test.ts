@@ -216,15 +216,14 @@ describe('duplicates make one of everything', () => {
     expect(replay.status).toBe(409);
     await applyProviderReport(t.app.services, jobId, status);
     expect(await transitionJob(t.app.services, jobId, 'COMPLETED', { message: 'again' })).toBeNull();
-    await Promise.all([
-      storeModelArtifact(t.app.services, jobId),
-      storeModelArtifact(t.app.services, jobId),
-      createArtifactWorker.handle({ jobId }, jobContext(0)),
-    ]);
+    await Promise.all([storeModelArtifact(t.app.services, jobId), storeModelArtifact(t.app.services, jobId), createArtifactWorker.handle({ jobId }, jobContext(0))]);
     await t.app.services.jobs.enqueue(createArtifactJob, { jobId }, { singletonKey: jobId });
     // The queue has run both: the one the COMPLETED transition queued, and the re-run.
     for (const until = Date.now() + 20_000; ; await new Promise((r) => setTimeout(r, 100))) {
-      const { rows } = await pool.query<{ state: string }>(`SELECT state::text FROM ${t.config.database.queueSchema}.job WHERE name = $1 AND data->>'jobId' = $2`, [createArtifactJob.name, jobId]);
+      const { rows } = await pool.query<{ state: string }>(`SELECT state::text FROM ${t.config.database.queueSchema}.job WHERE name = $1 AND data->>'jobId' = $2`, [
+        createArtifactJob.name,
+        jobId,
+      ]);
       if (rows.length === 2 && rows.every((r) => r.state === 'completed')) break;
       if (Date.now() > until) throw new Error(`artifact jobs not done: ${JSON.stringify(rows)}`);
     }
@@ -248,7 +247,16 @@ describe('a copy that cannot succeed', () => {
     // A COMPLETED job of its own whose provider serves corrupted bytes: its row copies a stored run's figures.
     const source = await db.trainingJob.findFirstOrThrow({ where: { ownerId: alice.id, status: 'COMPLETED' } });
     const { id: _id, idempotencyKey: _key, ...fields } = source;
-    const job = await db.trainingJob.create({ data: { ...fields, name: 'corrupted files', provider: 'corrupting', hyperparameters: source.hyperparameters as object, estimate: source.estimate as object, latestMetrics: undefined } });
+    const job = await db.trainingJob.create({
+      data: {
+        ...fields,
+        name: 'corrupted files',
+        provider: 'corrupting',
+        hyperparameters: source.hyperparameters as object,
+        estimate: source.estimate as object,
+        latestMetrics: undefined,
+      },
+    });
     const real = t.app.services.gpu;
     const corrupting: GpuProvider = {
       ...real,
@@ -287,7 +295,8 @@ describe('the models page', () => {
       files { name size sha256 } job { id status finalCost } dataset { id name } quality { rating perplexity } } } } }`;
     const statements = async (first: number) => {
       let fewest = Infinity;
-      for (let i = 0; i < 3; i++) { // the fewest of three: a background publish may land in one measurement
+      for (let i = 0; i < 3; i++) {
+        // the fewest of three: a background publish may land in one measurement
         const before = statementCounter.count;
         const res = await t.gql(PAGE, { first }, alice.token);
         expect(res.body.data.models.edges).toHaveLength(first);

@@ -36,7 +36,11 @@ const MODEL = `query($id: ID!) { model(id: $id) { archiveName files { name size 
 /** The entries of a ustar archive: path (prefix/name), size and bytes. */
 function readTar(tar: Buffer): { path: string; size: number; bytes: Buffer }[] {
   const entries = [];
-  const text = (from: number, length: number, at: number) => tar.subarray(at + from, at + from + length).toString('utf8').replace(/\0.*$/s, '');
+  const text = (from: number, length: number, at: number) =>
+    tar
+      .subarray(at + from, at + from + length)
+      .toString('utf8')
+      .replace(/\0.*$/s, '');
   for (let at = 0; at + 512 <= tar.length; ) {
     const header = tar.subarray(at, at + 512);
     if (header.every((byte) => byte === 0)) break;
@@ -90,7 +94,10 @@ describe('download all', () => {
       const { storage } = t.config;
       assert(storage.driver === 'local');
       const folder = path.join(storage.localRoot, storage.buckets.models, alice.id);
-      return fs.readdirSync(folder, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.tar')).map((e) => path.join(e.parentPath, e.name));
+      return fs
+        .readdirSync(folder, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile() && e.name.endsWith('.tar'))
+        .map((e) => path.join(e.parentPath, e.name));
     };
     const [stored] = archivePath();
     const before = fs.statSync(stored!).mtimeMs;

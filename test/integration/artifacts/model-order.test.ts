@@ -23,8 +23,16 @@ async function insertModel(user: TestUser, datasetId: string, name: string, best
   jobIds[name] = job.id;
   await db.modelArtifact.create({
     data: {
-      ownerId: user.id, jobId: job.id, datasetId, name, baseModelId: job.baseModelId, hyperparameters: job.hyperparameters as object,
-      status: 'STORED', storagePrefix: `${user.id}/${job.id}/`, bestValidationLoss: best, createdAt,
+      ownerId: user.id,
+      jobId: job.id,
+      datasetId,
+      name,
+      baseModelId: job.baseModelId,
+      hyperparameters: job.hyperparameters as object,
+      status: 'STORED',
+      storagePrefix: `${user.id}/${job.id}/`,
+      bestValidationLoss: best,
+      createdAt,
     },
   });
   if (best !== null) {

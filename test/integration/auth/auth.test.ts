@@ -81,14 +81,19 @@ async function badCredentials(): Promise<Record<string, string>> {
   return {
     expired: await localToken({ exp: now - 3600 }),
     'wrong signature': await localToken({ secret: 'another-secret-of-at-least-thirty-two-chars' }),
-    'alg none': new UnsecuredJWT({ email: alice.email }).setIssuer(LOCAL_ISSUER).setAudience(API_AUDIENCE).setSubject(`local:${alice.email}`).setExpirationTime(now + 600).encode(),
+    'alg none': new UnsecuredJWT({ email: alice.email })
+      .setIssuer(LOCAL_ISSUER)
+      .setAudience(API_AUDIENCE)
+      .setSubject(`local:${alice.email}`)
+      .setExpirationTime(now + 600)
+      .encode(),
     'wrong audience': await localToken({ audience: 'someone-else' }),
     'wrong issuer': await localToken({ issuer: 'https://evil.example' }),
     'not yet valid': await localToken({ nbf: now + 3600 }),
     'wrong algorithm (HS512)': await localToken({ alg: 'HS512' }),
     'tampered payload': `${header}.${Buffer.from(JSON.stringify({ sub: 'local:someone-else@x.dev', iss: LOCAL_ISSUER, aud: API_AUDIENCE, exp: now + 600 })).toString('base64url')}.${valid.split('.')[2]}`,
     'GPU callback token': await signCallbackToken(t.app.services.secret, alice.id, 600),
-    'garbage': 'not-a-jwt',
+    garbage: 'not-a-jwt',
     'unknown API key': 'brk_thisdoesnotexist',
     'three empty parts': 'x.y.z',
   };

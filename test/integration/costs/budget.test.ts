@@ -63,7 +63,11 @@ describe('setting a budget', () => {
       [{ amountUsd: '10', timeZone: 'UTC+3' }, 'timeZone'],
     ] as const) {
       const result = await setBudget(user, input);
-      expect({ input, result: result.__typename, paths: result.problems?.map((p: { path: string[] }) => p.path.join('.')) }).toEqual({ input, result: 'InvalidInputError', paths: [path] });
+      expect({ input, result: result.__typename, paths: result.problems?.map((p: { path: string[] }) => p.path.join('.')) }).toEqual({
+        input,
+        result: 'InvalidInputError',
+        paths: [path],
+      });
     }
     expect((await t.gql(BUDGET, {}, user.token)).body.data.budget).toBeNull();
   });
@@ -219,9 +223,7 @@ describe('the hard stop', () => {
     const datasetId = await readyDataset(t, user.token);
     await setBudget(user, { amountUsd: '0.05', hardStop: true });
     // Each could cost 0.02: two fit in 0.05, a third does not.
-    const answers = await Promise.all(
-      oneToN(5).map(() => createJob(t, user.token, { datasetId, presetId: 'quality', gpu: { type: 'H100-80GB', count: 8 }, maxCostUsd: '0.02' })),
-    );
+    const answers = await Promise.all(oneToN(5).map(() => createJob(t, user.token, { datasetId, presetId: 'quality', gpu: { type: 'H100-80GB', count: 8 }, maxCostUsd: '0.02' })));
     expect(answers.map((a) => a.__typename).sort()).toEqual(['BudgetExceededError', 'BudgetExceededError', 'BudgetExceededError', 'TrainingJobPayload', 'TrainingJobPayload']);
     expect(await db.trainingJob.count({ where: { ownerId: user.id } })).toBe(2);
   });

@@ -142,13 +142,20 @@ describe('costSummary', () => {
     const s = await summary(carol.token, { ...range, groupBy: 'MONTH' });
     expect(s.__typename).toBe('CostSummary');
     expect(s).toMatchObject({ total: '18.186789', currency: 'USD', groupBy: 'MONTH' });
-    expect(s.byType).toEqual([{ type: 'TRAINING_COMPUTE', total: '18.156789' }, { type: 'STORAGE', total: '0.030000' }]);
+    expect(s.byType).toEqual([
+      { type: 'TRAINING_COMPUTE', total: '18.156789' },
+      { type: 'STORAGE', total: '0.030000' },
+    ]);
     expect(s.byGpuType).toEqual([
       { gpuType: 'H100-80GB', total: '10.123457' },
       { gpuType: 'A100-80GB', total: '8.033332' },
       { gpuType: null, total: '0.030000' },
     ]);
-    expect(s.topJobs.map((j: TopJob) => [rawId(j.job.id), j.total])).toEqual([[jobs.b, '10.123457'], [jobs.c, '4.200000'], [jobs.a, '3.833332']]);
+    expect(s.topJobs.map((j: TopJob) => [rawId(j.job.id), j.total])).toEqual([
+      [jobs.b, '10.123457'],
+      [jobs.c, '4.200000'],
+      [jobs.a, '3.833332'],
+    ]);
     expect(s.series.map((p: Period) => [p.periodStart, p.periodEnd, p.total])).toEqual([
       ['2021-01-01T00:00:00.000Z', '2021-02-01T00:00:00.000Z', '13.966788'],
       ['2021-02-01T00:00:00.000Z', '2021-03-01T00:00:00.000Z', '4.220001'],
@@ -179,7 +186,10 @@ describe('costSummary', () => {
       periodStart: '2021-01-01T00:00:00.000Z',
       periodEnd: '2021-01-02T00:00:00.000Z',
       total: '3.500001',
-      byType: [{ type: 'TRAINING_COMPUTE', total: '3.500001' }, { type: 'STORAGE', total: '0.000000' }],
+      byType: [
+        { type: 'TRAINING_COMPUTE', total: '3.500001' },
+        { type: 'STORAGE', total: '0.000000' },
+      ],
     });
     expect(s.series[1].total).toBe('0.000000');
     expect(s.series.find((p: Period) => p.periodStart.startsWith('2021-01-15')).byType).toEqual([
@@ -194,7 +204,15 @@ describe('costSummary', () => {
   it('by ISO week, from Monday', async () => {
     const s = await summary(carol.token, { ...range, groupBy: 'WEEK' });
     expect(s.series.map((p: Period) => p.periodStart.slice(0, 10))).toEqual([
-      '2020-12-28', '2021-01-04', '2021-01-11', '2021-01-18', '2021-01-25', '2021-02-01', '2021-02-08', '2021-02-15', '2021-02-22',
+      '2020-12-28',
+      '2021-01-04',
+      '2021-01-11',
+      '2021-01-18',
+      '2021-01-25',
+      '2021-02-01',
+      '2021-02-08',
+      '2021-02-15',
+      '2021-02-22',
     ]);
     // The week of 28 December holds only what falls inside the range (1 January), not 31 December's 100.
     expect(s.series[0].total).toBe('3.500001');
@@ -304,12 +322,34 @@ describe('storage cost', () => {
     const owner = gina.id;
     const kept = await dataset(owner, { status: 'READY', fileSize: 10 * GiB, createdAt: new Date('2020-01-01T00:00:00Z') });
     // Deleted on the 9th; its file removed after the grace period, on the 10th: billed until then.
-    await dataset(owner, { status: 'READY', fileSize: 5 * GiB, createdAt: new Date('2020-01-01T00:00:00Z'), deletedAt: new Date('2020-01-09T23:55:00Z'), fileRemovedAt: new Date('2020-01-10T00:05:00Z') });
+    await dataset(owner, {
+      status: 'READY',
+      fileSize: 5 * GiB,
+      createdAt: new Date('2020-01-01T00:00:00Z'),
+      deletedAt: new Date('2020-01-09T23:55:00Z'),
+      fileRemovedAt: new Date('2020-01-10T00:05:00Z'),
+    });
     // An upload never confirmed: its URL reserved 7 GiB until it expired on the 2nd.
-    await dataset(owner, { status: 'UPLOADING', fileSize: 7 * GiB, createdAt: new Date('2020-01-01T00:00:00Z'), deletedAt: new Date('2020-01-02T00:00:00Z'), fileRemovedAt: new Date('2020-01-02T00:01:00Z') });
+    await dataset(owner, {
+      status: 'UPLOADING',
+      fileSize: 7 * GiB,
+      createdAt: new Date('2020-01-01T00:00:00Z'),
+      deletedAt: new Date('2020-01-02T00:00:00Z'),
+      fileRemovedAt: new Date('2020-01-02T00:01:00Z'),
+    });
     const done = await job(owner, kept.id, 'A100-80GB');
     const artifact = await db.modelArtifact.create({
-      data: { ownerId: owner, jobId: done.id, datasetId: kept.id, name: 'm', baseModelId: done.baseModelId, hyperparameters: {}, status: 'STORED', storagePrefix: `${owner}/x/`, storedAt: new Date('2020-01-12T08:00:00Z') },
+      data: {
+        ownerId: owner,
+        jobId: done.id,
+        datasetId: kept.id,
+        name: 'm',
+        baseModelId: done.baseModelId,
+        hyperparameters: {},
+        status: 'STORED',
+        storagePrefix: `${owner}/x/`,
+        storedAt: new Date('2020-01-12T08:00:00Z'),
+      },
     });
     await db.artifactFile.createMany({
       data: [

@@ -76,7 +76,13 @@ describe('issues grouped by code, paged, with excerpts', () => {
   let id: string;
   // 25 lines with a bad role (one over 200 characters), 3 that are not JSON, 12 valid examples.
   const longContent = 'x'.repeat(400);
-  const badRole = (n: number) => JSON.stringify({ messages: [{ role: 'robot', content: n === 1 ? longContent : `beep ${n}` }, { role: 'assistant', content: 'boop' }] });
+  const badRole = (n: number) =>
+    JSON.stringify({
+      messages: [
+        { role: 'robot', content: n === 1 ? longContent : `beep ${n}` },
+        { role: 'assistant', content: 'boop' },
+      ],
+    });
   const lines = [...range(25).map(badRole), '{"messages": [', 'not json at all, "quoted"', '{"a": 1', ...range(12).map(chatExample)];
 
   beforeAll(async () => {
@@ -93,15 +99,14 @@ describe('issues grouped by code, paged, with excerpts', () => {
   });
 
   it('pages one code with offset and first, in line order', async () => {
-    const page = async (offset: number) =>
-      (await issuesOf({ id, code: 'INVALID_ROLE', offset, first: 10 })).validation!.issues.map((i) => i.line);
+    const page = async (offset: number) => (await issuesOf({ id, code: 'INVALID_ROLE', offset, first: 10 })).validation!.issues.map((i) => i.line);
     expect(await page(0)).toEqual(range(10));
     expect(await page(10)).toEqual(range(10).map((n) => n + 10));
     expect(await page(20)).toEqual([21, 22, 23, 24, 25]);
     expect(await page(30)).toEqual([]);
   });
 
-  it("keeps the first 200 characters of each offending line, cut with …", async () => {
+  it('keeps the first 200 characters of each offending line, cut with …', async () => {
     const issues = (await issuesOf({ id, code: 'INVALID_ROLE', first: 2 })).validation!.issues;
     expect(issues[0]?.excerpt).toBe(`${lines[0]!.slice(0, 200)}…`);
     expect(issues[1]?.excerpt).toBe(lines[1]);
@@ -124,7 +129,10 @@ describe('issues grouped by code, paged, with excerpts', () => {
 
   it('downloads the same issues as JSONL', async () => {
     const jsonlReport = await reportOf(id, 'JSONL');
-    const rows = jsonlReport.trimEnd().split('\n').map((line) => JSON.parse(line));
+    const rows = jsonlReport
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(rows).toHaveLength(28);
     expect(rows[25]).toEqual({ line: 26, severity: 'ERROR', code: 'INVALID_JSON', path: '$', message: expect.stringContaining('not valid JSON'), excerpt: '{"messages": [' });
   });

@@ -44,7 +44,6 @@ const DATASET = graphql(`query LifecycleDataset($id: ID!) { dataset(id: $id) { i
 const QUOTAS = graphql(`query LifecycleQuotas { me { datasetQuotas { quota limit used } } }`);
 const input = (fileSize: number, extra: Partial<CreateDatasetInput> = {}) => ({ input: { name: 'd', fileName: 'a.jsonl', fileSize, contentType: 'application/jsonl', ...extra } });
 
-
 async function storedFile(globalId: string) {
   const row = await db.dataset.findUniqueOrThrow({ where: { id: rawId(globalId) } });
   return { row, object: await t.app.services.storage.stat('datasets', row.storagePath) };
@@ -55,7 +54,7 @@ describe('dataset lifecycle', () => {
   const backdate = (globalId: string, field: 'createdAt' | 'deletedAt', seconds: number) =>
     db.dataset.update({ where: { id: rawId(globalId) }, data: { [field]: later(new Date(), -seconds) } });
 
-  it('removes a deleted dataset\'s file after the grace period, not before', async () => {
+  it("removes a deleted dataset's file after the grace period, not before", async () => {
     const alice = await createUser(t);
     const id = await uploadDataset(t, alice.token, file);
     expect((await t.gql(DELETE, { id }, alice.token)).body.data?.deleteDataset.__typename).toBe('DatasetPayload');

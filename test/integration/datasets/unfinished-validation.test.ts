@@ -6,7 +6,7 @@ import { db } from '../../../server/db/client.js';
 import { validateDatasetWorker } from '../../../server/workers/validate-dataset.js';
 import { createLogger } from '../../../server/log.js';
 import { objectPath } from '../../../server/storage/index.js';
-import { useTestApp, } from '../../helpers/app.js';
+import { useTestApp } from '../../helpers/app.js';
 import { useUser } from '../../helpers/factories.js';
 
 const t = useTestApp();
@@ -17,10 +17,23 @@ describe('a validation that cannot finish', () => {
     const id = randomUUID();
     // VALIDATING, but its file is not in storage: every read fails.
     await db.dataset.create({
-      data: { id, ownerId: alice.id, name: 'lost file', baseModelId: 'mistralai/Mistral-7B-v0.1', fileName: 'train.jsonl', fileSize: 100n, contentType: 'application/jsonl', storagePath: objectPath(alice.id, id, 'dataset.jsonl'), status: 'VALIDATING' },
+      data: {
+        id,
+        ownerId: alice.id,
+        name: 'lost file',
+        baseModelId: 'mistralai/Mistral-7B-v0.1',
+        fileName: 'train.jsonl',
+        fileSize: 100n,
+        contentType: 'application/jsonl',
+        storagePath: objectPath(alice.id, id, 'dataset.jsonl'),
+        status: 'VALIDATING',
+      },
     });
     const run = (retryCount: number) =>
-      validateDatasetWorker.handle({ datasetId: id }, { services: t.app.services, log: createLogger('silent'), jobId: randomUUID(), retryCount, signal: new AbortController().signal });
+      validateDatasetWorker.handle(
+        { datasetId: id },
+        { services: t.app.services, log: createLogger('silent'), jobId: randomUUID(), retryCount, signal: new AbortController().signal },
+      );
 
     await expect(run(0)).rejects.toThrow();
     expect((await db.dataset.findUniqueOrThrow({ where: { id } })).status).toBe('VALIDATING');
@@ -29,7 +42,9 @@ describe('a validation that cannot finish', () => {
     const dataset = await db.dataset.findUniqueOrThrow({ where: { id } });
     expect(dataset.status).toBe('INVALID');
     expect(dataset.errorCount).toBe(1);
-    expect((dataset.validation as { issues: unknown[] }).issues).toEqual([expect.objectContaining({ line: 0, code: 'VALIDATION_FAILED', severity: 'ERROR', message: expect.stringMatching(/could not be validated/) })]);
+    expect((dataset.validation as { issues: unknown[] }).issues).toEqual([
+      expect.objectContaining({ line: 0, code: 'VALIDATION_FAILED', severity: 'ERROR', message: expect.stringMatching(/could not be validated/) }),
+    ]);
     const told = await db.notification.findMany({ where: { ownerId: alice.id, type: 'DATASET_INVALID' } });
     expect(told).toHaveLength(1);
   });

@@ -6,9 +6,7 @@ import { graphql } from '../../gql/index.js';
 import { startTestApp, wsCollect, type TestApp } from '../../helpers/app.js';
 import { ofType } from '../../helpers/graphql-client.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
-import {
-  brightrunExample, chatExample, CONFIRM_UPLOAD, createDatasetFor, CREATE_DATASET, DATASET_UPDATED, jsonl, put, uploadDataset,
-} from '../../helpers/datasets.js';
+import { brightrunExample, chatExample, CONFIRM_UPLOAD, createDatasetFor, CREATE_DATASET, DATASET_UPDATED, jsonl, put, uploadDataset } from '../../helpers/datasets.js';
 
 let t: TestApp;
 let alice: TestUser;
@@ -74,9 +72,19 @@ describe('bad files end INVALID with every problem, line and code', () => {
   it('reports five kinds of errors on known lines, and only those', async () => {
     const lines = range(20).map(chatExample);
     lines[2] = '{"messages": [{"role": "user", "content": "unterminated"'; // line 3: not JSON
-    lines[5] = JSON.stringify({ messages: [{ role: 'robot', content: 'hi' }, { role: 'assistant', content: 'ok' }] }); // line 6: role
+    lines[5] = JSON.stringify({
+      messages: [
+        { role: 'robot', content: 'hi' },
+        { role: 'assistant', content: 'ok' },
+      ],
+    }); // line 6: role
     lines[8] = JSON.stringify({ messages: [{ role: 'user', content: 'only a question' }] }); // line 9: no assistant
-    lines[11] = JSON.stringify({ messages: [{ role: 'user', content: '' }, { role: 'assistant', content: 'ok' }] }); // line 12: empty content
+    lines[11] = JSON.stringify({
+      messages: [
+        { role: 'user', content: '' },
+        { role: 'assistant', content: 'ok' },
+      ],
+    }); // line 12: empty content
     lines[14] = JSON.stringify({ text: 'no messages key' }); // line 15: missing key
     const dataset = await validated(await uploadDataset(t, alice.token, jsonl(lines)));
     expect(dataset.status).toBe('INVALID');

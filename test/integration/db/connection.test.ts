@@ -3,14 +3,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../../../server/app/app.js';
 import { loadConfig } from '../../../server/config.js';
-import {
-  connectDatabase,
-  DatabaseAlreadyConnectedError,
-  DatabaseNotConnectedError,
-  db,
-  disconnectDatabase,
-  pool,
-} from '../../../server/db/client.js';
+import { connectDatabase, DatabaseAlreadyConnectedError, DatabaseNotConnectedError, db, disconnectDatabase, pool } from '../../../server/db/client.js';
 
 const url = inject('databaseUrl');
 /** Never reached: a refused connect opens nothing. */

@@ -22,12 +22,22 @@ interface DmmfField {
   relationOnDelete?: string;
   relationOnUpdate?: string;
 }
-interface DmmfModel { name: string; dbName: string | null; fields: DmmfField[] }
-interface DmmfIndex { model: string; type: 'id' | 'unique' | 'normal' | 'fulltext'; fields: { name: string; sortOrder?: 'asc' | 'desc' }[] }
+interface DmmfModel {
+  name: string;
+  dbName: string | null;
+  fields: DmmfField[];
+}
+interface DmmfIndex {
+  model: string;
+  type: 'id' | 'unique' | 'normal' | 'fulltext';
+  fields: { name: string; sortOrder?: 'asc' | 'desc' }[];
+}
 
-const dmmf = JSON.parse(
-  wasm.get_dmmf(JSON.stringify({ prismaSchema: [['schema.prisma', fs.readFileSync('prisma/schema.prisma', 'utf8')]] })),
-).datamodel as { models: DmmfModel[]; enums: { name: string; values: { name: string }[] }[]; indexes: DmmfIndex[] };
+const dmmf = JSON.parse(wasm.get_dmmf(JSON.stringify({ prismaSchema: [['schema.prisma', fs.readFileSync('prisma/schema.prisma', 'utf8')]] }))).datamodel as {
+  models: DmmfModel[];
+  enums: { name: string; values: { name: string }[] }[];
+  indexes: DmmfIndex[];
+};
 
 /** The PostgreSQL type Prisma's migrate would create for a field (a list field: an array of its element type). */
 function expectedType(f: DmmfField): string {
@@ -110,8 +120,15 @@ afterAll(async () => {
 
 async function columns() {
   const { rows } = await client.query<{
-    table_name: string; column_name: string; data_type: string; udt_name: string; is_nullable: string;
-    column_default: string | null; numeric_precision: number | null; numeric_scale: number | null; datetime_precision: number | null;
+    table_name: string;
+    column_name: string;
+    data_type: string;
+    udt_name: string;
+    is_nullable: string;
+    column_default: string | null;
+    numeric_precision: number | null;
+    numeric_scale: number | null;
+    datetime_precision: number | null;
   }>(`SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default, numeric_precision, numeric_scale, datetime_precision
       FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`);
   return rows.map((r) => {
@@ -156,8 +173,7 @@ describe('migrations match schema.prisma', () => {
           default: expectedDefault(f),
         })),
     );
-    const sort = (a: { table: string; column: string }, b: { table: string; column: string }) =>
-      `${a.table}.${a.column}`.localeCompare(`${b.table}.${b.column}`);
+    const sort = (a: { table: string; column: string }, b: { table: string; column: string }) => `${a.table}.${a.column}`.localeCompare(`${b.table}.${b.column}`);
     expect((await columns()).sort(sort)).toEqual(expected.sort(sort));
   });
 
@@ -197,7 +213,9 @@ describe('migrations match schema.prisma', () => {
        WHERE c.contype = 'f' AND n.nspname = 'public'`,
     );
     const action: Record<string, string> = { a: 'NoAction', r: 'Restrict', c: 'Cascade', n: 'SetNull', d: 'SetDefault' };
-    const actual = rows.map((r) => `${r.table.replaceAll('"', '')}(${r.columns}) -> ${r.target.replaceAll('"', '')}(${r.target_columns}) delete:${action[r.on_delete]} update:${action[r.on_update]}`);
+    const actual = rows.map(
+      (r) => `${r.table.replaceAll('"', '')}(${r.columns}) -> ${r.target.replaceAll('"', '')}(${r.target_columns}) delete:${action[r.on_delete]} update:${action[r.on_update]}`,
+    );
     const expected = dmmf.models.flatMap((m) =>
       m.fields
         .filter((f) => f.kind === 'object' && f.relationFromFields && f.relationFromFields.length > 0)

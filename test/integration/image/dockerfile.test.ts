@@ -43,9 +43,7 @@ function run(command: string, args: string[], timeoutMs = 60_000): Promise<strin
     });
     child.stderr.on('data', (chunk: Buffer) => (output = (output + chunk).slice(-20_000)));
     child.on('error', reject);
-    child.on('close', (code, signal) =>
-      code === 0 ? resolve(stdout) : reject(new Error(`${command} ${args.join(' ')}: ${signal ?? `exit ${code}`}\n${output}`)),
-    );
+    child.on('close', (code, signal) => (code === 0 ? resolve(stdout) : reject(new Error(`${command} ${args.join(' ')}: ${signal ?? `exit ${code}`}\n${output}`))));
   });
 }
 

@@ -65,7 +65,14 @@ describe('the inbox', () => {
     expect(page1.unreadNotificationCount).toBe(5);
     expect(page1.notifications.pageInfo.hasNextPage).toBe(true);
     expect(page1.notifications.edges.map((e) => e.node.title)).toEqual(['Training "run 5" completed', 'Training "run 4" completed']);
-    expect(page1.notifications.edges[0]?.node).toMatchObject({ type: 'JOB_COMPLETED', priority: 'HIGH', link: '/training/jobs/job-5', metadata: { n: 5 }, read: false, readAt: null });
+    expect(page1.notifications.edges[0]?.node).toMatchObject({
+      type: 'JOB_COMPLETED',
+      priority: 'HIGH',
+      link: '/training/jobs/job-5',
+      metadata: { n: 5 },
+      read: false,
+      readAt: null,
+    });
     const page2 = await t.gqlData(LIST, { first: 10, after: page1.notifications.pageInfo.endCursor }, alice.token);
     expect(page2.notifications.edges.map((e) => e.node.title)).toEqual(['run 3', 'run 2', 'run 1'].map((r) => `Training "${r}" completed`));
     expect(page2.notifications.pageInfo.hasNextPage).toBe(false);

@@ -61,7 +61,10 @@ describe('alerts fire', () => {
     await expect.poll(async () => sample(await scrape(api), 'brightrun_queue_jobs', { queue: kind.name, state: 'queued' }), { timeout: 30_000, interval: 500 }).toBeGreaterThan(20);
 
     // Due two minutes ago: a worker that takes them now finds them waiting that long.
-    await pool.query(`UPDATE ${config.database.queueSchema}.job SET created_on = created_on - interval '2 minutes', start_after = start_after - interval '2 minutes' WHERE name = $1`, [kind.name]);
+    await pool.query(
+      `UPDATE ${config.database.queueSchema}.job SET created_on = created_on - interval '2 minutes', start_after = start_after - interval '2 minutes' WHERE name = $1`,
+      [kind.name],
+    );
     await jobs.work([kind.worker], api.app.services);
     await expect.poll(() => ran, { timeout: 30_000 }).toBe(21);
     const samples = await scrape(api);
@@ -84,21 +87,30 @@ describe('alerts fire', () => {
 
   it('Work held by a dead worker: an active job past its heartbeat that nothing releases', async () => {
     const kind = testKind(async () => {}, { heartbeatSeconds: 10 });
-      const { jobs, config } = held.app.services;
-      await jobs.createQueues([kind]);
-      await jobs.enqueue(kind, { n: 1 });
-      // A worker takes the job and dies; with the only supervisor of these queues stopped too, nothing fails it.
-      expect(await jobs.boss.fetch(kind.name)).toHaveLength(1);
-      await jobs.boss.stop({ close: false, graceful: false });
-      expect(sample(await scrape(held), 'brightrun_queue_jobs_overdue', { queue: kind.name })).toBe(0);
-      await pool.query(`UPDATE ${config.database.queueSchema}.job SET heartbeat_on = heartbeat_on - interval '1 minute' WHERE name = $1`, [kind.name]);
-      expect(sample(await scrape(held), 'brightrun_queue_jobs_overdue', { queue: kind.name })).toBe(1);
+    const { jobs, config } = held.app.services;
+    await jobs.createQueues([kind]);
+    await jobs.enqueue(kind, { n: 1 });
+    // A worker takes the job and dies; with the only supervisor of these queues stopped too, nothing fails it.
+    expect(await jobs.boss.fetch(kind.name)).toHaveLength(1);
+    await jobs.boss.stop({ close: false, graceful: false });
+    expect(sample(await scrape(held), 'brightrun_queue_jobs_overdue', { queue: kind.name })).toBe(0);
+    await pool.query(`UPDATE ${config.database.queueSchema}.job SET heartbeat_on = heartbeat_on - interval '1 minute' WHERE name = $1`, [kind.name]);
+    expect(sample(await scrape(held), 'brightrun_queue_jobs_overdue', { queue: kind.name })).toBe(1);
   });
 
   it('Jobs stuck: a RUNNING job quiet for longer than the heartbeat timeout', async () => {
     const owner = await createUser(api);
     const dataset = await db.dataset.create({
-      data: { ownerId: owner.id, name: 'stuck', baseModelId: 'm', fileName: 'train.jsonl', fileSize: 1n, contentType: 'application/jsonl', storagePath: `${owner.id}/${randomUUID()}`, status: 'READY' },
+      data: {
+        ownerId: owner.id,
+        name: 'stuck',
+        baseModelId: 'm',
+        fileName: 'train.jsonl',
+        fileSize: 1n,
+        contentType: 'application/jsonl',
+        storagePath: `${owner.id}/${randomUUID()}`,
+        status: 'READY',
+      },
     });
     const before = sample(await scrape(api), 'brightrun_training_jobs', { status: 'RUNNING' });
     const quietFor = 10 * 86_400;
@@ -126,7 +138,12 @@ describe('alerts fire', () => {
     expect((await callback(api, token, { not: 'a callback' })).status).toBe(400);
     const services = api.app.services;
     const gpu = services.gpu;
-    services.gpu = { ...gpu, parseCallback: () => { throw new Error('an unexpected bug'); } };
+    services.gpu = {
+      ...gpu,
+      parseCallback: () => {
+        throw new Error('an unexpected bug');
+      },
+    };
     try {
       expect((await callback(api, token, {})).status).toBe(500);
     } finally {

@@ -73,7 +73,11 @@ describe('CSRF prevention', () => {
   it('accepts JSON posts, and GET queries with the CSRF header or a bearer token', async () => {
     const get = (headers: Record<string, string>) => fetch(`${url()}?query=${encodeURIComponent('{ me { id } }')}`, { headers });
     for (const res of [
-      await fetch(url(), { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}` }, body: JSON.stringify({ query: '{ me { id } }' }) }),
+      await fetch(url(), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}` },
+        body: JSON.stringify({ query: '{ me { id } }' }),
+      }),
       await get({ 'x-graphql-yoga-csrf': '1', authorization: `Bearer ${user.token}` }),
       await get({ authorization: `Bearer ${user.token}` }),
     ]) {

@@ -44,7 +44,8 @@ describe('/metrics', () => {
     await t.gql(UNREAD, {}, user.token);
     await t.gql(MARK_ALL, {}, user.token);
     const after = await scrape(t);
-    const delta = (type: string) => (after.get(`brightrun_graphql_operations_total{type="${type}"}`) ?? 0) - (before.get(`brightrun_graphql_operations_total{type="${type}"}`) ?? 0);
+    const delta = (type: string) =>
+      (after.get(`brightrun_graphql_operations_total{type="${type}"}`) ?? 0) - (before.get(`brightrun_graphql_operations_total{type="${type}"}`) ?? 0);
     expect([delta('query'), delta('mutation')]).toEqual([1, 1]);
   });
 

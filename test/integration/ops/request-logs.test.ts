@@ -28,14 +28,20 @@ afterAll(async () => {
 });
 
 const post = (headers: Record<string, string>) =>
-  fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}`, ...headers }, body: JSON.stringify({ query: '{ me { id } }' }) });
+  fetch(`${t.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}`, ...headers },
+    body: JSON.stringify({ query: '{ me { id } }' }),
+  });
 
 describe('request ids', () => {
   it("keeps the caller's X-Request-Id, echoes it, and logs every line of the request under it", async () => {
     const id = `test-${Date.now()}`;
     const res = await post({ 'x-request-id': id });
     expect(res.headers.get('x-request-id')).toBe(id);
-    await expect.poll(() => lines.find((l) => l.msg === 'request' && l.requestId === id)).toMatchObject({ level: 'info', method: 'POST', path: '/graphql', route: 'graphql', status: 200 });
+    await expect
+      .poll(() => lines.find((l) => l.msg === 'request' && l.requestId === id))
+      .toMatchObject({ level: 'info', method: 'POST', path: '/graphql', route: 'graphql', status: 200 });
     // Yoga's own lines, logged while it served the request, carry the id too.
     expect(lines.filter((l) => l.requestId === id && l.msg !== 'request').length).toBeGreaterThan(0);
   });

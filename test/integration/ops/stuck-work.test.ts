@@ -6,7 +6,7 @@ import { ARTIFACT_GIVE_UP_SECONDS } from '../../../server/artifacts/create-model
 import { VALIDATION_GIVE_UP_SECONDS } from '../../../server/datasets/validate-uploaded-dataset.js';
 import { endStuckWorkJob } from '../../../server/queue/definitions.js';
 import { endStuckWorkWorker } from '../../../server/workers/end-stuck-work.js';
-import { useTestApp, } from '../../helpers/app.js';
+import { useTestApp } from '../../helpers/app.js';
 import { useUser } from '../../helpers/factories.js';
 import { rawId, until } from '../../helpers/processes.js';
 import { createJob, followJob, readyDataset } from '../../helpers/training.js';
@@ -58,4 +58,3 @@ describe('stuck work', () => {
     expect(schedules[0]).toMatchObject({ cron: '*/10 * * * *', timezone: 'UTC' });
   });
 });
-

@@ -24,7 +24,14 @@ const RETRIES = [0.3, 0.3];
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
   t = await startTestApp(
-    { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_RETRY_SCHEDULE_SECONDS: RETRIES.join(','), WEBHOOK_TIMEOUT_SECONDS: '1', POLL_INTERVAL_SECONDS: '0.5', WEBHOOK_DISABLE_AFTER_FAILURES: '4', WEBHOOK_DISABLE_AFTER_SECONDS: '0' },
+    {
+      WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+      WEBHOOK_RETRY_SCHEDULE_SECONDS: RETRIES.join(','),
+      WEBHOOK_TIMEOUT_SECONDS: '1',
+      POLL_INTERVAL_SECONDS: '0.5',
+      WEBHOOK_DISABLE_AFTER_FAILURES: '4',
+      WEBHOOK_DISABLE_AFTER_SECONDS: '0',
+    },
     { stepIntervalMs: 100 },
   );
   alice = await createUser(t);
@@ -74,11 +81,26 @@ describe('events', () => {
     );
     expect(budget.body.data.setBudget.__typename).toBe('SetBudgetPayload');
 
-    const expected = ['dataset.ready', 'dataset.invalid', 'training_job.started', 'training_job.completed', 'training_job.failed', 'training_job.cancelled', 'training_job.cost_cap_reached', 'model.stored', 'budget.threshold_reached'];
-    const events = await until('every event type to arrive', async () => {
-      const bodies = receiver.received('/all').map((r) => verified(secret, r));
-      return expected.every((type) => bodies.some((b) => b.type === type)) && bodies;
-    }, 30_000, 100);
+    const expected = [
+      'dataset.ready',
+      'dataset.invalid',
+      'training_job.started',
+      'training_job.completed',
+      'training_job.failed',
+      'training_job.cancelled',
+      'training_job.cost_cap_reached',
+      'model.stored',
+      'budget.threshold_reached',
+    ];
+    const events = await until(
+      'every event type to arrive',
+      async () => {
+        const bodies = receiver.received('/all').map((r) => verified(secret, r));
+        return expected.every((type) => bodies.some((b) => b.type === type)) && bodies;
+      },
+      30_000,
+      100,
+    );
 
     for (const request of receiver.received('/all')) {
       expect(request.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/=]+$/);
@@ -103,8 +125,21 @@ describe('events', () => {
     expect(one('training_job.failed', (d) => d.id === failing.trainingJob.id)[0]!.data.errorCode).toBeTruthy();
     expect(one('training_job.cancelled', (d) => d.id === cancelled.trainingJob.id)).toHaveLength(1);
     expect(one('training_job.cost_cap_reached', (d) => d.id === capped.trainingJob.id)[0]!.data).toMatchObject({ maxCostUsd: '0.000001' });
-    await until('the three budget alerts', async () => events.length > 0 && receiver.received('/all').map((r) => verified(secret, r)).filter((e) => e.type === 'budget.threshold_reached').length === 3, 10_000, 100);
-    const alerts = receiver.received('/all').map((r) => verified(secret, r)).filter((e) => e.type === 'budget.threshold_reached');
+    await until(
+      'the three budget alerts',
+      async () =>
+        events.length > 0 &&
+        receiver
+          .received('/all')
+          .map((r) => verified(secret, r))
+          .filter((e) => e.type === 'budget.threshold_reached').length === 3,
+      10_000,
+      100,
+    );
+    const alerts = receiver
+      .received('/all')
+      .map((r) => verified(secret, r))
+      .filter((e) => e.type === 'budget.threshold_reached');
     expect(alerts.map((e) => Number(e.data.percent)).sort((a, b) => a - b)).toEqual([50, 80, 100]);
     expect(alerts[0]!.data).toMatchObject({ budgetUsd: '0.000001', hardStop: false, timeZone: 'UTC', month: expect.stringMatching(/^\d{4}-\d{2}$/) });
     // Delivered once each: no event id twice (every receiver answered 200).
@@ -145,7 +180,10 @@ describe('retries', () => {
     });
     expect(delivery.attemptCount).toBe(2);
     expect(delivery.eventId).toBe(requests[0]!.headers['webhook-id']);
-    expect(delivery.attempts.map((a: { succeeded: boolean; responseStatus: number | null }) => [a.succeeded, a.responseStatus])).toEqual([[true, 200], [false, 500]]);
+    expect(delivery.attempts.map((a: { succeeded: boolean; responseStatus: number | null }) => [a.succeeded, a.responseStatus])).toEqual([
+      [true, 200],
+      [false, 500],
+    ]);
     expect(delivery.attempts[1].responseBody).toBe('database on fire');
     expect(delivery.nextAttemptAt).toBeNull();
   }, 60_000);
@@ -212,7 +250,11 @@ describe('a receiver that keeps failing', () => {
     const refused = await t.gql('mutation($id: ID!) { sendWebhookTestEvent(id: $id) { __typename ... on Error { message } } }', { id }, dave.token);
     expect(refused.body.data.sendWebhookTestEvent.__typename).toBe('WebhookEndpointDisabledError');
     receiver.answer('/broken', () => ({ status: 200 }));
-    const enabled = await t.gql('mutation($input: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(input: $input) { ... on WebhookEndpointPayload { webhookEndpoint { enabled consecutiveFailures disabledReason } } } }', { input: { id, enabled: true } }, dave.token);
+    const enabled = await t.gql(
+      'mutation($input: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(input: $input) { ... on WebhookEndpointPayload { webhookEndpoint { enabled consecutiveFailures disabledReason } } } }',
+      { input: { id, enabled: true } },
+      dave.token,
+    );
     expect(enabled.body.data.updateWebhookEndpoint.webhookEndpoint).toEqual({ enabled: true, consecutiveFailures: 0, disabledReason: null });
     await t.gql(REDELIVER, { id: second.id }, dave.token);
     await until('the missed event to arrive', async () => (await readDelivery(t, dave.token, second.id)).status === 'SUCCEEDED');
@@ -277,7 +319,13 @@ describe('live deliveries', () => {
     receiver.answer('/live', () => ({ status: 202 }));
     const { id } = await createEndpoint(t, alice.token, { url: `${receiver.url}/live`, eventTypes: ['DATASET_READY'] });
     let deliveryId = '';
-    const seen = wsCollect(t.ws(alice.token), query, {}, (r) => r.some((x) => x.webhookDeliveryUpdated.id === deliveryId && x.webhookDeliveryUpdated.status === 'SUCCEEDED'), 15_000);
+    const seen = wsCollect(
+      t.ws(alice.token),
+      query,
+      {},
+      (r) => r.some((x) => x.webhookDeliveryUpdated.id === deliveryId && x.webhookDeliveryUpdated.status === 'SUCCEEDED'),
+      15_000,
+    );
     await settle(500); // both subscriptions are up
     deliveryId = (await sendTestEvent(t, alice.token, id)).id;
     const results = (await seen).map((r) => r.webhookDeliveryUpdated);

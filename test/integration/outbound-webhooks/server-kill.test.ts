@@ -34,10 +34,15 @@ it('delivers after a restart what was enqueued just before a SIGKILL', async () 
   expect(row).toMatchObject({ status: 'PENDING', attemptCount: 0 });
 
   const second = await procs.startServer(env, { name: 'server-2' });
-  const delivered = await until('the delivery to succeed on server-2', async () => {
-    const d = await readDelivery(second, alice.token, sent.id);
-    return d.status === 'SUCCEEDED' && d;
-  }, 90_000, 250);
+  const delivered = await until(
+    'the delivery to succeed on server-2',
+    async () => {
+      const d = await readDelivery(second, alice.token, sent.id);
+      return d.status === 'SUCCEEDED' && d;
+    },
+    90_000,
+    250,
+  );
   expect(delivered.attempts.filter((a: { succeeded: boolean }) => a.succeeded)).toHaveLength(1);
   const ids = new Set(receiver.received('/kill').map((r) => r.headers['webhook-id']));
   expect([...ids]).toEqual([sent.eventId]);

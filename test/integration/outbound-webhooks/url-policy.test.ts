@@ -4,7 +4,7 @@
 import { expect, it } from 'vitest';
 import { postWebhook } from '../../../server/outbound-webhooks/post.js';
 import { isPrivateAddress, urlProblem } from '../../../server/outbound-webhooks/url-policy.js';
-import { useTestApp, } from '../../helpers/app.js';
+import { useTestApp } from '../../helpers/app.js';
 import { useUser } from '../../helpers/factories.js';
 import { CREATE_ENDPOINT } from '../../helpers/outbound-webhooks.js';
 import { startWebhookReceiver } from '../../helpers/webhook-receiver.js';

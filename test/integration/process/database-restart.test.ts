@@ -122,7 +122,9 @@ describe('PostgreSQL restarted mid-run', () => {
     const stored = await database.db.metricPoint.findMany({ where: { jobId: run.jobId }, select: { step: true }, orderBy: { step: 'asc' } });
     expect(stored.map((p) => p.step)).toEqual(oneToN(run.totalSteps));
     expect(gpu.submissions(run.jobId)).toBe(1);
-    const notifications = await database.db.notification.findMany({ where: { ownerId: alice.id, type: { not: 'ARTIFACT_READY' }, metadata: { path: ['jobId'], equals: run.jobId } } });
+    const notifications = await database.db.notification.findMany({
+      where: { ownerId: alice.id, type: { not: 'ARTIFACT_READY' }, metadata: { path: ['jobId'], equals: run.jobId } },
+    });
     expect(notifications.map((n) => n.type).sort()).toEqual(['JOB_COMPLETED', 'JOB_QUEUED', 'JOB_STARTED']);
   });
 

@@ -70,7 +70,13 @@ describe('a runtime role with DML rights only', () => {
     await admin.query(`GRANT CONNECT ON DATABASE ${fresh} TO ${role}`);
     const freshUrl = new URL(runtimeUrl.href);
     freshUrl.pathname = `/${fresh}`;
-    const refused = await procs.runToExit(['server/app/main.ts'], { DATABASE_URL: freshUrl.href, QUEUE_SCHEMA: procs.queueSchema, DATA_DIR: procs.dataDir, PORT: '0', LOG_LEVEL: 'warn' });
+    const refused = await procs.runToExit(['server/app/main.ts'], {
+      DATABASE_URL: freshUrl.href,
+      QUEUE_SCHEMA: procs.queueSchema,
+      DATA_DIR: procs.dataDir,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+    });
     expect(refused.status.code).toBe(1);
     expect(refused.lines.join('\n')).toMatch(/may not change the schema[\s\S]*npm run db:migrate[\s\S]*MIGRATE_AT_START=false/);
     expect(refused.lines.join('\n')).not.toMatch(/\n\s+at /);

@@ -24,7 +24,9 @@ describe('SIGINT to a ROLE=all server', () => {
       client.subscribe({ query: 'subscription { notificationAdded { id } }' }, { next: () => {}, error: resolve, complete: () => resolve('completed') });
     });
     // Messages on one socket are handled in order: once this answers, the subscription is registered.
-    const me = await new Promise<FormattedExecutionResult<{ me: { id: string } }>>((resolve, reject) => client.subscribe({ query: '{ me { id } }' }, { next: resolve, error: reject, complete: () => {} }));
+    const me = await new Promise<FormattedExecutionResult<{ me: { id: string } }>>((resolve, reject) =>
+      client.subscribe({ query: '{ me { id } }' }, { next: resolve, error: reject, complete: () => {} }),
+    );
     expect(me.data?.me.id).toBeTruthy();
 
     const signalled = Date.now();

@@ -30,7 +30,9 @@ let run: {
 
 /** The job's pg-boss poll that is running right now, if any. */
 async function activePoll(jobId: string): Promise<{ id: string; started_on: Date } | undefined> {
-  const { rows } = await database.pool.query(`SELECT id, started_on FROM ${procs.queueSchema}.job WHERE name = 'training-poll' AND singleton_key = $1 AND state = 'active'`, [jobId]);
+  const { rows } = await database.pool.query(`SELECT id, started_on FROM ${procs.queueSchema}.job WHERE name = 'training-poll' AND singleton_key = $1 AND state = 'active'`, [
+    jobId,
+  ]);
   return rows[0];
 }
 
@@ -77,7 +79,9 @@ describe('SIGKILL mid-run, then a new server process', () => {
     const stored = await database.db.metricPoint.findMany({ where: { jobId: run.jobId }, select: { step: true }, orderBy: { step: 'asc' } });
     expect(stored.map((p) => p.step)).toEqual(oneToN(final.totalSteps));
     expect(gpu.submissions(run.jobId)).toBe(1);
-    const notifications = await database.db.notification.findMany({ where: { ownerId: alice.id, type: { not: 'ARTIFACT_READY' }, metadata: { path: ['jobId'], equals: run.jobId } } });
+    const notifications = await database.db.notification.findMany({
+      where: { ownerId: alice.id, type: { not: 'ARTIFACT_READY' }, metadata: { path: ['jobId'], equals: run.jobId } },
+    });
     expect(notifications.map((n) => n.type).sort()).toEqual(['JOB_COMPLETED', 'JOB_QUEUED', 'JOB_STARTED']);
   });
 
@@ -87,5 +91,4 @@ describe('SIGKILL mid-run, then a new server process', () => {
     const final = run.states.at(-1);
     expect(run.batches.flatMap((b) => b.data.trainingMetrics.points.map((p) => p.step))).toEqual(oneToN(final.totalSteps));
   });
-
 });

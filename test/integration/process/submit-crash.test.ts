@@ -26,10 +26,15 @@ it('runs a job once when the server died before recording its submission', async
   expect((await database.db.trainingJob.findUniqueOrThrow({ where: { id: jobId } })).externalJobId).toBeNull();
 
   await procs.startServer(server.env, { name: 'server-2' });
-  const done = await until('the job to end', async () => {
-    const job = await database.db.trainingJob.findUniqueOrThrow({ where: { id: jobId } });
-    return ['COMPLETED', 'FAILED', 'CANCELLED'].includes(job.status) && job;
-  }, 150_000, 500);
+  const done = await until(
+    'the job to end',
+    async () => {
+      const job = await database.db.trainingJob.findUniqueOrThrow({ where: { id: jobId } });
+      return ['COMPLETED', 'FAILED', 'CANCELLED'].includes(job.status) && job;
+    },
+    150_000,
+    500,
+  );
   expect(done.status).toBe('COMPLETED');
   expect(gpu.submissions(jobId)).toBe(1);
   const submitted = JSON.parse(gpu.lines().find((l) => l.includes('simulated job submitted'))!) as { externalId: string };

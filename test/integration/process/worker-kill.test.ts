@@ -43,10 +43,15 @@ it('finishes the validation a killed worker held, on another worker, within a mi
   // The dead worker's run fails by its missed heartbeat, and the retry starts on worker-2.
   await until('the validation to run again', () => running('dataset-validate', id, true), 60_000, 100);
   const pickedUp = (Date.now() - killedAt) / 1000;
-  const ready = await until('the dataset to be validated', async () => {
-    const row = await database.db.dataset.findUniqueOrThrow({ where: { id } });
-    return row.status !== 'VALIDATING' && row;
-  }, 90_000, 250);
+  const ready = await until(
+    'the dataset to be validated',
+    async () => {
+      const row = await database.db.dataset.findUniqueOrThrow({ where: { id } });
+      return row.status !== 'VALIDATING' && row;
+    },
+    90_000,
+    250,
+  );
   const finished = (Date.now() - killedAt) / 1000;
   console.info(`[worker-kill] after the kill: worker-2 up at ${workerUp.toFixed(1)} s, validation running again at ${pickedUp.toFixed(1)} s, READY at ${finished.toFixed(1)} s`);
   expect(ready.status).toBe('READY');
@@ -73,10 +78,15 @@ it('stores the model a killed worker was copying, on another worker, within a mi
   await gpu.setFaults({});
 
   await procs.startServer(workerEnv, { name: 'worker-2' });
-  const artifact = await until('the model to be stored', async () => {
-    const row = await database.db.modelArtifact.findUnique({ where: { jobId } });
-    return row && row.status !== 'PENDING' && row;
-  }, 90_000, 250);
+  const artifact = await until(
+    'the model to be stored',
+    async () => {
+      const row = await database.db.modelArtifact.findUnique({ where: { jobId } });
+      return row && row.status !== 'PENDING' && row;
+    },
+    90_000,
+    250,
+  );
   const seconds = (Date.now() - killedAt) / 1000;
   console.info(`[worker-kill] model ${artifact.status} ${seconds.toFixed(1)} s after worker-1 was killed mid-copy`);
   expect(artifact.status).toBe('STORED');

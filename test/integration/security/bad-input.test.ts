@@ -59,28 +59,20 @@ describe('bad input', () => {
 
   it('a 1 MB idempotency key is an InvalidInputError naming the field, for datasets and jobs alike', async () => {
     const key = 'k'.repeat(1024 * 1024);
-    const dataset = await t.gql(
-      CREATE_DATASET,
-      { input: { name: 'n', fileName: 'a.jsonl', fileSize: 10, contentType: 'application/jsonl', idempotencyKey: key } },
-      alice.token,
-    );
+    const dataset = await t.gql(CREATE_DATASET, { input: { name: 'n', fileName: 'a.jsonl', fileSize: 10, contentType: 'application/jsonl', idempotencyKey: key } }, alice.token);
     expect(dataset.body.data?.createDataset).toEqual({ __typename: 'InvalidInputError', problems: [{ path: ['idempotencyKey'] }] });
-    const job = await t.gql(
-      CREATE_JOB,
-      { input: { datasetId, presetId: 'fast', gpu: { type: 'A100-80GB', count: 1 }, idempotencyKey: key } },
-      alice.token,
-    );
+    const job = await t.gql(CREATE_JOB, { input: { datasetId, presetId: 'fast', gpu: { type: 'A100-80GB', count: 1 }, idempotencyKey: key } }, alice.token);
     expect(job.body.data?.createTrainingJob).toEqual({ __typename: 'InvalidInputError', problems: [{ path: ['idempotencyKey'] }] });
   });
 
   it('NUL characters in strings are refused as bad input, not stored or crashed on', async () => {
-    const res = await t.gql(
-      CREATE_DATASET,
-      { input: { name: 'bad\u0000name', fileName: 'a\u0000.jsonl', fileSize: 10, contentType: 'application/jsonl' } },
+    const res = await t.gql(CREATE_DATASET, { input: { name: 'bad\u0000name', fileName: 'a\u0000.jsonl', fileSize: 10, contentType: 'application/jsonl' } }, alice.token);
+    expect(codes(res.body)).toEqual(['BAD_USER_INPUT']);
+    const literal = await t.rawGql(
+      `mutation { createDataset(input: { name: "a\\u0000b", fileName: "a.jsonl", fileSize: 10, contentType: "application/jsonl" }) { __typename } }`,
+      {},
       alice.token,
     );
-    expect(codes(res.body)).toEqual(['BAD_USER_INPUT']);
-    const literal = await t.rawGql(`mutation { createDataset(input: { name: "a\\u0000b", fileName: "a.jsonl", fileSize: 10, contentType: "application/jsonl" }) { __typename } }`, {}, alice.token);
     expect(codes(literal.body)).toEqual(['BAD_USER_INPUT']);
   });
 
@@ -88,7 +80,16 @@ describe('bad input', () => {
     const res = await t.rawGql('{ me { idd } }', {}, alice.token);
     expect(JSON.stringify(res.body)).not.toMatch(INTERNALS);
     const port = await freePort();
-    production = await startTestApp({ NODE_ENV: 'production', PORT: String(port), PUBLIC_URL: `http://localhost:${port}`, SERVER_SECRET: randomBytes(32).toString('hex'), AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a', ALLOW_EMBEDDED_SERVICES: 'true' });
+    production = await startTestApp({
+      NODE_ENV: 'production',
+      PORT: String(port),
+      PUBLIC_URL: `http://localhost:${port}`,
+      SERVER_SECRET: randomBytes(32).toString('hex'),
+      AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks',
+      AUTH_ISSUER: 'i',
+      AUTH_AUDIENCE: 'a',
+      ALLOW_EMBEDDED_SERVICES: 'true',
+    });
     const suggested = await production.rawGql('{ __typename baseModels { idd } }');
     expect(JSON.stringify(suggested.body.errors)).not.toMatch(/Did you mean/);
     expect(JSON.stringify(res.body.errors)).toMatch(/Did you mean/); // development keeps them

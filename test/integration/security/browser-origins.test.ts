@@ -46,7 +46,10 @@ describe('CORS on /graphql', () => {
   it('gives another origin no CORS headers, on a query, a preflight or a GraphiQL page', async () => {
     const answers = [
       await post(EVIL),
-      await fetch(`${t.url}/graphql`, { method: 'OPTIONS', headers: { origin: EVIL, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } }),
+      await fetch(`${t.url}/graphql`, {
+        method: 'OPTIONS',
+        headers: { origin: EVIL, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      }),
       await fetch(`${t.url}/graphql`, { headers: { origin: EVIL, accept: 'text/html' } }),
     ];
     for (const res of answers) {
@@ -60,7 +63,10 @@ describe('CORS on /graphql', () => {
       const res = await post(origin);
       expect(res.headers.get('access-control-allow-origin')).toBe(origin);
       expect(res.headers.get('access-control-allow-credentials')).toBeNull();
-      const preflight = await fetch(`${t.url}/graphql`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+      const preflight = await fetch(`${t.url}/graphql`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      });
       expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
       expect(preflight.headers.get('access-control-allow-headers')).toMatch(/authorization/);
     }

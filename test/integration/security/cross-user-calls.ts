@@ -30,9 +30,7 @@ export function idArguments(schema: GraphQLSchema): string[] {
   const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()];
   return roots
     .flatMap((root) =>
-      Object.values(root?.getFields() ?? {}).flatMap((field) =>
-        field.args.flatMap((arg) => idPaths(arg.type, arg.name, [])).map((path) => `${root!.name}.${field.name}(${path})`),
-      ),
+      Object.values(root?.getFields() ?? {}).flatMap((field) => field.args.flatMap((arg) => idPaths(arg.type, arg.name, [])).map((path) => `${root!.name}.${field.name}(${path})`)),
     )
     .sort();
 }

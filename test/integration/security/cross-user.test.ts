@@ -50,7 +50,11 @@ beforeAll(async () => {
   const uploaded = await createDatasetFor(t, alice.token, file, { name: `${MARKER} upload`, idempotencyKey: DATASET_KEY });
   if (!(await put(uploaded.upload, file)).ok) throw new Error('upload failed');
   const runningJob = await insertRunningJob(rawId(dataset));
-  const key = await t.gql(`mutation($name: String!) { createApiKey(input: { name: $name }) { ... on CreateApiKeyPayload { apiKey { id } } } }`, { name: `${MARKER} key` }, alice.token);
+  const key = await t.gql(
+    `mutation($name: String!) { createApiKey(input: { name: $name }) { ... on CreateApiKeyPayload { apiKey { id } } } }`,
+    { name: `${MARKER} key` },
+    alice.token,
+  );
   const unread = await t.gql('{ notifications(first: 1, unreadOnly: true) { edges { node { id } } } }', {}, alice.token);
   const me = await t.gql('{ me { id } }', {}, alice.token);
   const budget = await t.gql(SET_BUDGET, { input: { amountUsd: '1000', hardStop: false, timeZone: 'Europe/Berlin' } }, alice.token);
@@ -148,7 +152,9 @@ const viewRange = { from: new Date(Date.now() - 30 * 86400_000).toISOString(), t
 async function aliceState() {
   const rows: Record<string, unknown> = {};
   for (const [table, sql] of Object.entries(ROWS)) {
-    const { rows: [{ all }] } = await pool.query(`SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY to_jsonb(r)::text), '[]') AS all FROM (${sql}) r`, [alice.id]);
+    const {
+      rows: [{ all }],
+    } = await pool.query(`SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY to_jsonb(r)::text), '[]') AS all FROM (${sql}) r`, [alice.id]);
     rows[table] = all;
   }
   // Work queued about any of her rows (a validation, a submission, a cancel at the provider).
@@ -215,8 +221,7 @@ async function run(key: string, user: TestUser, id: string): Promise<unknown> {
 const unknownLike = (globalId: string) => encodeGlobalID(decode(globalId)[0], randomUUID());
 
 /** The answer with the id's text replaced, so answers about two ids can be compared. */
-const normalise = (answer: unknown, globalId: string) =>
-  JSON.parse(JSON.stringify(answer).replaceAll(globalId, '<id>').replaceAll(rawId(globalId), '<id>'));
+const normalise = (answer: unknown, globalId: string) => JSON.parse(JSON.stringify(answer).replaceAll(globalId, '<id>').replaceAll(rawId(globalId), '<id>'));
 
 const cases = Object.entries(CALLS).flatMap(([key, call]) => call.targets.map((target) => ({ key, target })));
 
@@ -255,7 +260,11 @@ describe("a second user with the first user's ids", () => {
 
   it("cannot use the first user's idempotency key to get their dataset", async () => {
     const before = await aliceState();
-    const res = await t.gql(CREATE_DATASET, { input: { name: 'mine', fileName: 'a.jsonl', fileSize: 10, contentType: 'application/jsonl', idempotencyKey: DATASET_KEY } }, bob.token);
+    const res = await t.gql(
+      CREATE_DATASET,
+      { input: { name: 'mine', fileName: 'a.jsonl', fileSize: 10, contentType: 'application/jsonl', idempotencyKey: DATASET_KEY } },
+      bob.token,
+    );
     const created = ofType(res.body.data?.createDataset, 'CreateDatasetPayload');
     expect(created.dataset.id).not.toBe(owned.uploadedDataset[0]);
     expect(JSON.stringify(res.body)).not.toContain(rawId(owned.uploadedDataset[0]!));

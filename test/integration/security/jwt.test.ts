@@ -115,7 +115,8 @@ describe('identity provider mode (JWKS)', () => {
     'alg none': () => new UnsecuredJWT(payload()).encode(),
     'HS256 keyed with the provider public key (algorithm confusion)': async () => sign(payload(), { alg: 'HS256', kid: 'idp-key' }, bytes(await exportSPKI(idp.own.publicKey))),
     'HS256 keyed with the server secret (an embedded-mode token)': () => sign(payload(), { alg: 'HS256' }, bytes(t.app.services.secret)),
-    'RS512 with the provider key (algorithm not allowed)': async () => sign(payload(), { alg: 'RS512', kid: 'idp-key' }, await importPKCS8(await exportPKCS8(idp.own.privateKey), 'RS512')),
+    'RS512 with the provider key (algorithm not allowed)': async () =>
+      sign(payload(), { alg: 'RS512', kid: 'idp-key' }, await importPKCS8(await exportPKCS8(idp.own.privateKey), 'RS512')),
     "another key under the provider's kid": () => sign(payload(), { alg: 'RS256', kid: 'idp-key' }, idp.attacker.privateKey),
     'a kid the provider does not have': () => sign(payload(), { alg: 'RS256', kid: 'attacker-key' }, idp.attacker.privateKey),
     'its own key embedded in the header (jwk)': () => sign(payload(), { alg: 'RS256', jwk: idp.attackerJwk }, idp.attacker.privateKey),
@@ -130,7 +131,12 @@ describe('identity provider mode (JWKS)', () => {
     'no subject': () => signed({ sub: undefined }),
   };
 
-  tokenTests(() => t, () => signed(), email, attacks);
+  tokenTests(
+    () => t,
+    () => signed(),
+    email,
+    attacks,
+  );
 
   it('mints no local tokens', async () => {
     const res = await fetch(`${t.url}/auth/local`);
@@ -153,7 +159,11 @@ describe('identity provider mode (JWKS)', () => {
   describe('key rotation and an unreachable provider', () => {
     let fresh: TestApp;
     const lines: Record<string, unknown>[] = [];
-    const refusal = (res: { status: number; body: { errors?: GraphQLFormattedError[] } }) => ({ status: res.status, reason: res.body.errors?.[0]?.extensions?.reason, message: res.body.errors?.[0]?.message });
+    const refusal = (res: { status: number; body: { errors?: GraphQLFormattedError[] } }) => ({
+      status: res.status,
+      reason: res.body.errors?.[0]?.extensions?.reason,
+      message: res.body.errors?.[0]?.message,
+    });
     async function refusals(reason: string): Promise<number> {
       const text = await (await fetch(`${fresh.url}/metrics`)).text();
       return Number(new RegExp(`^brightrun_token_refusals_total\\{reason="${reason}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
@@ -248,9 +258,14 @@ describe('embedded mode (HS256 with the server secret)', () => {
     'no subject': () => signed({ sub: undefined }),
   };
 
-  tokenTests(() => t, () => signed(), email, attacks);
+  tokenTests(
+    () => t,
+    () => signed(),
+    email,
+    attacks,
+  );
 
-  it("refuses a user token as a GPU callback token, even one naming the job", async () => {
+  it('refuses a user token as a GPU callback token, even one naming the job', async () => {
     // The callback audience is what keeps the two apart: without it this would reach the (unknown) job.
     const jobId = randomUUID();
     const token = await sign(payload({ sub: jobId }), { alg: 'HS256' }, bytes(t.app.services.secret));

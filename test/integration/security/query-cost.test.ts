@@ -73,7 +73,11 @@ const SIZES: Record<string, (size: string) => string> = {
   'nested issues(first:)': (size) => `query($n: Int) { datasets(first: 5) { edges { node { validation { issues(first: ${size}) { line } } } } } }`,
 };
 /** The literal form declares no `$n` (an unused variable is a validation error). */
-const literal = (query: string) => query.replace(/\$n: Int,? ?/, '').replace(', )', ')').replace('query() ', 'query ');
+const literal = (query: string) =>
+  query
+    .replace(/\$n: Int,? ?/, '')
+    .replace(', )', ')')
+    .replace('query() ', 'query ');
 const JOB_ID = Buffer.from('TrainingJob:00000000-0000-4000-8000-000000000000').toString('base64');
 
 describe.each(transports)('query cost over %s', (_transport, send) => {

@@ -21,15 +21,22 @@ const PATTERNS = { 'a JWT': /eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{10,}/, 'an API 
 
 /** Every file under dir, as paths relative to it. */
 function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
 }
 
 /** The names of the secrets, settings and patterns found in text: names only, so a failure never prints a secret. */
 function leaks(text: string, secrets: Record<string, string>): string[] {
   return [
-    ...Object.entries(secrets).filter(([, value]) => text.includes(value)).map(([name]) => name),
+    ...Object.entries(secrets)
+      .filter(([, value]) => text.includes(value))
+      .map(([name]) => name),
     ...SETTING_NAMES.filter((name) => text.includes(name)),
-    ...Object.entries(PATTERNS).filter(([, pattern]) => pattern.test(text)).map(([name]) => name),
+    ...Object.entries(PATTERNS)
+      .filter(([, pattern]) => pattern.test(text))
+      .map(([name]) => name),
   ];
 }
 

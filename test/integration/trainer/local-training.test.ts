@@ -63,7 +63,14 @@ function collectPoints(jobId: string): Promise<Untyped[]> {
 describe('local training with the real trainer', () => {
   it('lists the model folder as a base model', async () => {
     const { body } = await t.gql('{ baseModels { id name hiddenSize numLayers contextLength exactTokenCounts } }');
-    expect(body.data.baseModels).toContainEqual({ id: modelId, name: expect.stringContaining('local folder'), hiddenSize: 64, numLayers: 2, contextLength: 1024, exactTokenCounts: false });
+    expect(body.data.baseModels).toContainEqual({
+      id: modelId,
+      name: expect.stringContaining('local folder'),
+      hiddenSize: 64,
+      numLayers: 2,
+      contextLength: 1024,
+      exactTokenCounts: false,
+    });
   });
 
   it('refuses 4-bit training on the CPU, and more than one device a job, before anything runs', async () => {
@@ -99,13 +106,19 @@ describe('local training with the real trainer', () => {
     expect(points.some((p) => p.validationLoss !== null)).toBe(true);
     // The trainer's own numbers: the same points it kept in its status folder.
     const folder = path.join(t.config.dataDir, 'trainer', 'jobs', job.externalJobId!);
-    const kept = fs.readFileSync(path.join(folder, 'points.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const kept = fs
+      .readFileSync(path.join(folder, 'points.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(points.map((p) => [p.step, p.trainingLoss])).toEqual(kept.map((p) => [p.step, p.trainingLoss]));
     // It learned: the loss fell.
     expect(points.at(-1).trainingLoss).toBeLessThan(points[0].trainingLoss);
 
     const names = stored.files.map((f) => f.name).sort();
-    expect(names).toEqual(expect.arrayContaining(['README.md', 'adapter_config.json', 'adapter_model.safetensors', 'metrics.json', 'tokenizer.json', 'training_args.json', 'training_summary.json']));
+    expect(names).toEqual(
+      expect.arrayContaining(['README.md', 'adapter_config.json', 'adapter_model.safetensors', 'metrics.json', 'tokenizer.json', 'training_args.json', 'training_summary.json']),
+    );
 
     const download = (await t.gql(DOWNLOAD, { id: stored.modelId }, alice.token)).body.data.createModelDownload;
     expect(download.__typename).toBe('ModelDownloadPayload');

@@ -134,113 +134,131 @@ async function explained<T>(run: () => Promise<T>): Promise<T> {
     const webhooks = fake.webhooks.map(({ answer, body }) => ({ id: body.id, status: body.status, answer }));
     const lines = (worker?.output() ?? '').split('\n').filter((line) => !IDLE.test(line));
     console.error(
-      `Fake RunPod: results ${JSON.stringify(results)}\nwebhooks ${JSON.stringify(webhooks)}\n` +
-        `RunPod worker output:\n${lines.slice(-300).join('\n').slice(-30_000)}`,
+      `Fake RunPod: results ${JSON.stringify(results)}\nwebhooks ${JSON.stringify(webhooks)}\n` + `RunPod worker output:\n${lines.slice(-300).join('\n').slice(-30_000)}`,
     );
     throw error;
   }
 }
 
 describe('the RunPod worker image running the real trainer', () => {
-  it('takes the job, trains, reports in the server shapes and ends STORED through the completion webhook', () =>
-    explained(async () => {
-      const datasetId = await readyDatasetFrom(t, alice.token, jsonl(Array.from({ length: 32 }, (_, i) => example(i))), { baseModelId: modelId });
-      const hyperparameters = { quantization: 'NONE', epochs: 2, learningRate: 0.003, batchSize: 4, loraRank: 8, loraAlpha: 16, maxSeqLength: 128, warmupRatio: 0.1 };
-      const stored = await storedModel(t, alice.token, { datasetId, presetId: 'fast', baseModelId: modelId, hyperparameters, gpu: { type: 'A100-80GB', count: 1 }, name: 'runpod worker run' });
+  it(
+    'takes the job, trains, reports in the server shapes and ends STORED through the completion webhook',
+    () =>
+      explained(async () => {
+        const datasetId = await readyDatasetFrom(t, alice.token, jsonl(Array.from({ length: 32 }, (_, i) => example(i))), { baseModelId: modelId });
+        const hyperparameters = { quantization: 'NONE', epochs: 2, learningRate: 0.003, batchSize: 4, loraRank: 8, loraAlpha: 16, maxSeqLength: 128, warmupRatio: 0.1 };
+        const stored = await storedModel(t, alice.token, {
+          datasetId,
+          presetId: 'fast',
+          baseModelId: modelId,
+          hyperparameters,
+          gpu: { type: 'A100-80GB', count: 1 },
+          name: 'runpod worker run',
+        });
 
-      const job = await db.trainingJob.findUniqueOrThrow({ where: { id: rawId(stored.jobId) } });
-      expect(job).toMatchObject({ status: 'COMPLETED', provider: 'runpod' });
-      const externalId = job.externalJobId!;
-      const input = fake.runs.find((run) => run.body.input.jobId === job.id)!.body.input;
-      expect(input).toMatchObject({ artifactsUrl: expect.stringMatching(/\/webhooks\/gpu\/runpod\/uploads$/), datasetFormat: 'CHAT_JSONL', baseModel: { id: modelId, path: modelDir } });
-      expect(fake.job(externalId)).toMatchObject({ status: 'COMPLETED', workerId: WORKER_ID });
-      expect(fake.takes.filter((take) => take.jobIds.includes(externalId))).toEqual([{ workerId: WORKER_ID, jobIds: [externalId], at: expect.any(Number) }]);
+        const job = await db.trainingJob.findUniqueOrThrow({ where: { id: rawId(stored.jobId) } });
+        expect(job).toMatchObject({ status: 'COMPLETED', provider: 'runpod' });
+        const externalId = job.externalJobId!;
+        const input = fake.runs.find((run) => run.body.input.jobId === job.id)!.body.input;
+        expect(input).toMatchObject({
+          artifactsUrl: expect.stringMatching(/\/webhooks\/gpu\/runpod\/uploads$/),
+          datasetFormat: 'CHAT_JSONL',
+          baseModel: { id: modelId, path: modelDir },
+        });
+        expect(fake.job(externalId)).toMatchObject({ status: 'COMPLETED', workerId: WORKER_ID });
+        expect(fake.takes.filter((take) => take.jobIds.includes(externalId))).toEqual([{ workerId: WORKER_ID, jobIds: [externalId], at: expect.any(Number) }]);
 
-      // Every progress_update, in progressOutputSchema's shape, from loading the model to uploading.
-      const progress = fake.progress.filter((post) => post.jobId === externalId);
-      expect(progress.length).toBeGreaterThanOrEqual(3);
-      const stages = progress.map((post) => {
-        expect(post.body.status).toBe('IN_PROGRESS');
-        return progressOutputSchema.parse(post.body.output).stage;
-      });
-      expect(stages[0]).toBe('LOADING_MODEL');
-      expect(stages).toEqual(expect.arrayContaining(['TRAINING', 'SAVING', 'UPLOADING_ARTIFACTS']));
+        // Every progress_update, in progressOutputSchema's shape, from loading the model to uploading.
+        const progress = fake.progress.filter((post) => post.jobId === externalId);
+        expect(progress.length).toBeGreaterThanOrEqual(3);
+        const stages = progress.map((post) => {
+          expect(post.body.status).toBe('IN_PROGRESS');
+          return progressOutputSchema.parse(post.body.output).stage;
+        });
+        expect(stages[0]).toBe('LOADING_MODEL');
+        expect(stages).toEqual(expect.arrayContaining(['TRAINING', 'SAVING', 'UPLOADING_ARTIFACTS']));
 
-      // One result, in completedOutputSchema's shape; RunPod's completion webhook, answered; then /status read.
-      const results = fake.results.filter((post) => post.jobId === externalId);
-      expect(results).toHaveLength(1);
-      expect(results[0]!.body).not.toHaveProperty('error');
-      const output = completedOutputSchema.parse(results[0]!.body.output);
-      expect(output).toMatchObject({ step: job.totalSteps, totalSteps: job.totalSteps, totalEpochs: 2 });
-      const webhook = fake.webhooks.find((delivery) => delivery.body.id === externalId);
-      expect(webhook).toMatchObject({ answer: 200, body: { status: 'COMPLETED' } });
-      expect(webhook!.url).toContain('runpod=1');
-      expect(fake.requests.some((request) => request.method === 'GET' && request.path.endsWith(`/status/${externalId}`))).toBe(true);
+        // One result, in completedOutputSchema's shape; RunPod's completion webhook, answered; then /status read.
+        const results = fake.results.filter((post) => post.jobId === externalId);
+        expect(results).toHaveLength(1);
+        expect(results[0]!.body).not.toHaveProperty('error');
+        const output = completedOutputSchema.parse(results[0]!.body.output);
+        expect(output).toMatchObject({ step: job.totalSteps, totalSteps: job.totalSteps, totalEpochs: 2 });
+        const webhook = fake.webhooks.find((delivery) => delivery.body.id === externalId);
+        expect(webhook).toMatchObject({ answer: 200, body: { status: 'COMPLETED' } });
+        expect(webhook!.url).toContain('runpod=1');
+        expect(fake.requests.some((request) => request.method === 'GET' && request.path.endsWith(`/status/${externalId}`))).toBe(true);
 
-      // Every point came through the trainer's callbacks (RunPod's /status holds only the last one).
-      const points = await db.metricPoint.findMany({ where: { jobId: job.id }, orderBy: { step: 'asc' } });
-      expect(points.map((p) => p.step)).toEqual(Array.from({ length: job.totalSteps }, (_, i) => i + 1));
-      expect(points.every((p) => p.trainingLoss !== null && Number.isFinite(p.trainingLoss))).toBe(true);
-      expect(output.lastPoint?.step).toBe(job.totalSteps);
+        // Every point came through the trainer's callbacks (RunPod's /status holds only the last one).
+        const points = await db.metricPoint.findMany({ where: { jobId: job.id }, orderBy: { step: 'asc' } });
+        expect(points.map((p) => p.step)).toEqual(Array.from({ length: job.totalSteps }, (_, i) => i + 1));
+        expect(points.every((p) => p.trainingLoss !== null && Number.isFinite(p.trainingLoss))).toBe(true);
+        expect(output.lastPoint?.step).toBe(job.totalSteps);
 
-      // The adapter the trainer reported is the one a user downloads.
-      const reported = output.artifacts.find((artifact) => artifact.name === 'adapter_model.safetensors')!;
-      const download = (await t.gql(DOWNLOAD, { id: stored.modelId }, alice.token)).body.data.createModelDownload;
-      expect(download.__typename).toBe('ModelDownloadPayload');
-      const file = download.files.find((f: { name: string }) => f.name === 'adapter_model.safetensors');
-      const bytes = new Uint8Array(await (await fetch(file.url)).arrayBuffer());
-      expect(bytes.length).toBe(reported.size);
-      expect(sha256(bytes)).toBe(file.sha256);
-      expect(file.sha256).toBe(reported.sha256);
+        // The adapter the trainer reported is the one a user downloads.
+        const reported = output.artifacts.find((artifact) => artifact.name === 'adapter_model.safetensors')!;
+        const download = (await t.gql(DOWNLOAD, { id: stored.modelId }, alice.token)).body.data.createModelDownload;
+        expect(download.__typename).toBe('ModelDownloadPayload');
+        const file = download.files.find((f: { name: string }) => f.name === 'adapter_model.safetensors');
+        const bytes = new Uint8Array(await (await fetch(file.url)).arrayBuffer());
+        expect(bytes.length).toBe(reported.size);
+        expect(sha256(bytes)).toBe(file.sha256);
+        expect(file.sha256).toBe(reported.sha256);
 
-      // The worker called only the worker routes with its own key, kept a heartbeat, and logged no secret.
-      const workerRequests = fake.requests.filter((request) => /\/(job-take|job-done|job-stop|ping)\//.test(request.path));
-      expect(workerRequests.length).toBeGreaterThan(0);
-      expect(workerRequests.every((request) => request.headers.authorization === fake.workerKey)).toBe(true);
-      expect(fake.pings.some((ping) => ping.workerId === WORKER_ID)).toBe(true);
-      const logged = worker!.output();
-      const signature = new URL(input.datasetUrl as string).search.slice(1);
-      expect(signature.length).toBeGreaterThan(0);
-      expect(logged).not.toContain(input.callbackToken as string);
-      expect(logged).not.toContain(signature);
-    }), 300_000);
+        // The worker called only the worker routes with its own key, kept a heartbeat, and logged no secret.
+        const workerRequests = fake.requests.filter((request) => /\/(job-take|job-done|job-stop|ping)\//.test(request.path));
+        expect(workerRequests.length).toBeGreaterThan(0);
+        expect(workerRequests.every((request) => request.headers.authorization === fake.workerKey)).toBe(true);
+        expect(fake.pings.some((ping) => ping.workerId === WORKER_ID)).toBe(true);
+        const logged = worker!.output();
+        const signature = new URL(input.datasetUrl as string).search.slice(1);
+        expect(signature.length).toBeGreaterThan(0);
+        expect(logged).not.toContain(input.callbackToken as string);
+        expect(logged).not.toContain(signature);
+      }),
+    300_000,
+  );
 
-  it('stops a cancelled run: CANCELLED, nothing stored, and the worker takes work again once the run has stopped', () =>
-    explained(async () => {
-      const datasetId = await readyDatasetFrom(t, alice.token, jsonl(Array.from({ length: 64 }, (_, i) => example(i))), { baseModelId: modelId });
-      const hyperparameters = { quantization: 'NONE', epochs: 20, learningRate: 0.003, batchSize: 4, loraRank: 8, loraAlpha: 16, maxSeqLength: 128, warmupRatio: 0.1 };
-      const created = await createJob(t, alice.token, { datasetId, presetId: 'fast', baseModelId: modelId, hyperparameters, name: 'runpod worker cancel' });
-      expect(created.__typename).toBe('TrainingJobPayload');
-      const jobGid: string = created.trainingJob.id;
+  it(
+    'stops a cancelled run: CANCELLED, nothing stored, and the worker takes work again once the run has stopped',
+    () =>
+      explained(async () => {
+        const datasetId = await readyDatasetFrom(t, alice.token, jsonl(Array.from({ length: 64 }, (_, i) => example(i))), { baseModelId: modelId });
+        const hyperparameters = { quantization: 'NONE', epochs: 20, learningRate: 0.003, batchSize: 4, loraRank: 8, loraAlpha: 16, maxSeqLength: 128, warmupRatio: 0.1 };
+        const created = await createJob(t, alice.token, { datasetId, presetId: 'fast', baseModelId: modelId, hyperparameters, name: 'runpod worker cancel' });
+        expect(created.__typename).toBe('TrainingJobPayload');
+        const jobGid: string = created.trainingJob.id;
 
-      // Cancelled once the trainer is a few steps in.
-      await wsCollect(t.ws(alice.token), JOB_UPDATED, { id: jobGid }, (r) => (r.at(-1)?.trainingJobUpdated.currentStep ?? 0) >= 3, 180_000);
-      expect((await t.gql(CANCEL, { id: jobGid }, alice.token)).body.data.cancelTrainingJob.__typename).toBe('TrainingJobPayload');
-      const states = await followJob(t, alice.token, jobGid, 60_000);
-      expect(states.at(-1).status).toBe('CANCELLED');
+        // Cancelled once the trainer is a few steps in.
+        await wsCollect(t.ws(alice.token), JOB_UPDATED, { id: jobGid }, (r) => (r.at(-1)?.trainingJobUpdated.currentStep ?? 0) >= 3, 180_000);
+        expect((await t.gql(CANCEL, { id: jobGid }, alice.token)).body.data.cancelTrainingJob.__typename).toBe('TrainingJobPayload');
+        const states = await followJob(t, alice.token, jobGid, 60_000);
+        expect(states.at(-1).status).toBe('CANCELLED');
 
-      const job = await db.trainingJob.findUniqueOrThrow({ where: { id: rawId(jobGid) } });
-      const externalId = job.externalJobId!;
-      expect(fake.job(externalId).status).toBe('CANCELLED');
+        const job = await db.trainingJob.findUniqueOrThrow({ where: { id: rawId(jobGid) } });
+        const externalId = job.externalJobId!;
+        expect(fake.job(externalId).status).toBe('CANCELLED');
 
-      // RunPod tells the worker on its job-stop channel; the run stops at its next callback, which the server
-      // refuses, and the worker takes work again only then. Whichever came first, no result changes the job.
-      await vi.waitFor(
-        () => {
-          const stop = fake.stopSignals.find((signal) => signal.jobIds.includes(externalId));
-          expect(stop).toMatchObject({ workerId: WORKER_ID });
-          expect(fake.takes.some((take) => take.workerId === WORKER_ID && take.at > stop!.at)).toBe(true);
-        },
-        { timeout: 30_000, interval: 200 },
-      );
-      for (const post of fake.results.filter((result) => result.jobId === externalId)) {
-        expect(post).toMatchObject({ applied: false, body: { error: expect.stringMatching(/^CANCELLED: /) } });
-      }
-      expect(fake.job(externalId).status).toBe('CANCELLED');
-      expect(worker!.output()).toMatch(new RegExp(`\\(RunPod ${externalId}\\) ended CANCELLED`));
-      const stepsTrained = await db.metricPoint.count({ where: { jobId: job.id } });
-      expect(stepsTrained).toBeGreaterThanOrEqual(3);
-      expect(stepsTrained).toBeLessThan(job.totalSteps);
-      expect(await db.modelArtifact.findUnique({ where: { jobId: job.id } })).toBeNull();
-    }), 300_000);
+        // RunPod tells the worker on its job-stop channel; the run stops at its next callback, which the server
+        // refuses, and the worker takes work again only then. Whichever came first, no result changes the job.
+        await vi.waitFor(
+          () => {
+            const stop = fake.stopSignals.find((signal) => signal.jobIds.includes(externalId));
+            expect(stop).toMatchObject({ workerId: WORKER_ID });
+            expect(fake.takes.some((take) => take.workerId === WORKER_ID && take.at > stop!.at)).toBe(true);
+          },
+          { timeout: 30_000, interval: 200 },
+        );
+        for (const post of fake.results.filter((result) => result.jobId === externalId)) {
+          expect(post).toMatchObject({ applied: false, body: { error: expect.stringMatching(/^CANCELLED: /) } });
+        }
+        expect(fake.job(externalId).status).toBe('CANCELLED');
+        expect(worker!.output()).toMatch(new RegExp(`\\(RunPod ${externalId}\\) ended CANCELLED`));
+        const stepsTrained = await db.metricPoint.count({ where: { jobId: job.id } });
+        expect(stepsTrained).toBeGreaterThanOrEqual(3);
+        expect(stepsTrained).toBeLessThan(job.totalSteps);
+        expect(await db.modelArtifact.findUnique({ where: { jobId: job.id } })).toBeNull();
+      }),
+    300_000,
+  );
 });

@@ -15,7 +15,9 @@ beforeAll(async () => {
   t = await startTestApp();
   const alice = await createUser(t);
   ownerId = alice.id;
-  datasetId = Buffer.from(await readyDataset(t, alice.token, 10), 'base64').toString().split(':')[1]!;
+  datasetId = Buffer.from(await readyDataset(t, alice.token, 10), 'base64')
+    .toString()
+    .split(':')[1]!;
 });
 afterAll(() => t?.stop());
 

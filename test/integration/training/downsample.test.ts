@@ -38,7 +38,9 @@ async function storeSeries(from: number, to: number, { withLate = false, loss = 
 beforeAll(async () => {
   t = await startTestApp();
   alice = await createUser(t);
-  datasetId = Buffer.from(await readyDataset(t, alice.token, 10), 'base64').toString().split(':')[1]!;
+  datasetId = Buffer.from(await readyDataset(t, alice.token, 10), 'base64')
+    .toString()
+    .split(':')[1]!;
   jobId = (await db.trainingJob.create({ data: jobRow(alice.id, datasetId, 'RUNNING') })).id;
   await storeSeries(1, POINTS);
 });
@@ -69,10 +71,12 @@ describe('downsampled series', () => {
 
   it('stores the final blocks, and after a restart answers the same from them', async () => {
     const first = await downsampledSeries(jobId, 1000);
-    const { rows: [stored] } = await pool.query<{ n: number; late: boolean }>(
-      `SELECT count(*)::int AS n, bool_or(block = ($2::int - 1) / 64) AS late FROM "MetricBlock" WHERE "jobId" = $1`,
-      [jobId, LATE],
-    );
+    const {
+      rows: [stored],
+    } = await pool.query<{ n: number; late: boolean }>(`SELECT count(*)::int AS n, bool_or(block = ($2::int - 1) / 64) AS late FROM "MetricBlock" WHERE "jobId" = $1`, [
+      jobId,
+      LATE,
+    ]);
     // Every complete block (the last one holds 32 steps; LATE's misses a step) and nothing else.
     expect(stored).toEqual({ n: Math.floor(POINTS / 64) - 1, late: false });
     forgetRememberedSeries();
@@ -115,7 +119,9 @@ describe('block summaries written as points land', () => {
     recordedAt: new Date(1_790_000_000_000 + step * 1000).toISOString(),
   });
   const steps = (from: number, to: number, except: number[] = []) =>
-    Array.from({ length: to - from + 1 }, (_, i) => from + i).filter((s) => !except.includes(s)).map(point);
+    Array.from({ length: to - from + 1 }, (_, i) => from + i)
+      .filter((s) => !except.includes(s))
+      .map(point);
   const report = (points: ProviderMetricPoint[]) => ({
     state: 'RUNNING' as const,
     stage: 'TRAINING' as const,
@@ -127,17 +133,26 @@ describe('block summaries written as points land', () => {
     error: null,
   });
   const stored = async (id: string) =>
-    (await pool.query<{ block: number; lowLoss: number; lowStep: number; highLoss: number; highStep: number; validationSteps: number[] }>(
-      `SELECT block, "lowLoss", "lowStep", "highLoss", "highStep", "validationSteps" FROM "MetricBlock" WHERE "jobId" = $1 ORDER BY block`,
-      [id],
-    )).rows;
+    (
+      await pool.query<{ block: number; lowLoss: number; lowStep: number; highLoss: number; highStep: number; validationSteps: number[] }>(
+        `SELECT block, "lowLoss", "lowStep", "highLoss", "highStep", "validationSteps" FROM "MetricBlock" WHERE "jobId" = $1 ORDER BY block`,
+        [id],
+      )
+    ).rows;
   /** The summary a block of 64 steps has, worked out here from the points. */
   const expected = (block: number) => {
     const points = steps(block * 64 + 1, block * 64 + 64);
     const loss = (p: ProviderMetricPoint, none: number) => p.trainingLoss ?? none;
     const low = points.reduce((a, p) => (loss(p, Infinity) < loss(a, Infinity) ? p : a));
     const high = points.reduce((a, p) => (loss(p, -Infinity) >= loss(a, -Infinity) ? p : a));
-    return { block, lowLoss: low.trainingLoss, lowStep: low.step, highLoss: high.trainingLoss, highStep: high.step, validationSteps: points.filter((p) => p.validationLoss !== null).map((p) => p.step) };
+    return {
+      block,
+      lowLoss: low.trainingLoss,
+      lowStep: low.step,
+      highLoss: high.trainingLoss,
+      highStep: high.step,
+      validationSteps: points.filter((p) => p.validationLoss !== null).map((p) => p.step),
+    };
   };
 
   it('summarises each block once all its steps are stored, by a callback or a poll, and the chart reads them', async () => {

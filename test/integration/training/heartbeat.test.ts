@@ -18,7 +18,9 @@ const HOUR_AGO = () => new Date(Date.now() - 3600_000);
 beforeAll(async () => {
   t = await startTestApp();
   alice = await createUser(t);
-  datasetId = Buffer.from(await readyDataset(t, alice.token, 12), 'base64').toString().split(':')[1]!;
+  datasetId = Buffer.from(await readyDataset(t, alice.token, 12), 'base64')
+    .toString()
+    .split(':')[1]!;
 });
 afterAll(() => t?.stop());
 
@@ -58,7 +60,10 @@ describe('heartbeat', () => {
     expect(await heartbeatAgeSeconds(polled.id)).toBeGreaterThan(3000);
 
     const called = await staleJob('INITIALIZING', 'LOADING_MODEL');
-    await applyProviderReport(t.app.services, called.id, report('INITIALIZING', 'LOADING_MODEL', 0), { deliveryId: `${called.externalJobId}:1`, externalId: called.externalJobId! });
+    await applyProviderReport(t.app.services, called.id, report('INITIALIZING', 'LOADING_MODEL', 0), {
+      deliveryId: `${called.externalJobId}:1`,
+      externalId: called.externalJobId!,
+    });
     expect(await heartbeatAgeSeconds(called.id)).toBeLessThan(60);
   });
 

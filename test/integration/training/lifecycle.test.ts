@@ -43,7 +43,9 @@ describe('a job runs to completion', () => {
     const steps = await db.metricPoint.findMany({ where: { jobId: rawId(created.trainingJob.id) }, orderBy: { step: 'asc' }, select: { step: true } });
     expect(steps.map((s) => s.step)).toEqual(Array.from({ length: last.totalSteps }, (_, i) => i + 1));
     await costRecordsAddUp(created.trainingJob.id);
-    const notifications = await db.notification.findMany({ where: { ownerId: alice.id, type: { not: 'ARTIFACT_READY' }, metadata: { path: ['jobId'], equals: rawId(created.trainingJob.id) } } });
+    const notifications = await db.notification.findMany({
+      where: { ownerId: alice.id, type: { not: 'ARTIFACT_READY' }, metadata: { path: ['jobId'], equals: rawId(created.trainingJob.id) } },
+    });
     expect(notifications.map((n) => n.type).sort()).toEqual(['JOB_COMPLETED', 'JOB_QUEUED', 'JOB_STARTED']);
   });
 });
@@ -57,7 +59,7 @@ describe('typed errors', () => {
     );
   });
 
-  it('reports a bad cost cap and a bad name together with the plan\'s problems', async () => {
+  it("reports a bad cost cap and a bad name together with the plan's problems", async () => {
     const res = await createJob(t, alice.token, { datasetId, maxCostUsd: '-3', name: 'x'.repeat(201), presetId: 'turbo', gpu: { type: 'TPU', count: 1 } });
     expect(res.__typename).toBe('InvalidInputError');
     expect(res.problems.map((p: { path: string[] }) => p.path.join('.')).sort()).toEqual(['gpu.type', 'maxCostUsd', 'name', 'presetId']);

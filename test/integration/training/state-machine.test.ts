@@ -18,9 +18,15 @@ import { createJob, jobRow, readyDataset } from '../../helpers/training.js';
 const STATUSES: TrainingJobStatus[] = ['QUEUED', 'INITIALIZING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'];
 /** SPEC §3 by hand: the happy path, any active status to FAILED or CANCELLED, terminal statuses final. */
 const LEGAL = new Set([
-  'QUEUED→INITIALIZING', 'QUEUED→FAILED', 'QUEUED→CANCELLED',
-  'INITIALIZING→RUNNING', 'INITIALIZING→FAILED', 'INITIALIZING→CANCELLED',
-  'RUNNING→COMPLETED', 'RUNNING→FAILED', 'RUNNING→CANCELLED',
+  'QUEUED→INITIALIZING',
+  'QUEUED→FAILED',
+  'QUEUED→CANCELLED',
+  'INITIALIZING→RUNNING',
+  'INITIALIZING→FAILED',
+  'INITIALIZING→CANCELLED',
+  'RUNNING→COMPLETED',
+  'RUNNING→FAILED',
+  'RUNNING→CANCELLED',
 ]);
 /** The notification each status brings; INITIALIZING brings none (QUEUED's is made at creation). */
 const NOTIFICATION: Partial<Record<TrainingJobStatus, string>> = {
@@ -76,7 +82,9 @@ async function eventsOf(jobId: string) {
 }
 /** The job's status notifications (a COMPLETED job's artifact, made by another queue, has its own). */
 async function notificationsOf(jobId: string) {
-  return db.notification.findMany({ where: { ownerId: alice.id, type: { in: ['JOB_QUEUED', 'JOB_STARTED', 'JOB_COMPLETED', 'JOB_FAILED', 'JOB_CANCELLED'] }, metadata: { path: ['jobId'], equals: jobId } } });
+  return db.notification.findMany({
+    where: { ownerId: alice.id, type: { in: ['JOB_QUEUED', 'JOB_STARTED', 'JOB_COMPLETED', 'JOB_FAILED', 'JOB_CANCELLED'] }, metadata: { path: ['jobId'], equals: jobId } },
+  });
 }
 async function recordedMicros(jobId: string): Promise<bigint> {
   const records = await db.costRecord.findMany({ where: { jobId } });
@@ -108,7 +116,9 @@ async function waitFor<T>(what: string, probe: () => Promise<T | null | undefine
 /** The cancel queue's jobs for a training job, once none of them is still waiting or running. */
 async function cancelQueueSettled(jobId: string): Promise<string[]> {
   return waitFor(`the cancel queue to finish with ${jobId}`, async () => {
-    const { rows } = await pool.query<{ state: string }>(`SELECT state::text FROM ${t.config.database.queueSchema}.job WHERE name = 'training-cancel' AND data->>'jobId' = $1`, [jobId]);
+    const { rows } = await pool.query<{ state: string }>(`SELECT state::text FROM ${t.config.database.queueSchema}.job WHERE name = 'training-cancel' AND data->>'jobId' = $1`, [
+      jobId,
+    ]);
     return rows.every((r) => ['completed', 'failed', 'cancelled'].includes(r.state)) ? rows.map((r) => r.state) : null;
   });
 }

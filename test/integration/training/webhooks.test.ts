@@ -40,7 +40,20 @@ function event(job: { id: string; externalJobId: string }, step: number, deliver
     step,
     totalSteps: 100000,
     epoch: 1,
-    points: [{ step, epoch: 1, trainingLoss: 9.9, validationLoss: null, learningRate: 1e-4, gradNorm: 1, throughput: 1000, tokensTrained: 1, gpuUtilization: 0.9, recordedAt: new Date().toISOString() }],
+    points: [
+      {
+        step,
+        epoch: 1,
+        trainingLoss: 9.9,
+        validationLoss: null,
+        learningRate: 1e-4,
+        gradNorm: 1,
+        throughput: 1000,
+        tokensTrained: 1,
+        gpuUtilization: 0.9,
+        recordedAt: new Date().toISOString(),
+      },
+    ],
     artifacts: [],
     error: null,
     sentAt: new Date().toISOString(),
@@ -95,7 +108,7 @@ describe('GPU callbacks', () => {
     expect(await post(event(finished, 99999), token)).toMatchObject({ status: 401, body: { error: { code: 'TOKEN_EXPIRED' } } });
   });
 
-  it("rejects a token for another job, changing nothing", async () => {
+  it('rejects a token for another job, changing nothing', async () => {
     const before = await snapshot(other.id);
     const tokenForFinished = await signCallbackToken(t.app.services.secret, finished.id, 600);
     expect((await post(event(other, 99999), tokenForFinished)).status).toBe(403);

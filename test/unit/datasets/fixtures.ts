@@ -39,10 +39,7 @@ export async function* chunksOf(data: Uint8Array, size: number, reuseBuffer = fa
   }
 }
 
-export function validate(
-  data: string | Uint8Array,
-  options: Partial<ValidateOptions> & { chunkSize?: number } = {},
-): Promise<ValidationReport> {
+export function validate(data: string | Uint8Array, options: Partial<ValidateOptions> & { chunkSize?: number } = {}): Promise<ValidationReport> {
   const { chunkSize = 64 * 1024, ...rest } = options;
   const bytes = typeof data === 'string' ? Buffer.from(data) : data;
   return validateDatasetStream(chunksOf(bytes, chunkSize), { format: 'CHAT_JSONL', baseModel: MISTRAL, ...rest });

@@ -17,8 +17,7 @@ const LENML_MODELS = [
 /** The package's own full encoder, for reference. */
 function lenmlReference(name: string): (text: string) => number {
   const { TokenizerLoader } = require('@lenml/tokenizers') as typeof import('@lenml/tokenizers');
-  const json = (file: string): never =>
-    JSON.parse(readFileSync(require.resolve(`@lenml/tokenizer-${name}/models/${file}`), 'utf8')) as never;
+  const json = (file: string): never => JSON.parse(readFileSync(require.resolve(`@lenml/tokenizer-${name}/models/${file}`), 'utf8')) as never;
   const tokenizer = TokenizerLoader.fromPreTrained({
     tokenizerJSON: json('tokenizer.json'),
     tokenizerConfig: json('tokenizer_config.json'),
@@ -27,8 +26,7 @@ function lenmlReference(name: string): (text: string) => number {
 }
 
 function mistralReference(): (text: string) => number {
-  const { encode } = (require('mistral-tokenizer-js') as { default: { encode(text: string, bos: boolean): number[] } })
-    .default;
+  const { encode } = (require('mistral-tokenizer-js') as { default: { encode(text: string, bos: boolean): number[] } }).default;
   return (text) => (text === '' ? 0 : encode(text, false).length);
 }
 
@@ -59,9 +57,7 @@ function awkwardTexts(): string[] {
     return seed / 2 ** 32;
   };
   const generated = Array.from({ length: 150 }, () =>
-    Array.from({ length: 5 + Math.floor(random() * 40) }, () => words[Math.floor(random() * words.length)]).join(
-      random() < 0.7 ? ' ' : '',
-    ),
+    Array.from({ length: 5 + Math.floor(random() * 40) }, () => words[Math.floor(random() * words.length)]).join(random() < 0.7 ? ' ' : ''),
   );
   return [...fixed, ...generated];
 }
@@ -87,13 +83,17 @@ describe('getTokenCounter', () => {
     for (const text of awkwardTexts()) expect([text, counter.count(text)]).toEqual([text, reference(text)]);
   });
 
-  it.each(LENML_MODELS)('counts "Hello world!" as 3 tokens and matches @lenml/tokenizer-$name', ({ model, name }) => {
-    const counter = getTokenCounter(model);
-    expect(counter).toMatchObject({ exact: true, name: `@lenml/tokenizer-${name}` });
-    expect(counter.count('Hello world!')).toBe(3); // Llama 3 [9906, 1917, 0]; Qwen 3 [9707, 1879, 0]; Gemma 3 [9259, 1902, 236888]
-    const reference = lenmlReference(name);
-    for (const text of awkwardTexts()) expect([text, counter.count(text)]).toEqual([text, reference(text)]);
-  }, 120_000);
+  it.each(LENML_MODELS)(
+    'counts "Hello world!" as 3 tokens and matches @lenml/tokenizer-$name',
+    ({ model, name }) => {
+      const counter = getTokenCounter(model);
+      expect(counter).toMatchObject({ exact: true, name: `@lenml/tokenizer-${name}` });
+      expect(counter.count('Hello world!')).toBe(3); // Llama 3 [9906, 1917, 0]; Qwen 3 [9707, 1879, 0]; Gemma 3 [9259, 1902, 236888]
+      const reference = lenmlReference(name);
+      for (const text of awkwardTexts()) expect([text, counter.count(text)]).toEqual([text, reference(text)]);
+    },
+    120_000,
+  );
 
   it('counts a run of 5,000 characters without a break in slices, within a token per slice', () => {
     const counter = getTokenCounter(MISTRAL);

@@ -28,9 +28,7 @@ function awkwardFile(): Buffer {
 describe('validateDatasetStream: streaming', () => {
   it('gives identical reports whatever the chunk size', async () => {
     const data = awkwardFile();
-    const reports = await Promise.all(
-      [1, 7, 64 * 1024].map((chunkSize) => validate(data, { chunkSize, maxLineBytes: 300 })),
-    );
+    const reports = await Promise.all([1, 7, 64 * 1024].map((chunkSize) => validate(data, { chunkSize, maxLineBytes: 300 })));
     expect(lineCodes(reports[0]!)).toEqual([
       [3, 'BLANK_LINE'],
       [8, 'INVALID_UTF8'],
@@ -91,7 +89,12 @@ describe('validateDatasetStream: streaming', () => {
   it('parses a single 50 MB line within the default limit and counts its tokens', async () => {
     const words = ['adapter', 'rank', 'alpha', 'dropout', 'learning', 'rate', 'epoch', 'batch'];
     const content = Array.from({ length: 7_500_000 }, (_, i) => words[(i * 7) % words.length]).join(' ');
-    const line = JSON.stringify({ messages: [{ role: 'user', content: 'Repeat.' }, { role: 'assistant', content }] });
+    const line = JSON.stringify({
+      messages: [
+        { role: 'user', content: 'Repeat.' },
+        { role: 'assistant', content },
+      ],
+    });
     expect(line.length).toBeGreaterThan(45 * 1024 * 1024);
     const report = await validate(fileOf([line, ...chatLines(10)]));
     expect(lineCodes(report)).toEqual([[1, 'EXAMPLE_TOO_LONG']]);

@@ -24,8 +24,15 @@ describe('stored JSON columns', () => {
 
   it('reads dataset statistics, and refuses none or a partial set', () => {
     const statistics = {
-      examples: 3, trainingPairs: 3, totalTokens: 120, tokensPerExample: { min: 30, mean: 40, p95: 50, max: 50 }, examplesOverContext: 0,
-      roleCounts: { system: 0, user: 3, assistant: 3 }, duplicates: 0, emptyLines: 0, histogram: [{ bucketStart: 30, count: 3 }],
+      examples: 3,
+      trainingPairs: 3,
+      totalTokens: 120,
+      tokensPerExample: { min: 30, mean: 40, p95: 50, max: 50 },
+      examplesOverContext: 0,
+      roleCounts: { system: 0, user: 3, assistant: 3 },
+      duplicates: 0,
+      emptyLines: 0,
+      histogram: [{ bucketStart: 30, count: 3 }],
     };
     expect(readStatistics(statistics)).toEqual(statistics);
     expect(() => readStatistics(null)).toThrow(/stored dataset statistics/);
@@ -35,7 +42,11 @@ describe('stored JSON columns', () => {
   it('reads a stored estimate as it was written, and refuses a partial one, naming the column', () => {
     const model = defaultBaseModel();
     const written = estimateTrainingCost({
-      datasetTokens: 50_000, datasetExamples: 100, hyperparameters: presetHyperparameters(findPreset('fast')!, model), baseModel: model, gpu: { type: 'A100-80GB', count: 2 },
+      datasetTokens: 50_000,
+      datasetExamples: 100,
+      hyperparameters: presetHyperparameters(findPreset('fast')!, model),
+      baseModel: model,
+      gpu: { type: 'A100-80GB', count: 2 },
     });
     expect(readEstimate(JSON.parse(JSON.stringify(written)))).toEqual(written);
     expect(() => readEstimate({ tokensToTrain: 10_000 })).toThrow(/stored training estimate/);

@@ -9,9 +9,7 @@ describe('planRun', () => {
   it('derives steps from examples, batch, accumulation and GPUs', () => {
     expect(planRun(request).totalSteps).toBe(200);
     const bigger = { ...request.hyperparameters, batchSize: 8, gradientAccumulation: 2, epochs: 3 };
-    expect(planRun({ ...request, hyperparameters: bigger, gpu: { type: 'A100-80GB', count: 2 } }).totalSteps).toBe(
-      Math.ceil(400 / 32) * 3,
-    );
+    expect(planRun({ ...request, hyperparameters: bigger, gpu: { type: 'A100-80GB', count: 2 } }).totalSteps).toBe(Math.ceil(400 / 32) * 3);
     expect(planRun({ ...request, datasetExamples: 1, datasetTokens: 10 }).totalSteps).toBe(2);
   });
 
@@ -68,9 +66,7 @@ describe('MetricModel', () => {
     const losses = points.map((p) => p.trainingLoss!);
     expect(mean(losses.slice(-20))).toBeLessThan(mean(losses.slice(0, 20)) - 0.5);
     expect(losses[0]).toBeGreaterThan(2);
-    expect(points.filter((p) => p.validationLoss !== null).map((p) => p.step)).toEqual([
-      20, 40, 60, 80, 100, 120, 140, 160, 180, 200,
-    ]);
+    expect(points.filter((p) => p.validationLoss !== null).map((p) => p.step)).toEqual([20, 40, 60, 80, 100, 120, 140, 160, 180, 200]);
     for (const p of points) {
       expect(p.gpuUtilization).toBeGreaterThanOrEqual(0.85);
       expect(p.gpuUtilization).toBeLessThanOrEqual(0.98);

@@ -82,15 +82,8 @@ describe('a completed run', () => {
 
   it('walks the states and stages in order, one callback per change and batches of points', () => {
     const events = eventsOf(externalId).map((r) => r.event);
-    const changes = events
-      .map((e) => `${e.state}/${e.stage}`)
-      .filter((change, i, all) => change !== all[i - 1]);
-    expect(changes.slice(0, 4)).toEqual([
-      'INITIALIZING/PROVISIONING',
-      'INITIALIZING/LOADING_MODEL',
-      'RUNNING/TRAINING',
-      'RUNNING/EVALUATING',
-    ]);
+    const changes = events.map((e) => `${e.state}/${e.stage}`).filter((change, i, all) => change !== all[i - 1]);
+    expect(changes.slice(0, 4)).toEqual(['INITIALIZING/PROVISIONING', 'INITIALIZING/LOADING_MODEL', 'RUNNING/TRAINING', 'RUNNING/EVALUATING']);
     expect(changes.slice(-3)).toEqual(['RUNNING/SAVING', 'RUNNING/UPLOADING_ARTIFACTS', 'COMPLETED/UPLOADING_ARTIFACTS']);
     expect(changes.filter((c) => c === 'RUNNING/EVALUATING')).toHaveLength(10);
     expect(Math.max(...events.map((e) => e.points.length))).toBeLessThanOrEqual(16);
@@ -125,12 +118,7 @@ describe('a completed run', () => {
   it('lists the artifacts on the final callback and serves them with matching sha256', async () => {
     const final = eventsOf(externalId).at(-1)!.event;
     expect(final.state).toBe('COMPLETED');
-    expect(final.artifacts.map((a) => a.name).sort()).toEqual([
-      'adapter_config.json',
-      'adapter_model.safetensors',
-      'metrics.json',
-      'training_args.json',
-    ]);
+    expect(final.artifacts.map((a) => a.name).sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors', 'metrics.json', 'training_args.json']);
     expect(status.artifacts).toEqual(final.artifacts);
     for (const artifact of final.artifacts) {
       const bytes = await download(artifact);
@@ -209,9 +197,7 @@ describe('client errors', () => {
   it('maps a refused connection to ProviderUnavailableError', async () => {
     const closed = await startSimulatedProvider({ port: 0, speedFactor: 1 });
     await closed.close();
-    await expect(createSimulatedProvider(closed.url).submit(submitRequest(receiver.url))).rejects.toBeInstanceOf(
-      ProviderUnavailableError,
-    );
+    await expect(createSimulatedProvider(closed.url).submit(submitRequest(receiver.url))).rejects.toBeInstanceOf(ProviderUnavailableError);
   });
 
   it('rejects a malformed callback body', () => {

@@ -42,7 +42,9 @@ describe('query limits', () => {
   });
 
   it("let GraphiQL's introspection query through", () => {
-    expect(codes(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }))).toEqual([]);
+    expect(codes(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }))).toEqual(
+      [],
+    );
   });
 
   it('refuse a document nested deeper than the limit', () => {
@@ -143,6 +145,10 @@ describe('query limits', () => {
   it('survive fragment cycles (another rule reports them)', () => {
     const cyclic = parse('{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }');
     expect(codes(cyclic)).toEqual([]);
-    expect(validate(schema, cyclic).map((e) => e.message).join()).toMatch(/Cannot spread fragment/);
+    expect(
+      validate(schema, cyclic)
+        .map((e) => e.message)
+        .join(),
+    ).toMatch(/Cannot spread fragment/);
   });
 });

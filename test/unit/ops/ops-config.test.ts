@@ -3,7 +3,15 @@
 import { describe, expect, it } from 'vitest';
 import { type ConfigError, loadConfig } from '../../../server/config.js';
 
-const production = { NODE_ENV: 'production', ALLOW_EMBEDDED_SERVICES: 'true', PUBLIC_URL: 'https://lora.example', SERVER_SECRET: '5f0c7a1e9b2d48c3a6e1f07b9d2c4e8a1b3f5d7c9e0a2b4c', AUTH_JWKS_URL: 'https://id.example/jwks', AUTH_ISSUER: 'https://id.example/', AUTH_AUDIENCE: 'brightrun' };
+const production = {
+  NODE_ENV: 'production',
+  ALLOW_EMBEDDED_SERVICES: 'true',
+  PUBLIC_URL: 'https://lora.example',
+  SERVER_SECRET: '5f0c7a1e9b2d48c3a6e1f07b9d2c4e8a1b3f5d7c9e0a2b4c',
+  AUTH_JWKS_URL: 'https://id.example/jwks',
+  AUTH_ISSUER: 'https://id.example/',
+  AUTH_AUDIENCE: 'brightrun',
+};
 
 describe('operations configuration', () => {
   it('has query limits the web client fits in, and takes others', () => {

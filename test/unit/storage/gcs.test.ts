@@ -71,9 +71,7 @@ describe('gcs signed URLs', () => {
     expect(url.pathname).toBe(`/lora-models/${path}`);
     expect(url.searchParams.get('X-Goog-Expires')).toBe('86400');
     expect(url.searchParams.get('X-Goog-SignedHeaders')).toBe('host');
-    expect(url.searchParams.get('response-content-disposition')).toBe(
-      `attachment; filename="my adapter.safetensors"; filename*=UTF-8''my%20adapter.safetensors`,
-    );
+    expect(url.searchParams.get('response-content-disposition')).toBe(`attachment; filename="my adapter.safetensors"; filename*=UTF-8''my%20adapter.safetensors`);
     expect(signatureValid('GET', url, { host: url.host })).toBe(true);
     expect(download.expiresAt.getTime() - Date.now()).toBeGreaterThan(86390_000);
   });
@@ -97,21 +95,11 @@ function signatureValid(method: string, url: URL, headers: Record<string, string
     .map(([key, value]) => `${key}=${value}`)
     .join('&');
   const names = Object.keys(headers).sort();
-  const canonicalRequest = [
-    method,
-    url.pathname,
-    query,
-    names.map((name) => `${name}:${headers[name]}\n`).join(''),
-    names.join(';'),
-    'UNSIGNED-PAYLOAD',
-  ].join('\n');
+  const canonicalRequest = [method, url.pathname, query, names.map((name) => `${name}:${headers[name]}\n`).join(''), names.join(';'), 'UNSIGNED-PAYLOAD'].join('\n');
   const credential = q.get('X-Goog-Credential')!;
-  const stringToSign = [
-    'GOOG4-RSA-SHA256',
-    q.get('X-Goog-Date'),
-    credential.slice(credential.indexOf('/') + 1),
-    createHash('sha256').update(canonicalRequest).digest('hex'),
-  ].join('\n');
+  const stringToSign = ['GOOG4-RSA-SHA256', q.get('X-Goog-Date'), credential.slice(credential.indexOf('/') + 1), createHash('sha256').update(canonicalRequest).digest('hex')].join(
+    '\n',
+  );
   return verify('RSA-SHA256', Buffer.from(stringToSign), publicKey, Buffer.from(q.get('X-Goog-Signature')!, 'hex'));
 }
 

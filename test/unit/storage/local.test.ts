@@ -107,9 +107,7 @@ describe('local storage over HTTP', () => {
     expect(get.status).toBe(200);
     expect(get.headers.get('content-type')).toBe(JSONL);
     expect(get.headers.get('content-length')).toBe(String(data.length));
-    expect(get.headers.get('content-disposition')).toBe(
-      `attachment; filename="my data _.jsonl"; filename*=UTF-8''my%20data%20%C3%A9.jsonl`,
-    );
+    expect(get.headers.get('content-disposition')).toBe(`attachment; filename="my data _.jsonl"; filename*=UTF-8''my%20data%20%C3%A9.jsonl`);
     const received = new Uint8Array(await get.arrayBuffer());
     expect(sha256(received)).toBe(sha256(data));
     expect(Buffer.compare(received, data)).toBe(0);
@@ -271,10 +269,7 @@ describe('local storage over HTTP', () => {
     await new Promise<void>((resolve, reject) => {
       const socket = connect(Number(url.port), url.hostname, () => {
         // Declares 10 bytes, sends 5010: what follows the 10 bytes is read as a (malformed) next request.
-        socket.end(
-          `PUT ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: ${JSONL}\r\n` +
-            `Content-Length: 10\r\n\r\n0123456789${'x'.repeat(5000)}`,
-        );
+        socket.end(`PUT ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: ${JSONL}\r\n` + `Content-Length: 10\r\n\r\n0123456789${'x'.repeat(5000)}`);
       });
       socket.resume();
       socket.on('close', () => resolve());
@@ -358,9 +353,11 @@ describe('local storage on the server side', () => {
 
   it('refuses a write over the bucket limit and keeps nothing', async () => {
     const path = newPath();
-    const body = Readable.from((function* () {
-      for (let i = 0; i < 5; i++) yield randomBytes(MB);
-    })());
+    const body = Readable.from(
+      (function* () {
+        for (let i = 0; i < 5; i++) yield randomBytes(MB);
+      })(),
+    );
     await expect(storage.write('datasets', path, body, { contentType: JSONL })).rejects.toMatchObject({ code: 'TOO_LARGE' });
     expect(await filesUnder(path)).toEqual([]);
   });

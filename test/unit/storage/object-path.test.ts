@@ -53,9 +53,7 @@ describe('pathSegments', () => {
 
 describe('contentDisposition', () => {
   it('gives an ASCII fallback and the exact UTF-8 name', () => {
-    expect(contentDisposition('résumé "v2".jsonl')).toBe(
-      `attachment; filename="r_sum_ _v2_.jsonl"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22v2%22.jsonl`,
-    );
+    expect(contentDisposition('résumé "v2".jsonl')).toBe(`attachment; filename="r_sum_ _v2_.jsonl"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22v2%22.jsonl`);
   });
 
   it('cannot break out of the header', () => {

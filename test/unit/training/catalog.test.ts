@@ -1,15 +1,7 @@
 // Presets carry SPEC's values, the GPU catalog SPEC's prices, and the memory rule refuses what cannot fit.
 import { describe, expect, it } from 'vitest';
 import { defaultBaseModel, findBaseModel } from '../../../server/catalog/base-models.js';
-import {
-  catalogTokensPerSecondPerGpu,
-  checkMemory,
-  findPreset,
-  GPU_TYPES,
-  PRESETS,
-  presetHyperparameters,
-  throughputMultiplier,
-} from '../../../server/catalog/training.js';
+import { catalogTokensPerSecondPerGpu, checkMemory, findPreset, GPU_TYPES, PRESETS, presetHyperparameters, throughputMultiplier } from '../../../server/catalog/training.js';
 
 describe('presets', () => {
   it.each([
@@ -88,8 +80,7 @@ describe('GPU catalog', () => {
   it('needs less memory at 4 bits than 8 or 16', () => {
     const model = findBaseModel('meta-llama/Meta-Llama-3-8B')!;
     const hp = presetHyperparameters(findPreset('fast')!, model);
-    const required = (quantization: 'NF4' | 'INT8' | 'NONE') =>
-      checkMemory('A100-80GB', model, { ...hp, quantization }).requiredGb;
+    const required = (quantization: 'NF4' | 'INT8' | 'NONE') => checkMemory('A100-80GB', model, { ...hp, quantization }).requiredGb;
     expect(required('NF4')).toBeLessThan(required('INT8'));
     expect(required('INT8')).toBeLessThan(required('NONE'));
   });

@@ -78,9 +78,7 @@ describe('estimateTrainingCost', () => {
       'V100-32GB': '2.10',
     };
     for (const gpu of GPU_TYPES) {
-      expect(estimate({ gpu: { type: gpu.type, count: 8 } }).hourlyRateUsd).toBe(
-        microsToUsd(usdToMicros(rates[gpu.type]) * 8n),
-      );
+      expect(estimate({ gpu: { type: gpu.type, count: 8 } }).hourlyRateUsd).toBe(microsToUsd(usdToMicros(rates[gpu.type]) * 8n));
     }
     expect(estimate({ gpu: { type: 'V100-32GB', count: 8 } }).hourlyRateUsd).toBe('16.80');
   });
@@ -104,21 +102,12 @@ describe('estimateTrainingCost', () => {
 
   it('keeps money exact: parts add up to the total to the micro-dollar, 2 to 6 decimals', () => {
     expect(microsToUsd(usdToMicros('0.10') + usdToMicros('0.20'))).toBe('0.30');
-    expect([0n, 5n, 120_000n, 1_000_000n, 12_345_678_901n].map(microsToUsd)).toEqual([
-      '0.00',
-      '0.000005',
-      '0.12',
-      '1.00',
-      '12345.678901',
-    ]);
+    expect([0n, 5n, 120_000n, 1_000_000n, 12_345_678_901n].map(microsToUsd)).toEqual(['0.00', '0.000005', '0.12', '1.00', '12345.678901']);
     expect(() => usdToMicros('3.5000001')).toThrow();
     expect(0.1 + 0.2).not.toBe(0.3); // what floats would have done
     for (let i = 1; i <= 500; i++) {
       const gpu = GPU_TYPES[i % GPU_TYPES.length]!;
-      const result = estimate(
-        { datasetTokens: 7919 * i * i, datasetExamples: 13 * i, gpu: { type: gpu.type, count: 2 ** (i % 4) } },
-        { epochs: 1 + (i % 20) },
-      );
+      const result = estimate({ datasetTokens: 7919 * i * i, datasetExamples: 13 * i, gpu: { type: gpu.type, count: 2 ** (i % 4) } }, { epochs: 1 + (i % 20) });
       const parts = result.breakdown.reduce((sum, line) => sum + usdToMicros(line.costUsd), 0n);
       expect(parts).toBe(usdToMicros(result.costUsd));
       for (const amount of [result.costUsd, result.low.costUsd, result.high.costUsd, result.hourlyRateUsd]) {

@@ -2,13 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultBaseModel } from '../../../server/catalog/base-models.js';
 import type { Hyperparameters } from '../../../server/gpu/provider.js';
-import {
-  BOUNDS,
-  resolveGpu,
-  resolveHyperparameters,
-  type HyperparameterOverrides,
-  type Problem,
-} from '../../../server/training/hyperparameters.js';
+import { BOUNDS, resolveGpu, resolveHyperparameters, type HyperparameterOverrides, type Problem } from '../../../server/training/hyperparameters.js';
 
 const model = defaultBaseModel(); // context 32768
 
@@ -96,9 +90,7 @@ describe('resolveHyperparameters', () => {
     const problems = problemsOf('balanced', above);
     expect(problems.map((problem) => problem.path[1])).toEqual(FIELDS_IN_ORDER);
     const seq = problems.find((problem) => problem.path[1] === 'maxSeqLength')!;
-    expect(seq.message).toBe(
-      "Max sequence length must be a whole number between 128 and 32768 (Mistral 7B v0.1's context length); got 32769.",
-    );
+    expect(seq.message).toBe("Max sequence length must be a whole number between 128 and 32768 (Mistral 7B v0.1's context length); got 32769.");
     const rate = problems.find((problem) => problem.path[1] === 'learningRate')!;
     expect(rate.message).toBe('Learning rate must be between 0.000001 and 0.01; got 0.0101.');
   });
@@ -134,11 +126,7 @@ describe('resolveHyperparameters', () => {
 
   it('reports an unknown preset on presetId, with unknown fields and bad overrides alongside', () => {
     const problems = problemsOf('turbo', { batchSize: 0, warmup: 0.1 });
-    expect(problems.map((problem) => problem.path)).toEqual([
-      ['presetId'],
-      ['hyperparameters', 'warmup'],
-      ['hyperparameters', 'batchSize'],
-    ]);
+    expect(problems.map((problem) => problem.path)).toEqual([['presetId'], ['hyperparameters', 'warmup'], ['hyperparameters', 'batchSize']]);
     expect(problems[0]!.message).toBe('There is no preset "turbo"; choose one of fast, balanced, quality.');
   });
 });

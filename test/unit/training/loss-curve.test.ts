@@ -26,7 +26,15 @@ describe('smoothCurve', () => {
   });
 
   it('skips non-finite values and handles one point and none', () => {
-    expect(smoothCurve([{ step: 1, value: Number.NaN }, { step: 2, value: 4 }], 0.8)).toEqual([{ step: 2, value: 4 }]);
+    expect(
+      smoothCurve(
+        [
+          { step: 1, value: Number.NaN },
+          { step: 2, value: 4 },
+        ],
+        0.8,
+      ),
+    ).toEqual([{ step: 2, value: 4 }]);
     expect(smoothCurve(curve([1.5]), 0.99)).toEqual([{ step: 1, value: 1.5 }]);
     expect(smoothCurve([], 0.5)).toEqual([]);
   });

@@ -102,7 +102,16 @@ describe('createWebHandler', () => {
   });
 
   it('leaves missing files, the API paths and other methods to the server', async () => {
-    for (const pathname of ['/assets/gone-Zz9_aQ9z.js', '/robots.txt', '/graphql', '/graphql?query=x', '/healthz', '/auth/local', '/storage/lora-datasets/a/b', '/webhooks/gpu/simulated']) {
+    for (const pathname of [
+      '/assets/gone-Zz9_aQ9z.js',
+      '/robots.txt',
+      '/graphql',
+      '/graphql?query=x',
+      '/healthz',
+      '/auth/local',
+      '/storage/lora-datasets/a/b',
+      '/webhooks/gpu/simulated',
+    ]) {
       const res = await get(pathname);
       expect(res.headers['x-fell-through'], pathname).toBe('yes');
     }

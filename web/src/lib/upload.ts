@@ -13,7 +13,10 @@ export interface UploadHandle {
 }
 
 export class UploadError extends Error {
-  constructor(message: string, readonly aborted = false) {
+  constructor(
+    message: string,
+    readonly aborted = false,
+  ) {
     super(message);
     this.name = 'UploadError';
   }

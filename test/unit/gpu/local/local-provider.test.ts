@@ -19,7 +19,18 @@ const providers: GpuProvider[] = [];
 function options(overrides: Partial<LocalProviderOptions> = {}): LocalProviderOptions {
   const root = overrides.root ?? fs.mkdtempSync(path.join(os.tmpdir(), 'brightrun-local-provider-'));
   roots.push(root);
-  return { root, python: FAKE_TRAINER, trainerDir: os.tmpdir(), devices: 'cpu', cancelGraceSeconds: 30, modelCache: null, hfToken: null, hourlyRateUsd: '0.25', runsJobs: true, ...overrides };
+  return {
+    root,
+    python: FAKE_TRAINER,
+    trainerDir: os.tmpdir(),
+    devices: 'cpu',
+    cancelGraceSeconds: 30,
+    modelCache: null,
+    hfToken: null,
+    hourlyRateUsd: '0.25',
+    runsJobs: true,
+    ...overrides,
+  };
 }
 
 function provider(overrides: Partial<LocalProviderOptions> = {}): GpuProvider {
@@ -188,8 +199,8 @@ describe('local provider', () => {
     const gpu = provider();
     await expect(gpu.status('local-00000000-0000-0000-0000-000000000000', 0)).rejects.toBeInstanceOf(ProviderRejectedError);
     await expect(gpu.cancel('../../etc')).rejects.toBeInstanceOf(ProviderRejectedError);
-    await expect(gpu.openArtifact({ name: 'adapter_model.safetensors', url: 'http://x/y', size: 1, sha256: 'a'.repeat(64), contentType: 'application/octet-stream' })).rejects.toBeInstanceOf(
-      ProviderRejectedError,
-    );
+    await expect(
+      gpu.openArtifact({ name: 'adapter_model.safetensors', url: 'http://x/y', size: 1, sha256: 'a'.repeat(64), contentType: 'application/octet-stream' }),
+    ).rejects.toBeInstanceOf(ProviderRejectedError);
   });
 });

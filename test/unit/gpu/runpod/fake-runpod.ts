@@ -207,13 +207,7 @@ export async function startFakeRunpod(options: FakeRunpodOptions): Promise<FakeR
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   /** The worker routes, under the endpoint like the API; authenticated with the worker key as RunPod's are. */
-  async function serveWorker(
-    req: IncomingMessage,
-    res: ServerResponse,
-    url: URL,
-    raw: Buffer,
-    [, endpointId, operation, rawWorkerId, rawJobId]: RegExpExecArray,
-  ): Promise<void> {
+  async function serveWorker(req: IncomingMessage, res: ServerResponse, url: URL, raw: Buffer, [, endpointId, operation, rawWorkerId, rawJobId]: RegExpExecArray): Promise<void> {
     if (endpointId !== options.endpointId) return send(res, 404, { error: 'Not Found' });
     if (req.headers.authorization !== workerKey) return send(res, 401, { error: 'Unauthorized' });
     const workerId = decodeURIComponent(rawWorkerId!);
@@ -282,9 +276,7 @@ export async function startFakeRunpod(options: FakeRunpodOptions): Promise<FakeR
         if (running) {
           moveTo(
             job,
-            post.error === undefined || post.error === null
-              ? { status: 'COMPLETED', output: post.output }
-              : { status: 'FAILED', output: post.output, error: post.error },
+            post.error === undefined || post.error === null ? { status: 'COMPLETED', output: post.output } : { status: 'FAILED', output: post.output, error: post.error },
           );
         }
       }
@@ -415,9 +407,7 @@ function statusBody(job: FakeJob): Record<string, unknown> {
   return {
     id: job.id,
     status: job.status,
-    ...(job.startedAt === undefined
-      ? {}
-      : { delayTime: job.startedAt - job.submittedAt, executionTime: (job.finishedAt ?? now) - job.startedAt }),
+    ...(job.startedAt === undefined ? {} : { delayTime: job.startedAt - job.submittedAt, executionTime: (job.finishedAt ?? now) - job.startedAt }),
     ...(job.output === undefined ? {} : { output: job.output }),
     ...(job.error === undefined ? {} : { error: job.error }),
   };

@@ -13,19 +13,8 @@ import {
   type ProviderMetricPoint,
   type ProviderStage,
 } from '../../../../server/gpu/provider.js';
-import {
-  createRunpodProvider,
-  isRunpodWebhookUrl,
-  parseRunpodWebhook,
-  RunpodOutputError,
-  type RunpodSubmitRequest,
-} from '../../../../server/gpu/runpod/client.js';
-import {
-  estimateTrainingMs,
-  executionPolicy,
-  QUEUE_ALLOWANCE_MS,
-  RUNPOD_MAX_POLICY_MS,
-} from '../../../../server/gpu/runpod/policy.js';
+import { createRunpodProvider, isRunpodWebhookUrl, parseRunpodWebhook, RunpodOutputError, type RunpodSubmitRequest } from '../../../../server/gpu/runpod/client.js';
+import { estimateTrainingMs, executionPolicy, QUEUE_ALLOWANCE_MS, RUNPOD_MAX_POLICY_MS } from '../../../../server/gpu/runpod/policy.js';
 import { planRun } from '../../../../server/gpu/simulated/plan.js';
 import { startReceiver, submitRequest, waitFor, type CallbackReceiver } from '../helpers.js';
 import { startFakeRunpod, type FakeRunpod, type RunpodStatus } from './fake-runpod.js';
@@ -302,10 +291,7 @@ describe('errors', () => {
 
 describe('webhooks', () => {
   // The receiver types every body as a ProviderEvent; these are RunPod's.
-  const runpodWebhooks = (externalId: string) =>
-    receiver.received.filter(
-      (r) => r.url.includes('runpod=1') && (r.event as unknown as { id: string }).id === externalId,
-    );
+  const runpodWebhooks = (externalId: string) => receiver.received.filter((r) => r.url.includes('runpod=1') && (r.event as unknown as { id: string }).id === externalId);
 
   it("takes only the job id from RunPod's completion webhook", async () => {
     const externalId = await submitted();
@@ -387,4 +373,3 @@ describe('openArtifact', () => {
     await expect(real.openArtifact(artifact('adapter', local))).rejects.toBeInstanceOf(ProviderRejectedError);
   });
 });
-

@@ -58,7 +58,12 @@ function dataset(status: DatasetStatus, createdAt: string, name = `set ${++seria
 function jobRow(status: TrainingJobStatus, createdAt: string) {
   const progress = { stage: null, progress: 0, currentStep: 0, totalSteps: 100, etaSeconds: null, cancelRequestedAt: null, costCapReachedAt: null, errorCode: null };
   const money = { currentCost: '0', estimatedCost: '1.50', finalCost: null, maxCost: null };
-  const setup = { presetId: 'balanced', gpu: { __typename: 'GpuAllocation', type: 'A10G', count: 1 }, dataset: { __typename: 'Dataset', id: 'ds-jobs', name: 'jobs set' }, baseModel: qwen };
+  const setup = {
+    presetId: 'balanced',
+    gpu: { __typename: 'GpuAllocation', type: 'A10G', count: 1 },
+    dataset: { __typename: 'Dataset', id: 'ds-jobs', name: 'jobs set' },
+    baseModel: qwen,
+  };
   return { __typename: 'TrainingJob', id: `job-${++serial}`, name: `run ${serial}`, status, createdAt, ...progress, ...money, ...setup };
 }
 
@@ -66,7 +71,11 @@ const jobListRow = (status: TrainingJobStatus, createdAt: string) => ({ ...jobRo
 
 function model(status: ModelStatus, createdAt: string) {
   const quality = { __typename: 'ModelQuality', rating: 4, finalValidationLoss: 0.5, bestValidationLoss: 0.4, finalTrainingLoss: 0.3, warnings: [] };
-  const lineage = { baseModel: qwen, dataset: { __typename: 'Dataset', id: 'ds-models', name: 'models set' }, job: { __typename: 'TrainingJob', id: `job-of-${serial}`, name: 'its run' } };
+  const lineage = {
+    baseModel: qwen,
+    dataset: { __typename: 'Dataset', id: 'ds-models', name: 'models set' },
+    job: { __typename: 'TrainingJob', id: `job-of-${serial}`, name: 'its run' },
+  };
   return { __typename: 'Model', id: `model-${++serial}`, name: `adapter ${serial}`, status, createdAt, storedAt: null, totalSize: 2048, quality, ...lineage };
 }
 
@@ -94,7 +103,11 @@ describe('dataset lists', () => {
     const { client } = clientWith({
       DatasetList: (vars) => ({ datasets: page('QueryDatasetsConnectionEdge', 'QueryDatasetsConnection', (vars.filter as { status?: string[] }).status ? [] : [old]) }),
       CreateDataset: () => ({
-        createDataset: { __typename: 'CreateDatasetPayload', dataset: created, upload: { __typename: 'SignedUpload', url: 'http://storage/put', method: 'PUT', headers: {}, expiresAt: at(30) } },
+        createDataset: {
+          __typename: 'CreateDatasetPayload',
+          dataset: created,
+          upload: { __typename: 'SignedUpload', url: 'http://storage/put', method: 'PUT', headers: {}, expiresAt: at(30) },
+        },
       }),
     });
     const all = { first: 20, after: null, filter: {} };
@@ -142,7 +155,9 @@ describe('job lists', () => {
     const running = jobListRow('RUNNING', at(1));
     const created = jobListRow('QUEUED', at(2));
     const { client, asked } = clientWith({
-      JobList: (vars) => ({ trainingJobs: page('QueryTrainingJobsConnectionEdge', 'QueryTrainingJobsConnection', (vars.filter as { status: string[] }).status.includes('RUNNING') ? [running] : []) }),
+      JobList: (vars) => ({
+        trainingJobs: page('QueryTrainingJobsConnectionEdge', 'QueryTrainingJobsConnection', (vars.filter as { status: string[] }).status.includes('RUNNING') ? [running] : []),
+      }),
       CreateTrainingJob: () => ({ createTrainingJob: { __typename: 'TrainingJobPayload', trainingJob: created } }),
       BudgetLeft: () => ({ budget: { __typename: 'Budget', amount: '100', month: '2026-01', hardStop: false, remaining: '98.50', leftAfterJob: '97' } }),
     });
@@ -213,7 +228,10 @@ describe('notifications', () => {
     const seen = notification(true, at(1));
     const arrived = notification(false, at(2));
     const { client } = clientWith({
-      Notifications: (vars) => ({ unreadNotificationCount: 0, notifications: page('QueryNotificationsConnectionEdge', 'QueryNotificationsConnection', vars.unreadOnly ? [] : [seen]) }),
+      Notifications: (vars) => ({
+        unreadNotificationCount: 0,
+        notifications: page('QueryNotificationsConnectionEdge', 'QueryNotificationsConnection', vars.unreadOnly ? [] : [seen]),
+      }),
       NotificationAdded: () => ({ notificationAdded: arrived }),
       MarkAllNotificationsRead: () => ({ markAllNotificationsRead: { __typename: 'MarkAllNotificationsReadPayload', count: 1, readAt: at(3), unreadCount: 0 } }),
     });

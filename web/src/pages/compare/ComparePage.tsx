@@ -149,20 +149,46 @@ export function ComparePage() {
     return (
       <>
         {header}
-        <EmptyState title={`Pick ${MIN_COMPARED} to ${MAX_COMPARED} runs`} action={<Link className="button" to="/training/jobs">Training jobs</Link>}>
+        <EmptyState
+          title={`Pick ${MIN_COMPARED} to ${MAX_COMPARED} runs`}
+          action={
+            <Link className="button" to="/training/jobs">
+              Training jobs
+            </Link>
+          }
+        >
           Tick the runs to compare in the training jobs or models list, then choose Compare.
         </EmptyState>
       </>
     );
   }
-  if (error) return (<>{header}<ErrorState error={error} /></>);
-  if (!runs) return (<>{header}<Loading label="Loading the runs…" /></>);
+  if (error)
+    return (
+      <>
+        {header}
+        <ErrorState error={error} />
+      </>
+    );
+  if (!runs)
+    return (
+      <>
+        {header}
+        <Loading label="Loading the runs…" />
+      </>
+    );
   const found = runs.filter((r): r is Run => r !== null);
   if (found.length < runs.length) {
     return (
       <>
         {header}
-        <EmptyState title="A run was not found" action={<Link className="button" to="/training/jobs">Training jobs</Link>}>
+        <EmptyState
+          title="A run was not found"
+          action={
+            <Link className="button" to="/training/jobs">
+              Training jobs
+            </Link>
+          }
+        >
           {runs.length - found.length} of the runs named does not exist, or belongs to someone else.
         </EmptyState>
       </>

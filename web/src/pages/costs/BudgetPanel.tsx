@@ -94,7 +94,12 @@ export function BudgetPanel() {
       {budget ? (
         <>
           <StatGrid>
-            <StatCard label={`Spent in ${budget.month}`} value={formatMoney(budget.spent)} hint={`of ${formatMoney(budget.amount)}`} tone={spentShare >= 1 ? 'bad' : spentShare >= 0.8 ? 'warning' : undefined} />
+            <StatCard
+              label={`Spent in ${budget.month}`}
+              value={formatMoney(budget.spent)}
+              hint={`of ${formatMoney(budget.amount)}`}
+              tone={spentShare >= 1 ? 'bad' : spentShare >= 0.8 ? 'warning' : undefined}
+            />
             <StatCard label="Projected this month" value={formatMoney(budget.projected)} hint={`${formatMoney(budget.committed)} more expected from active jobs`} />
             <StatCard label="Left for new jobs" value={formatMoney(budget.remaining)} tone={Number(budget.remaining) <= 0 ? 'bad' : undefined} />
           </StatGrid>

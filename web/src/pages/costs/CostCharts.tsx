@@ -43,7 +43,15 @@ export function CostSeriesChart({ series, groupBy }: { series: readonly Period[]
         padding: 0.25,
         colors: ({ id }) => TYPE_COLORS[String(id)] ?? chartColors.tertiary,
         enableLabel: false,
-        axisBottom: { tickSize: 0, tickPadding: 8, tickValues: thinTicks(data.map((d) => d.period), width - 76, 64) },
+        axisBottom: {
+          tickSize: 0,
+          tickPadding: 8,
+          tickValues: thinTicks(
+            data.map((d) => d.period),
+            width - 76,
+            64,
+          ),
+        },
         axisLeft: { tickSize: 0, tickPadding: 8, tickValues: 5, format: (v) => moneyTick(Number(v)) },
         gridYValues: 5,
         legends: [{ dataFrom: 'keys', anchor: 'top-right', direction: 'row', itemWidth: 130, itemHeight: 16, symbolSize: 10, translateY: -24 }],

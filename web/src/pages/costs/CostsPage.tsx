@@ -188,10 +188,7 @@ export function CostsPage() {
               </StatGrid>
 
               {Number(summary.total) === 0 ? (
-                <EmptyState
-                  title="Nothing spent in this range"
-                  link={{ to: '/training/configure', label: 'Start a training run' }}
-                >
+                <EmptyState title="Nothing spent in this range" link={{ to: '/training/configure', label: 'Start a training run' }}>
                   GPU time is charged per second while a job runs; storage accrues daily.
                 </EmptyState>
               ) : (

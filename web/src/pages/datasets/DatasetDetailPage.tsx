@@ -140,7 +140,15 @@ export function DatasetDetailPage() {
     if (id && error) return <ErrorState error={error} retry={() => reload({ requestPolicy: 'network-only' })} />;
     if (id && (fetching || data === undefined)) return <Loading label="Loading dataset…" />;
     return (
-      <EmptyState heading={1} title="Dataset not found" action={<Link className="button" to="/datasets">All datasets</Link>}>
+      <EmptyState
+        heading={1}
+        title="Dataset not found"
+        action={
+          <Link className="button" to="/datasets">
+            All datasets
+          </Link>
+        }
+      >
         It does not exist, or it belongs to someone else.
       </EmptyState>
     );
@@ -268,7 +276,12 @@ export function DatasetDetailPage() {
               ['Uploaded', <Time key="u" iso={dataset.createdAt} relative={false} />],
               ['Validated', <Time key="v" iso={dataset.validatedAt} relative={false} />],
               ...(dataset.description ? ([['Description', dataset.description]] as [string, string][]) : []),
-              ['Training jobs', <Link key="j" to={`/training/jobs?datasetId=${encodeURIComponent(dataset.id)}`}>Jobs on this dataset</Link>],
+              [
+                'Training jobs',
+                <Link key="j" to={`/training/jobs?datasetId=${encodeURIComponent(dataset.id)}`}>
+                  Jobs on this dataset
+                </Link>,
+              ],
             ]}
           />
         </Panel>
@@ -298,7 +311,14 @@ export function DatasetDetailPage() {
         </Panel>
       )}
 
-      <ConfirmDialog open={confirming} title={`Delete ${dataset.name}?`} confirmLabel="Delete dataset" busy={deleting.fetching} onConfirm={remove} onClose={() => setConfirming(false)}>
+      <ConfirmDialog
+        open={confirming}
+        title={`Delete ${dataset.name}?`}
+        confirmLabel="Delete dataset"
+        busy={deleting.fetching}
+        onConfirm={remove}
+        onClose={() => setConfirming(false)}
+      >
         The dataset disappears from your lists. Jobs already trained on it keep their results. A dataset used by a running job cannot be deleted.
       </ConfirmDialog>
     </>

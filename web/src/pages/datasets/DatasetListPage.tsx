@@ -112,10 +112,7 @@ export function DatasetListPage() {
               Try another status or a shorter search.
             </EmptyState>
           ) : (
-            <EmptyState
-              title="No datasets yet"
-              link={{ to: '/datasets/new', label: 'Upload your first dataset', primary: true }}
-            >
+            <EmptyState title="No datasets yet" link={{ to: '/datasets/new', label: 'Upload your first dataset', primary: true }}>
               Upload a JSONL file of chat examples. It is checked line by line, and every problem is reported with its line number.
             </EmptyState>
           )
@@ -132,8 +129,16 @@ function IssueCounts({ errors, warnings, status }: { errors: number; warnings: n
   if (errors === 0 && warnings === 0) return <span className="muted">None</span>;
   return (
     <span className="issue-counts">
-      {errors > 0 && <span className="count count-error">{formatInteger(errors)} {errors === 1 ? 'error' : 'errors'}</span>}
-      {warnings > 0 && <span className="count count-warning">{formatInteger(warnings)} {warnings === 1 ? 'warning' : 'warnings'}</span>}
+      {errors > 0 && (
+        <span className="count count-error">
+          {formatInteger(errors)} {errors === 1 ? 'error' : 'errors'}
+        </span>
+      )}
+      {warnings > 0 && (
+        <span className="count count-warning">
+          {formatInteger(warnings)} {warnings === 1 ? 'warning' : 'warnings'}
+        </span>
+      )}
     </span>
   );
 }

@@ -198,9 +198,7 @@ export function DatasetUploadPage() {
     if (!result.upload) return finish(datasetId);
 
     setStep({ kind: 'uploading', datasetId, loaded: 0, total: file.size, startedAt: Date.now() });
-    const handle = uploadFile(file, result.upload, (loaded, total) =>
-      setStep((current) => (current.kind === 'uploading' ? { ...current, loaded, total } : current)),
-    );
+    const handle = uploadFile(file, result.upload, (loaded, total) => setStep((current) => (current.kind === 'uploading' ? { ...current, loaded, total } : current)));
     upload.current = handle;
     try {
       await handle.done;
@@ -311,11 +309,7 @@ export function DatasetUploadPage() {
             {options.error && !options.data ? (
               <ErrorState error={options.error} title="Base models could not be loaded" />
             ) : (
-              <Field
-                label="Base model"
-                hint="Token counts and the context-length check use this model's tokenizer."
-                error={problems.baseModelId}
-              >
+              <Field label="Base model" hint="Token counts and the context-length check use this model's tokenizer." error={problems.baseModelId}>
                 <select value={chosenModel} onChange={(e) => setBaseModelId(e.target.value)} disabled={busy || !models.length}>
                   {models.map((m) => (
                     <option key={m.id} value={m.id}>

@@ -31,7 +31,17 @@ export function TokenHistogram({ buckets }: { buckets: readonly Bucket[] }) {
         margin: { top: 10, right: 12, bottom: 48, left: 56 },
         padding: 0.15,
         enableLabel: false,
-        axisBottom: { tickSize: 0, tickPadding: 8, legend: 'Tokens per example', legendPosition: 'middle', legendOffset: 38, tickValues: thinTicks(data.map((d) => d.range), width - 68) },
+        axisBottom: {
+          tickSize: 0,
+          tickPadding: 8,
+          legend: 'Tokens per example',
+          legendPosition: 'middle',
+          legendOffset: 38,
+          tickValues: thinTicks(
+            data.map((d) => d.range),
+            width - 68,
+          ),
+        },
         axisLeft: { tickSize: 0, tickPadding: 8, legend: 'Examples', legendPosition: 'middle', legendOffset: -46, tickValues: countTicks, format: (v) => formatCompact(Number(v)) },
         gridYValues: countTicks,
         tooltip: ({ indexValue, value }) => (

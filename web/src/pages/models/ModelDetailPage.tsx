@@ -114,7 +114,15 @@ export function ModelDetailPage() {
     if (id && error) return <ErrorState error={error} retry={() => reload({ requestPolicy: 'network-only' })} />;
     if (id && (fetching || data === undefined)) return <Loading label="Loading model…" />;
     return (
-      <EmptyState heading={1} title="Model not found" action={<Link className="button" to="/models">All models</Link>}>
+      <EmptyState
+        heading={1}
+        title="Model not found"
+        action={
+          <Link className="button" to="/models">
+            All models
+          </Link>
+        }
+      >
         It does not exist, or it belongs to someone else.
       </EmptyState>
     );
@@ -275,8 +283,18 @@ export function ModelDetailPage() {
         <Facts
           items={[
             ['Base model', model.baseModel.name],
-            ['Dataset', <Link key="d" to={`/datasets/${model.dataset.id}`}>{model.dataset.name}</Link>],
-            ['Training job', <Link key="j" to={`/training/jobs/${model.job.id}`}>{model.job.name}</Link>],
+            [
+              'Dataset',
+              <Link key="d" to={`/datasets/${model.dataset.id}`}>
+                {model.dataset.name}
+              </Link>,
+            ],
+            [
+              'Training job',
+              <Link key="j" to={`/training/jobs/${model.job.id}`}>
+                {model.job.name}
+              </Link>,
+            ],
             ['Epochs', String(h.epochs)],
             ['Learning rate', formatScientific(h.learningRate)],
             ['LoRA', `rank ${h.loraRank} · alpha ${h.loraAlpha} · dropout ${h.loraDropout}`],

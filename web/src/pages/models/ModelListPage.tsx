@@ -79,10 +79,7 @@ export function ModelListPage() {
         paged={paged}
         loading="Loading models…"
         empty={
-          <EmptyState
-            title={status ? 'No models match' : 'No models yet'}
-            link={{ to: '/training/configure', label: 'Train a model', primary: true }}
-          >
+          <EmptyState title={status ? 'No models match' : 'No models yet'} link={{ to: '/training/configure', label: 'Train a model', primary: true }}>
             Every completed training job stores its adapter here, with its files, quality and lineage.
           </EmptyState>
         }

@@ -145,22 +145,14 @@ export function SettingsPage() {
           <Alert tone="success" title={`Key "${secret.name}" created: copy it now, it will not be shown again`}>
             <div className="secret">
               <code className="mono">{secret.value}</code>
-              <button
-                type="button"
-                className="button button-small"
-                onClick={() => void navigator.clipboard?.writeText(secret.value).then(() => setCopied(true))}
-              >
+              <button type="button" className="button button-small" onClick={() => void navigator.clipboard?.writeText(secret.value).then(() => setCopied(true))}>
                 {copied ? 'Copied' : 'Copy'}
               </button>
             </div>
           </Alert>
         )}
         {revokeError && <Alert title="Not revoked">{revokeError}</Alert>}
-        <PagedList
-          paged={keys}
-          quietError
-          empty={<EmptyState title="No API keys yet">Create one for each tool that calls the API, so you can revoke them one by one.</EmptyState>}
-        >
+        <PagedList paged={keys} quietError empty={<EmptyState title="No API keys yet">Create one for each tool that calls the API, so you can revoke them one by one.</EmptyState>}>
           {(apiKeys) => <Table columns={columns} rows={apiKeys} />}
         </PagedList>
       </Panel>

@@ -219,7 +219,8 @@ export function WebhooksPanel() {
     <Panel title="Webhooks">
       <p className="muted">
         Events are POSTed to your URL as JSON, signed as the <a href="https://www.standardwebhooks.com/">Standard Webhooks</a> specification says (
-        <span className="mono">webhook-id</span>, <span className="mono">webhook-timestamp</span>, <span className="mono">webhook-signature</span>). Failed deliveries are retried for about a day.
+        <span className="mono">webhook-id</span>, <span className="mono">webhook-timestamp</span>, <span className="mono">webhook-signature</span>). Failed deliveries are retried
+        for about a day.
       </p>
       <form className="stack-form" onSubmit={submit} aria-label="Add a webhook endpoint">
         <Field label="Endpoint URL" hint="https://… where your tool listens." error={problems.url}>
@@ -232,11 +233,7 @@ export function WebhooksPanel() {
           <legend>Events</legend>
           {EVENT_TYPES.map(({ type, label }) => (
             <label key={type} className="checkbox">
-              <input
-                type="checkbox"
-                checked={types.includes(type)}
-                onChange={(e) => setTypes((now) => (e.target.checked ? [...now, type] : now.filter((t) => t !== type)))}
-              />
+              <input type="checkbox" checked={types.includes(type)} onChange={(e) => setTypes((now) => (e.target.checked ? [...now, type] : now.filter((t) => t !== type)))} />
               {label}
             </label>
           ))}
@@ -253,7 +250,11 @@ export function WebhooksPanel() {
       )}
       {actionError && <Alert title="Not done">{actionError}</Alert>}
       {!endpoints ? (
-        error ? <ErrorState error={error} retry={refresh} /> : <Loading />
+        error ? (
+          <ErrorState error={error} retry={refresh} />
+        ) : (
+          <Loading />
+        )
       ) : endpoints.length === 0 ? (
         <EmptyState title="No webhook endpoints yet">Add one to have training events pushed to your tools.</EmptyState>
       ) : (
@@ -289,7 +290,11 @@ export function WebhooksPanel() {
                   Delete
                 </button>
               </div>
-              <Deliveries deliveries={endpoint.deliveries.edges.map((e) => e.node)} total={endpoint.deliveries.totalCount} onRedeliver={(id) => void act(() => redeliver({ id }))} />
+              <Deliveries
+                deliveries={endpoint.deliveries.edges.map((e) => e.node)}
+                total={endpoint.deliveries.totalCount}
+                onRedeliver={(id) => void act(() => redeliver({ id }))}
+              />
             </li>
           ))}
         </ul>
@@ -362,7 +367,11 @@ function Deliveries({ deliveries, total, onRedeliver }: { deliveries: Delivery[]
           ))}
         </tbody>
       </table>
-      {total > deliveries.length && <p className="muted">The latest {deliveries.length} of {total} deliveries.</p>}
+      {total > deliveries.length && (
+        <p className="muted">
+          The latest {deliveries.length} of {total} deliveries.
+        </p>
+      )}
     </div>
   );
 }

@@ -51,9 +51,7 @@ export function EstimateSummary({ estimate }: { estimate: EstimateDetailsFragmen
           [
             'Throughput',
             `${formatCompact(estimate.throughputTokensPerSecond)} tokens/s · ${
-              estimate.throughputSource === 'CALIBRATED'
-                ? `measured on your last ${estimate.calibrationRuns === 1 ? 'run' : `${estimate.calibrationRuns} runs`}`
-                : 'catalog figure'
+              estimate.throughputSource === 'CALIBRATED' ? `measured on your last ${estimate.calibrationRuns === 1 ? 'run' : `${estimate.calibrationRuns} runs`}` : 'catalog figure'
             }`,
           ],
           ['Rate', `${formatMoney(estimate.hourlyRateUsd)} per GPU-hour`],

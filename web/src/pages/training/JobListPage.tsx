@@ -106,14 +106,18 @@ export function JobListPage() {
         loading="Loading training jobs…"
         empty={
           chosen.value || datasetId ? (
-            <EmptyState title="No jobs match" action={<button type="button" className="button" onClick={() => setParams(new URLSearchParams(), { replace: true })}>Show all jobs</button>}>
+            <EmptyState
+              title="No jobs match"
+              action={
+                <button type="button" className="button" onClick={() => setParams(new URLSearchParams(), { replace: true })}>
+                  Show all jobs
+                </button>
+              }
+            >
               No training job has this status yet.
             </EmptyState>
           ) : (
-            <EmptyState
-              title="No training jobs yet"
-              link={{ to: '/training/configure', label: 'Configure your first run', primary: true }}
-            >
+            <EmptyState title="No training jobs yet" link={{ to: '/training/configure', label: 'Configure your first run', primary: true }}>
               Pick a ready dataset and a preset; the estimate tells you what it will cost before you start.
             </EmptyState>
           )

@@ -143,7 +143,15 @@ export function JobMonitorPage() {
     if (id && error) return <ErrorState error={error} retry={() => reload({ requestPolicy: 'network-only' })} />;
     if (id && (fetching || data === undefined)) return <Loading label="Loading training job…" />;
     return (
-      <EmptyState heading={1} title="Training job not found" action={<Link className="button" to="/training/jobs">All training jobs</Link>}>
+      <EmptyState
+        heading={1}
+        title="Training job not found"
+        action={
+          <Link className="button" to="/training/jobs">
+            All training jobs
+          </Link>
+        }
+      >
         It does not exist, or it belongs to someone else.
       </EmptyState>
     );
@@ -222,9 +230,7 @@ function Monitor({ job, points, metricsLoading }: { job: JobDetailFragment; poin
           {job.errorMessage} <Link to="/costs">See the budget</Link>.
         </Alert>
       )}
-      {job.status === 'FAILED' && (
-        <Alert title={`Failed${job.errorCode ? ` (${job.errorCode})` : ''}`}>{job.errorMessage ?? 'The job failed.'}</Alert>
-      )}
+      {job.status === 'FAILED' && <Alert title={`Failed${job.errorCode ? ` (${job.errorCode})` : ''}`}>{job.errorMessage ?? 'The job failed.'}</Alert>}
       {job.status === 'COMPLETED' && (
         <Alert tone="success" title="Training complete">
           {job.artifact?.status === 'STORED' ? (
@@ -241,11 +247,7 @@ function Monitor({ job, points, metricsLoading }: { job: JobDetailFragment; poin
 
       <div className="two-columns columns-even">
         <Panel title="Progress">
-          <ProgressBar
-            value={job.progress / 100}
-            label={progressLabel(job)}
-            detail={`${formatNumber(job.progress, 1)}%`}
-          />
+          <ProgressBar value={job.progress / 100} label={progressLabel(job)} detail={`${formatNumber(job.progress, 1)}%`} />
           <Facts
             items={[
               ['Step', `${formatInteger(job.currentStep)} of ${formatInteger(job.totalSteps)}`],
@@ -306,7 +308,14 @@ function Monitor({ job, points, metricsLoading }: { job: JobDetailFragment; poin
         </Panel>
       </div>
 
-      <ConfirmDialog open={confirming} title="Cancel this training job?" confirmLabel="Cancel job" busy={cancelling.fetching} onConfirm={cancel} onClose={() => setConfirming(false)}>
+      <ConfirmDialog
+        open={confirming}
+        title="Cancel this training job?"
+        confirmLabel="Cancel job"
+        busy={cancelling.fetching}
+        onConfirm={cancel}
+        onClose={() => setConfirming(false)}
+      >
         Training stops and no adapter is made. Compute is charged until the GPU provider confirms the stop ({formatMoney(job.currentCost)} so far).
       </ConfirmDialog>
     </>

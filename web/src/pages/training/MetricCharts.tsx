@@ -58,15 +58,19 @@ function SeriesChart({ label, points, series, format, emptyText }: Props) {
           lineWidth={2}
           animate={false}
           enableSlices="x"
-          axisBottom={{ tickSize: 0, tickPadding: 8, tickValues: Math.max(2, Math.floor(width / 90)), legend: 'Step', legendPosition: 'middle', legendOffset: 36, format: (v) => formatCompact(Number(v)) }}
+          axisBottom={{
+            tickSize: 0,
+            tickPadding: 8,
+            tickValues: Math.max(2, Math.floor(width / 90)),
+            legend: 'Step',
+            legendPosition: 'middle',
+            legendOffset: 36,
+            format: (v) => formatCompact(Number(v)),
+          }}
           axisLeft={{ tickSize: 0, tickPadding: 8, tickValues: 5, format: (v) => format(Number(v)) }}
           gridXValues={0}
           gridYValues={5}
-          legends={
-            data.length > 1
-              ? [{ anchor: 'top-right', direction: 'row', itemWidth: 120, itemHeight: 16, symbolSize: 10, symbolShape: 'circle', translateY: -6 }]
-              : []
-          }
+          legends={data.length > 1 ? [{ anchor: 'top-right', direction: 'row', itemWidth: 120, itemHeight: 16, symbolSize: 10, symbolShape: 'circle', translateY: -6 }] : []}
           sliceTooltip={({ slice }) => (
             <div className="chart-tooltip">
               <div className="muted">Step {formatCompact(Number(slice.points[0]?.data.x))}</div>

@@ -183,7 +183,13 @@ export function TrainingConfigurePage() {
     setGpuType(sourceJob.gpu.type);
     setGpuCount(sourceJob.gpu.count);
     // Decimals come with their scale ("25.000000"); the field shows what a person would type.
-    setMaxCost(sourceJob.maxCost == null ? '' : String(sourceJob.maxCost).replace(/\.(\d*?)0+$/, '.$1').replace(/\.$/, ''));
+    setMaxCost(
+      sourceJob.maxCost == null
+        ? ''
+        : String(sourceJob.maxCost)
+            .replace(/\.(\d*?)0+$/, '.$1')
+            .replace(/\.$/, ''),
+    );
   }, [data, sourceJob]);
   const datasets = data?.datasets.edges.map((edge) => edge.node) ?? [];
   const dataset = datasets.find((d) => d.id === datasetId) ?? (params.get('datasetId') || sourceJob ? undefined : datasets[0]);
@@ -279,7 +285,9 @@ export function TrainingConfigurePage() {
       <PageHeader
         title="Configure training"
         back={{ to: '/training/jobs', label: 'Training jobs' }}
-        subtitle={sourceJob ? `The settings of ${sourceJob.name}: change what you need and start again.` : 'Pick a preset, adjust what you need, and see what it costs before you start.'}
+        subtitle={
+          sourceJob ? `The settings of ${sourceJob.name}: change what you need and start again.` : 'Pick a preset, adjust what you need, and see what it costs before you start.'
+        }
       />
       {sourceMissing && <Alert tone="warning">The job to train again was not found: it does not exist, or it belongs to someone else. The form starts from the defaults.</Alert>}
       <form className="configure" onSubmit={submit} noValidate>
@@ -306,7 +314,8 @@ export function TrainingConfigurePage() {
                   <span className="choice-title">{p.name}</span>
                   <span className="choice-text">{p.description}</span>
                   <span className="choice-meta">
-                    {p.hyperparameters.epochs} {p.hyperparameters.epochs === 1 ? 'epoch' : 'epochs'} · rank {p.hyperparameters.loraRank} · lr {formatScientific(p.hyperparameters.learningRate)}
+                    {p.hyperparameters.epochs} {p.hyperparameters.epochs === 1 ? 'epoch' : 'epochs'} · rank {p.hyperparameters.loraRank} · lr{' '}
+                    {formatScientific(p.hyperparameters.learningRate)}
                   </span>
                 </label>
               ))}
@@ -420,7 +429,17 @@ export function TrainingConfigurePage() {
         </div>
 
         <aside className="configure-side">
-          <Panel title="Estimate" actions={updating && <span className="muted small" role="status">Updating…</span>} className="estimate-panel">
+          <Panel
+            title="Estimate"
+            actions={
+              updating && (
+                <span className="muted small" role="status">
+                  Updating…
+                </span>
+              )
+            }
+            className="estimate-panel"
+          >
             {invalid ? (
               <p className="muted">{fixFirst}</p>
             ) : estimate ? (

@@ -64,10 +64,10 @@ export function useMetricSeries(jobId: string | null, live: boolean) {
   const [stored] = useQuery({ query: StoredMetrics, variables: { id: jobId ?? '', maxPoints: STORED_POINTS }, pause: !jobId });
   const initial = stored.data?.trainingJob?.metrics;
   const afterStep = initial?.length ? initial[initial.length - 1]!.step : 0;
-  const [added] = useSubscription(
-    { query: NewMetrics, variables: { jobId: jobId ?? '', afterStep }, pause: !live || !initial },
-    (batches: MetricPoint[][] = [], batch) => [...batches, batch.trainingMetrics.points],
-  );
+  const [added] = useSubscription({ query: NewMetrics, variables: { jobId: jobId ?? '', afterStep }, pause: !live || !initial }, (batches: MetricPoint[][] = [], batch) => [
+    ...batches,
+    batch.trainingMetrics.points,
+  ]);
   const batches = added.data;
   const points = useMemo(() => mergeSeries([initial ?? [], ...(batches ?? [])]), [initial, batches]);
   return { points, loading: !initial && stored.fetching, error: stored.error };

@@ -54,7 +54,15 @@ function Lines({ series }: LayerProps) {
               s.data.map((d, i) => (
                 <circle
                   // biome-ignore lint/suspicious/noArrayIndexKey: markers of one series, in step order; the index is the point
-                  key={i} className="loss-chart-marker" cx={d.position.x} cy={d.position.y} r={s.kind === 'validation' ? 3.5 : 3} fill={s.kind === 'validation' ? '#fff' : color} stroke={color} strokeWidth={1.75} />
+                  key={i}
+                  className="loss-chart-marker"
+                  cx={d.position.x}
+                  cy={d.position.y}
+                  r={s.kind === 'validation' ? 3.5 : 3}
+                  fill={s.kind === 'validation' ? '#fff' : color}
+                  stroke={color}
+                  strokeWidth={1.75}
+                />
               ))}
           </g>
         );
@@ -215,7 +223,10 @@ export function LossCurveChart({ runs, view, onZoom, label, emptyText, height = 
         }}
       </ChartFrame>
       {drag && Math.abs(drag.to - drag.from) >= MIN_DRAG_PX && (
-        <div className="loss-chart-brush" style={{ left: MARGIN.left + Math.min(drag.from, drag.to), width: Math.abs(drag.to - drag.from), top: MARGIN.top, height: height - MARGIN.top - MARGIN.bottom }} />
+        <div
+          className="loss-chart-brush"
+          style={{ left: MARGIN.left + Math.min(drag.from, drag.to), width: Math.abs(drag.to - drag.from), top: MARGIN.top, height: height - MARGIN.top - MARGIN.bottom }}
+        />
       )}
     </div>
   );
