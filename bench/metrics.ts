@@ -29,6 +29,7 @@ import { formatBenchRows, type BenchRow } from './report.js';
 import { startBenchStack } from './lib/stack.js';
 import { forgetRememberedSeries } from '../server/training/downsample.js';
 import { BLOCK, POINT_ROW_COLUMNS, summariseStoredBlocks } from '../server/metrics/metric-store.js';
+import { DATASET_STATISTICS } from './lib/fixtures.js';
 
 /** (1) Subscribers on one job; one WebSocket connection each, as separate browser tabs would have. */
 const SUBSCRIBER_COUNTS = [1, 100, 1000];
@@ -1032,17 +1033,7 @@ function eventBodyFromJson(job: BenchJob, pointsJson: string, last: ProviderMetr
 
 async function insertDataset(client: pg.Client, ownerId: string): Promise<string> {
   const id = randomUUID();
-  const statistics = {
-    examples: 2000,
-    trainingPairs: 2000,
-    totalTokens: 1_000_000,
-    tokensPerExample: { min: 120, mean: 500, p95: 900, max: 1500 },
-    examplesOverContext: 0,
-    roleCounts: { system: 2000, user: 2000, assistant: 2000 },
-    duplicates: 0,
-    emptyLines: 0,
-    histogram: [],
-  };
+  const statistics = DATASET_STATISTICS;
   await client.query(
     `INSERT INTO "Dataset" (id, "ownerId", name, "baseModelId", "fileName", "fileSize", "contentType", "storagePath", status, statistics, "validatedAt")
      VALUES ($1, $2, 'bench metrics data', $3, 'train.jsonl', 1000000, 'application/jsonl', $4, 'READY', $5, now())`,

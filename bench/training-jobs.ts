@@ -11,6 +11,7 @@ import { statementCounter } from '../server/db/client.js';
 import { planTraining } from '../server/training/plan-training.js';
 import { formatBenchRows, type BenchRow } from './report.js';
 import { startBenchStack } from './lib/stack.js';
+import { DATASET_STATISTICS } from './lib/fixtures.js';
 
 const JOBS = 100_000;
 /** Other users' jobs in the same table, so the owner filter has something to filter out. */
@@ -183,17 +184,7 @@ async function seed(client: pg.Client, ownerId: string, others: string[]): Promi
   for (const userId of [ownerId, ...others]) {
     const id = randomUUID();
     datasets.set(userId, id);
-    const statistics = {
-      examples: 2000,
-      trainingPairs: 2000,
-      totalTokens: 1_000_000,
-      tokensPerExample: { min: 120, mean: 500, p95: 900, max: 1500 },
-      examplesOverContext: 0,
-      roleCounts: { system: 2000, user: 2000, assistant: 2000 },
-      duplicates: 0,
-      emptyLines: 0,
-      histogram: [],
-    };
+    const statistics = DATASET_STATISTICS;
     await client.query(
       `INSERT INTO "Dataset" (id, "ownerId", name, "baseModelId", "fileName", "fileSize", "contentType", "storagePath", status, statistics, "validatedAt")
        VALUES ($1, $2, 'bench data', $3, 'train.jsonl', 1000000, 'application/jsonl', $4, 'READY', $5, now())`,

@@ -10,6 +10,7 @@ import { BudgetExceededError } from '../server/costs/budget.js';
 import { cancelTrainingJob, JobAlreadyFinishedError } from '../server/training/cancel-training-job.js';
 import { createTrainingJob } from '../server/training/create-training-job.js';
 import { COST_FORMULA, type TrainingEstimate } from '../server/training/estimate.js';
+import type { MetricPointRow } from '../server/metrics/metric-store.js';
 import { readEstimate } from '../server/training/stored-estimate.js';
 import { BOUNDS } from '../server/training/hyperparameters.js';
 import { DatasetNotReadyError, planTraining, type TrainingRequest } from '../server/training/plan-training.js';
@@ -191,18 +192,8 @@ builder.queryField('estimateTrainingCost', (t) =>
 );
 
 const MetricPointRef = builder
-  .objectRef<{
-    step: number;
-    epoch: number;
-    trainingLoss: number | null;
-    validationLoss: number | null;
-    learningRate: number | null;
-    gradNorm: number | null;
-    throughput: number | null;
-    tokensTrained: number | null;
-    gpuUtilization: number | null;
-    recordedAt: Date | string;
-  }>('MetricPoint')
+  // Stored rows, and points a live feed carries (recordedAt as an ISO string).
+  .objectRef<Omit<MetricPointRow, 'recordedAt'> & { recordedAt: Date | string }>('MetricPoint')
   .implement({
     fields: (t) => ({
       step: t.exposeInt('step'),

@@ -140,15 +140,7 @@ export function DatasetDetailPage() {
     if (id && error) return <ErrorState error={error} retry={() => reload({ requestPolicy: 'network-only' })} />;
     if (id && (fetching || data === undefined)) return <Loading label="Loading dataset…" />;
     return (
-      <EmptyState
-        heading={1}
-        title="Dataset not found"
-        action={
-          <Link className="button" to="/datasets">
-            All datasets
-          </Link>
-        }
-      >
+      <EmptyState heading={1} title="Dataset not found" link={{ to: '/datasets', label: 'All datasets' }}>
         It does not exist, or it belongs to someone else.
       </EmptyState>
     );

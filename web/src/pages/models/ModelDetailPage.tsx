@@ -114,15 +114,7 @@ export function ModelDetailPage() {
     if (id && error) return <ErrorState error={error} retry={() => reload({ requestPolicy: 'network-only' })} />;
     if (id && (fetching || data === undefined)) return <Loading label="Loading model…" />;
     return (
-      <EmptyState
-        heading={1}
-        title="Model not found"
-        action={
-          <Link className="button" to="/models">
-            All models
-          </Link>
-        }
-      >
+      <EmptyState heading={1} title="Model not found" link={{ to: '/models', label: 'All models' }}>
         It does not exist, or it belongs to someone else.
       </EmptyState>
     );

@@ -143,15 +143,7 @@ export function JobMonitorPage() {
     if (id && error) return <ErrorState error={error} retry={() => reload({ requestPolicy: 'network-only' })} />;
     if (id && (fetching || data === undefined)) return <Loading label="Loading training job…" />;
     return (
-      <EmptyState
-        heading={1}
-        title="Training job not found"
-        action={
-          <Link className="button" to="/training/jobs">
-            All training jobs
-          </Link>
-        }
-      >
+      <EmptyState heading={1} title="Training job not found" link={{ to: '/training/jobs', label: 'All training jobs' }}>
         It does not exist, or it belongs to someone else.
       </EmptyState>
     );
