@@ -2,7 +2,7 @@
 // stores new points once, moves progress and stage forward only, walks the
 // state machine to the reported state, and publishes after each commit.
 // Safe to call twice with the same report and in any order.
-import { pool } from '../db/client.js';
+import { db, pool } from '../db/client.js';
 import type { TrainingJobStatus } from '../db/generated/prisma/client.js';
 import type { ProviderArtifact, ProviderJobState, ProviderMetricPoint, ProviderStage } from '../gpu/provider.js';
 import { MAX_STATUS_POINTS } from '../gpu/provider.js';
@@ -22,6 +22,7 @@ import {
 import { ACTIVE_JOB_STATUSES, isTerminal } from '../db/training-status.js';
 import { publishJobProgress } from './publish-job.js';
 import { transitionJob } from './transitions.js';
+import { spendingStopOf } from './spending-stops.js';
 
 export interface ProviderReport {
   state: ProviderJobState;
@@ -204,7 +205,7 @@ export async function applyProviderReport(services: Services, jobId: string, rep
       publishPoints(services, jobId, await catchUpPoints(services, jobId, job.externalJobId));
       const measured = to === 'COMPLETED' ? await meanThroughput(jobId) : null;
       const message =
-        to === 'COMPLETED' ? 'Training completed' : to === 'FAILED' ? `Failed: ${report.error?.message ?? 'the provider reported a failure'}` : 'Cancelled at the provider';
+        to === 'COMPLETED' ? 'Training completed' : to === 'FAILED' ? `Failed: ${report.error?.message ?? 'the provider reported a failure'}` : await cancelledAtProvider(jobId);
       await transitionJob(services, jobId, to, {
         message,
         data: {
@@ -220,4 +221,10 @@ export async function applyProviderReport(services: Services, jobId: string, rep
     await pool.query(`INSERT INTO "WebhookReceipt" ("jobId", "deliveryId") VALUES ($1, $2) ON CONFLICT DO NOTHING`, [jobId, delivery.deliveryId]);
   }
   return { kind: 'applied' };
+}
+
+/** Why a run the provider reports cancelled ended: the spending limit that stopped it, when one did (the provider may report it before the cancel job does). */
+async function cancelledAtProvider(jobId: string): Promise<string> {
+  const { errorCode } = await db.trainingJob.findUniqueOrThrow({ where: { id: jobId }, select: { errorCode: true } });
+  return spendingStopOf(errorCode)?.stopped ?? 'Cancelled at the provider';
 }

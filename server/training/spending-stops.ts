@@ -20,5 +20,10 @@ export type SpendingStop = keyof typeof SPENDING_STOPS;
 
 /** What a cancelled job's final state says, by the error code its cancel request recorded. */
 export function cancelledMessage(errorCode: string | null): string {
-  return Object.values(SPENDING_STOPS).find((stop) => stop.errorCode === errorCode)?.stopped ?? 'Cancelled';
+  return spendingStopOf(errorCode)?.stopped ?? 'Cancelled';
+}
+
+/** The spending limit a job's error code names, if any. */
+export function spendingStopOf(errorCode: string | null): (typeof SPENDING_STOPS)[SpendingStop] | undefined {
+  return Object.values(SPENDING_STOPS).find((stop) => stop.errorCode === errorCode);
 }
