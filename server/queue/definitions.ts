@@ -32,7 +32,8 @@ export const submitTrainingJob = defineJob({
 /** Polls an active job at its provider and schedules the next poll (training/poll-provider.ts). */
 export const pollTrainingJob = defineJob({
   name: 'training-poll',
-  payload: z.object({ jobId: z.uuid() }),
+  // heartbeatAt: the job's lastHeartbeatAt (ms) as the previous poll left it; a later one means callbacks arrive.
+  payload: z.object({ jobId: z.uuid(), heartbeatAt: z.number().nullable().optional() }),
   // stately: at most one poll queued and one running per job.
   queue: { policy: 'stately', retryLimit: 3, retryDelay: 1, expireInSeconds: 120, heartbeatSeconds: 10 },
   concurrency: 8,
@@ -57,7 +58,8 @@ export const reconcileTrainingJobs = defineJob({
 /** Stores the model of a COMPLETED job (artifacts/store-model-artifact.ts). */
 export const createArtifactJob = defineJob({
   name: 'artifact-create',
-  payload: z.object({ jobId: z.uuid() }),
+  // heartbeatAt: the job's lastHeartbeatAt (ms) as the previous poll left it; a later one means callbacks arrive.
+  payload: z.object({ jobId: z.uuid(), heartbeatAt: z.number().nullable().optional() }),
   // stately: one run at a time per training job (singletonKey = job id).
   queue: { policy: 'stately', retryLimit: ARTIFACT_RETRY_LIMIT, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 60 * 60, heartbeatSeconds: 10 },
   concurrency: 2,
