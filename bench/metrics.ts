@@ -4,6 +4,7 @@
 //     callbacks, beside a raw unnest INSERT of the same rows; (3) TrainingJob.metrics(maxPoints: 1000) over a
 //     1,000,000-point job, beside the same downsampling done in plain SQL; (4) server memory while a subscriber has
 //     stopped reading for 60 s at 100 points/s, beside the same 60 s with no subscriber.
+// bench/concurrent-jobs.ts reuses its helpers (exported below).
 // Runs its own embedded PostgreSQL (fsync on), app and simulated provider, and removes them when done.
 // `npx tsx bench/metrics.ts [latency|ingestion|series|memory ...]` runs some of them and prints the rows.
 import { randomUUID } from 'node:crypto';
@@ -74,21 +75,21 @@ const MEMORY_HEAP_BOUND_MB = 4;
 const MB = 1024 * 1024;
 const POINT_FIELDS = 'step epoch trainingLoss validationLoss learningRate gradNorm throughput tokensTrained gpuUtilization recordedAt';
 /** The web client's subscription (web/src/pages/training/metrics.ts). */
-const SUBSCRIPTION = `subscription NewMetrics($jobId: ID!, $afterStep: Int!) { trainingMetrics(jobId: $jobId, afterStep: $afterStep) { lastStep points { ${POINT_FIELDS} } } }`;
+export const SUBSCRIPTION = `subscription NewMetrics($jobId: ID!, $afterStep: Int!) { trainingMetrics(jobId: $jobId, afterStep: $afterStep) { lastStep points { ${POINT_FIELDS} } } }`;
 const SERIES_QUERY = `query StoredMetrics($id: ID!, $maxPoints: Int!) { trainingJob(id: $id) { id metrics(maxPoints: $maxPoints) { ${POINT_FIELDS} } } }`;
 const POINT_COLUMNS = `"jobId", step, epoch, "trainingLoss", "validationLoss", "learningRate", "gradNorm", throughput, "tokensTrained", "gpuUtilization", "recordedAt"`;
 
-interface BenchJob {
+export interface BenchJob {
   id: string;
   externalId: string;
   token: string;
 }
 
 /** The clock every thread of this process shares: the subscriber worker stamps receipts with it. */
-const clock = () => performance.timeOrigin + performance.now();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const clock = () => performance.timeOrigin + performance.now();
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
-const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
+export const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 
 const PHASES = ['latency', 'ingestion', 'series', 'memory'] as const;
 type Phase = (typeof PHASES)[number];
@@ -318,7 +319,19 @@ async function measureLatency(
   await fleet.call({ cmd: 'close' });
   await until(options.closed, 20_000, 'subscribers to be released');
   const { p50, p99 } = percentiles(latencies);
-  return { p50, p99, samples: latencies.length, missing, duplicates: result.duplicates, outOfOrder: result.outOfOrder, errors: result.errors, firstError: result.firstError, saturation, serverBusy, clientBusy };
+  return {
+    p50,
+    p99,
+    samples: latencies.length,
+    missing,
+    duplicates: result.duplicates,
+    outOfOrder: result.outOfOrder,
+    errors: result.errors,
+    firstError: result.firstError,
+    saturation,
+    serverBusy,
+    clientBusy,
+  };
 }
 
 /** Opens the subscribers, saturates with `pointsPerPost` points per post, and closes them. */
@@ -372,7 +385,7 @@ async function saturate(fleet: Fleet, count: number, post: (step: number, points
 type FleetReply = { ok: boolean; error?: string; elu?: EventLoopUtilization; behind?: number; result?: FleetResult; counters?: FleetCounters };
 
 /** The subscriber worker, one command at a time. */
-class Fleet {
+export class Fleet {
   private readonly worker = new Worker(new URL('./lib/subscriber-fleet.ts', import.meta.url));
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -453,11 +466,18 @@ async function ingestionRows(bench: Bench): Promise<BenchRow[]> {
   ];
 }
 
-async function measureIngestion({ databaseUrl, client, newJobs, callback }: Bench): Promise<{ points: number; ours: { rate: number; seconds: number; serverBusy: number; cpuMsPerBatch: number }; raw: { rate: number; seconds: number; cpuMsPerBatch: number } }> {
+async function measureIngestion({
+  databaseUrl,
+  client,
+  newJobs,
+  callback,
+}: Bench): Promise<{
+  points: number;
+  ours: { rate: number; seconds: number; serverBusy: number; cpuMsPerBatch: number };
+  raw: { rate: number; seconds: number; cpuMsPerBatch: number };
+}> {
   // The same points for every job and both paths, serialised once so the posters only send.
-  const batches = Array.from({ length: INGEST_BATCHES_PER_JOB }, (_, b) =>
-    Array.from({ length: INGEST_BATCH }, (_, i) => metricPoint(b * INGEST_BATCH + i + 1)),
-  );
+  const batches = Array.from({ length: INGEST_BATCHES_PER_JOB }, (_, b) => Array.from({ length: INGEST_BATCH }, (_, i) => metricPoint(b * INGEST_BATCH + i + 1)));
   const batchJson = batches.map((points) => JSON.stringify(points));
   const points = INGEST_JOBS * INGEST_BATCHES_PER_JOB * INGEST_BATCH;
 
@@ -475,7 +495,19 @@ async function measureIngestion({ databaseUrl, client, newJobs, callback }: Benc
     return c.query(
       `INSERT INTO "MetricPoint" (${POINT_COLUMNS})
        SELECT $1::uuid, * FROM unnest($2::int[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::bigint[], $10::float8[], $11::timestamptz[])`,
-      [jobId, col('step'), col('epoch'), col('trainingLoss'), col('validationLoss'), col('learningRate'), col('gradNorm'), col('throughput'), col('tokensTrained'), col('gpuUtilization'), col('recordedAt')],
+      [
+        jobId,
+        col('step'),
+        col('epoch'),
+        col('trainingLoss'),
+        col('validationLoss'),
+        col('learningRate'),
+        col('gradNorm'),
+        col('throughput'),
+        col('tokensTrained'),
+        col('gpuUtilization'),
+        col('recordedAt'),
+      ],
     );
   };
   let raw: { rate: number; seconds: number; cpuMsPerBatch: number };
@@ -504,7 +536,9 @@ async function measureIngestion({ databaseUrl, client, newJobs, callback }: Benc
     cpuMsPerBatch: cpuMs(process.cpuUsage(cpuFrom)) / (INGEST_JOBS * INGEST_BATCHES_PER_JOB),
   };
 
-  const { rows: [stored] } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "MetricPoint" WHERE "jobId" = ANY($1::uuid[])`, [jobs.slice(0, INGEST_JOBS).map((j) => j.id)]);
+  const {
+    rows: [stored],
+  } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "MetricPoint" WHERE "jobId" = ANY($1::uuid[])`, [jobs.slice(0, INGEST_JOBS).map((j) => j.id)]);
   if (stored!.n !== points) throw new Error(`ingestion stored ${stored!.n} of ${points} points`);
   return { points, ours, raw };
 }
@@ -664,10 +698,16 @@ async function memoryRows(bench: Bench): Promise<BenchRow[]> {
   const rssGrowth = (s: MemorySeries) => (s.max.rss - s.start.rss) / MB;
   const heapGrowth = (s: MemorySeries) => (s.end.heap - s.start.heap) / MB;
   return [
-    row(`server RSS growth, subscriber paused ${MEMORY_SECONDS} s at ${MEMORY_CALLBACKS_PER_SECOND * MEMORY_POINTS_PER_CALLBACK} points/s (max − start)`, rssGrowth(memory.paused), rssGrowth(memory.idle), 'MB', {
-      target: { custom: `≤ baseline + ${MEMORY_RSS_BOUND_MB} MB`, pass: rssGrowth(memory.paused) <= rssGrowth(memory.idle) + MEMORY_RSS_BOUND_MB },
-      note: `RSS ${fmt(memory.paused, 'rss')} (baseline, no subscriber: ${fmt(memory.idle, 'rss')}); sampled every ${MEMORY_SAMPLE_SECONDS} s after a full GC`,
-    }),
+    row(
+      `server RSS growth, subscriber paused ${MEMORY_SECONDS} s at ${MEMORY_CALLBACKS_PER_SECOND * MEMORY_POINTS_PER_CALLBACK} points/s (max − start)`,
+      rssGrowth(memory.paused),
+      rssGrowth(memory.idle),
+      'MB',
+      {
+        target: { custom: `≤ baseline + ${MEMORY_RSS_BOUND_MB} MB`, pass: rssGrowth(memory.paused) <= rssGrowth(memory.idle) + MEMORY_RSS_BOUND_MB },
+        note: `RSS ${fmt(memory.paused, 'rss')} (baseline, no subscriber: ${fmt(memory.idle, 'rss')}); sampled every ${MEMORY_SAMPLE_SECONDS} s after a full GC`,
+      },
+    ),
     row('server heap after GC, end − start (same run)', heapGrowth(memory.paused), heapGrowth(memory.idle), 'MB', {
       target: { custom: `≤ baseline + ${MEMORY_HEAP_BOUND_MB} MB`, pass: heapGrowth(memory.paused) <= heapGrowth(memory.idle) + MEMORY_HEAP_BOUND_MB },
       note: `heap ${fmt(memory.paused, 'heap')} (baseline ${fmt(memory.idle, 'heap')}); ${memory.resume}`,
@@ -676,7 +716,13 @@ async function memoryRows(bench: Bench): Promise<BenchRow[]> {
   ];
 }
 
-async function measureMemory({ wsUrl, userToken, services, newJobs, callback }: Bench): Promise<{ idle: MemorySeries; paused: MemorySeries; resume: string; resumedWhole: boolean }> {
+async function measureMemory({
+  wsUrl,
+  userToken,
+  services,
+  newJobs,
+  callback,
+}: Bench): Promise<{ idle: MemorySeries; paused: MemorySeries; resume: string; resumedWhole: boolean }> {
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc') as () => void;
   const sample = (): MemorySample => {
@@ -732,7 +778,13 @@ async function measureMemory({ wsUrl, userToken, services, newJobs, callback }: 
     const framesBefore = first.frames();
     socket.resume();
     const resumeStart = performance.now();
-    const drained = await Promise.race([first.closed.then((code) => `closed (${code})`), until(() => steps.at(-1) === total, 30_000, 'catch-up').then(() => 'open', () => 'open but stuck')]);
+    const drained = await Promise.race([
+      first.closed.then((code) => `closed (${code})`),
+      until(() => steps.at(-1) === total, 30_000, 'catch-up').then(
+        () => 'open',
+        () => 'open but stuck',
+      ),
+    ]);
     let resumed = `${first.frames() - framesBefore} frames were still queued for it`;
     if (drained !== 'open' && steps.at(-1) !== total) {
       second = await rawSubscription(wsUrl, userToken, pausedJob!.id, steps.at(-1) ?? 0, steps);
@@ -741,7 +793,10 @@ async function measureMemory({ wsUrl, userToken, services, newJobs, callback }: 
     }
     const catchUp = performance.now() - resumeStart;
     const whole = steps.length === total && steps.every((s, i) => s === i + 1);
-    const dropped = droppedAtMs === null ? 'the server kept the paused subscription for the whole run' : `the server dropped the paused connection ${(droppedAtMs / 1000).toFixed(0)} s after it stopped reading (keep-alive ping unanswered)`;
+    const dropped =
+      droppedAtMs === null
+        ? 'the server kept the paused subscription for the whole run'
+        : `the server dropped the paused connection ${(droppedAtMs / 1000).toFixed(0)} s after it stopped reading (keep-alive ping unanswered)`;
     const resume =
       `${queued} (10 s after the pause); ${dropped}; on resuming: ${resumed}; ` +
       (whole ? `every one of ${total.toLocaleString('en')} steps once, in order, ${Math.round(catchUp)} ms after resuming` : `got ${steps.length} of ${total} steps (NOT whole)`);
@@ -788,7 +843,10 @@ async function rawSubscription(wsUrl: string, token: string, jobId: string, afte
 /** Bytes the kernel holds for the paused connection: the client's receive queue and the server's send queue. */
 function kernelQueues(clientPort: number): string {
   try {
-    const lines = execFileSync('ss', ['-tnH', 'state', 'established', `( sport = :${clientPort} or dport = :${clientPort} )`]).toString().trim().split('\n');
+    const lines = execFileSync('ss', ['-tnH', 'state', 'established', `( sport = :${clientPort} or dport = :${clientPort} )`])
+      .toString()
+      .trim()
+      .split('\n');
     let recv = 0;
     let send = 0;
     for (const line of lines) {
@@ -822,11 +880,11 @@ function metricPoint(step: number): ProviderMetricPoint {
 }
 
 /** `count` consecutive points from `step`. */
-function pointsFrom(step: number, count: number): ProviderMetricPoint[] {
+export function pointsFrom(step: number, count: number): ProviderMetricPoint[] {
   return Array.from({ length: count }, (_, i) => metricPoint(step + i));
 }
 
-function eventBody(job: BenchJob, points: ProviderMetricPoint[]): string {
+export function eventBody(job: BenchJob, points: ProviderMetricPoint[]): string {
   return eventBodyFromJson(job, JSON.stringify(points), points.at(-1)!);
 }
 
@@ -838,9 +896,19 @@ function eventBodyFromJson(job: BenchJob, pointsJson: string, last: ProviderMetr
   );
 }
 
-async function insertDataset(client: pg.Client, ownerId: string): Promise<string> {
+export async function insertDataset(client: pg.Client, ownerId: string): Promise<string> {
   const id = randomUUID();
-  const statistics = { examples: 2000, trainingPairs: 2000, totalTokens: 1_000_000, tokensPerExample: { min: 120, mean: 500, p95: 900, max: 1500 }, examplesOverContext: 0, roleCounts: { system: 2000, user: 2000, assistant: 2000 }, duplicates: 0, emptyLines: 0, histogram: [] };
+  const statistics = {
+    examples: 2000,
+    trainingPairs: 2000,
+    totalTokens: 1_000_000,
+    tokensPerExample: { min: 120, mean: 500, p95: 900, max: 1500 },
+    examplesOverContext: 0,
+    roleCounts: { system: 2000, user: 2000, assistant: 2000 },
+    duplicates: 0,
+    emptyLines: 0,
+    histogram: [],
+  };
   await client.query(
     `INSERT INTO "Dataset" (id, "ownerId", name, "baseModelId", "fileName", "fileSize", "contentType", "storagePath", status, statistics, "validatedAt")
      VALUES ($1, $2, 'bench metrics data', $3, 'train.jsonl', 1000000, 'application/jsonl', $4, 'READY', $5, now())`,
@@ -850,7 +918,7 @@ async function insertDataset(client: pg.Client, ownerId: string): Promise<string
 }
 
 /** RUNNING jobs as the submit worker leaves them, with the external id callbacks are matched against. */
-async function insertRunningJobs(client: pg.Client, ownerId: string, datasetId: string, count: number): Promise<{ id: string; externalId: string }[]> {
+export async function insertRunningJobs(client: pg.Client, ownerId: string, datasetId: string, count: number): Promise<{ id: string; externalId: string }[]> {
   const { rows } = await client.query<{ id: string; externalJobId: string }>(
     `INSERT INTO "TrainingJob" (id, "ownerId", "datasetId", name, "presetId", "baseModelId", hyperparameters, "gpuType", "gpuCount",
        status, stage, progress, "totalEpochs", "totalSteps", estimate, "estimatedCost", provider, "externalJobId", "startedAt", "lastHeartbeatAt")
@@ -865,7 +933,7 @@ async function insertRunningJobs(client: pg.Client, ownerId: string, datasetId: 
   return rows.map((r) => ({ id: r.id, externalId: r.externalJobId }));
 }
 
-function post(agent: http.Agent, url: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+export function post(agent: http.Agent, url: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
       const chunks: Buffer[] = [];
@@ -878,14 +946,14 @@ function post(agent: http.Agent, url: string, body: string, headers: Record<stri
   });
 }
 
-async function postJson<Data>(agent: http.Agent, url: string, payload: unknown, headers: Record<string, string>): Promise<{ data: Data }> {
+export async function postJson<Data>(agent: http.Agent, url: string, payload: unknown, headers: Record<string, string>): Promise<{ data: Data }> {
   const res = await post(agent, url, JSON.stringify(payload), headers);
   const body = JSON.parse(res.body) as { data?: Data; errors?: unknown[] };
   if (res.status !== 200 || body.errors || !body.data) throw new Error(`GraphQL error (${res.status}): ${res.body.slice(0, 500)}`);
   return { data: body.data };
 }
 
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+export async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -895,7 +963,7 @@ async function until(condition: () => boolean, timeoutMs: number, what: string):
 
 const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
 
-function percentiles(samples: number[]): { p50: number; p99: number } {
+export function percentiles(samples: number[]): { p50: number; p99: number } {
   if (samples.length === 0) return { p50: NaN, p99: NaN };
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
@@ -904,7 +972,7 @@ function percentiles(samples: number[]): { p50: number; p99: number } {
 
 type Target = { below: number } | { atLeast: number } | { custom: string; pass: boolean };
 
-function row(figure: string, ours: number, baseline: number | null, unit: string, options: { target?: Target; note?: string; fail?: boolean } = {}): BenchRow {
+export function row(figure: string, ours: number, baseline: number | null, unit: string, options: { target?: Target; note?: string; fail?: boolean } = {}): BenchRow {
   const { target, note, fail } = options;
   let check: Pick<BenchRow, 'target' | 'pass'> = {};
   if (target && 'below' in target) check = { target: `< ${target.below} ${unit}`, pass: ours < target.below };
