@@ -6,7 +6,8 @@ import pg from 'pg';
 /** Payloads stay small: ids and step ranges, never whole objects (NOTIFY caps a payload at 8000 bytes). */
 export type Topics = {
   datasetUpdated: [datasetId: string, payload: { id: string }];
-  trainingJobUpdated: [jobId: string, payload: { id: string }];
+  /** `progress`: only step, cost or ETA moved (publishJobProgress); without it, anything may have (status included). */
+  trainingJobUpdated: [jobId: string, payload: { id: string; progress?: true }];
   /** `origin`: the process that delivered the points to its own subscribers already; `receivedAt`: when their callback arrived (ms since the epoch). */
   trainingMetrics: [jobId: string, payload: { jobId: string; fromStep: number; toStep: number; origin?: string; receivedAt?: number }];
   notificationAdded: [ownerId: string, payload: { id: string }];
