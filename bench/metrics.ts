@@ -319,19 +319,7 @@ async function measureLatency(
   await fleet.call({ cmd: 'close' });
   await until(options.closed, 20_000, 'subscribers to be released');
   const { p50, p99 } = percentiles(latencies);
-  return {
-    p50,
-    p99,
-    samples: latencies.length,
-    missing,
-    duplicates: result.duplicates,
-    outOfOrder: result.outOfOrder,
-    errors: result.errors,
-    firstError: result.firstError,
-    saturation,
-    serverBusy,
-    clientBusy,
-  };
+  return { p50, p99, samples: latencies.length, missing, duplicates: result.duplicates, outOfOrder: result.outOfOrder, errors: result.errors, firstError: result.firstError, saturation, serverBusy, clientBusy };
 }
 
 /** Opens the subscribers, saturates with `pointsPerPost` points per post, and closes them. */
@@ -466,18 +454,11 @@ async function ingestionRows(bench: Bench): Promise<BenchRow[]> {
   ];
 }
 
-async function measureIngestion({
-  databaseUrl,
-  client,
-  newJobs,
-  callback,
-}: Bench): Promise<{
-  points: number;
-  ours: { rate: number; seconds: number; serverBusy: number; cpuMsPerBatch: number };
-  raw: { rate: number; seconds: number; cpuMsPerBatch: number };
-}> {
+async function measureIngestion({ databaseUrl, client, newJobs, callback }: Bench): Promise<{ points: number; ours: { rate: number; seconds: number; serverBusy: number; cpuMsPerBatch: number }; raw: { rate: number; seconds: number; cpuMsPerBatch: number } }> {
   // The same points for every job and both paths, serialised once so the posters only send.
-  const batches = Array.from({ length: INGEST_BATCHES_PER_JOB }, (_, b) => Array.from({ length: INGEST_BATCH }, (_, i) => metricPoint(b * INGEST_BATCH + i + 1)));
+  const batches = Array.from({ length: INGEST_BATCHES_PER_JOB }, (_, b) =>
+    Array.from({ length: INGEST_BATCH }, (_, i) => metricPoint(b * INGEST_BATCH + i + 1)),
+  );
   const batchJson = batches.map((points) => JSON.stringify(points));
   const points = INGEST_JOBS * INGEST_BATCHES_PER_JOB * INGEST_BATCH;
 
@@ -495,19 +476,7 @@ async function measureIngestion({
     return c.query(
       `INSERT INTO "MetricPoint" (${POINT_COLUMNS})
        SELECT $1::uuid, * FROM unnest($2::int[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::bigint[], $10::float8[], $11::timestamptz[])`,
-      [
-        jobId,
-        col('step'),
-        col('epoch'),
-        col('trainingLoss'),
-        col('validationLoss'),
-        col('learningRate'),
-        col('gradNorm'),
-        col('throughput'),
-        col('tokensTrained'),
-        col('gpuUtilization'),
-        col('recordedAt'),
-      ],
+      [jobId, col('step'), col('epoch'), col('trainingLoss'), col('validationLoss'), col('learningRate'), col('gradNorm'), col('throughput'), col('tokensTrained'), col('gpuUtilization'), col('recordedAt')],
     );
   };
   let raw: { rate: number; seconds: number; cpuMsPerBatch: number };
@@ -536,9 +505,7 @@ async function measureIngestion({
     cpuMsPerBatch: cpuMs(process.cpuUsage(cpuFrom)) / (INGEST_JOBS * INGEST_BATCHES_PER_JOB),
   };
 
-  const {
-    rows: [stored],
-  } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "MetricPoint" WHERE "jobId" = ANY($1::uuid[])`, [jobs.slice(0, INGEST_JOBS).map((j) => j.id)]);
+  const { rows: [stored] } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "MetricPoint" WHERE "jobId" = ANY($1::uuid[])`, [jobs.slice(0, INGEST_JOBS).map((j) => j.id)]);
   if (stored!.n !== points) throw new Error(`ingestion stored ${stored!.n} of ${points} points`);
   return { points, ours, raw };
 }
@@ -698,16 +665,10 @@ async function memoryRows(bench: Bench): Promise<BenchRow[]> {
   const rssGrowth = (s: MemorySeries) => (s.max.rss - s.start.rss) / MB;
   const heapGrowth = (s: MemorySeries) => (s.end.heap - s.start.heap) / MB;
   return [
-    row(
-      `server RSS growth, subscriber paused ${MEMORY_SECONDS} s at ${MEMORY_CALLBACKS_PER_SECOND * MEMORY_POINTS_PER_CALLBACK} points/s (max − start)`,
-      rssGrowth(memory.paused),
-      rssGrowth(memory.idle),
-      'MB',
-      {
-        target: { custom: `≤ baseline + ${MEMORY_RSS_BOUND_MB} MB`, pass: rssGrowth(memory.paused) <= rssGrowth(memory.idle) + MEMORY_RSS_BOUND_MB },
-        note: `RSS ${fmt(memory.paused, 'rss')} (baseline, no subscriber: ${fmt(memory.idle, 'rss')}); sampled every ${MEMORY_SAMPLE_SECONDS} s after a full GC`,
-      },
-    ),
+    row(`server RSS growth, subscriber paused ${MEMORY_SECONDS} s at ${MEMORY_CALLBACKS_PER_SECOND * MEMORY_POINTS_PER_CALLBACK} points/s (max − start)`, rssGrowth(memory.paused), rssGrowth(memory.idle), 'MB', {
+      target: { custom: `≤ baseline + ${MEMORY_RSS_BOUND_MB} MB`, pass: rssGrowth(memory.paused) <= rssGrowth(memory.idle) + MEMORY_RSS_BOUND_MB },
+      note: `RSS ${fmt(memory.paused, 'rss')} (baseline, no subscriber: ${fmt(memory.idle, 'rss')}); sampled every ${MEMORY_SAMPLE_SECONDS} s after a full GC`,
+    }),
     row('server heap after GC, end − start (same run)', heapGrowth(memory.paused), heapGrowth(memory.idle), 'MB', {
       target: { custom: `≤ baseline + ${MEMORY_HEAP_BOUND_MB} MB`, pass: heapGrowth(memory.paused) <= heapGrowth(memory.idle) + MEMORY_HEAP_BOUND_MB },
       note: `heap ${fmt(memory.paused, 'heap')} (baseline ${fmt(memory.idle, 'heap')}); ${memory.resume}`,
@@ -716,13 +677,7 @@ async function memoryRows(bench: Bench): Promise<BenchRow[]> {
   ];
 }
 
-async function measureMemory({
-  wsUrl,
-  userToken,
-  services,
-  newJobs,
-  callback,
-}: Bench): Promise<{ idle: MemorySeries; paused: MemorySeries; resume: string; resumedWhole: boolean }> {
+async function measureMemory({ wsUrl, userToken, services, newJobs, callback }: Bench): Promise<{ idle: MemorySeries; paused: MemorySeries; resume: string; resumedWhole: boolean }> {
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc') as () => void;
   const sample = (): MemorySample => {
@@ -778,13 +733,7 @@ async function measureMemory({
     const framesBefore = first.frames();
     socket.resume();
     const resumeStart = performance.now();
-    const drained = await Promise.race([
-      first.closed.then((code) => `closed (${code})`),
-      until(() => steps.at(-1) === total, 30_000, 'catch-up').then(
-        () => 'open',
-        () => 'open but stuck',
-      ),
-    ]);
+    const drained = await Promise.race([first.closed.then((code) => `closed (${code})`), until(() => steps.at(-1) === total, 30_000, 'catch-up').then(() => 'open', () => 'open but stuck')]);
     let resumed = `${first.frames() - framesBefore} frames were still queued for it`;
     if (drained !== 'open' && steps.at(-1) !== total) {
       second = await rawSubscription(wsUrl, userToken, pausedJob!.id, steps.at(-1) ?? 0, steps);
@@ -793,10 +742,7 @@ async function measureMemory({
     }
     const catchUp = performance.now() - resumeStart;
     const whole = steps.length === total && steps.every((s, i) => s === i + 1);
-    const dropped =
-      droppedAtMs === null
-        ? 'the server kept the paused subscription for the whole run'
-        : `the server dropped the paused connection ${(droppedAtMs / 1000).toFixed(0)} s after it stopped reading (keep-alive ping unanswered)`;
+    const dropped = droppedAtMs === null ? 'the server kept the paused subscription for the whole run' : `the server dropped the paused connection ${(droppedAtMs / 1000).toFixed(0)} s after it stopped reading (keep-alive ping unanswered)`;
     const resume =
       `${queued} (10 s after the pause); ${dropped}; on resuming: ${resumed}; ` +
       (whole ? `every one of ${total.toLocaleString('en')} steps once, in order, ${Math.round(catchUp)} ms after resuming` : `got ${steps.length} of ${total} steps (NOT whole)`);
@@ -843,10 +789,7 @@ async function rawSubscription(wsUrl: string, token: string, jobId: string, afte
 /** Bytes the kernel holds for the paused connection: the client's receive queue and the server's send queue. */
 function kernelQueues(clientPort: number): string {
   try {
-    const lines = execFileSync('ss', ['-tnH', 'state', 'established', `( sport = :${clientPort} or dport = :${clientPort} )`])
-      .toString()
-      .trim()
-      .split('\n');
+    const lines = execFileSync('ss', ['-tnH', 'state', 'established', `( sport = :${clientPort} or dport = :${clientPort} )`]).toString().trim().split('\n');
     let recv = 0;
     let send = 0;
     for (const line of lines) {
@@ -898,17 +841,7 @@ function eventBodyFromJson(job: BenchJob, pointsJson: string, last: ProviderMetr
 
 export async function insertDataset(client: pg.Client, ownerId: string): Promise<string> {
   const id = randomUUID();
-  const statistics = {
-    examples: 2000,
-    trainingPairs: 2000,
-    totalTokens: 1_000_000,
-    tokensPerExample: { min: 120, mean: 500, p95: 900, max: 1500 },
-    examplesOverContext: 0,
-    roleCounts: { system: 2000, user: 2000, assistant: 2000 },
-    duplicates: 0,
-    emptyLines: 0,
-    histogram: [],
-  };
+  const statistics = { examples: 2000, trainingPairs: 2000, totalTokens: 1_000_000, tokensPerExample: { min: 120, mean: 500, p95: 900, max: 1500 }, examplesOverContext: 0, roleCounts: { system: 2000, user: 2000, assistant: 2000 }, duplicates: 0, emptyLines: 0, histogram: [] };
   await client.query(
     `INSERT INTO "Dataset" (id, "ownerId", name, "baseModelId", "fileName", "fileSize", "contentType", "storagePath", status, statistics, "validatedAt")
      VALUES ($1, $2, 'bench metrics data', $3, 'train.jsonl', 1000000, 'application/jsonl', $4, 'READY', $5, now())`,

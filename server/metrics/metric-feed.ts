@@ -175,12 +175,10 @@ export class MetricFeedHub {
     // Newest range first, and only as many points as the ring keeps: older ones could not stay in it.
     const rows: MetricPointRow[] = [];
     for (let i = ranges.length - 1; i >= 0 && rows.length < RING_SIZE; i--) {
-      const result = await pool.query<MetricPointRow>(`SELECT ${POINT_ROW_COLUMNS} FROM "MetricPoint" WHERE "jobId" = $1 AND step BETWEEN $2 AND $3 ORDER BY step DESC LIMIT $4`, [
-        feed.jobId,
-        ranges[i]!.from,
-        ranges[i]!.to,
-        RING_SIZE - rows.length,
-      ]);
+      const result = await pool.query<MetricPointRow>(
+        `SELECT ${POINT_ROW_COLUMNS} FROM "MetricPoint" WHERE "jobId" = $1 AND step BETWEEN $2 AND $3 ORDER BY step DESC LIMIT $4`,
+        [feed.jobId, ranges[i]!.from, ranges[i]!.to, RING_SIZE - rows.length],
+      );
       rows.push(...result.rows);
     }
     rows.reverse();

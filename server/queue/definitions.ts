@@ -58,8 +58,7 @@ export const reconcileTrainingJobs = defineJob({
 /** Stores the model of a COMPLETED job (artifacts/store-model-artifact.ts). */
 export const createArtifactJob = defineJob({
   name: 'artifact-create',
-  // heartbeatAt: the job's lastHeartbeatAt (ms) as the previous poll left it; a later one means callbacks arrive.
-  payload: z.object({ jobId: z.uuid(), heartbeatAt: z.number().nullable().optional() }),
+  payload: z.object({ jobId: z.uuid() }),
   // stately: one run at a time per training job (singletonKey = job id).
   queue: { policy: 'stately', retryLimit: ARTIFACT_RETRY_LIMIT, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 60 * 60, heartbeatSeconds: 10 },
   concurrency: 2,
