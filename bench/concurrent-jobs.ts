@@ -24,6 +24,7 @@ import type { FleetCommand, FleetResult } from './lib/subscriber-fleet.js';
 import {
   type BenchJob,
   clock,
+  closeBareServer,
   eventBody,
   Fleet,
   globalId,
@@ -286,10 +287,7 @@ async function startBareServer(databaseUrl: string, jobs: number): Promise<BareS
     wsUrl: `ws://127.0.0.1:${port}/`,
     clients: () => wss.clients.size,
     async close() {
-      for (const socket of wss.clients) socket.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeBareServer(server, wss);
       await pool.end();
     },
   };

@@ -420,13 +420,16 @@ async function startBareBroadcaster(): Promise<BareBroadcaster> {
     url: `http://127.0.0.1:${port}/publish`,
     wsUrl: `ws://127.0.0.1:${port}/`,
     clients: () => wss.clients.size,
-    async close() {
-      for (const socket of wss.clients) socket.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => closeBareServer(server, wss),
   };
+}
+
+/** Stops a bare http + ws server: its sockets first, then the server. */
+export async function closeBareServer(server: http.Server, wss: WebSocketServer): Promise<void> {
+  for (const socket of wss.clients) socket.terminate();
+  await new Promise<void>((resolve) => wss.close(() => resolve()));
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 const BARE_JOB: BenchJob = { id: randomUUID(), externalId: 'bare', token: '' };

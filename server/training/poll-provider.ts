@@ -60,7 +60,9 @@ export async function pollJob(services: Services, jobId: string, log: Logger, se
 }
 
 export async function schedulePoll(services: Services, jobId: string, afterSeconds = services.config.gpu.pollIntervalSeconds, heartbeatAt: number | null = null): Promise<void> {
-  await services.jobs.enqueue(pollTrainingJob, { jobId, heartbeatAt }, { singletonKey: jobId, startAfter: new Date(Date.now() + afterSeconds * 1000) });
+  // When polls fall behind, a job that needs its poll on time (silent, or near a money limit) goes before a safety net.
+  const onTime = afterSeconds < services.config.gpu.pollIntervalSeconds * CALLBACK_BACKOFF;
+  await services.jobs.enqueue(pollTrainingJob, { jobId, heartbeatAt }, { singletonKey: jobId, startAfter: new Date(Date.now() + afterSeconds * 1000), priority: onTime ? 1 : 0 });
 }
 
 /** Makes sure each active job that reached its provider has a poll queued. */

@@ -86,8 +86,8 @@ function callback(job: { id: string; externalJobId: string | null }, step: numbe
 
 /** The poll the queue holds for the job: seconds from now until it is due, and what it carries. */
 async function queuedPoll(jobId: string) {
-  const { rows } = await pool.query<{ due: number; data: { heartbeatAt?: number | null } }>(
-    `SELECT extract(epoch FROM start_after - now())::float8 AS due, data FROM ${t.config.database.queueSchema}.job
+  const { rows } = await pool.query<{ due: number; priority: number; data: { heartbeatAt?: number | null } }>(
+    `SELECT extract(epoch FROM start_after - now())::float8 AS due, priority, data FROM ${t.config.database.queueSchema}.job
      WHERE name = 'training-poll' AND singleton_key = $1 AND state = 'created'`,
     [jobId],
   );
@@ -119,6 +119,7 @@ describe('poll backoff', () => {
     expect(queued.data.heartbeatAt).toBe(first.heartbeatAt);
     expect(queued.due).toBeGreaterThan(INTERVAL - 1);
     expect(queued.due).toBeLessThanOrEqual(INTERVAL);
+    expect(queued.priority).toBe(1);
     await clearPoll(talking.id);
 
     // Callbacks moved the job since that poll: the next one is the slow safety net.
@@ -129,6 +130,8 @@ describe('poll backoff', () => {
     const slow = await queuedPoll(talking.id);
     expect(slow.due).toBeGreaterThan(INTERVAL * CALLBACK_BACKOFF - 1);
     expect(slow.due).toBeLessThanOrEqual(INTERVAL * CALLBACK_BACKOFF);
+    // When polls fall behind, the safety net waits for the jobs that need theirs on time.
+    expect(slow.priority).toBe(0);
     await clearPoll(talking.id);
 
     // Then the callbacks stop: the poll after is on time again.
@@ -142,7 +145,9 @@ describe('poll backoff', () => {
     for (let i = 0; i < 3; i++) {
       const next = await pollOnce(silent.id, seen);
       expect(next.inSeconds).toBe(INTERVAL);
-      expect((await queuedPoll(silent.id)).due).toBeLessThanOrEqual(INTERVAL);
+      const queuedSilent = await queuedPoll(silent.id);
+      expect(queuedSilent.due).toBeLessThanOrEqual(INTERVAL);
+      expect(queuedSilent.priority).toBe(1);
       await clearPoll(silent.id);
       seen = next.heartbeatAt;
     }
