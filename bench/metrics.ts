@@ -6,6 +6,7 @@
 //     stopped reading for 60 s at 100 points/s, beside the same 60 s with no subscriber; (5) the same series at
 //     5,000,000 points: the first request after a restart, and a running job's chart while callbacks arrive,
 //     beside one SQL statement doing the same work over the same block summaries.
+// bench/concurrent-jobs.ts reuses its helpers (exported below).
 // Runs its own embedded PostgreSQL (fsync on), app and simulated provider, and removes them when done.
 // `npx tsx bench/metrics.ts [latency|ingestion|series|memory|long-series ...]` runs some of them and prints the rows.
 import { randomUUID } from 'node:crypto';
@@ -78,21 +79,21 @@ const MEMORY_HEAP_BOUND_MB = 4;
 const MB = 1024 * 1024;
 const POINT_FIELDS = 'step epoch trainingLoss validationLoss learningRate gradNorm throughput tokensTrained gpuUtilization recordedAt';
 /** The web client's subscription (web/src/pages/training/metrics.ts). */
-const SUBSCRIPTION = `subscription NewMetrics($jobId: ID!, $afterStep: Int!) { trainingMetrics(jobId: $jobId, afterStep: $afterStep) { lastStep points { ${POINT_FIELDS} } } }`;
+export const SUBSCRIPTION = `subscription NewMetrics($jobId: ID!, $afterStep: Int!) { trainingMetrics(jobId: $jobId, afterStep: $afterStep) { lastStep points { ${POINT_FIELDS} } } }`;
 const SERIES_QUERY = `query StoredMetrics($id: ID!, $maxPoints: Int!) { trainingJob(id: $id) { id metrics(maxPoints: $maxPoints) { ${POINT_FIELDS} } } }`;
 const POINT_COLUMNS = `"jobId", step, epoch, "trainingLoss", "validationLoss", "learningRate", "gradNorm", throughput, "tokensTrained", "gpuUtilization", "recordedAt"`;
 
-interface BenchJob {
+export interface BenchJob {
   id: string;
   externalId: string;
   token: string;
 }
 
 /** The clock every thread of this process shares: the subscriber worker stamps receipts with it. */
-const clock = () => performance.timeOrigin + performance.now();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const clock = () => performance.timeOrigin + performance.now();
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
-const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
+export const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 
 const PHASES = ['latency', 'ingestion', 'series', 'memory', 'long-series'] as const;
 type Phase = (typeof PHASES)[number];
@@ -389,7 +390,7 @@ async function saturate(fleet: Fleet, count: number, post: (step: number, points
 type FleetReply = { ok: boolean; error?: string; elu?: EventLoopUtilization; behind?: number; result?: FleetResult; counters?: FleetCounters };
 
 /** The subscriber worker, one command at a time. */
-class Fleet {
+export class Fleet {
   private readonly worker = new Worker(new URL('./lib/subscriber-fleet.ts', import.meta.url));
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -436,13 +437,16 @@ async function startBareBroadcaster(): Promise<BareBroadcaster> {
     url: `http://127.0.0.1:${port}/publish`,
     wsUrl: `ws://127.0.0.1:${port}/`,
     clients: () => wss.clients.size,
-    async close() {
-      for (const socket of wss.clients) socket.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => closeBareServer(server, wss),
   };
+}
+
+/** Stops a bare http + ws server: its sockets first, then the server. */
+export async function closeBareServer(server: http.Server, wss: WebSocketServer): Promise<void> {
+  for (const socket of wss.clients) socket.terminate();
+  await new Promise<void>((resolve) => wss.close(() => resolve()));
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 const BARE_JOB: BenchJob = { id: randomUUID(), externalId: 'bare', token: '' };
@@ -1015,11 +1019,11 @@ function metricPoint(step: number): ProviderMetricPoint {
 }
 
 /** `count` consecutive points from `step`. */
-function pointsFrom(step: number, count: number): ProviderMetricPoint[] {
+export function pointsFrom(step: number, count: number): ProviderMetricPoint[] {
   return Array.from({ length: count }, (_, i) => metricPoint(step + i));
 }
 
-function eventBody(job: BenchJob, points: ProviderMetricPoint[]): string {
+export function eventBody(job: BenchJob, points: ProviderMetricPoint[]): string {
   return eventBodyFromJson(job, JSON.stringify(points), points.at(-1)!);
 }
 
@@ -1031,7 +1035,7 @@ function eventBodyFromJson(job: BenchJob, pointsJson: string, last: ProviderMetr
   );
 }
 
-async function insertDataset(client: pg.Client, ownerId: string): Promise<string> {
+export async function insertDataset(client: pg.Client, ownerId: string): Promise<string> {
   const id = randomUUID();
   const statistics = DATASET_STATISTICS;
   await client.query(
@@ -1043,7 +1047,7 @@ async function insertDataset(client: pg.Client, ownerId: string): Promise<string
 }
 
 /** RUNNING jobs as the submit worker leaves them, with the external id callbacks are matched against. */
-async function insertRunningJobs(client: pg.Client, ownerId: string, datasetId: string, count: number): Promise<{ id: string; externalId: string }[]> {
+export async function insertRunningJobs(client: pg.Client, ownerId: string, datasetId: string, count: number): Promise<{ id: string; externalId: string }[]> {
   const { rows } = await client.query<{ id: string; externalJobId: string }>(
     `INSERT INTO "TrainingJob" (id, "ownerId", "datasetId", name, "presetId", "baseModelId", hyperparameters, "gpuType", "gpuCount",
        status, stage, progress, "totalEpochs", "totalSteps", estimate, "estimatedCost", provider, "externalJobId", "startedAt", "lastHeartbeatAt")
@@ -1058,7 +1062,7 @@ async function insertRunningJobs(client: pg.Client, ownerId: string, datasetId: 
   return rows.map((r) => ({ id: r.id, externalId: r.externalJobId }));
 }
 
-function post(agent: http.Agent, url: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+export function post(agent: http.Agent, url: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
       const chunks: Buffer[] = [];
@@ -1071,14 +1075,14 @@ function post(agent: http.Agent, url: string, body: string, headers: Record<stri
   });
 }
 
-async function postJson<Data>(agent: http.Agent, url: string, payload: unknown, headers: Record<string, string>): Promise<{ data: Data }> {
+export async function postJson<Data>(agent: http.Agent, url: string, payload: unknown, headers: Record<string, string>): Promise<{ data: Data }> {
   const res = await post(agent, url, JSON.stringify(payload), headers);
   const body = JSON.parse(res.body) as { data?: Data; errors?: unknown[] };
   if (res.status !== 200 || body.errors || !body.data) throw new Error(`GraphQL error (${res.status}): ${res.body.slice(0, 500)}`);
   return { data: body.data };
 }
 
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+export async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -1088,7 +1092,7 @@ async function until(condition: () => boolean, timeoutMs: number, what: string):
 
 const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
 
-function percentiles(samples: number[]): { p50: number; p99: number } {
+export function percentiles(samples: number[]): { p50: number; p99: number } {
   if (samples.length === 0) return { p50: NaN, p99: NaN };
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
@@ -1097,7 +1101,7 @@ function percentiles(samples: number[]): { p50: number; p99: number } {
 
 type Target = { below: number } | { atLeast: number } | { custom: string; pass: boolean };
 
-function row(figure: string, ours: number, baseline: number | null, unit: string, options: { target?: Target; note?: string; fail?: boolean } = {}): BenchRow {
+export function row(figure: string, ours: number, baseline: number | null, unit: string, options: { target?: Target; note?: string; fail?: boolean } = {}): BenchRow {
   const { target, note, fail } = options;
   let check: Pick<BenchRow, 'target' | 'pass'> = {};
   if (target && 'below' in target) check = { target: `< ${target.below} ${unit}`, pass: ours < target.below };

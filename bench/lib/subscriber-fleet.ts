@@ -15,6 +15,9 @@ export type FleetCommand =
       token?: string;
       query?: string;
       variables?: Record<string, unknown>;
+      /** Per subscriber, replacing url and variables: one feed each (subscriber i on urls[i] with variablesEach[i]). */
+      urls?: string[];
+      variablesEach?: Record<string, unknown>[];
       /** Receipt times are kept for steps 1..maxStep. */
       maxStep: number;
     }
@@ -95,7 +98,7 @@ async function open(command: Extract<FleetCommand, { cmd: 'open' }>): Promise<vo
   sockets = [];
   const openOne = (index: number) =>
     new Promise<void>((resolve, reject) => {
-      const ws = new WebSocket(command.url, command.protocol === 'graphql' ? 'graphql-transport-ws' : undefined);
+      const ws = new WebSocket(command.urls?.[index] ?? command.url, command.protocol === 'graphql' ? 'graphql-transport-ws' : undefined);
       sockets[index] = ws;
       ws.once('error', reject);
       ws.on('close', (code) => code !== 1000 && code !== 1001 && code !== 1005 && fail(`socket ${index} closed with ${code}`));
@@ -108,7 +111,7 @@ async function open(command: Extract<FleetCommand, { cmd: 'open' }>): Promise<vo
         const ack = JSON.parse(data.toString()) as { type: string };
         if (ack.type !== 'connection_ack') return reject(new Error(`expected connection_ack, got ${data.toString().slice(0, 200)}`));
         ws.on('message', (next) => onMessage(index, next as Buffer));
-        ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: command.query, variables: command.variables } }));
+        ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: command.query, variables: command.variablesEach?.[index] ?? command.variables } }));
         resolve();
       });
     });

@@ -6,7 +6,8 @@ import pg from 'pg';
 /** Payloads stay small: ids and step ranges, never whole objects (NOTIFY caps a payload at 8000 bytes). */
 export type Topics = {
   datasetUpdated: [datasetId: string, payload: { id: string }];
-  trainingJobUpdated: [jobId: string, payload: { id: string }];
+  /** `progress`: only step, cost or ETA moved (publishJobProgress); without it, anything may have (status included). */
+  trainingJobUpdated: [jobId: string, payload: { id: string; progress?: true }];
   /** `origin`: the process that delivered the points to its own subscribers already; `receivedAt`: when their callback arrived (ms since the epoch). */
   trainingMetrics: [jobId: string, payload: { jobId: string; fromStep: number; toStep: number; origin?: string; receivedAt?: number }];
   notificationAdded: [ownerId: string, payload: { id: string }];
@@ -87,8 +88,31 @@ class PostgresEventTarget extends EventTarget {
   override dispatchEvent(event: Event): boolean {
     const payload = JSON.stringify({ topic: event.type, detail: (event as CustomEvent).detail });
     if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) throw new Error(`pubsub payload for ${event.type} is too large`);
-    this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]).catch((err: Error) => this.onError(err));
+    this.pending.push(payload);
+    if (!this.sending) void this.send();
     return true;
+  }
+
+  /** Events waiting for the statement in flight to finish: they go in the next one, in the order published. */
+  private pending: string[] = [];
+  private sending = false;
+
+  /**
+   * PostgreSQL commits notifying transactions one at a time (a database-wide lock held through the commit's WAL
+   * flush), so one statement per event caps a busy server at one event per disk flush and queues callbacks behind
+   * them for pool connections. Events published meanwhile go together in one statement, one at a time in order;
+   * the commit skips waiting for its flush (nothing durable is written: a lost event is what a reconnect covers).
+   */
+  private async send(): Promise<void> {
+    this.sending = true;
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      await this.pool
+        .query(`SELECT pg_notify($1, p) FROM (SELECT set_config('synchronous_commit', 'off', true)) AS s, unnest($2::text[]) AS p`, [CHANNEL, batch])
+        .catch((err: Error) => this.onError(err));
+    }
+    this.sending = false;
   }
 
   async close(): Promise<void> {

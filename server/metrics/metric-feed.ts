@@ -128,7 +128,9 @@ export class MetricFeedHub {
     };
     this.feeds.set(jobId, feed);
     void (async () => {
-      for await (const _ of updates) {
+      for await (const update of updates) {
+        // A progress tick (every callback) never ends a job: only a status change is worth asking about.
+        if (update.progress) continue;
         feed.updates++;
         void this.checkFinished(feed);
       }

@@ -32,7 +32,8 @@ export const submitTrainingJob = defineJob({
 /** Polls an active job at its provider and schedules the next poll (training/poll-provider.ts). */
 export const pollTrainingJob = defineJob({
   name: 'training-poll',
-  payload: z.object({ jobId: z.uuid() }),
+  // heartbeatAt: the job's lastHeartbeatAt (ms) as the previous poll left it; a later one means callbacks arrive.
+  payload: z.object({ jobId: z.uuid(), heartbeatAt: z.number().nullable().optional() }),
   // stately: at most one poll queued and one running per job.
   queue: { policy: 'stately', retryLimit: 3, retryDelay: 1, expireInSeconds: 120, heartbeatSeconds: 10 },
   concurrency: 8,

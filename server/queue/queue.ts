@@ -25,6 +25,8 @@ export function inTransaction(tx: { $queryRawUnsafe<T = unknown>(query: string, 
 export interface EnqueueOptions {
   singletonKey?: string;
   startAfter?: number | Date;
+  /** Among jobs due at once, higher first (pg-boss's priority; default 0). */
+  priority?: number;
   /** Enqueue in this transaction: the job exists only if the transaction commits. */
   tx?: SqlExecutor;
 }
@@ -56,6 +58,7 @@ export class JobQueue {
       ...(kind.queue?.heartbeatSeconds ? { heartbeatSeconds: kind.queue.heartbeatSeconds } : {}),
       singletonKey: options.singletonKey,
       startAfter: options.startAfter,
+      ...(options.priority !== undefined ? { priority: options.priority } : {}),
       db: options.tx,
     });
   }

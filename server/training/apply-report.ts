@@ -139,7 +139,8 @@ async function ingest(jobId: string, report: ProviderReport, delivery: Delivery 
   const step = Math.max(report.step, last?.step ?? 0);
   // The statuses in which this report needs no transition, so its delivery is done in this statement.
   const settled = ACTIVE_JOB_STATUSES.filter((status) => pathFrom(status, report.state).length === 0);
-  const { rows } = await pool.query<IngestRow>(INGEST_SQL, [
+  // Named, so each connection parses and plans it once: the text is long and a busy server sends it hundreds of times a second.
+  const { rows } = await pool.query<IngestRow>({ name: 'apply-report-ingest', text: INGEST_SQL, values: [
     jobId,
     step,
     report.totalSteps,
@@ -156,7 +157,7 @@ async function ingest(jobId: string, report: ProviderReport, delivery: Delivery 
     report.state === 'QUEUED' || (delivery !== null && report.state === 'INITIALIZING'),
     // Compute is billed from when the provider starts on the job: while it still waits for a GPU, the start moves on.
     report.state === 'QUEUED',
-  ]);
+  ] });
   return rows[0]!;
 }
 

@@ -1,7 +1,9 @@
 // Polling each active job at its provider: fills points that callbacks lost, carries progress for providers that
 // only report through status, ends a job whose provider went silent (heartbeat.ts) and applies its cost cap and
-// its owner's monthly budget (spending-limits.ts). The poll reschedules itself; a reconcile every minute restarts
-// a chain that broke, so a job is still watched after a crash or an exhausted retry.
+// its owner's monthly budget (spending-limits.ts). Callbacks are the primary path: a job whose callbacks moved it
+// since its last poll is next polled at the slow safety-net interval; a silent one every POLL_INTERVAL_SECONDS.
+// The poll reschedules itself; a reconcile every minute restarts a chain that broke, so a job is still watched
+// after a crash or an exhausted retry.
 import { db } from '../db/client.js';
 import { isTerminal } from '../db/training-status.js';
 import { MAX_STATUS_POINTS, ProviderUnavailableError } from '../gpu/provider.js';
@@ -13,10 +15,28 @@ import { applyProviderReport } from './apply-report.js';
 import { failIfSilent } from './heartbeat.js';
 import { applySpendingLimits } from './spending-limits.js';
 
-/** Polls the job once; returns the seconds until its next poll, or null when it needs none (ended or never submitted). */
-export async function pollJob(services: Services, jobId: string, log: Logger): Promise<number | null> {
+/**
+ * While callbacks keep a job current, its poll is only the safety net for lost ones: this many poll intervals
+ * apart. 200 jobs at a 2 s interval then cost 10 polls a second, not 100, and a silent job's poll is not queued
+ * behind them.
+ */
+export const CALLBACK_BACKOFF = 10;
+
+/** When to poll next, and the heartbeat this poll left (the next poll compares it to see if callbacks came). */
+export interface NextPoll {
+  inSeconds: number;
+  heartbeatAt: number | null;
+}
+
+/**
+ * Polls the job once; returns when to poll it next, or null when it needs none (ended or never submitted).
+ * `seenHeartbeatAt`: the job's heartbeat as the previous poll left it (null: unknown, as after a submit or a reconcile).
+ */
+export async function pollJob(services: Services, jobId: string, log: Logger, seenHeartbeatAt: number | null = null): Promise<NextPoll | null> {
   const job = await db.trainingJob.findUnique({ where: { id: jobId } });
   if (!job || isTerminal(job.status) || !job.externalJobId) return null;
+  // Only a callback moves the heartbeat between two polls: callbacks are arriving, so the safety net can be slow.
+  const calledBack = seenHeartbeatAt !== null && job.lastHeartbeatAt !== null && job.lastHeartbeatAt.getTime() > seenHeartbeatAt;
   /** The provider still waits for a GPU: nothing is billed yet (apply-report moves the start on). */
   let queued = false;
   try {
@@ -33,12 +53,16 @@ export async function pollJob(services: Services, jobId: string, log: Logger): P
   const now = await db.trainingJob.findUniqueOrThrow({ where: { id: jobId } });
   if (isTerminal(now.status)) return null;
   if (await failIfSilent(services, now)) return null;
+  // The cost cap and the budget's next threshold are honoured whatever the interval: the poll accrues and stops.
   const secondsToLimit = queued ? Infinity : await applySpendingLimits(services, now);
-  return Math.min(services.config.gpu.pollIntervalSeconds, secondsToLimit);
+  const interval = services.config.gpu.pollIntervalSeconds * (calledBack ? CALLBACK_BACKOFF : 1);
+  return { inSeconds: Math.min(interval, secondsToLimit), heartbeatAt: now.lastHeartbeatAt?.getTime() ?? null };
 }
 
-export async function schedulePoll(services: Services, jobId: string, afterSeconds = services.config.gpu.pollIntervalSeconds): Promise<void> {
-  await services.jobs.enqueue(pollTrainingJob, { jobId }, { singletonKey: jobId, startAfter: new Date(Date.now() + afterSeconds * 1000) });
+export async function schedulePoll(services: Services, jobId: string, afterSeconds = services.config.gpu.pollIntervalSeconds, heartbeatAt: number | null = null): Promise<void> {
+  // When polls fall behind, a job that needs its poll on time (silent, or near a money limit) goes before a safety net.
+  const onTime = afterSeconds < services.config.gpu.pollIntervalSeconds * CALLBACK_BACKOFF;
+  await services.jobs.enqueue(pollTrainingJob, { jobId, heartbeatAt }, { singletonKey: jobId, startAfter: new Date(Date.now() + afterSeconds * 1000), priority: onTime ? 1 : 0 });
 }
 
 /** Makes sure each active job that reached its provider has a poll queued. */

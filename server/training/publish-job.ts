@@ -15,5 +15,5 @@ export function publishJobUpdated(services: Pick<Services, 'pubsub'>, job: { id:
  * and the list rows watching an active job), not the owner's list feed.
  */
 export function publishJobProgress(services: Pick<Services, 'pubsub'>, jobId: string): void {
-  services.pubsub.publish('trainingJobUpdated', jobId, { id: jobId });
+  services.pubsub.publish('trainingJobUpdated', jobId, { id: jobId, progress: true });
 }

@@ -3,7 +3,7 @@ import { pollTrainingJob } from '../queue/definitions.js';
 import { pollJob, schedulePoll } from '../training/poll-provider.js';
 import { implement } from './context.js';
 
-export const pollTrainingWorker = implement(pollTrainingJob, async ({ jobId }, { services, log }) => {
-  const nextInSeconds = await pollJob(services, jobId, log);
-  if (nextInSeconds !== null) await schedulePoll(services, jobId, nextInSeconds);
+export const pollTrainingWorker = implement(pollTrainingJob, async ({ jobId, heartbeatAt }, { services, log }) => {
+  const next = await pollJob(services, jobId, log, heartbeatAt ?? null);
+  if (next !== null) await schedulePoll(services, jobId, next.inSeconds, next.heartbeatAt);
 });
