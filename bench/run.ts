@@ -17,7 +17,11 @@ const BENCHES: Bench[] = [
   { name: 'training-jobs', title: 'Training job list and estimate over HTTP', load: async () => (await import('./training-jobs.js' as string)).runTrainingJobsBench },
   { name: 'cost-summary', title: 'Cost summary', load: async () => (await import('./cost-summary.js' as string)).runCostSummaryBench },
   { name: 'metrics', title: 'Metric ingestion, push latency and series', load: async () => (await import('./metrics.js' as string)).runMetricsBench },
-  { name: 'concurrent-jobs', title: 'Concurrent training jobs: callbacks, subscribers and polls', load: async () => (await import('./concurrent-jobs.js' as string)).runConcurrentJobsBench },
+  {
+    name: 'concurrent-jobs',
+    title: 'Concurrent training jobs: callbacks, subscribers and polls',
+    load: async () => (await import('./concurrent-jobs.js' as string)).runConcurrentJobsBench,
+  },
   { name: 'outbound-webhooks', title: 'Outgoing webhook delivery', load: async () => (await import('./outbound-webhooks.js' as string)).runOutboundWebhooksBench },
   { name: 'processes', title: 'Processes and memory at idle', load: async () => (await import('./processes.js' as string)).runProcessesBench },
   { name: 'web', title: 'Web client', load: async () => (await import('./web.js' as string)).runWebBench },

@@ -140,24 +140,28 @@ async function ingest(jobId: string, report: ProviderReport, delivery: Delivery 
   // The statuses in which this report needs no transition, so its delivery is done in this statement.
   const settled = ACTIVE_JOB_STATUSES.filter((status) => pathFrom(status, report.state).length === 0);
   // Named, so each connection parses and plans it once: the text is long and a busy server sends it hundreds of times a second.
-  const { rows } = await pool.query<IngestRow>({ name: 'apply-report-ingest', text: INGEST_SQL, values: [
-    jobId,
-    step,
-    report.totalSteps,
-    report.stage,
-    report.epoch,
-    last ? JSON.stringify(last) : null,
-    report.stage ? STAGE_RANK[report.stage] : 0,
-    JSON.stringify(report.points),
-    delivery?.deliveryId ?? null,
-    delivery?.externalId ?? null,
-    settled,
-    // Alive without a new step: a provider answering "still queued" (waiting for a free GPU), and a trainer
-    // calling back while it starts (downloading and loading a large base model takes minutes).
-    report.state === 'QUEUED' || (delivery !== null && report.state === 'INITIALIZING'),
-    // Compute is billed from when the provider starts on the job: while it still waits for a GPU, the start moves on.
-    report.state === 'QUEUED',
-  ] });
+  const { rows } = await pool.query<IngestRow>({
+    name: 'apply-report-ingest',
+    text: INGEST_SQL,
+    values: [
+      jobId,
+      step,
+      report.totalSteps,
+      report.stage,
+      report.epoch,
+      last ? JSON.stringify(last) : null,
+      report.stage ? STAGE_RANK[report.stage] : 0,
+      JSON.stringify(report.points),
+      delivery?.deliveryId ?? null,
+      delivery?.externalId ?? null,
+      settled,
+      // Alive without a new step: a provider answering "still queued" (waiting for a free GPU), and a trainer
+      // calling back while it starts (downloading and loading a large base model takes minutes).
+      report.state === 'QUEUED' || (delivery !== null && report.state === 'INITIALIZING'),
+      // Compute is billed from when the provider starts on the job: while it still waits for a GPU, the start moves on.
+      report.state === 'QUEUED',
+    ],
+  });
   return rows[0]!;
 }
 
