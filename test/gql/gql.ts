@@ -40,6 +40,16 @@ type Documents = {
     "subscription AuthQuiet { notificationAdded { id } }": typeof types.AuthQuietDocument,
     "\n  mutation AuthCreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret apiKey { id name prefix revokedAt } }\n      ... on InvalidInputError { problems { path message } }\n    }\n  }\n": typeof types.AuthCreateApiKeyDocument,
     "\n  mutation AuthRevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on RevokeApiKeyPayload { apiKey { id revokedAt } }\n      ... on NotFoundError { message }\n    }\n  }\n": typeof types.AuthRevokeApiKeyDocument,
+    "\n  mutation BudgetSet($input: SetBudgetInput!) {\n    setBudget(input: $input) {\n      __typename\n      ... on SetBudgetPayload { budget { amount hardStop timeZone month spent remaining thresholds { percent amount reachedAt } } }\n      ... on InvalidInputError { problems { path message } }\n    }\n  }\n": typeof types.BudgetSetDocument,
+    "\n  query BudgetShow {\n    budget { amount hardStop timeZone month monthStart monthEnd spent committed projected remaining thresholds { percent amount reachedAt } }\n  }\n": typeof types.BudgetShowDocument,
+    "\n  query BudgetLeftAfterJob {\n    budget { a: leftAfterJob(estimatedCost: \"20\") b: leftAfterJob(estimatedCost: \"20\", maxCost: \"5\") }\n  }\n": typeof types.BudgetLeftAfterJobDocument,
+    "\n  query BudgetLeftAfterNegative {\n    budget { leftAfterJob(estimatedCost: \"-1\") }\n  }\n": typeof types.BudgetLeftAfterNegativeDocument,
+    "\n  mutation BudgetRemove {\n    removeBudget { removed }\n  }\n": typeof types.BudgetRemoveDocument,
+    "\n  mutation BudgetCreateJob($input: CreateTrainingJobInput!) {\n    createTrainingJob(input: $input) {\n      __typename\n      ... on BudgetExceededError { message month budget spent committed remaining jobCost }\n    }\n  }\n": typeof types.BudgetCreateJobDocument,
+    "\n  subscription BudgetJobUpdated($id: ID!) {\n    trainingJobUpdated(id: $id) { status }\n  }\n": typeof types.BudgetJobUpdatedDocument,
+    "\n  mutation ComputeCostCancelJob($id: ID!) {\n    cancelTrainingJob(id: $id) { __typename }\n  }\n": typeof types.ComputeCostCancelJobDocument,
+    "\n  subscription ComputeCostJobUpdated($id: ID!) {\n    trainingJobUpdated(id: $id) { status }\n  }\n": typeof types.ComputeCostJobUpdatedDocument,
+    "\n  query CostSummaryShow($from: DateTime!, $to: DateTime!, $groupBy: CostGroupBy, $topJobs: Int) {\n    costSummary(from: $from, to: $to, groupBy: $groupBy, topJobs: $topJobs) {\n      __typename\n      ... on CostSummary {\n        total currency groupBy\n        series { periodStart periodEnd total byType { type total } }\n        byType { type total }\n        byGpuType { gpuType total }\n        topJobs { job { id name } total }\n        monthComparison { thisMonthStart thisMonth lastMonth lastMonthToDate changePercent }\n      }\n      ... on InvalidInputError { problems { path message } }\n    }\n  }\n": typeof types.CostSummaryShowDocument,
     "subscription IssuesDatasetStatus($id: ID!) { datasetUpdated(id: $id) { id status } }": typeof types.IssuesDatasetStatusDocument,
     "\n  query Issues($id: ID!, $code: String, $offset: Int, $first: Int) {\n    dataset(id: $id) {\n      format\n      status\n      suggestedFormat\n      validation {\n        groups { code severity meaning count stored }\n        issues(code: $code, offset: $offset, first: $first) { line path code severity message excerpt }\n      }\n    }\n  }\n": typeof types.IssuesDocument,
     "\n  query IssuesReport($id: ID!, $format: IssueReportFormat!) {\n    dataset(id: $id) { validation { report(format: $format) } }\n  }\n": typeof types.IssuesReportDocument,
@@ -110,6 +120,16 @@ const documents: Documents = {
     "subscription AuthQuiet { notificationAdded { id } }": types.AuthQuietDocument,
     "\n  mutation AuthCreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      __typename\n      ... on CreateApiKeyPayload { secret apiKey { id name prefix revokedAt } }\n      ... on InvalidInputError { problems { path message } }\n    }\n  }\n": types.AuthCreateApiKeyDocument,
     "\n  mutation AuthRevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on RevokeApiKeyPayload { apiKey { id revokedAt } }\n      ... on NotFoundError { message }\n    }\n  }\n": types.AuthRevokeApiKeyDocument,
+    "\n  mutation BudgetSet($input: SetBudgetInput!) {\n    setBudget(input: $input) {\n      __typename\n      ... on SetBudgetPayload { budget { amount hardStop timeZone month spent remaining thresholds { percent amount reachedAt } } }\n      ... on InvalidInputError { problems { path message } }\n    }\n  }\n": types.BudgetSetDocument,
+    "\n  query BudgetShow {\n    budget { amount hardStop timeZone month monthStart monthEnd spent committed projected remaining thresholds { percent amount reachedAt } }\n  }\n": types.BudgetShowDocument,
+    "\n  query BudgetLeftAfterJob {\n    budget { a: leftAfterJob(estimatedCost: \"20\") b: leftAfterJob(estimatedCost: \"20\", maxCost: \"5\") }\n  }\n": types.BudgetLeftAfterJobDocument,
+    "\n  query BudgetLeftAfterNegative {\n    budget { leftAfterJob(estimatedCost: \"-1\") }\n  }\n": types.BudgetLeftAfterNegativeDocument,
+    "\n  mutation BudgetRemove {\n    removeBudget { removed }\n  }\n": types.BudgetRemoveDocument,
+    "\n  mutation BudgetCreateJob($input: CreateTrainingJobInput!) {\n    createTrainingJob(input: $input) {\n      __typename\n      ... on BudgetExceededError { message month budget spent committed remaining jobCost }\n    }\n  }\n": types.BudgetCreateJobDocument,
+    "\n  subscription BudgetJobUpdated($id: ID!) {\n    trainingJobUpdated(id: $id) { status }\n  }\n": types.BudgetJobUpdatedDocument,
+    "\n  mutation ComputeCostCancelJob($id: ID!) {\n    cancelTrainingJob(id: $id) { __typename }\n  }\n": types.ComputeCostCancelJobDocument,
+    "\n  subscription ComputeCostJobUpdated($id: ID!) {\n    trainingJobUpdated(id: $id) { status }\n  }\n": types.ComputeCostJobUpdatedDocument,
+    "\n  query CostSummaryShow($from: DateTime!, $to: DateTime!, $groupBy: CostGroupBy, $topJobs: Int) {\n    costSummary(from: $from, to: $to, groupBy: $groupBy, topJobs: $topJobs) {\n      __typename\n      ... on CostSummary {\n        total currency groupBy\n        series { periodStart periodEnd total byType { type total } }\n        byType { type total }\n        byGpuType { gpuType total }\n        topJobs { job { id name } total }\n        monthComparison { thisMonthStart thisMonth lastMonth lastMonthToDate changePercent }\n      }\n      ... on InvalidInputError { problems { path message } }\n    }\n  }\n": types.CostSummaryShowDocument,
     "subscription IssuesDatasetStatus($id: ID!) { datasetUpdated(id: $id) { id status } }": types.IssuesDatasetStatusDocument,
     "\n  query Issues($id: ID!, $code: String, $offset: Int, $first: Int) {\n    dataset(id: $id) {\n      format\n      status\n      suggestedFormat\n      validation {\n        groups { code severity meaning count stored }\n        issues(code: $code, offset: $offset, first: $first) { line path code severity message excerpt }\n      }\n    }\n  }\n": types.IssuesDocument,
     "\n  query IssuesReport($id: ID!, $format: IssueReportFormat!) {\n    dataset(id: $id) { validation { report(format: $format) } }\n  }\n": types.IssuesReportDocument,
@@ -272,6 +292,46 @@ export function graphql(source: "\n  mutation AuthCreateApiKey($input: CreateApi
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation AuthRevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on RevokeApiKeyPayload { apiKey { id revokedAt } }\n      ... on NotFoundError { message }\n    }\n  }\n"): (typeof documents)["\n  mutation AuthRevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      __typename\n      ... on RevokeApiKeyPayload { apiKey { id revokedAt } }\n      ... on NotFoundError { message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BudgetSet($input: SetBudgetInput!) {\n    setBudget(input: $input) {\n      __typename\n      ... on SetBudgetPayload { budget { amount hardStop timeZone month spent remaining thresholds { percent amount reachedAt } } }\n      ... on InvalidInputError { problems { path message } }\n    }\n  }\n"): (typeof documents)["\n  mutation BudgetSet($input: SetBudgetInput!) {\n    setBudget(input: $input) {\n      __typename\n      ... on SetBudgetPayload { budget { amount hardStop timeZone month spent remaining thresholds { percent amount reachedAt } } }\n      ... on InvalidInputError { problems { path message } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BudgetShow {\n    budget { amount hardStop timeZone month monthStart monthEnd spent committed projected remaining thresholds { percent amount reachedAt } }\n  }\n"): (typeof documents)["\n  query BudgetShow {\n    budget { amount hardStop timeZone month monthStart monthEnd spent committed projected remaining thresholds { percent amount reachedAt } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BudgetLeftAfterJob {\n    budget { a: leftAfterJob(estimatedCost: \"20\") b: leftAfterJob(estimatedCost: \"20\", maxCost: \"5\") }\n  }\n"): (typeof documents)["\n  query BudgetLeftAfterJob {\n    budget { a: leftAfterJob(estimatedCost: \"20\") b: leftAfterJob(estimatedCost: \"20\", maxCost: \"5\") }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BudgetLeftAfterNegative {\n    budget { leftAfterJob(estimatedCost: \"-1\") }\n  }\n"): (typeof documents)["\n  query BudgetLeftAfterNegative {\n    budget { leftAfterJob(estimatedCost: \"-1\") }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BudgetRemove {\n    removeBudget { removed }\n  }\n"): (typeof documents)["\n  mutation BudgetRemove {\n    removeBudget { removed }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BudgetCreateJob($input: CreateTrainingJobInput!) {\n    createTrainingJob(input: $input) {\n      __typename\n      ... on BudgetExceededError { message month budget spent committed remaining jobCost }\n    }\n  }\n"): (typeof documents)["\n  mutation BudgetCreateJob($input: CreateTrainingJobInput!) {\n    createTrainingJob(input: $input) {\n      __typename\n      ... on BudgetExceededError { message month budget spent committed remaining jobCost }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription BudgetJobUpdated($id: ID!) {\n    trainingJobUpdated(id: $id) { status }\n  }\n"): (typeof documents)["\n  subscription BudgetJobUpdated($id: ID!) {\n    trainingJobUpdated(id: $id) { status }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ComputeCostCancelJob($id: ID!) {\n    cancelTrainingJob(id: $id) { __typename }\n  }\n"): (typeof documents)["\n  mutation ComputeCostCancelJob($id: ID!) {\n    cancelTrainingJob(id: $id) { __typename }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ComputeCostJobUpdated($id: ID!) {\n    trainingJobUpdated(id: $id) { status }\n  }\n"): (typeof documents)["\n  subscription ComputeCostJobUpdated($id: ID!) {\n    trainingJobUpdated(id: $id) { status }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CostSummaryShow($from: DateTime!, $to: DateTime!, $groupBy: CostGroupBy, $topJobs: Int) {\n    costSummary(from: $from, to: $to, groupBy: $groupBy, topJobs: $topJobs) {\n      __typename\n      ... on CostSummary {\n        total currency groupBy\n        series { periodStart periodEnd total byType { type total } }\n        byType { type total }\n        byGpuType { gpuType total }\n        topJobs { job { id name } total }\n        monthComparison { thisMonthStart thisMonth lastMonth lastMonthToDate changePercent }\n      }\n      ... on InvalidInputError { problems { path message } }\n    }\n  }\n"): (typeof documents)["\n  query CostSummaryShow($from: DateTime!, $to: DateTime!, $groupBy: CostGroupBy, $topJobs: Int) {\n    costSummary(from: $from, to: $to, groupBy: $groupBy, topJobs: $topJobs) {\n      __typename\n      ... on CostSummary {\n        total currency groupBy\n        series { periodStart periodEnd total byType { type total } }\n        byType { type total }\n        byGpuType { gpuType total }\n        topJobs { job { id name } total }\n        monthComparison { thisMonthStart thisMonth lastMonth lastMonthToDate changePercent }\n      }\n      ... on InvalidInputError { problems { path message } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
