@@ -70,12 +70,14 @@ type Documents = {
     "\n  subscription NotificationsAdded { notificationAdded { id type title priority link metadata readAt } }\n": typeof types.NotificationsAddedDocument,
     "query NotificationsNode($id: ID!) { node(id: $id) { id } }": typeof types.NotificationsNodeDocument,
     "query NotificationsUnreadCount { unreadNotificationCount }": typeof types.NotificationsUnreadCountDocument,
+    "\n  subscription AlertsTrainingMetrics($jobId: ID!) {\n    trainingMetrics(jobId: $jobId) { lastStep }\n  }\n": typeof types.AlertsTrainingMetricsDocument,
     "query ApiHardeningOrdinary { me { id email } trainingJobs(first: 20) { totalCount edges { node { id status } } } }": typeof types.ApiHardeningOrdinaryDocument,
     "query ApiHardeningTypename { __typename }": typeof types.ApiHardeningTypenameDocument,
     "query MetricsMe { me { id } }": typeof types.MetricsMeDocument,
     "query MetricsUnread { unreadNotificationCount }": typeof types.MetricsUnreadDocument,
     "mutation MetricsMarkAll { markAllNotificationsRead { count } }": typeof types.MetricsMarkAllDocument,
     "subscription MetricsAdded { notificationAdded { id } }": typeof types.MetricsAddedDocument,
+    "\n  query RequestLogsMe {\n    me { id }\n  }\n": typeof types.RequestLogsMeDocument,
     "\n  subscription RestartMetrics($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) { points { step } }\n  }\n": typeof types.RestartMetricsDocument,
     "query RestartMe { me { id } }": typeof types.RestartMeDocument,
     "\n  mutation BadInputCreateDataset($input: CreateDatasetInput!) {\n    createDataset(input: $input) { __typename ... on InvalidInputError { problems { path } } }\n  }\n": typeof types.BadInputCreateDatasetDocument,
@@ -150,12 +152,14 @@ const documents: Documents = {
     "\n  subscription NotificationsAdded { notificationAdded { id type title priority link metadata readAt } }\n": types.NotificationsAddedDocument,
     "query NotificationsNode($id: ID!) { node(id: $id) { id } }": types.NotificationsNodeDocument,
     "query NotificationsUnreadCount { unreadNotificationCount }": types.NotificationsUnreadCountDocument,
+    "\n  subscription AlertsTrainingMetrics($jobId: ID!) {\n    trainingMetrics(jobId: $jobId) { lastStep }\n  }\n": types.AlertsTrainingMetricsDocument,
     "query ApiHardeningOrdinary { me { id email } trainingJobs(first: 20) { totalCount edges { node { id status } } } }": types.ApiHardeningOrdinaryDocument,
     "query ApiHardeningTypename { __typename }": types.ApiHardeningTypenameDocument,
     "query MetricsMe { me { id } }": types.MetricsMeDocument,
     "query MetricsUnread { unreadNotificationCount }": types.MetricsUnreadDocument,
     "mutation MetricsMarkAll { markAllNotificationsRead { count } }": types.MetricsMarkAllDocument,
     "subscription MetricsAdded { notificationAdded { id } }": types.MetricsAddedDocument,
+    "\n  query RequestLogsMe {\n    me { id }\n  }\n": types.RequestLogsMeDocument,
     "\n  subscription RestartMetrics($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) { points { step } }\n  }\n": types.RestartMetricsDocument,
     "query RestartMe { me { id } }": types.RestartMeDocument,
     "\n  mutation BadInputCreateDataset($input: CreateDatasetInput!) {\n    createDataset(input: $input) { __typename ... on InvalidInputError { problems { path } } }\n  }\n": types.BadInputCreateDatasetDocument,
@@ -415,6 +419,10 @@ export function graphql(source: "query NotificationsUnreadCount { unreadNotifica
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  subscription AlertsTrainingMetrics($jobId: ID!) {\n    trainingMetrics(jobId: $jobId) { lastStep }\n  }\n"): (typeof documents)["\n  subscription AlertsTrainingMetrics($jobId: ID!) {\n    trainingMetrics(jobId: $jobId) { lastStep }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "query ApiHardeningOrdinary { me { id email } trainingJobs(first: 20) { totalCount edges { node { id status } } } }"): (typeof documents)["query ApiHardeningOrdinary { me { id email } trainingJobs(first: 20) { totalCount edges { node { id status } } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -436,6 +444,10 @@ export function graphql(source: "mutation MetricsMarkAll { markAllNotificationsR
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "subscription MetricsAdded { notificationAdded { id } }"): (typeof documents)["subscription MetricsAdded { notificationAdded { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RequestLogsMe {\n    me { id }\n  }\n"): (typeof documents)["\n  query RequestLogsMe {\n    me { id }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
