@@ -49,6 +49,8 @@ type Documents = {
     "\n  query ArtifactsTheirModels {\n    models(first: 10) { totalCount edges { node { id } } }\n  }\n": typeof types.ArtifactsTheirModelsDocument,
     "\n  query ArtifactsNode($id: ID!) {\n    node(id: $id) { id ... on ModelFile { name } ... on Model { status } }\n  }\n": typeof types.ArtifactsNodeDocument,
     "\n  query ArtifactsModelsPage($first: Int) {\n    models(first: $first) {\n      totalCount\n      edges {\n        node {\n          id name status totalSize storedAt baseModel { id } hyperparameters { epochs }\n          files { name size sha256 } job { id status finalCost } dataset { id name } quality { rating perplexity }\n        }\n      }\n    }\n  }\n": typeof types.ArtifactsModelsPageDocument,
+    "\n  mutation ModelArchiveDownload($id: ID!) {\n    createModelDownload(id: $id) {\n      __typename\n      ... on ModelDownloadPayload { expiresAt archive { name url size contentType expiresAt } }\n      ... on NotFoundError { type }\n      ... on Error { message }\n    }\n  }\n": typeof types.ModelArchiveDownloadDocument,
+    "\n  query ModelArchiveModel($id: ID!) {\n    model(id: $id) { archiveName files { name size sha256 } }\n  }\n": typeof types.ModelArchiveModelDocument,
     "\n  query ModelOrderPage($first: Int, $after: String, $orderBy: ModelOrder) {\n    models(first: $first, after: $after, orderBy: $orderBy) {\n      edges {\n        node {\n          name\n          quality { bestValidationLoss }\n          job { bestValidation { step validationLoss tokensTrained } }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.ModelOrderPageDocument,
     "query AuthMe { me { id email } }": typeof types.AuthMeDocument,
     "subscription AuthQuiet { notificationAdded { id } }": typeof types.AuthQuietDocument,
@@ -156,6 +158,8 @@ const documents: Documents = {
     "\n  query ArtifactsTheirModels {\n    models(first: 10) { totalCount edges { node { id } } }\n  }\n": types.ArtifactsTheirModelsDocument,
     "\n  query ArtifactsNode($id: ID!) {\n    node(id: $id) { id ... on ModelFile { name } ... on Model { status } }\n  }\n": types.ArtifactsNodeDocument,
     "\n  query ArtifactsModelsPage($first: Int) {\n    models(first: $first) {\n      totalCount\n      edges {\n        node {\n          id name status totalSize storedAt baseModel { id } hyperparameters { epochs }\n          files { name size sha256 } job { id status finalCost } dataset { id name } quality { rating perplexity }\n        }\n      }\n    }\n  }\n": types.ArtifactsModelsPageDocument,
+    "\n  mutation ModelArchiveDownload($id: ID!) {\n    createModelDownload(id: $id) {\n      __typename\n      ... on ModelDownloadPayload { expiresAt archive { name url size contentType expiresAt } }\n      ... on NotFoundError { type }\n      ... on Error { message }\n    }\n  }\n": types.ModelArchiveDownloadDocument,
+    "\n  query ModelArchiveModel($id: ID!) {\n    model(id: $id) { archiveName files { name size sha256 } }\n  }\n": types.ModelArchiveModelDocument,
     "\n  query ModelOrderPage($first: Int, $after: String, $orderBy: ModelOrder) {\n    models(first: $first, after: $after, orderBy: $orderBy) {\n      edges {\n        node {\n          name\n          quality { bestValidationLoss }\n          job { bestValidation { step validationLoss tokensTrained } }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.ModelOrderPageDocument,
     "query AuthMe { me { id email } }": types.AuthMeDocument,
     "subscription AuthQuiet { notificationAdded { id } }": types.AuthQuietDocument,
@@ -382,6 +386,14 @@ export function graphql(source: "\n  query ArtifactsNode($id: ID!) {\n    node(i
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ArtifactsModelsPage($first: Int) {\n    models(first: $first) {\n      totalCount\n      edges {\n        node {\n          id name status totalSize storedAt baseModel { id } hyperparameters { epochs }\n          files { name size sha256 } job { id status finalCost } dataset { id name } quality { rating perplexity }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ArtifactsModelsPage($first: Int) {\n    models(first: $first) {\n      totalCount\n      edges {\n        node {\n          id name status totalSize storedAt baseModel { id } hyperparameters { epochs }\n          files { name size sha256 } job { id status finalCost } dataset { id name } quality { rating perplexity }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ModelArchiveDownload($id: ID!) {\n    createModelDownload(id: $id) {\n      __typename\n      ... on ModelDownloadPayload { expiresAt archive { name url size contentType expiresAt } }\n      ... on NotFoundError { type }\n      ... on Error { message }\n    }\n  }\n"): (typeof documents)["\n  mutation ModelArchiveDownload($id: ID!) {\n    createModelDownload(id: $id) {\n      __typename\n      ... on ModelDownloadPayload { expiresAt archive { name url size contentType expiresAt } }\n      ... on NotFoundError { type }\n      ... on Error { message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ModelArchiveModel($id: ID!) {\n    model(id: $id) { archiveName files { name size sha256 } }\n  }\n"): (typeof documents)["\n  query ModelArchiveModel($id: ID!) {\n    model(id: $id) { archiveName files { name size sha256 } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
