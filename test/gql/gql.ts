@@ -104,6 +104,9 @@ type Documents = {
     "\n  query WebhookUrlPolicyEndpoint($id: ID!) {\n    webhookEndpoint(id: $id) { url }\n  }\n": typeof types.WebhookUrlPolicyEndpointDocument,
     "\n  subscription RestartMetrics($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) { points { step } }\n  }\n": typeof types.RestartMetricsDocument,
     "query RestartMe { me { id } }": typeof types.RestartMeDocument,
+    "\n  subscription ScaleOutMetrics($jobId: ID!) {\n    trainingMetrics(jobId: $jobId) { lastStep points { step } }\n  }\n": typeof types.ScaleOutMetricsDocument,
+    "\n  subscription ScaleOutUpdates($id: ID!) {\n    trainingJobUpdated(id: $id) { status currentStep totalSteps }\n  }\n": typeof types.ScaleOutUpdatesDocument,
+    "\n  subscription ServerCrashMetrics($jobId: ID!) {\n    trainingMetrics(jobId: $jobId) { points { step } }\n  }\n": typeof types.ServerCrashMetricsDocument,
     "\n  mutation BadInputCreateDataset($input: CreateDatasetInput!) {\n    createDataset(input: $input) { __typename ... on InvalidInputError { problems { path } } }\n  }\n": typeof types.BadInputCreateDatasetDocument,
     "\n  mutation BadInputCreateJob($input: CreateTrainingJobInput!) {\n    createTrainingJob(input: $input) { __typename ... on InvalidInputError { problems { path } } }\n  }\n": typeof types.BadInputCreateJobDocument,
     "\n  subscription ConnectionLimitsQuiet {\n    notificationAdded { id }\n  }\n": typeof types.ConnectionLimitsQuietDocument,
@@ -213,6 +216,9 @@ const documents: Documents = {
     "\n  query WebhookUrlPolicyEndpoint($id: ID!) {\n    webhookEndpoint(id: $id) { url }\n  }\n": types.WebhookUrlPolicyEndpointDocument,
     "\n  subscription RestartMetrics($jobId: ID!, $afterStep: Int) {\n    trainingMetrics(jobId: $jobId, afterStep: $afterStep) { points { step } }\n  }\n": types.RestartMetricsDocument,
     "query RestartMe { me { id } }": types.RestartMeDocument,
+    "\n  subscription ScaleOutMetrics($jobId: ID!) {\n    trainingMetrics(jobId: $jobId) { lastStep points { step } }\n  }\n": types.ScaleOutMetricsDocument,
+    "\n  subscription ScaleOutUpdates($id: ID!) {\n    trainingJobUpdated(id: $id) { status currentStep totalSteps }\n  }\n": types.ScaleOutUpdatesDocument,
+    "\n  subscription ServerCrashMetrics($jobId: ID!) {\n    trainingMetrics(jobId: $jobId) { points { step } }\n  }\n": types.ServerCrashMetricsDocument,
     "\n  mutation BadInputCreateDataset($input: CreateDatasetInput!) {\n    createDataset(input: $input) { __typename ... on InvalidInputError { problems { path } } }\n  }\n": types.BadInputCreateDatasetDocument,
     "\n  mutation BadInputCreateJob($input: CreateTrainingJobInput!) {\n    createTrainingJob(input: $input) { __typename ... on InvalidInputError { problems { path } } }\n  }\n": types.BadInputCreateJobDocument,
     "\n  subscription ConnectionLimitsQuiet {\n    notificationAdded { id }\n  }\n": types.ConnectionLimitsQuietDocument,
@@ -606,6 +612,18 @@ export function graphql(source: "\n  subscription RestartMetrics($jobId: ID!, $a
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query RestartMe { me { id } }"): (typeof documents)["query RestartMe { me { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ScaleOutMetrics($jobId: ID!) {\n    trainingMetrics(jobId: $jobId) { lastStep points { step } }\n  }\n"): (typeof documents)["\n  subscription ScaleOutMetrics($jobId: ID!) {\n    trainingMetrics(jobId: $jobId) { lastStep points { step } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ScaleOutUpdates($id: ID!) {\n    trainingJobUpdated(id: $id) { status currentStep totalSteps }\n  }\n"): (typeof documents)["\n  subscription ScaleOutUpdates($id: ID!) {\n    trainingJobUpdated(id: $id) { status currentStep totalSteps }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ServerCrashMetrics($jobId: ID!) {\n    trainingMetrics(jobId: $jobId) { points { step } }\n  }\n"): (typeof documents)["\n  subscription ServerCrashMetrics($jobId: ID!) {\n    trainingMetrics(jobId: $jobId) { points { step } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
