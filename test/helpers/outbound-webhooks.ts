@@ -3,13 +3,26 @@ import { graphql } from '../gql/index.js';
 import type { CreateWebhookEndpointInput, WebhookEventType } from '../gql/graphql.js';
 import type { TestApp } from './app.js';
 
+graphql(`
+  fragment WebhooksEndpointFields on WebhookEndpoint {
+    id url description eventTypes enabled disabledReason consecutiveFailures previousSecretExpiresAt
+  }
+`);
+
+graphql(`
+  fragment WebhooksDeliveryFields on WebhookDelivery {
+    id eventId eventType status attemptCount nextAttemptAt deliveredAt payload
+    attempts { startedAt durationMs succeeded responseStatus responseBody error }
+  }
+`);
+
 export const CREATE_ENDPOINT = graphql(`
   mutation WebhooksCreateEndpoint($input: CreateWebhookEndpointInput!) {
     createWebhookEndpoint(input: $input) {
       __typename
       ... on WebhookEndpointSecretPayload {
         secret
-        webhookEndpoint { id url description eventTypes enabled disabledReason consecutiveFailures previousSecretExpiresAt }
+        webhookEndpoint { ...WebhooksEndpointFields }
       }
       ... on InvalidInputError { problems { path message } }
     }
@@ -21,10 +34,7 @@ export const SEND_TEST = graphql(`
     sendWebhookTestEvent(id: $id) {
       __typename
       ... on WebhookDeliveryPayload {
-        delivery {
-          id eventId eventType status attemptCount nextAttemptAt deliveredAt payload
-          attempts { startedAt durationMs succeeded responseStatus responseBody error }
-        }
+        delivery { ...WebhooksDeliveryFields }
       }
       ... on Error { message }
     }
@@ -37,7 +47,7 @@ export const ROTATE_SECRET = graphql(`
       __typename
       ... on WebhookEndpointSecretPayload {
         secret
-        webhookEndpoint { id url description eventTypes enabled disabledReason consecutiveFailures previousSecretExpiresAt }
+        webhookEndpoint { ...WebhooksEndpointFields }
       }
       ... on Error { message }
     }
@@ -49,10 +59,7 @@ export const REDELIVER = graphql(`
     redeliverWebhookDelivery(id: $id) {
       __typename
       ... on WebhookDeliveryPayload {
-        delivery {
-          id eventId eventType status attemptCount nextAttemptAt deliveredAt payload
-          attempts { startedAt durationMs succeeded responseStatus responseBody error }
-        }
+        delivery { ...WebhooksDeliveryFields }
       }
       ... on Error { message }
     }
@@ -63,10 +70,7 @@ export const DELIVERY = graphql(`
   query WebhooksDelivery($id: ID!) {
     node(id: $id) {
       __typename
-      ... on WebhookDelivery {
-        id eventId eventType status attemptCount nextAttemptAt deliveredAt payload
-        attempts { startedAt durationMs succeeded responseStatus responseBody error }
-      }
+      ...WebhooksDeliveryFields
     }
   }
 `);
