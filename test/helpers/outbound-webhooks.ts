@@ -1,39 +1,86 @@
 // GraphQL operations for outgoing webhooks, shared by their integration, security and browser tests.
+import { graphql } from '../gql/index.js';
+import type { CreateWebhookEndpointInput, WebhookEventType } from '../gql/graphql.js';
 import type { TestApp } from './app.js';
 
-export const ENDPOINT_FIELDS = 'id url description eventTypes enabled disabledReason consecutiveFailures previousSecretExpiresAt';
-export const DELIVERY_FIELDS =
-  'id eventId eventType status attemptCount nextAttemptAt deliveredAt payload attempts { startedAt durationMs succeeded responseStatus responseBody error }';
+graphql(`
+  fragment WebhooksEndpointFields on WebhookEndpoint {
+    id url description eventTypes enabled disabledReason consecutiveFailures previousSecretExpiresAt
+  }
+`);
 
-export const CREATE_ENDPOINT = `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) {
-  __typename
-  ... on WebhookEndpointSecretPayload { secret webhookEndpoint { ${ENDPOINT_FIELDS} } }
-  ... on InvalidInputError { problems { path message } }
-  ... on Error { message } } }`;
+graphql(`
+  fragment WebhooksDeliveryFields on WebhookDelivery {
+    id eventId eventType status attemptCount nextAttemptAt deliveredAt payload
+    attempts { startedAt durationMs succeeded responseStatus responseBody error }
+  }
+`);
 
-export const SEND_TEST = `mutation($id: ID!) { sendWebhookTestEvent(id: $id) {
-  __typename
-  ... on WebhookDeliveryPayload { delivery { ${DELIVERY_FIELDS} } }
-  ... on Error { message } } }`;
+export const CREATE_ENDPOINT = graphql(`
+  mutation WebhooksCreateEndpoint($input: CreateWebhookEndpointInput!) {
+    createWebhookEndpoint(input: $input) {
+      __typename
+      ... on WebhookEndpointSecretPayload {
+        secret
+        webhookEndpoint { ...WebhooksEndpointFields }
+      }
+      ... on InvalidInputError { problems { path message } }
+    }
+  }
+`);
 
-export const ROTATE_SECRET = `mutation($id: ID!) { rotateWebhookEndpointSecret(id: $id) {
-  __typename
-  ... on WebhookEndpointSecretPayload { secret webhookEndpoint { ${ENDPOINT_FIELDS} } }
-  ... on Error { message } } }`;
+export const SEND_TEST = graphql(`
+  mutation WebhooksSendTest($id: ID!) {
+    sendWebhookTestEvent(id: $id) {
+      __typename
+      ... on WebhookDeliveryPayload {
+        delivery { ...WebhooksDeliveryFields }
+      }
+      ... on Error { message }
+    }
+  }
+`);
 
-export const REDELIVER = `mutation($id: ID!) { redeliverWebhookDelivery(id: $id) {
-  __typename
-  ... on WebhookDeliveryPayload { delivery { ${DELIVERY_FIELDS} } }
-  ... on Error { message } } }`;
+export const ROTATE_SECRET = graphql(`
+  mutation WebhooksRotateSecret($id: ID!) {
+    rotateWebhookEndpointSecret(id: $id) {
+      __typename
+      ... on WebhookEndpointSecretPayload {
+        secret
+        webhookEndpoint { ...WebhooksEndpointFields }
+      }
+      ... on Error { message }
+    }
+  }
+`);
 
-export const DELIVERY = `query($id: ID!) { node(id: $id) { ... on WebhookDelivery { ${DELIVERY_FIELDS} } } }`;
+export const REDELIVER = graphql(`
+  mutation WebhooksRedeliver($id: ID!) {
+    redeliverWebhookDelivery(id: $id) {
+      __typename
+      ... on WebhookDeliveryPayload {
+        delivery { ...WebhooksDeliveryFields }
+      }
+      ... on Error { message }
+    }
+  }
+`);
+
+export const DELIVERY = graphql(`
+  query WebhooksDelivery($id: ID!) {
+    node(id: $id) {
+      __typename
+      ...WebhooksDeliveryFields
+    }
+  }
+`);
 
 /** Creates an endpoint; returns its global id and secret, or throws with what came back. */
-export async function createEndpoint(t: Pick<TestApp, 'gql'>, token: string, input: { url: string; eventTypes: string[]; description?: string }) {
+export async function createEndpoint(t: Pick<TestApp, 'gql'>, token: string, input: CreateWebhookEndpointInput) {
   const res = await t.gql(CREATE_ENDPOINT, { input }, token);
   const payload = res.body.data?.createWebhookEndpoint;
   if (payload?.__typename !== 'WebhookEndpointSecretPayload') throw new Error(`createWebhookEndpoint: ${JSON.stringify(res.body)}`);
-  return { id: payload.webhookEndpoint.id as string, secret: payload.secret as string, endpoint: payload.webhookEndpoint };
+  return { id: payload.webhookEndpoint.id, secret: payload.secret, endpoint: payload.webhookEndpoint };
 }
 
 /** Sends a test event; returns its delivery. */
@@ -44,12 +91,13 @@ export async function sendTestEvent(t: Pick<TestApp, 'gql'>, token: string, endp
   return payload.delivery;
 }
 
-/** The delivery now, as its owner reads it. */
+/** The delivery now, as its owner reads it (null when it is not found). */
 export async function readDelivery(t: Pick<TestApp, 'gql'>, token: string, id: string) {
-  return (await t.gql(DELIVERY, { id }, token)).body.data?.node;
+  const node = (await t.gql(DELIVERY, { id }, token)).body.data?.node;
+  return node?.__typename === 'WebhookDelivery' ? node : null;
 }
 
-export const ALL_EVENT_TYPES = [
+export const ALL_EVENT_TYPES: WebhookEventType[] = [
   'DATASET_READY',
   'DATASET_INVALID',
   'TRAINING_JOB_STARTED',

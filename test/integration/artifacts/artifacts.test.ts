@@ -18,8 +18,11 @@ import { createArtifactWorker } from '../../../server/workers/create-artifact.js
 import type { JobContext } from '../../../server/workers/context.js';
 import { applyProviderReport } from '../../../server/training/apply-report.js';
 import { transitionJob } from '../../../server/training/transitions.js';
-import { startTestApp, wsCollect, type TestApp, type Untyped } from '../../helpers/app.js';
+import { startTestApp, wsCollect, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
+import { ofType } from '../../helpers/graphql-client.js';
+import { graphql } from '../../gql/index.js';
+import type { ArtifactsModelFragment } from '../../gql/graphql.js';
 import { createJob, followJob, readyDataset } from '../../helpers/training.js';
 
 let t: TestApp;
@@ -32,20 +35,68 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 
 const PROVIDER_FILES = ['adapter_config.json', 'adapter_model.safetensors', 'metrics.json', 'training_args.json'];
 
-const MODEL_FIELDS = `id name status failureReason storedAt totalSize
-  job { id status } dataset { id name } baseModel { id }
-  hyperparameters { epochs learningRate loraRank loraAlpha }
-  files { id name size sha256 contentType }
-  quality { finalValidationLoss bestValidationLoss bestValidationStep finalTrainingLoss perplexity lossReduction rating warnings { code message } }`;
-
-const JOB_ARTIFACT = `query($id: ID!) { trainingJob(id: $id) { id artifact { ${MODEL_FIELDS} } } }`;
-const MODEL = `query($id: ID!) { model(id: $id) { ${MODEL_FIELDS} } }`;
-const DOWNLOAD = `mutation($id: ID!) { createModelDownload(id: $id) {
-  __typename
-  ... on ModelDownloadPayload { expiresAt model { id status } files { name url size sha256 contentType expiresAt } }
-  ... on ModelNotReadyError { modelId status message }
-  ... on NotFoundError { id type message } } }`;
-const NOTIFICATION_ADDED = 'subscription { notificationAdded { id type title priority link metadata readAt } }';
+graphql(`
+  fragment ArtifactsModel on Model {
+    id name status failureReason storedAt totalSize
+    job { id status } dataset { id name } baseModel { id }
+    hyperparameters { epochs learningRate loraRank loraAlpha }
+    files { id name size sha256 contentType }
+    quality { finalValidationLoss bestValidationLoss bestValidationStep finalTrainingLoss perplexity lossReduction rating warnings { code message } }
+  }
+`);
+const JOB_ARTIFACT = graphql(`
+  query ArtifactsJobArtifact($id: ID!) {
+    trainingJob(id: $id) { id artifact { ...ArtifactsModel } }
+  }
+`);
+const MODEL = graphql(`
+  query ArtifactsModelShow($id: ID!) {
+    model(id: $id) { ...ArtifactsModel }
+  }
+`);
+const DOWNLOAD = graphql(`
+  mutation ArtifactsDownload($id: ID!) {
+    createModelDownload(id: $id) {
+      __typename
+      ... on ModelDownloadPayload { expiresAt model { id status } files { name url size sha256 contentType expiresAt } }
+      ... on ModelNotReadyError { modelId status message }
+      ... on NotFoundError { id type message }
+    }
+  }
+`);
+const NOTIFICATION_ADDED = graphql(`
+  subscription ArtifactsNotificationAdded {
+    notificationAdded { id type title priority link metadata readAt }
+  }
+`);
+const MY_MODELS = graphql(`
+  query ArtifactsMyModels {
+    models(first: 10) { totalCount edges { node { id status } } }
+  }
+`);
+const THEIR_MODELS = graphql(`
+  query ArtifactsTheirModels {
+    models(first: 10) { totalCount edges { node { id } } }
+  }
+`);
+const NODE = graphql(`
+  query ArtifactsNode($id: ID!) {
+    node(id: $id) { id ... on ModelFile { name } ... on Model { status } }
+  }
+`);
+const PAGE = graphql(`
+  query ArtifactsModelsPage($first: Int) {
+    models(first: $first) {
+      totalCount
+      edges {
+        node {
+          id name status totalSize storedAt baseModel { id } hyperparameters { epochs }
+          files { name size sha256 } job { id status finalCost } dataset { id name } quality { rating perplexity }
+        }
+      }
+    }
+  }
+`);
 
 /** Polls until the job's artifact has left PENDING (the queue runs it a moment after COMPLETED). */
 async function settledArtifact(jobId: string, timeoutMs = 30_000) {
@@ -70,12 +121,9 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-/** A model file as the queries here select it. */
-type ModelFile = { name: string; size: number; sha256: string; contentType: string; url?: string };
-
 describe('a completed job becomes a stored model', () => {
   let jobGid: string;
-  let model: Untyped;
+  let model: ArtifactsModelFragment;
 
   it('stores the provider files and a model card, checked, and tells the owner over graphql-ws', async () => {
     // Listening from before the job exists: every notification of alice's arrives, ARTIFACT_READY last.
@@ -91,41 +139,41 @@ describe('a completed job becomes a stored model', () => {
     expect(ready).toHaveLength(1);
     expect(notifications.map((n) => n.type)).toEqual(expect.arrayContaining(['JOB_COMPLETED', 'ARTIFACT_READY']));
 
-    const res = await t.gql(JOB_ARTIFACT, { id: jobGid }, alice.token);
-    model = res.body.data.trainingJob.artifact;
-    expect(model.status).toBe('STORED');
+    const res = await t.gqlData(JOB_ARTIFACT, { id: jobGid }, alice.token);
+    const artifact = res.trainingJob?.artifact;
+    expect(artifact?.status).toBe('STORED');
+    model = artifact!;
     expect(ready[0]).toMatchObject({ priority: 'NORMAL', link: `/models/${model.id}`, readAt: null });
-    expect(ready[0].metadata).toMatchObject({ modelId: model.id, jobId: jobGid });
+    expect(ready[0]?.metadata).toMatchObject({ modelId: model.id, jobId: jobGid });
 
     // Every provider file, byte for byte as the provider announced it, plus our model card.
-    expect(model.files.map((f: ModelFile) => f.name)).toEqual(['README.md', ...PROVIDER_FILES]);
+    expect(model.files.map((f) => f.name)).toEqual(['README.md', ...PROVIDER_FILES]);
     const job = await db.trainingJob.findUniqueOrThrow({ where: { id: rawId(jobGid) } });
     const announced = (await t.app.services.gpu.status(job.externalJobId!, job.totalSteps)).artifacts;
     expect(announced.map((a) => a.name).sort()).toEqual(PROVIDER_FILES);
     for (const a of announced) {
-      expect(model.files.find((f: ModelFile) => f.name === a.name)).toMatchObject({ size: a.size, sha256: a.sha256, contentType: a.contentType });
+      expect(model.files.find((f) => f.name === a.name)).toMatchObject({ size: a.size, sha256: a.sha256, contentType: a.contentType });
     }
     const stored = await db.artifactFile.findMany({ where: { artifactId: rawId(model.id) } });
     for (const f of stored) expect(f.storagePath).toBe(`${alice.id}/${rawId(model.id)}/${f.name}`);
-    expect(model.totalSize).toBe(model.files.reduce((s: number, f: ModelFile) => s + f.size, 0));
+    expect(model.totalSize).toBe(model.files.reduce((s, f) => s + f.size, 0));
 
     // Lineage.
     expect(model.job).toEqual({ id: jobGid, status: 'COMPLETED' });
-    expect(model.dataset.id).toBe(datasetId);
+    expect(model.dataset?.id).toBe(datasetId);
     expect(model.baseModel.id).toBe(job.baseModelId);
     expect(model.hyperparameters).toMatchObject({ epochs: 1, learningRate: 1e-4, loraRank: 8, loraAlpha: 16 });
   });
 
   it('returns signed URLs whose bytes match the recorded size and sha256', async () => {
-    const res = await t.gql(DOWNLOAD, { id: model.id }, alice.token);
-    const download = res.body.data.createModelDownload;
-    expect(download.__typename).toBe('ModelDownloadPayload');
+    const res = await t.gqlData(DOWNLOAD, { id: model.id }, alice.token);
+    const download = ofType(res.createModelDownload, 'ModelDownloadPayload');
     expect(download.files).toHaveLength(5);
     const day = Date.now() + 24 * 3600 * 1000;
     expect(Math.abs(Date.parse(download.expiresAt) - day)).toBeLessThan(60_000);
     for (const file of download.files) {
-      const recorded = model.files.find((f: ModelFile) => f.name === file.name);
-      expect(file).toMatchObject({ size: recorded.size, sha256: recorded.sha256 });
+      const recorded = model.files.find((f) => f.name === file.name);
+      expect(file).toMatchObject({ size: recorded?.size, sha256: recorded?.sha256 });
       const response = await fetch(file.url);
       expect(response.status).toBe(200);
       const bytes = new Uint8Array(await response.arrayBuffer());
@@ -133,16 +181,16 @@ describe('a completed job becomes a stored model', () => {
       expect(sha256(bytes)).toBe(file.sha256);
     }
     // The model card carries the training summary.
-    const card = await (await fetch(download.files.find((f: ModelFile) => f.name === 'README.md').url)).text();
+    const card = await (await fetch(download.files.find((f) => f.name === 'README.md')?.url ?? '')).text();
     const job = await db.trainingJob.findUniqueOrThrow({ where: { id: rawId(jobGid) } });
     expect(card).toContain(`base_model: ${job.baseModelId}`);
     expect(card).toContain('test data'); // the dataset's name
     expect(card).toContain(`| Steps | ${job.currentStep} of ${job.totalSteps} |`);
     expect(card).toContain(`| Cost | ${job.finalCost!.toFixed(6)} USD |`);
     expect(card).toContain('| learningRate | 0.0001 |');
-    expect(card).toContain(`| Final validation loss | ${model.quality.finalValidationLoss.toFixed(4)} |`);
-    const safetensors = model.files.find((f: ModelFile) => f.name === 'adapter_model.safetensors');
-    expect(card).toContain(`| adapter_model.safetensors | ${safetensors.size} | \`${safetensors.sha256}\` |`);
+    expect(card).toContain(`| Final validation loss | ${model.quality?.finalValidationLoss?.toFixed(4)} |`);
+    const safetensors = model.files.find((f) => f.name === 'adapter_model.safetensors');
+    expect(card).toContain(`| adapter_model.safetensors | ${safetensors?.size} | \`${safetensors?.sha256}\` |`);
   });
 
   it('measures quality from the stored metric points', async () => {
@@ -154,6 +202,7 @@ describe('a completed job becomes a stored model', () => {
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const reduction = 1 - mean(training.slice(-edge)) / mean(training.slice(0, edge));
     const q = model.quality;
+    if (!q) throw new Error('the stored model has no quality');
     expect(q.finalTrainingLoss).toBeCloseTo(training.at(-1)!, 10);
     expect(q.finalValidationLoss).toBeCloseTo(validation.at(-1)!, 10);
     expect(q.bestValidationLoss).toBeCloseTo(Math.min(...validation), 10);
@@ -169,21 +218,21 @@ describe('a completed job becomes a stored model', () => {
   });
 
   it("lists the caller's models newest first; someone else's is not found", async () => {
-    const mine = await t.gql(`{ models(first: 10) { totalCount edges { node { id status } } } }`, {}, alice.token);
-    expect(mine.body.data.models.edges.map((e: { node: { id: string } }) => e.node.id)).toContain(model.id);
-    expect((await t.gql(MODEL, { id: model.id }, alice.token)).body.data.model.id).toBe(model.id);
+    const mine = await t.gqlData(MY_MODELS, {}, alice.token);
+    expect(mine.models.edges.map((e) => e.node.id)).toContain(model.id);
+    expect((await t.gqlData(MODEL, { id: model.id }, alice.token)).model?.id).toBe(model.id);
 
-    const theirs = await t.gql(`{ models(first: 10) { totalCount edges { node { id } } } }`, {}, bob.token);
-    expect(theirs.body.data.models).toEqual({ totalCount: 0, edges: [] });
-    expect((await t.gql(MODEL, { id: model.id }, bob.token)).body.data.model).toBeNull();
-    const NODE = 'query($id: ID!) { node(id: $id) { id ... on ModelFile { name } ... on Model { status } } }';
-    expect((await t.gql(NODE, { id: model.id }, bob.token)).body.data.node).toBeNull();
-    expect((await t.gql(NODE, { id: model.files[0].id }, bob.token)).body.data.node).toBeNull();
-    expect((await t.gql(NODE, { id: model.id }, alice.token)).body.data.node).toEqual({ id: model.id, status: 'STORED' });
-    expect((await t.gql(NODE, { id: model.files[0].id }, alice.token)).body.data.node).toEqual({ id: model.files[0].id, name: 'README.md' });
-    const download = (await t.gql(DOWNLOAD, { id: model.id }, bob.token)).body.data.createModelDownload;
+    const theirs = await t.gqlData(THEIR_MODELS, {}, bob.token);
+    expect(theirs.models).toEqual({ totalCount: 0, edges: [] });
+    expect((await t.gqlData(MODEL, { id: model.id }, bob.token)).model).toBeNull();
+    const readme = model.files[0]!;
+    expect((await t.gqlData(NODE, { id: model.id }, bob.token)).node).toBeNull();
+    expect((await t.gqlData(NODE, { id: readme.id }, bob.token)).node).toBeNull();
+    expect((await t.gqlData(NODE, { id: model.id }, alice.token)).node).toEqual({ id: model.id, status: 'STORED' });
+    expect((await t.gqlData(NODE, { id: readme.id }, alice.token)).node).toEqual({ id: readme.id, name: 'README.md' });
+    const download = (await t.gqlData(DOWNLOAD, { id: model.id }, bob.token)).createModelDownload;
     expect(download.__typename).toBe('NotFoundError');
-    const missing = (await t.gql(DOWNLOAD, { id: Buffer.from(`Model:${crypto.randomUUID()}`).toString('base64') }, alice.token)).body.data.createModelDownload;
+    const missing = (await t.gqlData(DOWNLOAD, { id: Buffer.from(`Model:${crypto.randomUUID()}`).toString('base64') }, alice.token)).createModelDownload;
     expect(missing.__typename).toBe('NotFoundError');
   });
 });
@@ -279,27 +328,24 @@ describe('a copy that cannot succeed', () => {
     expect(told[0]!.priority).toBe('HIGH');
 
     const modelGid = Buffer.from(`Model:${artifact.id}`).toString('base64');
-    const refused = (await t.gql(DOWNLOAD, { id: modelGid }, alice.token)).body.data.createModelDownload;
+    const refused = (await t.gqlData(DOWNLOAD, { id: modelGid }, alice.token)).createModelDownload;
     expect(refused).toMatchObject({ __typename: 'ModelNotReadyError', status: 'FAILED' });
-    const shown = (await t.gql(MODEL, { id: modelGid }, alice.token)).body.data.model;
+    const shown = (await t.gqlData(MODEL, { id: modelGid }, alice.token)).model;
     expect(shown).toMatchObject({ status: 'FAILED', files: [], quality: null });
-    expect(shown.failureReason).toMatch(/sha256/);
+    expect(shown?.failureReason).toMatch(/sha256/);
   });
 });
 
 describe('the models page', () => {
   it('costs the same number of SQL statements for 1 model as for 3, files, job and dataset included', async () => {
     expect(await db.modelArtifact.count({ where: { ownerId: alice.id } })).toBeGreaterThanOrEqual(3);
-    const PAGE = `query($first: Int) { models(first: $first) { totalCount edges { node {
-      id name status totalSize storedAt baseModel { id } hyperparameters { epochs }
-      files { name size sha256 } job { id status finalCost } dataset { id name } quality { rating perplexity } } } } }`;
     const statements = async (first: number) => {
       let fewest = Infinity;
       for (let i = 0; i < 3; i++) {
         // the fewest of three: a background publish may land in one measurement
         const before = statementCounter.count;
-        const res = await t.gql(PAGE, { first }, alice.token);
-        expect(res.body.data.models.edges).toHaveLength(first);
+        const res = await t.gqlData(PAGE, { first }, alice.token);
+        expect(res.models.edges).toHaveLength(first);
         fewest = Math.min(fewest, statementCounter.count - before);
       }
       return fewest;

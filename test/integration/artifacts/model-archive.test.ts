@@ -10,6 +10,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
+import { ofType } from '../../helpers/graphql-client.js';
+import { graphql } from '../../gql/index.js';
 import { storedModel, type StoredModel } from '../../helpers/models.js';
 import { readyDataset } from '../../helpers/training.js';
 
@@ -25,13 +27,28 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t?.stop());
 
-const DOWNLOAD = `mutation($id: ID!) { createModelDownload(id: $id) {
-  __typename
-  ... on ModelDownloadPayload { expiresAt archive { name url size contentType expiresAt } }
-  ... on NotFoundError { type }
-  ... on Error { message } } }`;
+const DOWNLOAD = graphql(`
+  mutation ModelArchiveDownload($id: ID!) {
+    createModelDownload(id: $id) {
+      __typename
+      ... on ModelDownloadPayload { expiresAt archive { name url size contentType expiresAt } }
+      ... on NotFoundError { type }
+      ... on Error { message }
+    }
+  }
+`);
 
-const MODEL = `query($id: ID!) { model(id: $id) { archiveName files { name size sha256 } } }`;
+const MODEL = graphql(`
+  query ModelArchiveModel($id: ID!) {
+    model(id: $id) { archiveName files { name size sha256 } }
+  }
+`);
+
+/** The archive of alice's model, as createModelDownload signs it. */
+async function download() {
+  const res = await t.gqlData(DOWNLOAD, { id: model.modelId }, alice.token);
+  return ofType(res.createModelDownload, 'ModelDownloadPayload').archive;
+}
 
 /** The entries of a ustar archive: path (prefix/name), size and bytes. */
 function readTar(tar: Buffer): { path: string; size: number; bytes: Buffer }[] {
@@ -59,9 +76,10 @@ function readTar(tar: Buffer): { path: string; size: number; bytes: Buffer }[] {
 
 describe('download all', () => {
   it("is one tar of every file in a folder named after the model, each matching the model's size and sha256", async () => {
-    const res = await t.gql(DOWNLOAD, { id: model.modelId }, alice.token);
-    const { archive } = res.body.data.createModelDownload;
-    const { archiveName, files } = (await t.gql(MODEL, { id: model.modelId }, alice.token)).body.data.model;
+    const archive = await download();
+    const shown = (await t.gqlData(MODEL, { id: model.modelId }, alice.token)).model;
+    if (!shown) throw new Error('the model is not found');
+    const { archiveName, files } = shown;
     expect(archiveName).toBe('Support_bot_v2');
     expect(archive).toMatchObject({ name: 'Support_bot_v2.tar', contentType: 'application/x-tar' });
 
@@ -71,13 +89,13 @@ describe('download all', () => {
     const tar = Buffer.from(await answer.arrayBuffer());
     expect(tar.length).toBe(archive.size);
     const entries = readTar(tar);
-    expect(entries.map((e) => e.path)).toEqual(files.map((f: { name: string }) => `Support_bot_v2/${f.name}`));
-    expect(entries.map((e) => [e.size, createHash('sha256').update(e.bytes).digest('hex')])).toEqual(files.map((f: { size: number; sha256: string }) => [f.size, f.sha256]));
-    expect(files.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(['adapter_config.json', 'adapter_model.safetensors', 'README.md']));
+    expect(entries.map((e) => e.path)).toEqual(files.map((f) => `Support_bot_v2/${f.name}`));
+    expect(entries.map((e) => [e.size, createHash('sha256').update(e.bytes).digest('hex')])).toEqual(files.map((f) => [f.size, f.sha256]));
+    expect(files.map((f) => f.name)).toEqual(expect.arrayContaining(['adapter_config.json', 'adapter_model.safetensors', 'README.md']));
   });
 
   it('unpacks with the system tar', async () => {
-    const { archive } = (await t.gql(DOWNLOAD, { id: model.modelId }, alice.token)).body.data.createModelDownload;
+    const archive = await download();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'model-archive-'));
     try {
       fs.writeFileSync(path.join(dir, archive.name), Buffer.from(await (await fetch(archive.url)).arrayBuffer()));
@@ -101,14 +119,14 @@ describe('download all', () => {
     };
     const [stored] = archivePath();
     const before = fs.statSync(stored!).mtimeMs;
-    await t.gql(DOWNLOAD, { id: model.modelId }, alice.token);
+    await download();
     expect(archivePath()).toEqual([stored]);
     expect(fs.statSync(stored!).mtimeMs).toBe(before);
   });
 
   it("answers another user's model as not found and makes no archive for them", async () => {
-    const res = await t.gql(DOWNLOAD, { id: model.modelId }, bob.token);
-    expect(res.body.data.createModelDownload).toEqual({ __typename: 'NotFoundError', type: 'Model', message: 'Model was not found' });
-    expect((await t.gql(MODEL, { id: model.modelId }, bob.token)).body.data.model).toBeNull();
+    const res = await t.gqlData(DOWNLOAD, { id: model.modelId }, bob.token);
+    expect(res.createModelDownload).toEqual({ __typename: 'NotFoundError', type: 'Model', message: 'Model was not found' });
+    expect((await t.gqlData(MODEL, { id: model.modelId }, bob.token)).model).toBeNull();
   });
 });

@@ -14,8 +14,11 @@ import { db } from '../../../server/db/client.js';
 import { microsToUsd, usdToMicros } from '../../../server/costs/money.js';
 import { startTestApp, wsCollect, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
+import { ofType } from '../../helpers/graphql-client.js';
+import { graphql } from '../../gql/index.js';
+import type { SetBudgetInput } from '../../gql/graphql.js';
 import { oneToN, until, useProcesses } from '../../helpers/processes.js';
-import { createJob, followJob, JOB_UPDATED, jobRow, readyDataset } from '../../helpers/training.js';
+import { createJob, followJob, jobRow, readyDataset } from '../../helpers/training.js';
 
 let t: TestApp;
 const procs = useProcesses();
@@ -27,16 +30,51 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-const SET_BUDGET = `mutation($input: SetBudgetInput!) { setBudget(input: $input) {
-  __typename
-  ... on SetBudgetPayload { budget { amount hardStop timeZone month spent remaining thresholds { percent amount reachedAt } } }
-  ... on InvalidInputError { problems { path message } } } }`;
-const BUDGET = `{ budget { amount hardStop timeZone month monthStart monthEnd spent committed projected remaining thresholds { percent amount reachedAt } } }`;
+const SET_BUDGET = graphql(`
+  mutation BudgetSet($input: SetBudgetInput!) {
+    setBudget(input: $input) {
+      __typename
+      ... on SetBudgetPayload { budget { amount hardStop timeZone month spent remaining thresholds { percent amount reachedAt } } }
+      ... on InvalidInputError { problems { path message } }
+    }
+  }
+`);
+const BUDGET = graphql(`
+  query BudgetShow {
+    budget { amount hardStop timeZone month monthStart monthEnd spent committed projected remaining thresholds { percent amount reachedAt } }
+  }
+`);
+const LEFT_AFTER_JOB = graphql(`
+  query BudgetLeftAfterJob {
+    budget { a: leftAfterJob(estimatedCost: "20") b: leftAfterJob(estimatedCost: "20", maxCost: "5") }
+  }
+`);
+const LEFT_AFTER_NEGATIVE = graphql(`
+  query BudgetLeftAfterNegative {
+    budget { leftAfterJob(estimatedCost: "-1") }
+  }
+`);
+const REMOVE_BUDGET = graphql(`
+  mutation BudgetRemove {
+    removeBudget { removed }
+  }
+`);
+const CREATE_JOB_OVER_BUDGET = graphql(`
+  mutation BudgetCreateJob($input: CreateTrainingJobInput!) {
+    createTrainingJob(input: $input) {
+      __typename
+      ... on BudgetExceededError { message month budget spent committed remaining jobCost }
+    }
+  }
+`);
+const BUDGET_JOB_UPDATED = graphql(`
+  subscription BudgetJobUpdated($id: ID!) {
+    trainingJobUpdated(id: $id) { status }
+  }
+`);
 
-async function setBudget(user: TestUser, input: Record<string, unknown>) {
-  const res = await t.gql(SET_BUDGET, { input }, user.token);
-  expect(res.body.errors).toBeUndefined();
-  return res.body.data.setBudget;
+async function setBudget(user: TestUser, input: SetBudgetInput) {
+  return (await t.gqlData(SET_BUDGET, { input }, user.token)).setBudget;
 }
 
 /** A storage cost record of `amount` USD for the owner, in the period starting at `at` (storage needs no job). */
@@ -63,13 +101,14 @@ describe('setting a budget', () => {
       [{ amountUsd: '10', timeZone: 'UTC+3' }, 'timeZone'],
     ] as const) {
       const result = await setBudget(user, input);
-      expect({ input, result: result.__typename, paths: result.problems?.map((p: { path: string[] }) => p.path.join('.')) }).toEqual({
+      const problems = result.__typename === 'InvalidInputError' ? result.problems : undefined;
+      expect({ input, result: result.__typename, paths: problems?.map((p) => p.path.join('.')) }).toEqual({
         input,
         result: 'InvalidInputError',
         paths: [path],
       });
     }
-    expect((await t.gql(BUDGET, {}, user.token)).body.data.budget).toBeNull();
+    expect((await t.gqlData(BUDGET, {}, user.token)).budget).toBeNull();
   });
 
   it("shows the month's spend, the projection from active jobs, and the thresholds; removeBudget removes it", async () => {
@@ -78,26 +117,27 @@ describe('setting a budget', () => {
     const dataset = await readyDataset(t, user.token);
     // An active job still expected to cost its estimate (0.50) and nothing spent yet.
     await db.trainingJob.create({ data: { ...jobRow(user.id, rawId(dataset), 'QUEUED') } });
-    const set = await setBudget(user, { amountUsd: '200', hardStop: true, timeZone: 'Europe/Berlin' });
+    const set = ofType(await setBudget(user, { amountUsd: '200', hardStop: true, timeZone: 'Europe/Berlin' }), 'SetBudgetPayload');
     expect(set.budget).toMatchObject({ amount: '200.000000', hardStop: true, timeZone: 'Europe/Berlin', spent: '12.500000', remaining: '187.000000' });
-    const { budget } = (await t.gql(BUDGET, {}, user.token)).body.data;
+    const { budget } = await t.gqlData(BUDGET, {}, user.token);
+    if (!budget) throw new Error('no budget');
     expect(budget).toMatchObject({ committed: '0.500000', projected: '13.000000' });
-    expect(budget.thresholds.map((h: { percent: number; amount: string; reachedAt: string | null }) => [h.percent, h.amount, h.reachedAt])).toEqual([
+    expect(budget.thresholds.map((h) => [h.percent, h.amount, h.reachedAt])).toEqual([
       [50, '100.000000', null],
       [80, '160.000000', null],
       [100, '200.000000', null],
     ]);
     // What a job would leave: its estimate, or its cost cap when lower, out of what remains.
-    const left = await t.gql('{ budget { a: leftAfterJob(estimatedCost: "20") b: leftAfterJob(estimatedCost: "20", maxCost: "5") } }', {}, user.token);
-    expect(left.body.data.budget).toEqual({ a: '167.000000', b: '182.000000' });
-    const negative = await t.gql('{ budget { leftAfterJob(estimatedCost: "-1") } }', {}, user.token);
+    const left = await t.gqlData(LEFT_AFTER_JOB, {}, user.token);
+    expect(left.budget).toEqual({ a: '167.000000', b: '182.000000' });
+    const negative = await t.gql(LEFT_AFTER_NEGATIVE, {}, user.token);
     expect(negative.body.errors?.[0]).toMatchObject({ message: 'estimatedCost must not be negative', extensions: { code: 'BAD_USER_INPUT' } });
     // Berlin's month starts at 23:00 or 22:00 UTC the day before.
     expect(new Date(budget.monthStart).getUTCHours()).toBeGreaterThanOrEqual(22);
-    const removed = await t.gql('mutation { removeBudget { removed } }', {}, user.token);
-    expect(removed.body.data.removeBudget.removed).toBe(true);
-    expect((await t.gql(BUDGET, {}, user.token)).body.data.budget).toBeNull();
-    expect((await t.gql('mutation { removeBudget { removed } }', {}, user.token)).body.data.removeBudget.removed).toBe(false);
+    const removed = await t.gqlData(REMOVE_BUDGET, {}, user.token);
+    expect(removed.removeBudget.removed).toBe(true);
+    expect((await t.gqlData(BUDGET, {}, user.token)).budget).toBeNull();
+    expect((await t.gqlData(REMOVE_BUDGET, {}, user.token)).removeBudget.removed).toBe(false);
   });
 });
 
@@ -121,8 +161,8 @@ describe('alerts', () => {
       await applyBudget(t.app.services, user.id);
       expect(await alerts(user.id)).toEqual(expected);
     }
-    const { budget } = (await t.gql(BUDGET, {}, user.token)).body.data;
-    expect(budget.thresholds.every((h: { percent: number; amount: string; reachedAt: string | null }) => h.reachedAt !== null)).toBe(true);
+    const { budget } = await t.gqlData(BUDGET, {}, user.token);
+    expect(budget?.thresholds.every((h) => h.reachedAt !== null)).toBe(true);
     const hundred = await db.notification.findFirstOrThrow({ where: { ownerId: user.id, dedupeKey: key(100) } });
     expect(hundred).toMatchObject({ priority: 'HIGH', link: '/costs' });
     expect(hundred.message).toContain('$105.00 of your $100.00 budget');
@@ -200,14 +240,9 @@ describe('the hard stop', () => {
     const datasetId = await readyDataset(t, user.token);
     await spend(user.id, '10');
     await setBudget(user, { amountUsd: '10.05', hardStop: true });
-    const res = await t.gql(
-      `mutation($input: CreateTrainingJobInput!) { createTrainingJob(input: $input) {
-        __typename ... on BudgetExceededError { message month budget spent committed remaining jobCost } } }`,
-      { input: { datasetId, presetId: 'quality', gpu: { type: 'H100-80GB', count: 8 } } },
-      user.token,
-    );
-    const refused = res.body.data.createTrainingJob;
-    expect(refused).toMatchObject({ __typename: 'BudgetExceededError', budget: '10.050000', spent: '10.000000', committed: '0.000000', remaining: '0.050000' });
+    const res = await t.gqlData(CREATE_JOB_OVER_BUDGET, { input: { datasetId, presetId: 'quality', gpu: { type: 'H100-80GB', count: 8 } } }, user.token);
+    const refused = ofType(res.createTrainingJob, 'BudgetExceededError');
+    expect(refused).toMatchObject({ budget: '10.050000', spent: '10.000000', committed: '0.000000', remaining: '0.050000' });
     expect(usdToMicros(refused.jobCost)).toBeGreaterThan(50_000n);
     expect(refused.message).toContain('only 0.05 USD is left of your 10.05 USD budget');
     expect(await db.trainingJob.count({ where: { ownerId: user.id } })).toBe(0);
@@ -233,7 +268,7 @@ describe('the hard stop', () => {
     const datasetId = await readyDataset(t, user.token);
     const created = await createJob(t, user.token, { datasetId, presetId: 'quality', name: 'budget stop', gpu: { type: 'H100-80GB', count: 8 } });
     const id = created.trainingJob.id;
-    await wsCollect(t.ws(user.token), JOB_UPDATED, { id }, (r) => ['RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'].includes(r.at(-1)?.trainingJobUpdated.status));
+    await wsCollect(t.ws(user.token), BUDGET_JOB_UPDATED, { id }, (r) => ['RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'].includes(r.at(-1)?.trainingJobUpdated.status ?? ''));
     // About two seconds more of 8× H100 (33.60 USD an hour) reaches it.
     const now = await db.trainingJob.findUniqueOrThrow({ where: { id: rawId(id) } });
     const soFar = usdToMicros(now.currentCost.toFixed(6));

@@ -9,7 +9,8 @@ import type { GpuType } from '../../../server/gpu/provider.js';
 import { gpuSecondsMicros, usdToMicros } from '../../../server/costs/money.js';
 import { startTestApp, wsCollect, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
-import { createJob, followJob, JOB_UPDATED, jobRow, readyDataset } from '../../helpers/training.js';
+import { createJob, followJob, jobRow, readyDataset } from '../../helpers/training.js';
+import { graphql } from '../../gql/index.js';
 
 let t: TestApp;
 let alice: TestUser;
@@ -24,6 +25,17 @@ beforeAll(async () => {
   datasetId = await readyDataset(t, alice.token);
 });
 afterAll(() => t?.stop());
+
+const CANCEL_JOB = graphql(`
+  mutation ComputeCostCancelJob($id: ID!) {
+    cancelTrainingJob(id: $id) { __typename }
+  }
+`);
+const JOB_STATUS_UPDATED = graphql(`
+  subscription ComputeCostJobUpdated($id: ID!) {
+    trainingJobUpdated(id: $id) { status }
+  }
+`);
 
 /** The job's records sum to its final cost, which is billed seconds × rate × count; returns the final cost in micro-dollars. */
 async function chargedExactly(jobGid: string): Promise<bigint> {
@@ -44,7 +56,9 @@ async function chargedExactly(jobGid: string): Promise<bigint> {
 }
 
 async function untilRunning(jobGid: string): Promise<void> {
-  await wsCollect(t.ws(alice.token), JOB_UPDATED, { id: jobGid }, (r) => ['RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'].includes(r.at(-1)?.trainingJobUpdated.status));
+  await wsCollect(t.ws(alice.token), JOB_STATUS_UPDATED, { id: jobGid }, (r) =>
+    ['RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'].includes(r.at(-1)?.trainingJobUpdated.status ?? ''),
+  );
 }
 
 describe('compute cost records add up to the final cost', () => {
@@ -59,7 +73,7 @@ describe('compute cost records add up to the final cost', () => {
     const id = created.trainingJob.id;
     await untilRunning(id);
     await new Promise((r) => setTimeout(r, 1000));
-    await t.gql('mutation($id: ID!) { cancelTrainingJob(id: $id) { __typename } }', { id }, alice.token);
+    await t.gqlData(CANCEL_JOB, { id }, alice.token);
     expect((await followJob(t, alice.token, id)).at(-1).status).toBe('CANCELLED');
     const final = await chargedExactly(id);
     expect(final).toBeGreaterThan(0n);
@@ -95,7 +109,7 @@ describe('compute cost records add up to the final cost', () => {
   it('for a job cancelled before it started: nothing', async () => {
     const created = await createJob(t, alice.token, { datasetId, name: 'never ran' });
     const id = created.trainingJob.id;
-    await t.gql('mutation($id: ID!) { cancelTrainingJob(id: $id) { __typename } }', { id }, alice.token);
+    await t.gqlData(CANCEL_JOB, { id }, alice.token);
     const last = (await followJob(t, alice.token, id)).at(-1);
     expect(last.status).toBe('CANCELLED');
     const job = await db.trainingJob.findUniqueOrThrow({ where: { id: rawId(id) } });

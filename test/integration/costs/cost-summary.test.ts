@@ -14,6 +14,9 @@ import { accrueStorageCostWorker } from '../../../server/workers/accrue-storage-
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { storedEstimate } from '../../helpers/training.js';
+import { ofType } from '../../helpers/graphql-client.js';
+import { graphql } from '../../gql/index.js';
+import type { CostSummaryShowQueryVariables } from '../../gql/graphql.js';
 
 let t: TestApp;
 const GiB = 1024 ** 3;
@@ -68,32 +71,34 @@ async function record(ownerId: string, at: string, amount: string, jobId: string
   await db.costRecord.create({ data: { ownerId, jobId, type, amount, periodStart: start, periodEnd: new Date(start.getTime() + 1000), dedupeKey: `test:${randomUUID()}` } });
 }
 
-const SUMMARY = `query($from: DateTime!, $to: DateTime!, $groupBy: CostGroupBy, $topJobs: Int) {
-  costSummary(from: $from, to: $to, groupBy: $groupBy, topJobs: $topJobs) {
-    __typename
-    ... on CostSummary {
-      total currency groupBy
-      series { periodStart periodEnd total byType { type total } }
-      byType { type total }
-      byGpuType { gpuType total }
-      topJobs { job { id name } total }
-      monthComparison { thisMonthStart thisMonth lastMonth lastMonthToDate changePercent }
+const SUMMARY = graphql(`
+  query CostSummaryShow($from: DateTime!, $to: DateTime!, $groupBy: CostGroupBy, $topJobs: Int) {
+    costSummary(from: $from, to: $to, groupBy: $groupBy, topJobs: $topJobs) {
+      __typename
+      ... on CostSummary {
+        total currency groupBy
+        series { periodStart periodEnd total byType { type total } }
+        byType { type total }
+        byGpuType { gpuType total }
+        topJobs { job { id name } total }
+        monthComparison { thisMonthStart thisMonth lastMonth lastMonthToDate changePercent }
+      }
+      ... on InvalidInputError { problems { path message } }
     }
-    ... on InvalidInputError { problems { path message } }
-  } }`;
+  }
+`);
 
-async function summary(token: string, variables: Record<string, unknown>) {
-  const res = await t.gql(SUMMARY, variables, token);
-  expect(res.body.errors).toBeUndefined();
-  return res.body.data.costSummary;
+/** What costSummary answers, a summary or a typed error. */
+async function summaryOrError(token: string, variables: CostSummaryShowQueryVariables) {
+  return (await t.gqlData(SUMMARY, variables, token)).costSummary;
 }
 
-type Total = { total: string };
-type ByType = Total & { type: string };
-type ByGpuType = Total & { gpuType: string };
-type Period = Total & { periodStart: string; periodEnd: string; byType: ByType[] };
-type TopJob = Total & { job: { id: string } };
-type Summary = Total & { series: Period[]; byType: ByType[]; byGpuType: ByGpuType[]; topJobs: TopJob[] };
+/** A summary the range must give. */
+async function summary(token: string, variables: CostSummaryShowQueryVariables) {
+  return ofType(await summaryOrError(token, variables), 'CostSummary');
+}
+
+type Summary = Awaited<ReturnType<typeof summary>>;
 
 /** The invariants every summary keeps, whatever its data. */
 function addsUp(s: Summary) {
@@ -151,18 +156,18 @@ describe('costSummary', () => {
       { gpuType: 'A100-80GB', total: '8.033332' },
       { gpuType: null, total: '0.030000' },
     ]);
-    expect(s.topJobs.map((j: TopJob) => [rawId(j.job.id), j.total])).toEqual([
+    expect(s.topJobs.map((j) => [rawId(j.job.id), j.total])).toEqual([
       [jobs.b, '10.123457'],
       [jobs.c, '4.200000'],
       [jobs.a, '3.833332'],
     ]);
-    expect(s.series.map((p: Period) => [p.periodStart, p.periodEnd, p.total])).toEqual([
+    expect(s.series.map((p) => [p.periodStart, p.periodEnd, p.total])).toEqual([
       ['2021-01-01T00:00:00.000Z', '2021-02-01T00:00:00.000Z', '13.966788'],
       ['2021-02-01T00:00:00.000Z', '2021-03-01T00:00:00.000Z', '4.220001'],
     ]);
     addsUp(s);
     const top1 = await summary(carol.token, { ...range, groupBy: 'MONTH', topJobs: 1 });
-    expect(top1.topJobs.map((j: TopJob) => j.total)).toEqual(['10.123457']);
+    expect(top1.topJobs.map((j) => j.total)).toEqual(['10.123457']);
   });
 
   it('costs the same number of SQL statements for 1 top job as for 3', async () => {
@@ -191,8 +196,8 @@ describe('costSummary', () => {
         { type: 'STORAGE', total: '0.000000' },
       ],
     });
-    expect(s.series[1].total).toBe('0.000000');
-    expect(s.series.find((p: Period) => p.periodStart.startsWith('2021-01-15')).byType).toEqual([
+    expect(s.series[1]?.total).toBe('0.000000');
+    expect(s.series.find((p) => p.periodStart.startsWith('2021-01-15'))?.byType).toEqual([
       { type: 'TRAINING_COMPUTE', total: '0.000000' },
       { type: 'STORAGE', total: '0.010000' },
     ]);
@@ -203,7 +208,7 @@ describe('costSummary', () => {
 
   it('by ISO week, from Monday', async () => {
     const s = await summary(carol.token, { ...range, groupBy: 'WEEK' });
-    expect(s.series.map((p: Period) => p.periodStart.slice(0, 10))).toEqual([
+    expect(s.series.map((p) => p.periodStart.slice(0, 10))).toEqual([
       '2020-12-28',
       '2021-01-04',
       '2021-01-11',
@@ -215,8 +220,8 @@ describe('costSummary', () => {
       '2021-02-22',
     ]);
     // The week of 28 December holds only what falls inside the range (1 January), not 31 December's 100.
-    expect(s.series[0].total).toBe('3.500001');
-    expect(s.series[1].total).toBe('0.333331');
+    expect(s.series[0]?.total).toBe('3.500001');
+    expect(s.series[1]?.total).toBe('0.333331');
     expect(s.total).toBe('18.186789');
     addsUp(s);
   });
@@ -224,16 +229,16 @@ describe('costSummary', () => {
   it("never shows another user's costs", async () => {
     const theirs = await summary(dave.token, { ...range, groupBy: 'MONTH' });
     expect(theirs.total).toBe('1004.999999');
-    expect(theirs.topJobs.map((j: TopJob) => rawId(j.job.id))).toEqual([jobs.dave]);
+    expect(theirs.topJobs.map((j) => rawId(j.job.id))).toEqual([jobs.dave]);
     addsUp(theirs);
     const mine = await summary(carol.token, { ...range, groupBy: 'MONTH' });
-    expect(mine.topJobs.map((j: TopJob) => rawId(j.job.id))).not.toContain(jobs.dave);
-    expect(mine.byGpuType.map((g: ByGpuType) => g.gpuType)).not.toContain('V100-32GB');
+    expect(mine.topJobs.map((j) => rawId(j.job.id))).not.toContain(jobs.dave);
+    expect(mine.byGpuType.map((g) => g.gpuType)).not.toContain('V100-32GB');
     // A new user has nothing at all.
     const erin = await createUser(t);
     const empty = await summary(erin.token, { ...range, groupBy: 'MONTH' });
     expect(empty).toMatchObject({ total: '0.000000', byGpuType: [], topJobs: [] });
-    expect(empty.series.map((p: Period) => p.total)).toEqual(['0.000000', '0.000000']);
+    expect(empty.series.map((p) => p.total)).toEqual(['0.000000', '0.000000']);
     addsUp(empty);
   });
 
@@ -261,7 +266,7 @@ describe('costSummary', () => {
       record(hank.id, '2022-03-02T00:00:00Z', '3', j2.id),
       record(hank.id, '2022-03-02T00:00:00Z', '0.5'),
     ]);
-    const range = { from: '2022-03-01T00:00:00Z', to: '2022-04-01T00:00:00Z', groupBy: 'MONTH' };
+    const range = { from: '2022-03-01T00:00:00Z', to: '2022-04-01T00:00:00Z', groupBy: 'MONTH' } as const;
     expect((await summary(hank.token, range)).total).toBe('5.500000');
     // A record corrected, one moved to another day, a job (and by cascade its records) deleted.
     await db.costRecord.updateMany({ where: { jobId: j1.id, amount: '1.25' }, data: { amount: '1.3' } });
@@ -269,9 +274,9 @@ describe('costSummary', () => {
     await db.trainingJob.delete({ where: { id: j2.id } });
     const after = await summary(hank.token, { ...range, groupBy: 'DAY' });
     expect(after.total).toBe('2.550000');
-    expect(after.topJobs.map((j: TopJob) => [rawId(j.job.id), j.total])).toEqual([[j1.id, '2.050000']]);
-    expect(after.series.find((p: Period) => p.periodStart.startsWith('2022-03-20')).total).toBe('0.500000');
-    expect(after.series.find((p: Period) => p.periodStart.startsWith('2022-03-02')).total).toBe('0.000000');
+    expect(after.topJobs.map((j) => [rawId(j.job.id), j.total])).toEqual([[j1.id, '2.050000']]);
+    expect(after.series.find((p) => p.periodStart.startsWith('2022-03-20'))?.total).toBe('0.500000');
+    expect(after.series.find((p) => p.periodStart.startsWith('2022-03-02'))?.total).toBe('0.000000');
     addsUp(after);
     const { rows } = await pool.query(
       `SELECT (SELECT json_agg(x ORDER BY day, type, "jobKey") FROM (SELECT day, type, "jobKey", amount::text, records FROM "CostDaily" WHERE "ownerId" = $1) x) AS rollup,
@@ -305,14 +310,12 @@ describe('costSummary', () => {
   });
 
   it('refuses a range that ends before it starts, or too many periods, as typed errors', async () => {
-    const backwards = await summary(carol.token, { from: range.to, to: range.from });
-    expect(backwards.__typename).toBe('InvalidInputError');
-    expect(backwards.problems[0].path).toEqual(['to']);
-    const tooMany = await summary(carol.token, { from: '2010-01-01T00:00:00Z', to: '2021-01-01T00:00:00Z', groupBy: 'DAY' });
-    expect(tooMany.__typename).toBe('InvalidInputError');
-    expect(tooMany.problems[0].path).toEqual(['groupBy']);
+    const backwards = ofType(await summaryOrError(carol.token, { from: range.to, to: range.from }), 'InvalidInputError');
+    expect(backwards.problems[0]?.path).toEqual(['to']);
+    const tooMany = ofType(await summaryOrError(carol.token, { from: '2010-01-01T00:00:00Z', to: '2021-01-01T00:00:00Z', groupBy: 'DAY' }), 'InvalidInputError');
+    expect(tooMany.problems[0]?.path).toEqual(['groupBy']);
     const unauthenticated = await t.gql(SUMMARY, range, null);
-    expect(unauthenticated.body.errors![0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(unauthenticated.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });
 
@@ -389,7 +392,7 @@ describe('storage cost', () => {
 
     // The storage costs appear in the owner's summary, exactly.
     const s = await summary(gina.token, { from: '2020-01-01T00:00:00Z', to: '2020-03-01T00:00:00Z', groupBy: 'MONTH' });
-    expect(s.byType.find((b: ByType) => b.type === 'STORAGE').total).toBe(sumAmounts(records.map((r) => r.amount.toFixed(6))));
+    expect(s.byType.find((b) => b.type === 'STORAGE')?.total).toBe(sumAmounts(records.map((r) => r.amount.toFixed(6))));
     addsUp(s);
   });
 

@@ -16,6 +16,13 @@ import { startTestApp, wsCollect, type TestApp } from '../../helpers/app.js';
 import { createUser } from '../../helpers/factories.js';
 import { scrape, sample } from '../../helpers/metrics.js';
 import { createJob, jobRow, readyDataset } from '../../helpers/training.js';
+import { graphql } from '../../gql/index.js';
+
+const METRICS = graphql(`
+  subscription AlertsTrainingMetrics($jobId: ID!) {
+    trainingMetrics(jobId: $jobId) { lastStep }
+  }
+`);
 
 /** No workers and no GPU provider to reach: queues fill up, provider calls fail. */
 let api: TestApp;
@@ -163,7 +170,6 @@ describe('alerts fire', () => {
     const user = await createUser(live);
     const datasetId = await readyDataset(live, user.token);
     const { trainingJob } = await createJob(live, user.token, { datasetId, name: 'timed' });
-    const METRICS = 'subscription($jobId: ID!) { trainingMetrics(jobId: $jobId) { lastStep } }';
     await wsCollect(live.ws(user.token), METRICS, { jobId: trainingJob.id }, (r) => r.length >= 3, 60_000);
     const samples = await scrape(live);
     const timed = sample(samples, 'brightrun_metric_push_delay_seconds_count');

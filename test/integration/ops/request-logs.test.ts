@@ -1,7 +1,9 @@
 // Every HTTP request has an id, echoed in X-Request-Id and carried by each log
 // line logged while serving it, including one access line; queue jobs log with
 // their queue, pg-boss id and the dataset or training job they work on.
+import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { graphql } from '../../gql/index.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { chatExample, jsonl, uploadDataset } from '../../helpers/datasets.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
@@ -27,11 +29,18 @@ afterAll(async () => {
   stdout?.mockRestore();
 });
 
+// Sent with fetch, not the test client: these tests read the response's headers.
+const ME = graphql(`
+  query RequestLogsMe {
+    me { id }
+  }
+`);
+
 const post = (headers: Record<string, string>) =>
   fetch(`${t.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}`, ...headers },
-    body: JSON.stringify({ query: '{ me { id } }' }),
+    body: JSON.stringify({ query: print(ME) }),
   });
 
 describe('request ids', () => {

@@ -1,6 +1,7 @@
 // Outgoing webhooks end to end, through the real API, queues and simulated GPU provider, to a real local HTTP
 // receiver: every event type arrives signed and verifies with the reference library (standardwebhooks); a
 // failing or slow receiver is retried on the schedule and then left alone; a rotated secret overlaps.
+import { print } from 'graphql';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../server/db/client.js';
@@ -8,8 +9,10 @@ import { sweepWebhookEvents } from '../../../server/outbound-webhooks/sweep.js';
 import { startTestApp, wsCollect, type TestApp } from '../../helpers/app.js';
 import { jsonl, uploadDataset } from '../../helpers/datasets.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
+import { ofType } from '../../helpers/graphql-client.js';
+import { graphql } from '../../gql/index.js';
 import { storedModel } from '../../helpers/models.js';
-import { ALL_EVENT_TYPES, REDELIVER, ROTATE_SECRET, createEndpoint, readDelivery, sendTestEvent } from '../../helpers/outbound-webhooks.js';
+import { ALL_EVENT_TYPES, REDELIVER, ROTATE_SECRET, SEND_TEST, createEndpoint, readDelivery, sendTestEvent } from '../../helpers/outbound-webhooks.js';
 import { rawId, until } from '../../helpers/processes.js';
 import { createJob, followJob, readyDataset } from '../../helpers/training.js';
 import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../../helpers/webhook-receiver.js';
@@ -41,6 +44,40 @@ afterAll(async () => {
   await receiver?.close();
 });
 
+const CANCEL_JOB = graphql(`
+  mutation WebhookDeliveryCancelJob($id: ID!) {
+    cancelTrainingJob(id: $id) { __typename }
+  }
+`);
+const SET_BUDGET = graphql(`
+  mutation WebhookDeliverySetBudget($input: SetBudgetInput!) {
+    setBudget(input: $input) { __typename }
+  }
+`);
+const ENDPOINT = graphql(`
+  query WebhookDeliveryEndpoint($id: ID!) {
+    webhookEndpoint(id: $id) { enabled disabledReason consecutiveFailures }
+  }
+`);
+const NOTIFICATIONS = graphql(`
+  query WebhookDeliveryNotifications {
+    notifications(first: 10) { edges { node { type title message } } }
+  }
+`);
+const ENABLE_ENDPOINT = graphql(`
+  mutation WebhookDeliveryEnableEndpoint($input: UpdateWebhookEndpointInput!) {
+    updateWebhookEndpoint(input: $input) {
+      __typename
+      ... on WebhookEndpointPayload { webhookEndpoint { enabled consecutiveFailures disabledReason } }
+    }
+  }
+`);
+const DELIVERY_UPDATED = graphql(`
+  subscription WebhookDeliveryUpdated {
+    webhookDeliveryUpdated { id status attemptCount attempts { responseStatus } }
+  }
+`);
+
 /** Verifies a request with the reference library and returns the body it vouches for. */
 type WebhookBody = { id: string; type: string; timestamp: string; data: Record<string, unknown> };
 function verified(secret: string, request: ReceivedWebhook): WebhookBody {
@@ -68,18 +105,14 @@ describe('events', () => {
     t.gpu!.setFaults({});
     // training_job.cancelled
     const cancelled = await createJob(t, alice.token, { datasetId, presetId: 'quality', name: 'cancelled' });
-    await t.gql('mutation($id: ID!) { cancelTrainingJob(id: $id) { __typename } }', { id: cancelled.trainingJob.id }, alice.token);
+    await t.gqlData(CANCEL_JOB, { id: cancelled.trainingJob.id }, alice.token);
     expect((await followJob(t, alice.token, cancelled.trainingJob.id)).at(-1).status).toBe('CANCELLED');
     // training_job.cost_cap_reached (and training_job.cancelled again, for the stop)
     const capped = await createJob(t, alice.token, { datasetId, presetId: 'quality', gpu: { type: 'H100-80GB', count: 1 }, maxCostUsd: '0.000001', name: 'capped' });
     expect((await followJob(t, alice.token, capped.trainingJob.id)).at(-1).errorCode).toBe('COST_CAP_REACHED');
     // budget.threshold_reached: a budget below what the month has cost already crosses all three thresholds.
-    const budget = await t.gql(
-      'mutation($input: SetBudgetInput!) { setBudget(input: $input) { __typename } }',
-      { input: { amountUsd: '0.000001', hardStop: false, timeZone: 'UTC' } },
-      alice.token,
-    );
-    expect(budget.body.data.setBudget.__typename).toBe('SetBudgetPayload');
+    const budget = await t.gqlData(SET_BUDGET, { input: { amountUsd: '0.000001', hardStop: false, timeZone: 'UTC' } }, alice.token);
+    expect(budget.setBudget.__typename).toBe('SetBudgetPayload');
 
     const expected = [
       'dataset.ready',
@@ -176,15 +209,15 @@ describe('retries', () => {
 
     const delivery = await until('the delivery to be recorded as succeeded', async () => {
       const d = await readDelivery(t, alice.token, sent.id);
-      return d.status === 'SUCCEEDED' && d;
+      return d?.status === 'SUCCEEDED' && d;
     });
     expect(delivery.attemptCount).toBe(2);
     expect(delivery.eventId).toBe(requests[0]!.headers['webhook-id']);
-    expect(delivery.attempts.map((a: { succeeded: boolean; responseStatus: number | null }) => [a.succeeded, a.responseStatus])).toEqual([
+    expect(delivery.attempts.map((a) => [a.succeeded, a.responseStatus])).toEqual([
       [true, 200],
       [false, 500],
     ]);
-    expect(delivery.attempts[1].responseBody).toBe('database on fire');
+    expect(delivery.attempts[1]?.responseBody).toBe('database on fire');
     expect(delivery.nextAttemptAt).toBeNull();
   }, 60_000);
 
@@ -195,13 +228,13 @@ describe('retries', () => {
     await receiver.waitFor('/slow', 2);
     const delivery = await until('the retry to succeed', async () => {
       const d = await readDelivery(t, alice.token, sent.id);
-      return d.status === 'SUCCEEDED' && d;
+      return d?.status === 'SUCCEEDED' && d;
     });
     const [second, first] = delivery.attempts;
     expect(first).toMatchObject({ succeeded: false, responseStatus: null });
-    expect(first.error).toMatch(/no answer within 1000 ms/);
-    expect(first.durationMs).toBeGreaterThanOrEqual(900);
-    expect(first.durationMs).toBeLessThan(2500);
+    expect(first?.error).toMatch(/no answer within 1000 ms/);
+    expect(first?.durationMs).toBeGreaterThanOrEqual(900);
+    expect(first?.durationMs).toBeLessThan(2500);
     expect(second).toMatchObject({ succeeded: true, responseStatus: 204 });
   }, 60_000);
 
@@ -211,17 +244,17 @@ describe('retries', () => {
     const sent = await sendTestEvent(t, alice.token, id);
     const failed = await until('the delivery to fail', async () => {
       const d = await readDelivery(t, alice.token, sent.id);
-      return d.status === 'FAILED' && d;
+      return d?.status === 'FAILED' && d;
     });
     expect(failed.attemptCount).toBe(RETRIES.length + 1);
     expect(receiver.received('/down')).toHaveLength(RETRIES.length + 1);
 
     receiver.answer('/down', () => ({ status: 200 }));
-    const res = await t.gql(REDELIVER, { id: sent.id }, alice.token);
-    expect(res.body.data.redeliverWebhookDelivery.delivery.status).toBe('PENDING');
+    const res = await t.gqlData(REDELIVER, { id: sent.id }, alice.token);
+    expect(ofType(res.redeliverWebhookDelivery, 'WebhookDeliveryPayload').delivery.status).toBe('PENDING');
     const delivered = await until('the redelivery to succeed', async () => {
       const d = await readDelivery(t, alice.token, sent.id);
-      return d.status === 'SUCCEEDED' && d;
+      return d?.status === 'SUCCEEDED' && d;
     });
     expect(delivered.attemptCount).toBe(RETRIES.length + 2);
     const ids = new Set(receiver.received('/down').map((r) => r.headers['webhook-id']));
@@ -235,41 +268,37 @@ describe('a receiver that keeps failing', () => {
     receiver.answer('/broken', () => ({ status: 500 }));
     const { id } = await createEndpoint(t, dave.token, { url: `${receiver.url}/broken`, eventTypes: ['DATASET_READY'] });
     const first = await sendTestEvent(t, dave.token, id);
-    await until('the first delivery to fail', async () => (await readDelivery(t, dave.token, first.id)).status === 'FAILED');
+    await until('the first delivery to fail', async () => (await readDelivery(t, dave.token, first.id))?.status === 'FAILED');
     const second = await sendTestEvent(t, dave.token, id);
     // Its first attempt is the fourth failure in a row: the endpoint is disabled, and its retries are not sent.
-    await until('the second delivery to end', async () => (await readDelivery(t, dave.token, second.id)).status === 'FAILED');
+    await until('the second delivery to end', async () => (await readDelivery(t, dave.token, second.id))?.status === 'FAILED');
     expect(receiver.received('/broken')).toHaveLength(4);
-    const endpoint = (await t.gql('query($id: ID!) { webhookEndpoint(id: $id) { enabled disabledReason consecutiveFailures } }', { id }, dave.token)).body.data.webhookEndpoint;
+    const endpoint = (await t.gqlData(ENDPOINT, { id }, dave.token)).webhookEndpoint;
     expect(endpoint).toMatchObject({ enabled: false, consecutiveFailures: 4 });
-    expect(endpoint.disabledReason).toMatch(/4 failed attempts in a row/);
-    const notes = (await t.gql('{ notifications(first: 10) { edges { node { type title message } } } }', {}, dave.token)).body.data.notifications.edges;
-    expect(notes.map((e: { node: { type: string } }) => e.node.type)).toEqual(['WEBHOOK_ENDPOINT_DISABLED']);
-    expect(notes[0].node.message).toMatch(/HTTP 500/);
+    expect(endpoint?.disabledReason).toMatch(/4 failed attempts in a row/);
+    const notes = (await t.gqlData(NOTIFICATIONS, {}, dave.token)).notifications.edges;
+    expect(notes.map((e) => e.node.type)).toEqual(['WEBHOOK_ENDPOINT_DISABLED']);
+    expect(notes[0]?.node.message).toMatch(/HTTP 500/);
 
-    const refused = await t.gql('mutation($id: ID!) { sendWebhookTestEvent(id: $id) { __typename ... on Error { message } } }', { id }, dave.token);
-    expect(refused.body.data.sendWebhookTestEvent.__typename).toBe('WebhookEndpointDisabledError');
+    const refused = await t.gqlData(SEND_TEST, { id }, dave.token);
+    expect(refused.sendWebhookTestEvent.__typename).toBe('WebhookEndpointDisabledError');
     receiver.answer('/broken', () => ({ status: 200 }));
-    const enabled = await t.gql(
-      'mutation($input: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(input: $input) { ... on WebhookEndpointPayload { webhookEndpoint { enabled consecutiveFailures disabledReason } } } }',
-      { input: { id, enabled: true } },
-      dave.token,
-    );
-    expect(enabled.body.data.updateWebhookEndpoint.webhookEndpoint).toEqual({ enabled: true, consecutiveFailures: 0, disabledReason: null });
+    const enabled = await t.gqlData(ENABLE_ENDPOINT, { input: { id, enabled: true } }, dave.token);
+    expect(ofType(enabled.updateWebhookEndpoint, 'WebhookEndpointPayload').webhookEndpoint).toEqual({ enabled: true, consecutiveFailures: 0, disabledReason: null });
     await t.gql(REDELIVER, { id: second.id }, dave.token);
-    await until('the missed event to arrive', async () => (await readDelivery(t, dave.token, second.id)).status === 'SUCCEEDED');
+    await until('the missed event to arrive', async () => (await readDelivery(t, dave.token, second.id))?.status === 'SUCCEEDED');
   }, 60_000);
 });
 
 describe('secret rotation', () => {
   it('signs with the old and the new secret during the overlap, then with the new one only', async () => {
     const { id, secret: oldSecret } = await createEndpoint(t, alice.token, { url: `${receiver.url}/rotating`, eventTypes: ['MODEL_STORED'] });
-    const rotated = (await t.gql(ROTATE_SECRET, { id }, alice.token)).body.data.rotateWebhookEndpointSecret;
-    const newSecret: string = rotated.secret;
+    const rotated = ofType((await t.gqlData(ROTATE_SECRET, { id }, alice.token)).rotateWebhookEndpointSecret, 'WebhookEndpointSecretPayload');
+    const newSecret = rotated.secret;
     expect(newSecret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(newSecret).not.toBe(oldSecret);
     // One day by default.
-    expect(Date.parse(rotated.webhookEndpoint.previousSecretExpiresAt) - Date.now()).toBeGreaterThan(86_000_000);
+    expect(Date.parse(rotated.webhookEndpoint.previousSecretExpiresAt ?? '') - Date.now()).toBeGreaterThan(86_000_000);
 
     await sendTestEvent(t, alice.token, id);
     const [during] = await receiver.waitFor('/rotating', 1);
@@ -291,9 +320,9 @@ describe('retention', () => {
     receiver.answer('/retained', () => ({ status: 200 }));
     const { id } = await createEndpoint(t, alice.token, { url: `${receiver.url}/retained`, eventTypes: ['DATASET_READY'] });
     const old = await sendTestEvent(t, alice.token, id);
-    await until('the delivery to succeed', async () => (await readDelivery(t, alice.token, old.id)).status === 'SUCCEEDED');
+    await until('the delivery to succeed', async () => (await readDelivery(t, alice.token, old.id))?.status === 'SUCCEEDED');
     const recent = await sendTestEvent(t, alice.token, id);
-    await until('the second delivery to succeed', async () => (await readDelivery(t, alice.token, recent.id)).status === 'SUCCEEDED');
+    await until('the second delivery to succeed', async () => (await readDelivery(t, alice.token, recent.id))?.status === 'SUCCEEDED');
     const monthAgo = new Date(Date.now() - 31 * 86_400_000);
     await db.webhookEvent.update({ where: { id: old.eventId }, data: { createdAt: monthAgo } });
     // An old event whose delivery is still PENDING stays until it ends.
@@ -303,7 +332,7 @@ describe('retention', () => {
     expect(await sweepWebhookEvents(t.config.outboundWebhooks)).toBeGreaterThanOrEqual(1);
     expect(await readDelivery(t, alice.token, old.id)).toBeNull();
     expect(await db.webhookAttempt.count({ where: { deliveryId: rawId(old.id) } })).toBe(0);
-    expect((await readDelivery(t, alice.token, recent.id)).status).toBe('SUCCEEDED');
+    expect((await readDelivery(t, alice.token, recent.id))?.status).toBe('SUCCEEDED');
     expect(await db.webhookEvent.findUnique({ where: { id: pendingEvent.id } })).not.toBeNull();
     expect(t.config.outboundWebhooks.retentionDays).toBe(30);
   }, 60_000);
@@ -312,16 +341,15 @@ describe('retention', () => {
 describe('live deliveries', () => {
   it("pushes each attempt to the owner's webhookDeliveryUpdated, and nothing to another user", async () => {
     const bob = await createUser(t);
-    const query = 'subscription { webhookDeliveryUpdated { id status attemptCount attempts { responseStatus } } }';
     const bobSaw: unknown[] = [];
     const bobClient = t.ws(bob.token);
-    const stopBob = bobClient.subscribe({ query }, { next: (value) => bobSaw.push(value), error: () => {}, complete: () => {} });
+    const stopBob = bobClient.subscribe({ query: print(DELIVERY_UPDATED) }, { next: (value) => bobSaw.push(value), error: () => {}, complete: () => {} });
     receiver.answer('/live', () => ({ status: 202 }));
     const { id } = await createEndpoint(t, alice.token, { url: `${receiver.url}/live`, eventTypes: ['DATASET_READY'] });
     let deliveryId = '';
     const seen = wsCollect(
       t.ws(alice.token),
-      query,
+      DELIVERY_UPDATED,
       {},
       (r) => r.some((x) => x.webhookDeliveryUpdated.id === deliveryId && x.webhookDeliveryUpdated.status === 'SUCCEEDED'),
       15_000,

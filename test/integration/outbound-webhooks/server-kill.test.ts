@@ -38,7 +38,7 @@ it('delivers after a restart what was enqueued just before a SIGKILL', async () 
     'the delivery to succeed on server-2',
     async () => {
       const d = await readDelivery(second, alice.token, sent.id);
-      return d.status === 'SUCCEEDED' && d;
+      return d?.status === 'SUCCEEDED' && d;
     },
     90_000,
     250,

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJob, readyDataset } from '../../helpers/training.js';
 import { collectSubscription, oneToN, openDatabase, rawId, useProcesses, type ServerProcess, type SimulatorProcess } from '../../helpers/processes.js';
 import type { TestUser } from '../../helpers/factories.js';
+import { graphql } from '../../gql/index.js';
 
 const procs = useProcesses();
 const database = openDatabase(procs.databaseUrl);
@@ -17,8 +18,16 @@ let apiB: ServerProcess;
 let worker: ServerProcess;
 let alice: TestUser;
 
-const METRICS = `subscription($jobId: ID!) { trainingMetrics(jobId: $jobId) { lastStep points { step } } }`;
-const UPDATES = `subscription($id: ID!) { trainingJobUpdated(id: $id) { status currentStep totalSteps } }`;
+const METRICS = graphql(`
+  subscription ScaleOutMetrics($jobId: ID!) {
+    trainingMetrics(jobId: $jobId) { lastStep points { step } }
+  }
+`);
+const UPDATES = graphql(`
+  subscription ScaleOutUpdates($id: ID!) {
+    trainingJobUpdated(id: $id) { status currentStep totalSteps }
+  }
+`);
 const TERMINAL = ['COMPLETED', 'FAILED', 'CANCELLED'];
 
 beforeAll(async () => {
@@ -48,11 +57,9 @@ describe('two API processes and a worker on one database', () => {
     expect(created.__typename).toBe('TrainingJobPayload');
     const id: string = created.trainingJob.id;
 
-    type Update = { trainingJobUpdated: { status: string; currentStep: number; totalSteps: number } };
-    type Batch = { trainingMetrics: { lastStep: number; points: { step: number }[] } };
     const [updates, batches] = await Promise.all([
-      collectSubscription<Update>(apiB.ws(alice.token), UPDATES, { id }, { done: (all) => TERMINAL.includes(all.at(-1)!.trainingJobUpdated.status) }),
-      collectSubscription<Batch>(apiB.ws(alice.token), METRICS, { jobId: id }),
+      collectSubscription(apiB.ws(alice.token), UPDATES, { id }, { done: (all) => TERMINAL.includes(all.at(-1)!.trainingJobUpdated.status) }),
+      collectSubscription(apiB.ws(alice.token), METRICS, { jobId: id }),
     ]);
 
     const final = updates.at(-1)!.data.trainingJobUpdated;

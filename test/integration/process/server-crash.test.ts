@@ -4,6 +4,7 @@
 // every step stored once; a subscriber on the new process should get every
 // step once, and the new process should poll the job again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from '../../gql/index.js';
 import type { TestUser } from '../../helpers/factories.js';
 import { collectSubscription, oneToN, openDatabase, rawId, type Received, type ServerProcess, type SimulatorProcess, until, useProcesses } from '../../helpers/processes.js';
 import { createJob, followJob, readyDataset } from '../../helpers/training.js';
@@ -12,7 +13,11 @@ const procs = useProcesses();
 const database = openDatabase(procs.databaseUrl);
 afterAll(() => database.close());
 
-const METRICS = `subscription($jobId: ID!) { trainingMetrics(jobId: $jobId) { points { step } } }`;
+const METRICS = graphql(`
+  subscription ServerCrashMetrics($jobId: ID!) {
+    trainingMetrics(jobId: $jobId) { points { step } }
+  }
+`);
 
 let gpu: SimulatorProcess;
 let alice: TestUser;
@@ -62,7 +67,7 @@ beforeAll(async () => {
   const restartedAt = Date.now();
   const [states, batches] = await Promise.all([
     followJob(restarted.asTestApp(), alice.token, created.trainingJob.id, 90_000),
-    collectSubscription<{ trainingMetrics: { points: { step: number }[] } }>(restarted.ws(alice.token), METRICS, { jobId: created.trainingJob.id }, { timeoutMs: 90_000 }),
+    collectSubscription(restarted.ws(alice.token), METRICS, { jobId: created.trainingJob.id }, { timeoutMs: 90_000 }),
   ]);
   run = { jobId, states, batches, storedAtKill, orphanPollId: orphan.id, killedAt, restartedAt, completedAt: Date.now() };
   console.info(

@@ -4,8 +4,10 @@
 // graphql-ws alike, with nothing executed. Before the fix, `$n: Int = 1` with
 // `{"n": 100000}` sent was measured as 1 and ran.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GraphQLFormattedError } from 'graphql';
-import { startTestApp, wsOnce, type TestApp, type Untyped } from '../../helpers/app.js';
+import { print, type GraphQLFormattedError } from 'graphql';
+import { graphql } from '../../gql/index.js';
+import { startTestApp, wsOnce, type TestApp } from '../../helpers/app.js';
+import type { TypedDocumentNode } from '../../helpers/graphql-client.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 
 let t: TestApp;
@@ -17,21 +19,26 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-type Result = { data?: Untyped; errors?: readonly GraphQLFormattedError[] };
+type Result<T = unknown> = { data?: T | null; errors?: readonly GraphQLFormattedError[] };
+/** A document as written (most here are refused on purpose) or a typed one, whose data the result is typed by. */
+type Document<T> = string | TypedDocumentNode<T, never>;
+type Send = <T = unknown>(document: Document<T>, variables: Record<string, unknown>) => Promise<Result<T>>;
+
+const queryText = <T>(document: Document<T>) => (typeof document === 'string' ? document : print(document));
 
 /** A query over HTTP GET (with the bearer token, so no CSRF header is needed). */
-async function httpGet(query: string, variables: Record<string, unknown>): Promise<Result> {
-  const url = `${t.url}/graphql?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(JSON.stringify(variables))}`;
+const httpGet: Send = async (document, variables) => {
+  const url = `${t.url}/graphql?query=${encodeURIComponent(queryText(document))}&variables=${encodeURIComponent(JSON.stringify(variables))}`;
   const res = await fetch(url, { headers: { authorization: `Bearer ${user.token}` } });
-  return (await res.json()) as Result;
-}
+  return await res.json();
+};
 
 /** An operation (query or subscription) over Server-Sent Events: its first `next` event. */
-async function sse(query: string, variables: Record<string, unknown>): Promise<Result> {
+const sse: Send = async (document, variables) => {
   const res = await fetch(`${t.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${user.token}` },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query: queryText(document), variables }),
   });
   expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
   const reader = res.body!.getReader();
@@ -40,7 +47,7 @@ async function sse(query: string, variables: Record<string, unknown>): Promise<R
   try {
     for (;;) {
       const match = /event: next\ndata: (.*)\n\n/.exec(text);
-      if (match) return JSON.parse(match[1]!) as Result;
+      if (match) return JSON.parse(match[1]!);
       const { done, value } = await reader.read();
       if (done) throw new Error(`stream ended without a result: ${text}`);
       text += decoder.decode(value, { stream: true });
@@ -48,13 +55,16 @@ async function sse(query: string, variables: Record<string, unknown>): Promise<R
   } finally {
     await reader.cancel().catch(() => {});
   }
-}
+};
 
-const transports: [string, (query: string, variables: Record<string, unknown>) => Promise<Result>][] = [
-  ['HTTP POST', async (query, variables) => (await t.rawGql(query, variables, user.token)).body],
+/** Over graphql-ws: its first result. */
+const ws: Send = (document, variables) => wsOnce(t.ws(user.token), queryText(document), variables);
+
+const transports: [string, Send][] = [
+  ['HTTP POST', async (document, variables) => (await t.rawGql(queryText(document), variables, user.token)).body as Result<never>],
   ['HTTP GET', httpGet],
   ['SSE', sse],
-  ['graphql-ws', (query, variables) => wsOnce(t.ws(user.token), query, variables)],
+  ['graphql-ws', ws],
 ];
 
 const codes = (result: Result) => result.errors?.map((e) => e.extensions?.code);
@@ -78,6 +88,12 @@ const literal = (query: string) =>
     .replace(/\$n: Int,? ?/, '')
     .replace(', )', ')')
     .replace('query() ', 'query ');
+const ORDINARY = graphql(`
+  query QueryCostOrdinary($n: Int = 100) {
+    me { id }
+    trainingJobs(first: $n) { totalCount edges { node { id metrics(maxPoints: $n) { step } } } }
+  }
+`);
 const JOB_ID = Buffer.from('TrainingJob:00000000-0000-4000-8000-000000000000').toString('base64');
 
 describe.each(transports)('query cost over %s', (_transport, send) => {
@@ -105,9 +121,9 @@ describe.each(transports)('query cost over %s', (_transport, send) => {
   });
 
   it('lets ordinary queries through, sized by the values sent', async () => {
-    const result = await send('query($n: Int = 100) { me { id } trainingJobs(first: $n) { totalCount edges { node { id metrics(maxPoints: $n) { step } } } } }', { n: 20 });
+    const result = await send(ORDINARY, { n: 20 });
     expect(result.errors).toBeUndefined();
-    expect(result.data.trainingJobs.totalCount).toBe(0);
+    expect(result.data?.trainingJobs.totalCount).toBe(0);
     const page = await send(SIZES.first!('$n'), { n: 1 });
     expect(page.errors).toBeUndefined();
   });
@@ -123,7 +139,7 @@ describe('HTTP status', () => {
       });
     const costly = await post(BYPASS, { n: 100_000 });
     expect(costly.status).toBe(400);
-    const body = (await costly.json()) as Result;
+    const body: Result = await costly.json();
     expect(body.errors?.[0]?.extensions).toEqual({ code: 'QUERY_TOO_COSTLY' });
     expect((await post(SIZES.first!('$n'), { n: 0 })).status).toBe(400);
     expect((await post(SIZES.first!('$n'), { n: 1 })).status).toBe(200);
@@ -133,7 +149,7 @@ describe('HTTP status', () => {
 describe('subscriptions', () => {
   it.each([
     ['SSE', sse],
-    ['graphql-ws', (query: string, variables: Record<string, unknown>) => wsOnce(t.ws(user.token), query, variables)],
+    ['graphql-ws', ws],
   ] as const)('are sized by the variables sent too, over %s', async (_transport, send) => {
     expect(codes(await send(BYPASS_SUBSCRIPTION, { id: DATASET_ID, n: 100_000 }))).toEqual(['QUERY_TOO_COSTLY']);
     expect(codes(await send(BYPASS_SUBSCRIPTION, { id: DATASET_ID, n: -1 }))).toEqual(['BAD_USER_INPUT']);
