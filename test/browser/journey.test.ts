@@ -194,9 +194,8 @@ describe('the journey in a browser', () => {
     await page.getByLabel('Cost cap in USD (optional)').fill('25');
     await screenshot('training-configure');
     await expectVisibleFocus();
-    // Storing the adapter takes a while, as with a real provider: the monitor shows it once it is done. Long
-    // enough that the "being stored" state is still on screen when the next test looks on a loaded machine.
-    await fetch(`${stack.gpuUrl}/v1/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ artifactDelayMs: 10_000 }) });
+    // Storing the adapter takes a while, as with a real provider: the monitor shows it once it is done.
+    await fetch(`${stack.gpuUrl}/v1/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ artifactDelayMs: 3000 }) });
 
     await page.getByRole('button', { name: 'Start training' }).click();
     await page.waitForURL(/\/training\/jobs\/.+/);
