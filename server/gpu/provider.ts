@@ -40,6 +40,8 @@ export interface SimulatedFaults {
   submitAnswerDelayMs?: number;
   /** An artifact download starts answering this late (service-wide only): a slow copy. */
   artifactDelayMs?: number;
+  /** Artifact downloads wait until faults are set again without this (service-wide only): a test decides when the copy ends. */
+  holdArtifacts?: boolean;
 }
 
 export type DatasetFormat = 'CHAT_JSONL' | 'BRIGHTRUN_LORA_V4';

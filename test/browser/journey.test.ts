@@ -8,7 +8,7 @@ import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoA11yViolations } from './a11y.js';
 import { BROKEN_LINES, brokenDataset, validDataset } from './files.js';
-import { screenshot as takeScreenshot, screenshotDir, startStack, type Stack } from './stack.js';
+import { setGpuFaults, screenshot as takeScreenshot, screenshotDir, startStack, type Stack } from './stack.js';
 
 let stack: Stack;
 let page: Page;
@@ -194,8 +194,8 @@ describe('the journey in a browser', () => {
     await page.getByLabel('Cost cap in USD (optional)').fill('25');
     await screenshot('training-configure');
     await expectVisibleFocus();
-    // Storing the adapter takes a while, as with a real provider: the monitor shows it once it is done.
-    await fetch(`${stack.gpuUrl}/v1/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ artifactDelayMs: 3000 }) });
+    // Storing the adapter takes a while, as with a real provider: the provider holds it until the monitor has shown that.
+    await setGpuFaults(stack, { holdArtifacts: true });
 
     await page.getByRole('button', { name: 'Start training' }).click();
     await page.waitForURL(/\/training\/jobs\/.+/);
@@ -229,6 +229,7 @@ describe('the journey in a browser', () => {
     // A reload would clear this mark; the View model button must come over the WebSocket.
     await page.evaluate(() => ((window as { stayed?: boolean }).stayed = true));
     await page.getByText('The adapter is being stored').waitFor();
+    await setGpuFaults(stack, {});
     await page.getByRole('link', { name: 'View model' }).waitFor({ timeout: 60_000 });
     await page.getByText('The adapter is stored').waitFor();
     expect(await page.evaluate(() => (window as { stayed?: boolean }).stayed)).toBe(true);

@@ -7,7 +7,7 @@ import type { Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoA11yViolations } from './a11y.js';
 import { validDataset } from './files.js';
-import { screenshotDir, startStack, type Stack } from './stack.js';
+import { screenshotDir, setGpuFaults, startStack, type Stack } from './stack.js';
 
 let stack: Stack;
 let page: Page;
@@ -15,11 +15,6 @@ let page: Page;
 /** WebSockets to /graphql go through here, so a test can drop them and refuse new ones for a while. */
 const sockets = new Set<WebSocketRoute>();
 let refuseSockets = false;
-
-async function setFaults(faults: Record<string, number>) {
-  const res = await fetch(`${stack.gpuUrl}/v1/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
-  expect(res.ok).toBe(true);
-}
 
 /** The job's artifact status as the API has it now, asked over HTTP from the page. */
 function artifactStatus(jobId: string): Promise<string | null> {
@@ -62,7 +57,7 @@ describe('the web client recovers', () => {
     await page.getByText('Fast', { exact: true }).click();
     await expect.poll(() => page.getByText('Updating…').count()).toBe(0);
     // Each adapter file takes 3 s to copy: long enough to lose the connection while it is stored.
-    await setFaults({ artifactDelayMs: 3000 });
+    await setGpuFaults(stack, { artifactDelayMs: 3000 });
     await page.getByRole('button', { name: 'Start training' }).click();
     await page.waitForURL(/\/training\/jobs\/.+/);
     const jobId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
@@ -84,7 +79,7 @@ describe('the web client recovers', () => {
     await page.getByRole('link', { name: 'View model' }).click();
     await page.waitForURL(/\/models\/.+/);
     await page.locator('[data-status=STORED]').first().waitFor();
-    await setFaults({});
+    await setGpuFaults(stack, {});
   });
 
   it('offers Retry when a page fails to load, and renders it once the server answers again', async () => {

@@ -14,6 +14,7 @@ import { signLocalUserToken } from '../../server/auth/tokens.js';
 import { createWebHandler } from '../../server/http/web.js';
 import { graphqlClient, type GraphqlClient } from '../helpers/graphql-client.js';
 import { expectNoA11yViolations } from './a11y.js';
+import type { SimulatedFaults } from '../../server/gpu/provider.js';
 
 export const repo = fileURLToPath(new URL('../..', import.meta.url));
 const distDir = path.join(repo, 'web/dist');
@@ -172,7 +173,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
 }
 
 /** The simulated provider's faults for every job from now on ({} clears them). */
-export async function setGpuFaults(stack: Stack, faults: Record<string, unknown>): Promise<void> {
+export async function setGpuFaults(stack: Stack, faults: SimulatedFaults): Promise<void> {
   const res = await fetch(`${stack.gpuUrl}/v1/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
   if (!res.ok) throw new Error(`setting faults: ${res.status}`);
 }

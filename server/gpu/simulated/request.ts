@@ -16,6 +16,7 @@ export const faultsSchema: z.ZodType<SimulatedFaults> = z.strictObject({
   hangAfterStep: z.number().int().min(0).optional(),
   submitAnswerDelayMs: z.number().int().min(0).max(600_000).optional(),
   artifactDelayMs: z.number().int().min(0).max(600_000).optional(),
+  holdArtifacts: z.boolean().optional(),
 });
 
 const positiveInt = z.number().int().positive();

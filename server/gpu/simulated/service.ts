@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -54,9 +55,16 @@ export async function startSimulatedProvider(options: SimulatedProviderOptions):
   let globalFaults: SimulatedFaults = {};
   let downUntil = 0;
   let url = '';
+  // Held artifact downloads wait on this; setting faults without holdArtifacts lets them go.
+  let releaseArtifacts = () => {};
+  let artifactsReleased = new Promise<void>((resolve) => (releaseArtifacts = resolve));
 
   const setFaults = (faults: SimulatedFaults) => {
     globalFaults = faults;
+    if (!faults.holdArtifacts) {
+      releaseArtifacts();
+      artifactsReleased = new Promise<void>((resolve) => (releaseArtifacts = resolve));
+    }
     downUntil = Date.now() + (faults.downForMs ?? 0);
     log('simulated provider faults set', { faults });
   };
@@ -116,6 +124,7 @@ export async function startSimulatedProvider(options: SimulatedProviderOptions):
     if (req.method === 'GET' && match[3]) {
       const file = job.artifactFile(decodeURIComponent(match[3]));
       if (!file) throw new HttpError(404, { error: 'not_found', message: 'No such artifact (yet)' });
+      if (globalFaults.holdArtifacts) await Promise.race([artifactsReleased, once(closing.signal, 'abort')]);
       if (globalFaults.artifactDelayMs) await sleep(globalFaults.artifactDelayMs);
       res.writeHead(200, { 'Content-Type': file.contentType, 'Content-Length': file.size });
       return pipeline(createReadStream(file.path), res);

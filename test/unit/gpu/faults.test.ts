@@ -107,6 +107,21 @@ describe('fault knobs', () => {
     await provider.cancel(externalId);
   });
 
+  it('holdArtifacts holds artifact downloads until faults are set without it', async () => {
+    const { status } = await run({});
+    const artifact = status.artifacts[0]!;
+    service.setFaults({ holdArtifacts: true });
+    let answered = false;
+    const download = provider.openArtifact(artifact).then((body) => {
+      answered = true;
+      return new Response(body as ReadableStream<Uint8Array>).arrayBuffer();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(answered).toBe(false);
+    service.setFaults({});
+    expect((await download).byteLength).toBe(artifact.size);
+  });
+
   it('global faults set over HTTP apply to new jobs', async () => {
     const response = await fetch(`${service.url}/v1/admin/faults`, {
       method: 'POST',
