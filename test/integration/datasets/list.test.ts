@@ -61,10 +61,17 @@ describe('datasets connection', () => {
     const seen = new Set<string>();
     const names: string[] = [];
     let after: string | null = null;
-    for (;;) {
+    // The app's background work (workers, schedules) runs in this process too and only adds statements: each page
+    // is asked for twice and the fewer counts, as the same request can cost no less.
+    const measured = async (): Promise<[DatasetListPageQuery, number]> => {
       const before = statementCounter.count;
-      const data: DatasetListPageQuery = await t.gqlData(PAGE, { after }, owner.token);
-      statementsPerPage.push(statementCounter.count - before);
+      const data = await t.gqlData(PAGE, { after }, owner.token);
+      return [data, statementCounter.count - before];
+    };
+    for (;;) {
+      const [data, first] = await measured();
+      const [, second] = await measured();
+      statementsPerPage.push(Math.min(first, second));
       const page = data.datasets;
       expect(page.totalCount).toBe(TOTAL);
       for (const edge of page.edges) {
