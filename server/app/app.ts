@@ -3,7 +3,7 @@
 // depending on config.role.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { type ExecutionArgs, getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
@@ -44,6 +44,7 @@ import { storageFromConfig } from '../storage/from-config.js';
 import { MetricFeedHub } from '../metrics/metric-feed.js';
 import { sharedSubscriptionResults } from '../graphql/shared-subscription-results.js';
 import type { Services } from '../services/services.js';
+import { PROJECT_ROOT } from '../project-root.js';
 
 /** What Yoga is given: the Node request for HTTP, plus connectionParams for WebSocket operations. */
 type ServerContext = { req: IncomingMessage; res?: ServerResponse; connectionParams?: Readonly<Record<string, unknown>> };
@@ -289,7 +290,7 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
   const yoga = createYogaServer(services, authenticate, connections);
   // The React client, built by `npm run web:build` (npm install runs it).
   // Signed uploads go from the browser straight to the bucket: with GCS the page must be allowed to reach it.
-  const serveWeb = createWebHandler(fileURLToPath(new URL('../../web/dist', import.meta.url)), {
+  const serveWeb = createWebHandler(path.join(PROJECT_ROOT, 'web', 'dist'), {
     connectTo: config.storage.driver === 'gcs' ? ['https://storage.googleapis.com'] : [],
   });
   // Embedded mode hands out the local user's token: only requests addressed to this server's own names.
