@@ -33,7 +33,6 @@ import { handleGpuCallback } from '../webhooks/gpu-callback.js';
 import { sendError } from '../http/respond.js';
 import { JobQueue, startBoss } from '../queue/queue.js';
 import { jobDefinitions } from '../queue/definitions.js';
-import { jobWorkers } from '../workers/registry.js';
 import { gpuFromConfig } from '../gpu/from-config.js';
 import { countingErrors } from '../gpu/counted.js';
 import { addLocalBaseModels } from '../catalog/base-models.js';
@@ -281,7 +280,8 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
     observability,
     subscriptionResults: sharedSubscriptionResults((context) => (context as Context).viewer?.id ?? ''),
   };
-  if (config.role !== 'api') await jobs.work(jobWorkers, services);
+  // The handlers (and what only they use: the validator, artifact packing, delivery) load only where workers run.
+  if (config.role !== 'api') await jobs.work((await import('../workers/registry.js')).jobWorkers, services);
 
   const authenticate = createAuthenticator(
     createTokenVerifier({ secret, jwks: config.auth.jwks, clockToleranceSeconds: config.auth.clockToleranceSeconds, log: repeats, refusals: observability.tokenRefusals }),
