@@ -217,7 +217,7 @@ export async function runProcessesBench(): Promise<BenchRow[]> {
         baseline: former.count,
         unit: 'processes',
         ratio: all.count / former.count,
-        target: 'no wrapper process beside the server and PostgreSQL (npm, the command typed, aside)',
+        target: 'no wrapper beside the server and PostgreSQL (npm aside)',
         pass: all.others.length === 0 && all.left === 0,
         note: `ours: ${all.names.join('; ')}; baseline: the former start command through npm (${former.names.join('; ')}); ${stopped(all)}; baseline ${stopped(former)}`,
       },
