@@ -13,7 +13,7 @@ COPY package.json package-lock.json ./
 # sources and runs below as separate steps.
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY . .
-RUN npm run generate && npm run web:build && npm run typecheck
+RUN npm run generate && npm run web:build && npm run typecheck && npm run build
 # What production does not run, removed:
 # - dev dependencies that a production package names as an optional peer (the
 #   lockfile's devOptional: the Prisma CLI and Studio, TypeScript, React),
@@ -44,11 +44,13 @@ COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/schema ./schema
 COPY --from=build /app/scripts ./scripts
 COPY --from=build /app/server ./server
+COPY --from=build /app/dist ./dist
 COPY --from=build /app/web/dist ./web/dist
 RUN mkdir .data && chown node:node .data
 USER node
 EXPOSE 4000
 # Every role answers /healthz on PORT (a worker serves only /healthz and /metrics).
 HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# node itself (PID 1) runs the server: tsx loads as a module hook, with no tsx process in between to relay signals.
-CMD ["node", "--import", "tsx", "server/app/main.ts"]
+# node itself (PID 1) runs the compiled server (npm run build, above): no wrapper to relay signals, no TypeScript
+# loader in the process. The sources stay for the scripts (npm run db:migrate, token), which run through tsx.
+CMD ["node", "dist/server/app/main.js"]

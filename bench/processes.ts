@@ -1,8 +1,9 @@
 // The processes `npm start` leaves running and what they cost at idle: the server's resident memory as an API-only
 // process (ROLE=api) and with every role, and the process tree beside PostgreSQL, each run the way a person runs
 // it (npm, its own process group, embedded PostgreSQL in a temporary DATA_DIR) and stopped as Ctrl-C stops it
-// (SIGINT to the process group), checking that nothing is left. Baselines: the former start command (`tsx
-// server/main.ts` under npm, so npm → sh → tsx → node) for the tree, and a bare node HTTP server for the memory.
+// (SIGINT to the process group), checking that nothing is left. Baselines: a bare node HTTP server for the memory,
+// and the former start command (the same server run from TypeScript through tsx's loader, under npm) for the
+// memory of the loader and for the tree.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -53,7 +54,7 @@ function tree(root: number): ProcessInfo[] {
 }
 
 const isPostgres = (p: ProcessInfo) => /\/postgres( |$)|^postgres:/.test(p.command);
-const isServer = (p: ProcessInfo) => /server\/main\.ts$/.test(p.command) && !/(^| )(sh|npm)( |$)|tsx\/dist\/cli|\.bin\/tsx/.test(p.command);
+const isServer = (p: ProcessInfo) => /server\/app\/main\.(ts|js)$/.test(p.command) && !/(^| )(sh|npm)( |$)|tsx\/dist\/cli|\.bin\/tsx/.test(p.command);
 const isNpm = (p: ProcessInfo) => /^npm( |$)|npm-cli\.js/.test(p.command);
 const short = (p: ProcessInfo) => p.command.replace(/\/\S*\//g, '').slice(0, 40);
 
@@ -157,15 +158,20 @@ async function bareNodeRss(): Promise<number> {
   }
 }
 
+/** The former `npm start`: the server run from its TypeScript sources through tsx's loader, as npm ran that script. */
+const FORMER_START = `npm exec --no -c 'exec node --import tsx server/app/main.ts'`;
+
 export async function runProcessesBench(): Promise<BenchRow[]> {
   const loadAtStart = os.loadavg()[0]!;
   const gpu = await startSimulatedProvider({ port: 0, speedFactor: 5 });
   try {
-    const api = await launch('npm start', { ROLE: 'api', SIMULATED_GPU_URL: gpu.url });
+    const apiEnv = { ROLE: 'api', SIMULATED_GPU_URL: gpu.url };
+    const api = await launch('npm start', apiEnv);
+    const formerApi = await launch(FORMER_START, apiEnv);
     // V8 keeps the young generation's semi-spaces as large as start-up grew them; capping them trades allocation speed for memory.
-    const smallYoung = await launch('npm start', { ROLE: 'api', SIMULATED_GPU_URL: gpu.url, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=1`.trim() });
+    const smallYoung = await launch('npm start', { ...apiEnv, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=1`.trim() });
     const all = await launch('npm start', {});
-    const former = await launch('npm exec --no -- tsx server/main.ts', {});
+    const former = await launch(FORMER_START, {});
     const bare = await bareNodeRss();
     const busy = `1-min load average ${loadAtStart.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end, on ${os.cpus().length} cores (shared with other work: memory moves little with load, times would)`;
     const stopped = (l: Launch) => `SIGINT to the process group stopped it in ${l.stopSeconds.toFixed(1)} s, ${l.left} process(es) left`;
@@ -179,7 +185,15 @@ export async function runProcessesBench(): Promise<BenchRow[]> {
         ratio: api.serverRss / bare,
         target: `< ${API_RSS_TARGET_MB} MB`,
         pass: mb(api.serverRss) < API_RSS_TARGET_MB && api.left === 0,
-        note: `the server process of \`ROLE=api npm start\` (embedded PostgreSQL, local storage), ${IDLE_SECONDS} s after /healthz first answered; baseline: a bare node HTTP server at idle; ${stopped(api)}; ${busy}`,
+        note: `the server process of \`ROLE=api npm start\` (compiled dist/, embedded PostgreSQL, local storage), ${IDLE_SECONDS} s after /healthz first answered; baseline: a bare node HTTP server at idle; ${stopped(api)}; ${busy}`,
+      },
+      {
+        figure: `RSS of an API-only process at idle, compiled ÷ run through tsx`,
+        ours: mb(api.serverRss),
+        baseline: mb(formerApi.serverRss),
+        unit: 'MB',
+        ratio: api.serverRss / formerApi.serverRss,
+        note: `ours: \`ROLE=api npm start\` (node dist/server/app/main.js); baseline: the same server and role run by the former start command (node --import tsx server/app/main.ts under npm: tsx's loader compiles the TypeScript in the process); ${stopped(formerApi)}`,
       },
       {
         figure: `RSS of an API-only process at idle, NODE_OPTIONS=--max-semi-space-size=1`,
@@ -187,7 +201,7 @@ export async function runProcessesBench(): Promise<BenchRow[]> {
         baseline: mb(bare),
         unit: 'MB',
         ratio: smallYoung.serverRss / bare,
-        note: `the same process with V8's young generation capped (not the default: more minor collections under load, not measured against the latency figures); ${stopped(smallYoung)}`,
+        note: `the same process with V8's young generation capped (not the default: more minor collections under load, not measured against the latency figures); baseline: a bare node HTTP server at idle; ${stopped(smallYoung)}`,
       },
       {
         figure: `RSS of the default process (npm start, every role) at idle`,
@@ -203,9 +217,9 @@ export async function runProcessesBench(): Promise<BenchRow[]> {
         baseline: former.count,
         unit: 'processes',
         ratio: all.count / former.count,
-        target: 'npm + the server only',
+        target: 'no wrapper beside the server and PostgreSQL (npm aside)',
         pass: all.others.length === 0 && all.left === 0,
-        note: `ours: ${all.names.join('; ')}; baseline: the former script \`tsx server/main.ts\` through npm (${former.names.join('; ')}); ${stopped(all)}; baseline ${stopped(former)}`,
+        note: `ours: ${all.names.join('; ')}; baseline: the former start command through npm (${former.names.join('; ')}); ${stopped(all)}; baseline ${stopped(former)}`,
       },
       {
         figure: 'RSS of `npm start` beside PostgreSQL at idle',
@@ -213,7 +227,7 @@ export async function runProcessesBench(): Promise<BenchRow[]> {
         baseline: mb(former.treeRss),
         unit: 'MB',
         ratio: all.treeRss / former.treeRss,
-        note: 'every process of the tree but PostgreSQL’s (npm included); baseline: the same for the former script',
+        note: 'every process of the tree but PostgreSQL’s (npm included); baseline: the same for the former start command',
       },
     ];
   } finally {

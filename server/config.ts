@@ -1,11 +1,9 @@
 // The only reader of process.env: validates every variable at start and names
 // every bad one at once. Everything else receives a Config.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { PROJECT_ROOT } from './project-root.js';
 
-/** The repository's root: relative trainer paths are read from here, whatever the working directory. */
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const usd = z.string().regex(/^\d+(\.\d{1,6})?$/, 'must be a USD amount such as 0.02');
 
 const MB = 1024 * 1024;
@@ -398,8 +396,8 @@ function gpuProvider(v: Vars): GpuProviderSettings {
       return {
         provider: 'local',
         local: {
-          python: path.resolve(REPO_ROOT, v.TRAINER_PYTHON),
-          trainerDir: path.join(REPO_ROOT, 'trainer'),
+          python: path.resolve(PROJECT_ROOT, v.TRAINER_PYTHON),
+          trainerDir: path.join(PROJECT_ROOT, 'trainer'),
           devices: v.TRAINER_DEVICES === 'auto' || v.TRAINER_DEVICES === 'cpu' ? v.TRAINER_DEVICES : v.TRAINER_DEVICES.split(','),
           cancelGraceSeconds: v.TRAINER_CANCEL_GRACE_SECONDS,
           modelCache: v.TRAINER_MODEL_CACHE ? path.resolve(v.TRAINER_MODEL_CACHE) : null,

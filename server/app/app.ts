@@ -3,7 +3,7 @@
 // depending on config.role.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { type ExecutionArgs, getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
@@ -33,7 +33,6 @@ import { handleGpuCallback } from '../webhooks/gpu-callback.js';
 import { sendError } from '../http/respond.js';
 import { JobQueue, startBoss } from '../queue/queue.js';
 import { jobDefinitions } from '../queue/definitions.js';
-import { jobWorkers } from '../workers/registry.js';
 import { gpuFromConfig } from '../gpu/from-config.js';
 import { countingErrors } from '../gpu/counted.js';
 import { addLocalBaseModels } from '../catalog/base-models.js';
@@ -44,6 +43,7 @@ import { storageFromConfig } from '../storage/from-config.js';
 import { MetricFeedHub } from '../metrics/metric-feed.js';
 import { sharedSubscriptionResults } from '../graphql/shared-subscription-results.js';
 import type { Services } from '../services/services.js';
+import { PROJECT_ROOT } from '../project-root.js';
 
 /** What Yoga is given: the Node request for HTTP, plus connectionParams for WebSocket operations. */
 type ServerContext = { req: IncomingMessage; res?: ServerResponse; connectionParams?: Readonly<Record<string, unknown>> };
@@ -280,7 +280,8 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
     observability,
     subscriptionResults: sharedSubscriptionResults((context) => (context as Context).viewer?.id ?? ''),
   };
-  if (config.role !== 'api') await jobs.work(jobWorkers, services);
+  // The handlers (and what only they use: the validator, artifact packing, delivery) load only where workers run.
+  if (config.role !== 'api') await jobs.work((await import('../workers/registry.js')).jobWorkers, services);
 
   const authenticate = createAuthenticator(
     createTokenVerifier({ secret, jwks: config.auth.jwks, clockToleranceSeconds: config.auth.clockToleranceSeconds, log: repeats, refusals: observability.tokenRefusals }),
@@ -289,7 +290,7 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
   const yoga = createYogaServer(services, authenticate, connections);
   // The React client, built by `npm run web:build` (npm install runs it).
   // Signed uploads go from the browser straight to the bucket: with GCS the page must be allowed to reach it.
-  const serveWeb = createWebHandler(fileURLToPath(new URL('../../web/dist', import.meta.url)), {
+  const serveWeb = createWebHandler(path.join(PROJECT_ROOT, 'web', 'dist'), {
     connectTo: config.storage.driver === 'gcs' ? ['https://storage.googleapis.com'] : [],
   });
   // Embedded mode hands out the local user's token: only requests addressed to this server's own names.
