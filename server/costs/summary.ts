@@ -123,12 +123,14 @@ export const ROLLUP_SQL = `
 
 /**
  * The partial days at either end of a range that does not start or end at midnight, from the records
- * themselves; never overlapping the whole days. $5 from, $6 to.
+ * themselves: [$5, $6) and [$7, $8), never overlapping each other or the whole days. Two index ranges, not one
+ * range with a filter: a generic plan cannot tell how much of [from, to) such a filter drops, and would read
+ * every record of the range.
  */
 const EDGES_SQL = `
   SELECT extract(epoch FROM date_trunc($4, "periodStart", 'UTC'))::bigint, type, "jobId", sum(amount)::text
   FROM "CostRecord"
-  WHERE "ownerId" = $1::uuid AND "periodStart" >= $5 AND "periodStart" < $6 AND ("periodStart" < $2 OR "periodStart" >= $3)
+  WHERE "ownerId" = $1::uuid AND (("periodStart" >= $5 AND "periodStart" < $6) OR ("periodStart" >= $7 AND "periodStart" < $8))
   GROUP BY 1, 2, 3`;
 
 /** Each summed row with its job's GPU type (the job's primary key, one lookup per job in the range). */
@@ -141,8 +143,10 @@ const withGpu = (rows: string) => `
  * primary key and each job through its own, whatever the range, so there is no plan to fall off. A range of
  * whole days (the usual one) never touches the records.
  */
-const SUMMARY_WHOLE_DAYS = { name: 'cost-summary-days', text: withGpu(ROLLUP_SQL) };
-const SUMMARY_WITH_EDGES = { name: 'cost-summary-days-edges', text: withGpu(`${ROLLUP_SQL} UNION ALL ${EDGES_SQL}`) };
+export const SUMMARY_DAYS_SQL = withGpu(ROLLUP_SQL);
+export const SUMMARY_EDGES_SQL = withGpu(`${ROLLUP_SQL} UNION ALL ${EDGES_SQL}`);
+const SUMMARY_WHOLE_DAYS = { name: 'cost-summary-days', text: SUMMARY_DAYS_SQL };
+const SUMMARY_WITH_EDGES = { name: 'cost-summary-days-edges', text: SUMMARY_EDGES_SQL };
 
 interface SummaryRow {
   /** Epoch seconds. */
@@ -173,7 +177,7 @@ function byAmount<K extends string | null>(sums: Map<K, bigint>): [K, bigint][] 
  * from CostDaily, the one partial day from the records.
  * $1 owner, $2 last month's start, $3 this month's, $4 next month's, $5 the same point last month, $6 the start of its day.
  */
-const MONTHS_SQL = `
+export const MONTHS_SQL = `
   WITH daily AS (
     SELECT day, sum(amount) AS amount FROM "CostDaily"
     WHERE "ownerId" = $1::uuid AND day >= $2 AND day < $4
@@ -222,7 +226,10 @@ export async function costSummary(ownerId: string, input: CostSummaryInput, now 
   const topJobs = checkInput(input);
   const [firstDay, endDay] = [ceilDay(input.from), floorDay(input.to)];
   const edges = input.from < firstDay || endDay < input.to;
-  const values = [ownerId, firstDay, endDay, UNIT[input.groupBy], ...(edges ? [input.from, input.to] : [])];
+  // Within one day, the first part is all of it and the last is empty.
+  const headEnd = new Date(Math.min(firstDay.getTime(), input.to.getTime()));
+  const tailStart = new Date(Math.max(endDay.getTime(), headEnd.getTime()));
+  const values = [ownerId, firstDay, endDay, UNIT[input.groupBy], ...(edges ? [input.from, headEnd, tailStart, input.to] : [])];
   const [{ rows }, months] = await Promise.all([
     pool.query<SummaryRow>({ ...(edges ? SUMMARY_WITH_EDGES : SUMMARY_WHOLE_DAYS), values }),
     compareMonths(ownerId, now),
