@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { App } from '../server/app/app.js';
 import { signLocalUserToken } from '../server/auth/tokens.js';
-import { ROLLUP_SQL, sumAmounts } from '../server/costs/summary.js';
+import { MONTHS_SQL, ROLLUP_SQL, SUMMARY_DAYS_SQL, SUMMARY_EDGES_SQL, sumAmounts } from '../server/costs/summary.js';
 import { GPU_TYPES } from '../server/gpu/provider.js';
 import { formatBenchRows, type BenchRow } from './report.js';
 import { startBenchStack } from './lib/stack.js';
@@ -142,6 +142,23 @@ async function startBareServer(client: pg.Pool, ownerId: string, from: string, t
   };
 }
 
+/**
+ * The plans PostgreSQL keeps for the API's prepared statements once it plans them generically (after five runs,
+ * when that looks no dearer): every read of the cost tables must be an index range, none a whole-table scan or a
+ * range narrowed by a filter (the cliff a generic plan falls off when it cannot see how few rows a filter keeps).
+ */
+async function checkGenericPlans(client: pg.Pool): Promise<void> {
+  type PlanNode = { 'Node Type': string; 'Relation Name'?: string; Filter?: string; Plans?: PlanNode[] };
+  const scans = (node: PlanNode): PlanNode[] => [...(node['Relation Name'] ? [node] : []), ...(node.Plans ?? []).flatMap(scans)];
+  for (const [name, text] of Object.entries({ SUMMARY_DAYS_SQL, SUMMARY_EDGES_SQL, MONTHS_SQL })) {
+    const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (GENERIC_PLAN, FORMAT JSON) ${text}`);
+    for (const scan of scans(rows[0]!['QUERY PLAN'][0].Plan)) {
+      if (!/^Cost(Daily|Record)$/.test(scan['Relation Name']!)) continue;
+      if (scan['Node Type'] === 'Seq Scan' || scan.Filter) throw new Error(`${name}: generic plan reads ${scan['Relation Name']} by ${scan['Node Type']}${scan.Filter ? ` with filter ${scan.Filter}` : ''}`);
+    }
+  }
+}
+
 /** Two calls timed in turns (which goes first alternates), so both see the same load. */
 async function timeInTurns(runs: number, ours: () => Promise<unknown>, base: () => Promise<unknown>): Promise<{ ours: { p50: number; p99: number }; base: { p50: number; p99: number } }> {
   const samples: [number[], number[]] = [[], []];
@@ -174,6 +191,8 @@ export async function runCostSummaryBench(): Promise<BenchRow[]> {
     await client().query('VACUUM ANALYZE "TrainingJob"');
     // With statistics on the rollup, a prepared statement may switch to a generic plan after five runs: measure that.
     await client().query('VACUUM ANALYZE "CostDaily"');
+
+    await checkGenericPlans(client());
 
     const from = new Date(YEAR_START).toISOString();
     const to = new Date(YEAR_START + YEAR_MS).toISOString();
@@ -217,7 +236,7 @@ export async function runCostSummaryBench(): Promise<BenchRow[]> {
       ratio: ours / base,
       ...(target ? { target: `≤ ${P99_TARGET_RATIO}× baseline`, pass: ours <= P99_TARGET_RATIO * base } : {}),
       note:
-        `${note}; statistics gathered (VACUUM ANALYZE); baseline: a bare node:http server sending the API's own rollup aggregate ` +
+        `${note}; statistics gathered (VACUUM ANALYZE), generic plans checked (index ranges only); baseline: a bare node:http server sending the API's own rollup aggregate ` +
         `(GROUP BY ${unit}, type, job over CostDaily, prepared) through node-postgres and answering its rows as JSON, over HTTP; ${load}`,
     });
     return [
