@@ -154,13 +154,18 @@ async function checkGenericPlans(client: pg.Pool): Promise<void> {
     const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (GENERIC_PLAN, FORMAT JSON) ${text}`);
     for (const scan of scans(rows[0]!['QUERY PLAN'][0].Plan)) {
       if (!/^Cost(Daily|Record)$/.test(scan['Relation Name']!)) continue;
-      if (scan['Node Type'] === 'Seq Scan' || scan.Filter) throw new Error(`${name}: generic plan reads ${scan['Relation Name']} by ${scan['Node Type']}${scan.Filter ? ` with filter ${scan.Filter}` : ''}`);
+      if (scan['Node Type'] === 'Seq Scan' || scan.Filter)
+        throw new Error(`${name}: generic plan reads ${scan['Relation Name']} by ${scan['Node Type']}${scan.Filter ? ` with filter ${scan.Filter}` : ''}`);
     }
   }
 }
 
 /** Two calls timed in turns (which goes first alternates), so both see the same load. */
-async function timeInTurns(runs: number, ours: () => Promise<unknown>, base: () => Promise<unknown>): Promise<{ ours: { p50: number; p99: number }; base: { p50: number; p99: number } }> {
+async function timeInTurns(
+  runs: number,
+  ours: () => Promise<unknown>,
+  base: () => Promise<unknown>,
+): Promise<{ ours: { p50: number; p99: number }; base: { p50: number; p99: number } }> {
   const samples: [number[], number[]] = [[], []];
   const calls = [ours, base];
   for (let i = 0; i < runs; i++) {

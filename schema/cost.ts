@@ -86,7 +86,15 @@ const MonthComparisonRef = builder.objectRef<MonthComparison>('CostMonthComparis
  */
 function loadingJobs(topJobs: CostSummary['topJobs'], ctx: Context, info: GraphQLResolveInfo): JobCost[] {
   if (topJobs.length === 0 || !selects(info, ['topJobs', 'job'])) return topJobs;
-  const query = queryFromInfo({ context: ctx, info, typeName: 'TrainingJob', path: [{ type: 'CostSummary', name: 'topJobs' }, { type: 'JobCost', name: 'job' }] });
+  const query = queryFromInfo({
+    context: ctx,
+    info,
+    typeName: 'TrainingJob',
+    path: [
+      { type: 'CostSummary', name: 'topJobs' },
+      { type: 'JobCost', name: 'job' },
+    ],
+  });
   const rows = db.trainingJob.findMany({ ...query, where: { id: { in: topJobs.map((j) => j.jobId) } } }).then((found) => new Map(found.map((row) => [row.id, row])));
   return topJobs.map((j) => {
     const job = rows.then((byId) => {

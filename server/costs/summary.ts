@@ -230,10 +230,7 @@ export async function costSummary(ownerId: string, input: CostSummaryInput, now 
   const headEnd = new Date(Math.min(firstDay.getTime(), input.to.getTime()));
   const tailStart = new Date(Math.max(endDay.getTime(), headEnd.getTime()));
   const values = [ownerId, firstDay, endDay, UNIT[input.groupBy], ...(edges ? [input.from, headEnd, tailStart, input.to] : [])];
-  const [{ rows }, months] = await Promise.all([
-    pool.query<SummaryRow>({ ...(edges ? SUMMARY_WITH_EDGES : SUMMARY_WHOLE_DAYS), values }),
-    compareMonths(ownerId, now),
-  ]);
+  const [{ rows }, months] = await Promise.all([pool.query<SummaryRow>({ ...(edges ? SUMMARY_WITH_EDGES : SUMMARY_WHOLE_DAYS), values }), compareMonths(ownerId, now)]);
 
   let total = 0n;
   const periods = new Map<number, Map<CostType, bigint>>();
@@ -244,8 +241,8 @@ export async function costSummary(ownerId: string, input: CostSummaryInput, now 
     const amount = micros(row.total);
     total += amount;
     const period = Number(row.period) * 1000;
-    let ofPeriod = periods.get(period);
-    if (!ofPeriod) periods.set(period, (ofPeriod = new Map()));
+    const ofPeriod = periods.get(period) ?? new Map<CostType, bigint>();
+    periods.set(period, ofPeriod);
     add(ofPeriod, row.type, amount);
     add(types, row.type, amount);
     add(gpus, row.type === 'TRAINING_COMPUTE' ? row.gpu : null, amount);
