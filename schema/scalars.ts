@@ -4,8 +4,13 @@ import { GraphQLError, Kind } from 'graphql';
 import { Prisma } from '../server/db/client.js';
 import { builder } from './builder.js';
 
+/** An amount already written as the API gives it out. */
+const USD = /^-?(0|[1-9]\d*)\.\d{6}$/;
+
 /** Money as the API gives it out, everywhere (Decimal fields and notification metadata): USD with exactly six decimals. */
 export function usd(amount: string | Prisma.Decimal): string {
+  // Already in that form (what exact SQL and bigint sums give): as is, without a Decimal per value (a long cost series has thousands).
+  if (typeof amount === 'string' && USD.test(amount) && amount !== '-0.000000') return amount;
   return new Prisma.Decimal(amount).toFixed(6);
 }
 

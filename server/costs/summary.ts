@@ -1,10 +1,11 @@
 // Cost analytics for one owner: totals, a series by day/week/month, breakdowns
 // by cost type and GPU type, the most expensive jobs, and this month against
-// last. Sums are PostgreSQL numeric aggregates (exact), read as decimal
-// strings; every breakdown is rolled up from one grouped set, so the total
-// equals the sum of the series and of each breakdown to the micro-dollar.
-// Whole days are read from the CostDaily rollup, so the cost of a query grows
-// with the days and jobs in the range, not with the number of records.
+// last. PostgreSQL sums the numeric amounts (exact) by period × type × job;
+// every figure is then added up from that one small set in whole micro-dollars
+// (bigint, exact), so the total equals the sum of the series and of each
+// breakdown to the micro-dollar. Whole days are read from the CostDaily
+// rollup, so the cost of a query grows with the days and jobs in the range,
+// not with the number of records.
 import { pool } from '../db/client.js';
 import { CostType } from '../db/generated/prisma/enums.js';
 import { InvalidInputError } from '../errors.js';
@@ -59,7 +60,6 @@ export interface CostSummary {
   months: MonthComparison;
 }
 
-const ZERO = '0.000000';
 const COST_TYPES = Object.values(CostType) as CostType[];
 const UNIT: Record<CostGroupBy, 'day' | 'week' | 'month'> = { DAY: 'day', WEEK: 'week', MONTH: 'month' };
 
@@ -108,58 +108,76 @@ function checkInput(input: CostSummaryInput): number {
   return top;
 }
 
-interface SummaryRow {
-  total: string;
-  series: { period: number; total: string; by_type: Record<string, string> }[] | null;
-  by_type: Record<string, string> | null;
-  by_gpu: { gpu_type: string | null; total: string }[] | null;
-  top_jobs: { job_id: string; total: string }[] | null;
-}
-
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 /**
- * The rollup. Whole UTC days come from CostDaily (a few rows a day, kept by
- * a trigger); the partial days at either end of a range that does not start
- * or end at midnight come from the records themselves. The two never
- * overlap. Grouped once by period × type × job, then every figure from that
- * small set. Records belong to the period their periodStart falls in (UTC).
- * $1 owner, $2 from, $3 to, $4 first whole day, $5 end of the last whole day, $6 unit, $7 top jobs.
+ * The rollup aggregate: whole UTC days from CostDaily (a few rows a day, kept by a trigger), summed by period ×
+ * type × job. Records belong to the period their periodStart falls in (UTC); the period comes back as epoch
+ * seconds. $1 owner, $2 first whole day, $3 end of the last whole day, $4 unit (day, week, month).
  */
-const SUMMARY_SQL = `
-  WITH parts AS (
-    SELECT date_trunc($6, "periodStart" AT TIME ZONE 'UTC') AS period, type, "jobId", sum(amount) AS total
-    FROM "CostRecord"
-    WHERE "ownerId" = $1::uuid AND "periodStart" >= $2 AND "periodStart" < $3 AND ("periodStart" < $4 OR "periodStart" >= $5)
-    GROUP BY 1, 2, 3
-    UNION ALL
-    SELECT date_trunc($6, day AT TIME ZONE 'UTC'), type, nullif("jobKey", '${NIL_UUID}'::uuid), sum(amount)
-    FROM "CostDaily"
-    WHERE "ownerId" = $1::uuid AND day >= $4 AND day < $5
-    GROUP BY 1, 2, 3
-  ), grouped AS MATERIALIZED (
-    SELECT period, type, "jobId", sum(total) AS total FROM parts GROUP BY 1, 2, 3
-  ), per_type AS (
-    SELECT period, type, sum(total) AS total FROM grouped GROUP BY 1, 2
-  )
-  SELECT
-    (SELECT round(coalesce(sum(total), 0), 6)::text FROM grouped) AS total,
-    (SELECT json_agg(json_build_object('period', extract(epoch FROM period)::bigint, 'total', round(total, 6)::text, 'by_type', by_type) ORDER BY period)
-       FROM (SELECT period, sum(total) AS total, json_object_agg(type, round(total, 6)::text) AS by_type FROM per_type GROUP BY period) p) AS series,
-    (SELECT json_object_agg(type, round(total, 6)::text) FROM (SELECT type, sum(total) AS total FROM per_type GROUP BY type) t) AS by_type,
-    (SELECT json_agg(json_build_object('gpu_type', gpu_type, 'total', round(total, 6)::text) ORDER BY total DESC, gpu_type NULLS LAST)
-       FROM (SELECT j."gpuType" AS gpu_type, sum(g.total) AS total
-             FROM grouped g LEFT JOIN "TrainingJob" j ON g.type = 'TRAINING_COMPUTE' AND j.id = g."jobId"
-             GROUP BY 1) x) AS by_gpu,
-    (SELECT json_agg(json_build_object('job_id', "jobId", 'total', round(total, 6)::text) ORDER BY total DESC, "jobId")
-       FROM (SELECT "jobId", sum(total) AS total FROM grouped WHERE "jobId" IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $7) tj) AS top_jobs`;
+export const ROLLUP_SQL = `
+  SELECT extract(epoch FROM date_trunc($4, day, 'UTC'))::bigint AS period, type, nullif("jobKey", '${NIL_UUID}'::uuid) AS job, sum(amount)::text AS total
+  FROM "CostDaily"
+  WHERE "ownerId" = $1::uuid AND day >= $2 AND day < $3
+  GROUP BY 1, 2, 3`;
+
+/**
+ * The partial days at either end of a range that does not start or end at midnight, from the records
+ * themselves: [$5, $6) and [$7, $8), never overlapping each other or the whole days. Two index ranges, not one
+ * range with a filter: a generic plan cannot tell how much of [from, to) such a filter drops, and would read
+ * every record of the range.
+ */
+const EDGES_SQL = `
+  SELECT extract(epoch FROM date_trunc($4, "periodStart", 'UTC'))::bigint, type, "jobId", sum(amount)::text
+  FROM "CostRecord"
+  WHERE "ownerId" = $1::uuid AND (("periodStart" >= $5 AND "periodStart" < $6) OR ("periodStart" >= $7 AND "periodStart" < $8))
+  GROUP BY 1, 2, 3`;
+
+/** Each summed row with its job's GPU type (the job's primary key, one lookup per job in the range). */
+const withGpu = (rows: string) => `
+  SELECT r.period, r.type, r.job, j."gpuType" AS gpu, r.total
+  FROM (${rows}) r LEFT JOIN "TrainingJob" j ON j.id = r.job`;
+
+/**
+ * Both are prepared (named): their generic plans, once PostgreSQL keeps one, read the owner's days through the
+ * primary key and each job through its own, whatever the range, so there is no plan to fall off. A range of
+ * whole days (the usual one) never touches the records.
+ */
+export const SUMMARY_DAYS_SQL = withGpu(ROLLUP_SQL);
+export const SUMMARY_EDGES_SQL = withGpu(`${ROLLUP_SQL} UNION ALL ${EDGES_SQL}`);
+const SUMMARY_WHOLE_DAYS = { name: 'cost-summary-days', text: SUMMARY_DAYS_SQL };
+const SUMMARY_WITH_EDGES = { name: 'cost-summary-days-edges', text: SUMMARY_EDGES_SQL };
+
+interface SummaryRow {
+  /** Epoch seconds. */
+  period: string;
+  type: CostType;
+  job: string | null;
+  gpu: string | null;
+  total: string;
+}
+
+function add<K>(sums: Map<K, bigint>, key: K, amount: bigint): void {
+  sums.set(key, (sums.get(key) ?? 0n) + amount);
+}
+
+/** Micro-dollars as the API gives them: six decimals, sign first. */
+function formatMicros(value: bigint): string {
+  const abs = value < 0n ? -value : value;
+  return `${value < 0n ? '-' : ''}${abs / 1_000_000n}.${(abs % 1_000_000n).toString().padStart(6, '0')}`;
+}
+
+/** Descending by amount, then ascending by key (null last): the order the breakdowns are listed in. */
+function byAmount<K extends string | null>(sums: Map<K, bigint>): [K, bigint][] {
+  return [...sums].sort(([ka, a], [kb, b]) => (a !== b ? (a > b ? -1 : 1) : ka === kb ? 0 : ka === null ? 1 : kb === null ? -1 : ka < kb ? -1 : 1));
+}
 
 /**
  * This month, last month, and last month up to the same point: whole days
  * from CostDaily, the one partial day from the records.
  * $1 owner, $2 last month's start, $3 this month's, $4 next month's, $5 the same point last month, $6 the start of its day.
  */
-const MONTHS_SQL = `
+export const MONTHS_SQL = `
   WITH daily AS (
     SELECT day, sum(amount) AS amount FROM "CostDaily"
     WHERE "ownerId" = $1::uuid AND day >= $2 AND day < $4
@@ -206,37 +224,53 @@ async function compareMonths(ownerId: string, now: Date): Promise<MonthCompariso
 
 export async function costSummary(ownerId: string, input: CostSummaryInput, now = new Date()): Promise<CostSummary> {
   const topJobs = checkInput(input);
-  const [{ rows }, months] = await Promise.all([
-    // Not a named (prepared) statement: after five runs PostgreSQL may keep a generic plan, which cannot see how
-    // few rows the partial days at the ends hold and, once the rollup has statistics, runs 4-5 times slower. An
-    // unnamed statement is planned for its values every time (planning costs well under a millisecond).
-    pool.query<SummaryRow>({ text: SUMMARY_SQL, values: [ownerId, input.from, input.to, ceilDay(input.from), floorDay(input.to), UNIT[input.groupBy], topJobs] }),
-    compareMonths(ownerId, now),
-  ]);
-  const row = rows[0]!;
-  const byPeriod = new Map((row.series ?? []).map((p) => [Number(p.period) * 1000, p]));
-  const typed = (amounts: Record<string, string> | null | undefined): TypeAmount[] => COST_TYPES.map((type) => ({ type, total: amounts?.[type] ?? ZERO }));
+  const [firstDay, endDay] = [ceilDay(input.from), floorDay(input.to)];
+  const edges = input.from < firstDay || endDay < input.to;
+  // Within one day, the first part is all of it and the last is empty.
+  const headEnd = new Date(Math.min(firstDay.getTime(), input.to.getTime()));
+  const tailStart = new Date(Math.max(endDay.getTime(), headEnd.getTime()));
+  const values = [ownerId, firstDay, endDay, UNIT[input.groupBy], ...(edges ? [input.from, headEnd, tailStart, input.to] : [])];
+  const [{ rows }, months] = await Promise.all([pool.query<SummaryRow>({ ...(edges ? SUMMARY_WITH_EDGES : SUMMARY_WHOLE_DAYS), values }), compareMonths(ownerId, now)]);
+
+  let total = 0n;
+  const periods = new Map<number, Map<CostType, bigint>>();
+  const types = new Map<CostType, bigint>();
+  const gpus = new Map<string | null, bigint>();
+  const jobs = new Map<string, bigint>();
+  for (const row of rows) {
+    const amount = micros(row.total);
+    total += amount;
+    const period = Number(row.period) * 1000;
+    const ofPeriod = periods.get(period) ?? new Map<CostType, bigint>();
+    periods.set(period, ofPeriod);
+    add(ofPeriod, row.type, amount);
+    add(types, row.type, amount);
+    add(gpus, row.type === 'TRAINING_COMPUTE' ? row.gpu : null, amount);
+    if (row.job !== null) add(jobs, row.job, amount);
+  }
+
+  const typed = (sums: Map<CostType, bigint> | undefined): TypeAmount[] => COST_TYPES.map((type) => ({ type, total: formatMicros(sums?.get(type) ?? 0n) }));
   const series = periodsBetween(input.from, input.to, input.groupBy).map((start) => {
-    const found = byPeriod.get(start.getTime());
-    return { periodStart: start, periodEnd: nextPeriod(start, input.groupBy), total: found?.total ?? ZERO, byType: typed(found?.by_type) };
+    const ofPeriod = periods.get(start.getTime());
+    const periodTotal = ofPeriod ? [...ofPeriod.values()].reduce((a, b) => a + b, 0n) : 0n;
+    return { periodStart: start, periodEnd: nextPeriod(start, input.groupBy), total: formatMicros(periodTotal), byType: typed(ofPeriod) };
   });
   return {
     from: input.from,
     to: input.to,
     groupBy: input.groupBy,
-    total: row.total,
+    total: formatMicros(total),
     series,
-    byType: typed(row.by_type),
-    byGpuType: (row.by_gpu ?? []).map((g) => ({ gpuType: g.gpu_type, total: g.total })),
-    topJobs: (row.top_jobs ?? []).map((j) => ({ jobId: j.job_id, total: j.total })),
+    byType: typed(types),
+    byGpuType: byAmount(gpus).map(([gpuType, sum]) => ({ gpuType, total: formatMicros(sum) })),
+    topJobs: byAmount(jobs)
+      .slice(0, topJobs)
+      .map(([jobId, sum]) => ({ jobId, total: formatMicros(sum) })),
     months,
   };
 }
 
 /** Adds exact decimal strings; for tests and checks that totals add up. */
 export function sumAmounts(amounts: readonly string[]): string {
-  const total = amounts.reduce((acc, a) => acc + micros(a), 0n);
-  const negative = total < 0n;
-  const abs = negative ? -total : total;
-  return `${negative ? '-' : ''}${abs / 1_000_000n}.${(abs % 1_000_000n).toString().padStart(6, '0')}`;
+  return formatMicros(amounts.reduce((acc, a) => acc + micros(a), 0n));
 }

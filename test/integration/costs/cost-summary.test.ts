@@ -254,6 +254,11 @@ describe('costSummary', () => {
     expect(within.total).toBe('1.000001');
     expect(within.series).toHaveLength(1);
     addsUp(within);
+    // Inside one day, neither end at midnight: counted once.
+    const midday = await summary(carol.token, { from: '2021-01-04T09:00:00Z', to: '2021-01-04T11:00:00Z', groupBy: 'DAY' });
+    expect(midday.total).toBe('0.333333');
+    expect(midday.series).toHaveLength(1);
+    addsUp(midday);
   });
 
   it('keeps its daily rollup equal to the records through inserts, updates and deletes', async () => {
