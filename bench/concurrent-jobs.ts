@@ -164,6 +164,7 @@ async function measure(count: number): Promise<BenchRow[]> {
 
     bare = await startBareServer(stack.databaseUrl, count);
     const bareServer = bare;
+    const bareBusyFrom = performance.eventLoopUtilization();
     const baseline = await run(fleet, senders, sending, {
       open: { cmd: 'open', url: '', urls: sending.map((j) => `${bareServer.wsUrl}${j.id}`), count, protocol: 'raw', maxStep: STEPS },
       subscribed: () => bareServer.clients() === count,
@@ -172,6 +173,7 @@ async function measure(count: number): Promise<BenchRow[]> {
       send: { url: (job) => `${bareServer.url}${job.id}`, headers: () => ({}), stepOffset: STEPS },
     });
 
+    const bareBusy = performance.eventLoopUtilization(bareBusyFrom).utilization;
     const label = `${count} jobs × ${POINTS_PER_SECOND} points/s`;
     const integrity = (r: RunResult) => `${r.missing} missing, ${r.duplicates} duplicated, ${r.errors} errors${r.firstError ? ` (${r.firstError})` : ''}`;
     const load = `1-min load average ${loadAtStart.toFixed(1)} at start, ${loadDuring.toFixed(1)} after our run, ${os.loadavg()[0]!.toFixed(1)} at end, on ${os.cpus().length} cores`;
@@ -183,7 +185,7 @@ async function measure(count: number): Promise<BenchRow[]> {
       row(`concurrent jobs: callback → subscriber latency p50, ${label}`, ours.p50, baseline.p50, 'ms'),
       row(`concurrent jobs: callback → subscriber latency p99, ${label}`, ours.p99, baseline.p99, 'ms', {
         target: { below: LATENCY_P99_TARGET_MS },
-        note: `${ours.samples.toLocaleString('en')} receipts (baseline ${baseline.samples.toLocaleString('en')}), the first ${WARM_UP} steps of each job not counted; the server's event loop (its clients in two worker threads) ${Math.round(serverBusy * 100)}% busy`,
+        note: `${ours.samples.toLocaleString('en')} receipts (baseline ${baseline.samples.toLocaleString('en')}), the first ${WARM_UP} steps of each job not counted; the server's event loop ${Math.round(serverBusy * 100)}% busy over our run, the bare server's ${Math.round(bareBusy * 100)}% over the baseline's (their clients in two worker threads)`,
       }),
       row(`concurrent jobs: polls per second, ${label}`, allPolls.length / pollSeconds, (count + silentCount) / POLL_INTERVAL_SECONDS, 'polls/s', {
         note: `${count + silentCount} jobs (${silentCount} silent) over ${pollSeconds.toFixed(0)} s; baseline: every job polled every POLL_INTERVAL_SECONDS (${POLL_INTERVAL_SECONDS} s), as before callbacks backed polls off; a sender's polls were ${senderGaps.length ? (senderGaps.reduce((a, b) => a + b, 0) / senderGaps.length).toFixed(1) : '–'} s apart on average`,
