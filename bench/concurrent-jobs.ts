@@ -185,7 +185,7 @@ async function measure(count: number): Promise<BenchRow[]> {
       row(`concurrent jobs: callback → subscriber latency p50, ${label}`, ours.p50, baseline.p50, 'ms'),
       row(`concurrent jobs: callback → subscriber latency p99, ${label}`, ours.p99, baseline.p99, 'ms', {
         target: { below: LATENCY_P99_TARGET_MS },
-        note: `${ours.samples.toLocaleString('en')} receipts (baseline ${baseline.samples.toLocaleString('en')}), the first ${WARM_UP} steps of each job not counted; the server's event loop ${Math.round(serverBusy * 100)}% busy over our run, the bare server's ${Math.round(bareBusy * 100)}% over the baseline's (their clients in two worker threads)`,
+        note: `${ours.samples.toLocaleString('en')} receipts (baseline ${baseline.samples.toLocaleString('en')}), the first ${WARM_UP} steps of each job not counted; baseline: the bare http + ws server (INSERT, then one frame); the server's event loop ${Math.round(serverBusy * 100)}% busy over our run, the bare server's ${Math.round(bareBusy * 100)}% over the baseline's (their clients in two worker threads)`,
       }),
       row(`concurrent jobs: polls per second, ${label}`, allPolls.length / pollSeconds, (count + silentCount) / POLL_INTERVAL_SECONDS, 'polls/s', {
         note: `${count + silentCount} jobs (${silentCount} silent) over ${pollSeconds.toFixed(0)} s; baseline: every job polled every POLL_INTERVAL_SECONDS (${POLL_INTERVAL_SECONDS} s), as before callbacks backed polls off; a sender's polls were ${senderGaps.length ? (senderGaps.reduce((a, b) => a + b, 0) / senderGaps.length).toFixed(1) : '–'} s apart on average`,
