@@ -240,15 +240,8 @@ async function run(
   }
   if (behind > 0 && missing === 0) missing = behind;
   const { p50, p99 } = percentiles(latencies);
-  return {
-    p50,
-    p99,
-    samples: latencies.length,
-    missing,
-    duplicates: result.duplicates,
-    errors: result.errors + sent.errors,
-    firstError: sent.firstError ?? result.firstError,
-  };
+  const errors = result.errors + sent.errors;
+  return { p50, p99, samples: latencies.length, missing, duplicates: result.duplicates, errors, firstError: sent.firstError ?? result.firstError };
 }
 
 /** The simulated provider's callbacks, posted from a worker thread (bench/lib/callback-senders.ts). */
