@@ -6,13 +6,16 @@
 // The baseline: a bare http + ws server that, for each of the same callbacks, runs the same points' INSERT … ON
 // CONFLICT DO NOTHING on its own pg pool (same table, same database) and, once it committed, sends the point as one
 // frame to that job's socket: the least a push of a stored point can cost.
-// The provider's status answers come from the senders' own record (in process, no HTTP), so polls/s is our side.
+// The provider (the senders) and the subscribers each run in a worker thread of their own, so the server's event
+// loop does only the server's work, as in a deployment; the baseline's clients are the same two threads.
+// The provider's status answers come from the senders' record (shared memory, no HTTP), so polls/s is our side.
 // `npm run bench -- concurrent-jobs:50` runs the 50-job row, `concurrent-jobs:200` the 200-job one.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
 import { signCallbackToken, signLocalUserToken } from '../server/auth/tokens.js';
@@ -20,19 +23,17 @@ import type { ProviderMetricPoint, ProviderStatus } from '../server/gpu/provider
 import { INSERT_POINT_COLUMNS, pointRowsFromJson } from '../server/metrics/metric-store.js';
 import { schedulePoll } from '../server/training/poll-provider.js';
 import { startBenchStack } from './lib/stack.js';
+import type { SendCommand, SenderJob, SendResult } from './lib/callback-senders.js';
 import type { FleetCommand, FleetResult } from './lib/subscriber-fleet.js';
 import {
   type BenchJob,
-  clock,
   closeBareServer,
-  eventBody,
   Fleet,
   globalId,
   insertDataset,
   insertRunningJobs,
   percentiles,
   pointsFrom,
-  post,
   postJson,
   row,
   SUBSCRIPTION,
@@ -76,6 +77,7 @@ async function measure(count: number): Promise<BenchRow[]> {
   const stack = await startBenchStack('concurrent', { durable: true, env: { POLL_INTERVAL_SECONDS: String(POLL_INTERVAL_SECONDS) } });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const fleet = new Fleet();
+  const senders = new Senders();
   const client = new pg.Client({ connectionString: stack.databaseUrl });
   let bare: BareServer | null = null;
   try {
@@ -90,19 +92,22 @@ async function measure(count: number): Promise<BenchRow[]> {
     const silentCount = Math.max(1, Math.round(count * SILENT_SHARE));
     const made = await insertRunningJobs(client, ownerId, datasetId, count + silentCount);
     const jobs: BenchJob[] = await Promise.all(made.map(async (job) => ({ ...job, token: await signCallbackToken(services.secret, job.id, 3600) })));
-    const senders = jobs.slice(0, count);
+    const sending = jobs.slice(0, count);
     const silent = jobs.slice(count);
 
     // The provider as polls see it: a sender's job is where its callbacks got to; a silent job moved on a step
     // since it was last asked (its callbacks are lost, so only the poll stores its points).
-    const sentStep = new Map<string, number>(senders.map((j) => [j.externalId, 0]));
+    const answered = new SharedArrayBuffer(count * Int32Array.BYTES_PER_ELEMENT);
+    const sentStep = new Int32Array(answered);
+    const sendingIndex = new Map<string, number>(sending.map((j, i) => [j.externalId, i]));
     const silentStep = new Map<string, number>(silent.map((j) => [j.externalId, 0]));
     const polledAt = new Map<string, number[]>(jobs.map((j) => [j.externalId, []]));
     services.gpu.status = async (externalId: string): Promise<ProviderStatus> => {
       polledAt.get(externalId)?.push(performance.now());
       const moved = silentStep.has(externalId) ? silentStep.get(externalId)! + 1 : null;
       if (moved !== null) silentStep.set(externalId, moved);
-      const step = moved ?? sentStep.get(externalId) ?? 0;
+      const index = sendingIndex.get(externalId);
+      const step = moved ?? (index === undefined ? 0 : Atomics.load(sentStep, index));
       const points = moved !== null ? pointsFrom(moved, 1) : [];
       return {
         externalId,
@@ -124,7 +129,7 @@ async function measure(count: number): Promise<BenchRow[]> {
 
     const pollsFrom = performance.now();
     const busyFrom = performance.eventLoopUtilization();
-    const ours = await run(fleet, senders, {
+    const ours = await run(fleet, senders, sending, {
       open: {
         cmd: 'open',
         url: `${url.replace('http', 'ws')}/graphql`,
@@ -132,16 +137,12 @@ async function measure(count: number): Promise<BenchRow[]> {
         protocol: 'graphql',
         token: userToken,
         query: SUBSCRIPTION,
-        variablesEach: senders.map((j) => ({ jobId: globalId('TrainingJob', j.id), afterStep: 0 })),
+        variablesEach: sending.map((j) => ({ jobId: globalId('TrainingJob', j.id), afterStep: 0 })),
         maxStep: STEPS,
       },
       subscribed: () => services.metricFeeds.activeSubscribers === count,
       closed: () => services.metricFeeds.activeSubscribers === 0,
-      post: async (job, step) => {
-        const res = await post(agent, `${url}/webhooks/gpu/simulated`, eventBody(job, pointsFrom(step, 1)), { 'x-callback-token': job.token });
-        if (res.status !== 200) throw new Error(`callback answered ${res.status}: ${res.body.slice(0, 300)}`);
-        sentStep.set(job.externalId, Math.max(sentStep.get(job.externalId)!, step));
-      },
+      send: { url: () => `${url}/webhooks/gpu/simulated`, headers: (job) => ({ 'x-callback-token': job.token }), stepOffset: 0, answered },
     });
     const pollsTo = performance.now();
     const serverBusy = performance.eventLoopUtilization(busyFrom).utilization;
@@ -154,7 +155,7 @@ async function measure(count: number): Promise<BenchRow[]> {
         return times.slice(1).map((at, i) => (at - times[i]!) / 1000);
       });
     const silentGaps = gaps(silent);
-    const senderGaps = gaps(senders);
+    const senderGaps = gaps(sending);
     const worstSilentGap = Math.max(...silentGaps);
     const loadDuring = os.loadavg()[0]!;
     // Ended, so their polls stop (the next poll finds a terminal job) and leave the baseline the machine.
@@ -163,28 +164,28 @@ async function measure(count: number): Promise<BenchRow[]> {
 
     bare = await startBareServer(stack.databaseUrl, count);
     const bareServer = bare;
-    const baseline = await run(fleet, senders, {
-      open: { cmd: 'open', url: '', urls: senders.map((j) => `${bareServer.wsUrl}${j.id}`), count, protocol: 'raw', maxStep: STEPS },
+    const bareBusyFrom = performance.eventLoopUtilization();
+    const baseline = await run(fleet, senders, sending, {
+      open: { cmd: 'open', url: '', urls: sending.map((j) => `${bareServer.wsUrl}${j.id}`), count, protocol: 'raw', maxStep: STEPS },
       subscribed: () => bareServer.clients() === count,
       closed: () => bareServer.clients() === 0,
-      post: async (job, step) => {
-        const res = await post(agent, `${bareServer.url}${job.id}`, eventBody(job, pointsFrom(STEPS + step, 1)), {});
-        if (res.status !== 200) throw new Error(`baseline answered ${res.status}: ${res.body.slice(0, 300)}`);
-      },
+      // Posted (and stored) as steps STEPS + 1.., so our run's points do not meet the dedupe.
+      send: { url: (job) => `${bareServer.url}${job.id}`, headers: () => ({}), stepOffset: STEPS },
     });
 
+    const bareBusy = performance.eventLoopUtilization(bareBusyFrom).utilization;
     const label = `${count} jobs × ${POINTS_PER_SECOND} points/s`;
     const integrity = (r: RunResult) => `${r.missing} missing, ${r.duplicates} duplicated, ${r.errors} errors${r.firstError ? ` (${r.firstError})` : ''}`;
     const load = `1-min load average ${loadAtStart.toFixed(1)} at start, ${loadDuring.toFixed(1)} after our run, ${os.loadavg()[0]!.toFixed(1)} at end, on ${os.cpus().length} cores`;
     return [
       row(`concurrent jobs: points lost or duplicated, ${label}`, ours.missing + ours.duplicates, baseline.missing + baseline.duplicates, 'points', {
         target: { custom: '0', pass: ours.missing + ours.duplicates + ours.errors === 0 },
-        note: `ours: ${integrity(ours)}; baseline: ${integrity(baseline)}; one callback of 1 point per job every ${1000 / POINTS_PER_SECOND} ms for ${STEPS / POINTS_PER_SECOND} s (${count * POINTS_PER_SECOND} callbacks/s), one graphql-ws subscriber per job (clients in a worker thread); baseline: a bare http + ws server that INSERTs the same point (ON CONFLICT DO NOTHING, same table) on a pg pool, then sends it as one frame to the job's socket; ${load}`,
+        note: `ours: ${integrity(ours)}; baseline: ${integrity(baseline)}; one callback of 1 point per job every ${1000 / POINTS_PER_SECOND} ms for ${STEPS / POINTS_PER_SECOND} s (${count * POINTS_PER_SECOND} callbacks/s), one graphql-ws subscriber per job (the senders and the subscribers each in a worker thread of their own); baseline: a bare http + ws server that INSERTs the same point (ON CONFLICT DO NOTHING, same table) on a pg pool, then sends it as one frame to the job's socket; ${load}`,
       }),
       row(`concurrent jobs: callback → subscriber latency p50, ${label}`, ours.p50, baseline.p50, 'ms'),
       row(`concurrent jobs: callback → subscriber latency p99, ${label}`, ours.p99, baseline.p99, 'ms', {
         target: { below: LATENCY_P99_TARGET_MS },
-        note: `${ours.samples.toLocaleString('en')} receipts (baseline ${baseline.samples.toLocaleString('en')}), the first ${WARM_UP} steps of each job not counted; the app's event loop (senders included) ${Math.round(serverBusy * 100)}% busy`,
+        note: `${ours.samples.toLocaleString('en')} receipts (baseline ${baseline.samples.toLocaleString('en')}), the first ${WARM_UP} steps of each job not counted; baseline: the bare http + ws server (INSERT, then one frame); the server's event loop ${Math.round(serverBusy * 100)}% busy over our run, the bare server's ${Math.round(bareBusy * 100)}% over the baseline's (their clients in two worker threads)`,
       }),
       row(`concurrent jobs: polls per second, ${label}`, allPolls.length / pollSeconds, (count + silentCount) / POLL_INTERVAL_SECONDS, 'polls/s', {
         note: `${count + silentCount} jobs (${silentCount} silent) over ${pollSeconds.toFixed(0)} s; baseline: every job polled every POLL_INTERVAL_SECONDS (${POLL_INTERVAL_SECONDS} s), as before callbacks backed polls off; a sender's polls were ${senderGaps.length ? (senderGaps.reduce((a, b) => a + b, 0) / senderGaps.length).toFixed(1) : '–'} s apart on average`,
@@ -196,6 +197,7 @@ async function measure(count: number): Promise<BenchRow[]> {
     ];
   } finally {
     await fleet.stop().catch(() => {});
+    await senders.stop().catch(() => {});
     await bare?.close().catch(() => {});
     agent.destroy();
     await client.end().catch(() => {});
@@ -203,30 +205,26 @@ async function measure(count: number): Promise<BenchRow[]> {
   }
 }
 
-/** Opens one subscriber per job, sends every job's steps at POINTS_PER_SECOND (jobs spread over a period), reads back receipts. */
+/** How one run's callbacks are sent: each job's URL and headers, the step offset in bodies, the shared record of answers. */
+type SendOptions = Pick<SendCommand, 'stepOffset' | 'answered'> & { url: (job: BenchJob) => string; headers: (job: BenchJob) => Record<string, string> };
+
+/** Opens one subscriber per job, has the senders post every job's steps at POINTS_PER_SECOND (jobs spread over a period), reads back receipts. */
 async function run(
   fleet: Fleet,
+  senders: Senders,
   jobs: BenchJob[],
-  options: { open: FleetCommand; subscribed: () => boolean; closed: () => boolean; post: (job: BenchJob, step: number) => Promise<void> },
+  options: { open: FleetCommand; subscribed: () => boolean; closed: () => boolean; send: SendOptions },
 ): Promise<RunResult> {
   await fleet.call(options.open);
   await until(options.subscribed, 60_000, `${jobs.length} subscribers to be subscribed`);
-  const sentAt = new Float64Array(jobs.length * (STEPS + 1));
-  const period = 1000 / POINTS_PER_SECOND;
-  const start = performance.now() + 100;
-  await Promise.all(
-    jobs.map(async (job, index) => {
-      const offset = (index / jobs.length) * period;
-      const posts: Promise<void>[] = [];
-      for (let step = 1; step <= STEPS; step++) {
-        const wait = start + offset + (step - 1) * period - performance.now();
-        if (wait > 0) await sleep(wait);
-        sentAt[index * (STEPS + 1) + step] = clock();
-        posts.push(options.post(job, step));
-      }
-      await Promise.all(posts);
-    }),
-  );
+  const { url, headers, ...send } = options.send;
+  const sent = await senders.send({
+    ...send,
+    jobs: jobs.map((job): SenderJob => ({ ...job, url: url(job), headers: headers(job) })),
+    steps: STEPS,
+    pointsPerSecond: POINTS_PER_SECOND,
+  });
+  const { sentAt } = sent;
   const behind = (await fleet.call({ cmd: 'waitFor', step: STEPS, timeoutMs: 30_000 })).behind as number;
   const result = (await fleet.call({ cmd: 'collect' })).result as FleetResult;
   await fleet.call({ cmd: 'close' });
@@ -242,7 +240,24 @@ async function run(
   }
   if (behind > 0 && missing === 0) missing = behind;
   const { p50, p99 } = percentiles(latencies);
-  return { p50, p99, samples: latencies.length, missing, duplicates: result.duplicates, errors: result.errors, firstError: result.firstError };
+  const errors = result.errors + sent.errors;
+  return { p50, p99, samples: latencies.length, missing, duplicates: result.duplicates, errors, firstError: sent.firstError ?? result.firstError };
+}
+
+/** The simulated provider's callbacks, posted from a worker thread (bench/lib/callback-senders.ts). */
+class Senders {
+  private readonly worker = new Worker(new URL('./lib/callback-senders.ts', import.meta.url));
+
+  send(command: SendCommand): Promise<SendResult> {
+    return new Promise((resolve, reject) => {
+      this.worker.once('message', (reply: { ok: boolean; result?: SendResult; error?: string }) => (reply.ok ? resolve(reply.result!) : reject(new Error(reply.error))));
+      this.worker.postMessage(command);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
 }
 
 interface BareServer {

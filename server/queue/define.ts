@@ -30,6 +30,12 @@ export interface JobDefinition<T> {
    * only for kinds whose handler is cheap to run twice.
    */
   batchSize?: number;
+  /**
+   * The jobs of one fetch run at once rather than one after another, and each settles on its own (one that throws is
+   * retried, the others complete): a busy queue of kinds whose runs mostly wait on I/O drains at the rate of its
+   * fetches, not of its slowest run.
+   */
+  parallelBatch?: boolean;
 }
 
 export function defineJob<T>(definition: JobDefinition<T>): JobDefinition<T> {

@@ -36,7 +36,11 @@ export const pollTrainingJob = defineJob({
   payload: z.object({ jobId: z.uuid(), heartbeatAt: z.number().nullable().optional() }),
   // stately: at most one poll queued and one running per job.
   queue: { policy: 'stately', retryLimit: 3, retryDelay: 1, expireInSeconds: 120, heartbeatSeconds: 10 },
-  concurrency: 8,
+  // Up to 40 polls at once, fetched ten at a time (those due on time first): a poll mostly waits on the database and
+  // the provider, so 200 running jobs are not held to one poll per worker per fetch interval.
+  concurrency: 4,
+  batchSize: 10,
+  parallelBatch: true,
 });
 
 /** The second phase of a cancel: tells the provider (training/cancel-training-job.ts). */

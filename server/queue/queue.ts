@@ -2,7 +2,7 @@
 // when enqueued and when run, enqueue inside a caller's transaction. Knows job
 // definitions and, to run them, workers (a definition with its handler); never
 // the services the handlers are given, so every layer may enqueue.
-import { PgBoss, type JobWithMetadata } from 'pg-boss';
+import { PgBoss, type JobResult, type JobWithMetadata } from 'pg-boss';
 import type { JobDefinition, JobWorker } from './define.js';
 import { errorKey, logRepeatsOnce, withLogContext, type Logger } from '../log.js';
 
@@ -73,19 +73,31 @@ export class JobQueue {
   async work<S extends { observability: QueueObservability }>(workers: readonly JobWorker<unknown, S>[], services: S): Promise<void> {
     for (const worker of workers) {
       const kind = worker.definition;
-      const id = await this.boss.work(
-        kind.name,
-        {
-          localConcurrency: kind.concurrency ?? 1,
-          batchSize: kind.batchSize ?? 1,
-          burstWhenBatchFull: (kind.batchSize ?? 1) > 1,
-          pollingIntervalSeconds: 0.5,
-          includeMetadata: true,
-        },
-        async (jobs) => {
-          for (const job of jobs) await withLogContext(runBindings(kind.name, job), () => this.run(worker, job, services));
-        },
-      );
+      const options = {
+        localConcurrency: kind.concurrency ?? 1,
+        batchSize: kind.batchSize ?? 1,
+        burstWhenBatchFull: (kind.batchSize ?? 1) > 1,
+        pollingIntervalSeconds: 0.5,
+        includeMetadata: true as const,
+      };
+      const runOne = (job: Job) => withLogContext(runBindings(kind.name, job), () => this.run(worker, job, services));
+      const id = kind.parallelBatch
+        ? // Each job of the fetch settles on its own: one that failed is retried, the others are done.
+          await this.boss.work(kind.name, { ...options, perJobResults: true }, (jobs) =>
+            Promise.all(
+              jobs.map(async (job): Promise<JobResult> => {
+                try {
+                  await runOne(job);
+                  return { id: job.id, status: 'completed' };
+                } catch (err) {
+                  return { id: job.id, status: 'failed', output: { message: (err as Error).message ?? String(err) } };
+                }
+              }),
+            ),
+          )
+        : await this.boss.work(kind.name, options, async (jobs) => {
+            for (const job of jobs) await runOne(job);
+          });
       this.workerIds.push(id);
     }
   }

@@ -33,7 +33,13 @@ export interface NextPoll {
  * `seenHeartbeatAt`: the job's heartbeat as the previous poll left it (null: unknown, as after a submit or a reconcile).
  */
 export async function pollJob(services: Services, jobId: string, log: Logger, seenHeartbeatAt: number | null = null): Promise<NextPoll | null> {
-  const job = await db.trainingJob.findUnique({ where: { id: jobId } });
+  // Only what the poll needs before the provider answers (a batch of polls started together is one query: Prisma
+  // batches findUnique), with whether the owner has a monthly budget at all: most owners have none, and then the
+  // poll skips the budget's reads.
+  const job = await db.trainingJob.findUnique({
+    where: { id: jobId },
+    select: { status: true, externalJobId: true, lastHeartbeatAt: true, owner: { select: { budget: { select: { ownerId: true } } } } },
+  });
   if (!job || isTerminal(job.status) || !job.externalJobId) return null;
   // Only a callback moves the heartbeat between two polls: callbacks are arriving, so the safety net can be slow.
   const calledBack = seenHeartbeatAt !== null && job.lastHeartbeatAt !== null && job.lastHeartbeatAt.getTime() > seenHeartbeatAt;
@@ -50,11 +56,12 @@ export async function pollJob(services: Services, jobId: string, log: Logger, se
     if (!(err instanceof ProviderUnavailableError)) throw err;
     log.warn('GPU provider unavailable while polling', { jobId, err: err.message });
   }
+  // The report may have moved it on (state, start, heartbeat): the whole row as it is now.
   const now = await db.trainingJob.findUniqueOrThrow({ where: { id: jobId } });
   if (isTerminal(now.status)) return null;
   if (await failIfSilent(services, now)) return null;
   // The cost cap and the budget's next threshold are honoured whatever the interval: the poll accrues and stops.
-  const secondsToLimit = queued ? Infinity : await applySpendingLimits(services, now);
+  const secondsToLimit = queued ? Infinity : await applySpendingLimits(services, now, { budgeted: job.owner.budget !== null });
   const interval = services.config.gpu.pollIntervalSeconds * (calledBack ? CALLBACK_BACKOFF : 1);
   return { inSeconds: Math.min(interval, secondsToLimit), heartbeatAt: now.lastHeartbeatAt?.getTime() ?? null };
 }

@@ -17,9 +17,10 @@ import { stopAtSpendingLimit } from './cancel-training-job.js';
  * cap, the owner is told and the job stopped). Returns the seconds until the cap or the budget's next threshold,
  * whichever comes first (Infinity without either; the poll interval once the cap is reached).
  */
-export async function applySpendingLimits(services: Services, job: TrainingJob): Promise<number> {
+export async function applySpendingLimits(services: Services, job: TrainingJob, options: { budgeted?: boolean } = {}): Promise<number> {
   const cost = await db.$transaction((tx) => accrueComputeCost(tx, job, new Date()));
-  const secondsToBudget = await applyBudget(services, job.ownerId);
+  // `budgeted: false`: the caller read, with the job, that its owner has no budget (a budget set since applies itself).
+  const secondsToBudget = options.budgeted === false ? Infinity : await applyBudget(services, job.ownerId);
   if (!job.maxCost || !job.startedAt) return secondsToBudget;
   const cap = usdToMicros(job.maxCost.toFixed(6));
   if (cost < cap) return Math.min(secondsToBudget, secondsUntilCost(job, cost, cap));

@@ -1,5 +1,6 @@
 // pg-boss wiring: a typed job round-trips through a real queue; payloads are
-// checked when enqueued; a job enqueued in a rolled-back transaction never runs.
+// checked when enqueued; a job enqueued in a rolled-back transaction never runs; a parallel batch runs its jobs
+// at once and settles each on its own.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -23,6 +24,26 @@ const echoWorker = implementJob(echo, async (data, ctx) => {
   waiters.get(data.token)?.();
 });
 
+/** Fetched several at a time and run at once: how many runs each token had, and the most in flight together. */
+const together = defineJob({
+  name: `test-together-${randomUUID().slice(0, 8)}`,
+  payload: z.object({ token: z.string().uuid(), failFirst: z.boolean() }),
+  queue: { retryLimit: 2, retryDelay: 1 },
+  batchSize: 5,
+  parallelBatch: true,
+});
+const runsOf = new Map<string, number[]>();
+let inFlight = 0;
+let mostInFlight = 0;
+const togetherWorker = implementJob(together, async (data, ctx) => {
+  inFlight++;
+  mostInFlight = Math.max(mostInFlight, inFlight);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  inFlight--;
+  runsOf.set(data.token, [...(runsOf.get(data.token) ?? []), ctx.retryCount]);
+  if (data.failFirst && ctx.retryCount === 0) throw new Error('first attempt fails on purpose');
+});
+
 function ran(token: string, ms = 20_000): Promise<boolean> {
   if (seen.has(token)) return Promise.resolve(true);
   return new Promise((resolve) => {
@@ -36,8 +57,8 @@ function ran(token: string, ms = 20_000): Promise<boolean> {
 
 beforeAll(async () => {
   t = await startTestApp();
-  await t.app.services.jobs.createQueues([echo]);
-  await t.app.services.jobs.work([echoWorker], t.app.services);
+  await t.app.services.jobs.createQueues([echo, together]);
+  await t.app.services.jobs.work([echoWorker, togetherWorker], t.app.services);
 });
 afterAll(() => t?.stop());
 
@@ -73,5 +94,17 @@ describe('job queue', () => {
     ).rejects.toThrow('roll back');
     expect(await ran(committed)).toBe(true);
     expect(await ran(rolledBack, 2500)).toBe(false);
+  });
+
+  it('runs a parallel batch at once, and retries only the job of it that failed', async () => {
+    const tokens = Array.from({ length: 5 }, () => randomUUID());
+    // Enqueued before the worker's next fetch, so one fetch takes them all.
+    await Promise.all(tokens.map((token, i) => t.app.services.jobs.enqueue(together, { token, failFirst: i === 0 })));
+    const deadline = Date.now() + 20_000;
+    while ((runsOf.get(tokens[0]!)?.length ?? 0) < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(mostInFlight).toBeGreaterThan(1);
+    expect(runsOf.get(tokens[0]!)).toEqual([0, 1]);
+    // Each of the others completed with its first run: the failure beside them retried nothing of theirs.
+    for (const token of tokens.slice(1)) expect(runsOf.get(token)).toEqual([0]);
   });
 });
