@@ -17,8 +17,13 @@ const RING_SIZE = 4096;
 /** How long a gap in steps may stay open before later points are sent anyway (a lost point the poll may never find). */
 export const GAP_GRACE_MS = 5000;
 export const MAX_BATCH = 500;
-/** Subscribers woken per turn of the event loop. */
+/** Subscribers woken (to read through their iterators) per turn of the event loop. */
 const WAKE_CHUNK = 50;
+/**
+ * How long one turn of the event loop may push batches before it lets I/O in: a push is one socket write, so a
+ * thousand subscribers take a turn or two, as a bare broadcast would, instead of twenty.
+ */
+const PUSH_SLICE_MS = 5;
 /** How long one answer to "has the job ended?" serves every subscriber of a job, when no job update came in between. */
 const FINISHED_CHECK_MS = 1000;
 
@@ -371,19 +376,26 @@ function pushNew(feed: Feed, subscriber: Subscriber): boolean {
 }
 
 /**
- * Wakes the subscribers WAKE_CHUNK at a time, yielding to I/O in between: each one woken sends a frame in the
- * same turn of the event loop, and a thousand frames at once would hold back the callbacks bringing the next
- * points (which then queue up instead of joining the next frames). With `newPoints`, the points are pushed to
- * those that can take them, and only the others are woken. `done` runs once the last of them has been.
+ * Pushes the new points to the subscribers that can take them and wakes the others, yielding to I/O in between:
+ * after PUSH_SLICE_MS of pushing, or after WAKE_CHUNK wakings (each one woken reads and sends its frame in this
+ * turn of the event loop, and a thousand of those at once would hold back the callbacks bringing the next points,
+ * which then queue up instead of joining the next frames). `done` runs once the last subscriber has had its turn.
  */
 function wakeAll(feed: Feed, newPoints: boolean, done?: () => void): void {
   const subscribers = [...feed.subscribers];
   const wakeFrom = (start: number) => {
-    for (let i = start; i < Math.min(subscribers.length, start + WAKE_CHUNK); i++) {
-      const subscriber = subscribers[i]!;
-      if (!(newPoints && pushNew(feed, subscriber))) subscriber.wake();
+    const until = performance.now() + PUSH_SLICE_MS;
+    let woken = 0;
+    let i = start;
+    while (i < subscribers.length && woken < WAKE_CHUNK) {
+      const subscriber = subscribers[i++]!;
+      if (!(newPoints && pushNew(feed, subscriber))) {
+        subscriber.wake();
+        woken++;
+      }
+      if (i % 32 === 0 && performance.now() >= until) break;
     }
-    if (start + WAKE_CHUNK < subscribers.length) setImmediate(wakeFrom, start + WAKE_CHUNK);
+    if (i < subscribers.length) setImmediate(wakeFrom, i);
     else done?.();
   };
   wakeFrom(0);
