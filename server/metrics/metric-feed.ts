@@ -48,6 +48,8 @@ interface Subscriber {
   parked: boolean;
   closed: boolean;
   push: PushBatch | null;
+  /** The missing step it waits at, and since when (see releasable); a push that finds a hole sets it too. */
+  gap: { step: number; since: number } | null;
 }
 
 interface Feed {
@@ -240,7 +242,7 @@ export class MetricFeedHub {
    * that waits caught up go through it instead; the iterator carries on after them.
    */
   watch(jobId: string, afterStep: number, isFinished: () => Promise<boolean>, push: PushBatch | null = null): AsyncIterableIterator<MetricBatch> {
-    const subscriber: Subscriber = { lastSent: afterStep, wake: () => {}, parked: false, closed: false, push };
+    const subscriber: Subscriber = { lastSent: afterStep, wake: () => {}, parked: false, closed: false, push, gap: null };
     const batches = this.batches(jobId, subscriber, isFinished);
     return {
       next: () => batches.next(),
@@ -259,7 +261,6 @@ export class MetricFeedHub {
   private async *batches(jobId: string, subscriber: Subscriber, isFinished: () => Promise<boolean>): AsyncGenerator<MetricBatch> {
     const feed = this.open(jobId, subscriber);
     feed.isFinished ??= isFinished;
-    let gap: { step: number; since: number } | null = null;
     try {
       while (!subscriber.closed) {
         // Arm the wake-up before reading, so a batch landing in between is not missed.
@@ -270,8 +271,8 @@ export class MetricFeedHub {
         if (read.points.length > 0 && read.points[0]!.step !== lastSent + 1 && feed.points[0] && feed.points[0].step <= lastSent + 1) {
           read = { jobId, points: await pointsAfter(jobId, lastSent, MAX_BATCH) };
         }
-        const released = releasable(read.points, lastSent, gap);
-        gap = released.gap;
+        const released = releasable(read.points, lastSent, subscriber.gap);
+        subscriber.gap = released.gap;
         if (released.count > 0) {
           const batch = released.count === read.points.length ? read : { jobId, points: read.points.slice(0, released.count) };
           subscriber.lastSent = batch.points.at(-1)!.step;
@@ -287,6 +288,7 @@ export class MetricFeedHub {
         }
         // At a gap, wake when its grace ends; otherwise a new batch (pushed, or read on waking), a job update or
         // the feed's ticker wakes it.
+        const gap = subscriber.gap;
         const timer = gap ? setTimeout(subscriber.wake, GAP_GRACE_MS - (Date.now() - gap.since)) : null;
         subscriber.parked = true;
         await woken;
@@ -359,8 +361,11 @@ function readRing(feed: Feed, lastSent: number): MetricBatch | null {
 
 /**
  * New points for a subscriber that waits caught up, pushed while they follow on from its last step with no gap.
- * False when the subscriber must look for itself: it has no push or its client is behind, or a gap, a hole or
- * the end of the ring needs the iterator's rules.
+ * At a hole just after its last step it stays waiting (true): callbacks committed out of order leave one for a
+ * moment, and the missing point comes with the next delivery; if it has not come by the time the feed's ticker
+ * wakes it, its iterator looks in the database and applies the gap's grace from when the hole was first seen.
+ * False when the subscriber must look for itself: it has no push or its client is behind, a gap inside the
+ * batch, or the end of the ring.
  */
 function pushNew(feed: Feed, subscriber: Subscriber): boolean {
   if (!subscriber.push || !subscriber.parked || subscriber.closed) return false;
@@ -368,7 +373,13 @@ function pushNew(feed: Feed, subscriber: Subscriber): boolean {
     const batch = readRing(feed, subscriber.lastSent);
     if (!batch) return false;
     if (batch.points.length === 0) return true;
-    if (batch.points[0]!.step !== subscriber.lastSent + 1 || releasable(batch.points, subscriber.lastSent, null).count !== batch.points.length) return false;
+    const next = subscriber.lastSent + 1;
+    if (batch.points[0]!.step !== next) {
+      if (subscriber.gap?.step !== next) subscriber.gap = { step: next, since: Date.now() };
+      return true;
+    }
+    if (releasable(batch.points, subscriber.lastSent, null).count !== batch.points.length) return false;
+    subscriber.gap = null;
     if (!subscriber.push(batch)) return false;
     subscriber.lastSent = batch.points.at(-1)!.step;
     if (batch.points.length < MAX_BATCH) return true;
