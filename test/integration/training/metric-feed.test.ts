@@ -48,6 +48,26 @@ async function land(jobId: string, points: ProviderMetricPoint[]) {
   t.app.services.metricFeeds.deliver(jobId, storedRows(points)!);
 }
 
+/** Watches a job that never ends with a client that keeps up, recording how each step came; `stop` unsubscribes. */
+function watchKeepingUp(jobId: string) {
+  const received: { step: number; how: 'pushed' | 'pulled' }[] = [];
+  const push = (batch: MetricBatch) => {
+    for (const p of batch.points) received.push({ step: p.step, how: 'pushed' });
+    return true;
+  };
+  const iterator = t.app.services.metricFeeds.watch(jobId, 0, async () => false, push);
+  const pulling = (async () => {
+    for await (const batch of iterator) for (const p of batch.points) received.push({ step: p.step, how: 'pulled' });
+  })();
+  return {
+    received,
+    stop: async () => {
+      await iterator.return!();
+      await pulling;
+    },
+  };
+}
+
 describe('metric feed', () => {
   it('gives every step once, in order, whether pushed or pulled, and pushes nothing to a client that is behind', async () => {
     const jobId = await runningJob();
@@ -93,15 +113,7 @@ describe('metric feed', () => {
 
   it('holds points back at a gap without leaving the push path, and pushes them once the gap is filled', async () => {
     const jobId = await runningJob();
-    const received: { step: number; how: 'pushed' | 'pulled' }[] = [];
-    const push = (batch: MetricBatch) => {
-      for (const p of batch.points) received.push({ step: p.step, how: 'pushed' });
-      return true;
-    };
-    const iterator = t.app.services.metricFeeds.watch(jobId, 0, async () => false, push);
-    const pulling = (async () => {
-      for await (const batch of iterator) for (const p of batch.points) received.push({ step: p.step, how: 'pulled' });
-    })();
+    const { received, stop } = watchKeepingUp(jobId);
     await sleep(50);
     await land(jobId, [point(1), point(2)]);
     await sleep(50);
@@ -113,8 +125,7 @@ describe('metric feed', () => {
     await sleep(50);
     await land(jobId, [point(5), point(6)]);
     await sleep(50);
-    await iterator.return!();
-    await pulling;
+    await stop();
     expect(received.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6]);
     // The subscriber waited at the hole still pushed to: 3 and 4 went out together the moment 3 came.
     expect(received.slice(2).map((r) => r.how)).toEqual(['pushed', 'pushed', 'pushed', 'pushed']);
@@ -122,15 +133,7 @@ describe('metric feed', () => {
 
   it('sends a stored point whose delivery never came: the iterator finds it in the database within the gap grace', async () => {
     const jobId = await runningJob();
-    const received: { step: number; how: 'pushed' | 'pulled' }[] = [];
-    const push = (batch: MetricBatch) => {
-      for (const p of batch.points) received.push({ step: p.step, how: 'pushed' });
-      return true;
-    };
-    const iterator = t.app.services.metricFeeds.watch(jobId, 0, async () => false, push);
-    const pulling = (async () => {
-      for await (const batch of iterator) for (const p of batch.points) received.push({ step: p.step, how: 'pulled' });
-    })();
+    const { received, stop } = watchKeepingUp(jobId);
     await sleep(50);
     await land(jobId, [point(1), point(2)]);
     // Step 3 is stored, but its announcement is lost: only the database has it.
@@ -139,8 +142,7 @@ describe('metric feed', () => {
     await sleep(50);
     expect(received.map((r) => r.step)).toEqual([1, 2]);
     for (let waited = 0; received.length < 4 && waited < GAP_GRACE_MS + 2000; waited += 50) await sleep(50);
-    await iterator.return!();
-    await pulling;
+    await stop();
     expect(received.map((r) => r.step)).toEqual([1, 2, 3, 4]);
     expect(received.slice(2).map((r) => r.how)).toEqual(['pulled', 'pulled']);
   }, 15_000);
