@@ -14,12 +14,6 @@ type Result = ExecutionResult | Promise<ExecutionResult>;
 /** Where a shared result's text goes in a graphql-ws message: `{"id":…,"type":"next","payload":<placeholder>}`. */
 const PLACEHOLDER = '\u0000shared-result';
 const PLACEHOLDER_JSON = JSON.stringify(PLACEHOLDER);
-/**
- * Bytes a socket may still have queued (past what the kernel took) and be pushed to: a client a few frames behind
- * for a moment (a busy browser tab) stays on the push path, one that stopped reading is left to its iterator,
- * which waits for each send, so a stalled client holds at most this much here.
- */
-const PUSH_QUEUE_LIMIT = 64 * 1024;
 
 export interface SharedSubscriptionResults {
   plugin: Plugin;
@@ -165,8 +159,8 @@ export function sharedSubscriptionResults(viewerKey: (context: unknown) => strin
     pushTo(context, socket, id, live) {
       const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
       sinks.set(context, (result) => {
-        // A socket with more than PUSH_QUEUE_LIMIT queued is a client not keeping up: the iterator takes over.
-        if (socket.readyState !== socket.OPEN || socket.bufferedAmount > PUSH_QUEUE_LIMIT || !live()) return false;
+        // A socket with bytes still queued is a client not keeping up: the iterator, which waits for each send, takes over.
+        if (socket.readyState !== socket.OPEN || socket.bufferedAmount > 0 || !live()) return false;
         // A Buffer goes to the socket without a copy or a per-socket UTF-8 encoding; `binary: false` keeps it a text frame.
         socket.send(frameOf(result, id, head), { binary: false });
         stats.pushed++;
