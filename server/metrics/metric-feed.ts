@@ -202,7 +202,8 @@ export class MetricFeedHub {
     const feed = this.feeds.get(jobId);
     if (!feed || rows.length === 0) return;
     addToRing(feed, rows);
-    wakeAll(feed, true, () => this.timePush([receivedAt]));
+    // A hole here is a callback on this process still committing (callbacks commit out of order): wait for it.
+    wakeAll(feed, true, () => this.timePush([receivedAt]), true);
   }
 
   private timePush(receivedAt: (number | undefined)[]): void {
@@ -361,13 +362,14 @@ function readRing(feed: Feed, lastSent: number): MetricBatch | null {
 
 /**
  * New points for a subscriber that waits caught up, pushed while they follow on from its last step with no gap.
- * At a hole just after its last step it stays waiting (true): callbacks committed out of order leave one for a
- * moment, and the missing point comes with the next delivery; if it has not come by the time the feed's ticker
- * wakes it, its iterator looks in the database and applies the gap's grace from when the hole was first seen.
- * False when the subscriber must look for itself: it has no push or its client is behind, a gap inside the
- * batch, or the end of the ring.
+ * With `waitAtHole`, at a hole just after its last step it stays waiting (true): callbacks committed out of order
+ * leave one for a moment, and the missing point comes with the next delivery; if it has not come by the time the
+ * feed's ticker wakes it, its iterator looks in the database and applies the gap's grace from when the hole was
+ * first seen. False when the subscriber must look for itself: it has no push or its client is behind, a hole
+ * (points announced by another process: the database may have the missing one already), a gap inside the batch,
+ * or the end of the ring.
  */
-function pushNew(feed: Feed, subscriber: Subscriber): boolean {
+function pushNew(feed: Feed, subscriber: Subscriber, waitAtHole: boolean): boolean {
   if (!subscriber.push || !subscriber.parked || subscriber.closed) return false;
   for (;;) {
     const batch = readRing(feed, subscriber.lastSent);
@@ -375,6 +377,7 @@ function pushNew(feed: Feed, subscriber: Subscriber): boolean {
     if (batch.points.length === 0) return true;
     const next = subscriber.lastSent + 1;
     if (batch.points[0]!.step !== next) {
+      if (!waitAtHole) return false;
       if (subscriber.gap?.step !== next) subscriber.gap = { step: next, since: Date.now() };
       return true;
     }
@@ -392,7 +395,7 @@ function pushNew(feed: Feed, subscriber: Subscriber): boolean {
  * turn of the event loop, and a thousand of those at once would hold back the callbacks bringing the next points,
  * which then queue up instead of joining the next frames). `done` runs once the last subscriber has had its turn.
  */
-function wakeAll(feed: Feed, newPoints: boolean, done?: () => void): void {
+function wakeAll(feed: Feed, newPoints: boolean, done?: () => void, waitAtHole = false): void {
   const subscribers = [...feed.subscribers];
   const wakeFrom = (start: number) => {
     const until = performance.now() + PUSH_SLICE_MS;
@@ -400,7 +403,7 @@ function wakeAll(feed: Feed, newPoints: boolean, done?: () => void): void {
     let i = start;
     while (i < subscribers.length && woken < WAKE_CHUNK) {
       const subscriber = subscribers[i++]!;
-      if (!(newPoints && pushNew(feed, subscriber))) {
+      if (!(newPoints && pushNew(feed, subscriber, waitAtHole))) {
         subscriber.wake();
         woken++;
       }
