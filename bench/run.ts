@@ -62,7 +62,7 @@ const SUMMARY: RegExp[] = [
   /^points ingested per second/,
   /^callback ingestion ÷ raw/,
   /^callback → subscriber latency/,
-  /^subscription frames pushed/,
+  /^subscription (frames pushed|points delivered)/,
   /^concurrent jobs: (points lost|callback → subscriber latency p99|worst gap)/,
   /^trainingJobs\(first: 50\) .*p99$/,
   /^costSummary .*p99$/,

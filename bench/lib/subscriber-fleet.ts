@@ -30,6 +30,8 @@ export type FleetCommand =
 export interface FleetCounters {
   frames: number;
   points: number;
+  /** Bytes of the frames counted: two servers' frames of the same points should be about the same size. */
+  bytes: number;
 }
 
 export interface FleetResult {
@@ -49,7 +51,7 @@ let sockets: WebSocket[] = [];
 let lastStep = new Int32Array(0);
 let receipts = new Float64Array(0);
 let maxStep = 0;
-let counters: FleetCounters = { frames: 0, points: 0 };
+let counters: FleetCounters = { frames: 0, points: 0, bytes: 0 };
 let duplicates = 0;
 let outOfOrder = 0;
 let errors = 0;
@@ -74,6 +76,7 @@ function onMessage(index: number, data: Buffer): void {
     return;
   }
   counters.frames++;
+  counters.bytes += data.length;
   for (let pos = data.indexOf(STEP); pos >= 0; pos = data.indexOf(STEP, pos)) {
     pos += STEP.length;
     let step = 0;
@@ -92,7 +95,7 @@ async function open(command: Extract<FleetCommand, { cmd: 'open' }>): Promise<vo
   maxStep = command.maxStep;
   receipts = new Float64Array(command.count * (maxStep + 1));
   lastStep = new Int32Array(command.count);
-  counters = { frames: 0, points: 0 };
+  counters = { frames: 0, points: 0, bytes: 0 };
   duplicates = outOfOrder = errors = 0;
   firstError = null;
   sockets = [];

@@ -17,8 +17,13 @@ const RING_SIZE = 4096;
 /** How long a gap in steps may stay open before later points are sent anyway (a lost point the poll may never find). */
 export const GAP_GRACE_MS = 5000;
 export const MAX_BATCH = 500;
-/** Subscribers woken per turn of the event loop. */
+/** Subscribers woken (to read through their iterators) per turn of the event loop. */
 const WAKE_CHUNK = 50;
+/**
+ * How long one turn of the event loop may push batches before it lets I/O in: a push is one socket write, so a
+ * thousand subscribers take a turn or two, as a bare broadcast would, instead of twenty.
+ */
+const PUSH_SLICE_MS = 5;
 /** How long one answer to "has the job ended?" serves every subscriber of a job, when no job update came in between. */
 const FINISHED_CHECK_MS = 1000;
 
@@ -43,6 +48,8 @@ interface Subscriber {
   parked: boolean;
   closed: boolean;
   push: PushBatch | null;
+  /** The missing step it waits at, and since when (see releasable); a push that finds a hole sets it too. */
+  gap: { step: number; since: number } | null;
 }
 
 interface Feed {
@@ -195,7 +202,8 @@ export class MetricFeedHub {
     const feed = this.feeds.get(jobId);
     if (!feed || rows.length === 0) return;
     addToRing(feed, rows);
-    wakeAll(feed, true, () => this.timePush([receivedAt]));
+    // A hole here is a callback on this process still committing (callbacks commit out of order): wait for it.
+    wakeAll(feed, true, () => this.timePush([receivedAt]), true);
   }
 
   private timePush(receivedAt: (number | undefined)[]): void {
@@ -235,7 +243,7 @@ export class MetricFeedHub {
    * that waits caught up go through it instead; the iterator carries on after them.
    */
   watch(jobId: string, afterStep: number, isFinished: () => Promise<boolean>, push: PushBatch | null = null): AsyncIterableIterator<MetricBatch> {
-    const subscriber: Subscriber = { lastSent: afterStep, wake: () => {}, parked: false, closed: false, push };
+    const subscriber: Subscriber = { lastSent: afterStep, wake: () => {}, parked: false, closed: false, push, gap: null };
     const batches = this.batches(jobId, subscriber, isFinished);
     return {
       next: () => batches.next(),
@@ -254,7 +262,6 @@ export class MetricFeedHub {
   private async *batches(jobId: string, subscriber: Subscriber, isFinished: () => Promise<boolean>): AsyncGenerator<MetricBatch> {
     const feed = this.open(jobId, subscriber);
     feed.isFinished ??= isFinished;
-    let gap: { step: number; since: number } | null = null;
     try {
       while (!subscriber.closed) {
         // Arm the wake-up before reading, so a batch landing in between is not missed.
@@ -265,8 +272,8 @@ export class MetricFeedHub {
         if (read.points.length > 0 && read.points[0]!.step !== lastSent + 1 && feed.points[0] && feed.points[0].step <= lastSent + 1) {
           read = { jobId, points: await pointsAfter(jobId, lastSent, MAX_BATCH) };
         }
-        const released = releasable(read.points, lastSent, gap);
-        gap = released.gap;
+        const released = releasable(read.points, lastSent, subscriber.gap);
+        subscriber.gap = released.gap;
         if (released.count > 0) {
           const batch = released.count === read.points.length ? read : { jobId, points: read.points.slice(0, released.count) };
           subscriber.lastSent = batch.points.at(-1)!.step;
@@ -282,6 +289,7 @@ export class MetricFeedHub {
         }
         // At a gap, wake when its grace ends; otherwise a new batch (pushed, or read on waking), a job update or
         // the feed's ticker wakes it.
+        const gap = subscriber.gap;
         const timer = gap ? setTimeout(subscriber.wake, GAP_GRACE_MS - (Date.now() - gap.since)) : null;
         subscriber.parked = true;
         await woken;
@@ -354,16 +362,27 @@ function readRing(feed: Feed, lastSent: number): MetricBatch | null {
 
 /**
  * New points for a subscriber that waits caught up, pushed while they follow on from its last step with no gap.
- * False when the subscriber must look for itself: it has no push or its client is behind, or a gap, a hole or
- * the end of the ring needs the iterator's rules.
+ * With `waitAtHole`, at a hole just after its last step it stays waiting (true): callbacks committed out of order
+ * leave one for a moment, and the missing point comes with the next delivery; if it has not come by the time the
+ * feed's ticker wakes it, its iterator looks in the database and applies the gap's grace from when the hole was
+ * first seen. False when the subscriber must look for itself: it has no push or its client is behind, a hole
+ * (points announced by another process: the database may have the missing one already), a gap inside the batch,
+ * or the end of the ring.
  */
-function pushNew(feed: Feed, subscriber: Subscriber): boolean {
+function pushNew(feed: Feed, subscriber: Subscriber, waitAtHole: boolean): boolean {
   if (!subscriber.push || !subscriber.parked || subscriber.closed) return false;
   for (;;) {
     const batch = readRing(feed, subscriber.lastSent);
     if (!batch) return false;
     if (batch.points.length === 0) return true;
-    if (batch.points[0]!.step !== subscriber.lastSent + 1 || releasable(batch.points, subscriber.lastSent, null).count !== batch.points.length) return false;
+    const next = subscriber.lastSent + 1;
+    if (batch.points[0]!.step !== next) {
+      if (!waitAtHole) return false;
+      if (subscriber.gap?.step !== next) subscriber.gap = { step: next, since: Date.now() };
+      return true;
+    }
+    if (releasable(batch.points, subscriber.lastSent, null).count !== batch.points.length) return false;
+    subscriber.gap = null;
     if (!subscriber.push(batch)) return false;
     subscriber.lastSent = batch.points.at(-1)!.step;
     if (batch.points.length < MAX_BATCH) return true;
@@ -371,19 +390,26 @@ function pushNew(feed: Feed, subscriber: Subscriber): boolean {
 }
 
 /**
- * Wakes the subscribers WAKE_CHUNK at a time, yielding to I/O in between: each one woken sends a frame in the
- * same turn of the event loop, and a thousand frames at once would hold back the callbacks bringing the next
- * points (which then queue up instead of joining the next frames). With `newPoints`, the points are pushed to
- * those that can take them, and only the others are woken. `done` runs once the last of them has been.
+ * Pushes the new points to the subscribers that can take them and wakes the others, yielding to I/O in between:
+ * after PUSH_SLICE_MS of pushing, or after WAKE_CHUNK wakings (each one woken reads and sends its frame in this
+ * turn of the event loop, and a thousand of those at once would hold back the callbacks bringing the next points,
+ * which then queue up instead of joining the next frames). `done` runs once the last subscriber has had its turn.
  */
-function wakeAll(feed: Feed, newPoints: boolean, done?: () => void): void {
+function wakeAll(feed: Feed, newPoints: boolean, done?: () => void, waitAtHole = false): void {
   const subscribers = [...feed.subscribers];
   const wakeFrom = (start: number) => {
-    for (let i = start; i < Math.min(subscribers.length, start + WAKE_CHUNK); i++) {
-      const subscriber = subscribers[i]!;
-      if (!(newPoints && pushNew(feed, subscriber))) subscriber.wake();
+    const until = performance.now() + PUSH_SLICE_MS;
+    let woken = 0;
+    let i = start;
+    while (i < subscribers.length && woken < WAKE_CHUNK) {
+      const subscriber = subscribers[i++]!;
+      if (!(newPoints && pushNew(feed, subscriber, waitAtHole))) {
+        subscriber.wake();
+        woken++;
+      }
+      if (i % 32 === 0 && performance.now() >= until) break;
     }
-    if (start + WAKE_CHUNK < subscribers.length) setImmediate(wakeFrom, start + WAKE_CHUNK);
+    if (i < subscribers.length) setImmediate(wakeFrom, i);
     else done?.();
   };
   wakeFrom(0);

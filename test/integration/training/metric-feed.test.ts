@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../server/db/client.js';
 import type { ProviderMetricPoint } from '../../../server/gpu/provider.js';
-import type { MetricBatch } from '../../../server/metrics/metric-feed.js';
+import { GAP_GRACE_MS, type MetricBatch } from '../../../server/metrics/metric-feed.js';
 import { insertPoints, pointsAfter, storedRows } from '../../../server/metrics/metric-store.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
@@ -46,6 +46,26 @@ async function land(jobId: string, points: ProviderMetricPoint[]) {
   const stored = await insertPoints(jobId, points);
   expect(stored?.count).toBe(points.length);
   t.app.services.metricFeeds.deliver(jobId, storedRows(points)!);
+}
+
+/** Watches a job that never ends with a client that keeps up, recording how each step came; `stop` unsubscribes. */
+function watchKeepingUp(jobId: string) {
+  const received: { step: number; how: 'pushed' | 'pulled' }[] = [];
+  const push = (batch: MetricBatch) => {
+    for (const p of batch.points) received.push({ step: p.step, how: 'pushed' });
+    return true;
+  };
+  const iterator = t.app.services.metricFeeds.watch(jobId, 0, async () => false, push);
+  const pulling = (async () => {
+    for await (const batch of iterator) for (const p of batch.points) received.push({ step: p.step, how: 'pulled' });
+  })();
+  return {
+    received,
+    stop: async () => {
+      await iterator.return!();
+      await pulling;
+    },
+  };
 }
 
 describe('metric feed', () => {
@@ -91,21 +111,13 @@ describe('metric feed', () => {
     expect(pushed.filter((r) => r.step >= 63 && r.step <= 74)).toEqual([]);
   });
 
-  it('lets the iterator take over at a gap, then pushes again once the gap is filled', async () => {
+  it('holds points back at a gap without leaving the push path, and pushes them once the gap is filled', async () => {
     const jobId = await runningJob();
-    const received: { step: number; how: 'pushed' | 'pulled' }[] = [];
-    const push = (batch: MetricBatch) => {
-      for (const p of batch.points) received.push({ step: p.step, how: 'pushed' });
-      return true;
-    };
-    const iterator = t.app.services.metricFeeds.watch(jobId, 0, async () => false, push);
-    const pulling = (async () => {
-      for await (const batch of iterator) for (const p of batch.points) received.push({ step: p.step, how: 'pulled' });
-    })();
+    const { received, stop } = watchKeepingUp(jobId);
     await sleep(50);
     await land(jobId, [point(1), point(2)]);
     await sleep(50);
-    // Step 3 is late: 4 must wait for it, not go out ahead of it.
+    // Step 3 is late (two callbacks committed out of order): 4 must wait for it, not go out ahead of it.
     await land(jobId, [point(4)]);
     await sleep(50);
     expect(received.map((r) => r.step)).toEqual([1, 2]);
@@ -113,11 +125,27 @@ describe('metric feed', () => {
     await sleep(50);
     await land(jobId, [point(5), point(6)]);
     await sleep(50);
-    await iterator.return!();
-    await pulling;
+    await stop();
     expect(received.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(received.at(-1)!.how).toBe('pushed');
+    // The subscriber waited at the hole still pushed to: 3 and 4 went out together the moment 3 came.
+    expect(received.slice(2).map((r) => r.how)).toEqual(['pushed', 'pushed', 'pushed', 'pushed']);
   });
+
+  it('sends a stored point whose delivery never came: the iterator finds it in the database within the gap grace', async () => {
+    const jobId = await runningJob();
+    const { received, stop } = watchKeepingUp(jobId);
+    await sleep(50);
+    await land(jobId, [point(1), point(2)]);
+    // Step 3 is stored, but its announcement is lost: only the database has it.
+    await insertPoints(jobId, [point(3)]);
+    await land(jobId, [point(4)]);
+    await sleep(50);
+    expect(received.map((r) => r.step)).toEqual([1, 2]);
+    for (let waited = 0; received.length < 4 && waited < GAP_GRACE_MS + 2000; waited += 50) await sleep(50);
+    await stop();
+    expect(received.map((r) => r.step)).toEqual([1, 2, 3, 4]);
+    expect(received.slice(2).map((r) => r.how)).toEqual(['pulled', 'pulled']);
+  }, 15_000);
 
   it('builds the rows it pushes exactly as the database stores them, or leaves it to the database', async () => {
     const jobId = await runningJob();
