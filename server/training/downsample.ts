@@ -41,6 +41,8 @@ interface JobEntry {
   points: Map<number, MetricPointRow>;
   /** Spans from…to-1 are all stored (a stored span never changes), and the validation steps they hold. */
   spans: { from: number; to: number; validation: number[] } | null;
+  /** The lowest and highest step of the buckets (of blocks from a first one, so many per bucket) that never change. */
+  buckets: { key: string; final: (readonly [number, number] | null)[] } | null;
 }
 
 /** Returned points and stored spans per job, in least-recently-used order. */
@@ -52,7 +54,7 @@ class SeriesCache {
   get(jobId: string): JobEntry {
     let entry = this.jobs.get(jobId);
     if (entry) this.jobs.delete(jobId);
-    else entry = { points: new Map(), spans: null };
+    else entry = { points: new Map(), spans: null, buckets: null };
     this.jobs.set(jobId, entry);
     return entry;
   }
@@ -170,35 +172,48 @@ async function stepsByBlock(jobId: string, budget: number, firstBlock: number, l
   const buckets = Math.max(1, Math.floor((budget - 2 - kept.length) / 2));
   const perBucket = Math.ceil((lastBlock - firstBlock + 1) / buckets);
   const bucketOf = (block: number) => Math.floor((block - firstBlock) / perBucket);
-  const firstSpan = Math.floor(firstBlock / SPAN);
+  // Buckets wholly before the first span not stored never change: remembered, and not read again.
+  const entry = cache.get(jobId);
+  const key = `${firstBlock}:${perBucket}`;
+  if (entry.buckets?.key !== key) entry.buckets = { key, final: [] };
+  const known = entry.buckets.final;
+  const fromBlock = firstBlock + known.length * perBucket;
+  const steps = new Set<number>(kept);
+  for (const bucket of known) if (bucket) steps.add(bucket[0]).add(bucket[1]);
+  if (fromBlock > lastBlock) return steps;
+
+  const fromSpan = Math.floor(fromBlock / SPAN);
   const lastSpan = Math.floor(lastBlock / SPAN);
   // A span inside one bucket is read whole; the blocks of one that a bucket's end cuts, or that is not stored, one by one.
   const byBlock = new Set(missingSpans);
-  for (let s = firstSpan; s <= lastSpan; s++) {
-    if (s * SPAN < firstBlock || s * SPAN + SPAN - 1 > lastBlock || bucketOf(s * SPAN) !== bucketOf(s * SPAN + SPAN - 1)) byBlock.add(s);
+  for (let s = fromSpan; s <= lastSpan; s++) {
+    if (s * SPAN < fromBlock || s * SPAN + SPAN - 1 > lastBlock || bucketOf(s * SPAN) !== bucketOf(s * SPAN + SPAN - 1)) byBlock.add(s);
   }
   const blocks = spanBlockRanges(
     [...byBlock].sort((a, b) => a - b),
-    firstBlock,
+    fromBlock,
     lastBlock,
   );
   const liveJson = JSON.stringify([...live].map(([block, s]) => ({ block, lowLoss: exact(s.low), lowStep: s.lowStep, highLoss: exact(s.high), highStep: s.highStep })));
-  const { rows } = await pool.query<{ low: number; high: number }>(
-    `SELECT (min(ARRAY["lowLoss", "lowStep"]))[2]::int AS low, (max(ARRAY["highLoss", "highStep"]))[2]::int AS high FROM (
+  const { rows } = await pool.query<{ bucket: number; low: number; high: number }>(
+    `SELECT (block - $4) / $5 AS bucket, (min(ARRAY["lowLoss", "lowStep"]))[2]::int AS low, (max(ARRAY["highLoss", "highStep"]))[2]::int AS high FROM (
        SELECT span * ${SPAN} AS block, "lowLoss", "lowStep", "highLoss", "highStep" FROM "MetricSpan"
-       WHERE "jobId" = $1 AND span BETWEEN $2 AND $3 AND (span * ${SPAN} - $4) / $5 = (span * ${SPAN} + ${SPAN - 1} - $4) / $5
+       WHERE "jobId" = $1 AND span BETWEEN $2 AND $3 AND span * ${SPAN} >= $9 AND (span * ${SPAN} - $4) / $5 = (span * ${SPAN} + ${SPAN - 1} - $4) / $5
        UNION ALL
        SELECT b.* FROM unnest($6::int[], $7::int[]) AS r(lo, hi)
        -- LATERAL … OFFSET 0: one index range scan per range of blocks, not the job's every block.
        CROSS JOIN LATERAL (SELECT block, "lowLoss", "lowStep", "highLoss", "highStep" FROM "MetricBlock" WHERE "jobId" = $1 AND block BETWEEN r.lo AND r.hi OFFSET 0) AS b
        UNION ALL
        SELECT block, "lowLoss", "lowStep", "highLoss", "highStep" FROM json_to_recordset($8::json) AS l(block int, "lowLoss" float8, "lowStep" int, "highLoss" float8, "highStep" int)
+       WHERE block >= $9
      ) AS parts
-     GROUP BY (block - $4) / $5`,
-    [jobId, firstSpan, lastSpan, firstBlock, perBucket, blocks.from, blocks.to, liveJson],
+     GROUP BY 1`,
+    [jobId, fromSpan, lastSpan, firstBlock, perBucket, blocks.from, blocks.to, liveJson, fromBlock],
   );
-  const steps = new Set<number>(kept);
+  const read = new Map(rows.map((row) => [row.bucket, [row.low, row.high] as const]));
   for (const row of rows) steps.add(row.low).add(row.high);
+  const finalBefore = missingSpans.length > 0 ? missingSpans[0]! * SPAN : lastBlock + 1;
+  for (let b = known.length; firstBlock + (b + 1) * perBucket <= finalBefore && firstBlock + (b + 1) * perBucket <= lastBlock + 1; b++) known.push(read.get(b) ?? null);
   return steps;
 }
 
