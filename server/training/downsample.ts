@@ -303,13 +303,12 @@ async function summaries(
   }
   // Remembered: the spans up to the first one still missing, all stored, and their validation steps.
   const to = missingSpans[0] ?? lastSpan + 1;
+  const all = [...new Set(validation)].sort((a, b) => a - b);
   if (to > known.to) {
-    const step = (span: number) => span * SPAN * BLOCK;
-    known.validation = validation.filter((v) => v <= step(to)).sort((a, b) => a - b);
-    known.validation = [...new Set(known.validation)];
+    known.validation = all.filter((step) => step <= to * SPAN * BLOCK);
     known.to = to;
   }
-  return { missingSpans, live, validation: [...new Set(validation)].sort((a, b) => a - b) };
+  return { missingSpans, live, validation: all };
 }
 
 /** A float for JSON that PostgreSQL reads back as itself: ±Infinity (a block without a training loss) as text. */
