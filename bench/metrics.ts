@@ -764,11 +764,22 @@ async function measureLongSeries({ agent, url, userToken, client, newJobs, callb
   // The same reads and aggregation as the server's, in one statement and with nothing remembered between runs.
   const sqlRequest = () =>
     client.query(
-      `WITH whole AS (
+      `WITH summarised AS (SELECT coalesce(max(block) + 1, 0) AS blocks FROM "MetricBlock" WHERE "jobId" = $1),
+       spanned AS (SELECT coalesce(max(span) + 1, 0) AS spans FROM "MetricSpan" WHERE "jobId" = $1),
+       whole AS (
          SELECT span, "lowLoss", "lowStep", "highLoss", "highStep" FROM "MetricSpan"
          WHERE "jobId" = $1 AND (span * ${SPAN}) / $2 = (span * ${SPAN} + ${SPAN - 1}) / $2
        ),
-       summarised AS (SELECT coalesce(max(block) + 1, 0) AS blocks FROM "MetricBlock" WHERE "jobId" = $1),
+       -- Blocks not summarised yet (the tail still filling), from their points: an index range each.
+       tail AS (
+         SELECT b AS block, p.* FROM generate_series((SELECT blocks FROM summarised), (SELECT (max(step) - 1) / ${BLOCK} FROM "MetricPoint" WHERE "jobId" = $1)) AS b
+         CROSS JOIN LATERAL (
+           SELECT min(ARRAY[coalesce("trainingLoss", 'Infinity'), step]) AS low, max(ARRAY[coalesce("trainingLoss", '-Infinity'), step]) AS high,
+                  array_agg(step) FILTER (WHERE "validationLoss" IS NOT NULL) AS validation
+           FROM "MetricPoint" WHERE "jobId" = $1 AND step BETWEEN b * ${BLOCK} + 1 AND b * ${BLOCK} + ${BLOCK}
+         ) AS p
+         WHERE p.low IS NOT NULL
+       ),
        blocks AS (
          SELECT span * ${SPAN} AS block, "lowLoss", "lowStep", "highLoss", "highStep" FROM whole
          UNION ALL
@@ -779,17 +790,15 @@ async function measureLongSeries({ agent, url, userToken, client, newJobs, callb
          ) AS b
          WHERE NOT EXISTS (SELECT 1 FROM whole WHERE whole.span = s)
          UNION ALL
-         SELECT (step - 1) / ${BLOCK}, (min(ARRAY[coalesce("trainingLoss", 'Infinity'), step]))[1], (min(ARRAY[coalesce("trainingLoss", 'Infinity'), step]))[2]::int,
-                (max(ARRAY[coalesce("trainingLoss", '-Infinity'), step]))[1], (max(ARRAY[coalesce("trainingLoss", '-Infinity'), step]))[2]::int
-         FROM "MetricPoint" WHERE "jobId" = $1 AND step > (SELECT blocks * ${BLOCK} FROM summarised)
-         GROUP BY 1
+         SELECT block, low[1], low[2]::int, high[1], high[2]::int FROM tail
        ),
        buckets AS (SELECT min(ARRAY["lowLoss", "lowStep"]) AS low, max(ARRAY["highLoss", "highStep"]) AS high FROM blocks GROUP BY block / $2),
        steps AS (
          SELECT low[2]::int AS step FROM buckets UNION SELECT high[2]::int FROM buckets
          UNION SELECT unnest("validationSteps") FROM "MetricSpan" WHERE "jobId" = $1
-         UNION SELECT unnest("validationSteps") FROM "MetricBlock" WHERE "jobId" = $1 AND block >= (SELECT coalesce(max(span) + 1, 0) * ${SPAN} FROM "MetricSpan" WHERE "jobId" = $1)
-         UNION SELECT step FROM "MetricPoint" WHERE "jobId" = $1 AND step > (SELECT blocks * ${BLOCK} FROM summarised) AND "validationLoss" IS NOT NULL
+         UNION SELECT unnest(m."validationSteps") FROM generate_series((SELECT spans * ${SPAN} FROM spanned), (SELECT blocks - 1 FROM summarised)) AS b
+           CROSS JOIN LATERAL (SELECT "validationSteps" FROM "MetricBlock" WHERE "jobId" = $1 AND block = b) AS m
+         UNION SELECT unnest(validation) FROM tail
        )
        SELECT ${POINT_ROW_COLUMNS} FROM "MetricPoint" WHERE "jobId" = $1 AND step = ANY(ARRAY(SELECT step FROM steps)) ORDER BY step`,
       [jobId, perBucket],
