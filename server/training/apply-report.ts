@@ -12,6 +12,7 @@ import {
   INSERT_POINT_COLUMNS,
   INSERTED_POINT_RETURNING,
   insertPoints,
+  mayFillBlock,
   meanThroughput,
   pointRowsFromJson,
   STORED_STEPS_SQL,
@@ -86,8 +87,10 @@ const ACTIVE_SQL = ACTIVE_JOB_STATUSES.map((s) => `'${s}'`).join(', ');
  * provider saying the job still waits for a GPU, or a trainer calling back while it loads) forward only, and records the delivery
  * when nothing else is left to do for it (no state change). A report that changes state records its delivery
  * after the transitions, so a delivery that failed half-way is applied again when retried.
+ * A report whose points end no block (most of a trainer's, a few steps each) runs it without the summaries; a block
+ * filled out of order is summarised when a chart first reads it.
  */
-const INGEST_SQL = `
+const ingestSql = (summarise: boolean) => `
 WITH job AS (SELECT status, "externalJobId" FROM "TrainingJob" WHERE id = $1),
 seen AS (SELECT 1 FROM "WebhookReceipt" WHERE "jobId" = $1 AND "deliveryId" = $9),
 accepted AS (
@@ -99,7 +102,7 @@ inserted AS (
   ${INSERT_POINT_COLUMNS} ${pointRowsFromJson(8)}
   WHERE EXISTS (SELECT 1 FROM accepted)
   ON CONFLICT ("jobId", step) DO NOTHING ${INSERTED_POINT_RETURNING}
-),${SUMMARISE_FILLED_BLOCKS_CTES},
+),${summarise ? `${SUMMARISE_FILLED_BLOCKS_CTES},` : ''}
 progressed AS (
   UPDATE "TrainingJob" SET
     "lastHeartbeatAt" = CASE WHEN $2 > "currentStep" OR ($4::"TrainingStage" IS NOT NULL AND $4::"TrainingStage" IS DISTINCT FROM stage) OR $12 THEN now() ELSE "lastHeartbeatAt" END,
@@ -128,6 +131,8 @@ receipt AS (
 SELECT (SELECT status FROM job) AS "foundStatus", (SELECT "externalJobId" FROM job) AS "foundExternalId",
   EXISTS (SELECT 1 FROM seen) AS seen, ${STORED_STEPS_SQL} AS stored,
   (SELECT row_to_json(progressed) FROM progressed) AS progressed, EXISTS (SELECT 1 FROM receipt) AS "receiptStored"`;
+const INGEST_SQL = ingestSql(false);
+const INGEST_AND_SUMMARISE_SQL = ingestSql(true);
 
 /** The state-machine path from `status` to what the report says, skipping states already passed. */
 function pathFrom(status: TrainingJobStatus, state: ProviderJobState): TrainingJobStatus[] {
@@ -140,9 +145,10 @@ async function ingest(jobId: string, report: ProviderReport, delivery: Delivery 
   // The statuses in which this report needs no transition, so its delivery is done in this statement.
   const settled = ACTIVE_JOB_STATUSES.filter((status) => pathFrom(status, report.state).length === 0);
   // Named, so each connection parses and plans it once: the text is long and a busy server sends it hundreds of times a second.
+  const summarise = mayFillBlock(report.points);
   const { rows } = await pool.query<IngestRow>({
-    name: 'apply-report-ingest',
-    text: INGEST_SQL,
+    name: summarise ? 'apply-report-ingest-summarise' : 'apply-report-ingest',
+    text: summarise ? INGEST_AND_SUMMARISE_SQL : INGEST_SQL,
     values: [
       jobId,
       step,

@@ -4,22 +4,24 @@
 // to a quarter of the budget) and always the first and last point.
 // Over a long series the buckets are whole blocks of BLOCK steps, and each
 // block's extremes are kept. The statement that stores points summarises the
-// blocks they fill (MetricBlock, metric-store.ts), so a request reads stored
-// summaries and only the blocks still filling (the tail of a running job),
-// from the first request after a restart on. A full block without a summary
-// (stored before summaries were written on ingest, or filled by two reports at
-// once) or the last blocks of a job that ended a while ago are summarised from
-// the points when first read, then stored. Summaries read are remembered in
-// memory, and so are the points a request returns, so the next request (whose
-// buckets mostly fall on the same steps) reads only the ones it has not seen.
+// blocks they fill (MetricBlock) and the spans of SPAN blocks those complete
+// (MetricSpan, metric-store.ts). A request aggregates in PostgreSQL, so only a
+// row per bucket reaches this process: the spans inside a bucket, the blocks of
+// the spans its ends cut, and the blocks still filling (the tail of a running
+// job), from the first request after a restart on. A full block without a
+// summary (stored before summaries were written on ingest, filled out of order
+// or by two reports at once) or the last blocks of a job that ended a while ago
+// are summarised from the points when first read, then stored, and so are the
+// spans they complete. Which spans are stored, and the points a request
+// returns, are remembered in memory, so the next request (whose buckets mostly
+// fall on the same steps) reads only the points it has not seen.
 import { pool } from '../db/client.js';
-import { BLOCK, POINT_ROW_COLUMNS, type MetricPointRow } from '../metrics/metric-store.js';
+import { BLOCK, POINT_ROW_COLUMNS, SPAN, summariseStoredSpans, type MetricPointRow } from '../metrics/metric-store.js';
 
-/** Blocks remembered over all jobs (about 100 bytes each; 100,000 cover 6.4 million points), least recently used job out first. */
-const MAX_CACHED_BLOCKS = 100_000;
-/** Points remembered per job (about 250 bytes each), and what one counts for against MAX_CACHED_BLOCKS. */
+/** Points remembered over all jobs (about 250 bytes each), least recently used job out first. */
+const MAX_CACHED_POINTS = 50_000;
+/** Points remembered per job. */
 const MAX_CACHED_POINTS_PER_JOB = 20_000;
-const POINT_WEIGHT = 2;
 /** A job that ended this long ago receives no more points, so its incomplete blocks are final too. */
 const SETTLED_AFTER_SECONDS = 60;
 
@@ -35,74 +37,49 @@ interface BlockSummary {
 const NONE: readonly number[] = Object.freeze([]);
 
 interface JobEntry {
-  /** By block index (a Map: blocks arrive in any order, and an array filled so would turn sparse and slow). */
-  blocks: Map<number, BlockSummary>;
   /** Stored points by step: a stored point never changes. */
   points: Map<number, MetricPointRow>;
-  /** Blocks and points held, in MAX_CACHED_BLOCKS units. */
-  size: number;
+  /** Spans from…to-1 are all stored (a stored span never changes), and the validation steps they hold. */
+  spans: { from: number; to: number; validation: number[] } | null;
+  /** The lowest and highest step of the buckets (of blocks from a first one, so many per bucket) that never change. */
+  buckets: { key: string; final: (readonly [number, number] | null)[] } | null;
 }
 
-/** Final block summaries and returned points per job, in least-recently-used order. */
-class BlockCache {
+/** Returned points and stored spans per job, in least-recently-used order. */
+class SeriesCache {
   private readonly jobs = new Map<string, JobEntry>();
   private size = 0;
 
-  get(jobId: string): JobEntry | undefined {
-    const entry = this.jobs.get(jobId);
-    if (entry) {
-      this.jobs.delete(jobId);
-      this.jobs.set(jobId, entry);
-    }
+  /** The job's entry, made if needed, and now the most recently used. */
+  get(jobId: string): JobEntry {
+    let entry = this.jobs.get(jobId);
+    if (entry) this.jobs.delete(jobId);
+    else entry = { points: new Map(), spans: null, buckets: null };
+    this.jobs.set(jobId, entry);
     return entry;
-  }
-
-  add(jobId: string, block: number, summary: BlockSummary): void {
-    const entry = this.entry(jobId, 1);
-    if (!entry || entry.blocks.has(block)) return;
-    entry.blocks.set(block, summary);
-    this.grow(entry, 1);
   }
 
   addPoints(jobId: string, points: readonly MetricPointRow[]): void {
-    const entry = this.entry(jobId, points.length * POINT_WEIGHT);
-    if (!entry) return;
+    const entry = this.get(jobId);
     if (entry.points.size + points.length > MAX_CACHED_POINTS_PER_JOB) {
-      this.grow(entry, -entry.points.size * POINT_WEIGHT);
+      this.size -= entry.points.size;
       entry.points.clear();
     }
     for (const point of points) entry.points.set(point.step, point);
-    this.grow(entry, points.length * POINT_WEIGHT);
-  }
-
-  /** The job's entry, made if needed, once older jobs made room for `units` more; undefined if they cannot. */
-  private entry(jobId: string, units: number): JobEntry | undefined {
+    this.size += points.length;
     for (const [oldest, old] of this.jobs) {
-      if (this.size + units <= MAX_CACHED_BLOCKS || oldest === jobId) break;
+      if (this.size <= MAX_CACHED_POINTS || oldest === jobId) break;
       this.jobs.delete(oldest);
-      this.size -= old.size;
+      this.size -= old.points.size;
     }
-    // A single series larger than the whole cache is remembered only in part.
-    if (this.size + units > MAX_CACHED_BLOCKS) return undefined;
-    let entry = this.jobs.get(jobId);
-    if (!entry) {
-      entry = { blocks: new Map(), points: new Map(), size: 0 };
-      this.jobs.set(jobId, entry);
-    }
-    return entry;
-  }
-
-  private grow(entry: JobEntry, units: number): void {
-    entry.size += units;
-    this.size += units;
   }
 }
 
-let cache = new BlockCache();
+let cache = new SeriesCache();
 
 /** Forgets what this process remembers of every series, as a restart does (tests and benchmarks). */
 export function forgetRememberedSeries(): void {
-  cache = new BlockCache();
+  cache = new SeriesCache();
 }
 
 export async function downsampledSeries(jobId: string, maxPoints: number): Promise<MetricPointRow[]> {
@@ -141,8 +118,8 @@ export async function downsampledSeries(jobId: string, maxPoints: number): Promi
 
 /** The stored points at these steps (ascending): remembered ones from memory, the rest in one query. */
 async function pointsAt(jobId: string, steps: number[]): Promise<MetricPointRow[]> {
-  const known = cache.get(jobId)?.points;
-  const found = steps.map((step) => known?.get(step));
+  const known = cache.get(jobId).points;
+  const found = steps.map((step) => known.get(step));
   const missing = steps.filter((_, i) => !found[i]);
   const read = new Map<number, MetricPointRow>();
   if (missing.length > 0) {
@@ -153,34 +130,7 @@ async function pointsAt(jobId: string, steps: number[]): Promise<MetricPointRow[
   return steps.flatMap((step, i) => found[i] ?? read.get(step) ?? []);
 }
 
-/** Buckets of whole blocks: each bucket's extremes from its blocks' remembered extremes. */
-async function stepsByBlock(jobId: string, budget: number, firstBlock: number, lastBlock: number, settled: boolean): Promise<Set<number>> {
-  const block = await blockSummaries(jobId, firstBlock, lastBlock, settled);
-  const validation: number[] = [];
-  for (let b = firstBlock; b <= lastBlock; b++) {
-    const summary = block(b);
-    if (summary) for (const step of summary.validation) validation.push(step);
-  }
-  const kept = spread(validation, Math.floor(budget / 4));
-  const buckets = Math.max(1, Math.floor((budget - 2 - kept.length) / 2));
-  const perBucket = Math.ceil((lastBlock - firstBlock + 1) / buckets);
-  const steps = new Set<number>(kept);
-  for (let start = firstBlock; start <= lastBlock; start += perBucket) {
-    let low: BlockSummary | undefined;
-    let high: BlockSummary | undefined;
-    for (let b = start; b < start + perBucket && b <= lastBlock; b++) {
-      const s = block(b);
-      if (!s) continue;
-      if (!low || s.low < low.low || (s.low === low.low && s.lowStep < low.lowStep)) low = s;
-      if (!high || s.high > high.high || (s.high === high.high && s.highStep > high.highStep)) high = s;
-    }
-    if (low) steps.add(low.lowStep);
-    if (high) steps.add(high.highStep);
-  }
-  return steps;
-}
-
-/** Consecutive blocks as step ranges, for one query over them. */
+/** Step ranges covering these blocks (ascending), consecutive ones as one range, for one query over them. */
 function stepRanges(blocks: readonly number[]): { from: number[]; to: number[] } {
   const from: number[] = [];
   const to: number[] = [];
@@ -194,61 +144,171 @@ function stepRanges(blocks: readonly number[]): { from: number[]; to: number[] }
   return { from, to };
 }
 
-/**
- * The blocks' summaries: from memory, then the stored final ones (MetricBlock), then the rest from the points in
- * one query over the step ranges they cover. What the points give that is final is stored and remembered.
- */
-async function blockSummaries(jobId: string, firstBlock: number, lastBlock: number, settled: boolean): Promise<(block: number) => BlockSummary | undefined> {
-  const known = cache.get(jobId)?.blocks ?? new Map<number, BlockSummary>();
-  const read = new Map<number, BlockSummary>();
-  const lookup = (b: number) => known.get(b) ?? read.get(b);
-  const unknown: number[] = [];
-  for (let b = firstBlock; b <= lastBlock; b++) if (!known.has(b)) unknown.push(b);
-  if (unknown.length === 0) return lookup;
+const blocksOf = (span: number) => Array.from({ length: SPAN }, (_, i) => span * SPAN + i);
 
-  // One JSON value rather than a row per block: at millions of points (tens of thousands of blocks) parsing rows
-  // one by one cost more than the query. ±Infinity (a block without a training loss) arrives as a string.
-  const {
-    rows: [stored],
-  } = await pool.query<{ blocks: [number, number | string, number, number | string, number, number[]][] | null }>(
-    `SELECT json_agg(json_build_array(block, "lowLoss", "lowStep", "highLoss", "highStep", "validationSteps")) AS blocks FROM "MetricBlock"
-     WHERE "jobId" = $1 AND block BETWEEN $2 AND $3`,
-    [jobId, unknown[0], unknown.at(-1)],
-  );
-  for (const [block, low, lowStep, high, highStep, validation] of stored?.blocks ?? []) {
-    if (known.has(block)) continue;
-    const summary: BlockSummary = { low: Number(low), lowStep, high: Number(high), highStep, validation: validation.length > 0 ? validation : NONE };
-    read.set(block, summary);
-    cache.add(jobId, block, summary);
-  }
-  const { from, to } = stepRanges(unknown.filter((b) => !read.has(b)));
-  if (from.length === 0) return lookup;
-  const { rows } = await pool.query<{ block: number; n: number; low: number[]; high: number[]; validation: number[] | null }>(
-    `SELECT (m.step - 1) / ${BLOCK} AS block, count(*)::int AS n,
-            min(ARRAY[coalesce(m."trainingLoss", 'Infinity'), m.step]) AS low,
-            max(ARRAY[coalesce(m."trainingLoss", '-Infinity'), m.step]) AS high,
-            array_agg(m.step) FILTER (WHERE m."validationLoss" IS NOT NULL) AS validation
-     FROM unnest($2::int[], $3::int[]) AS r(lo, hi)
-     -- LATERAL: one index range scan per step range. A plain join let the planner scan the job's whole series
-     -- (hundreds of ms at millions of points) to find the few rows of a block still filling.
-     CROSS JOIN LATERAL (
-       SELECT p.step, p."trainingLoss", p."validationLoss" FROM "MetricPoint" p WHERE p."jobId" = $1 AND p.step BETWEEN r.lo AND r.hi
-     ) AS m
-     GROUP BY 1`,
-    [jobId, from, to],
-  );
-  const final: { block: number; summary: BlockSummary }[] = [];
-  for (const row of rows) {
-    const summary: BlockSummary = { low: row.low[0]!, lowStep: row.low[1]!, high: row.high[0]!, highStep: row.high[1]!, validation: row.validation?.sort((a, b) => a - b) ?? NONE };
-    read.set(row.block, summary);
-    // A block holding all its steps, or of a job that ended a while ago, never changes again.
-    if (row.n === BLOCK || settled) {
-      cache.add(jobId, row.block, summary);
-      final.push({ block: row.block, summary });
+/** Block ranges (inclusive) covering these spans' blocks within first…last, consecutive ones as one range. */
+function spanBlockRanges(spans: readonly number[], first: number, last: number): { from: number[]; to: number[] } {
+  const from: number[] = [];
+  const to: number[] = [];
+  for (const s of spans) {
+    const lo = Math.max(first, s * SPAN);
+    const hi = Math.min(last, s * SPAN + SPAN - 1);
+    if (to.length > 0 && to.at(-1) === lo - 1) to[to.length - 1] = hi;
+    else {
+      from.push(lo);
+      to.push(hi);
     }
   }
-  if (final.length > 0) await storeBlocks(jobId, final);
-  return lookup;
+  return { from, to };
+}
+
+/**
+ * Buckets of whole blocks, aggregated in PostgreSQL from the summaries: every validation step (spread over a
+ * quarter of the budget), then each bucket's lowest and highest training loss.
+ */
+async function stepsByBlock(jobId: string, budget: number, firstBlock: number, lastBlock: number, settled: boolean): Promise<Set<number>> {
+  const { missingSpans, live, validation } = await summaries(jobId, firstBlock, lastBlock, settled);
+  const kept = spread(validation, Math.floor(budget / 4));
+  const buckets = Math.max(1, Math.floor((budget - 2 - kept.length) / 2));
+  const perBucket = Math.ceil((lastBlock - firstBlock + 1) / buckets);
+  const bucketOf = (block: number) => Math.floor((block - firstBlock) / perBucket);
+  // Buckets wholly before the first span not stored never change: remembered, and not read again.
+  const entry = cache.get(jobId);
+  const key = `${firstBlock}:${perBucket}`;
+  if (entry.buckets?.key !== key) entry.buckets = { key, final: [] };
+  const known = entry.buckets.final;
+  const fromBlock = firstBlock + known.length * perBucket;
+  const steps = new Set<number>(kept);
+  for (const bucket of known) if (bucket) steps.add(bucket[0]).add(bucket[1]);
+  if (fromBlock > lastBlock) return steps;
+
+  const fromSpan = Math.floor(fromBlock / SPAN);
+  const lastSpan = Math.floor(lastBlock / SPAN);
+  // A span inside one bucket is read whole; the blocks of one that a bucket's end cuts, or that is not stored, one by one.
+  const byBlock = new Set(missingSpans);
+  for (let s = fromSpan; s <= lastSpan; s++) {
+    if (s * SPAN < fromBlock || s * SPAN + SPAN - 1 > lastBlock || bucketOf(s * SPAN) !== bucketOf(s * SPAN + SPAN - 1)) byBlock.add(s);
+  }
+  const blocks = spanBlockRanges(
+    [...byBlock].sort((a, b) => a - b),
+    fromBlock,
+    lastBlock,
+  );
+  const liveJson = JSON.stringify([...live].map(([block, s]) => ({ block, lowLoss: exact(s.low), lowStep: s.lowStep, highLoss: exact(s.high), highStep: s.highStep })));
+  const { rows } = await pool.query<{ bucket: number; low: number; high: number }>(
+    `SELECT (block - $4) / $5 AS bucket, (min(ARRAY["lowLoss", "lowStep"]))[2]::int AS low, (max(ARRAY["highLoss", "highStep"]))[2]::int AS high FROM (
+       SELECT span * ${SPAN} AS block, "lowLoss", "lowStep", "highLoss", "highStep" FROM "MetricSpan"
+       WHERE "jobId" = $1 AND span BETWEEN $2 AND $3 AND span * ${SPAN} >= $9 AND (span * ${SPAN} - $4) / $5 = (span * ${SPAN} + ${SPAN - 1} - $4) / $5
+       UNION ALL
+       SELECT b.* FROM unnest($6::int[], $7::int[]) AS r(lo, hi)
+       -- LATERAL … OFFSET 0: one index range scan per range of blocks, not the job's every block.
+       CROSS JOIN LATERAL (SELECT block, "lowLoss", "lowStep", "highLoss", "highStep" FROM "MetricBlock" WHERE "jobId" = $1 AND block BETWEEN r.lo AND r.hi OFFSET 0) AS b
+       UNION ALL
+       SELECT block, "lowLoss", "lowStep", "highLoss", "highStep" FROM json_to_recordset($8::json) AS l(block int, "lowLoss" float8, "lowStep" int, "highLoss" float8, "highStep" int)
+       WHERE block >= $9
+     ) AS parts
+     GROUP BY 1`,
+    [jobId, fromSpan, lastSpan, firstBlock, perBucket, blocks.from, blocks.to, liveJson, fromBlock],
+  );
+  const read = new Map(rows.map((row) => [row.bucket, [row.low, row.high] as const]));
+  for (const row of rows) steps.add(row.low).add(row.high);
+  const finalBefore = missingSpans.length > 0 ? missingSpans[0]! * SPAN : lastBlock + 1;
+  for (let b = known.length; firstBlock + (b + 1) * perBucket <= finalBefore && firstBlock + (b + 1) * perBucket <= lastBlock + 1; b++) known.push(read.get(b) ?? null);
+  return steps;
+}
+
+/**
+ * What the buckets need before they are made, storing what can be stored. The spans of first…last not known to
+ * be stored are looked up; in those not stored, the blocks without a summary are summarised from the points (one
+ * query over their step ranges), the final ones stored, then the spans they complete. Returns the spans still not
+ * stored, the summaries of the blocks still filling, and every validation step (ascending).
+ */
+async function summaries(
+  jobId: string,
+  firstBlock: number,
+  lastBlock: number,
+  settled: boolean,
+): Promise<{ missingSpans: number[]; live: Map<number, BlockSummary>; validation: number[] }> {
+  const entry = cache.get(jobId);
+  const firstSpan = Math.floor(firstBlock / SPAN);
+  const lastSpan = Math.floor(lastBlock / SPAN);
+  if (!entry.spans || entry.spans.from > firstSpan) entry.spans = { from: firstSpan, to: firstSpan, validation: [] };
+  const known = entry.spans;
+  const from = Math.max(firstSpan, known.to);
+  const {
+    rows: [spanRows],
+  } = await pool.query<{ spans: number[] | null; validation: number[] | null }>(
+    `SELECT (SELECT array_agg(span ORDER BY span) FROM "MetricSpan" WHERE "jobId" = $1 AND span BETWEEN $2 AND $3) AS spans,
+            (SELECT array_agg(v ORDER BY v) FROM "MetricSpan" CROSS JOIN unnest("validationSteps") AS v WHERE "jobId" = $1 AND span BETWEEN $2 AND $3) AS validation`,
+    [jobId, from, lastSpan],
+  );
+  const storedSpans = new Set(spanRows?.spans ?? []);
+  let missingSpans: number[] = [];
+  for (let s = from; s <= lastSpan; s++) if (!storedSpans.has(s)) missingSpans.push(s);
+  const validation = [...known.validation, ...(spanRows?.validation ?? [])];
+
+  // The blocks of spans not stored: their stored summaries' validation steps, and the ones without a summary.
+  const live = new Map<number, BlockSummary>();
+  const unsummarised = new Set<number>();
+  if (missingSpans.length > 0) {
+    const ranges = spanBlockRanges(missingSpans, firstBlock, lastBlock);
+    const {
+      rows: [blockRows],
+    } = await pool.query<{ blocks: number[] | null; validation: number[] | null }>(
+      `SELECT array_agg(b.block) AS blocks, array_agg(v) FILTER (WHERE v IS NOT NULL) AS validation
+       FROM unnest($2::int[], $3::int[]) AS r(lo, hi)
+       CROSS JOIN LATERAL (SELECT block, "validationSteps" FROM "MetricBlock" WHERE "jobId" = $1 AND block BETWEEN r.lo AND r.hi OFFSET 0) AS b
+       LEFT JOIN LATERAL unnest(b."validationSteps") AS v ON true`,
+      [jobId, ranges.from, ranges.to],
+    );
+    validation.push(...(blockRows?.validation ?? []));
+    const stored = new Set(blockRows?.blocks ?? []);
+    ranges.from.forEach((lo, i) => {
+      for (let b = lo; b <= ranges.to[i]!; b++) if (!stored.has(b)) unsummarised.add(b);
+    });
+  }
+  if (unsummarised.size > 0) {
+    const { from: lo, to: hi } = stepRanges([...unsummarised]);
+    const { rows } = await pool.query<{ block: number; n: number; low: number[]; high: number[]; validation: number[] | null }>(
+      `SELECT (m.step - 1) / ${BLOCK} AS block, count(*)::int AS n,
+              min(ARRAY[coalesce(m."trainingLoss", 'Infinity'), m.step]) AS low,
+              max(ARRAY[coalesce(m."trainingLoss", '-Infinity'), m.step]) AS high,
+              array_agg(m.step) FILTER (WHERE m."validationLoss" IS NOT NULL) AS validation
+       FROM unnest($2::int[], $3::int[]) AS r(lo, hi)
+       -- LATERAL … OFFSET 0: one index range scan per step range. Flattened into a plain join, the planner scanned
+       -- the job's whole series (seconds at millions of points) to find the few rows of a block still filling.
+       CROSS JOIN LATERAL (
+         SELECT p.step, p."trainingLoss", p."validationLoss" FROM "MetricPoint" p WHERE p."jobId" = $1 AND p.step BETWEEN r.lo AND r.hi OFFSET 0
+       ) AS m
+       GROUP BY 1`,
+      [jobId, lo, hi],
+    );
+    const final: { block: number; summary: BlockSummary }[] = [];
+    for (const row of rows) {
+      const summary: BlockSummary = { low: row.low[0]!, lowStep: row.low[1]!, high: row.high[0]!, highStep: row.high[1]!, validation: row.validation?.sort((a, b) => a - b) ?? NONE };
+      validation.push(...summary.validation);
+      // A block holding all its steps, or of a job that ended a while ago, never changes again.
+      if (row.n === BLOCK || settled) {
+        final.push({ block: row.block, summary });
+        unsummarised.delete(row.block);
+      } else live.set(row.block, summary);
+    }
+    if (final.length > 0) await storeBlocks(jobId, final);
+  }
+  // A span is summarised once all its blocks are (so not the one still filling).
+  const complete = missingSpans.filter((s) => s * SPAN >= firstBlock && s * SPAN + SPAN - 1 <= lastBlock && !blocksOf(s).some((b) => unsummarised.has(b)));
+  if (complete.length > 0) {
+    const written = new Set(await summariseStoredSpans(jobId, complete));
+    missingSpans = missingSpans.filter((s) => !written.has(s));
+  }
+  // Remembered: the spans up to the first one still missing, all stored, and their validation steps.
+  const to = missingSpans[0] ?? lastSpan + 1;
+  const all = [...new Set(validation)].sort((a, b) => a - b);
+  if (to > known.to) {
+    known.validation = all.filter((step) => step <= to * SPAN * BLOCK);
+    known.to = to;
+  }
+  return { missingSpans, live, validation: all };
 }
 
 /** A float for JSON that PostgreSQL reads back as itself: ±Infinity (a block without a training loss) as text. */

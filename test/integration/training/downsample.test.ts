@@ -2,7 +2,8 @@
 // planted spike, every validation point, first and last), what it remembers
 // between requests never changes an answer, and a series that grows or fills a
 // late gap is answered from the database as it is now. Points stored by a
-// report summarise the blocks they fill in the same statement.
+// report summarise the blocks they fill, and the spans of 16 blocks those
+// complete, in the same statement.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db, pool } from '../../../server/db/client.js';
 import { downsampledSeries, forgetRememberedSeries } from '../../../server/training/downsample.js';
@@ -92,6 +93,31 @@ describe('downsampled series', () => {
     forgetRememberedSeries();
   });
 
+  it('stores spans of 16 full blocks, and reads a span whole where one bucket holds it', async () => {
+    const first = await downsampledSeries(jobId, 40);
+    await expectShape(first, POINTS, 40);
+    const {
+      rows: [spans],
+    } = await pool.query<{ n: number; late: boolean }>(`SELECT count(*)::int AS n, bool_or(span = ($2::int - 1) / 1024) AS late FROM "MetricSpan" WHERE "jobId" = $1`, [
+      jobId,
+      LATE,
+    ]);
+    // Every span of 16 full blocks: not the last (it holds 10 blocks) nor LATE's.
+    expect(spans).toEqual({ n: Math.floor(POINTS / 1024) - 1, late: false });
+    forgetRememberedSeries();
+    expect(await downsampledSeries(jobId, 40)).toEqual(first);
+    // About 40 blocks per bucket: a span told it holds another step as its highest answers with that step.
+    const spikeSpan = Math.floor((SPIKE_EVERY - 1) / 1024);
+    await pool.query(`UPDATE "MetricSpan" SET "highStep" = $3, "highLoss" = 99 WHERE "jobId" = $1 AND span = $2`, [jobId, spikeSpan, spikeSpan * 1024 + 1]);
+    forgetRememberedSeries();
+    const steps = (await downsampledSeries(jobId, 40)).map((p) => p.step);
+    expect(steps).toContain(spikeSpan * 1024 + 1);
+    expect(steps).not.toContain(SPIKE_EVERY);
+    await pool.query(`UPDATE "MetricSpan" SET "highStep" = $3, "highLoss" = 2.9 WHERE "jobId" = $1 AND span = $2`, [jobId, spikeSpan, SPIKE_EVERY]);
+    forgetRememberedSeries();
+    expect(await downsampledSeries(jobId, 40)).toEqual(first);
+  });
+
   it('follows a series that grows and a late point that fills a gap', async () => {
     await downsampledSeries(jobId, 1000);
     await storeSeries(POINTS + 1, POINTS + 20_000);
@@ -170,6 +196,16 @@ describe('block summaries written as points land', () => {
     await insertPoints(id, steps(201, 64 * 40));
     const summaries = await stored(id);
     expect(summaries).toEqual(Array.from({ length: 40 }, (_, b) => expected(b)));
+    // Blocks 0–15 and 16–31 make spans 0 and 1: the lowest and highest of their blocks' (the lower step on a tie
+    // for the lowest, the higher for the highest), and all their validation steps.
+    const spans = await pool.query(`SELECT span, "lowLoss", "lowStep", "highLoss", "highStep", "validationSteps" FROM "MetricSpan" WHERE "jobId" = $1 ORDER BY span`, [id]);
+    const span = (s: number) => {
+      const blocks = summaries.slice(s * 16, s * 16 + 16);
+      const low = blocks.reduce((a, b) => (b.lowLoss < a.lowLoss || (b.lowLoss === a.lowLoss && b.lowStep < a.lowStep) ? b : a));
+      const high = blocks.reduce((a, b) => (b.highLoss > a.highLoss || (b.highLoss === a.highLoss && b.highStep > a.highStep) ? b : a));
+      return { span: s, lowLoss: low.lowLoss, lowStep: low.lowStep, highLoss: high.highLoss, highStep: high.highStep, validationSteps: blocks.flatMap((b) => b.validationSteps) };
+    };
+    expect(spans.rows).toEqual([span(0), span(1)]);
     // The chart's first request reads those summaries, not the points: a summary told another step is its highest
     // answers with that step.
     await pool.query(`UPDATE "MetricBlock" SET "highLoss" = 99, "highStep" = $2 WHERE "jobId" = $1 AND block = 5`, [id, 5 * 64 + 1]);
