@@ -222,8 +222,8 @@ class ThreadedValidation implements LineHandler {
         issue++;
         continue;
       }
-      const [tokens, high, low, system, user, assistant, trained] = examples.subarray(at + 1, at + EXAMPLE_FIELDS) as unknown as number[];
-      builder.example(exampleLine, [high!, low!], { tokens: tokens!, system: system!, user: user!, assistant: assistant!, trained: trained! }, excerpt(exampleLine));
+      const counts = { tokens: examples[at + 1]!, system: examples[at + 4]!, user: examples[at + 5]!, assistant: examples[at + 6]!, trained: examples[at + 7]! };
+      builder.example(exampleLine, [examples[at + 2]!, examples[at + 3]!], counts, excerpt(exampleLine));
       example++;
     }
     this.totals.dataLines += dataLines;
