@@ -87,9 +87,11 @@ export class LineChecker implements LineHandler, LineTotals {
     options: ValidateOptions,
     private readonly maxLineBytes: number,
     private readonly results: CheckedLines,
+    /** Piece counts shared with the other threads validating the same file (see getTokenCounter). */
+    pieceCache?: SharedArrayBuffer,
   ) {
     this.reader = FORMAT_READERS[options.format];
-    this.counter = options.countTokens === false ? ESTIMATE_COUNTER : getTokenCounter(options.baseModel);
+    this.counter = options.countTokens === false ? ESTIMATE_COUNTER : getTokenCounter(options.baseModel, pieceCache);
   }
 
   line(bytes: Uint8Array, lineNumber: number): void {

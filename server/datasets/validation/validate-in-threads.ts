@@ -10,7 +10,8 @@ import { lineExcerpt } from './issue-log.js';
 import { LineSplitter, type LineHandler } from './line-splitter.js';
 import type { ValidateOptions, ValidationReport } from './types.js';
 import { DEFAULT_MAX_LINE_BYTES, lineContent, ReportBuilder, type LineTotals } from './validate-dataset.js';
-import { EXAMPLE_FIELDS, type Batch, type BatchResult, type FromThread } from './validation-thread.js';
+import { newPieceCache } from '../tokenizers.js';
+import { EXAMPLE_FIELDS, type Batch, type BatchResult, type FromThread, type ThreadData } from './validation-thread.js';
 
 export interface ThreadOptions {
   /** Threads at most (default: 2, or 1 on a machine with one core). */
@@ -51,6 +52,8 @@ class ThreadedValidation implements LineHandler {
   private readonly batchBytes: number;
   private readonly moreThreadsAfterBytes: number;
   private readonly lanes: Lane[] = [];
+  /** The threads share their token counts of the pieces of text, so each distinct word is counted once. */
+  private readonly pieceCache = newPieceCache();
   /** Full batches not sent yet. */
   private readonly ready: Batch[] = [];
   /** Results that came back before those of earlier batches. */
@@ -157,7 +160,7 @@ class ThreadedValidation implements LineHandler {
   }
 
   private addLane(): Lane {
-    const lane: Lane = { worker: startThread(this.options), inFlight: 0 };
+    const lane: Lane = { worker: startThread({ validationThread: true, options: this.options, pieceCache: this.pieceCache }), inFlight: 0 };
     lane.worker.on('message', (message: FromThread) => {
       try {
         if (message.type === 'ready') this.counter ??= { exact: message.exact, name: message.name };
@@ -235,9 +238,8 @@ class ThreadedValidation implements LineHandler {
 const require = createRequire(import.meta.url);
 
 /** Starts a validation thread: from TypeScript source (npm start, tests) through tsx, as the child process does. */
-function startThread(options: ValidateOptions): Worker {
+function startThread(workerData: ThreadData): Worker {
   const here = fileURLToPath(import.meta.url);
-  const workerData = { validationThread: true, options };
   if (!here.endsWith('.ts')) return new Worker(new URL('./validation-thread.js', import.meta.url), { workerData });
   const api = pathToFileURL(require.resolve('tsx/esm/api')).href;
   const file = new URL('./validation-thread.ts', import.meta.url).href;

@@ -39,7 +39,14 @@ export interface BatchResult {
 
 export type FromThread = { type: 'ready'; exact: boolean; name: string } | BatchResult;
 
-function runThread(options: ValidateOptions): void {
+/** What a validation thread is started with. */
+export interface ThreadData {
+  validationThread: true;
+  options: ValidateOptions;
+  pieceCache: SharedArrayBuffer;
+}
+
+function runThread({ options, pieceCache }: ThreadData): void {
   const port = parentPort!;
   let issues: CheckedIssue[] = [];
   let examples: number[] = [];
@@ -47,7 +54,7 @@ function runThread(options: ValidateOptions): void {
     issue: (line, code, path, message) => issues.push({ line, code, path, message }),
     example: (line, [high, low], { tokens, system, user, assistant, trained }) => examples.push(line, tokens, high, low, system, user, assistant, trained),
   };
-  const checker = new LineChecker(options, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, results);
+  const checker = new LineChecker(options, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, results, pieceCache);
   port.postMessage({ type: 'ready', exact: checker.counter.exact, name: checker.counter.name } satisfies FromThread);
 
   port.on('message', (batch: Batch) => {
@@ -80,6 +87,4 @@ function runThread(options: ValidateOptions): void {
   });
 }
 
-if (parentPort && (workerData as { validationThread?: boolean } | undefined)?.validationThread) {
-  runThread((workerData as { options: ValidateOptions }).options);
-}
+if (parentPort && (workerData as Partial<ThreadData> | undefined)?.validationThread) runThread(workerData as ThreadData);
