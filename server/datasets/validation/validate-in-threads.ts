@@ -1,7 +1,9 @@
 // Validates a dataset on worker threads, so token counting (most of the work) uses both cores on a large file.
 // This thread splits the stream into batches of whole lines and sends them round the threads; each thread parses,
 // checks and counts its lines (validation-thread.ts); the results are put together here in line order by the same
-// ReportBuilder the single-threaded validator uses, so the report is the one validateDatasetStream gives.
+// ReportBuilder the single-threaded validator uses, so the report is the one validateDatasetStream gives. A file
+// smaller than one batch is checked on this thread (the tokenizer then stays loaded here: the job runs this in a
+// short-lived child process, validate-in-child.ts).
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -11,7 +13,7 @@ import { LineSplitter, type LineHandler } from './line-splitter.js';
 import type { ValidateOptions, ValidationReport } from './types.js';
 import { DEFAULT_MAX_LINE_BYTES, lineContent, ReportBuilder, type LineTotals } from './validate-dataset.js';
 import { newPieceCache } from '../tokenizers.js';
-import { EXAMPLE_FIELDS, type Batch, type BatchResult, type FromThread, type ThreadData } from './validation-thread.js';
+import { BatchChecker, EXAMPLE_FIELDS, type Batch, type BatchResult, type FromThread, type ThreadData } from './validation-thread.js';
 
 export interface ThreadOptions {
   /** Threads at most (default: 2, or 1 on a machine with one core). */
@@ -29,6 +31,8 @@ const BATCH_BYTES = 1024 * 1024;
 const MORE_THREADS_AFTER_BYTES = 16 * 1024 * 1024;
 /** Batches sent to a thread and not yet back: one being checked and one waiting, so a thread never idles. */
 const IN_FLIGHT_PER_THREAD = 2;
+/** Batches sent and not yet put in the report: bounds the results held while an earlier batch is still out. */
+const MAX_UNBUILT_BATCHES = 8;
 
 /** Same answer as validateDatasetStream, computed on worker threads that end when it is done. */
 export async function validateInThreads(input: AsyncIterable<Buffer | Uint8Array>, options: ValidateOptions, threadOptions: ThreadOptions = {}): Promise<ValidationReport> {
@@ -42,6 +46,8 @@ export async function validateInThreads(input: AsyncIterable<Buffer | Uint8Array
 
 interface Lane {
   worker: Worker;
+  /** Its tokenizer is loaded: a thread still loading is sent nothing, so no batch waits behind it. */
+  ready: boolean;
   inFlight: number;
 }
 
@@ -85,18 +91,30 @@ class ThreadedValidation implements LineHandler {
   }
 
   async run(input: AsyncIterable<Buffer | Uint8Array>): Promise<ValidationReport> {
-    // The first thread loads its tokenizer while the first batch is read.
-    this.addLane();
     const splitter = new LineSplitter(this.maxLineBytes, this);
     for await (const chunk of input) {
       splitter.push(chunk);
+      if (this.ready.length === 0) continue;
+      // A file larger than a batch: threads from now on.
+      if (this.lanes.length === 0) this.addLane();
       await this.sendReady();
     }
     splitter.end();
+    if (this.lanes.length === 0) return this.checkHere();
     if (this.ends.length > 0) this.closeBatch();
     await this.sendReady();
     while (this.nextToBuild < this.sentSeq || !this.counter) await this.progress();
     return this.builder.finish(this.totals, this.counter);
+  }
+
+  /** A file that fits in one batch is checked on this thread: starting a thread would take longer. */
+  private checkHere(): ValidationReport {
+    const checker = new BatchChecker(this.options);
+    if (this.ends.length > 0) {
+      this.closeBatch();
+      this.build(checker.check(this.ready.shift()!));
+    }
+    return this.builder.finish(this.totals, checker.counter);
   }
 
   async stop(): Promise<void> {
@@ -153,18 +171,22 @@ class ThreadedValidation implements LineHandler {
 
   /** The least busy thread with room, starting another when all are busy and the file is large enough. */
   private freeLane(): Lane | null {
-    let best = this.lanes[0]!;
-    for (const lane of this.lanes) if (lane.inFlight < best.inFlight) best = lane;
-    if (best.inFlight > 0 && this.lanes.length < this.maxThreads && this.bytesSent >= this.moreThreadsAfterBytes) return this.addLane();
-    return best.inFlight < IN_FLIGHT_PER_THREAD ? best : null;
+    let best: Lane | null = null;
+    for (const lane of this.lanes) if (lane.ready && (!best || lane.inFlight < best.inFlight)) best = lane;
+    const starting = this.lanes.some((lane) => !lane.ready);
+    if (best && best.inFlight > 0 && !starting && this.lanes.length < this.maxThreads && this.bytesSent >= this.moreThreadsAfterBytes) this.addLane();
+    if (this.sentSeq - this.nextToBuild >= MAX_UNBUILT_BATCHES) return null;
+    return best && best.inFlight < IN_FLIGHT_PER_THREAD ? best : null;
   }
 
-  private addLane(): Lane {
-    const lane: Lane = { worker: startThread({ validationThread: true, options: this.options, pieceCache: this.pieceCache }), inFlight: 0 };
+  private addLane(): void {
+    const lane: Lane = { worker: startThread({ validationThread: true, options: this.options, pieceCache: this.pieceCache }), ready: false, inFlight: 0 };
     lane.worker.on('message', (message: FromThread) => {
       try {
-        if (message.type === 'ready') this.counter ??= { exact: message.exact, name: message.name };
-        else {
+        if (message.type === 'ready') {
+          lane.ready = true;
+          this.counter ??= { exact: message.exact, name: message.name };
+        } else {
           lane.inFlight--;
           this.take(message);
         }
@@ -176,7 +198,6 @@ class ThreadedValidation implements LineHandler {
     lane.worker.on('error', (err) => this.fail(err));
     lane.worker.on('exit', (code) => this.fail(new Error(`a validation thread exited (code ${code}) before it was done`)));
     this.lanes.push(lane);
-    return lane;
   }
 
   /** Resolves when a result comes back; throws once a thread has failed. */

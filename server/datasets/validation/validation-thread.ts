@@ -46,18 +46,26 @@ export interface ThreadData {
   pieceCache: SharedArrayBuffer;
 }
 
-function runThread({ options, pieceCache }: ThreadData): void {
-  const port = parentPort!;
-  let issues: CheckedIssue[] = [];
-  let examples: number[] = [];
-  const results: CheckedLines = {
-    issue: (line, code, path, message) => issues.push({ line, code, path, message }),
-    example: (line, [high, low], { tokens, system, user, assistant, trained }) => examples.push(line, tokens, high, low, system, user, assistant, trained),
-  };
-  const checker = new LineChecker(options, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, results, pieceCache);
-  port.postMessage({ type: 'ready', exact: checker.counter.exact, name: checker.counter.name } satisfies FromThread);
+/** Checks batches of lines, one at a time, with one LineChecker (and so one tokenizer). */
+export class BatchChecker {
+  private issues: CheckedIssue[] = [];
+  private examples: number[] = [];
+  private readonly checker: LineChecker;
 
-  port.on('message', (batch: Batch) => {
+  constructor(options: ValidateOptions, pieceCache?: SharedArrayBuffer) {
+    const results: CheckedLines = {
+      issue: (line, code, path, message) => this.issues.push({ line, code, path, message }),
+      example: (line, [high, low], { tokens, system, user, assistant, trained }) => this.examples.push(line, tokens, high, low, system, user, assistant, trained),
+    };
+    this.checker = new LineChecker(options, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, results, pieceCache);
+  }
+
+  get counter(): { exact: boolean; name: string } {
+    return { exact: this.checker.counter.exact, name: this.checker.counter.name };
+  }
+
+  check(batch: Batch): BatchResult {
+    const { checker } = this;
     const { firstLine, data, ends, skipped } = batch;
     checker.dataLines = 0;
     checker.emptyLines = 0;
@@ -76,14 +84,24 @@ function runThread({ options, pieceCache }: ThreadData): void {
     const result: BatchResult = {
       type: 'checked',
       batch,
-      issues,
-      examples: Float64Array.from(examples),
+      issues: this.issues,
+      examples: Float64Array.from(this.examples),
       dataLines: checker.dataLines,
       emptyLines: checker.emptyLines,
     };
-    port.postMessage(result, [data.buffer as ArrayBuffer, ends.buffer as ArrayBuffer, result.examples.buffer as ArrayBuffer]);
-    issues = [];
-    examples = [];
+    this.issues = [];
+    this.examples = [];
+    return result;
+  }
+}
+
+function runThread({ options, pieceCache }: ThreadData): void {
+  const port = parentPort!;
+  const checker = new BatchChecker(options, pieceCache);
+  port.postMessage({ type: 'ready', ...checker.counter } satisfies FromThread);
+  port.on('message', (batch: Batch) => {
+    const result = checker.check(batch);
+    port.postMessage(result, [batch.data.buffer as ArrayBuffer, batch.ends.buffer as ArrayBuffer, result.examples.buffer as ArrayBuffer]);
   });
 }
 

@@ -28,7 +28,8 @@ function mixedFile(): Buffer {
 /** A short context, so that the long examples are reported too long. */
 const SHORT_CONTEXT: BaseModel = { ...MISTRAL, contextLength: 300 };
 
-describe('validateInThreads', () => {
+// Starting threads from TypeScript source compiles it in each thread: seconds on a busy machine.
+describe('validateInThreads', { timeout: 60_000 }, () => {
   it.each([
     { name: 'every issue stored', maxStoredIssues: 1000 },
     { name: 'the stored list full early', maxStoredIssues: 7 },
