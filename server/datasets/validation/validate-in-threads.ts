@@ -59,7 +59,7 @@ class ThreadedValidation implements LineHandler {
   private readonly moreThreadsAfterBytes: number;
   private readonly lanes: Lane[] = [];
   /** The threads share their token counts of the pieces of text, so each distinct word is counted once. */
-  private readonly pieceCache = newPieceCache();
+  private pieceCache: SharedArrayBuffer | null = null;
   /** Full batches not sent yet. */
   private readonly ready: Batch[] = [];
   /** Results that came back before those of earlier batches. */
@@ -180,6 +180,7 @@ class ThreadedValidation implements LineHandler {
   }
 
   private addLane(): void {
+    this.pieceCache ??= newPieceCache();
     const lane: Lane = { worker: startThread({ validationThread: true, options: this.options, pieceCache: this.pieceCache }), ready: false, inFlight: 0 };
     lane.worker.on('message', (message: FromThread) => {
       try {
