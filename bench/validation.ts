@@ -1,5 +1,7 @@
-// Dataset validation benchmark: MB/s and peak RSS of the validator, with and without token counting, beside a
-// baseline that only splits lines and JSON.parses them, on generated 100 MB and 500 MB CHAT_JSONL files.
+// Dataset validation benchmark: MB/s and peak RSS of the validator as the dataset-validate job's child process runs
+// it (validateInThreads: this thread splits the file into batches of lines, two worker threads parse, check and count
+// tokens), with and without token counting, beside a baseline that only splits lines and JSON.parses them on one
+// thread, on generated 100 MB and 500 MB CHAT_JSONL files.
 // Each measurement runs in its own process so peak RSS figures do not mix. The `memory` part: what a job's
 // process holds after validating one dataset per catalog tokenizer, with validation in a short-lived child (as
 // the job runs it) beside the same validations run in the process itself.
@@ -14,12 +16,15 @@ import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { BASE_MODELS, defaultBaseModel } from '../server/catalog/base-models.js';
 import { validateInChild } from '../server/datasets/validate-in-child.js';
-import { validateDatasetStream } from '../server/datasets/validation/index.js';
+import { validateDatasetStream, validateInThreads } from '../server/datasets/validation/index.js';
 import { formatBenchRows, type BenchRow } from './report.js';
 
 const MB = 1_000_000;
 const FILE_SIZES_MB = [100, 500];
 const PEAK_RSS_LIMIT_MB = 300;
+/** Issue 18: validation with token counting at least this fraction of the baseline's MB/s on the 500 MB file. */
+const TOKENS_RATIO_TARGET = 0.3;
+const BASELINE_NOTE = 'baseline: split on newlines and JSON.parse each line, on one thread, nothing else';
 /** The memory part: one file of this size validated once per catalog tokenizer. */
 const MEMORY_FILE_MB = 5;
 const MEMORY_RSS_LIMIT_MB = 250;
@@ -66,7 +71,7 @@ async function speedRows(): Promise<BenchRow[]> {
           ratio: speed(plain) / speed(baseline),
           target: '>= 40% of baseline',
           pass: speed(plain) >= 0.4 * speed(baseline),
-          note: `${plain.lines} lines; ${plain.note}; ${context(plain)} (baseline ${context(baseline)})`,
+          note: `${plain.lines} lines; ${plain.note}; ${context(plain)}; ${BASELINE_NOTE} (${context(baseline)})`,
         },
         {
           figure: `validate ${label}, with token counting`,
@@ -74,9 +79,9 @@ async function speedRows(): Promise<BenchRow[]> {
           baseline: speed(baseline),
           unit: 'MB/s',
           ratio: speed(tokens) / speed(baseline),
-          target: '>= 20 MB/s',
-          pass: speed(tokens) >= 20,
-          note: `${tokens.note}; ${context(tokens)}`,
+          target: `>= ${TOKENS_RATIO_TARGET}× baseline`,
+          pass: speed(tokens) >= TOKENS_RATIO_TARGET * speed(baseline),
+          note: `${tokens.note}; ${context(tokens)} (CPU time of all threads); ${BASELINE_NOTE}`,
         },
         ...[plain, tokens].map((run, index) =>
           memoryRow(`peak RSS ${label}, ${index === 0 ? 'no token counting' : 'with token counting'}`, run.peakRssMb, baseline.peakRssMb, PEAK_RSS_LIMIT_MB),
@@ -163,13 +168,13 @@ async function measure(mode: Mode, file: string): Promise<Measurement> {
   if (mode === 'baseline') {
     lines = await parseLines(stream);
   } else {
-    const report = await validateDatasetStream(stream, {
+    const report = await validateInThreads(stream, {
       format: 'CHAT_JSONL',
       baseModel: defaultBaseModel(),
       countTokens: mode === 'tokens',
     });
     lines = report.statistics.examples + report.statistics.emptyLines;
-    note = `${report.tokenizer}, ${report.statistics.totalTokens} tokens, ${report.errorCount} errors`;
+    note = `${report.tokenizer}, ${report.statistics.totalTokens} tokens, ${report.errorCount} errors; ours: validateInThreads as the job's child process runs it, 1 MiB batches of lines checked on 2 worker threads (each loads the tokenizer; the table of piece counts is shared)`;
   }
   const seconds = (performance.now() - started) / 1000;
   const { user, system } = process.cpuUsage(cpuAtStart);

@@ -40,11 +40,14 @@ const BYTES_PER_TOKEN = 3.6;
 const require = createRequire(import.meta.url);
 const counters = new Map<TokenizerId, TokenCounter>();
 
-/** The counter for the model's tokenizer, loaded on first use and kept for the life of the process. */
-export function getTokenCounter(model: BaseModel): TokenCounter {
+/**
+ * The counter for the model's tokenizer, loaded on first use and kept for the life of the process (or thread). Threads
+ * given the same pieceCache (newPieceCache) share the counts of the pieces any of them has counted.
+ */
+export function getTokenCounter(model: BaseModel, pieceCache?: SharedArrayBuffer): TokenCounter {
   let counter = counters.get(model.tokenizer);
   if (!counter) {
-    counter = LOADERS[model.tokenizer]();
+    counter = LOADERS[model.tokenizer](pieceCache);
     counters.set(model.tokenizer, counter);
   }
   return counter;
@@ -63,14 +66,14 @@ export const ESTIMATE_COUNTER: TokenCounter = {
   template: { perMessage: 4, perExample: 1 },
 };
 
-const LOADERS: Record<TokenizerId, () => TokenCounter> = {
+const LOADERS: Record<TokenizerId, (pieceCache?: SharedArrayBuffer) => TokenCounter> = {
   'mistral-v0.1': loadMistral,
   // Llama 3: <|begin_of_text|>, then <|start_header_id|>role<|end_header_id|>\n\n … <|eot_id|> per message.
-  llama3: () => loadLenml('llama3', LLAMA3_PIECES, { perMessage: 5, perExample: 1 }),
+  llama3: (pieceCache) => loadLenml('llama3', LLAMA3_PIECES, { perMessage: 5, perExample: 1 }, pieceCache),
   // Qwen 3 (ChatML): <|im_start|>role\n … <|im_end|>\n per message.
-  qwen3: () => loadLenml('qwen3', QWEN3_PIECES, { perMessage: 5, perExample: 0 }),
+  qwen3: (pieceCache) => loadLenml('qwen3', QWEN3_PIECES, { perMessage: 5, perExample: 0 }, pieceCache),
   // Gemma 3: <bos>, then <start_of_turn>role\n … <end_of_turn>\n per message.
-  gemma3: () => loadLenml('gemma3', null, { perMessage: 5, perExample: 1 }),
+  gemma3: (pieceCache) => loadLenml('gemma3', null, { perMessage: 5, perExample: 1 }, pieceCache),
   estimate: () => ESTIMATE_COUNTER,
 };
 
@@ -78,18 +81,39 @@ const LOADERS: Record<TokenizerId, () => TokenCounter> = {
 const LLAMA3_PIECES = /'(?:[sS]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+/gu;
 const QWEN3_PIECES = /'(?:[sS]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+/gu;
 
+/** Marks a slot a thread is filling: not to be read, and not to be filled by another. */
+const CLAIMED = 0xffffffff;
+
+/** Memory for piece counts that threads share (getTokenCounter's pieceCache): the slots, then how many are filled. */
+export function newPieceCache(): SharedArrayBuffer {
+  return new SharedArrayBuffer((CACHE_SLOTS * 4 + 1) * 4);
+}
+
 /**
  * Counts pieces with a slow tokenizer, remembering the count of each distinct short piece under a 64-bit hash
  * of its text in typed arrays: no strings are kept (a kept slice would pin its whole source text in memory).
+ * Shared between threads, a slot is claimed (compare-and-swap) before it is written and published by storing its
+ * count last, so a reader trusts only slots whose count it reads published; a full shared table stops growing
+ * instead of starting over, since another thread may be reading it.
  */
 class PieceCounter {
-  /** Per slot: hash high, hash low, token count + 1 (0 marks an empty slot), unused; one cache line per probe. */
-  private readonly slots = new Uint32Array(CACHE_SLOTS * 4);
+  /** Per slot: hash high, hash low, token count + 1 (0 marks an empty slot, CLAIMED one being filled), unused. */
+  private readonly slots: Uint32Array;
   /** The last piece seen per slot of a small table that stays in the CPU cache, for the commonest words. */
   private readonly front = new Uint32Array(FRONT_SLOTS * 4);
-  private size = 0;
+  /** Slots filled: [0] of its own array when shared. */
+  private readonly size: Uint32Array;
+  private readonly shared: boolean;
 
-  constructor(private readonly countPiece: (piece: string) => number) {}
+  constructor(
+    private readonly countPiece: (piece: string) => number,
+    pieceCache?: SharedArrayBuffer,
+  ) {
+    this.shared = pieceCache !== undefined;
+    const memory = pieceCache ?? new ArrayBuffer((CACHE_SLOTS * 4 + 1) * 4);
+    this.slots = new Uint32Array(memory, 0, CACHE_SLOTS * 4);
+    this.size = new Uint32Array(memory, CACHE_SLOTS * 4 * 4, 1);
+  }
 
   /** Tokens in text[start..end). */
   count(text: string, start: number, end: number): number {
@@ -123,9 +147,9 @@ class PieceCounter {
     const mask = CACHE_SLOTS - 1;
     let slot = low & mask;
     let tokens = -1;
-    for (; slots[slot * 4 + 2] !== 0; slot = (slot + 1) & mask) {
-      if (slots[slot * 4 + 1] === low && slots[slot * 4] === high) {
-        tokens = slots[slot * 4 + 2]! - 1;
+    for (let mark = Atomics.load(slots, slot * 4 + 2); mark !== 0; slot = (slot + 1) & mask, mark = Atomics.load(slots, slot * 4 + 2)) {
+      if (mark !== CLAIMED && slots[slot * 4 + 1] === low && slots[slot * 4] === high) {
+        tokens = mark - 1;
         break;
       }
     }
@@ -140,16 +164,20 @@ class PieceCounter {
   }
 
   private remember(slot: number, high: number, low: number, tokens: number): void {
-    const { slots } = this;
-    if (this.size >= CACHE_SLOTS * 0.6) {
+    const { slots, size } = this;
+    if (size[0]! >= CACHE_SLOTS * 0.6) {
+      if (this.shared) return;
       slots.fill(0);
-      this.size = 0;
+      size[0] = 0;
       return;
     }
+    // Another thread may have taken the slot since it was read empty: then this count is simply not kept.
+    if (this.shared && Atomics.compareExchange(slots, slot * 4 + 2, 0, CLAIMED) !== 0) return;
     slots[slot * 4] = high;
     slots[slot * 4 + 1] = low;
-    slots[slot * 4 + 2] = tokens + 1;
-    this.size++;
+    Atomics.store(slots, slot * 4 + 2, tokens + 1);
+    if (this.shared) Atomics.add(size, 0, 1);
+    else size[0]!++;
   }
 }
 
@@ -222,7 +250,7 @@ interface MistralTokenizer {
 }
 
 /** Mistral 7B v0.1's SentencePiece vocabulary (32,000 tokens) from mistral-tokenizer-js. */
-function loadMistral(): TokenCounter {
+function loadMistral(pieceCache?: SharedArrayBuffer): TokenCounter {
   const tokenizer = (require('mistral-tokenizer-js') as { default: MistralTokenizer }).default;
   const merges = new MergeTable();
   for (const [pair, priority] of tokenizer.merges) {
@@ -232,6 +260,7 @@ function loadMistral(): TokenCounter {
   }
   const pieces = new PieceCounter((piece) =>
     piece.length <= MAX_CACHED_PIECE ? merges.count(sentencePieceIds(piece, tokenizer.vocabByString)) : tokenizer.encode(piece, false, false).length,
+    pieceCache,
   );
   const joinsSpace = charactersJoiningSpace(tokenizer.vocabById);
   return {
@@ -325,7 +354,7 @@ interface TokenizerJson {
  * and each piece's UTF-8 bytes merged (byte-level BPE, as Llama 3 and Qwen 3); without one, text is split into
  * SentencePiece words and their characters merged (Gemma 3, whose only normalisation is a space to ▁).
  */
-function loadLenml(name: 'llama3' | 'qwen3' | 'gemma3', piecePattern: RegExp | null, template: TokenCounter['template']): TokenCounter {
+function loadLenml(name: 'llama3' | 'qwen3' | 'gemma3', piecePattern: RegExp | null, template: TokenCounter['template'], pieceCache?: SharedArrayBuffer): TokenCounter {
   const { TokenizerLoader } = require('@lenml/tokenizers') as typeof import('@lenml/tokenizers');
   // Read the JSON files rather than import the package's bundle, which inlines them as code (up to 19 MB).
   const readJson = (file: string): unknown => JSON.parse(readFileSync(require.resolve(`@lenml/tokenizer-${name}/models/${file}`), 'utf8'));
@@ -343,7 +372,10 @@ function loadLenml(name: 'llama3' | 'qwen3' | 'gemma3', piecePattern: RegExp | n
 
   let countShortPiece: (piece: string) => number;
   let countPlain: (text: string) => number;
-  const pieces = new PieceCounter((piece) => (piece.length <= MAX_CACHED_PIECE ? countShortPiece(piece) : tokenizer.encode(piece, { add_special_tokens: false }).length));
+  const pieces = new PieceCounter(
+    (piece) => (piece.length <= MAX_CACHED_PIECE ? countShortPiece(piece) : tokenizer.encode(piece, { add_special_tokens: false }).length),
+    pieceCache,
+  );
   if (piecePattern) {
     const byteCharacters = byteLevelCharacters();
     const byteIds = byteCharacters.map((character) => vocabulary.get(character)!);

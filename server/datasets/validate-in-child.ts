@@ -1,10 +1,11 @@
 // Validates a dataset in a short-lived child process. Tokenizers cost up to 330 MB each once loaded and are kept
 // for the life of the process that loads them: in a child, that memory goes back when the child exits, so the
-// process that runs the job stays lean whatever models its users pick. The parent reads the file and the child
-// parses and counts, so a large file keeps two cores busy.
+// process that runs the job stays lean whatever models its users pick. The parent reads the file; the child splits
+// it into batches of lines that two worker threads parse and count (validation/validate-in-threads.ts), so a large
+// file keeps both cores busy counting tokens.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { validateDatasetStream, type ValidateOptions, type ValidationReport } from './validation/index.js';
+import { validateInThreads, type ValidateOptions, type ValidationReport } from './validation/index.js';
 
 /** Chunks sent and not yet taken by the child: a slow child holds the reading back instead of filling memory. */
 const MAX_IN_FLIGHT = 16;
@@ -76,7 +77,7 @@ async function runChild(): Promise<void> {
   try {
     const start = await next();
     if (start.type !== 'start') throw new Error(`expected the options first, got ${start.type}`);
-    await reply({ type: 'report', report: await validateDatasetStream(chunks(), start.options) });
+    await reply({ type: 'report', report: await validateInThreads(chunks(), start.options) });
   } catch (err) {
     await reply({ type: 'error', message: (err as Error).message });
   }

@@ -7,6 +7,7 @@ export {
   DEFAULT_MAX_LINE_BYTES,
   DEFAULT_MAX_STORED_ISSUES,
 } from './validate-dataset.js';
+export { validateInThreads, type ThreadOptions } from './validate-in-threads.js';
 export type {
   DatasetFormat,
   DatasetStatistics,

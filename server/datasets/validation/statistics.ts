@@ -6,6 +6,25 @@ import type { DatasetStatistics } from './types.js';
 const EXACT_LENGTHS = 1 << 18;
 const HISTOGRAM_BUCKETS = 20;
 
+/** What the statistics need of one valid example. */
+export interface ExampleCounts {
+  tokens: number;
+  system: number;
+  user: number;
+  assistant: number;
+  /** Messages trained on (assistant messages without weight 0). */
+  trained: number;
+}
+
+export function summariseExample(messages: Message[], tokens: number): ExampleCounts {
+  const counts = { tokens, system: 0, user: 0, assistant: 0, trained: 0 };
+  for (const message of messages) {
+    counts[message.role]++;
+    if (message.trained) counts.trained++;
+  }
+  return counts;
+}
+
 export class StatisticsCollector {
   private examples = 0;
   private trainingPairs = 0;
@@ -23,15 +42,20 @@ export class StatisticsCollector {
 
   /** Adds a valid example; returns true when it is longer than the context. */
   addExample(messages: Message[], tokens: number): boolean {
+    return this.add(summariseExample(messages, tokens));
+  }
+
+  /** Adds a valid example by its counts (what a validation thread sends back); true when it is longer than the context. */
+  add({ tokens, system, user, assistant, trained }: ExampleCounts): boolean {
     this.examples++;
     this.totalTokens += tokens;
     if (tokens < this.min) this.min = tokens;
     if (tokens > this.max) this.max = tokens;
     this.countsByLength[Math.min(tokens, EXACT_LENGTHS)]!++;
-    for (const message of messages) {
-      this.roleCounts[message.role]++;
-      if (message.trained) this.trainingPairs++;
-    }
+    this.roleCounts.system += system;
+    this.roleCounts.user += user;
+    this.roleCounts.assistant += assistant;
+    this.trainingPairs += trained;
     const overContext = tokens > this.contextLength;
     if (overContext) this.examplesOverContext++;
     return overContext;

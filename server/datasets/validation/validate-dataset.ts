@@ -1,11 +1,12 @@
 // Validates a dataset streamed line by line in constant memory: every problem with its line and path, plus statistics.
 import { ESTIMATE_COUNTER, getTokenCounter, type TokenCounter } from '../tokenizers.js';
+import { ISSUE_CODES, type IssueCode } from './codes.js';
 import { DuplicateTable, hashExample } from './duplicates.js';
 import { FORMAT_READERS, isObject, typeName, type FormatReader, type Report } from './formats.js';
 import { IssueLog, lineExcerpt } from './issue-log.js';
 import { LineSplitter, type LineHandler } from './line-splitter.js';
-import { checkMessages, checkTraining, type Message } from './rules.js';
-import { StatisticsCollector } from './statistics.js';
+import { checkMessages, checkTraining } from './rules.js';
+import { StatisticsCollector, summariseExample, type ExampleCounts } from './statistics.js';
 import type { ValidateOptions, ValidationReport } from './types.js';
 
 export const MIN_EXAMPLES = 10;
@@ -15,11 +16,15 @@ export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 /** Reads the whole stream once and reports on it; the input's chunks may split lines anywhere. */
 export async function validateDatasetStream(input: AsyncIterable<Buffer | Uint8Array>, options: ValidateOptions): Promise<ValidationReport> {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const validator = new DatasetValidator(options, maxLineBytes);
-  const splitter = new LineSplitter(maxLineBytes, validator);
+  const builder = new ReportBuilder(options);
+  const checker: LineChecker = new LineChecker(options, maxLineBytes, {
+    issue: (line, code, path, message) => builder.issue(line, code, path, message, checker.excerpt),
+    example: (line, hash, counts) => builder.example(line, hash, counts, checker.excerpt),
+  });
+  const splitter = new LineSplitter(maxLineBytes, checker);
   for await (const chunk of input) splitter.push(chunk);
   splitter.end();
-  return validator.finish();
+  return builder.finish(checker, checker.counter);
 }
 
 const BLANK_BYTES = new Set([0x20, 0x09, 0x0d]);
@@ -33,43 +38,68 @@ function hasByteOrderMark(bytes: Uint8Array): boolean {
   return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 }
 
+/** The line as the checks read it: the first line without its byte order mark. */
+export function lineContent(bytes: Uint8Array, lineNumber: number): Uint8Array {
+  return lineNumber === 1 && hasByteOrderMark(bytes) ? bytes.subarray(3) : bytes;
+}
+
 function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB` : `${bytes} bytes`;
 }
 
-class DatasetValidator implements LineHandler {
-  private readonly issues: IssueLog;
-  private readonly statistics: StatisticsCollector;
-  private readonly seen = new DuplicateTable();
-  private readonly reader: FormatReader;
-  private readonly counter: TokenCounter;
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  private readonly contextLength: number;
+/** What the checks of each line find, in line order: a line's issues come before its example. */
+export interface CheckedLines {
+  issue(line: number, code: IssueCode, path: string, message: string): void;
+  /** A valid example: the hash that finds its duplicates and what the statistics count. */
+  example(line: number, hash: [high: number, low: number], counts: ExampleCounts): void;
+}
+
+/** Lines read, for the file-level checks. */
+export interface LineTotals {
   /** Lines that are not blank, valid or not. */
-  private dataLines = 0;
+  dataLines: number;
+  emptyLines: number;
+}
+
+/**
+ * The checks of one line at a time, each line on its own (parsing, rules, token counting): what needs the lines
+ * before it (duplicates, totals, the stored issue list) is the ReportBuilder's, so that lines can be checked on
+ * several threads and their results put together in line order (validate-in-threads.ts).
+ */
+export class LineChecker implements LineHandler, LineTotals {
+  readonly counter: TokenCounter;
+  private readonly reader: FormatReader;
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  dataLines = 0;
+  emptyLines = 0;
+  /** Errors reported so far: a line with new ones is not an example. */
+  private errorCount = 0;
   private lineNumber = 0;
   /** The line being read (valid during line() only); null for a line skipped unread. */
   private lineBytes: Uint8Array | null = null;
-  private readonly excerpt = () => (this.lineBytes ? lineExcerpt(this.lineBytes) : null);
-  private readonly report: Report = (code, path, message) => this.issues.add(this.lineNumber, path, code, message, this.excerpt);
+  readonly excerpt = () => (this.lineBytes ? lineExcerpt(this.lineBytes) : null);
+  private readonly report: Report = (code, path, message) => {
+    if (ISSUE_CODES[code].severity === 'ERROR') this.errorCount++;
+    this.results.issue(this.lineNumber, code, path, message);
+  };
 
   constructor(
     options: ValidateOptions,
     private readonly maxLineBytes: number,
+    private readonly results: CheckedLines,
+    /** Piece counts shared with the other threads validating the same file (see getTokenCounter). */
+    pieceCache?: SharedArrayBuffer,
   ) {
-    this.issues = new IssueLog(options.maxStoredIssues ?? DEFAULT_MAX_STORED_ISSUES);
-    this.contextLength = options.baseModel.contextLength;
-    this.statistics = new StatisticsCollector(this.contextLength);
     this.reader = FORMAT_READERS[options.format];
-    this.counter = options.countTokens === false ? ESTIMATE_COUNTER : getTokenCounter(options.baseModel);
+    this.counter = options.countTokens === false ? ESTIMATE_COUNTER : getTokenCounter(options.baseModel, pieceCache);
   }
 
   line(bytes: Uint8Array, lineNumber: number): void {
     this.lineNumber = lineNumber;
-    if (lineNumber === 1 && hasByteOrderMark(bytes)) bytes = bytes.subarray(3);
+    bytes = lineContent(bytes, lineNumber);
     this.lineBytes = bytes;
     if (isBlank(bytes)) {
-      this.statistics.emptyLines++;
+      this.emptyLines++;
       this.report('BLANK_LINE', '$', 'The line is blank and was skipped; remove it.');
       return;
     }
@@ -77,14 +107,18 @@ class DatasetValidator implements LineHandler {
     const value = this.parse(bytes);
     if (value === undefined) return;
 
-    const errorsBefore = this.issues.errorCount;
+    const errorsBefore = this.errorCount;
     const raw = this.reader.read(value, this.report);
     if (!raw) return;
     const messages = checkMessages(raw, this.reader, this.report);
-    if (this.issues.errorCount > errorsBefore) return;
+    if (this.errorCount > errorsBefore) return;
     checkTraining(messages, this.reader, this.report);
-    if (this.issues.errorCount > errorsBefore) return;
-    this.addExample(messages);
+    if (this.errorCount > errorsBefore) return;
+
+    const { counter } = this;
+    let tokens = counter.template.perExample;
+    for (const message of messages) tokens += counter.template.perMessage + counter.count(message.content);
+    this.results.example(lineNumber, hashExample(messages), summariseExample(messages, tokens));
   }
 
   tooLong(lineNumber: number): void {
@@ -92,27 +126,6 @@ class DatasetValidator implements LineHandler {
     this.lineBytes = null;
     this.dataLines++;
     this.report('LINE_TOO_LONG', '$', `The line is longer than ${formatBytes(this.maxLineBytes)} and was skipped: put one example per line and shorten this one.`);
-  }
-
-  finish(): ValidationReport {
-    const examples = this.statistics.exampleCount;
-    if (this.dataLines === 0) {
-      this.issues.addFileLevel('EMPTY_FILE', 'The file has no examples: it is empty or holds only blank lines.');
-    } else if (examples < MIN_EXAMPLES) {
-      this.issues.addFileLevel('TOO_FEW_EXAMPLES', `The file has ${examples} valid example${examples === 1 ? '' : 's'}; at least ${MIN_EXAMPLES} are needed to fine-tune.`);
-    }
-    const { issues } = this;
-    return {
-      valid: issues.errorCount === 0,
-      errorCount: issues.errorCount,
-      warningCount: issues.warningCount,
-      countsByCode: issues.countsByCode,
-      issues: issues.stored,
-      truncated: issues.truncated,
-      statistics: this.statistics.result(),
-      tokenCountsExact: this.counter.exact,
-      tokenizer: this.counter.name,
-    };
   }
 
   /** The line as a JSON object, or undefined once the reason it is not one is reported. */
@@ -141,24 +154,63 @@ class DatasetValidator implements LineHandler {
     }
     return value;
   }
+}
 
-  private addExample(messages: Message[]): void {
-    const { counter } = this;
-    let tokens = counter.template.perExample;
-    for (const message of messages) tokens += counter.template.perMessage + counter.count(message.content);
+/** Puts the lines' results together in line order: the stored issues, duplicates, statistics and the report. */
+export class ReportBuilder {
+  private readonly issues: IssueLog;
+  private readonly statistics: StatisticsCollector;
+  private readonly seen = new DuplicateTable();
+  private readonly contextLength: number;
 
-    if (this.statistics.addExample(messages, tokens)) {
-      this.report(
-        'EXAMPLE_TOO_LONG',
+  constructor(options: ValidateOptions) {
+    this.issues = new IssueLog(options.maxStoredIssues ?? DEFAULT_MAX_STORED_ISSUES);
+    this.contextLength = options.baseModel.contextLength;
+    this.statistics = new StatisticsCollector(this.contextLength);
+  }
+
+  /** The excerpt is read only if the issue is stored. */
+  issue(line: number, code: IssueCode, path: string, message: string, excerpt: () => string | null): void {
+    this.issues.add(line, path, code, message, excerpt);
+  }
+
+  example(line: number, hash: [high: number, low: number], counts: ExampleCounts, excerpt: () => string | null): void {
+    if (this.statistics.add(counts)) {
+      this.issues.add(
+        line,
         '$',
-        `The example has ${tokens} tokens, more than the base model's context of ${this.contextLength}: shorten or split it, or it will be truncated.`,
+        'EXAMPLE_TOO_LONG',
+        `The example has ${counts.tokens} tokens, more than the base model's context of ${this.contextLength}: shorten or split it, or it will be truncated.`,
+        excerpt,
       );
     }
-    const firstLine = this.seen.firstLineOf(hashExample(messages), this.lineNumber);
+    const firstLine = this.seen.firstLineOf(hash, line);
     if (firstLine > 0) {
       this.statistics.duplicates++;
-      this.report('DUPLICATE_EXAMPLE', '$', `The example repeats line ${firstLine} exactly: remove one copy unless the repetition is on purpose.`);
+      this.issues.add(line, '$', 'DUPLICATE_EXAMPLE', `The example repeats line ${firstLine} exactly: remove one copy unless the repetition is on purpose.`, excerpt);
     }
+  }
+
+  finish({ dataLines, emptyLines }: LineTotals, counter: Pick<TokenCounter, 'exact' | 'name'>): ValidationReport {
+    this.statistics.emptyLines = emptyLines;
+    const examples = this.statistics.exampleCount;
+    if (dataLines === 0) {
+      this.issues.addFileLevel('EMPTY_FILE', 'The file has no examples: it is empty or holds only blank lines.');
+    } else if (examples < MIN_EXAMPLES) {
+      this.issues.addFileLevel('TOO_FEW_EXAMPLES', `The file has ${examples} valid example${examples === 1 ? '' : 's'}; at least ${MIN_EXAMPLES} are needed to fine-tune.`);
+    }
+    const { issues } = this;
+    return {
+      valid: issues.errorCount === 0,
+      errorCount: issues.errorCount,
+      warningCount: issues.warningCount,
+      countsByCode: issues.countsByCode,
+      issues: issues.stored,
+      truncated: issues.truncated,
+      statistics: this.statistics.result(),
+      tokenCountsExact: counter.exact,
+      tokenizer: counter.name,
+    };
   }
 }
 

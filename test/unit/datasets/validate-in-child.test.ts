@@ -6,7 +6,8 @@ import { validateInChild } from '../../../server/datasets/validate-in-child.js';
 import { validateDatasetStream } from '../../../server/datasets/validation/index.js';
 import { chatLines, chunksOf, fileOf, MISTRAL } from './fixtures.js';
 
-describe('validateInChild', () => {
+// Each test starts a Node process that compiles TypeScript and loads a tokenizer: seconds on a busy machine.
+describe('validateInChild', { timeout: 30_000 }, () => {
   it('reports exactly what validating here would, without loading the tokenizer here', async () => {
     // Errors, a duplicate and 2,000 examples, read in 1 KiB chunks from one reused buffer: hundreds of chunks, far
     // more than may wait in the pipe at once.
