@@ -258,8 +258,8 @@ function loadMistral(pieceCache?: SharedArrayBuffer): TokenCounter {
     const [left, right] = pair.split(' ') as [string, string];
     merges.add(tokenizer.vocabByString, left, right, priority);
   }
-  const pieces = new PieceCounter((piece) =>
-    piece.length <= MAX_CACHED_PIECE ? merges.count(sentencePieceIds(piece, tokenizer.vocabByString)) : tokenizer.encode(piece, false, false).length,
+  const pieces = new PieceCounter(
+    (piece) => (piece.length <= MAX_CACHED_PIECE ? merges.count(sentencePieceIds(piece, tokenizer.vocabByString)) : tokenizer.encode(piece, false, false).length),
     pieceCache,
   );
   const joinsSpace = charactersJoiningSpace(tokenizer.vocabById);

@@ -285,7 +285,13 @@ async function summaries(
     );
     const final: { block: number; summary: BlockSummary }[] = [];
     for (const row of rows) {
-      const summary: BlockSummary = { low: row.low[0]!, lowStep: row.low[1]!, high: row.high[0]!, highStep: row.high[1]!, validation: row.validation?.sort((a, b) => a - b) ?? NONE };
+      const summary: BlockSummary = {
+        low: row.low[0]!,
+        lowStep: row.low[1]!,
+        high: row.high[0]!,
+        highStep: row.high[1]!,
+        validation: row.validation?.sort((a, b) => a - b) ?? NONE,
+      };
       validation.push(...summary.validation);
       // A block holding all its steps, or of a job that ended a while ago, never changes again.
       if (row.n === BLOCK || settled) {

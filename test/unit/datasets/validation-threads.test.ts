@@ -13,12 +13,28 @@ function mixedFile(): Buffer {
     else if (n % 89 === 0) parts.push(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d, 0x0a]));
     else if (n % 83 === 0) parts.push('{"messages": [}\n');
     else if (n % 79 === 0) parts.push(`{"messages": "${'x'.repeat(5000)}"}\n`);
-    else if (n % 73 === 0) parts.push(`${chatLine(n % 50)}\n`); // a duplicate of an early line
-    else if (n % 71 === 0) parts.push(`${JSON.stringify({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'x', weight: 0 }] })}\n`);
+    else if (n % 73 === 0)
+      parts.push(`${chatLine(n % 50)}\n`); // a duplicate of an early line
+    else if (n % 71 === 0)
+      parts.push(
+        `${JSON.stringify({
+          messages: [
+            { role: 'user', content: 'hi' },
+            { role: 'assistant', content: 'x', weight: 0 },
+          ],
+        })}\n`,
+      );
     else if (n % 67 === 0) parts.push(`${JSON.stringify({ messages: [{ role: 'bot', content: '' }] })}\n`);
     else if (n % 61 === 0) {
       const long = `Ünïcødé 東京 🦙 ${'many  spaced   words\nand lines '.repeat(40)}`;
-      parts.push(`${JSON.stringify({ messages: [{ role: 'user', content: long }, { role: 'assistant', content: long }] })}\r\n`);
+      parts.push(
+        `${JSON.stringify({
+          messages: [
+            { role: 'user', content: long },
+            { role: 'assistant', content: long },
+          ],
+        })}\r\n`,
+      );
     } else parts.push(`${chatLine(n)}\n`);
   }
   parts.push(chatLine(1501));
@@ -66,7 +82,16 @@ describe('validateInThreads', { timeout: 60_000 }, () => {
   }, 120_000);
 
   it('gives the same report when a line is larger than a batch, and for a file in one chunk', async () => {
-    const lines = [...chatLines(30), JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'long answer '.repeat(2000) }] }), ...chatLines(30, 31)];
+    const lines = [
+      ...chatLines(30),
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'long answer '.repeat(2000) },
+        ],
+      }),
+      ...chatLines(30, 31),
+    ];
     const data = fileOf(lines);
     const options: ValidateOptions = { format: 'CHAT_JSONL', baseModel: MISTRAL };
     const sequential = await validateDatasetStream(chunksOf(data, 4096), options);
@@ -79,7 +104,13 @@ describe('validateInThreads', { timeout: 60_000 }, () => {
 
     const pairs = fileOf(
       Array.from({ length: 40 }, (_, index) =>
-        JSON.stringify({ conversation_id: `c${index % 7}`, turn: (index % 3) + 1, conversation_history: [], current_user_input: `Question ${index % 30}?`, target_response: 'An answer.' }),
+        JSON.stringify({
+          conversation_id: `c${index % 7}`,
+          turn: (index % 3) + 1,
+          conversation_history: [],
+          current_user_input: `Question ${index % 30}?`,
+          target_response: 'An answer.',
+        }),
       ),
     );
     const brightrun: ValidateOptions = { format: 'BRIGHTRUN_LORA_V4', baseModel: MISTRAL };
