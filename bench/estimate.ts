@@ -26,7 +26,7 @@ export async function runEstimateBench(): Promise<BenchRow[]> {
   const baseline = measure(bare, CALLS);
   const estimate = measure(ours, CALLS);
 
-  const note = `${CALLS} calls, inputs varied; includes ~${round(timerOverhead())} µs of timer per call`;
+  const note = `${CALLS} calls, inputs varied; includes ~${round(timerOverhead())} µs of timer per call; baseline: tokens ÷ a fixed throughput × the hourly rate as plain floats (no steps, rounding or money), on the same inputs`;
   return [
     row('estimateTrainingCost latency p50', estimate.p50, baseline.p50, undefined, note),
     row('estimateTrainingCost latency p99', estimate.p99, baseline.p99, P99_TARGET_MICROSECONDS, note),
