@@ -203,6 +203,8 @@ async function seed(client: pg.Client, ownerId: string, others: string[]): Promi
       [id, userId, DEFAULT_BASE_MODEL_ID, `${userId}/${id}/train.jsonl`, JSON.stringify(statistics)],
     );
   }
+  // Every job carries an estimate of the shape the app stores (calibration and the API read it back), made the app's way.
+  const { estimate } = await planTraining(ownerId, { datasetId: datasets.get(ownerId)!, presetId: 'balanced', gpu: { type: 'A100-80GB', count: 2 } }, {});
   const insert = (userId: string, count: number) =>
     client.query(
       `INSERT INTO "TrainingJob" (id, "ownerId", "datasetId", name, "presetId", "baseModelId", hyperparameters, "gpuType", "gpuCount",
@@ -213,7 +215,7 @@ async function seed(client: pg.Client, ownerId: string, others: string[]): Promi
          (ARRAY['A100-80GB','A100-40GB','H100-80GB','V100-32GB'])[1 + i % 4], (ARRAY[1,2,4,8])[1 + (i / 4) % 4],
          s.status::"TrainingJobStatus", CASE WHEN s.status = 'RUNNING' THEN 'TRAINING'::"TrainingStage" END,
          CASE WHEN s.status = 'COMPLETED' THEN 100 ELSE 40 END, 1.2, 3, 300, 750,
-         '{"tokensToTrain":3000000,"steps":750,"costUsd":"1.75"}'::jsonb, 1.752916, 1.5, CASE WHEN s.status IN ('COMPLETED','FAILED','CANCELLED') THEN 1.5 END,
+         $5::jsonb, 1.752916, 1.5, CASE WHEN s.status IN ('COMPLETED','FAILED','CANCELLED') THEN 1.5 END,
          CASE WHEN s.status = 'COMPLETED' THEN 2000 + i % 700 END, 'simulated', 'bench-' || gen_random_uuid(),
          t.created, t.created + interval '1 minute', CASE WHEN s.status IN ('COMPLETED','FAILED','CANCELLED') THEN t.created + interval '40 minutes' END,
          t.created, t.created
@@ -221,7 +223,7 @@ async function seed(client: pg.Client, ownerId: string, others: string[]): Promi
          LATERAL (SELECT CASE WHEN i % 20 < 14 THEN 'COMPLETED' WHEN i % 20 < 17 THEN 'FAILED' WHEN i % 20 < 19 THEN 'CANCELLED'
                               WHEN i % 3 = 0 THEN 'RUNNING' ELSE 'QUEUED' END AS status) s,
          LATERAL (SELECT now() - ((i / 3) * interval '1 millisecond') - ((i / 3) * interval '7 seconds') AS created) t`,
-      [userId, datasets.get(userId), DEFAULT_BASE_MODEL_ID, count],
+      [userId, datasets.get(userId), DEFAULT_BASE_MODEL_ID, count, JSON.stringify(estimate)],
     );
   await insert(ownerId, JOBS);
   for (const other of others) await insert(other, JOBS_PER_OTHER_USER);

@@ -1,8 +1,9 @@
 // A real local HTTP receiver for outgoing webhooks: records every request per
-// path, and answers each as the test says (status, delay, or never).
+// path, and answers each as the test says (status, delay, or never). Plain
+// node, no vitest: the outgoing-webhooks bench uses it too.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { vi } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface ReceivedWebhook {
   path: string;
@@ -56,14 +57,13 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     received,
     answer: (path, plan) => plans.set(path, plan),
     async waitFor(path, count, timeoutMs = 30_000) {
-      return vi.waitFor(
-        () => {
-          const seen = received(path);
-          if (seen.length < count) throw new Error(`${path} had ${seen.length} of ${count} requests after ${timeoutMs} ms`);
-          return seen;
-        },
-        { timeout: timeoutMs, interval: 50 },
-      );
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const seen = received(path);
+        if (seen.length >= count) return seen;
+        if (Date.now() > deadline) throw new Error(`${path} had ${seen.length} of ${count} requests after ${timeoutMs} ms`);
+        await sleep(50);
+      }
     },
     async close() {
       for (const res of hanging) res.destroy();
