@@ -56,7 +56,7 @@ function tree(root: number): ProcessInfo[] {
 const isPostgres = (p: ProcessInfo) => /\/postgres( |$)|^postgres:/.test(p.command);
 const isServer = (p: ProcessInfo) => /server\/app\/main\.(ts|js)$/.test(p.command) && !/(^| )(sh|npm)( |$)|tsx\/dist\/cli|\.bin\/tsx/.test(p.command);
 const isNpm = (p: ProcessInfo) => /^npm( |$)|npm-cli\.js/.test(p.command);
-const short = (p: ProcessInfo) => p.command.replace(/\/\S*\//g, '').slice(0, 40);
+const short = (p: ProcessInfo) => p.command.replace(/(^|\s)\/\S*\//g, '$1').slice(0, 40);
 
 interface Launch {
   /** The server process's RSS at idle. */
