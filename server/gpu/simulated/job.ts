@@ -57,6 +57,7 @@ export class SimulatedJob {
   private readonly sender: CallbackSender;
   private unsent: ProviderMetricPoint[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
+  private running: Promise<void> = Promise.resolve();
 
   constructor(
     readonly externalId: string,
@@ -89,11 +90,16 @@ export class SimulatedJob {
   }
 
   start(): void {
-    this.run().catch((error: unknown) => {
+    this.running = this.run().catch((error: unknown) => {
       if (this.signal.aborted) return;
       this.ctx.log('simulated job crashed', { externalId: this.externalId, error: String(error) });
       this.finish('FAILED', { code: 'PROVIDER_ERROR', message: String(error) });
     });
+  }
+
+  /** Settles once the run has stopped, so nothing writes to its artifact folder any more. */
+  stopped(): Promise<void> {
+    return this.running;
   }
 
   status(afterStep: number): ProviderStatus {

@@ -158,6 +158,8 @@ export async function startSimulatedProvider(options: SimulatedProviderOptions):
       closing.abort();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // A job may be writing its artifacts; removing the folder under it fails with ENOTEMPTY.
+      await Promise.all([...jobs.values()].map((job) => job.stopped()));
       await rm(artifactsDir, { recursive: true, force: true });
     },
   };

@@ -209,3 +209,17 @@ describe('client errors', () => {
     await expect(provider.openArtifact(foreign)).rejects.toBeInstanceOf(ProviderRejectedError);
   });
 });
+
+describe('close', () => {
+  it('waits for jobs writing their artifacts, then removes their folder (no ENOTEMPTY)', async () => {
+    for (let round = 0; round < 3; round++) {
+      const own = await startSimulatedProvider({ port: 0, speedFactor: 5000, stepIntervalMs: 1, callbackBatchSize: 16 });
+      const client = createSimulatedProvider(own.url);
+      // A wide adapter takes a while to write, so closing on the SAVING callback lands mid-write.
+      const baseModel = { id: 'test/wide', parametersB: 7, hiddenSize: 4096, numLayers: 32 };
+      const { externalId } = await client.submit(submitRequest(receiver.url, { baseModel, datasetExamples: 8 }));
+      await waitFor(() => eventsOf(externalId).some((r) => r.event.stage === 'SAVING'), 20_000);
+      await expect(own.close()).resolves.toBeUndefined();
+    }
+  });
+});
