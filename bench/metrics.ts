@@ -101,7 +101,8 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
 export const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 
-const PHASES = ['latency', 'ingestion', 'series', 'memory', 'long-series'] as const;
+/** `fanout` is `latency` at the largest subscriber count alone: the fan-out figures, without the smaller runs. */
+const PHASES = ['latency', 'fanout', 'ingestion', 'series', 'memory', 'long-series'] as const;
 type Phase = (typeof PHASES)[number];
 
 /** What every phase works against: the running app, a user, and ways to make jobs and post their callbacks. */
@@ -117,8 +118,8 @@ interface Bench {
   callback(job: BenchJob, body: string): Promise<void>;
 }
 
-/** All four measurements, or the ones named (`npx tsx bench/metrics.ts series memory`). */
-export async function runMetricsBench(phases: readonly Phase[] = PHASES): Promise<BenchRow[]> {
+/** All the measurements, or the ones named (`npx tsx bench/metrics.ts series memory`). */
+export async function runMetricsBench(phases: readonly Phase[] = PHASES.filter((p) => p !== 'fanout')): Promise<BenchRow[]> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   const load = os.loadavg()[0]!;
   // fsync stays on: every callback's commit reaches the disk, as it would in production.
@@ -156,7 +157,8 @@ export async function runMetricsBench(phases: readonly Phase[] = PHASES): Promis
     };
 
     const rows: BenchRow[] = [];
-    if (phases.includes('latency')) rows.push(...(await latencyRows(bench)));
+    if (phases.includes('latency')) rows.push(...(await latencyRows(bench, SUBSCRIBER_COUNTS)));
+    else if (phases.includes('fanout')) rows.push(...(await latencyRows(bench, SUBSCRIBER_COUNTS.slice(-1))));
     if (phases.includes('ingestion')) rows.push(...(await ingestionRows(bench)));
     if (phases.includes('series')) rows.push(...(await seriesRows(bench)));
     if (phases.includes('memory')) rows.push(...(await memoryRows(bench)));
@@ -178,13 +180,13 @@ export async function runMetricsBench(phases: readonly Phase[] = PHASES): Promis
  * Latency at each subscriber count beside the bare broadcaster, then, at the largest, points per second with
  * callbacks back to back. Both sides get the same callbacks, store every point and send frames of the same shape.
  */
-async function latencyRows(bench: Bench): Promise<BenchRow[]> {
+async function latencyRows(bench: Bench, counts: readonly number[]): Promise<BenchRow[]> {
   const { services, agent } = bench;
   const fleet = new Fleet();
   const bare = await startBareBroadcaster(bench.databaseUrl);
   try {
     const rows: BenchRow[] = [];
-    for (const count of SUBSCRIBER_COUNTS) {
+    for (const count of counts) {
       const saturate = count === SUBSCRIBER_COUNTS.at(-1);
       const steps = Math.max(LATENCY_STEPS, LATENCY_WARM_UP + Math.ceil(LATENCY_MIN_SAMPLES / count));
       // A job each: both sides store every point in the same table.
@@ -229,7 +231,7 @@ async function latencyRows(bench: Bench): Promise<BenchRow[]> {
       rows.push(
         row(`callback → subscriber latency p50, ${label}`, ours.p50, baseline.p50, 'ms', {
           note:
-            count === SUBSCRIBER_COUNTS[0]
+            count === counts[0]
               ? `${LATENCY_RATE} callbacks/s of 1 point for ${LATENCY_STEPS / LATENCY_RATE} s or more (at least ${LATENCY_MIN_SAMPLES.toLocaleString('en')} receipts counted, the first ${LATENCY_WARM_UP} steps not), one WebSocket connection per subscriber, clients in a worker thread; ours: the callback route (signed token, the ingest statement, pubsub) to graphql-ws subscribers of the web client's subscription; baseline: a bare http + ws server that stores the same point (INSERT … ON CONFLICT DO NOTHING, same table, its own pg pool) and, once committed, sends one frame of the same JSON shape, encoded once, to every socket`
               : undefined,
         }),
@@ -1188,5 +1190,5 @@ if (fileURLToPath(import.meta.url) === process.argv[1]) {
   const named = process.argv.slice(2);
   const unknown = named.filter((name) => !(PHASES as readonly string[]).includes(name));
   if (unknown.length) throw new Error(`unknown phase ${unknown.join(', ')}; phases: ${PHASES.join(', ')}`);
-  console.log(formatBenchRows(await runMetricsBench(named.length ? (named as Phase[]) : PHASES)));
+  console.log(formatBenchRows(await runMetricsBench(named.length ? (named as Phase[]) : undefined)));
 }

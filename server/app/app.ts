@@ -14,6 +14,7 @@ import { schema } from '../../schema/index.js';
 import type { Context } from '../../schema/builder.js';
 import { bearerToken, connectionParamsToken, createAuthenticator, type Authenticator } from '../auth/authenticate.js';
 import { resolveServerSecret } from '../auth/secret.js';
+import { CredentialCache } from '../auth/credential-cache.js';
 import { AuthenticationError } from '../auth/errors.js';
 import { createTokenVerifier } from '../auth/tokens.js';
 import type { Config } from '../config.js';
@@ -283,8 +284,11 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
   // The handlers (and what only they use: the validator, artifact packing, delivery) load only where workers run.
   if (config.role !== 'api') await jobs.work((await import('../workers/registry.js')).jobWorkers, services);
 
+  // Every request carries its credential: one checked a moment ago is taken on trust until something ends it.
+  const credentials = new CredentialCache(pubsub);
   const authenticate = createAuthenticator(
     createTokenVerifier({ secret, jwks: config.auth.jwks, clockToleranceSeconds: config.auth.clockToleranceSeconds, log: repeats, refusals: observability.tokenRefusals }),
+    credentials,
   );
   const connections = new ConnectionCounter(config.connectionLimits.perUser);
   const yoga = createYogaServer(services, authenticate, connections);
@@ -353,6 +357,7 @@ export async function buildApp(config: Config, options: { databaseUrl: string; l
         server.closeAllConnections();
         await jobs.stop();
         await services.gpu.close?.();
+        credentials.close();
         await pubsub.close();
         repeats.flush();
       })();

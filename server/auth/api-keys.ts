@@ -26,6 +26,15 @@ export async function createApiKey(ownerId: string, rawName: string) {
   return { apiKey, secret };
 }
 
+/** Told of each key revoked by this process before revokeApiKey returns; the pubsub tells every process, after a round trip. */
+const revokedHere = new Set<(keyId: string) => void>();
+
+/** Calls `listener` with each key this process revokes; returns a function that stops it. */
+export function onApiKeyRevokedHere(listener: (keyId: string) => void): () => void {
+  revokedHere.add(listener);
+  return () => void revokedHere.delete(listener);
+}
+
 /**
  * Revokes the caller's key (another user's key id, or one already revoked, is not found) and closes, on every
  * process, the WebSocket connections signed in with it.
@@ -33,6 +42,7 @@ export async function createApiKey(ownerId: string, rawName: string) {
 export async function revokeApiKey(services: Pick<Services, 'pubsub'>, ownerId: string, id: string) {
   const { count } = await db.apiKey.updateMany({ where: { id, ownerId, revokedAt: null }, data: { revokedAt: new Date() } });
   if (count === 0) throw new NotFoundError('ApiKey', id);
+  for (const listener of revokedHere) listener(id);
   services.pubsub.publish('apiKeyRevoked', id, { id });
   return db.apiKey.findUniqueOrThrow({ where: { id } });
 }

@@ -2,6 +2,7 @@
 // into the calling user. No credentials: null. Bad credentials: an error.
 import { ensureUser } from '../users/ensure-user.js';
 import { authenticateApiKey, isApiKey } from './api-keys.js';
+import type { CredentialCache } from './credential-cache.js';
 import { AuthenticationError } from './errors.js';
 import type { VerifiedIdentity } from './tokens.js';
 
@@ -24,9 +25,9 @@ export function connectionParamsToken(params: Readonly<Record<string, unknown>> 
   return typeof value === 'string' ? bearerToken(value) : null;
 }
 
-export function createAuthenticator(verifyToken: (token: string) => Promise<VerifiedIdentity>) {
-  return async (token: string | null): Promise<Viewer | null> => {
-    if (!token) return null;
+/** With `cache`, a credential checked a moment ago is taken on trust (see credential-cache.ts for what ends that). */
+export function createAuthenticator(verifyToken: (token: string) => Promise<VerifiedIdentity>, cache: CredentialCache | null = null) {
+  const check = async (token: string): Promise<Viewer> => {
     if (isApiKey(token)) {
       const { ownerId, keyId } = await authenticateApiKey(token);
       return { id: ownerId, credential: { via: 'apiKey', keyId } };
@@ -34,6 +35,15 @@ export function createAuthenticator(verifyToken: (token: string) => Promise<Veri
     const identity = await verifyToken(token);
     const user = await ensureUser(identity);
     return { id: user.id, credential: { via: 'token', expiresAt: identity.expiresAt } };
+  };
+  return async (token: string | null): Promise<Viewer | null> => {
+    if (!token) return null;
+    const known = cache?.get(token);
+    if (known) return known;
+    const revision = cache?.revision ?? 0;
+    const viewer = await check(token);
+    cache?.remember(token, viewer, revision);
+    return viewer;
   };
 }
 

@@ -24,8 +24,12 @@ const WAKE_CHUNK = 50;
  * thousand subscribers take a turn or two, as a bare broadcast would, instead of twenty.
  */
 const PUSH_SLICE_MS = 5;
-/** How long one answer to "has the job ended?" serves every subscriber of a job, when no job update came in between. */
-const FINISHED_CHECK_MS = 1000;
+/**
+ * How long a "not ended" answer serves every subscriber of a job when no job update came in between: an ending
+ * comes as a job update (transitionJob publishes it), so this is only a safety net for an update lost on its way.
+ * An "ended" answer stands for good: an ended job never runs again.
+ */
+const FINISHED_CHECK_MS = 30_000;
 
 /** One frame of a subscription: new points in step order. Subscribers at the same step get the same object. */
 export interface MetricBatch {
@@ -66,7 +70,8 @@ interface Feed {
   /** Job updates seen: a status check made before the latest one may be stale. */
   updates: number;
   checking: boolean;
-  finishedCheck: { updates: number; at: number; result: Promise<boolean> } | null;
+  /** The last answer to "has the job ended?": `ended` once it said yes, which holds for good. */
+  finishedCheck: { updates: number; at: number; result: Promise<boolean>; ended: boolean } | null;
   /** A subscriber's "has the job ended?", asked on the feed's behalf when the job is updated. */
   isFinished: (() => Promise<boolean>) | null;
 }
@@ -87,6 +92,8 @@ export class MetricFeedHub {
       for (const feed of this.feeds.values()) {
         feed.points = [];
         feed.batches.clear();
+        // A job update (an ending) may have been missed too: ask again.
+        feed.updates++;
         wakeAll(feed, false);
       }
     });
@@ -304,14 +311,16 @@ export class MetricFeedHub {
 
   /**
    * Whether the job has ended, asked once for all of its subscribers: a query per subscriber per batch would
-   * cost a thousand queries a batch at a thousand subscribers. A job update (which is how an ending arrives) or
-   * FINISHED_CHECK_MS passing makes the next caller ask again.
+   * cost a thousand queries a batch at a thousand subscribers. A job update (which is how an ending arrives), a
+   * pubsub reconnect or FINISHED_CHECK_MS passing makes the next caller ask again; once ended, never again.
    */
   private finished(feed: Feed, isFinished: () => Promise<boolean>): Promise<boolean> {
     const check = feed.finishedCheck;
-    if (check && check.updates === feed.updates && performance.now() - check.at < FINISHED_CHECK_MS) return check.result;
+    if (check && (check.ended || (check.updates === feed.updates && performance.now() - check.at < FINISHED_CHECK_MS))) return check.result;
     const result = isFinished();
-    feed.finishedCheck = { updates: feed.updates, at: performance.now(), result };
+    const made = { updates: feed.updates, at: performance.now(), result, ended: false };
+    feed.finishedCheck = made;
+    void result.then((ended) => void (made.ended = ended), () => {});
     result.catch(() => {
       if (feed.finishedCheck?.result === result) feed.finishedCheck = null;
     });

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { LOCAL_ISSUER, API_AUDIENCE, signCallbackToken } from '../../../server/auth/tokens.js';
+import { db } from '../../../server/db/client.js';
 import { graphql } from '../../gql/index.js';
 import { useTestApp, wsOnce } from '../../helpers/app.js';
 import { createUser, useUser } from '../../helpers/factories.js';
@@ -158,6 +159,32 @@ describe('API keys', () => {
     expect(after.status).toBe(401);
     expect(after.body.errors?.[0]?.extensions?.reason).toBe('API_KEY_INVALID');
     expect((await wsOnce(t.ws(secret), ME)).closeCode).toBe(4403);
+  });
+
+  it('is refused at once after its revocation, though this process answered for it a moment before', async () => {
+    const { secret, apiKey } = await createKey('busy', alice.token);
+    // Answered several times: the process now knows the key without reading its row.
+    for (let i = 0; i < 3; i++) expect((await t.gqlData(ME, {}, secret)).me.email).toBe(alice.email);
+    await t.gql(REVOKE, { id: apiKey.id }, alice.token);
+    const after = await t.gql(ME, {}, secret);
+    expect(after.status).toBe(401);
+    expect(after.body.errors?.[0]?.extensions?.reason).toBe('API_KEY_INVALID');
+  });
+
+  it('is refused as soon as a revocation made on another process arrives', async () => {
+    const { secret, apiKey } = await createKey('elsewhere', alice.token);
+    expect((await t.gqlData(ME, {}, secret)).me.email).toBe(alice.email);
+    // What revokeApiKey does on another process: the row, then the announcement every process hears.
+    const keyId = Buffer.from(apiKey.id, 'base64').toString().split(':')[1]!;
+    await db.apiKey.update({ where: { id: keyId }, data: { revokedAt: new Date() } });
+    t.app.services.pubsub.publish('apiKeyRevoked', keyId, { id: keyId });
+    const deadline = Date.now() + 5_000;
+    let status = 200;
+    while (status !== 401 && Date.now() < deadline) {
+      status = (await t.gql(ME, {}, secret)).status;
+      if (status !== 401) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(status).toBe(401);
   });
 
   it('closes a WebSocket signed in with a key (4403) as soon as the key is revoked, ending its subscriptions', async () => {
