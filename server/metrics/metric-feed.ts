@@ -20,10 +20,11 @@ export const MAX_BATCH = 500;
 /** Subscribers woken (to read through their iterators) per turn of the event loop. */
 const WAKE_CHUNK = 50;
 /**
- * How long one turn of the event loop may push batches before it lets I/O in: a push is one socket write, so a
- * thousand subscribers take a turn or two, as a bare broadcast would, instead of twenty.
+ * How long one turn of the event loop may push batches before it lets I/O in: a push is one socket write (some
+ * 5 to 10 µs), so a thousand subscribers take one turn, as a bare broadcast does; spreading them over several
+ * turns let other work in between and put the last sockets behind it. Far larger fleets still yield now and then.
  */
-const PUSH_SLICE_MS = 5;
+const PUSH_SLICE_MS = 20;
 /**
  * How long a "not ended" answer serves every subscriber of a job when no job update came in between: an ending
  * comes as a job update (transitionJob publishes it), so this is only a safety net for an update lost on its way.
@@ -61,6 +62,8 @@ interface Feed {
   points: MetricPointRow[];
   /** Batches read from the ring, by the step they follow; emptied when the ring changes. */
   batches: Map<number, MetricBatch>;
+  /** Per batch handed out, whether its steps have no gap (see contiguous). */
+  contiguous: WeakMap<MetricBatch, boolean>;
   /** Who watches; the feed closes when the last one leaves. */
   subscribers: Set<Subscriber>;
   stop: () => Promise<void>;
@@ -128,6 +131,7 @@ export class MetricFeedHub {
       jobId,
       points: [],
       batches: new Map(),
+      contiguous: new WeakMap(),
       subscribers: new Set(),
       stop: async () => {
         clearInterval(ticker);
@@ -349,6 +353,16 @@ function addToRing(feed: Feed, rows: MetricPointRow[]): void {
   feed.batches.clear();
 }
 
+/** Whether the batch's steps follow on one from another: asked once per batch, however many subscribers it goes to. */
+function contiguous(feed: Feed, batch: MetricBatch): boolean {
+  let known = feed.contiguous.get(batch);
+  if (known === undefined) {
+    known = releasable(batch.points, batch.points[0]!.step - 1, null).count === batch.points.length;
+    feed.contiguous.set(batch, known);
+  }
+  return known;
+}
+
 /** The batch after lastSent from the ring (one object per position, shared by the subscribers there), or null if the ring does not cover it. */
 function readRing(feed: Feed, lastSent: number): MetricBatch | null {
   const { points } = feed;
@@ -390,7 +404,7 @@ function pushNew(feed: Feed, subscriber: Subscriber, waitAtHole: boolean): boole
       if (subscriber.gap?.step !== next) subscriber.gap = { step: next, since: Date.now() };
       return true;
     }
-    if (releasable(batch.points, subscriber.lastSent, null).count !== batch.points.length) return false;
+    if (!contiguous(feed, batch)) return false;
     subscriber.gap = null;
     if (!subscriber.push(batch)) return false;
     subscriber.lastSent = batch.points.at(-1)!.step;

@@ -111,6 +111,38 @@ describe('metric feed', () => {
     expect(pushed.filter((r) => r.step >= 63 && r.step <= 74)).toEqual([]);
   });
 
+  it('asks whether the job has ended once, not per batch, and again when a job update comes, which is how an end arrives', async () => {
+    const jobId = await runningJob();
+    let asked = 0;
+    const finished = async () => {
+      asked++;
+      return (await db.trainingJob.findUniqueOrThrow({ where: { id: jobId } })).status === 'COMPLETED';
+    };
+    // No push: every batch goes through the iterator, which looks for the end each time it runs dry.
+    const iterator = t.app.services.metricFeeds.watch(jobId, 0, finished);
+    const steps: number[] = [];
+    const pulling = (async () => {
+      for await (const batch of iterator) steps.push(...batch.points.map((p) => p.step));
+    })();
+    // Over more than a second: the answer holds while no job update comes, however long that is.
+    for (let step = 1; step <= 20; step++) {
+      await land(jobId, [point(step)]);
+      await sleep(75);
+    }
+    await sleep(50);
+    expect(steps).toHaveLength(20);
+    expect(asked).toBe(1);
+    // A progress tick says nothing about the end; a job update does.
+    t.app.services.pubsub.publish('trainingJobUpdated', jobId, { id: jobId, progress: true });
+    await sleep(100);
+    expect(asked).toBe(1);
+    await db.trainingJob.update({ where: { id: jobId }, data: { status: 'COMPLETED' } });
+    t.app.services.pubsub.publish('trainingJobUpdated', jobId, { id: jobId });
+    await pulling;
+    expect(asked).toBe(2);
+    expect(steps).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+
   it('holds points back at a gap without leaving the push path, and pushes them once the gap is filled', async () => {
     const jobId = await runningJob();
     const { received, stop } = watchKeepingUp(jobId);
