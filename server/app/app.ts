@@ -121,7 +121,7 @@ function attachWebSockets(
   const shared = services.subscriptionResults.graphqlWs;
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, ...(hostAllowed ? { verifyClient: ({ req }: { req: IncomingMessage }) => hostAllowed(req) } : {}) });
   // Before graphql-ws sees the socket: its sends then carry shared results' text made once.
-  wss.on('connection', (socket) => shared.wrapSocket(socket));
+  wss.on('connection', (socket, request) => shared.wrapSocket(socket, request));
   const connected = new Set<WsContext<Record<string, unknown>, Extra>>();
   /** Per connection: stops watching for its credential's end. */
   const credentialEnds = new Map<WsContext<Record<string, unknown>, Extra>, () => void>();

@@ -4,9 +4,13 @@
 // on one training job then cost one execution and one JSON.stringify per batch
 // instead of a thousand; each subscriber still gets its own frame.
 // A graphql-ws subscription may also take events pushed past its iterator
-// (Context.pushEvent): the shared result goes straight to the socket.
+// (Context.pushEvent): the shared result goes straight to the socket, as one
+// WebSocket frame made once per batch and subscription id and written whole
+// to each TCP socket, as a bare broadcast writes one frame to every socket.
 import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
@@ -21,7 +25,7 @@ export interface SharedSubscriptionResults {
   graphqlWs: {
     onNext(ctx: unknown, id: string, payload: unknown, args: unknown, result: ExecutionResult): ExecutionResult | undefined;
     jsonMessageReplacer(this: unknown, key: string, value: unknown): unknown;
-    wrapSocket(socket: WebSocket): void;
+    wrapSocket(socket: WebSocket, request: IncomingMessage): void;
     /**
      * Lets the operation with this context take events pushed to it (context.pushEvent), written to the socket
      * as `next` messages for subscription `id` while `live()` holds.
@@ -33,6 +37,30 @@ export interface SharedSubscriptionResults {
    * pushes were made into (one per result and subscription id, however many sockets it went to), for tests and the bench.
    */
   readonly stats: { executions: number; deliveries: number; pushed: number; frames: number };
+}
+
+/** A `next` message as a WebSocket frame: the whole frame, and the message alone (a view into it). */
+interface Frame {
+  whole: Buffer;
+  message: Buffer;
+}
+
+/** A final, unmasked text frame (RFC 6455 §5.2), as a server sends it, around `message`. */
+export function textFrame(message: Buffer): Frame {
+  const length = message.length;
+  const headerLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const whole = Buffer.allocUnsafe(headerLength + length);
+  whole[0] = 0x81; // FIN, opcode 1 (text)
+  if (length < 126) whole[1] = length;
+  else if (length < 65_536) {
+    whole[1] = 126;
+    whole.writeUInt16BE(length, 2);
+  } else {
+    whole[1] = 127;
+    whole.writeBigUInt64BE(BigInt(length), 2);
+  }
+  message.copy(whole, headerLength);
+  return { whole, message: whole.subarray(headerLength) };
 }
 
 /** ws's options for a text frame, one object for every push. */
@@ -51,12 +79,14 @@ export function sharedSubscriptionResults(viewerKey: (context: unknown) => strin
   /** Results that may go to several subscribers, and the JSON of each, made once. */
   const shareable = new WeakSet<object>();
   const texts = new WeakMap<object, string>();
-  /** Per result, its whole `next` message as bytes, by subscription id: sockets whose subscription has the same id share one. */
-  const frames = new WeakMap<object, Map<string, Buffer>>();
+  /** Per result, its whole `next` message as a WebSocket frame, by subscription id: sockets whose subscription has the same id share one. */
+  const frames = new WeakMap<object, Map<string, Frame>>();
   /** The text the replacer just left a placeholder for; the socket's send, which follows at once, puts it in. */
   let pending: string | null = null;
   /** Per socket wrapped, its own send, before the wrapping. */
   const directSends = new WeakMap<WebSocket, (data: unknown, options: unknown) => void>();
+  /** Per socket wrapped with no extension (no compression): its TCP socket, which takes a whole frame as it is. */
+  const tcpSockets = new WeakMap<WebSocket, Socket>();
   /** Per operation context: where its results can be written at once. */
   const sinks = new WeakMap<object, (result: ExecutionResult) => boolean>();
 
@@ -116,7 +146,7 @@ export function sharedSubscriptionResults(viewerKey: (context: unknown) => strin
   };
 
   /** The last frame made or found, as for `last` above. */
-  let lastFrame: { result: object; id: string; frame: Buffer } | null = null;
+  let lastFrame: { result: object; id: string; frame: Frame } | null = null;
 
   /** The result's `next` message for subscription `id`, encoded once and written as it is to every socket that takes it. */
   const frameOf = (result: object, id: string, head: string) => {
@@ -128,7 +158,7 @@ export function sharedSubscriptionResults(viewerKey: (context: unknown) => strin
     }
     let frame = byId.get(id);
     if (!frame) {
-      frame = Buffer.from(`${head}${textOf(result)}}`);
+      frame = textFrame(Buffer.from(`${head}${textOf(result)}}`));
       byId.set(id, frame);
       stats.frames++;
     }
@@ -163,9 +193,11 @@ export function sharedSubscriptionResults(viewerKey: (context: unknown) => strin
       pending = textOf(value);
       return PLACEHOLDER;
     },
-    wrapSocket(socket) {
+    wrapSocket(socket, request) {
       const send = socket.send.bind(socket) as (data: unknown, ...rest: unknown[]) => void;
       directSends.set(socket, send);
+      // ws writes its frames to the upgraded request's socket; a compressed connection needs ws to make each frame.
+      if (socket.extensions === '') tcpSockets.set(socket, request.socket);
       socket.send = ((data: unknown, ...rest: unknown[]) => {
         if (pending !== null && typeof data === 'string') {
           const text = pending;
@@ -179,11 +211,15 @@ export function sharedSubscriptionResults(viewerKey: (context: unknown) => strin
       const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
       // A pushed frame is whole already: it skips wrapSocket's look for a placeholder.
       const send = directSends.get(socket) ?? (socket.send.bind(socket) as (data: unknown, options: unknown) => void);
+      const tcp = tcpSockets.get(socket);
       sinks.set(context, (result) => {
         // A socket with bytes still queued is a client not keeping up: the iterator, which waits for each send, takes over.
         if (socket.readyState !== socket.OPEN || socket.bufferedAmount > 0 || !live()) return false;
-        // A Buffer goes to the socket without a copy or a per-socket UTF-8 encoding; `binary: false` keeps it a text frame.
-        send(frameOf(result, id, head), TEXT_FRAME);
+        const frame = frameOf(result, id, head);
+        // Nothing queued in ws either (bufferedAmount counts it): the frame, made once, is written whole, as ws would
+        // write it, in one write and no per-socket header. Compressed, ws frames the message itself.
+        if (tcp) tcp.write(frame.whole);
+        else send(frame.message, TEXT_FRAME);
         stats.pushed++;
         return true;
       });
