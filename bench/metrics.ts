@@ -8,7 +8,8 @@
 //     beside one SQL statement doing the same work over the same block summaries.
 // bench/concurrent-jobs.ts reuses its helpers (exported below).
 // Runs its own embedded PostgreSQL (fsync on), app and simulated provider, and removes them when done.
-// `npx tsx bench/metrics.ts [latency|ingestion|series|memory|long-series ...]` runs some of them and prints the rows.
+// `npx tsx bench/metrics.ts [latency|fanout|ingestion|series|memory|long-series ...]` runs some of them and prints the rows
+// (`fanout`: (1) at 1,000 subscribers only; `npm run bench -- metrics:fanout` puts its rows in BENCHMARKS.md).
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

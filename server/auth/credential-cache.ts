@@ -7,6 +7,8 @@
 // pubsub; a pubsub reconnect (revocations may have been missed) forgets all.
 // Tokens have no other end (there is no sign-out or password here: the
 // identity provider's tokens expire), and a refused credential is never kept.
+// A key's lastUsedAt is written when its entry is made, so it may lag real
+// use by the cache time on top of api-keys.ts's minute.
 import type { AppPubSub } from '../events/pubsub.js';
 import { onApiKeyRevokedHere } from './api-keys.js';
 import type { Viewer } from './authenticate.js';
