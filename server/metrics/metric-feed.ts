@@ -213,8 +213,10 @@ export class MetricFeedHub {
     const feed = this.feeds.get(jobId);
     if (!feed || rows.length === 0) return;
     addToRing(feed, rows);
+    // After the current turn, in which the callback that brought the points is answered: its sender may then send
+    // the next one, whose statement runs in PostgreSQL while this process writes the frames.
     // A hole here is a callback on this process still committing (callbacks commit out of order): wait for it.
-    wakeAll(feed, true, () => this.timePush([receivedAt]), true);
+    setImmediate(wakeAll, feed, true, () => this.timePush([receivedAt]), true);
   }
 
   private timePush(receivedAt: (number | undefined)[]): void {
