@@ -26,7 +26,7 @@ export interface TokenCounter {
 /** Slots in each tokenizer's cache of piece counts (16 MiB); it starts over when 60% full. */
 const CACHE_SLOTS = 1 << 20;
 /** Slots of the small front table (64 KiB). */
-const FRONT_SLOTS = 1 << 12;
+const FRONT_SLOTS = 1 << 16;
 /** Longer pieces are rare (no words are that long) and not worth caching. */
 const MAX_CACHED_PIECE = 64;
 /**
@@ -252,14 +252,15 @@ interface MistralTokenizer {
 /** Mistral 7B v0.1's SentencePiece vocabulary (32,000 tokens) from mistral-tokenizer-js. */
 function loadMistral(pieceCache?: SharedArrayBuffer): TokenCounter {
   const tokenizer = (require('mistral-tokenizer-js') as { default: MistralTokenizer }).default;
-  const merges = new MergeTable();
+  const merges = new MergeTable(tokenizer.merges.size);
   for (const [pair, priority] of tokenizer.merges) {
     // Tokens never hold a plain space (SentencePiece writes ▁), so each key splits once.
     const [left, right] = pair.split(' ') as [string, string];
     merges.add(tokenizer.vocabByString, left, right, priority);
   }
+  const ids = new SentencePieceIds(tokenizer.vocabByString);
   const pieces = new PieceCounter(
-    (piece) => (piece.length <= MAX_CACHED_PIECE ? merges.count(sentencePieceIds(piece, tokenizer.vocabByString)) : tokenizer.encode(piece, false, false).length),
+    (piece) => (piece.length <= MAX_CACHED_PIECE ? merges.count(ids.write(piece, merges)) : tokenizer.encode(piece, false, false).length),
     pieceCache,
   );
   const joinsSpace = charactersJoiningSpace(tokenizer.vocabById);
@@ -273,57 +274,130 @@ function loadMistral(pieceCache?: SharedArrayBuffer): TokenCounter {
   };
 }
 
-/** Token ids are below this (Gemma 3 has 262,144), so a pair of ids makes one exact number key. */
-const ID_LIMIT = 1 << 18;
+/** Token ids of a piece counted by MergeTable: no piece of MAX_CACHED_PIECE UTF-16 units makes more (3 UTF-8 bytes each). */
+const MAX_PIECE_IDS = MAX_CACHED_PIECE * 4;
+/** The rank of a pair that does not merge. */
+const NO_MERGE = 0x7fffffff;
 
 /**
  * A vocabulary's byte-pair merges keyed by token ids, counting a word's tokens the plain way: merge the pair of
  * lowest rank, leftmost on ties, until none applies. For words of a few characters this gives the same tokens as
- * the packages' priority queues of linked nodes, ten to a hundred times faster.
+ * the packages' priority queues of linked nodes, ten to a hundred times faster. The pairs are an open-addressing
+ * table in one typed array (a Map keyed by left × 2^18 + right boxes every key over 2^31 as a double), and each
+ * pair's rank is looked up once, then again only where a merge changed a neighbour.
  */
 class MergeTable {
-  /** left × ID_LIMIT + right → rank × ID_LIMIT + merged id. */
-  private readonly merges = new Map<number, number>();
+  /** Per slot: left id + 1 (0 marks an empty slot), right id, rank, merged id. */
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+  /** count()'s input: the caller writes a piece's ids here. */
+  readonly ids = new Int32Array(MAX_PIECE_IDS);
+  /** ranks[i] and merged[i]: the merge of ids[i] and ids[i + 1] (NO_MERGE when none). */
+  private readonly ranks = new Int32Array(MAX_PIECE_IDS);
+  private readonly merged = new Int32Array(MAX_PIECE_IDS);
+
+  constructor(merges: number) {
+    let size = 1024;
+    while (size < merges * 2) size *= 2;
+    this.slots = new Int32Array(size * 4);
+    this.mask = size - 1;
+  }
 
   add(vocabulary: Map<string, number>, left: string, right: string, rank: number): void {
     const leftId = vocabulary.get(left);
     const rightId = vocabulary.get(right);
     const mergedId = vocabulary.get(left + right);
     if (leftId === undefined || rightId === undefined || mergedId === undefined) return;
-    if (Math.max(leftId, rightId, mergedId) >= ID_LIMIT) throw new Error(`Token id over ${ID_LIMIT} in a merge`);
-    this.merges.set(leftId * ID_LIMIT + rightId, rank * ID_LIMIT + mergedId);
+    const { slots, mask } = this;
+    let slot = pairHash(leftId, rightId) & mask;
+    // A pair listed twice keeps its last rank, as a Map would.
+    while (slots[slot * 4] !== 0 && !(slots[slot * 4] === leftId + 1 && slots[slot * 4 + 1] === rightId)) slot = (slot + 1) & mask;
+    slots[slot * 4] = leftId + 1;
+    slots[slot * 4 + 1] = rightId;
+    slots[slot * 4 + 2] = rank;
+    slots[slot * 4 + 3] = mergedId;
   }
 
-  /** Tokens left once the ids are merged; -1 marks a byte-fallback token, which never merges. */
-  count(ids: number[]): number {
+  /** Tokens left once the first `length` of this.ids are merged; -1 marks a byte-fallback token, which never merges. */
+  count(length: number): number {
+    const { ids, ranks, merged } = this;
+    for (let i = 0; i + 1 < length; i++) this.rankPair(i);
     for (;;) {
-      let best = Infinity;
+      let best = NO_MERGE;
       let at = -1;
-      for (let i = 0; i + 1 < ids.length; i++) {
-        const left = ids[i]!;
-        const right = ids[i + 1]!;
-        if (left < 0 || right < 0) continue;
-        const merge = this.merges.get(left * ID_LIMIT + right);
-        if (merge !== undefined && merge < best) {
-          best = merge;
+      for (let i = 0; i + 1 < length; i++) {
+        if (ranks[i]! < best) {
+          best = ranks[i]!;
           at = i;
         }
       }
-      if (at < 0) return ids.length;
-      ids.splice(at, 2, best % ID_LIMIT);
+      if (at < 0) return length;
+      ids[at] = merged[at]!;
+      ids.copyWithin(at + 1, at + 2, length);
+      ranks.copyWithin(at + 1, at + 2, length - 1);
+      merged.copyWithin(at + 1, at + 2, length - 1);
+      length--;
+      if (at > 0) this.rankPair(at - 1);
+      if (at + 1 < length) this.rankPair(at);
+    }
+  }
+
+  /** Looks up the merge of ids[i] and ids[i + 1]. */
+  private rankPair(i: number): void {
+    const left = this.ids[i]!;
+    const right = this.ids[i + 1]!;
+    this.ranks[i] = NO_MERGE;
+    if (left < 0 || right < 0) return;
+    const { slots, mask } = this;
+    for (let slot = pairHash(left, right) & mask; slots[slot * 4] !== 0; slot = (slot + 1) & mask) {
+      if (slots[slot * 4] === left + 1 && slots[slot * 4 + 1] === right) {
+        this.ranks[i] = slots[slot * 4 + 2]!;
+        this.merged[i] = slots[slot * 4 + 3]!;
+        return;
+      }
     }
   }
 }
 
-/** A SentencePiece word as ids: spaces become ▁, characters outside the vocabulary one -1 per UTF-8 byte. */
-function sentencePieceIds(piece: string, vocabulary: Map<string, number>): number[] {
-  const ids: number[] = [];
-  for (const character of piece.replaceAll(' ', '▁')) {
-    const id = vocabulary.get(character);
-    if (id !== undefined) ids.push(id);
-    else for (let bytes = Buffer.byteLength(character); bytes > 0; bytes--) ids.push(-1);
+function pairHash(left: number, right: number): number {
+  const hash = Math.imul(left ^ Math.imul(right, 0x9e3779b1), 0x85ebca6b);
+  return hash ^ (hash >>> 15);
+}
+
+/** A character outside the Basic Multilingual Plane's single units: looked up whole (see SentencePieceIds). */
+const SURROGATE = -8;
+
+/**
+ * Writes a SentencePiece word's ids into a MergeTable: spaces become ▁, characters outside the vocabulary one -1 per
+ * UTF-8 byte. Each UTF-16 unit's id (or minus its UTF-8 length) is looked up once, when the tokenizer loads.
+ */
+class SentencePieceIds {
+  private readonly units = new Int32Array(0x10000);
+
+  constructor(private readonly vocabulary: Map<string, number>) {
+    for (let unit = 0; unit < 0x10000; unit++) {
+      if (unit >= 0xd800 && unit <= 0xdfff) this.units[unit] = SURROGATE;
+      else this.units[unit] = vocabulary.get(unit === SPACE ? '▁' : String.fromCharCode(unit)) ?? -(unit < 0x80 ? 1 : unit < 0x800 ? 2 : 3);
+    }
   }
-  return ids;
+
+  /** Writes the piece's ids to merges.ids and returns how many. */
+  write(piece: string, { ids }: MergeTable): number {
+    let length = 0;
+    for (let i = 0; i < piece.length; i++) {
+      let id = this.units[piece.charCodeAt(i)]!;
+      if (id === SURROGATE) {
+        // A pair is one character of 4 UTF-8 bytes; a lone surrogate is written as U+FFFD, 3 bytes.
+        const pair = isLowSurrogate(piece.charCodeAt(i + 1)) && !isLowSurrogate(piece.charCodeAt(i));
+        const character = piece.slice(i, pair ? i + 2 : i + 1);
+        if (pair) i++;
+        id = this.vocabulary.get(character) ?? (pair ? -4 : -3);
+      }
+      if (id >= 0) ids[length++] = id;
+      else for (let bytes = -id; bytes > 0; bytes--) ids[length++] = -1;
+    }
+    return length;
+  }
 }
 
 /** GPT-2's byte-level alphabet: each byte as a printable character, the form byte-level BPE vocabularies use. */
@@ -364,7 +438,7 @@ function loadLenml(name: 'llama3' | 'qwen3' | 'gemma3', piecePattern: RegExp | n
     tokenizerConfig: readJson('tokenizer_config.json') as never,
   }) as unknown as LenmlTokenizer;
   const vocabulary = tokenizer.model.tokens_to_ids;
-  const merges = new MergeTable();
+  const merges = new MergeTable(tokenizerJson.model.merges.length);
   tokenizerJson.model.merges.forEach((pair, rank) => {
     const [left, right] = (typeof pair === 'string' ? pair.split(' ') : pair) as [string, string];
     merges.add(vocabulary, left, right, rank);
@@ -381,11 +455,17 @@ function loadLenml(name: 'llama3' | 'qwen3' | 'gemma3', piecePattern: RegExp | n
     const byteIds = byteCharacters.map((character) => vocabulary.get(character)!);
     const ignoreMerges = tokenizerJson.model.ignore_merges === true;
     const encoder = new TextEncoder();
+    const bytes = new Uint8Array(MAX_PIECE_IDS);
     countShortPiece = (piece) => {
-      const bytes = encoder.encode(piece);
+      const length = encoder.encodeInto(piece, bytes).written;
       // With ignore_merges, a piece that is a whole token is one token, whatever the merges would make of it.
-      if (ignoreMerges && vocabulary.has(Array.from(bytes, (byte) => byteCharacters[byte]).join(''))) return 1;
-      return merges.count(Array.from(bytes, (byte) => byteIds[byte]!));
+      if (ignoreMerges) {
+        let token = '';
+        for (let i = 0; i < length; i++) token += byteCharacters[bytes[i]!];
+        if (vocabulary.has(token)) return 1;
+      }
+      for (let i = 0; i < length; i++) merges.ids[i] = byteIds[bytes[i]!]!;
+      return merges.count(length);
     };
     const nfc = tokenizerJson.normalizer?.type === 'NFC';
     countPlain = (text) => {
@@ -396,7 +476,8 @@ function loadLenml(name: 'llama3' | 'qwen3' | 'gemma3', piecePattern: RegExp | n
       return tokens;
     };
   } else {
-    countShortPiece = (piece) => merges.count(sentencePieceIds(piece, vocabulary));
+    const ids = new SentencePieceIds(vocabulary);
+    countShortPiece = (piece) => merges.count(ids.write(piece, merges));
     const joinsSpace = charactersJoiningSpace(vocabulary.keys());
     countPlain = (text) => sumOverWords(text, pieces, joinsSpace, false);
   }
