@@ -25,7 +25,7 @@ export interface TokenCounter {
 
 /** Slots in each tokenizer's cache of piece counts (16 MiB); it starts over when 60% full. */
 const CACHE_SLOTS = 1 << 20;
-/** Slots of the small front table (64 KiB). */
+/** Slots of the front table (512 KiB, which stays in a core's L2 cache): the last piece seen per slot, for the commonest words. */
 const FRONT_SLOTS = 1 << 16;
 /** Longer pieces are rare (no words are that long) and not worth caching. */
 const MAX_CACHED_PIECE = 64;
@@ -99,8 +99,11 @@ export function newPieceCache(): SharedArrayBuffer {
 class PieceCounter {
   /** Per slot: hash high, hash low, token count + 1 (0 marks an empty slot, CLAIMED one being filled), unused. */
   private readonly slots: Uint32Array;
-  /** The last piece seen per slot of a small table that stays in the CPU cache, for the commonest words. */
-  private readonly front = new Uint32Array(FRONT_SLOTS * 4);
+  /**
+   * Per slot of the front table, indexed by the hash's high half: its low half, then the high half's top 16 bits
+   * above the piece's token count (under 2^16 for a cached piece), so that a slot holds the whole hash in 8 bytes.
+   */
+  private readonly front = new Uint32Array(FRONT_SLOTS * 2);
   /** Slots filled: [0] of its own array when shared. */
   private readonly size: Uint32Array;
   private readonly shared: boolean;
@@ -142,8 +145,10 @@ class PieceCounter {
     low = finishLow(low);
 
     const { front, slots } = this;
-    const frontSlot = (high & (FRONT_SLOTS - 1)) * 4;
-    if (front[frontSlot + 1] === low && front[frontSlot] === high) return front[frontSlot + 2]!;
+    const frontSlot = (high & (FRONT_SLOTS - 1)) * 2;
+    const frontHigh = high & 0xffff0000;
+    const frontEntry = front[frontSlot + 1]!;
+    if (front[frontSlot] === low && (frontEntry & 0xffff0000) === frontHigh) return frontEntry & 0xffff;
     const mask = CACHE_SLOTS - 1;
     let slot = low & mask;
     let tokens = -1;
@@ -157,9 +162,8 @@ class PieceCounter {
       tokens = this.countPiece(prefix + text.slice(start, end));
       this.remember(slot, high, low, tokens);
     }
-    front[frontSlot] = high;
-    front[frontSlot + 1] = low;
-    front[frontSlot + 2] = tokens;
+    front[frontSlot] = low;
+    front[frontSlot + 1] = frontHigh | tokens;
     return tokens;
   }
 
