@@ -118,30 +118,32 @@ class PieceCounter {
     this.size = new Uint32Array(memory, CACHE_SLOTS * 4 * 4, 1);
   }
 
-  /** Tokens in text[start..end). */
-  count(text: string, start: number, end: number): number {
-    let high = SEED_HIGH;
-    let low = SEED_LOW;
-    for (let i = start; i < end; i++) {
-      const code = text.charCodeAt(i);
-      high = stepHigh(high, code);
-      low = stepLow(low, code);
-    }
-    return this.countHashed(high, low, text, start, end, '');
-  }
-
   /**
-   * Tokens in prefix + text[start..end), given the hash lanes of those characters (stepped from the seeds, not
-   * finished): a caller that scans the text anyway hashes as it goes.
+   * Tokens in text[start..end), read with a space before it when withSpace. The characters are hashed two to a step
+   * (the steps' places are fixed by the length, which is hashed last with withSpace, so no two pieces hash alike
+   * but by chance).
    */
-  countHashed(high: number, low: number, text: string, start: number, end: number, prefix: string): number {
-    const length = prefix.length + end - start;
+  count(text: string, start: number, end: number, withSpace = false): number {
+    const length = end - start + (withSpace ? 1 : 0);
     if (length > MAX_CACHED_PIECE) {
-      const piece = prefix + text.slice(start, end);
+      const piece = (withSpace ? ' ' : '') + text.slice(start, end);
       return length > SLICE_LENGTH ? countInSlices(piece, this.countPiece) : this.countPiece(piece);
     }
-    low = stepLow(low, length);
-    high = finishHigh(stepHigh(high, length), low);
+    let high = SEED_HIGH;
+    let low = SEED_LOW;
+    let i = start;
+    for (; i + 1 < end; i += 2) {
+      const pair = text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16);
+      high = stepHigh(high, pair);
+      low = stepLow(low, pair);
+    }
+    if (i < end) {
+      high = stepHigh(high, text.charCodeAt(i));
+      low = stepLow(low, text.charCodeAt(i));
+    }
+    const last = length * 2 + (withSpace ? 1 : 0);
+    low = stepLow(low, last);
+    high = finishHigh(stepHigh(high, last), low);
     low = finishLow(low);
 
     const { front, slots } = this;
@@ -159,7 +161,7 @@ class PieceCounter {
       }
     }
     if (tokens < 0) {
-      tokens = this.countPiece(prefix + text.slice(start, end));
+      tokens = this.countPiece((withSpace ? ' ' : '') + text.slice(start, end));
       this.remember(slot, high, low, tokens);
     }
     front[frontSlot] = low;
@@ -212,25 +214,16 @@ const SPACE_MARK = 0x2581; // ▁, SentencePiece's space
 function sumOverWords(text: string, pieces: PieceCounter, joinsSpace: Uint8Array, dummyPrefix: boolean): number {
   let tokens = 0;
   let start = 0;
-  // The dummy space is hashed and prepended, never concatenated to the text: that would slow every read.
-  let prefix = dummyPrefix ? ' ' : '';
-  let high = dummyPrefix ? stepHigh(SEED_HIGH, SPACE) : SEED_HIGH;
-  let low = dummyPrefix ? stepLow(SEED_LOW, SPACE) : SEED_LOW;
-  let previous = dummyPrefix ? SPACE : 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === SPACE && i > 0 && previous !== SPACE && previous !== SPACE_MARK && joinsSpace[previous] !== 1) {
-      tokens += pieces.countHashed(high, low, text, start, i, prefix);
-      start = i;
-      prefix = '';
-      high = SEED_HIGH;
-      low = SEED_LOW;
-    }
-    high = stepHigh(high, code);
-    low = stepLow(low, code);
-    previous = code;
+  // The dummy space is counted with the first piece, never concatenated to the text: that would copy every text.
+  let withSpace = dummyPrefix;
+  for (let i = text.indexOf(' ', 1); i > 0; i = text.indexOf(' ', i + 1)) {
+    const previous = text.charCodeAt(i - 1);
+    if (previous === SPACE || previous === SPACE_MARK || joinsSpace[previous] === 1) continue;
+    tokens += pieces.count(text, start, i, withSpace);
+    start = i;
+    withSpace = false;
   }
-  return text.length === 0 ? tokens : tokens + pieces.countHashed(high, low, text, start, text.length, prefix);
+  return text.length === 0 ? tokens : tokens + pieces.count(text, start, text.length, withSpace);
 }
 
 /** Characters (as a 1 by UTF-16 code) that some vocabulary token puts right before a ▁: words must not be split there. */
