@@ -247,8 +247,8 @@ function loadMistral(pieceCache?: SharedArrayBuffer): TokenCounter {
   const merges = new MergeTable(tokenizer.merges.size);
   for (const [pair, priority] of tokenizer.merges) {
     // Tokens never hold a plain space (SentencePiece writes ▁), so each key splits once.
-    const [left, right] = pair.split(' ') as [string, string];
-    merges.add(tokenizer.vocabByString, left, right, priority);
+    const space = pair.indexOf(' ');
+    merges.add(tokenizer.vocabByString, pair.slice(0, space), pair.slice(space + 1), priority);
   }
   const ids = new SentencePieceIds(tokenizer.vocabByString);
   const pieces = new PieceCounter(
@@ -432,8 +432,9 @@ function loadLenml(name: 'llama3' | 'qwen3' | 'gemma3', piecePattern: RegExp | n
   const vocabulary = tokenizer.model.tokens_to_ids;
   const merges = new MergeTable(tokenizerJson.model.merges.length);
   tokenizerJson.model.merges.forEach((pair, rank) => {
-    const [left, right] = (typeof pair === 'string' ? pair.split(' ') : pair) as [string, string];
-    merges.add(vocabulary, left, right, rank);
+    if (typeof pair !== 'string') return merges.add(vocabulary, pair[0], pair[1], rank);
+    const space = pair.indexOf(' ');
+    merges.add(vocabulary, pair.slice(0, space), pair.slice(space + 1), rank);
   });
 
   let countShortPiece: (piece: string) => number;
