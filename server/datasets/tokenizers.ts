@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { BaseModel, TokenizerId } from '../catalog/base-models.js';
-import { finishHigh, finishLow, SEED_HIGH, SEED_LOW, stepHigh, stepLow } from './validation/string-hash.js';
+import { SEED_HIGH, SEED_LOW, stepHigh, stepLow } from './validation/string-hash.js';
 
 export interface TokenCounter {
   /** Tokens in this text alone, without any special token added. */
@@ -136,18 +136,19 @@ class PieceCounter {
       high = stepHigh(high, code);
       low = stepLow(low, code);
     }
+    // Not finished (finishing maps each pair of lanes to another pair: it tells no more pieces apart), but folded where
+    // a table is indexed, since a multiply moves a change in a step only towards the high bits.
     const last = length * 2 + (withSpace ? 1 : 0);
-    low = stepLow(low, last);
-    high = finishHigh(stepHigh(high, last), low);
-    low = finishLow(low);
+    high = stepHigh(high, last) >>> 0;
+    low = stepLow(low, last) >>> 0;
 
     const { front, slots } = this;
-    const frontSlot = (high & (FRONT_SLOTS - 1)) * 2;
+    const frontSlot = ((high ^ (high >>> 16)) & (FRONT_SLOTS - 1)) * 2;
     const frontHigh = high & 0xffff0000;
     const frontEntry = front[frontSlot + 1]!;
     if (front[frontSlot] === low && (frontEntry & 0xffff0000) === frontHigh) return frontEntry & 0xffff;
     const mask = CACHE_SLOTS - 1;
-    let slot = low & mask;
+    let slot = (low ^ (low >>> 12)) & mask;
     let tokens = -1;
     for (let mark = Atomics.load(slots, slot * 4 + 2); mark !== 0; slot = (slot + 1) & mask, mark = Atomics.load(slots, slot * 4 + 2)) {
       if (mark !== CLAIMED && slots[slot * 4 + 1] === low && slots[slot * 4] === high) {
