@@ -326,9 +326,12 @@ class MergeTable {
       }
       if (at < 0) return length;
       ids[at] = merged[at]!;
-      ids.copyWithin(at + 1, at + 2, length);
-      ranks.copyWithin(at + 1, at + 2, length - 1);
-      merged.copyWithin(at + 1, at + 2, length - 1);
+      // Words are short: a plain loop moves the rest sooner than three calls of copyWithin.
+      for (let i = at + 1; i + 1 < length; i++) {
+        ids[i] = ids[i + 1]!;
+        ranks[i] = ranks[i + 1]!;
+        merged[i] = merged[i + 1]!;
+      }
       length--;
       if (at > 0) this.rankPair(at - 1);
       if (at + 1 < length) this.rankPair(at);
