@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { BaseModel, TokenizerId } from '../catalog/base-models.js';
-import { finishHigh, finishLow, SEED_HIGH, SEED_LOW, stepHigh, stepLow } from './validation/string-hash.js';
+import { SEED_HIGH, SEED_LOW, stepHigh, stepLow } from './validation/string-hash.js';
 
 export interface TokenCounter {
   /** Tokens in this text alone, without any special token added. */
@@ -25,8 +25,8 @@ export interface TokenCounter {
 
 /** Slots in each tokenizer's cache of piece counts (16 MiB); it starts over when 60% full. */
 const CACHE_SLOTS = 1 << 20;
-/** Slots of the small front table (64 KiB). */
-const FRONT_SLOTS = 1 << 12;
+/** Slots of the front table (512 KiB, which stays in a core's L2 cache): the last piece seen per slot, for the commonest words. */
+const FRONT_SLOTS = 1 << 16;
 /** Longer pieces are rare (no words are that long) and not worth caching. */
 const MAX_CACHED_PIECE = 64;
 /**
@@ -99,8 +99,11 @@ export function newPieceCache(): SharedArrayBuffer {
 class PieceCounter {
   /** Per slot: hash high, hash low, token count + 1 (0 marks an empty slot, CLAIMED one being filled), unused. */
   private readonly slots: Uint32Array;
-  /** The last piece seen per slot of a small table that stays in the CPU cache, for the commonest words. */
-  private readonly front = new Uint32Array(FRONT_SLOTS * 4);
+  /**
+   * Per slot of the front table, indexed by the hash's high half: its low half, then the high half's top 16 bits
+   * above the piece's token count (under 2^16 for a cached piece), so that a slot holds the whole hash in 8 bytes.
+   */
+  private readonly front = new Uint32Array(FRONT_SLOTS * 2);
   /** Slots filled: [0] of its own array when shared. */
   private readonly size: Uint32Array;
   private readonly shared: boolean;
@@ -115,8 +118,17 @@ class PieceCounter {
     this.size = new Uint32Array(memory, CACHE_SLOTS * 4 * 4, 1);
   }
 
-  /** Tokens in text[start..end). */
-  count(text: string, start: number, end: number): number {
+  /**
+   * Tokens in text[start..end), read with a space before it when withSpace (hashed with the length, last: no two
+   * pieces hash alike but by chance). One UTF-16 unit a step: a second unit packed into the top half of a step would
+   * never reach the low half of either lane, leaving 32 bits to tell apart words that differ only there.
+   */
+  count(text: string, start: number, end: number, withSpace = false): number {
+    const length = end - start + (withSpace ? 1 : 0);
+    if (length > MAX_CACHED_PIECE) {
+      const piece = (withSpace ? ' ' : '') + text.slice(start, end);
+      return length > SLICE_LENGTH ? countInSlices(piece, this.countPiece) : this.countPiece(piece);
+    }
     let high = SEED_HIGH;
     let low = SEED_LOW;
     for (let i = start; i < end; i++) {
@@ -124,28 +136,19 @@ class PieceCounter {
       high = stepHigh(high, code);
       low = stepLow(low, code);
     }
-    return this.countHashed(high, low, text, start, end, '');
-  }
-
-  /**
-   * Tokens in prefix + text[start..end), given the hash lanes of those characters (stepped from the seeds, not
-   * finished): a caller that scans the text anyway hashes as it goes.
-   */
-  countHashed(high: number, low: number, text: string, start: number, end: number, prefix: string): number {
-    const length = prefix.length + end - start;
-    if (length > MAX_CACHED_PIECE) {
-      const piece = prefix + text.slice(start, end);
-      return length > SLICE_LENGTH ? countInSlices(piece, this.countPiece) : this.countPiece(piece);
-    }
-    low = stepLow(low, length);
-    high = finishHigh(stepHigh(high, length), low);
-    low = finishLow(low);
+    // Not finished (finishing maps each pair of lanes to another pair: it tells no more pieces apart), but folded where
+    // a table is indexed, since a multiply moves a change in a step only towards the high bits.
+    const last = length * 2 + (withSpace ? 1 : 0);
+    high = stepHigh(high, last) >>> 0;
+    low = stepLow(low, last) >>> 0;
 
     const { front, slots } = this;
-    const frontSlot = (high & (FRONT_SLOTS - 1)) * 4;
-    if (front[frontSlot + 1] === low && front[frontSlot] === high) return front[frontSlot + 2]!;
+    const frontSlot = ((high ^ (high >>> 16)) & (FRONT_SLOTS - 1)) * 2;
+    const frontHigh = high & 0xffff0000;
+    const frontEntry = front[frontSlot + 1]!;
+    if (front[frontSlot] === low && (frontEntry & 0xffff0000) === frontHigh) return frontEntry & 0xffff;
     const mask = CACHE_SLOTS - 1;
-    let slot = low & mask;
+    let slot = (low ^ (low >>> 12)) & mask;
     let tokens = -1;
     for (let mark = Atomics.load(slots, slot * 4 + 2); mark !== 0; slot = (slot + 1) & mask, mark = Atomics.load(slots, slot * 4 + 2)) {
       if (mark !== CLAIMED && slots[slot * 4 + 1] === low && slots[slot * 4] === high) {
@@ -154,12 +157,11 @@ class PieceCounter {
       }
     }
     if (tokens < 0) {
-      tokens = this.countPiece(prefix + text.slice(start, end));
+      tokens = this.countPiece((withSpace ? ' ' : '') + text.slice(start, end));
       this.remember(slot, high, low, tokens);
     }
-    front[frontSlot] = high;
-    front[frontSlot + 1] = low;
-    front[frontSlot + 2] = tokens;
+    front[frontSlot] = low;
+    front[frontSlot + 1] = frontHigh | tokens;
     return tokens;
   }
 
@@ -208,25 +210,16 @@ const SPACE_MARK = 0x2581; // ▁, SentencePiece's space
 function sumOverWords(text: string, pieces: PieceCounter, joinsSpace: Uint8Array, dummyPrefix: boolean): number {
   let tokens = 0;
   let start = 0;
-  // The dummy space is hashed and prepended, never concatenated to the text: that would slow every read.
-  let prefix = dummyPrefix ? ' ' : '';
-  let high = dummyPrefix ? stepHigh(SEED_HIGH, SPACE) : SEED_HIGH;
-  let low = dummyPrefix ? stepLow(SEED_LOW, SPACE) : SEED_LOW;
-  let previous = dummyPrefix ? SPACE : 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === SPACE && i > 0 && previous !== SPACE && previous !== SPACE_MARK && joinsSpace[previous] !== 1) {
-      tokens += pieces.countHashed(high, low, text, start, i, prefix);
-      start = i;
-      prefix = '';
-      high = SEED_HIGH;
-      low = SEED_LOW;
-    }
-    high = stepHigh(high, code);
-    low = stepLow(low, code);
-    previous = code;
+  // The dummy space is counted with the first piece, never concatenated to the text: that would copy every text.
+  let withSpace = dummyPrefix;
+  for (let i = text.indexOf(' ', 1); i > 0; i = text.indexOf(' ', i + 1)) {
+    const previous = text.charCodeAt(i - 1);
+    if (previous === SPACE || previous === SPACE_MARK || joinsSpace[previous] === 1) continue;
+    tokens += pieces.count(text, start, i, withSpace);
+    start = i;
+    withSpace = false;
   }
-  return text.length === 0 ? tokens : tokens + pieces.countHashed(high, low, text, start, text.length, prefix);
+  return text.length === 0 ? tokens : tokens + pieces.count(text, start, text.length, withSpace);
 }
 
 /** Characters (as a 1 by UTF-16 code) that some vocabulary token puts right before a ▁: words must not be split there. */
@@ -252,14 +245,15 @@ interface MistralTokenizer {
 /** Mistral 7B v0.1's SentencePiece vocabulary (32,000 tokens) from mistral-tokenizer-js. */
 function loadMistral(pieceCache?: SharedArrayBuffer): TokenCounter {
   const tokenizer = (require('mistral-tokenizer-js') as { default: MistralTokenizer }).default;
-  const merges = new MergeTable();
+  const merges = new MergeTable(tokenizer.merges.size);
   for (const [pair, priority] of tokenizer.merges) {
     // Tokens never hold a plain space (SentencePiece writes ▁), so each key splits once.
-    const [left, right] = pair.split(' ') as [string, string];
-    merges.add(tokenizer.vocabByString, left, right, priority);
+    const space = pair.indexOf(' ');
+    merges.add(tokenizer.vocabByString, pair.slice(0, space), pair.slice(space + 1), priority);
   }
+  const ids = new SentencePieceIds(tokenizer.vocabByString);
   const pieces = new PieceCounter(
-    (piece) => (piece.length <= MAX_CACHED_PIECE ? merges.count(sentencePieceIds(piece, tokenizer.vocabByString)) : tokenizer.encode(piece, false, false).length),
+    (piece) => (piece.length <= MAX_CACHED_PIECE ? merges.count(ids.write(piece, merges)) : tokenizer.encode(piece, false, false).length),
     pieceCache,
   );
   const joinsSpace = charactersJoiningSpace(tokenizer.vocabById);
@@ -273,57 +267,133 @@ function loadMistral(pieceCache?: SharedArrayBuffer): TokenCounter {
   };
 }
 
-/** Token ids are below this (Gemma 3 has 262,144), so a pair of ids makes one exact number key. */
-const ID_LIMIT = 1 << 18;
+/** Token ids of a piece counted by MergeTable: no piece of MAX_CACHED_PIECE UTF-16 units makes more (3 UTF-8 bytes each). */
+const MAX_PIECE_IDS = MAX_CACHED_PIECE * 4;
+/** The rank of a pair that does not merge. */
+const NO_MERGE = 0x7fffffff;
 
 /**
  * A vocabulary's byte-pair merges keyed by token ids, counting a word's tokens the plain way: merge the pair of
  * lowest rank, leftmost on ties, until none applies. For words of a few characters this gives the same tokens as
- * the packages' priority queues of linked nodes, ten to a hundred times faster.
+ * the packages' priority queues of linked nodes, ten to a hundred times faster. The pairs are an open-addressing
+ * table in one typed array (a Map keyed by left × 2^18 + right boxes every key over 2^31 as a double), and each
+ * pair's rank is looked up once, then again only where a merge changed a neighbour.
  */
 class MergeTable {
-  /** left × ID_LIMIT + right → rank × ID_LIMIT + merged id. */
-  private readonly merges = new Map<number, number>();
+  /** Per slot: left id + 1 (0 marks an empty slot), right id, rank, merged id. */
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+  /** count()'s input: the caller writes a piece's ids here. */
+  readonly ids = new Int32Array(MAX_PIECE_IDS);
+  /** ranks[i] and merged[i]: the merge of ids[i] and ids[i + 1] (NO_MERGE when none). */
+  private readonly ranks = new Int32Array(MAX_PIECE_IDS);
+  private readonly merged = new Int32Array(MAX_PIECE_IDS);
+
+  constructor(merges: number) {
+    let size = 1024;
+    while (size < merges * 2) size *= 2;
+    this.slots = new Int32Array(size * 4);
+    this.mask = size - 1;
+  }
 
   add(vocabulary: Map<string, number>, left: string, right: string, rank: number): void {
     const leftId = vocabulary.get(left);
     const rightId = vocabulary.get(right);
     const mergedId = vocabulary.get(left + right);
     if (leftId === undefined || rightId === undefined || mergedId === undefined) return;
-    if (Math.max(leftId, rightId, mergedId) >= ID_LIMIT) throw new Error(`Token id over ${ID_LIMIT} in a merge`);
-    this.merges.set(leftId * ID_LIMIT + rightId, rank * ID_LIMIT + mergedId);
+    const { slots, mask } = this;
+    let slot = pairHash(leftId, rightId) & mask;
+    // A pair listed twice keeps its last rank, as a Map would.
+    while (slots[slot * 4] !== 0 && !(slots[slot * 4] === leftId + 1 && slots[slot * 4 + 1] === rightId)) slot = (slot + 1) & mask;
+    slots[slot * 4] = leftId + 1;
+    slots[slot * 4 + 1] = rightId;
+    slots[slot * 4 + 2] = rank;
+    slots[slot * 4 + 3] = mergedId;
   }
 
-  /** Tokens left once the ids are merged; -1 marks a byte-fallback token, which never merges. */
-  count(ids: number[]): number {
+  /** Tokens left once the first `length` of this.ids are merged; -1 marks a byte-fallback token, which never merges. */
+  count(length: number): number {
+    const { ids, ranks, merged } = this;
+    for (let i = 0; i + 1 < length; i++) this.rankPair(i);
     for (;;) {
-      let best = Infinity;
+      let best = NO_MERGE;
       let at = -1;
-      for (let i = 0; i + 1 < ids.length; i++) {
-        const left = ids[i]!;
-        const right = ids[i + 1]!;
-        if (left < 0 || right < 0) continue;
-        const merge = this.merges.get(left * ID_LIMIT + right);
-        if (merge !== undefined && merge < best) {
-          best = merge;
+      for (let i = 0; i + 1 < length; i++) {
+        if (ranks[i]! < best) {
+          best = ranks[i]!;
           at = i;
         }
       }
-      if (at < 0) return ids.length;
-      ids.splice(at, 2, best % ID_LIMIT);
+      if (at < 0) return length;
+      ids[at] = merged[at]!;
+      // Words are short: a plain loop moves the rest sooner than three calls of copyWithin.
+      for (let i = at + 1; i + 1 < length; i++) {
+        ids[i] = ids[i + 1]!;
+        ranks[i] = ranks[i + 1]!;
+        merged[i] = merged[i + 1]!;
+      }
+      length--;
+      if (at > 0) this.rankPair(at - 1);
+      if (at + 1 < length) this.rankPair(at);
+    }
+  }
+
+  /** Looks up the merge of ids[i] and ids[i + 1]. */
+  private rankPair(i: number): void {
+    const left = this.ids[i]!;
+    const right = this.ids[i + 1]!;
+    this.ranks[i] = NO_MERGE;
+    if (left < 0 || right < 0) return;
+    const { slots, mask } = this;
+    for (let slot = pairHash(left, right) & mask; slots[slot * 4] !== 0; slot = (slot + 1) & mask) {
+      if (slots[slot * 4] === left + 1 && slots[slot * 4 + 1] === right) {
+        this.ranks[i] = slots[slot * 4 + 2]!;
+        this.merged[i] = slots[slot * 4 + 3]!;
+        return;
+      }
     }
   }
 }
 
-/** A SentencePiece word as ids: spaces become ▁, characters outside the vocabulary one -1 per UTF-8 byte. */
-function sentencePieceIds(piece: string, vocabulary: Map<string, number>): number[] {
-  const ids: number[] = [];
-  for (const character of piece.replaceAll(' ', '▁')) {
-    const id = vocabulary.get(character);
-    if (id !== undefined) ids.push(id);
-    else for (let bytes = Buffer.byteLength(character); bytes > 0; bytes--) ids.push(-1);
+function pairHash(left: number, right: number): number {
+  const hash = Math.imul(left ^ Math.imul(right, 0x9e3779b1), 0x85ebca6b);
+  return hash ^ (hash >>> 15);
+}
+
+/** A character outside the Basic Multilingual Plane's single units: looked up whole (see SentencePieceIds). */
+const SURROGATE = -8;
+
+/**
+ * Writes a SentencePiece word's ids into a MergeTable: spaces become ▁, characters outside the vocabulary one -1 per
+ * UTF-8 byte. Each UTF-16 unit's id (or minus its UTF-8 length) is looked up once, when the tokenizer loads.
+ */
+class SentencePieceIds {
+  private readonly units = new Int32Array(0x10000);
+
+  constructor(private readonly vocabulary: Map<string, number>) {
+    for (let unit = 0; unit < 0x10000; unit++) {
+      if (unit >= 0xd800 && unit <= 0xdfff) this.units[unit] = SURROGATE;
+      else this.units[unit] = vocabulary.get(unit === SPACE ? '▁' : String.fromCharCode(unit)) ?? -(unit < 0x80 ? 1 : unit < 0x800 ? 2 : 3);
+    }
   }
-  return ids;
+
+  /** Writes the piece's ids to merges.ids and returns how many. */
+  write(piece: string, { ids }: MergeTable): number {
+    let length = 0;
+    for (let i = 0; i < piece.length; i++) {
+      let id = this.units[piece.charCodeAt(i)]!;
+      if (id === SURROGATE) {
+        // A pair is one character of 4 UTF-8 bytes; a lone surrogate is written as U+FFFD, 3 bytes.
+        const pair = isLowSurrogate(piece.charCodeAt(i + 1)) && !isLowSurrogate(piece.charCodeAt(i));
+        const character = piece.slice(i, pair ? i + 2 : i + 1);
+        if (pair) i++;
+        id = this.vocabulary.get(character) ?? (pair ? -4 : -3);
+      }
+      if (id >= 0) ids[length++] = id;
+      else for (let bytes = -id; bytes > 0; bytes--) ids[length++] = -1;
+    }
+    return length;
+  }
 }
 
 /** GPT-2's byte-level alphabet: each byte as a printable character, the form byte-level BPE vocabularies use. */
@@ -364,10 +434,11 @@ function loadLenml(name: 'llama3' | 'qwen3' | 'gemma3', piecePattern: RegExp | n
     tokenizerConfig: readJson('tokenizer_config.json') as never,
   }) as unknown as LenmlTokenizer;
   const vocabulary = tokenizer.model.tokens_to_ids;
-  const merges = new MergeTable();
+  const merges = new MergeTable(tokenizerJson.model.merges.length);
   tokenizerJson.model.merges.forEach((pair, rank) => {
-    const [left, right] = (typeof pair === 'string' ? pair.split(' ') : pair) as [string, string];
-    merges.add(vocabulary, left, right, rank);
+    if (typeof pair !== 'string') return merges.add(vocabulary, pair[0], pair[1], rank);
+    const space = pair.indexOf(' ');
+    merges.add(vocabulary, pair.slice(0, space), pair.slice(space + 1), rank);
   });
 
   let countShortPiece: (piece: string) => number;
@@ -381,11 +452,17 @@ function loadLenml(name: 'llama3' | 'qwen3' | 'gemma3', piecePattern: RegExp | n
     const byteIds = byteCharacters.map((character) => vocabulary.get(character)!);
     const ignoreMerges = tokenizerJson.model.ignore_merges === true;
     const encoder = new TextEncoder();
+    const bytes = new Uint8Array(MAX_PIECE_IDS);
     countShortPiece = (piece) => {
-      const bytes = encoder.encode(piece);
+      const length = encoder.encodeInto(piece, bytes).written;
       // With ignore_merges, a piece that is a whole token is one token, whatever the merges would make of it.
-      if (ignoreMerges && vocabulary.has(Array.from(bytes, (byte) => byteCharacters[byte]).join(''))) return 1;
-      return merges.count(Array.from(bytes, (byte) => byteIds[byte]!));
+      if (ignoreMerges) {
+        let token = '';
+        for (let i = 0; i < length; i++) token += byteCharacters[bytes[i]!];
+        if (vocabulary.has(token)) return 1;
+      }
+      for (let i = 0; i < length; i++) merges.ids[i] = byteIds[bytes[i]!]!;
+      return merges.count(length);
     };
     const nfc = tokenizerJson.normalizer?.type === 'NFC';
     countPlain = (text) => {
@@ -396,7 +473,8 @@ function loadLenml(name: 'llama3' | 'qwen3' | 'gemma3', piecePattern: RegExp | n
       return tokens;
     };
   } else {
-    countShortPiece = (piece) => merges.count(sentencePieceIds(piece, vocabulary));
+    const ids = new SentencePieceIds(vocabulary);
+    countShortPiece = (piece) => merges.count(ids.write(piece, merges));
     const joinsSpace = charactersJoiningSpace(vocabulary.keys());
     countPlain = (text) => sumOverWords(text, pieces, joinsSpace, false);
   }

@@ -217,16 +217,29 @@ export class ReportBuilder {
 /** Deeper than any example of either format (an example is 4 levels deep), far below what would exhaust the stack. */
 export const MAX_NESTING = 32;
 
-/** How deep arrays and objects nest in a parsed value, counted without recursion (a hostile line may nest 100,000 deep). */
+/**
+ * How deep arrays and objects nest in a parsed value (0 for a scalar). The walk stops as soon as it is past
+ * MAX_NESTING, so its recursion is at most MAX_NESTING + 1 calls deep however deep a hostile line nests (100,000
+ * levels parse fine), and it allocates nothing: this runs on every line.
+ */
 export function nestingDepth(value: unknown): number {
-  let deepest = 0;
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (typeof node !== 'object' || node === null) continue;
-    deepest = Math.max(deepest, depth);
+  return typeof value === 'object' && value !== null ? depthOf(value, 1) : 0;
+}
+
+function depthOf(node: object, depth: number): number {
+  let deepest = depth;
+  if (depth > MAX_NESTING) return deepest;
+  if (Array.isArray(node)) {
+    for (const child of node as unknown[]) {
+      if (typeof child === 'object' && child !== null) deepest = Math.max(deepest, depthOf(child, depth + 1));
+      if (deepest > MAX_NESTING) return deepest;
+    }
+    return deepest;
+  }
+  for (const key in node) {
+    const child = (node as Record<string, unknown>)[key];
+    if (typeof child === 'object' && child !== null) deepest = Math.max(deepest, depthOf(child, depth + 1));
     if (deepest > MAX_NESTING) return deepest;
-    for (const child of Object.values(node)) stack.push([child, depth + 1]);
   }
   return deepest;
 }

@@ -22,16 +22,17 @@ export interface ThreadOptions {
   batchBytes?: number;
   /**
    * The second thread (and its own copy of the tokenizer, up to 330 MB) starts only once this many bytes have been
-   * read (default 16 MiB): a small file is done sooner than a tokenizer loads.
+   * read (default 4 MiB): a small file is done sooner than a tokenizer loads. Lines are read ahead while the first
+   * thread loads its tokenizer, so on a large file both load at once.
    */
   moreThreadsAfterBytes?: number;
 }
 
 const BATCH_BYTES = 1024 * 1024;
-const MORE_THREADS_AFTER_BYTES = 16 * 1024 * 1024;
+const MORE_THREADS_AFTER_BYTES = 4 * 1024 * 1024;
 /** Batches sent to a thread and not yet back: one being checked and one waiting, so a thread never idles. */
 const IN_FLIGHT_PER_THREAD = 2;
-/** Batches sent and not yet put in the report: bounds the results held while an earlier batch is still out. */
+/** Batches read and not yet put in the report: bounds the memory held while threads start or an earlier batch is out. */
 const MAX_UNBUILT_BATCHES = 8;
 
 /** Same answer as validateDatasetStream, computed on worker threads that end when it is done. */
@@ -102,7 +103,7 @@ class ThreadedValidation implements LineHandler {
     splitter.end();
     if (this.lanes.length === 0) return this.checkHere();
     if (this.ends.length > 0) this.closeBatch();
-    await this.sendReady();
+    await this.sendReady(true);
     while (this.nextToBuild < this.sentSeq || !this.counter) await this.progress();
     return this.builder.finish(this.totals, this.counter);
   }
@@ -154,11 +155,16 @@ class ThreadedValidation implements LineHandler {
     this.ends = [];
   }
 
-  /** Sends the full batches, waiting while every thread has its share in flight. */
-  private async sendReady(): Promise<void> {
+  /**
+   * Sends the full batches, waiting while every thread has its share in flight; while a thread is still starting,
+   * returns to read on instead (all: not before every batch is sent), as long as the batches held stay few.
+   */
+  private async sendReady(all = false): Promise<void> {
     while (this.ready.length > 0) {
       const lane = this.freeLane();
       if (!lane) {
+        const held = this.ready.length + this.sentSeq - this.nextToBuild;
+        if (!all && held < MAX_UNBUILT_BATCHES && this.lanes.some((lane) => !lane.ready)) return;
         await this.progress();
         continue;
       }
@@ -169,12 +175,12 @@ class ThreadedValidation implements LineHandler {
     }
   }
 
-  /** The least busy thread with room, starting another when all are busy and the file is large enough. */
+  /** The least busy thread with room, starting another when all are busy (or starting) and the file is large enough. */
   private freeLane(): Lane | null {
+    const allBusy = this.lanes.every((lane) => !lane.ready || lane.inFlight > 0);
+    if (allBusy && this.lanes.length < this.maxThreads && this.bytesSent >= this.moreThreadsAfterBytes) this.addLane();
     let best: Lane | null = null;
     for (const lane of this.lanes) if (lane.ready && (!best || lane.inFlight < best.inFlight)) best = lane;
-    const starting = this.lanes.some((lane) => !lane.ready);
-    if (best && best.inFlight > 0 && !starting && this.lanes.length < this.maxThreads && this.bytesSent >= this.moreThreadsAfterBytes) this.addLane();
     if (this.sentSeq - this.nextToBuild >= MAX_UNBUILT_BATCHES) return null;
     return best && best.inFlight < IN_FLIGHT_PER_THREAD ? best : null;
   }
