@@ -170,3 +170,28 @@ describe('callbacks with values out of range', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('TOO_LARGE');
   });
 });
+
+describe('callbacks arriving together', () => {
+  it('for many jobs, each delivered twice and out of order: every point stored once, each job at its last step, a finished job refused', async () => {
+    const datasetId = rawId(await readyDataset(t, alice.token, 12));
+    const jobs = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const row = await db.trainingJob.create({ data: { ...jobRow(alice.id, datasetId, 'RUNNING'), externalJobId: `sim-${Math.random()}` } });
+        return { id: row.id, externalJobId: row.externalJobId!, token: await signCallbackToken(t.app.services.secret, row.id, 600) };
+      }),
+    );
+    const sends = jobs.flatMap((job) => Array.from({ length: 10 }, (_, s) => ({ job, body: event(job, s + 1, `together-${job.id}-${s + 1}`) })));
+    const twice = [...sends, ...sends].sort(() => Math.random() - 0.5);
+    const finishedToken = await signCallbackToken(t.app.services.secret, finished.id, 600);
+    const [refused, ...answers] = await Promise.all([post(event(finished, 99999), finishedToken), ...twice.map(({ job, body }) => post(body, job.token))]);
+
+    expect(refused).toMatchObject({ status: 409, body: { error: { code: 'JOB_FINISHED' } } });
+    expect(answers.map((a) => a.status)).toEqual(twice.map(() => 200));
+    for (const job of jobs) {
+      const points = await db.metricPoint.findMany({ where: { jobId: job.id }, select: { step: true }, orderBy: { step: 'asc' } });
+      expect(points.map((p) => p.step)).toEqual(Array.from({ length: 10 }, (_, s) => s + 1));
+      expect(await db.trainingJob.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: 'RUNNING', currentStep: 10 });
+      expect(await db.webhookReceipt.count({ where: { jobId: job.id } })).toBe(10);
+    }
+  });
+});
