@@ -84,6 +84,13 @@ interface IngestRow {
 const ACTIVE_SQL = ACTIVE_JOB_STATUSES.map((s) => `'${s}'`).join(', ');
 
 /**
+ * Whether the heartbeat (`column`) is old enough to move: once a second at most. It is indexed, so each move writes
+ * every index of the job's row again (no HOT update); a report that leaves it alone updates the row in place. A
+ * silent job is judged over minutes and a poll's backoff over its interval, so a second's lag changes neither.
+ */
+const heartbeatDueSql = (column: string) => `coalesce(${column} <= now() - interval '1 second', true)`;
+
+/**
  * One statement, so a callback costs one round trip and one commit: checks the job (active, the same provider job,
  * delivery not seen), stores new points once (and the summaries of the metric blocks they fill), moves progress, stage and the heartbeat (new steps, a new stage, the
  * provider saying the job still waits for a GPU, or a trainer calling back while it loads) forward only, and records the delivery
@@ -107,7 +114,8 @@ inserted AS (
 ),${SUMMARISE_FILLED_BLOCKS_CTES},
 progressed AS (
   UPDATE "TrainingJob" SET
-    "lastHeartbeatAt" = CASE WHEN $2 > "currentStep" OR ($4::"TrainingStage" IS NOT NULL AND $4::"TrainingStage" IS DISTINCT FROM stage) OR $12 THEN now() ELSE "lastHeartbeatAt" END,
+    "lastHeartbeatAt" = CASE WHEN ($2 > "currentStep" OR ($4::"TrainingStage" IS NOT NULL AND $4::"TrainingStage" IS DISTINCT FROM stage) OR $12)
+      AND ${heartbeatDueSql('"lastHeartbeatAt"')} THEN now() ELSE "lastHeartbeatAt" END,
     "latestMetrics" = CASE WHEN $6::jsonb IS NOT NULL AND $2 >= "currentStep" THEN $6::jsonb ELSE "latestMetrics" END,
     "currentStep" = GREATEST("currentStep", $2),
     "totalSteps" = CASE WHEN $3 > 0 THEN $3 ELSE "totalSteps" END,
@@ -159,7 +167,8 @@ inserted AS (
 ),
 progressed AS (
   UPDATE "TrainingJob" t SET
-    "lastHeartbeatAt" = CASE WHEN a.step > t."currentStep" OR (a.stage IS NOT NULL AND a.stage IS DISTINCT FROM t.stage) OR a.alive THEN now() ELSE t."lastHeartbeatAt" END,
+    "lastHeartbeatAt" = CASE WHEN (a.step > t."currentStep" OR (a.stage IS NOT NULL AND a.stage IS DISTINCT FROM t.stage) OR a.alive)
+      AND ${heartbeatDueSql('t."lastHeartbeatAt"')} THEN now() ELSE t."lastHeartbeatAt" END,
     "latestMetrics" = CASE WHEN a.latest IS NOT NULL AND a.step >= t."currentStep" THEN a.latest ELSE t."latestMetrics" END,
     "currentStep" = GREATEST(t."currentStep", a.step),
     "totalSteps" = CASE WHEN a."totalSteps" > 0 THEN a."totalSteps" ELSE t."totalSteps" END,
