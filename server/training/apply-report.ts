@@ -158,8 +158,12 @@ WITH r AS MATERIALIZED (
     latest jsonb, "stageRank" int, points json, "deliveryId" text, "externalId" text, settled text[], alive boolean, queued boolean,
     origin text, "receivedAt" bigint)
 ),
-job AS (SELECT r.i, j.status, j."externalJobId" FROM r JOIN "TrainingJob" j ON j.id = r."jobId"),
-seen AS (SELECT r.i FROM r JOIN "WebhookReceipt" w ON w."jobId" = r."jobId" AND w."deliveryId" = r."deliveryId"),
+-- Index lookups per report (LATERAL … OFFSET 0): joined, the planner guessed 100 reports and hashed whole tables,
+-- the receipts' growing with every callback.
+job AS (SELECT r.i, j.status, j."externalJobId" FROM r CROSS JOIN LATERAL (SELECT status, "externalJobId" FROM "TrainingJob" WHERE id = r."jobId" OFFSET 0) AS j),
+seen AS (
+  SELECT r.i FROM r CROSS JOIN LATERAL (SELECT 1 FROM "WebhookReceipt" w WHERE w."jobId" = r."jobId" AND w."deliveryId" = r."deliveryId" OFFSET 0) AS w
+),
 accepted AS (
   SELECT r.* FROM r JOIN job USING (i)
   WHERE job.status IN (${ACTIVE_SQL})
