@@ -304,8 +304,15 @@ async function ingest(jobId: string, report: ProviderReport, delivery: Delivery 
   return rows[0]!;
 }
 
-/** Reports in one coalesced statement at most: its JSON parameter stays a few hundred kilobytes. */
+/** Reports in one coalesced statement at most, so one statement's parameter stays bounded. */
 const MAX_COALESCED = 200;
+/**
+ * Coalesced statements in flight at most. One at a time capped a server at a batch per commit's WAL flush: a
+ * callback waited for the statement ahead and then its own, and senders with a bounded number of connections
+ * (the bench's 64) fell behind. A few overlap their flushes (PostgreSQL commits them together) and leave the
+ * pool's other connections to reads.
+ */
+const MAX_IN_FLIGHT = 4;
 
 interface Waiting {
   input: IngestInput;
@@ -314,42 +321,47 @@ interface Waiting {
 }
 
 /**
- * Sends the reports that arrive while a coalesced statement is in flight together in the next one, as one
- * statement and one commit: at 800 callbacks a second, one statement (and WAL flush) each kept PostgreSQL busy with
- * per-statement work and queued callbacks for pool connections. A report arriving when none is in flight goes at
- * once, so a quiet server adds no wait. A report resolves only after its statement committed, so a callback is
- * answered only once its points are durable. One statement runs at a time, and a job has at most one report in
- * it (a second waits for the next statement), so its reports apply in arrival order and statements never wait
- * on each other's row locks.
+ * Sends the reports that arrive while the coalesced statements in flight are busy together in the next one, as
+ * one statement and one commit: at 800 callbacks a second, one statement (and WAL flush) each kept PostgreSQL busy
+ * with per-statement work and queued callbacks for pool connections. A report arriving when fewer than
+ * MAX_IN_FLIGHT are in flight goes at once, so a quiet server adds no wait. A report resolves only after its
+ * statement committed, so a callback is answered only once its points are durable. Statements in flight never
+ * share a job (a job's next report waits for its statement), so a job's reports apply in arrival order and the
+ * statements never wait on each other's locks.
  */
 class Coalescer {
   private waiting: Waiting[] = [];
-  private running = false;
+  private inFlight = 0;
+  /** Jobs with a report in a statement in flight. */
+  private readonly busy = new Set<string>();
 
   ingest(input: IngestInput): Promise<IngestRow> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ input, resolve, reject });
-      if (!this.running) void this.drain();
+      this.start();
     });
   }
 
-  private async drain(): Promise<void> {
-    this.running = true;
-    while (this.waiting.length > 0) {
+  private start(): void {
+    while (this.inFlight < MAX_IN_FLIGHT && this.waiting.length > 0) {
       const batch: Waiting[] = [];
       const later: Waiting[] = [];
-      const jobs = new Set<string>();
       for (const w of this.waiting) {
-        if (batch.length >= MAX_COALESCED || jobs.has(w.input.jobId)) later.push(w);
+        if (batch.length >= MAX_COALESCED || this.busy.has(w.input.jobId)) later.push(w);
         else {
-          jobs.add(w.input.jobId);
+          this.busy.add(w.input.jobId);
           batch.push(w);
         }
       }
       this.waiting = later;
-      await this.run(batch);
+      if (batch.length === 0) return; // every waiting report's job has a statement in flight
+      this.inFlight++;
+      void this.run(batch).finally(() => {
+        for (const w of batch) this.busy.delete(w.input.jobId);
+        this.inFlight--;
+        this.start();
+      });
     }
-    this.running = false;
   }
 
   private async run(batch: Waiting[]): Promise<void> {
@@ -363,8 +375,8 @@ class Coalescer {
       batch.forEach((w, i) => w.resolve(byIndex.get(i)!));
     } catch (err) {
       if (batch.length === 1) return batch[0]!.reject(err);
-      // A statement fails whole (one report's value PostgreSQL refuses, a deadlock with another writer): each
-      // report alone, so only the failing one's caller sees the error.
+      // A statement fails whole (one report's value PostgreSQL refuses, a lost connection): each report alone, so
+      // only the failing one's caller sees the error.
       for (const w of batch) await this.run([w]);
     }
   }
