@@ -31,33 +31,11 @@ export type AppPubSub = PubSub<Topics> & {
 };
 
 const CHANNEL = 'brightrun_events';
-/** Events per notification when a statement sends them (notifySql): each well under 400 bytes, so one stays under 8000. */
-const EVENTS_PER_NOTIFICATION = 16;
 const RECONNECTED = 'pubsub:reconnected';
 const MAX_PAYLOAD_BYTES = 7900;
 
 /** One event as it travels in a notification. */
 type Envelope = { topic: string; detail: unknown };
-
-/**
- * SQL for an event of `topic` as it travels (an Envelope, as json), for a statement that publishes from PostgreSQL
- * itself (notifySql): `id` is the topic's key and `detail` its payload (json; null members are left out, as
- * JSON.stringify leaves out undefined ones), both SQL expressions. Keep `detail` to the shape Topics gives it.
- */
-export function eventSql(topic: keyof Topics, id: string, detail: string): string {
-  return `json_build_object('topic', '${topic}:' || ${id}, 'detail', json_strip_nulls(${detail}))`;
-}
-
-/**
- * A SELECT that sends the events of the relation `events` (columns `ord`, their order, and `envelope`, an eventSql)
- * to every process when its transaction commits, packed in order into notifications as send() packs them. A
- * statement that writes what the events announce sends them itself, with no statement (and commit) of their own.
- */
-export function notifySql(events: string): string {
-  return `SELECT pg_notify('${CHANNEL}', json_agg(envelope ORDER BY ord)::text) FROM (
-    SELECT envelope, ord, (row_number() OVER (ORDER BY ord) - 1) / ${EVENTS_PER_NOTIFICATION} AS chunk FROM ${events}
-  ) AS e GROUP BY chunk`;
-}
 
 /** Events (each a JSON Envelope of `bytes[i]` bytes) as JSON arrays of at most MAX_PAYLOAD_BYTES, in order. */
 function pack(payloads: readonly string[], bytes: readonly number[]): string[] {

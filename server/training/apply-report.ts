@@ -19,11 +19,9 @@ import {
   STORED_STEPS_SQL,
   storedRows,
   SUMMARISE_FILLED_BLOCKS_CTES,
-  type MetricPointRow,
   type StoredSteps,
 } from '../metrics/metric-store.js';
 import { ACTIVE_JOB_STATUSES, isTerminal } from '../db/training-status.js';
-import { eventSql, notifySql } from '../events/pubsub.js';
 import { publishJobProgress } from './publish-job.js';
 import { transitionJob } from './transitions.js';
 import { spendingStopOf } from './spending-stops.js';
@@ -81,8 +79,6 @@ interface IngestRow {
   stored: StoredSteps | null;
   progressed: { status: TrainingJobStatus; externalJobId: string | null } | null;
   receiptStored: boolean;
-  /** The statement sent the report's events itself (trainingMetrics for new steps, the progress tick). */
-  announced: boolean;
 }
 
 const ACTIVE_SQL = ACTIVE_JOB_STATUSES.map((s) => `'${s}'`).join(', ');
@@ -144,7 +140,7 @@ receipt AS (
 )
 SELECT (SELECT status FROM job) AS "foundStatus", (SELECT "externalJobId" FROM job) AS "foundExternalId",
   EXISTS (SELECT 1 FROM seen) AS seen, ${STORED_STEPS_SQL} AS stored,
-  (SELECT row_to_json(progressed) FROM progressed) AS progressed, EXISTS (SELECT 1 FROM receipt) AS "receiptStored", false AS announced`;
+  (SELECT row_to_json(progressed) FROM progressed) AS progressed, EXISTS (SELECT 1 FROM receipt) AS "receiptStored"`;
 
 /**
  * The ingest statement for many reports at once, one per job: `$1` is a JSON array of IngestInput. The same checks
@@ -155,8 +151,7 @@ SELECT (SELECT status FROM job) AS "foundStatus", (SELECT "externalJobId" FROM j
 const COALESCED_INGEST_SQL = `
 WITH r AS MATERIALIZED (
   SELECT * FROM json_to_recordset($1::json) AS r(i int, "jobId" uuid, step int, "totalSteps" int, stage "TrainingStage", epoch float8,
-    latest jsonb, "stageRank" int, points json, "deliveryId" text, "externalId" text, settled text[], alive boolean, queued boolean,
-    origin text, "receivedAt" bigint)
+    latest jsonb, "stageRank" int, points json, "deliveryId" text, "externalId" text, settled text[], alive boolean, queued boolean)
 ),
 -- Index lookups per report (LATERAL … OFFSET 0): joined, the planner guessed 100 reports and hashed whole tables,
 -- the receipts' growing with every callback.
@@ -200,24 +195,10 @@ receipt AS (
   SELECT r."jobId", r."deliveryId" FROM progressed p JOIN r USING (i) WHERE r."deliveryId" IS NOT NULL AND p.status::text = ANY(r.settled)
   ON CONFLICT DO NOTHING RETURNING "jobId"
 ),
-stored AS (SELECT "jobId", min(step) AS low, max(step) AS high, count(*)::int AS n FROM inserted GROUP BY "jobId"),
--- What publishPoints and publishJobProgress would publish after the commit, sent by the commit itself. The origin
--- (this process delivers the points to its own subscribers) holds only when every reported point was new.
-events AS (
-  SELECT r.i * 2 AS ord, ${eventSql(
-    'trainingMetrics',
-    'r."jobId"',
-    `json_build_object('jobId', r."jobId", 'fromStep', s.low, 'toStep', s.high, 'origin', CASE WHEN s.n = json_array_length(r.points) THEN r.origin END, 'receivedAt', r."receivedAt")`,
-  )} AS envelope
-  FROM r JOIN stored s USING ("jobId")
-  UNION ALL
-  SELECT p.i * 2 + 1, ${eventSql('trainingJobUpdated', 'r."jobId"', `json_build_object('id', r."jobId", 'progress', true)`)} FROM progressed p JOIN r USING (i)
-),
-notified AS (${notifySql('events')})
+stored AS (SELECT "jobId", json_build_object('from', min(step), 'to', max(step), 'count', count(*)) AS stored FROM inserted GROUP BY "jobId")
 SELECT r.i, job.status AS "foundStatus", job."externalJobId" AS "foundExternalId", EXISTS (SELECT 1 FROM seen WHERE seen.i = r.i) AS seen,
-  CASE WHEN stored.n IS NOT NULL THEN json_build_object('from', stored.low, 'to', stored.high, 'count', stored.n) END AS stored,
-  (SELECT json_build_object('status', p.status, 'externalJobId', p."externalJobId") FROM progressed p WHERE p.i = r.i) AS progressed,
-  EXISTS (SELECT 1 FROM receipt WHERE receipt."jobId" = r."jobId") AS "receiptStored", (SELECT count(*) FROM notified) >= 0 AS announced
+  stored.stored, (SELECT json_build_object('status', p.status, 'externalJobId', p."externalJobId") FROM progressed p WHERE p.i = r.i) AS progressed,
+  EXISTS (SELECT 1 FROM receipt WHERE receipt."jobId" = r."jobId") AS "receiptStored"
 FROM r LEFT JOIN job USING (i) LEFT JOIN stored USING ("jobId")`;
 
 /** The state-machine path from `status` to what the report says, skipping states already passed. */
@@ -247,12 +228,9 @@ interface IngestInput {
   alive: boolean;
   /** Compute is billed from when the provider starts on the job: while it still waits for a GPU, the start moves on. */
   queued: boolean;
-  /** This process's metric feed origin, when it delivers the points to its own subscribers (see publishPoints). */
-  origin: string | null;
-  receivedAt: number | null;
 }
 
-function ingestInput(jobId: string, report: ProviderReport, delivery: Delivery | null, origin: string | null): IngestInput {
+function ingestInput(jobId: string, report: ProviderReport, delivery: Delivery | null): IngestInput {
   const last = report.points.reduce<ProviderMetricPoint | null>((a, p) => (!a || p.step > a.step ? p : a), null);
   return {
     i: 0,
@@ -269,8 +247,6 @@ function ingestInput(jobId: string, report: ProviderReport, delivery: Delivery |
     settled: ACTIVE_JOB_STATUSES.filter((status) => pathFrom(status, report.state).length === 0),
     alive: report.state === 'QUEUED' || (delivery !== null && report.state === 'INITIALIZING'),
     queued: report.state === 'QUEUED',
-    origin,
-    receivedAt: delivery?.receivedAt ?? null,
   };
 }
 
@@ -278,8 +254,8 @@ function ingestInput(jobId: string, report: ProviderReport, delivery: Delivery |
  * A report whose points may end a block (a trainer's few steps do so once in BLOCK) goes alone through the statement
  * that also summarises the blocks it fills; the others wait for the coalesced statement (see Coalescer).
  */
-async function ingest(jobId: string, report: ProviderReport, delivery: Delivery | null, origin: string | null): Promise<IngestRow> {
-  const input = ingestInput(jobId, report, delivery, origin);
+async function ingest(jobId: string, report: ProviderReport, delivery: Delivery | null): Promise<IngestRow> {
+  const input = ingestInput(jobId, report, delivery);
   if (!mayFillBlock(report.points)) return coalescer.ingest(input);
   // Named, so each connection parses and plans it once: the text is long and a busy server sends it hundreds of times a second.
   const { rows } = await pool.query<IngestRow>({
@@ -399,17 +375,14 @@ async function catchUpPoints(services: Services, jobId: string, externalJobId: s
 
 /**
  * Tells subscribers (in every process) which steps are new, and counts them for /metrics. When every reported
- * point was new, this process's subscribers (if any) get them at once (`local`: the points as rows, made before the
- * statement for a watched job); other processes read them. `announced`: the ingest statement sent the event.
+ * point was new, this process's subscribers (if any) get them at once from `points`; other processes read them.
  */
-function publishPoints(services: Services, jobId: string, stored: StoredSteps | null, local: MetricPointRow[] | null, receivedAt?: number, announced = false): void {
+function publishPoints(services: Services, jobId: string, stored: StoredSteps | null, points: readonly ProviderMetricPoint[] = [], receivedAt?: number): void {
   if (!stored) return;
   services.observability.pointsIngested.inc(stored.count);
-  const rows = local && stored.count === local.length ? local : null;
+  const rows = stored.count === points.length && services.metricFeeds.watching(jobId) ? storedRows([...points].sort((a, b) => a.step - b.step)) : null;
   if (rows) services.metricFeeds.deliver(jobId, rows, receivedAt);
-  if (!announced) {
-    services.pubsub.publish('trainingMetrics', jobId, { jobId, fromStep: stored.from, toStep: stored.to, origin: rows ? services.metricFeeds.origin : undefined, receivedAt });
-  }
+  services.pubsub.publish('trainingMetrics', jobId, { jobId, fromStep: stored.from, toStep: stored.to, origin: rows ? services.metricFeeds.origin : undefined, receivedAt });
 }
 
 /**
@@ -417,20 +390,19 @@ function publishPoints(services: Services, jobId: string, stored: StoredSteps | 
  * and only from the provider job the job runs as; the outcome says which of those held.
  */
 export async function applyProviderReport(services: Services, jobId: string, report: ProviderReport, delivery: Delivery | null = null): Promise<ApplyOutcome> {
-  const local = report.points.length > 0 && services.metricFeeds.watching(jobId) ? storedRows([...report.points].sort((a, b) => a.step - b.step)) : null;
-  const row = await ingest(jobId, report, delivery, local ? services.metricFeeds.origin : null);
-  publishPoints(services, jobId, row.stored, local, delivery?.receivedAt, row.announced);
+  const row = await ingest(jobId, report, delivery);
+  publishPoints(services, jobId, row.stored, report.points, delivery?.receivedAt);
   if (row.foundStatus === null) return { kind: 'not-found' };
   if (delivery && row.foundExternalId && row.foundExternalId !== delivery.externalId) return { kind: 'wrong-job' };
   if (isTerminal(row.foundStatus)) return { kind: 'finished', status: row.foundStatus }; // a late report changes nothing
   if (row.seen) return { kind: 'duplicate' };
   const job = row.progressed;
   if (!job) return { kind: 'finished', status: row.foundStatus }; // it ended meanwhile
-  if (!row.announced) publishJobProgress(services, jobId);
+  publishJobProgress(services, jobId);
 
   for (const to of pathFrom(job.status, report.state)) {
     if (isTerminal(to)) {
-      publishPoints(services, jobId, await catchUpPoints(services, jobId, job.externalJobId), null);
+      publishPoints(services, jobId, await catchUpPoints(services, jobId, job.externalJobId));
       const measured = to === 'COMPLETED' ? await meanThroughput(jobId) : null;
       const message =
         to === 'COMPLETED' ? 'Training completed' : to === 'FAILED' ? `Failed: ${report.error?.message ?? 'the provider reported a failure'}` : await cancelledAtProvider(jobId);
