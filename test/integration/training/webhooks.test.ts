@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import { CALLBACK_AUDIENCE, LOCAL_ISSUER, signCallbackToken } from '../../../server/auth/tokens.js';
 import { db } from '../../../server/db/client.js';
+import { applyProviderReport } from '../../../server/training/apply-report.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { createJob, followJob, jobRow, readyDataset } from '../../helpers/training.js';
@@ -193,5 +194,24 @@ describe('callbacks arriving together', () => {
       expect(await db.trainingJob.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: 'RUNNING', currentStep: 10 });
       expect(await db.webhookReceipt.count({ where: { jobId: job.id } })).toBe(10);
     }
+  });
+
+  it('a report PostgreSQL refuses fails alone: the reports applied with it still land', async () => {
+    const datasetId = rawId(await readyDataset(t, alice.token, 12));
+    const jobs = await Promise.all(
+      Array.from({ length: 10 }, async () => db.trainingJob.create({ data: { ...jobRow(alice.id, datasetId, 'RUNNING'), externalJobId: `sim-${Math.random()}` } })),
+    );
+    const report = (job: { id: string; externalJobId: string }) => {
+      const body = event(job, 3);
+      return { state: 'RUNNING' as const, stage: 'TRAINING' as const, step: 3, totalSteps: body.totalSteps, epoch: 1, points: body.points, artifacts: [], error: null };
+    };
+    // Not a uuid: the statement that carries it fails.
+    const bad = { id: 'not-a-uuid', externalJobId: 'sim-bad' };
+    const results = await Promise.allSettled(
+      [...jobs, bad].map((job) => applyProviderReport(t.app.services, job.id, report(job as { id: string; externalJobId: string }), { deliveryId: `alone-${job.id}`, externalId: job.externalJobId! })),
+    );
+    expect(results.at(-1)!.status).toBe('rejected');
+    expect(results.slice(0, -1)).toEqual(jobs.map(() => ({ status: 'fulfilled', value: { kind: 'applied' } })));
+    for (const job of jobs) expect(await db.metricPoint.count({ where: { jobId: job.id } })).toBe(1);
   });
 });
