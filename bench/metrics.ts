@@ -515,7 +515,7 @@ async function ingestionRows(bench: Bench): Promise<BenchRow[]> {
       ratio: null,
       target: `≥ ${INGEST_TARGET_RATIO}`,
       pass: ratio >= INGEST_TARGET_RATIO,
-      note: 'per callback: token check (cached after the first per job), one statement (job and delivery check, INSERT … ON CONFLICT DO NOTHING, the summaries of the blocks and spans of blocks the batch fills (each 500-point batch ends a block), progress UPDATE, receipt INSERT), two NOTIFYs; the baseline stores the same rows with no dedupe, no summaries and no job row',
+      note: 'per callback: token check (cached after the first per job), points checked by hand (zod only for the envelope), one statement (job and delivery check, INSERT … ON CONFLICT DO NOTHING, the summaries of the blocks and spans of blocks the batch fills (each 500-point batch ends a block, so none of these is coalesced with another), progress UPDATE, receipt INSERT), two events for the NOTIFY statement pubsub sends for all events published meanwhile; the baseline stores the same rows with no dedupe, no summaries and no job row',
     },
   ];
 }

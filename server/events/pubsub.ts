@@ -34,6 +34,26 @@ const CHANNEL = 'brightrun_events';
 const RECONNECTED = 'pubsub:reconnected';
 const MAX_PAYLOAD_BYTES = 7900;
 
+/** One event as it travels in a notification. */
+type Envelope = { topic: string; detail: unknown };
+
+/** Events (each a JSON Envelope of `bytes[i]` bytes) as JSON arrays of at most MAX_PAYLOAD_BYTES, in order. */
+function pack(payloads: readonly string[], bytes: readonly number[]): string[] {
+  const packed: string[] = [];
+  let start = 0;
+  let size = 2;
+  for (let i = 0; i < payloads.length; i++) {
+    if (i > start && size + 1 + bytes[i]! > MAX_PAYLOAD_BYTES) {
+      packed.push(`[${payloads.slice(start, i).join(',')}]`);
+      start = i;
+      size = 2;
+    }
+    size += bytes[i]! + (i > start ? 1 : 0);
+  }
+  if (start < payloads.length) packed.push(`[${payloads.slice(start).join(',')}]`);
+  return packed;
+}
+
 /** An EventTarget whose dispatches travel through PostgreSQL and come back on every process. */
 class PostgresEventTarget extends EventTarget {
   private listener: pg.Client | null = null;
@@ -79,22 +99,26 @@ class PostgresEventTarget extends EventTarget {
     void this.listen();
   }
 
+  /** A notification carries one event, or several in order (see send). */
   private receive(payload: string | undefined): void {
     if (!payload) return;
-    const { topic, detail } = JSON.parse(payload) as { topic: string; detail: unknown };
-    super.dispatchEvent(new CustomEvent(topic, { detail }));
+    const parsed = JSON.parse(payload) as Envelope | Envelope[];
+    for (const { topic, detail } of Array.isArray(parsed) ? parsed : [parsed]) super.dispatchEvent(new CustomEvent(topic, { detail }));
   }
 
   override dispatchEvent(event: Event): boolean {
-    const payload = JSON.stringify({ topic: event.type, detail: (event as CustomEvent).detail });
-    if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) throw new Error(`pubsub payload for ${event.type} is too large`);
+    const payload = JSON.stringify({ topic: event.type, detail: (event as CustomEvent).detail } satisfies Envelope);
+    const bytes = Buffer.byteLength(payload);
+    if (bytes > MAX_PAYLOAD_BYTES) throw new Error(`pubsub payload for ${event.type} is too large`);
     this.pending.push(payload);
+    this.pendingBytes.push(bytes);
     if (!this.sending) void this.send();
     return true;
   }
 
   /** Events waiting for the statement in flight to finish: they go in the next one, in the order published. */
   private pending: string[] = [];
+  private pendingBytes: number[] = [];
   private sending = false;
 
   /**
@@ -102,12 +126,15 @@ class PostgresEventTarget extends EventTarget {
    * flush), so one statement per event caps a busy server at one event per disk flush and queues callbacks behind
    * them for pool connections. Events published meanwhile go together in one statement, one at a time in order;
    * the commit skips waiting for its flush (nothing durable is written: a lost event is what a reconnect covers).
+   * Events are packed into as few notifications as their size allows (a JSON array each): every notification is
+   * queued, signalled and read by every listening process, and a busy server publishes two per callback.
    */
   private async send(): Promise<void> {
     this.sending = true;
     while (this.pending.length > 0) {
-      const batch = this.pending;
+      const batch = pack(this.pending, this.pendingBytes);
       this.pending = [];
+      this.pendingBytes = [];
       await this.pool
         .query(`SELECT pg_notify($1, p) FROM (SELECT set_config('synchronous_commit', 'off', true)) AS s, unnest($2::text[]) AS p`, [CHANNEL, batch])
         .catch((err: Error) => this.onError(err));

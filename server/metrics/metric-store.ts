@@ -31,8 +31,16 @@ export interface StoredSteps {
  * array parameters element by element, several times slower). Shared with apply-report's ingest statement.
  */
 export function pointRowsFromJson(param: number): string {
-  return `SELECT $1::uuid, p.step, p.epoch, p."trainingLoss", p."validationLoss", p."learningRate", p."gradNorm", p.throughput, round(p."tokensTrained")::bigint, p."gpuUtilization", p."recordedAt"
-     FROM json_to_recordset($${param}::json) AS p(step int, epoch float8, "trainingLoss" float8, "validationLoss" float8, "learningRate" float8, "gradNorm" float8,
+  return pointRows('$1::uuid', `json_to_recordset($${param}::json)`);
+}
+
+/**
+ * The same SELECT with the job id and the points' JSON taken from elsewhere: `source` ends in a json_to_recordset
+ * call (apply-report's coalesced statement reads each report's job and points from a row).
+ */
+export function pointRows(jobId: string, source: string): string {
+  return `SELECT ${jobId}, p.step, p.epoch, p."trainingLoss", p."validationLoss", p."learningRate", p."gradNorm", p.throughput, round(p."tokensTrained")::bigint, p."gpuUtilization", p."recordedAt"
+     FROM ${source} AS p(step int, epoch float8, "trainingLoss" float8, "validationLoss" float8, "learningRate" float8, "gradNorm" float8,
        throughput float8, "tokensTrained" float8, "gpuUtilization" float8, "recordedAt" timestamptz)`;
 }
 

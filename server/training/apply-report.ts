@@ -14,6 +14,7 @@ import {
   insertPoints,
   mayFillBlock,
   meanThroughput,
+  pointRows,
   pointRowsFromJson,
   STORED_STEPS_SQL,
   storedRows,
@@ -45,9 +46,10 @@ const STAGE_RANK: Record<ProviderStage, number> = {
   SAVING: 4,
   UPLOADING_ARTIFACTS: 5,
 };
-const STAGE_RANK_SQL = `CASE stage ${Object.entries(STAGE_RANK)
-  .map(([s, r]) => `WHEN '${s}' THEN ${r}`)
-  .join(' ')} ELSE 0 END`;
+const stageRankSql = (stage: string) =>
+  `CASE ${stage} ${Object.entries(STAGE_RANK)
+    .map(([s, r]) => `WHEN '${s}' THEN ${r}`)
+    .join(' ')} ELSE 0 END`;
 
 /** The path through the state machine to a reported state. */
 const PATH: Record<ProviderJobState, TrainingJobStatus[]> = {
@@ -82,15 +84,22 @@ interface IngestRow {
 const ACTIVE_SQL = ACTIVE_JOB_STATUSES.map((s) => `'${s}'`).join(', ');
 
 /**
+ * Whether the heartbeat (`column`) is old enough to move: once a second at most. It is indexed, so each move writes
+ * every index of the job's row again (no HOT update); a report that leaves it alone updates the row in place. A
+ * silent job is judged over minutes and a poll's backoff over its interval, so a second's lag changes neither.
+ */
+const heartbeatDueSql = (column: string) => `coalesce(${column} <= now() - interval '1 second', true)`;
+
+/**
  * One statement, so a callback costs one round trip and one commit: checks the job (active, the same provider job,
  * delivery not seen), stores new points once (and the summaries of the metric blocks they fill), moves progress, stage and the heartbeat (new steps, a new stage, the
  * provider saying the job still waits for a GPU, or a trainer calling back while it loads) forward only, and records the delivery
  * when nothing else is left to do for it (no state change). A report that changes state records its delivery
  * after the transitions, so a delivery that failed half-way is applied again when retried.
- * A report whose points end no block (most of a trainer's, a few steps each) runs it without the summaries; a block
- * filled out of order is summarised when a chart first reads it.
+ * Reports whose points end no block (most of a trainer's, a few steps each) go through COALESCED_INGEST_SQL instead,
+ * many at once and without the summaries; a block filled out of order is summarised when a chart first reads it.
  */
-const ingestSql = (summarise: boolean) => `
+const INGEST_AND_SUMMARISE_SQL = `
 WITH job AS (SELECT status, "externalJobId" FROM "TrainingJob" WHERE id = $1),
 seen AS (SELECT 1 FROM "WebhookReceipt" WHERE "jobId" = $1 AND "deliveryId" = $9),
 accepted AS (
@@ -102,16 +111,17 @@ inserted AS (
   ${INSERT_POINT_COLUMNS} ${pointRowsFromJson(8)}
   WHERE EXISTS (SELECT 1 FROM accepted)
   ON CONFLICT ("jobId", step) DO NOTHING ${INSERTED_POINT_RETURNING}
-),${summarise ? `${SUMMARISE_FILLED_BLOCKS_CTES},` : ''}
+),${SUMMARISE_FILLED_BLOCKS_CTES},
 progressed AS (
   UPDATE "TrainingJob" SET
-    "lastHeartbeatAt" = CASE WHEN $2 > "currentStep" OR ($4::"TrainingStage" IS NOT NULL AND $4::"TrainingStage" IS DISTINCT FROM stage) OR $12 THEN now() ELSE "lastHeartbeatAt" END,
+    "lastHeartbeatAt" = CASE WHEN ($2 > "currentStep" OR ($4::"TrainingStage" IS NOT NULL AND $4::"TrainingStage" IS DISTINCT FROM stage) OR $12)
+      AND ${heartbeatDueSql('"lastHeartbeatAt"')} THEN now() ELSE "lastHeartbeatAt" END,
     "latestMetrics" = CASE WHEN $6::jsonb IS NOT NULL AND $2 >= "currentStep" THEN $6::jsonb ELSE "latestMetrics" END,
     "currentStep" = GREATEST("currentStep", $2),
     "totalSteps" = CASE WHEN $3 > 0 THEN $3 ELSE "totalSteps" END,
     "currentEpoch" = GREATEST("currentEpoch", $5),
     progress = GREATEST(progress, CASE WHEN $3 > 0 THEN LEAST(100, 100.0 * $2 / $3) ELSE 0 END),
-    stage = CASE WHEN $4::"TrainingStage" IS NOT NULL AND $7 >= ${STAGE_RANK_SQL} THEN $4::"TrainingStage" ELSE stage END,
+    stage = CASE WHEN $4::"TrainingStage" IS NOT NULL AND $7 >= ${stageRankSql('stage')} THEN $4::"TrainingStage" ELSE stage END,
     "etaSeconds" = CASE WHEN $2 > 0 AND $3 > $2 AND "startedAt" IS NOT NULL
       THEN ceil(extract(epoch FROM now() - "startedAt") / $2 * ($3 - $2))::int
       WHEN $3 > 0 AND $2 >= $3 THEN 0 ELSE "etaSeconds" END,
@@ -131,45 +141,224 @@ receipt AS (
 SELECT (SELECT status FROM job) AS "foundStatus", (SELECT "externalJobId" FROM job) AS "foundExternalId",
   EXISTS (SELECT 1 FROM seen) AS seen, ${STORED_STEPS_SQL} AS stored,
   (SELECT row_to_json(progressed) FROM progressed) AS progressed, EXISTS (SELECT 1 FROM receipt) AS "receiptStored"`;
-const INGEST_SQL = ingestSql(false);
-const INGEST_AND_SUMMARISE_SQL = ingestSql(true);
+
+/**
+ * The ingest statement for many reports at once, one per job: `$1` is a JSON array of IngestInput. The same checks
+ * and writes as INGEST_AND_SUMMARISE_SQL's, each report's against its own job, with one parse, one plan, one round trip and one
+ * commit for all of them. It leaves block summaries to the single statement (reports that may fill a block go
+ * there, see ingest) and to the chart.
+ */
+const COALESCED_INGEST_SQL = `
+WITH r AS MATERIALIZED (
+  SELECT * FROM json_to_recordset($1::json) AS r(i int, "jobId" uuid, step int, "totalSteps" int, stage "TrainingStage", epoch float8,
+    latest jsonb, "stageRank" int, points json, "deliveryId" text, "externalId" text, settled text[], alive boolean, queued boolean)
+),
+-- Index lookups per report (LATERAL … OFFSET 0): joined, the planner guessed 100 reports and hashed whole tables,
+-- the receipts' growing with every callback.
+job AS (SELECT r.i, j.status, j."externalJobId" FROM r CROSS JOIN LATERAL (SELECT status, "externalJobId" FROM "TrainingJob" WHERE id = r."jobId" OFFSET 0) AS j),
+seen AS (
+  SELECT r.i FROM r CROSS JOIN LATERAL (SELECT 1 FROM "WebhookReceipt" w WHERE w."jobId" = r."jobId" AND w."deliveryId" = r."deliveryId" OFFSET 0) AS w
+),
+accepted AS (
+  SELECT r.* FROM r JOIN job USING (i)
+  WHERE job.status IN (${ACTIVE_SQL})
+    AND (r."externalId" IS NULL OR job."externalJobId" IS NULL OR job."externalJobId" = r."externalId")
+    AND NOT EXISTS (SELECT 1 FROM seen WHERE seen.i = r.i)
+),
+inserted AS (
+  ${INSERT_POINT_COLUMNS} ${pointRows('a."jobId"', 'accepted a CROSS JOIN LATERAL json_to_recordset(a.points)')}
+  ON CONFLICT ("jobId", step) DO NOTHING RETURNING "jobId", step
+),
+progressed AS (
+  UPDATE "TrainingJob" t SET
+    "lastHeartbeatAt" = CASE WHEN (a.step > t."currentStep" OR (a.stage IS NOT NULL AND a.stage IS DISTINCT FROM t.stage) OR a.alive)
+      AND ${heartbeatDueSql('t."lastHeartbeatAt"')} THEN now() ELSE t."lastHeartbeatAt" END,
+    "latestMetrics" = CASE WHEN a.latest IS NOT NULL AND a.step >= t."currentStep" THEN a.latest ELSE t."latestMetrics" END,
+    "currentStep" = GREATEST(t."currentStep", a.step),
+    "totalSteps" = CASE WHEN a."totalSteps" > 0 THEN a."totalSteps" ELSE t."totalSteps" END,
+    "currentEpoch" = GREATEST(t."currentEpoch", a.epoch),
+    progress = GREATEST(t.progress, CASE WHEN a."totalSteps" > 0 THEN LEAST(100, 100.0 * a.step / a."totalSteps") ELSE 0 END),
+    stage = CASE WHEN a.stage IS NOT NULL AND a."stageRank" >= ${stageRankSql('t.stage')} THEN a.stage ELSE t.stage END,
+    "etaSeconds" = CASE WHEN a.step > 0 AND a."totalSteps" > a.step AND t."startedAt" IS NOT NULL
+      THEN ceil(extract(epoch FROM now() - t."startedAt") / a.step * (a."totalSteps" - a.step))::int
+      WHEN a."totalSteps" > 0 AND a.step >= a."totalSteps" THEN 0 ELSE t."etaSeconds" END,
+    "externalJobId" = coalesce(t."externalJobId", a."externalId"),
+    "submitStartedAt" = CASE WHEN a."externalId" IS NULL THEN t."submitStartedAt" END,
+    "startedAt" = CASE WHEN a.queued AND t.status = 'INITIALIZING' THEN now() ELSE t."startedAt" END,
+    "updatedAt" = now()
+  FROM accepted a
+  WHERE t.id = a."jobId" AND t.status IN (${ACTIVE_SQL})
+  RETURNING a.i, t.status, t."externalJobId"
+),
+receipt AS (
+  INSERT INTO "WebhookReceipt" ("jobId", "deliveryId")
+  SELECT r."jobId", r."deliveryId" FROM progressed p JOIN r USING (i) WHERE r."deliveryId" IS NOT NULL AND p.status::text = ANY(r.settled)
+  ON CONFLICT DO NOTHING RETURNING "jobId"
+),
+stored AS (SELECT "jobId", json_build_object('from', min(step), 'to', max(step), 'count', count(*)) AS stored FROM inserted GROUP BY "jobId")
+SELECT r.i, job.status AS "foundStatus", job."externalJobId" AS "foundExternalId", EXISTS (SELECT 1 FROM seen WHERE seen.i = r.i) AS seen,
+  stored.stored, (SELECT json_build_object('status', p.status, 'externalJobId', p."externalJobId") FROM progressed p WHERE p.i = r.i) AS progressed,
+  EXISTS (SELECT 1 FROM receipt WHERE receipt."jobId" = r."jobId") AS "receiptStored"
+FROM r LEFT JOIN job USING (i) LEFT JOIN stored USING ("jobId")`;
 
 /** The state-machine path from `status` to what the report says, skipping states already passed. */
 function pathFrom(status: TrainingJobStatus, state: ProviderJobState): TrainingJobStatus[] {
   return PATH[state].filter((s) => ORDER.indexOf(s) > ORDER.indexOf(status) || !ORDER.includes(s));
 }
 
-async function ingest(jobId: string, report: ProviderReport, delivery: Delivery | null): Promise<IngestRow> {
+/** A report as one row of the coalesced statement's JSON parameter. */
+interface IngestInput {
+  i: number;
+  jobId: string;
+  step: number;
+  totalSteps: number;
+  stage: ProviderStage | null;
+  epoch: number;
+  latest: ProviderMetricPoint | null;
+  stageRank: number;
+  points: readonly ProviderMetricPoint[];
+  deliveryId: string | null;
+  externalId: string | null;
+  /** The statuses in which this report needs no transition, so its delivery is done in this statement. */
+  settled: TrainingJobStatus[];
+  /**
+   * Alive without a new step: a provider answering "still queued" (waiting for a free GPU), and a trainer
+   * calling back while it starts (downloading and loading a large base model takes minutes).
+   */
+  alive: boolean;
+  /** Compute is billed from when the provider starts on the job: while it still waits for a GPU, the start moves on. */
+  queued: boolean;
+}
+
+function ingestInput(jobId: string, report: ProviderReport, delivery: Delivery | null): IngestInput {
   const last = report.points.reduce<ProviderMetricPoint | null>((a, p) => (!a || p.step > a.step ? p : a), null);
-  const step = Math.max(report.step, last?.step ?? 0);
-  // The statuses in which this report needs no transition, so its delivery is done in this statement.
-  const settled = ACTIVE_JOB_STATUSES.filter((status) => pathFrom(status, report.state).length === 0);
+  return {
+    i: 0,
+    jobId,
+    step: Math.max(report.step, last?.step ?? 0),
+    totalSteps: report.totalSteps,
+    stage: report.stage,
+    epoch: report.epoch,
+    latest: last,
+    stageRank: report.stage ? STAGE_RANK[report.stage] : 0,
+    points: report.points,
+    deliveryId: delivery?.deliveryId ?? null,
+    externalId: delivery?.externalId ?? null,
+    settled: ACTIVE_JOB_STATUSES.filter((status) => pathFrom(status, report.state).length === 0),
+    alive: report.state === 'QUEUED' || (delivery !== null && report.state === 'INITIALIZING'),
+    queued: report.state === 'QUEUED',
+  };
+}
+
+/**
+ * A report whose points may end a block (a trainer's few steps do so once in BLOCK) goes alone through the statement
+ * that also summarises the blocks it fills; the others wait for the coalesced statement (see Coalescer).
+ */
+async function ingest(jobId: string, report: ProviderReport, delivery: Delivery | null): Promise<IngestRow> {
+  const input = ingestInput(jobId, report, delivery);
+  if (!mayFillBlock(report.points)) return coalescer.ingest(input);
   // Named, so each connection parses and plans it once: the text is long and a busy server sends it hundreds of times a second.
-  const summarise = mayFillBlock(report.points);
   const { rows } = await pool.query<IngestRow>({
-    name: summarise ? 'apply-report-ingest-summarise' : 'apply-report-ingest',
-    text: summarise ? INGEST_AND_SUMMARISE_SQL : INGEST_SQL,
+    name: 'apply-report-ingest-summarise',
+    text: INGEST_AND_SUMMARISE_SQL,
     values: [
       jobId,
-      step,
-      report.totalSteps,
-      report.stage,
-      report.epoch,
-      last ? JSON.stringify(last) : null,
-      report.stage ? STAGE_RANK[report.stage] : 0,
+      input.step,
+      input.totalSteps,
+      input.stage,
+      input.epoch,
+      input.latest ? JSON.stringify(input.latest) : null,
+      input.stageRank,
       JSON.stringify(report.points),
-      delivery?.deliveryId ?? null,
-      delivery?.externalId ?? null,
-      settled,
-      // Alive without a new step: a provider answering "still queued" (waiting for a free GPU), and a trainer
-      // calling back while it starts (downloading and loading a large base model takes minutes).
-      report.state === 'QUEUED' || (delivery !== null && report.state === 'INITIALIZING'),
-      // Compute is billed from when the provider starts on the job: while it still waits for a GPU, the start moves on.
-      report.state === 'QUEUED',
+      input.deliveryId,
+      input.externalId,
+      input.settled,
+      input.alive,
+      input.queued,
     ],
   });
   return rows[0]!;
 }
+
+/** Reports in one coalesced statement at most, so one statement's parameter stays bounded. */
+const MAX_COALESCED = 200;
+/**
+ * Coalesced statements in flight at most. One at a time capped a server at a batch per commit's WAL flush: a
+ * callback waited for the statement ahead and then its own, and senders with a bounded number of connections
+ * (the bench's 64) fell behind. A few overlap their flushes (PostgreSQL commits them together) and leave the
+ * pool's other connections to reads.
+ */
+const MAX_IN_FLIGHT = 4;
+
+interface Waiting {
+  input: IngestInput;
+  resolve(row: IngestRow): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * Sends the reports that arrive while the coalesced statements in flight are busy together in the next one, as
+ * one statement and one commit: at 800 callbacks a second, one statement (and WAL flush) each kept PostgreSQL busy
+ * with per-statement work and queued callbacks for pool connections. A report arriving when fewer than
+ * MAX_IN_FLIGHT are in flight goes at once, so a quiet server adds no wait. A report resolves only after its
+ * statement committed, so a callback is answered only once its points are durable. Statements in flight never
+ * share a job (a job's next report waits for its statement), so a job's reports apply in arrival order and the
+ * statements never wait on each other's locks.
+ */
+class Coalescer {
+  private waiting: Waiting[] = [];
+  private inFlight = 0;
+  /** Jobs with a report in a statement in flight. */
+  private readonly busy = new Set<string>();
+
+  ingest(input: IngestInput): Promise<IngestRow> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ input, resolve, reject });
+      this.start();
+    });
+  }
+
+  private start(): void {
+    while (this.inFlight < MAX_IN_FLIGHT && this.waiting.length > 0) {
+      const batch: Waiting[] = [];
+      const later: Waiting[] = [];
+      for (const w of this.waiting) {
+        if (batch.length >= MAX_COALESCED || this.busy.has(w.input.jobId)) later.push(w);
+        else {
+          this.busy.add(w.input.jobId);
+          batch.push(w);
+        }
+      }
+      this.waiting = later;
+      if (batch.length === 0) return; // every waiting report's job has a statement in flight
+      this.inFlight++;
+      void this.run(batch).finally(() => {
+        for (const w of batch) this.busy.delete(w.input.jobId);
+        this.inFlight--;
+        this.start();
+      });
+    }
+  }
+
+  private async run(batch: Waiting[]): Promise<void> {
+    try {
+      const { rows } = await pool.query<IngestRow & { i: number }>({
+        name: 'apply-report-ingest',
+        text: COALESCED_INGEST_SQL,
+        values: [JSON.stringify(batch.map((w, i) => ({ ...w.input, i })))],
+      });
+      const byIndex = new Map(rows.map((row) => [row.i, row]));
+      batch.forEach((w, i) => w.resolve(byIndex.get(i)!));
+    } catch (err) {
+      if (batch.length === 1) return batch[0]!.reject(err);
+      // A statement fails whole (one report's value PostgreSQL refuses, a lost connection): each report alone, so
+      // only the failing one's caller sees the error.
+      for (const w of batch) await this.run([w]);
+    }
+  }
+}
+
+const coalescer = new Coalescer();
 
 /** Before a job ends, fetch any points callbacks dropped, so its series is whole. */
 async function catchUpPoints(services: Services, jobId: string, externalJobId: string | null): Promise<StoredSteps | null> {

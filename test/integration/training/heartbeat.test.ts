@@ -75,4 +75,18 @@ describe('heartbeat', () => {
     await applyProviderReport(t.app.services, job.id, report('RUNNING', 'TRAINING', 4));
     expect(await heartbeatAgeSeconds(job.id)).toBeLessThan(60);
   });
+
+  it('moves at most once a second: a report that only adds steps meanwhile leaves it', async () => {
+    const job = await staleJob('RUNNING', 'TRAINING');
+    const heartbeat = async () => (await db.trainingJob.findUniqueOrThrow({ where: { id: job.id } })).lastHeartbeatAt!.getTime();
+    await applyProviderReport(t.app.services, job.id, report('RUNNING', 'TRAINING', 4));
+    const moved = await heartbeat();
+    expect(Date.now() - moved).toBeLessThan(60_000);
+    await applyProviderReport(t.app.services, job.id, report('RUNNING', 'TRAINING', 5));
+    expect(await heartbeat()).toBe(moved);
+    expect((await db.trainingJob.findUniqueOrThrow({ where: { id: job.id } })).currentStep).toBe(5);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await applyProviderReport(t.app.services, job.id, report('RUNNING', 'TRAINING', 6));
+    expect(await heartbeat()).toBeGreaterThan(moved);
+  });
 });

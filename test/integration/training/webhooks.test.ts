@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import { CALLBACK_AUDIENCE, LOCAL_ISSUER, signCallbackToken } from '../../../server/auth/tokens.js';
 import { db } from '../../../server/db/client.js';
+import { applyProviderReport } from '../../../server/training/apply-report.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
 import { createJob, followJob, jobRow, readyDataset } from '../../helpers/training.js';
@@ -168,5 +169,49 @@ describe('callbacks with values out of range', () => {
     });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('TOO_LARGE');
+  });
+});
+
+describe('callbacks arriving together', () => {
+  it('for many jobs, each delivered twice and out of order: every point stored once, each job at its last step, a finished job refused', async () => {
+    const datasetId = rawId(await readyDataset(t, alice.token, 12));
+    const jobs = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const row = await db.trainingJob.create({ data: { ...jobRow(alice.id, datasetId, 'RUNNING'), externalJobId: `sim-${Math.random()}` } });
+        return { id: row.id, externalJobId: row.externalJobId!, token: await signCallbackToken(t.app.services.secret, row.id, 600) };
+      }),
+    );
+    const sends = jobs.flatMap((job) => Array.from({ length: 10 }, (_, s) => ({ job, body: event(job, s + 1, `together-${job.id}-${s + 1}`) })));
+    const twice = [...sends, ...sends].sort(() => Math.random() - 0.5);
+    const finishedToken = await signCallbackToken(t.app.services.secret, finished.id, 600);
+    const [refused, ...answers] = await Promise.all([post(event(finished, 99999), finishedToken), ...twice.map(({ job, body }) => post(body, job.token))]);
+
+    expect(refused).toMatchObject({ status: 409, body: { error: { code: 'JOB_FINISHED' } } });
+    expect(answers.map((a) => a.status)).toEqual(twice.map(() => 200));
+    for (const job of jobs) {
+      const points = await db.metricPoint.findMany({ where: { jobId: job.id }, select: { step: true }, orderBy: { step: 'asc' } });
+      expect(points.map((p) => p.step)).toEqual(Array.from({ length: 10 }, (_, s) => s + 1));
+      expect(await db.trainingJob.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: 'RUNNING', currentStep: 10 });
+      expect(await db.webhookReceipt.count({ where: { jobId: job.id } })).toBe(10);
+    }
+  });
+
+  it('a report PostgreSQL refuses fails alone: the reports applied with it still land', async () => {
+    const datasetId = rawId(await readyDataset(t, alice.token, 12));
+    const jobs = await Promise.all(
+      Array.from({ length: 10 }, async () => db.trainingJob.create({ data: { ...jobRow(alice.id, datasetId, 'RUNNING'), externalJobId: `sim-${Math.random()}` } })),
+    );
+    const report = (job: { id: string; externalJobId: string }) => {
+      const body = event(job, 3);
+      return { state: 'RUNNING' as const, stage: 'TRAINING' as const, step: 3, totalSteps: body.totalSteps, epoch: 1, points: body.points, artifacts: [], error: null };
+    };
+    // Not a uuid: the statement that carries it fails.
+    const bad = { id: 'not-a-uuid', externalJobId: 'sim-bad' };
+    const results = await Promise.allSettled(
+      [...jobs, bad].map((job) => applyProviderReport(t.app.services, job.id, report(job as { id: string; externalJobId: string }), { deliveryId: `alone-${job.id}`, externalId: job.externalJobId! })),
+    );
+    expect(results.at(-1)!.status).toBe('rejected');
+    expect(results.slice(0, -1)).toEqual(jobs.map(() => ({ status: 'fulfilled', value: { kind: 'applied' } })));
+    for (const job of jobs) expect(await db.metricPoint.count({ where: { jobId: job.id } })).toBe(1);
   });
 });

@@ -1,0 +1,41 @@
+// Events published together travel packed into few notifications and come back
+// whole, in the order published.
+import { randomUUID } from 'node:crypto';
+import { expect, it } from 'vitest';
+import { pool } from '../../../server/db/client.js';
+import { useTestApp } from '../../helpers/app.js';
+
+const t = useTestApp({ ROLE: 'api' });
+
+it('delivers a burst of events, several notifications long, whole and in order', async () => {
+  const { pubsub } = t.app.services;
+  const jobId = randomUUID();
+  // A listener of our own counts the notifications that carry this burst.
+  const listener = await pool.connect();
+  let notifications = 0;
+  listener.on('notification', (msg) => {
+    if (msg.payload?.includes(jobId)) notifications++;
+  });
+  await listener.query('LISTEN brightrun_events');
+  try {
+    const events = pubsub.subscribe('trainingMetrics', jobId);
+    const received: number[] = [];
+    const reading = (async () => {
+      for await (const event of events) {
+        received.push(event.fromStep);
+        if (received.length === 400) break;
+      }
+    })();
+    // The iterator subscribes on its first pull.
+    await new Promise((r) => setTimeout(r, 50));
+    // ~250 bytes each: 400 of them take more than one 8000-byte notification.
+    for (let step = 1; step <= 400; step++) pubsub.publish('trainingMetrics', jobId, { jobId, fromStep: step, toStep: step, origin: 'x'.repeat(150) });
+    await reading;
+    expect(received).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
+    await expect.poll(() => notifications).toBeGreaterThan(1);
+    expect(notifications).toBeLessThan(40);
+  } finally {
+    await listener.query('UNLISTEN *');
+    listener.release();
+  }
+});
