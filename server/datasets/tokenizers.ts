@@ -436,7 +436,10 @@ function loadLenml(name: 'llama3' | 'qwen3' | 'gemma3', piecePattern: RegExp | n
   const vocabulary = tokenizer.model.tokens_to_ids;
   const merges = new MergeTable(tokenizerJson.model.merges.length);
   tokenizerJson.model.merges.forEach((pair, rank) => {
-    if (typeof pair !== 'string') return merges.add(vocabulary, pair[0], pair[1], rank);
+    if (typeof pair !== 'string') {
+      merges.add(vocabulary, pair[0], pair[1], rank);
+      return;
+    }
     const space = pair.indexOf(' ');
     merges.add(vocabulary, pair.slice(0, space), pair.slice(space + 1), rank);
   });

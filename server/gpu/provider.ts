@@ -229,8 +229,8 @@ export class InvalidCallbackError extends ProviderError {}
 /** The event without its points checked: they are checked by plainPoint, the bulk of a large callback. */
 const providerEventEnvelopeSchema = providerEventSchema.extend({ points: z.array(z.unknown()) });
 
-const isFinite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isFiniteOrNull = (v: unknown): v is number | null => v === null || isFinite(v);
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isFiniteOrNull = (v: unknown): v is number | null => v === null || isFiniteNumber(v);
 
 /**
  * A point that metricPointSchema accepts, checked by hand (a 500-point callback spent more time in zod than in its
@@ -241,14 +241,25 @@ function plainPoint(point: unknown): ProviderMetricPoint | null {
   if (typeof point !== 'object' || point === null) return null;
   const { step, epoch, trainingLoss, validationLoss, learningRate, gradNorm, throughput, tokensTrained, gpuUtilization, recordedAt } = point as Record<string, unknown>;
   if (!Number.isSafeInteger(step) || (step as number) < 1 || (step as number) > MAX_STEP) return null;
-  if (!isFinite(epoch) || epoch < 0 || epoch > 1_000_000) return null;
+  if (!isFiniteNumber(epoch) || epoch < 0 || epoch > 1_000_000) return null;
   if (!isFiniteOrNull(trainingLoss) || !isFiniteOrNull(validationLoss) || !isFiniteOrNull(learningRate) || !isFiniteOrNull(gradNorm) || !isFiniteOrNull(throughput)) return null;
   if (tokensTrained !== null && (!Number.isSafeInteger(tokensTrained) || (tokensTrained as number) < 0)) return null;
-  if (gpuUtilization !== null && (!isFinite(gpuUtilization) || gpuUtilization < 0 || gpuUtilization > 1)) return null;
+  if (gpuUtilization !== null && (!isFiniteNumber(gpuUtilization) || gpuUtilization < 0 || gpuUtilization > 1)) return null;
   if (typeof recordedAt !== 'string' || recordedAt.length !== 24) return null;
   const time = Date.parse(recordedAt);
   if (!Number.isFinite(time) || new Date(time).toISOString() !== recordedAt) return null;
-  return { step: step as number, epoch, trainingLoss, validationLoss, learningRate, gradNorm, throughput, tokensTrained: tokensTrained as number | null, gpuUtilization, recordedAt };
+  return {
+    step: step as number,
+    epoch,
+    trainingLoss,
+    validationLoss,
+    learningRate,
+    gradNorm,
+    throughput,
+    tokensTrained: tokensTrained as number | null,
+    gpuUtilization,
+    recordedAt,
+  };
 }
 
 /** Checks a callback body against ProviderEvent; shared by the providers that post that shape. */

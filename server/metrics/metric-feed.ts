@@ -326,7 +326,12 @@ export class MetricFeedHub {
     const result = isFinished();
     const made = { updates: feed.updates, at: performance.now(), result, ended: false };
     feed.finishedCheck = made;
-    void result.then((ended) => void (made.ended = ended), () => {});
+    void result.then(
+      (ended) => {
+        made.ended = ended;
+      },
+      () => {},
+    );
     result.catch(() => {
       if (feed.finishedCheck?.result === result) feed.finishedCheck = null;
     });

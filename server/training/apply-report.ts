@@ -348,7 +348,7 @@ class Coalescer {
         values: [JSON.stringify(batch.map((w, i) => ({ ...w.input, i })))],
       });
       const byIndex = new Map(rows.map((row) => [row.i, row]));
-      batch.forEach((w, i) => w.resolve(byIndex.get(i)!));
+      for (const [i, w] of batch.entries()) w.resolve(byIndex.get(i)!);
     } catch (err) {
       if (batch.length === 1) return batch[0]!.reject(err);
       // A statement fails whole (one report's value PostgreSQL refuses, a lost connection): each report alone, so

@@ -208,7 +208,9 @@ describe('callbacks arriving together', () => {
     // Not a uuid: the statement that carries it fails.
     const bad = { id: 'not-a-uuid', externalJobId: 'sim-bad' };
     const results = await Promise.allSettled(
-      [...jobs, bad].map((job) => applyProviderReport(t.app.services, job.id, report(job as { id: string; externalJobId: string }), { deliveryId: `alone-${job.id}`, externalId: job.externalJobId! })),
+      [...jobs, bad].map((job) =>
+        applyProviderReport(t.app.services, job.id, report(job as { id: string; externalJobId: string }), { deliveryId: `alone-${job.id}`, externalId: job.externalJobId! }),
+      ),
     );
     expect(results.at(-1)!.status).toBe('rejected');
     expect(results.slice(0, -1)).toEqual(jobs.map(() => ({ status: 'fulfilled', value: { kind: 'applied' } })));

@@ -14,7 +14,12 @@ function fakePubSub() {
     onReconnect: (listener: () => void) => void reconnects.push(listener),
     close: async () => {},
   }) as AppPubSub;
-  return { pubsub, reconnect: () => reconnects.forEach((listener) => listener()) };
+  return {
+    pubsub,
+    reconnect: () => {
+      for (const listener of reconnects) listener();
+    },
+  };
 }
 
 const tokenViewer = (expiresAt: number): Viewer => ({ id: 'user-1', credential: { via: 'token', expiresAt } });
