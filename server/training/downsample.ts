@@ -16,7 +16,7 @@
 // returns, are remembered in memory, so the next request (whose buckets mostly
 // fall on the same steps) reads only the points it has not seen.
 import { pool } from '../db/client.js';
-import { BLOCK, POINT_ROW_COLUMNS, SPAN, summariseStoredSpans, type MetricPointRow } from '../metrics/metric-store.js';
+import { BLOCK, NO_FLUSH_WAIT, POINT_ROW_COLUMNS, SPAN, summariseStoredSpans, type MetricPointRow } from '../metrics/metric-store.js';
 
 /** Points remembered over all jobs (about 250 bytes each), least recently used job out first. */
 const MAX_CACHED_POINTS = 50_000;
@@ -59,6 +59,13 @@ class SeriesCache {
     return entry;
   }
 
+  forget(jobId: string): void {
+    const entry = this.jobs.get(jobId);
+    if (!entry) return;
+    this.jobs.delete(jobId);
+    this.size -= entry.points.size;
+  }
+
   addPoints(jobId: string, points: readonly MetricPointRow[]): void {
     const entry = this.get(jobId);
     if (entry.points.size + points.length > MAX_CACHED_POINTS_PER_JOB) {
@@ -77,23 +84,30 @@ class SeriesCache {
 
 let cache = new SeriesCache();
 
-/** Forgets what this process remembers of every series, as a restart does (tests and benchmarks). */
-export function forgetRememberedSeries(): void {
-  cache = new SeriesCache();
+/** Forgets what this process remembers of one job's series, or of every series as a restart does (tests and benchmarks). */
+export function forgetRememberedSeries(jobId?: string): void {
+  if (jobId) cache.forget(jobId);
+  else cache = new SeriesCache();
 }
 
 export async function downsampledSeries(jobId: string, maxPoints: number): Promise<MetricPointRow[]> {
   const budget = Math.max(2, Math.floor(maxPoints));
-  // min and max come from the primary key's ends; the count stops at budget + 1.
+  // min and max come from the primary key's ends; the count stops at budget + 1. The spans a chart over blocks
+  // looks up come in the same statement: those from the first not known to be stored (or the series' first) to
+  // the last, so a running job's request costs one round trip less.
+  const spansFrom = cache.get(jobId).spans?.to ?? null;
   const {
     rows: [range],
-  } = await pool.query<{ lo: number | null; hi: number | null; n: number; settled: boolean }>(
-    `SELECT (SELECT min(step) FROM "MetricPoint" WHERE "jobId" = $1) AS lo,
-            (SELECT max(step) FROM "MetricPoint" WHERE "jobId" = $1) AS hi,
-            (SELECT count(*)::int FROM (SELECT 1 FROM "MetricPoint" WHERE "jobId" = $1 LIMIT $2) AS t) AS n,
-            coalesce((SELECT status IN ('COMPLETED', 'FAILED', 'CANCELLED') AND coalesce("completedAt", "updatedAt") < now() - make_interval(secs => $3)
-                      FROM "TrainingJob" WHERE id = $1), false) AS settled`,
-    [jobId, budget + 1, SETTLED_AFTER_SECONDS],
+  } = await pool.query<{ lo: number | null; hi: number | null; n: number; settled: boolean } & SpanLookup>(
+    `SELECT r.*, s.* FROM (
+       SELECT (SELECT min(step) FROM "MetricPoint" WHERE "jobId" = $1) AS lo,
+              (SELECT max(step) FROM "MetricPoint" WHERE "jobId" = $1) AS hi,
+              (SELECT count(*)::int FROM (SELECT 1 FROM "MetricPoint" WHERE "jobId" = $1 LIMIT $2) AS t) AS n,
+              coalesce((SELECT status IN ('COMPLETED', 'FAILED', 'CANCELLED') AND coalesce("completedAt", "updatedAt") < now() - make_interval(secs => $3)
+                        FROM "TrainingJob" WHERE id = $1), false) AS settled
+     ) AS r
+     CROSS JOIN LATERAL (${SPAN_LOOKUP_SQL('coalesce($4, floor((r.lo - 1) / ' + BLOCK * SPAN + '.0)::int)', 'floor((r.hi - 1) / ' + BLOCK * SPAN + '.0)::int')}) AS s`,
+    [jobId, budget + 1, SETTLED_AFTER_SECONDS, spansFrom],
   );
   if (!range || range.lo === null || range.hi === null) return [];
   if (range.n <= budget) {
@@ -103,10 +117,11 @@ export async function downsampledSeries(jobId: string, maxPoints: number): Promi
   const { lo, hi } = range;
   const firstBlock = Math.floor((lo - 1) / BLOCK);
   const lastBlock = Math.floor((hi - 1) / BLOCK);
+  const spans = { from: spansFrom ?? Math.floor(firstBlock / SPAN), found: range };
   // Blocks only when every bucket gets at least one: a shorter series is bucketed point by point.
   const steps =
     lastBlock - firstBlock + 1 >= Math.floor((budget - 2) / 2)
-      ? await stepsByBlock(jobId, budget, firstBlock, lastBlock, range.settled)
+      ? await stepsByBlock(jobId, budget, firstBlock, lastBlock, range.settled, spans)
       : await stepsByPoint(jobId, budget, lo, hi);
   steps.add(lo).add(hi);
   const rows = await pointsAt(
@@ -115,6 +130,15 @@ export async function downsampledSeries(jobId: string, maxPoints: number): Promi
   );
   return rows.slice(0, budget - 1).concat(rows.length > budget - 1 ? [rows.at(-1)!] : []);
 }
+
+/** The stored spans from one to another (both SQL expressions over $1, the job), and their validation steps. */
+interface SpanLookup {
+  spans: number[] | null;
+  validation: number[] | null;
+}
+const SPAN_LOOKUP_SQL = (from: string, to: string) =>
+  `SELECT (SELECT array_agg(span ORDER BY span) FROM "MetricSpan" WHERE "jobId" = $1 AND span BETWEEN ${from} AND ${to}) AS spans,
+          (SELECT array_agg(v ORDER BY v) FROM "MetricSpan" CROSS JOIN unnest("validationSteps") AS v WHERE "jobId" = $1 AND span BETWEEN ${from} AND ${to}) AS validation`;
 
 /** The stored points at these steps (ascending): remembered ones from memory, the rest in one query. */
 async function pointsAt(jobId: string, steps: number[]): Promise<MetricPointRow[]> {
@@ -128,20 +152,6 @@ async function pointsAt(jobId: string, steps: number[]): Promise<MetricPointRow[
     cache.addPoints(jobId, rows);
   }
   return steps.flatMap((step, i) => found[i] ?? read.get(step) ?? []);
-}
-
-/** Step ranges covering these blocks (ascending), consecutive ones as one range, for one query over them. */
-function stepRanges(blocks: readonly number[]): { from: number[]; to: number[] } {
-  const from: number[] = [];
-  const to: number[] = [];
-  for (const b of blocks) {
-    if (to.length > 0 && to.at(-1) === b * BLOCK) to[to.length - 1] = (b + 1) * BLOCK;
-    else {
-      from.push(b * BLOCK + 1);
-      to.push((b + 1) * BLOCK);
-    }
-  }
-  return { from, to };
 }
 
 const blocksOf = (span: number) => Array.from({ length: SPAN }, (_, i) => span * SPAN + i);
@@ -166,8 +176,15 @@ function spanBlockRanges(spans: readonly number[], first: number, last: number):
  * Buckets of whole blocks, aggregated in PostgreSQL from the summaries: every validation step (spread over a
  * quarter of the budget), then each bucket's lowest and highest training loss.
  */
-async function stepsByBlock(jobId: string, budget: number, firstBlock: number, lastBlock: number, settled: boolean): Promise<Set<number>> {
-  const { missingSpans, live, validation } = await summaries(jobId, firstBlock, lastBlock, settled);
+async function stepsByBlock(
+  jobId: string,
+  budget: number,
+  firstBlock: number,
+  lastBlock: number,
+  settled: boolean,
+  spans: { from: number; found: SpanLookup },
+): Promise<Set<number>> {
+  const { missingSpans, live, validation } = await summaries(jobId, firstBlock, lastBlock, settled, spans);
   const kept = spread(validation, Math.floor(budget / 4));
   const buckets = Math.max(1, Math.floor((budget - 2 - kept.length) / 2));
   const perBucket = Math.ceil((lastBlock - firstBlock + 1) / buckets);
@@ -228,6 +245,7 @@ async function summaries(
   firstBlock: number,
   lastBlock: number,
   settled: boolean,
+  prefetched: { from: number; found: SpanLookup },
 ): Promise<{ missingSpans: number[]; live: Map<number, BlockSummary>; validation: number[] }> {
   const entry = cache.get(jobId);
   const firstSpan = Math.floor(firstBlock / SPAN);
@@ -235,56 +253,59 @@ async function summaries(
   if (!entry.spans || entry.spans.from > firstSpan) entry.spans = { from: firstSpan, to: firstSpan, validation: [] };
   const known = entry.spans;
   const from = Math.max(firstSpan, known.to);
-  const {
-    rows: [spanRows],
-  } = await pool.query<{ spans: number[] | null; validation: number[] | null }>(
-    `SELECT (SELECT array_agg(span ORDER BY span) FROM "MetricSpan" WHERE "jobId" = $1 AND span BETWEEN $2 AND $3) AS spans,
-            (SELECT array_agg(v ORDER BY v) FROM "MetricSpan" CROSS JOIN unnest("validationSteps") AS v WHERE "jobId" = $1 AND span BETWEEN $2 AND $3) AS validation`,
-    [jobId, from, lastSpan],
-  );
+  // Read with the range unless what is remembered changed in between (a late point before the first forgets it).
+  const spanRows =
+    prefetched.from === from
+      ? prefetched.found
+      : (await pool.query<SpanLookup>(SPAN_LOOKUP_SQL('$2::int', '$3::int'), [jobId, from, lastSpan])).rows[0];
   const storedSpans = new Set(spanRows?.spans ?? []);
   let missingSpans: number[] = [];
   for (let s = from; s <= lastSpan; s++) if (!storedSpans.has(s)) missingSpans.push(s);
   const validation = [...known.validation, ...(spanRows?.validation ?? [])];
 
-  // The blocks of spans not stored: their stored summaries' validation steps, and the ones without a summary.
+  // The blocks of spans not stored: their stored summaries' validation steps, and the ones without a summary
+  // summarised from their points, in one statement.
   const live = new Map<number, BlockSummary>();
   const unsummarised = new Set<number>();
+  let rows: { block: number; n: number | null; low: number[] | null; high: number[] | null; validation: number[] | null }[] = [];
   if (missingSpans.length > 0) {
     const ranges = spanBlockRanges(missingSpans, firstBlock, lastBlock);
-    const {
-      rows: [blockRows],
-    } = await pool.query<{ blocks: number[] | null; validation: number[] | null }>(
-      `SELECT array_agg(b.block) AS blocks, array_agg(v) FILTER (WHERE v IS NOT NULL) AS validation
+    ({ rows } = await pool.query(
+      `WITH stored AS (
+         SELECT b.block, b."validationSteps" FROM unnest($2::int[], $3::int[]) AS r(lo, hi)
+         CROSS JOIN LATERAL (SELECT block, "validationSteps" FROM "MetricBlock" WHERE "jobId" = $1 AND block BETWEEN r.lo AND r.hi OFFSET 0) AS b
+       )
+       SELECT block, NULL::int AS n, NULL::float8[] AS low, NULL::float8[] AS high, "validationSteps" AS validation FROM stored
+       UNION ALL
+       SELECT (m.step - 1) / ${BLOCK}, count(*)::int,
+              min(ARRAY[coalesce(m."trainingLoss", 'Infinity'), m.step]),
+              max(ARRAY[coalesce(m."trainingLoss", '-Infinity'), m.step]),
+              array_agg(m.step) FILTER (WHERE m."validationLoss" IS NOT NULL)
        FROM unnest($2::int[], $3::int[]) AS r(lo, hi)
-       CROSS JOIN LATERAL (SELECT block, "validationSteps" FROM "MetricBlock" WHERE "jobId" = $1 AND block BETWEEN r.lo AND r.hi OFFSET 0) AS b
-       LEFT JOIN LATERAL unnest(b."validationSteps") AS v ON true`,
+       -- LATERAL … OFFSET 0: one index range scan per step range. Flattened into a plain join, the planner scanned
+       -- the job's whole series (seconds at millions of points) to find the few rows of a block still filling.
+       CROSS JOIN LATERAL (
+         SELECT p.step, p."trainingLoss", p."validationLoss" FROM "MetricPoint" p
+         WHERE p."jobId" = $1 AND p.step BETWEEN r.lo * ${BLOCK} + 1 AND r.hi * ${BLOCK} + ${BLOCK} OFFSET 0
+       ) AS m
+       WHERE (m.step - 1) / ${BLOCK} NOT IN (SELECT block FROM stored)
+       GROUP BY 1`,
       [jobId, ranges.from, ranges.to],
-    );
-    validation.push(...(blockRows?.validation ?? []));
-    const stored = new Set(blockRows?.blocks ?? []);
+    ));
+    const stored = new Set<number>();
+    for (const row of rows) {
+      if (row.n !== null) continue;
+      stored.add(row.block);
+      validation.push(...(row.validation ?? []));
+    }
     ranges.from.forEach((lo, i) => {
       for (let b = lo; b <= ranges.to[i]!; b++) if (!stored.has(b)) unsummarised.add(b);
     });
   }
   if (unsummarised.size > 0) {
-    const { from: lo, to: hi } = stepRanges([...unsummarised]);
-    const { rows } = await pool.query<{ block: number; n: number; low: number[]; high: number[]; validation: number[] | null }>(
-      `SELECT (m.step - 1) / ${BLOCK} AS block, count(*)::int AS n,
-              min(ARRAY[coalesce(m."trainingLoss", 'Infinity'), m.step]) AS low,
-              max(ARRAY[coalesce(m."trainingLoss", '-Infinity'), m.step]) AS high,
-              array_agg(m.step) FILTER (WHERE m."validationLoss" IS NOT NULL) AS validation
-       FROM unnest($2::int[], $3::int[]) AS r(lo, hi)
-       -- LATERAL … OFFSET 0: one index range scan per step range. Flattened into a plain join, the planner scanned
-       -- the job's whole series (seconds at millions of points) to find the few rows of a block still filling.
-       CROSS JOIN LATERAL (
-         SELECT p.step, p."trainingLoss", p."validationLoss" FROM "MetricPoint" p WHERE p."jobId" = $1 AND p.step BETWEEN r.lo AND r.hi OFFSET 0
-       ) AS m
-       GROUP BY 1`,
-      [jobId, lo, hi],
-    );
     const final: { block: number; summary: BlockSummary }[] = [];
     for (const row of rows) {
+      if (row.n === null || !row.low || !row.high) continue;
       const summary: BlockSummary = {
         low: row.low[0]!,
         lowStep: row.low[1]!,
@@ -320,12 +341,15 @@ async function summaries(
 /** A float for JSON that PostgreSQL reads back as itself: ±Infinity (a block without a training loss) as text. */
 const exact = (x: number): number | string => (Number.isFinite(x) ? x : String(x));
 
-/** Stores final block summaries (a block stored once stays as it is). */
+/**
+ * Stores final block summaries (a block stored once stays as it is). Without waiting for the disk
+ * (NO_FLUSH_WAIT): a summary lost in a crash is made again from the points on the next read.
+ */
 async function storeBlocks(jobId: string, blocks: readonly { block: number; summary: BlockSummary }[]): Promise<void> {
   await pool.query(
     `INSERT INTO "MetricBlock" ("jobId", block, "lowLoss", "lowStep", "highLoss", "highStep", "validationSteps")
      SELECT $1::uuid, b.block, b."lowLoss", b."lowStep", b."highLoss", b."highStep", coalesce(b."validationSteps", '{}')
-     FROM json_to_recordset($2::json) AS b(block int, "lowLoss" float8, "lowStep" int, "highLoss" float8, "highStep" int, "validationSteps" int[])
+     FROM json_to_recordset($2::json) AS b(block int, "lowLoss" float8, "lowStep" int, "highLoss" float8, "highStep" int, "validationSteps" int[]), ${NO_FLUSH_WAIT}
      ON CONFLICT ("jobId", block) DO NOTHING`,
     [
       jobId,
