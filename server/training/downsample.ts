@@ -121,7 +121,7 @@ export async function downsampledSeries(jobId: string, maxPoints: number): Promi
   // Blocks only when every bucket gets at least one: a shorter series is bucketed point by point.
   const steps =
     lastBlock - firstBlock + 1 >= Math.floor((budget - 2) / 2)
-      ? await stepsByBlock(jobId, budget, firstBlock, lastBlock, range.settled, spans)
+      ? await stepsByBlock(jobId, budget, firstBlock, lastBlock, range.settled, spans, [lo, hi])
       : await stepsByPoint(jobId, budget, lo, hi);
   steps.add(lo).add(hi);
   const rows = await pointsAt(
@@ -183,6 +183,7 @@ async function stepsByBlock(
   lastBlock: number,
   settled: boolean,
   spans: { from: number; found: SpanLookup },
+  ends: readonly number[],
 ): Promise<Set<number>> {
   const { missingSpans, live, validation } = await summaries(jobId, firstBlock, lastBlock, settled, spans);
   const kept = spread(validation, Math.floor(budget / 4));
@@ -212,21 +213,26 @@ async function stepsByBlock(
     lastBlock,
   );
   const liveJson = JSON.stringify([...live].map(([block, s]) => ({ block, lowLoss: exact(s.low), lowStep: s.lowStep, highLoss: exact(s.high), highStep: s.highStep })));
-  const { rows } = await pool.query<{ bucket: number; low: number; high: number }>(
-    `SELECT (block - $4) / $5 AS bucket, (min(ARRAY["lowLoss", "lowStep"]))[2]::int AS low, (max(ARRAY["highLoss", "highStep"]))[2]::int AS high FROM (
-       SELECT span * ${SPAN} AS block, "lowLoss", "lowStep", "highLoss", "highStep" FROM "MetricSpan"
-       WHERE "jobId" = $1 AND span BETWEEN $2 AND $3 AND span * ${SPAN} >= $9 AND (span * ${SPAN} - $4) / $5 = (span * ${SPAN} + ${SPAN - 1} - $4) / $5
-       UNION ALL
-       SELECT b.* FROM unnest($6::int[], $7::int[]) AS r(lo, hi)
-       -- LATERAL … OFFSET 0: one index range scan per range of blocks, not the job's every block.
-       CROSS JOIN LATERAL (SELECT block, "lowLoss", "lowStep", "highLoss", "highStep" FROM "MetricBlock" WHERE "jobId" = $1 AND block BETWEEN r.lo AND r.hi OFFSET 0) AS b
-       UNION ALL
-       SELECT block, "lowLoss", "lowStep", "highLoss", "highStep" FROM json_to_recordset($8::json) AS l(block int, "lowLoss" float8, "lowStep" int, "highLoss" float8, "highStep" int)
-       WHERE block >= $9
-     ) AS parts
-     GROUP BY 1`,
-    [jobId, fromSpan, lastSpan, firstBlock, perBucket, blocks.from, blocks.to, liveJson, fromBlock],
-  );
+  // The points already known to be returned (the ends, validation, the buckets that never change) are read while
+  // the buckets are aggregated, so only an extreme the last buckets newly hold is read after.
+  const [{ rows }] = await Promise.all([
+    pool.query<{ bucket: number; low: number; high: number }>(
+      `SELECT (block - $4) / $5 AS bucket, (min(ARRAY["lowLoss", "lowStep"]))[2]::int AS low, (max(ARRAY["highLoss", "highStep"]))[2]::int AS high FROM (
+         SELECT span * ${SPAN} AS block, "lowLoss", "lowStep", "highLoss", "highStep" FROM "MetricSpan"
+         WHERE "jobId" = $1 AND span BETWEEN $2 AND $3 AND span * ${SPAN} >= $9 AND (span * ${SPAN} - $4) / $5 = (span * ${SPAN} + ${SPAN - 1} - $4) / $5
+         UNION ALL
+         SELECT b.* FROM unnest($6::int[], $7::int[]) AS r(lo, hi)
+         -- LATERAL … OFFSET 0: one index range scan per range of blocks, not the job's every block.
+         CROSS JOIN LATERAL (SELECT block, "lowLoss", "lowStep", "highLoss", "highStep" FROM "MetricBlock" WHERE "jobId" = $1 AND block BETWEEN r.lo AND r.hi OFFSET 0) AS b
+         UNION ALL
+         SELECT block, "lowLoss", "lowStep", "highLoss", "highStep" FROM json_to_recordset($8::json) AS l(block int, "lowLoss" float8, "lowStep" int, "highLoss" float8, "highStep" int)
+         WHERE block >= $9
+       ) AS parts
+       GROUP BY 1`,
+      [jobId, fromSpan, lastSpan, firstBlock, perBucket, blocks.from, blocks.to, liveJson, fromBlock],
+    ),
+    pointsAt(jobId, [...steps, ...ends]),
+  ]);
   const read = new Map(rows.map((row) => [row.bucket, [row.low, row.high] as const]));
   for (const row of rows) steps.add(row.low).add(row.high);
   const finalBefore = missingSpans.length > 0 ? missingSpans[0]! * SPAN : lastBlock + 1;
