@@ -22,6 +22,8 @@ import { BLOCK, NO_FLUSH_WAIT, POINT_ROW_COLUMNS, SPAN, summariseStoredSpans, ty
 const MAX_CACHED_POINTS = 50_000;
 /** Points remembered per job. */
 const MAX_CACHED_POINTS_PER_JOB = 20_000;
+/** Stored block summaries remembered over all jobs (24 bytes each: 78,125 for a 5 M-point series, about 2 MB). */
+const MAX_REMEMBERED_BLOCKS = 250_000;
 /** A job that ended this long ago receives no more points, so its incomplete blocks are final too. */
 const SETTLED_AFTER_SECONDS = 60;
 
@@ -43,6 +45,22 @@ interface JobEntry {
   spans: { from: number; to: number; validation: number[] } | null;
   /** The lowest and highest step of the buckets (of blocks from a first one, so many per bucket) that never change. */
   buckets: { key: string; final: (readonly [number, number] | null)[] } | null;
+  /**
+   * Stored block summaries from a block on, read in the background once a running job's buckets have moved (a new
+   * validation point or a block more per bucket regroups them all): the next move regroups them here instead of
+   * aggregating the whole series again. A stored summary never changes.
+   */
+  blocks: StoredBlocks | null;
+  /** Whether a read of stored block summaries is under way. */
+  loading: boolean;
+}
+
+interface StoredBlocks {
+  from: number;
+  lowLoss: Float64Array;
+  lowStep: Int32Array;
+  highLoss: Float64Array;
+  highStep: Int32Array;
 }
 
 /** Returned points and stored spans per job, in least-recently-used order. */
@@ -54,9 +72,16 @@ class SeriesCache {
   get(jobId: string): JobEntry {
     let entry = this.jobs.get(jobId);
     if (entry) this.jobs.delete(jobId);
-    else entry = { points: new Map(), spans: null, buckets: null };
+    else entry = { points: new Map(), spans: null, buckets: null, blocks: null, loading: false };
     this.jobs.set(jobId, entry);
     return entry;
+  }
+
+  /** Block summaries remembered over all jobs. */
+  get blocks(): number {
+    let n = 0;
+    for (const entry of this.jobs.values()) n += entry.blocks?.lowStep.length ?? 0;
+    return n;
   }
 
   forget(jobId: string): void {
@@ -193,7 +218,14 @@ async function stepsByBlock(
   // Buckets wholly before the first span not stored never change: remembered, and not read again.
   const entry = cache.get(jobId);
   const key = `${firstBlock}:${perBucket}`;
-  if (entry.buckets?.key !== key) entry.buckets = { key, final: [] };
+  // The first span not stored and those after it (the tail of a running job) may still change.
+  const finalBefore = Math.min(missingSpans.length > 0 ? missingSpans[0]! * SPAN : lastBlock + 1, lastBlock + 1);
+  if (entry.buckets?.key !== key) {
+    // The buckets moved: regrouped from the remembered block summaries where there are some, read otherwise.
+    const moved = entry.buckets !== null;
+    entry.buckets = { key, final: entry.blocks ? groupBlocks(entry.blocks, firstBlock, perBucket, finalBefore) : [] };
+    if (moved) rememberBlocks(jobId, entry, firstBlock, finalBefore);
+  }
   const known = entry.buckets.final;
   const fromBlock = firstBlock + known.length * perBucket;
   const steps = new Set<number>(kept);
@@ -235,9 +267,81 @@ async function stepsByBlock(
   ]);
   const read = new Map(rows.map((row) => [row.bucket, [row.low, row.high] as const]));
   for (const row of rows) steps.add(row.low).add(row.high);
-  const finalBefore = missingSpans.length > 0 ? missingSpans[0]! * SPAN : lastBlock + 1;
-  for (let b = known.length; firstBlock + (b + 1) * perBucket <= finalBefore && firstBlock + (b + 1) * perBucket <= lastBlock + 1; b++) known.push(read.get(b) ?? null);
+  for (let b = known.length; firstBlock + (b + 1) * perBucket <= finalBefore; b++) known.push(read.get(b) ?? null);
   return steps;
+}
+
+/**
+ * The lowest and highest step of each bucket of `perBucket` blocks from `firstBlock` that ends before `before` and
+ * within the remembered blocks, as the bucket statement aggregates them: the lowest loss (the lower step on a tie),
+ * the highest loss (the higher step on a tie). Stops at the first bucket it cannot make whole.
+ */
+function groupBlocks(blocks: StoredBlocks, firstBlock: number, perBucket: number, before: number): (readonly [number, number] | null)[] {
+  const final: (readonly [number, number] | null)[] = [];
+  if (blocks.from > firstBlock) return final;
+  const end = Math.min(before, blocks.from + blocks.lowStep.length);
+  for (let lo = firstBlock; lo + perBucket <= end; lo += perBucket) {
+    let low = lo - blocks.from;
+    let high = low;
+    for (let i = low + 1; i < lo + perBucket - blocks.from; i++) {
+      const byLow = compareLoss(blocks.lowLoss[i]!, blocks.lowLoss[low]!) || blocks.lowStep[i]! - blocks.lowStep[low]!;
+      if (byLow < 0) low = i;
+      const byHigh = compareLoss(blocks.highLoss[i]!, blocks.highLoss[high]!) || blocks.highStep[i]! - blocks.highStep[high]!;
+      if (byHigh > 0) high = i;
+    }
+    final.push([blocks.lowStep[low]!, blocks.highStep[high]!]);
+  }
+  return final;
+}
+
+/** Losses ordered as PostgreSQL orders float8: NaN above everything, equal to itself. */
+function compareLoss(a: number, b: number): number {
+  if (a === b) return 0;
+  if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : 1;
+  if (Number.isNaN(b)) return -1;
+  return a < b ? -1 : 1;
+}
+
+/**
+ * Reads, in the background, the stored summaries of blocks first…before-1 not remembered yet (all stored: their spans
+ * are), within MAX_REMEMBERED_BLOCKS over all jobs. A failed read is only a missed shortcut.
+ */
+function rememberBlocks(jobId: string, entry: JobEntry, first: number, before: number): void {
+  const have = entry.blocks && entry.blocks.from <= first ? entry.blocks : null;
+  const from = have ? have.from + have.lowStep.length : first;
+  if (entry.loading || from >= before || cache.blocks + (before - from) > MAX_REMEMBERED_BLOCKS) return;
+  entry.loading = true;
+  const was = entry.blocks;
+  pool
+    .query<{ low: number[] | null; lowStep: number[] | null; high: number[] | null; highStep: number[] | null }>(
+      `SELECT array_agg("lowLoss" ORDER BY block) AS low, array_agg("lowStep" ORDER BY block) AS "lowStep",
+              array_agg("highLoss" ORDER BY block) AS high, array_agg("highStep" ORDER BY block) AS "highStep"
+       FROM "MetricBlock" WHERE "jobId" = $1 AND block BETWEEN $2 AND $3`,
+      [jobId, from, before - 1],
+    )
+    .then(({ rows: [read] }) => {
+      // Only a whole run of blocks, joined to the one remembered.
+      if (read?.lowStep?.length !== before - from || entry.blocks !== was) return;
+      const join = (old: Float64Array | Int32Array | undefined, more: number[], make: (n: number) => Float64Array | Int32Array) => {
+        const all = make((old?.length ?? 0) + more.length);
+        if (old) all.set(old);
+        all.set(more, old?.length ?? 0);
+        return all;
+      };
+      const floats = (n: number) => new Float64Array(n);
+      const ints = (n: number) => new Int32Array(n);
+      entry.blocks = {
+        from: have?.from ?? from,
+        lowLoss: join(have?.lowLoss, read.low!, floats) as Float64Array,
+        lowStep: join(have?.lowStep, read.lowStep, ints) as Int32Array,
+        highLoss: join(have?.highLoss, read.high!, floats) as Float64Array,
+        highStep: join(have?.highStep, read.highStep!, ints) as Int32Array,
+      };
+    })
+    .catch(() => {})
+    .finally(() => {
+      entry.loading = false;
+    });
 }
 
 /**
