@@ -12,9 +12,13 @@
 // summary (stored before summaries were written on ingest, filled out of order
 // or by two reports at once) or the last blocks of a job that ended a while ago
 // are summarised from the points when first read, then stored, and so are the
-// spans they complete. Which spans are stored, and the points a request
-// returns, are remembered in memory, so the next request (whose buckets mostly
-// fall on the same steps) reads only the points it has not seen.
+// spans they complete. Which spans are stored, the buckets that can no longer
+// change, and the points a request returns, are remembered in memory, so the
+// next request (whose buckets mostly fall on the same steps) reads only the
+// last buckets and the points it has not seen. When a running job's buckets
+// move (a validation point more, or a block more per bucket), the stored block
+// summaries are read once in the background, and the moves after that are
+// regrouped from them in memory.
 import { pool } from '../db/client.js';
 import { BLOCK, NO_FLUSH_WAIT, POINT_ROW_COLUMNS, SPAN, summariseStoredSpans, type MetricPointRow } from '../metrics/metric-store.js';
 
