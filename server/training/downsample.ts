@@ -135,7 +135,7 @@ export async function downsampledSeries(jobId: string, maxPoints: number): Promi
               coalesce((SELECT status IN ('COMPLETED', 'FAILED', 'CANCELLED') AND coalesce("completedAt", "updatedAt") < now() - make_interval(secs => $3)
                         FROM "TrainingJob" WHERE id = $1), false) AS settled
      ) AS r
-     CROSS JOIN LATERAL (${SPAN_LOOKUP_SQL('coalesce($4, floor((r.lo - 1) / ' + BLOCK * SPAN + '.0)::int)', 'floor((r.hi - 1) / ' + BLOCK * SPAN + '.0)::int')}) AS s`,
+     CROSS JOIN LATERAL (${SPAN_LOOKUP_SQL(`coalesce($4, ${spanOfStep('r.lo')})`, spanOfStep('r.hi'))}) AS s`,
     [jobId, budget + 1, SETTLED_AFTER_SECONDS, spansFrom],
   );
   if (!range || range.lo === null || range.hi === null) return [];
@@ -165,6 +165,8 @@ interface SpanLookup {
   spans: number[] | null;
   validation: number[] | null;
 }
+/** The span holding a step (an SQL expression), rounded down as Math.floor rounds. */
+const spanOfStep = (step: string) => `floor((${step} - 1) / ${BLOCK * SPAN}.0)::int`;
 const SPAN_LOOKUP_SQL = (from: string, to: string) =>
   `SELECT (SELECT array_agg(span ORDER BY span) FROM "MetricSpan" WHERE "jobId" = $1 AND span BETWEEN ${from} AND ${to}) AS spans,
           (SELECT array_agg(v ORDER BY v) FROM "MetricSpan" CROSS JOIN unnest("validationSteps") AS v WHERE "jobId" = $1 AND span BETWEEN ${from} AND ${to}) AS validation`;
@@ -368,10 +370,7 @@ async function summaries(
   const known = entry.spans;
   const from = Math.max(firstSpan, known.to);
   // Read with the range unless what is remembered changed in between (a late point before the first forgets it).
-  const spanRows =
-    prefetched.from === from
-      ? prefetched.found
-      : (await pool.query<SpanLookup>(SPAN_LOOKUP_SQL('$2::int', '$3::int'), [jobId, from, lastSpan])).rows[0];
+  const spanRows = prefetched.from === from ? prefetched.found : (await pool.query<SpanLookup>(SPAN_LOOKUP_SQL('$2::int', '$3::int'), [jobId, from, lastSpan])).rows[0];
   const storedSpans = new Set(spanRows?.spans ?? []);
   let missingSpans: number[] = [];
   for (let s = from; s <= lastSpan; s++) if (!storedSpans.has(s)) missingSpans.push(s);
@@ -396,11 +395,14 @@ async function summaries(
               max(ARRAY[coalesce(m."trainingLoss", '-Infinity'), m.step]),
               array_agg(m.step) FILTER (WHERE m."validationLoss" IS NOT NULL)
        FROM unnest($2::int[], $3::int[]) AS r(lo, hi)
-       -- LATERAL … OFFSET 0: one index range scan per step range. Flattened into a plain join, the planner scanned
-       -- the job's whole series (seconds at millions of points) to find the few rows of a block still filling.
+       -- LATERAL … OFFSET 0: one index range scan per range of blocks, from its first block without a summary (a
+       -- running job's filling one). Flattened into a plain join, the planner scanned the job's whole series
+       -- (seconds at millions of points) to find the few rows of a block still filling.
        CROSS JOIN LATERAL (
          SELECT p.step, p."trainingLoss", p."validationLoss" FROM "MetricPoint" p
-         WHERE p."jobId" = $1 AND p.step BETWEEN r.lo * ${BLOCK} + 1 AND r.hi * ${BLOCK} + ${BLOCK} OFFSET 0
+         WHERE p."jobId" = $1 AND p.step BETWEEN (SELECT min(g) FROM generate_series(r.lo, r.hi) AS g WHERE g NOT IN (SELECT block FROM stored)) * ${BLOCK} + 1
+                                             AND r.hi * ${BLOCK} + ${BLOCK}
+         OFFSET 0
        ) AS m
        WHERE (m.step - 1) / ${BLOCK} NOT IN (SELECT block FROM stored)
        GROUP BY 1`,

@@ -47,6 +47,20 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
+/** A provider's point with these losses, the other fields fixed, recorded on a fixed clock. */
+const providerPoint = (step: number, epoch: number, trainingLoss: number | null, validationLoss: number | null): ProviderMetricPoint => ({
+  step,
+  epoch,
+  trainingLoss,
+  validationLoss,
+  learningRate: 0.0002,
+  gradNorm: null,
+  throughput: 2400,
+  tokensTrained: step * 4096,
+  gpuUtilization: 0.9,
+  recordedAt: new Date(1_790_000_000_000 + step * 1000).toISOString(),
+});
+
 /** Every returned point is the stored one, in step order, with the shape's landmarks kept. */
 async function expectShape(series: Awaited<ReturnType<typeof downsampledSeries>>, last: number, maxPoints: number) {
   const steps = series.map((p) => p.step);
@@ -132,18 +146,13 @@ describe('downsampled series', () => {
 
 describe("a running job's chart", () => {
   /** A deterministic loss with spikes, validation every 1,000 steps, and a fixed clock: two jobs given the same steps hold the same rows. */
-  const point = (step: number): ProviderMetricPoint => ({
-    step,
-    epoch: step / 10_000,
-    trainingLoss: 0.9 + Math.exp(-step / 8000) + 0.05 * Math.sin(step * 7.1) + (step % 2_311 === 0 ? 1 : 0),
-    validationLoss: step % 1000 === 0 ? 1 + Math.exp(-step / 8000) : null,
-    learningRate: 0.0002,
-    gradNorm: null,
-    throughput: 2400,
-    tokensTrained: step * 4096,
-    gpuUtilization: 0.9,
-    recordedAt: new Date(1_790_000_000_000 + step * 1000).toISOString(),
-  });
+  const point = (step: number) =>
+    providerPoint(
+      step,
+      step / 10_000,
+      0.9 + Math.exp(-step / 8000) + 0.05 * Math.sin(step * 7.1) + (step % 2_311 === 0 ? 1 : 0),
+      step % 1000 === 0 ? 1 + Math.exp(-step / 8000) : null,
+    );
   const batch = (from: number, count: number) => Array.from({ length: count }, (_, i) => point(from + i));
   /** Stores points with a plain INSERT: no summaries, as points stored before summaries were written on ingest. */
   const storeRaw = (id: string, points: ProviderMetricPoint[]) =>
@@ -189,18 +198,7 @@ describe("a running job's chart", () => {
 
 describe('block summaries written as points land', () => {
   /** A noisy loss with ties, a step without a training loss, and validation every 10 steps. */
-  const point = (step: number): ProviderMetricPoint => ({
-    step,
-    epoch: step / 100,
-    trainingLoss: step === 70 ? null : Math.round(10 * (1 + Math.sin(step))) / 10,
-    validationLoss: step % 10 === 0 ? 1 / step : null,
-    learningRate: 0.0002,
-    gradNorm: null,
-    throughput: 2400,
-    tokensTrained: step * 4096,
-    gpuUtilization: 0.9,
-    recordedAt: new Date(1_790_000_000_000 + step * 1000).toISOString(),
-  });
+  const point = (step: number) => providerPoint(step, step / 100, step === 70 ? null : Math.round(10 * (1 + Math.sin(step))) / 10, step % 10 === 0 ? 1 / step : null);
   const steps = (from: number, to: number, except: number[] = []) =>
     Array.from({ length: to - from + 1 }, (_, i) => from + i)
       .filter((s) => !except.includes(s))
