@@ -718,11 +718,7 @@ async function insertSeries(client: pg.Client, jobId: string, from: number, to: 
  * p50 and p99 of `call` after a warm-up; `before` runs ahead of each call, untimed. `statements`: SQL statements the
  * server's pool sent per call, on average (work a callback left running may add a few).
  */
-async function timeRequests(
-  call: () => Promise<unknown>,
-  before?: () => Promise<unknown>,
-  runs = SERIES_REQUESTS,
-): Promise<{ p50: number; p99: number; statements: number }> {
+async function timeRequests(call: () => Promise<unknown>, before?: () => Promise<unknown>, runs = SERIES_REQUESTS): Promise<{ p50: number; p99: number; statements: number }> {
   for (let i = 0; i < SERIES_WARM_UP; i++) await call();
   const samples: number[] = [];
   let statements = 0;

@@ -191,9 +191,7 @@ export const NO_FLUSH_WAIT = `(SELECT set_config('synchronous_commit', 'off', tr
 export async function summariseStoredSpans(jobId: string, spans: readonly number[]): Promise<number[]> {
   if (spans.length === 0) return [];
   const { rows } = await pool.query<{ span: number }>(
-    insertFullSpansSql(
-      `(SELECT t.span, b.* FROM unnest($2::int[]) AS t(span) CROSS JOIN LATERAL (${storedSpanBlocks('t.span')}) AS b, ${NO_FLUSH_WAIT}) AS span_blocks`,
-    ),
+    insertFullSpansSql(`(SELECT t.span, b.* FROM unnest($2::int[]) AS t(span) CROSS JOIN LATERAL (${storedSpanBlocks('t.span')}) AS b, ${NO_FLUSH_WAIT}) AS span_blocks`),
     [jobId, spans],
   );
   return rows.map((r) => r.span);

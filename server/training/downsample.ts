@@ -318,31 +318,41 @@ function rememberBlocks(jobId: string, entry: JobEntry, first: number, before: n
   if (entry.loading || from >= before || cache.blocks + (before - from) > MAX_REMEMBERED_BLOCKS) return;
   entry.loading = true;
   const was = entry.blocks;
+  // Packed big-endian binary (float8send, int4send): 78,000 blocks decode in milliseconds, where arrays of numbers
+  // as text held the event loop for hundreds.
   pool
-    .query<{ low: number[] | null; lowStep: number[] | null; high: number[] | null; highStep: number[] | null }>(
-      `SELECT array_agg("lowLoss" ORDER BY block) AS low, array_agg("lowStep" ORDER BY block) AS "lowStep",
-              array_agg("highLoss" ORDER BY block) AS high, array_agg("highStep" ORDER BY block) AS "highStep"
+    .query<{ n: number; low: Buffer | null; lowStep: Buffer | null; high: Buffer | null; highStep: Buffer | null }>(
+      `SELECT count(*)::int AS n,
+              string_agg(float8send("lowLoss"), ''::bytea ORDER BY block) AS low, string_agg(int4send("lowStep"), ''::bytea ORDER BY block) AS "lowStep",
+              string_agg(float8send("highLoss"), ''::bytea ORDER BY block) AS high, string_agg(int4send("highStep"), ''::bytea ORDER BY block) AS "highStep"
        FROM "MetricBlock" WHERE "jobId" = $1 AND block BETWEEN $2 AND $3`,
       [jobId, from, before - 1],
     )
     .then(({ rows: [read] }) => {
       // Only a whole run of blocks, joined to the one remembered.
-      if (read?.lowStep?.length !== before - from || entry.blocks !== was) return;
-      const join = (old: Float64Array | Int32Array | undefined, more: number[], make: (n: number) => Float64Array | Int32Array) => {
-        const all = make((old?.length ?? 0) + more.length);
-        if (old) all.set(old);
-        all.set(more, old?.length ?? 0);
-        return all;
-      };
-      const floats = (n: number) => new Float64Array(n);
-      const ints = (n: number) => new Int32Array(n);
-      entry.blocks = {
+      if (!read || read.n !== before - from || entry.blocks !== was) return;
+      const old = have?.lowStep.length ?? 0;
+      const n = old + read.n;
+      const blocks: StoredBlocks = {
         from: have?.from ?? from,
-        lowLoss: join(have?.lowLoss, read.low!, floats) as Float64Array,
-        lowStep: join(have?.lowStep, read.lowStep, ints) as Int32Array,
-        highLoss: join(have?.highLoss, read.high!, floats) as Float64Array,
-        highStep: join(have?.highStep, read.highStep!, ints) as Int32Array,
+        lowLoss: new Float64Array(n),
+        lowStep: new Int32Array(n),
+        highLoss: new Float64Array(n),
+        highStep: new Int32Array(n),
       };
+      if (have) {
+        blocks.lowLoss.set(have.lowLoss);
+        blocks.lowStep.set(have.lowStep);
+        blocks.highLoss.set(have.highLoss);
+        blocks.highStep.set(have.highStep);
+      }
+      for (let i = 0; i < read.n; i++) {
+        blocks.lowLoss[old + i] = read.low!.readDoubleBE(i * 8);
+        blocks.lowStep[old + i] = read.lowStep!.readInt32BE(i * 4);
+        blocks.highLoss[old + i] = read.high!.readDoubleBE(i * 8);
+        blocks.highStep[old + i] = read.highStep!.readInt32BE(i * 4);
+      }
+      entry.blocks = blocks;
     })
     .catch(() => {})
     .finally(() => {
