@@ -30,6 +30,7 @@ import type { ProviderMetricPoint } from '../server/gpu/provider.js';
 import type { FleetCommand, FleetCounters, FleetResult } from './lib/subscriber-fleet.js';
 import { formatBenchRows, type BenchRow } from './report.js';
 import { startBenchStack } from './lib/stack.js';
+import { statementCounter } from '../server/db/client.js';
 import { forgetRememberedSeries } from '../server/training/downsample.js';
 import { BLOCK, INSERT_POINT_COLUMNS, POINT_ROW_COLUMNS, pointRowsFromJson, SPAN, summariseStoredBlocks } from '../server/metrics/metric-store.js';
 import { DATASET_STATISTICS } from './lib/fixtures.js';
@@ -624,7 +625,7 @@ async function seriesRows(bench: Bench): Promise<BenchRow[]> {
     }),
     row(`${label}, growing by ${SERIES_GROWTH} points before each request, p99`, series.growing.p99, series.sql.p99, 'ms', {
       target: { below: SERIES_TARGET_MS },
-      note: `a running job's chart: the last bucket moves, its blocks and points are read again; p50 ${series.growing.p50.toFixed(1)} ms`,
+      note: `a running job's chart: ${SERIES_GROWTH} points stored by a plain INSERT (no summaries: the chart summarises the blocks they fill) before each of ${SERIES_REQUESTS} requests, the last buckets and new points read again, ${series.growing.statements.toFixed(1)} SQL statements per request (sign-in and job included); p50 ${series.growing.p50.toFixed(1)} ms; baseline: the plain SQL downsampling of the rows above (window functions over every point, nothing remembered)`,
     }),
   ];
 }
@@ -716,17 +717,23 @@ async function insertSeries(client: pg.Client, jobId: string, from: number, to: 
   );
 }
 
-/** p50 and p99 of `call` after a warm-up; `before` runs ahead of each call, untimed. */
-async function timeRequests(call: () => Promise<unknown>, before?: () => Promise<unknown>, runs = SERIES_REQUESTS): Promise<{ p50: number; p99: number }> {
+/**
+ * p50 and p99 of `call` after a warm-up; `before` runs ahead of each call, untimed. `statements`: SQL statements the
+ * server's pool sent per call, on average (work a callback left running may add a few).
+ */
+async function timeRequests(call: () => Promise<unknown>, before?: () => Promise<unknown>, runs = SERIES_REQUESTS): Promise<{ p50: number; p99: number; statements: number }> {
   for (let i = 0; i < SERIES_WARM_UP; i++) await call();
   const samples: number[] = [];
+  let statements = 0;
   for (let i = 0; i < runs; i++) {
     await before?.();
+    const sent = statementCounter.count;
     const start = performance.now();
     await call();
     samples.push(performance.now() - start);
+    statements += statementCounter.count - sent;
   }
-  return percentiles(samples);
+  return { ...percentiles(samples), statements: statements / runs };
 }
 
 // ---- (5) long series ----------------------------------------------------------------------------------------
@@ -757,7 +764,7 @@ async function longSeriesRows(bench: Bench): Promise<BenchRow[]> {
     }),
     row(`${label}, running job's chart while callbacks arrive, p99`, long.growing.p99, long.sqlGrowing.p99, 'ms', {
       target: { below: SERIES_TARGET_MS },
-      note: `${LONG_SERIES_REQUESTS} requests, each after a signed callback of ${LONG_SERIES_GROWTH} new points (its statement summarises the blocks and spans they fill); p50 ${long.growing.p50.toFixed(1)} ms; ${baseline}, ${LONG_SERIES_BASELINE_RUNS} runs after callbacks likewise, p50 ${long.sqlGrowing.p50.toFixed(1)} ms; ${long.returned} points returned, ${long.spikesKept}/${long.spikes} planted loss spikes and ${long.validationKept}/${long.validation} validation points kept`,
+      note: `${LONG_SERIES_REQUESTS} requests, each after a signed callback of ${LONG_SERIES_GROWTH} new points (its statement summarises the blocks and spans they fill; a validation point every 1,000 steps, and the growth, change the bucket width now and then, which moves every bucket), ${long.growing.statements.toFixed(1)} SQL statements per request (sign-in and job included); p50 ${long.growing.p50.toFixed(1)} ms; ${baseline}, ${LONG_SERIES_BASELINE_RUNS} runs after callbacks likewise, p50 ${long.sqlGrowing.p50.toFixed(1)} ms; ${long.returned} points returned, ${long.spikesKept}/${long.spikes} planted loss spikes and ${long.validationKept}/${long.validation} validation points kept`,
     }),
   ];
 }

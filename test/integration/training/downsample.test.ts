@@ -9,7 +9,7 @@ import { db, pool } from '../../../server/db/client.js';
 import { downsampledSeries, forgetRememberedSeries } from '../../../server/training/downsample.js';
 import type { ProviderMetricPoint } from '../../../server/gpu/provider.js';
 import { applyProviderReport } from '../../../server/training/apply-report.js';
-import { insertPoints, pointsAfter } from '../../../server/metrics/metric-store.js';
+import { insertPoints, pointsAfter, summariseStoredBlocks } from '../../../server/metrics/metric-store.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser } from '../../helpers/factories.js';
 import { jobRow, readyDataset } from '../../helpers/training.js';
@@ -46,6 +46,20 @@ beforeAll(async () => {
   await storeSeries(1, POINTS);
 });
 afterAll(() => t?.stop());
+
+/** A provider's point with these losses, the other fields fixed, recorded on a fixed clock. */
+const providerPoint = (step: number, epoch: number, trainingLoss: number | null, validationLoss: number | null): ProviderMetricPoint => ({
+  step,
+  epoch,
+  trainingLoss,
+  validationLoss,
+  learningRate: 0.0002,
+  gradNorm: null,
+  throughput: 2400,
+  tokensTrained: step * 4096,
+  gpuUtilization: 0.9,
+  recordedAt: new Date(1_790_000_000_000 + step * 1000).toISOString(),
+});
 
 /** Every returned point is the stored one, in step order, with the shape's landmarks kept. */
 async function expectShape(series: Awaited<ReturnType<typeof downsampledSeries>>, last: number, maxPoints: number) {
@@ -130,20 +144,61 @@ describe('downsampled series', () => {
   });
 });
 
+describe("a running job's chart", () => {
+  /** A deterministic loss with spikes, validation every 1,000 steps, and a fixed clock: two jobs given the same steps hold the same rows. */
+  const point = (step: number) =>
+    providerPoint(
+      step,
+      step / 10_000,
+      0.9 + Math.exp(-step / 8000) + 0.05 * Math.sin(step * 7.1) + (step % 2_311 === 0 ? 1 : 0),
+      step % 1000 === 0 ? 1 + Math.exp(-step / 8000) : null,
+    );
+  const batch = (from: number, count: number) => Array.from({ length: count }, (_, i) => point(from + i));
+  /** Stores points with a plain INSERT: no summaries, as points stored before summaries were written on ingest. */
+  const storeRaw = (id: string, points: ProviderMetricPoint[]) =>
+    pool.query(
+      `INSERT INTO "MetricPoint" ("jobId", step, epoch, "trainingLoss", "validationLoss", "learningRate", "gradNorm", throughput, "tokensTrained", "gpuUtilization", "recordedAt")
+       SELECT $1::uuid, p.step, p.epoch, p."trainingLoss", p."validationLoss", p."learningRate", p."gradNorm", p.throughput, p."tokensTrained", p."gpuUtilization", p."recordedAt"
+       FROM json_to_recordset($2::json) AS p(step int, epoch float8, "trainingLoss" float8, "validationLoss" float8, "learningRate" float8, "gradNorm" float8,
+         throughput float8, "tokensTrained" bigint, "gpuUtilization" float8, "recordedAt" timestamptz)`,
+      [id, JSON.stringify(points)],
+    );
+
+  it('answers each request as it would with nothing remembered, while points arrive by callback or without summaries', async () => {
+    // Two jobs with the same points: one remembered from request to request, the other forgotten before each.
+    const [warm, fresh] = await Promise.all([0, 1].map(async () => (await db.trainingJob.create({ data: jobRow(alice.id, datasetId, 'RUNNING') })).id));
+    // 20 spans and a filling block, summarised as stored.
+    let next = 64 * 16 * 20 + 38;
+    for (const id of [warm!, fresh!]) {
+      await storeRaw(id, batch(1, next - 1));
+      await summariseStoredBlocks(id, 1, next - 1);
+    }
+    for (let round = 0; round < 60; round++) {
+      // Callbacks (summaries written as blocks fill), then stretches stored without them (the chart summarises).
+      const points = batch(next, 50);
+      for (const id of [warm!, fresh!]) await (round % 20 < 12 ? insertPoints(id, points) : storeRaw(id, points));
+      next += 50;
+      // Two budgets in turn: each request regroups the buckets the other left.
+      for (const maxPoints of [300, 200]) {
+        const remembered = await downsampledSeries(warm!, maxPoints);
+        forgetRememberedSeries(fresh);
+        expect(remembered).toEqual(await downsampledSeries(fresh!, maxPoints));
+        expect(remembered.at(-1)!.step).toBe(next - 1);
+        expect(remembered.length).toBeLessThanOrEqual(maxPoints);
+      }
+    }
+    // A late point before every other one moves the first block: what was remembered is read again.
+    for (const id of [warm!, fresh!]) await storeRaw(id, [{ ...point(1), step: -5, trainingLoss: 9 }]);
+    forgetRememberedSeries(fresh);
+    const remembered = await downsampledSeries(warm!, 300);
+    expect(remembered).toEqual(await downsampledSeries(fresh!, 300));
+    expect(remembered[0]!.step).toBe(-5);
+  });
+});
+
 describe('block summaries written as points land', () => {
   /** A noisy loss with ties, a step without a training loss, and validation every 10 steps. */
-  const point = (step: number): ProviderMetricPoint => ({
-    step,
-    epoch: step / 100,
-    trainingLoss: step === 70 ? null : Math.round(10 * (1 + Math.sin(step))) / 10,
-    validationLoss: step % 10 === 0 ? 1 / step : null,
-    learningRate: 0.0002,
-    gradNorm: null,
-    throughput: 2400,
-    tokensTrained: step * 4096,
-    gpuUtilization: 0.9,
-    recordedAt: new Date(1_790_000_000_000 + step * 1000).toISOString(),
-  });
+  const point = (step: number) => providerPoint(step, step / 100, step === 70 ? null : Math.round(10 * (1 + Math.sin(step))) / 10, step % 10 === 0 ? 1 / step : null);
   const steps = (from: number, to: number, except: number[] = []) =>
     Array.from({ length: to - from + 1 }, (_, i) => from + i)
       .filter((s) => !except.includes(s))
