@@ -38,6 +38,9 @@ export async function migrate(databaseUrl: string, options: { dir?: string; log?
   const log = options.log ?? (() => {});
   const migrations = readMigrations(options.dir);
   const client = new pg.Client({ connectionString: databaseUrl });
+  // A lost connection (the server stopping under a Ctrl-C at start) also fails the query in flight, which reports
+  // it; without a listener pg's 'error' event would crash the process instead.
+  client.on('error', () => {});
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
@@ -76,7 +79,7 @@ export async function migrate(databaseUrl: string, options: { dir?: string; log?
         ]);
         await client.query('COMMIT');
       } catch (err) {
-        await client.query('ROLLBACK');
+        await client.query('ROLLBACK').catch(() => {}); // a lost connection has rolled it back already
         throw new MigrationError(`Migration ${m.name} failed: ${(err as Error).message}`);
       }
       log(`Applied migration ${m.name}`);

@@ -2,11 +2,14 @@
 // describes: every table, column, type, nullability, default, enum, index,
 // primary key and foreign key, and nothing more.
 import fs from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import * as wasm from '@prisma/prisma-schema-wasm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { migrate } from '../../../server/db/migrate.js';
+import { migrate, MigrationError } from '../../../server/db/migrate.js';
 
 interface DmmfField {
   name: string;
@@ -238,5 +241,25 @@ describe('migrator', () => {
     await expect(migrate(url.toString())).rejects.toThrow(/was changed after it was applied/);
     await client.query('UPDATE "_prisma_migrations" SET checksum = $1 WHERE migration_name = $2', [rows[0]!.checksum, rows[0]!.migration_name]);
     await expect(migrate(url.toString())).resolves.toEqual([]);
+  });
+
+  it('reports a connection lost mid-migration as a MigrationError, without crashing the process', async () => {
+    const lost = `migrate_lost_${randomUUID().replaceAll('-', '')}`;
+    const admin = new pg.Client({ connectionString: inject('databaseUrl') });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${lost}`);
+    const dir = await mkdtemp(join(tmpdir(), 'migrations-'));
+    try {
+      await mkdir(join(dir, '20260101000000_lost'));
+      // The server ends this session, as when it is stopped while a migration runs.
+      await writeFile(join(dir, '20260101000000_lost', 'migration.sql'), 'SELECT pg_terminate_backend(pg_backend_pid());');
+      const url = new URL(inject('databaseUrl'));
+      url.pathname = `/${lost}`;
+      await expect(migrate(url.toString(), { dir })).rejects.toThrow(MigrationError);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      await admin.query(`DROP DATABASE ${lost} WITH (FORCE)`);
+      await admin.end();
+    }
   });
 });
