@@ -109,18 +109,8 @@ export async function transitionJob(services: Services, jobId: string, to: Train
   return result.job;
 }
 
-/** Jobs found ended (or gone), in this process: terminal statuses never change, so they are not read again. */
-const endedJobs = new Set<string>();
-const ENDED_JOBS_KEPT = 10_000;
-
 /** Whether the job has ended (or is gone). A failed read is not the end: a live stream stays open and asks again later. */
 export async function jobHasEnded(jobId: string): Promise<boolean> {
-  if (endedJobs.has(jobId)) return true;
   const job = await db.trainingJob.findUnique({ where: { id: jobId }, select: { status: true } }).catch(() => undefined);
-  const ended = job === null || (job !== undefined && isTerminal(job.status));
-  if (ended) {
-    if (endedJobs.size >= ENDED_JOBS_KEPT) endedJobs.delete(endedJobs.values().next().value!);
-    endedJobs.add(jobId);
-  }
-  return ended;
+  return job === null || (job !== undefined && isTerminal(job.status));
 }
