@@ -23,6 +23,8 @@ interface ThroughputResult {
 }
 
 export async function runTrainerBench(): Promise<BenchRow[]> {
+  // The trainer's venv, as npm test makes it (does nothing when it is ready): a fresh checkout has none.
+  await promisify(execFile)('bash', [path.join(TRAINER_DIR, 'setup.sh')], { timeout: 30 * 60_000 });
   const python = path.join(TRAINER_DIR, '.venv', 'bin', 'python');
   const { stdout } = await promisify(execFile)(python, ['bench/throughput.py'], { cwd: TRAINER_DIR, maxBuffer: 16 * 1024 * 1024, timeout: 30 * 60_000 });
   const result = JSON.parse(stdout) as ThroughputResult;
