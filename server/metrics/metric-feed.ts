@@ -77,6 +77,8 @@ interface Feed {
   finishedCheck: { updates: number; at: number; result: Promise<boolean>; ended: boolean } | null;
   /** A subscriber's "has the job ended?", asked on the feed's behalf when the job is updated. */
   isFinished: (() => Promise<boolean>) | null;
+  /** Pushes of points this process delivered: see schedulePush. */
+  push: { scheduled: boolean; running: boolean; freeAt: number; arrivals: (number | undefined)[] };
 }
 
 export class MetricFeedHub {
@@ -143,6 +145,7 @@ export class MetricFeedHub {
       checking: false,
       finishedCheck: null,
       isFinished: null,
+      push: { scheduled: false, running: false, freeAt: 0, arrivals: [] },
     };
     this.feeds.set(jobId, feed);
     void (async () => {
@@ -213,10 +216,45 @@ export class MetricFeedHub {
     const feed = this.feeds.get(jobId);
     if (!feed || rows.length === 0) return;
     addToRing(feed, rows);
-    // After the current turn, in which the callback that brought the points is answered: its sender may then send
-    // the next one, whose statement runs in PostgreSQL while this process writes the frames.
-    // A hole here is a callback on this process still committing (callbacks commit out of order): wait for it.
-    setImmediate(wakeAll, feed, true, () => this.timePush([receivedAt]), true);
+    feed.push.arrivals.push(receivedAt);
+    this.schedulePush(feed);
+  }
+
+  /**
+   * Pushes what was delivered, after the current turn, in which the callback that brought the points is answered:
+   * its sender may then send the next one, whose statement runs in PostgreSQL while this process writes the frames.
+   * One push at a time per feed, and after one, a pause as long as it took: callbacks arriving back to back then
+   * get half the event loop (a thousand sockets' writes took all of it), and their points go out together in the
+   * next frame instead of one frame each. A push that follows a quiet spell goes at once.
+   */
+  private schedulePush(feed: Feed): void {
+    const { push } = feed;
+    // A push running takes what arrives meanwhile, or schedules the next when it ends.
+    if (push.scheduled || push.running) return;
+    push.scheduled = true;
+    const start = () => {
+      push.scheduled = false;
+      push.running = true;
+      const arrivals = push.arrivals;
+      push.arrivals = [];
+      const began = performance.now();
+      // A hole here is a callback on this process still committing (callbacks commit out of order): wait for it.
+      wakeAll(
+        feed,
+        true,
+        () => {
+          const ended = performance.now();
+          push.running = false;
+          push.freeAt = ended + (ended - began);
+          this.timePush(arrivals);
+          if (push.arrivals.length > 0) this.schedulePush(feed);
+        },
+        true,
+      );
+    };
+    const wait = push.freeAt - performance.now();
+    if (wait > 0) setTimeout(start, wait);
+    else setImmediate(start);
   }
 
   private timePush(receivedAt: (number | undefined)[]): void {

@@ -163,6 +163,37 @@ describe('metric feed', () => {
     expect(received.slice(2).map((r) => r.how)).toEqual(['pushed', 'pushed', 'pushed', 'pushed']);
   });
 
+  it('pushes points delivered while a push is going out or just went out together, in one batch, after a pause', async () => {
+    const jobId = await runningJob();
+    const hub = t.app.services.metricFeeds;
+    const batches: number[][] = [];
+    // A client whose first push takes 30 ms, as a thousand sockets' writes would.
+    const push = (batch: MetricBatch) => {
+      const until = performance.now() + (batches.length === 0 ? 30 : 0);
+      while (performance.now() < until);
+      batches.push(batch.points.map((p) => p.step));
+      return true;
+    };
+    const iterator = hub.watch(jobId, 0, async () => false, push);
+    const pulling = (async () => {
+      for await (const batch of iterator) batches.push(batch.points.map((p) => p.step));
+    })();
+    await sleep(50);
+    // Stored once it waits caught up, so only the pushes bring them.
+    await insertPoints(jobId, [point(1), point(2), point(3)]);
+    hub.deliver(jobId, storedRows([point(1)])!);
+    for (let waited = 0; batches.length === 0 && waited < 2000; waited += 5) await sleep(5);
+    // Each would go out on its own after a turn of the event loop; the pause after the first push joins them.
+    hub.deliver(jobId, storedRows([point(2)])!);
+    await new Promise((resolve) => setImmediate(resolve));
+    hub.deliver(jobId, storedRows([point(3)])!);
+    for (let waited = 0; batches.length < 2 && waited < 2000; waited += 5) await sleep(5);
+    await sleep(20);
+    await iterator.return!();
+    await pulling;
+    expect(batches).toEqual([[1], [2, 3]]);
+  });
+
   it('sends a stored point whose delivery never came: the iterator finds it in the database within the gap grace', async () => {
     const jobId = await runningJob();
     const { received, stop } = watchKeepingUp(jobId);
