@@ -167,9 +167,9 @@ describe('metric feed', () => {
     const jobId = await runningJob();
     const hub = t.app.services.metricFeeds;
     const batches: number[][] = [];
-    // A client whose first push takes 30 ms, as a thousand sockets' writes would.
+    // A client whose first push takes 200 ms, as many thousand sockets' writes would: a pause of 100 ms follows.
     const push = (batch: MetricBatch) => {
-      const until = performance.now() + (batches.length === 0 ? 30 : 0);
+      const until = performance.now() + (batches.length === 0 ? 200 : 0);
       while (performance.now() < until);
       batches.push(batch.points.map((p) => p.step));
       return true;
