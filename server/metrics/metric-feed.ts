@@ -84,7 +84,7 @@ interface Feed {
   /** A subscriber's "has the job ended?", asked on the feed's behalf when the job is updated. */
   isFinished: (() => Promise<boolean>) | null;
   /** Pushes of points this process delivered: see schedulePush. */
-  push: { scheduled: boolean; running: boolean; freeAt: number; arrivals: (number | undefined)[] };
+  push: { scheduled: boolean; running: boolean; freeAt: number; backToBack: boolean; arrivals: (number | undefined)[] };
 }
 
 export class MetricFeedHub {
@@ -151,7 +151,7 @@ export class MetricFeedHub {
       checking: false,
       finishedCheck: null,
       isFinished: null,
-      push: { scheduled: false, running: false, freeAt: 0, arrivals: [] },
+      push: { scheduled: false, running: false, freeAt: 0, backToBack: false, arrivals: [] },
     };
     this.feeds.set(jobId, feed);
     void (async () => {
@@ -229,9 +229,11 @@ export class MetricFeedHub {
   /**
    * Pushes what was delivered, after the current turn, in which the callback that brought the points is answered:
    * its sender may then send the next one, whose statement runs in PostgreSQL while this process writes the frames.
-   * One push at a time per feed, and after one, a pause of PUSH_PAUSE_SHARE of the time it took: callbacks arriving
-   * back to back then get a share of the event loop (a thousand sockets' writes took all of it), and their points
-   * go out together in the next frame instead of one frame each. A push after a quiet spell goes at once.
+   * One push at a time per feed. Points that come within a pause of PUSH_PAUSE_SHARE of the last push's time after
+   * it, when that push too came so soon after the one before, wait for the pause to end: callbacks arriving back to
+   * back then get a share of the event loop (a thousand sockets' writes took all of it), and their points go out
+   * together in the next frame instead of one frame each. Two callbacks that happen to come close together (a slow
+   * commit) do not wait, nor does a push after a quiet spell.
    */
   private schedulePush(feed: Feed): void {
     const { push } = feed;
@@ -259,7 +261,9 @@ export class MetricFeedHub {
       );
     };
     const wait = push.freeAt - performance.now();
-    if (wait > 0) setTimeout(start, wait);
+    const waits = wait > 0 && push.backToBack;
+    push.backToBack = wait > 0;
+    if (waits) setTimeout(start, wait);
     else setImmediate(start);
   }
 
