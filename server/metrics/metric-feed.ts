@@ -26,9 +26,9 @@ const WAKE_CHUNK = 50;
  */
 const PUSH_SLICE_MS = 20;
 /**
- * After a push, the next one of the same job waits this share of the time it took (see schedulePush). Half: a
- * thousand subscribers' push (some 10 ms) leaves the callbacks 5 ms, where two points then share a frame, and at
- * 20 callbacks a second (50 ms apart) no push waits unless one took over 30 ms.
+ * After a push, points of the same job that come back to back wait this share of the time it took (see
+ * schedulePush). Half: a thousand subscribers' push (some 10 ms) leaves the callbacks 5 ms, where two points then
+ * share a frame; at 20 callbacks a second (50 ms apart) none waits unless pushes take over 33 ms.
  */
 const PUSH_PAUSE_SHARE = 0.5;
 /**
