@@ -112,7 +112,11 @@ class PostgresEventTarget extends EventTarget {
     if (bytes > MAX_PAYLOAD_BYTES) throw new Error(`pubsub payload for ${event.type} is too large`);
     this.pending.push(payload);
     this.pendingBytes.push(bytes);
-    if (!this.sending) void this.send();
+    if (!this.sending) {
+      // After the current task: what it publishes next (a callback publishes its points, then the job's progress) joins this statement.
+      this.sending = true;
+      queueMicrotask(() => void this.send());
+    }
     return true;
   }
 
@@ -126,11 +130,11 @@ class PostgresEventTarget extends EventTarget {
    * flush), so one statement per event caps a busy server at one event per disk flush and queues callbacks behind
    * them for pool connections. Events published meanwhile go together in one statement, one at a time in order;
    * the commit skips waiting for its flush (nothing durable is written: a lost event is what a reconnect covers).
+   * The first waits for the publishing task to finish, so the events one task publishes share a statement.
    * Events are packed into as few notifications as their size allows (a JSON array each): every notification is
    * queued, signalled and read by every listening process, and a busy server publishes two per callback.
    */
   private async send(): Promise<void> {
-    this.sending = true;
     while (this.pending.length > 0) {
       const batch = pack(this.pending, this.pendingBytes);
       this.pending = [];

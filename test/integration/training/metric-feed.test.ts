@@ -163,6 +163,40 @@ describe('metric feed', () => {
     expect(received.slice(2).map((r) => r.how)).toEqual(['pushed', 'pushed', 'pushed', 'pushed']);
   });
 
+  it('pushes points that come back to back, during the pause after a push, together in one batch', async () => {
+    const jobId = await runningJob();
+    const hub = t.app.services.metricFeeds;
+    const batches: number[][] = [];
+    // A client whose pushes take 200 ms, as many thousand sockets' writes would: a pause of 100 ms follows each.
+    const push = (batch: MetricBatch) => {
+      const until = performance.now() + 200;
+      while (performance.now() < until);
+      batches.push(batch.points.map((p) => p.step));
+      return true;
+    };
+    const iterator = hub.watch(jobId, 0, async () => false, push);
+    const pulling = (async () => {
+      for await (const batch of iterator) batches.push(batch.points.map((p) => p.step));
+    })();
+    await sleep(50);
+    // Stored once it waits caught up, so only the pushes bring them.
+    await insertPoints(jobId, [point(1), point(2), point(3), point(4)]);
+    hub.deliver(jobId, storedRows([point(1)])!);
+    for (let waited = 0; batches.length === 0 && waited < 2000; waited += 5) await sleep(5);
+    // Two close together: the second goes at once.
+    hub.deliver(jobId, storedRows([point(2)])!);
+    for (let waited = 0; batches.length === 1 && waited < 2000; waited += 5) await sleep(5);
+    // A third and fourth as close: back to back now, they wait out the pause and go together.
+    hub.deliver(jobId, storedRows([point(3)])!);
+    await new Promise((resolve) => setImmediate(resolve));
+    hub.deliver(jobId, storedRows([point(4)])!);
+    for (let waited = 0; batches.length < 3 && waited < 2000; waited += 5) await sleep(5);
+    await sleep(20);
+    await iterator.return!();
+    await pulling;
+    expect(batches).toEqual([[1], [2], [3, 4]]);
+  });
+
   it('sends a stored point whose delivery never came: the iterator finds it in the database within the gap grace', async () => {
     const jobId = await runningJob();
     const { received, stop } = watchKeepingUp(jobId);
