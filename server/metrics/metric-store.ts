@@ -28,20 +28,60 @@ export interface StoredSteps {
 
 /**
  * The SELECT feeding an INSERT of points from the JSON parameter `$<param>` (one parameter: node-postgres escapes
- * array parameters element by element, several times slower). Shared with apply-report's ingest statement.
+ * array parameters element by element, several times slower). Shared with apply-report's coalesced statement.
  */
 export function pointRowsFromJson(param: number): string {
   return pointRows('$1::uuid', `json_to_recordset($${param}::json)`);
 }
+
+/** A point's fields as the SELECTs below read them, with their SQL types. */
+const POINT_FIELDS = [
+  ['step', 'int'],
+  ['epoch', 'float8'],
+  ['trainingLoss', 'float8'],
+  ['validationLoss', 'float8'],
+  ['learningRate', 'float8'],
+  ['gradNorm', 'float8'],
+  ['throughput', 'float8'],
+  ['tokensTrained', 'float8'],
+  ['gpuUtilization', 'float8'],
+  ['recordedAt', 'timestamptz'],
+] as const satisfies readonly (readonly [keyof ProviderMetricPoint, string])[];
+
+/** The row a point `p` is stored as, for the job `jobId` (an SQL expression). */
+const pointSelect = (jobId: string) =>
+  `SELECT ${jobId}, p.step, p.epoch, p."trainingLoss", p."validationLoss", p."learningRate", p."gradNorm", p.throughput, round(p."tokensTrained")::bigint, p."gpuUtilization", p."recordedAt"`;
 
 /**
  * The same SELECT with the job id and the points' JSON taken from elsewhere: `source` ends in a json_to_recordset
  * call (apply-report's coalesced statement reads each report's job and points from a row).
  */
 export function pointRows(jobId: string, source: string): string {
-  return `SELECT ${jobId}, p.step, p.epoch, p."trainingLoss", p."validationLoss", p."learningRate", p."gradNorm", p.throughput, round(p."tokensTrained")::bigint, p."gpuUtilization", p."recordedAt"
-     FROM ${source} AS p(step int, epoch float8, "trainingLoss" float8, "validationLoss" float8, "learningRate" float8, "gradNorm" float8,
-       throughput float8, "tokensTrained" float8, "gpuUtilization" float8, "recordedAt" timestamptz)`;
+  return `${pointSelect(jobId)} FROM ${source} AS p(${POINT_FIELDS.map(([name, type]) => `"${name}" ${type}`).join(', ')})`;
+}
+
+/**
+ * The same SELECT for the job `$1` from the arrays pointArrays makes, in parameters `$<first>` onwards: PostgreSQL
+ * reads a 500-point callback's arrays in half the time json_to_recordset takes over its JSON.
+ */
+export function pointRowsFromArrays(first: number): string {
+  const arrays = POINT_FIELDS.map(([, type], i) => `$${first + i}::${type}[]`).join(', ');
+  return `${pointSelect('$1::uuid')} FROM unnest(${arrays}) AS p(${POINT_FIELDS.map(([name]) => `"${name}"`).join(', ')})`;
+}
+
+/**
+ * The points as one PostgreSQL array literal per field, for pointRowsFromArrays. Made here rather than by
+ * node-postgres, which escapes each element; numbers need no quoting (checked finite), strings are quoted.
+ */
+export function pointArrays(points: readonly ProviderMetricPoint[]): string[] {
+  return POINT_FIELDS.map(([name]) => {
+    const values = points.map((p) => {
+      const value = p[name];
+      if (value === null) return 'NULL';
+      return typeof value === 'string' ? `"${value.replace(/["\\]/g, '\\$&')}"` : String(value);
+    });
+    return `{${values.join(',')}}`;
+  });
 }
 
 /** A timestamp JavaScript reads exactly as PostgreSQL does: a full ISO instant, to the millisecond at most. */
@@ -209,10 +249,10 @@ export async function summariseStoredSpans(jobId: string, spans: readonly number
 export async function insertPoints(jobId: string, points: readonly ProviderMetricPoint[]): Promise<StoredSteps | null> {
   if (points.length === 0) return null;
   const { rows } = await pool.query<{ stored: StoredSteps | null }>(
-    `WITH inserted AS (${INSERT_POINT_COLUMNS} ${pointRowsFromJson(2)} ON CONFLICT ("jobId", step) DO NOTHING ${INSERTED_POINT_RETURNING}),
+    `WITH inserted AS (${INSERT_POINT_COLUMNS} ${pointRowsFromArrays(2)} ON CONFLICT ("jobId", step) DO NOTHING ${INSERTED_POINT_RETURNING}),
      ${SUMMARISE_FILLED_BLOCKS_CTES}
      SELECT ${STORED_STEPS_SQL} AS stored`,
-    [jobId, JSON.stringify(points)],
+    [jobId, ...pointArrays(points)],
   );
   return rows[0]!.stored;
 }

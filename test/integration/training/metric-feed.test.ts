@@ -187,6 +187,7 @@ describe('metric feed', () => {
       point(3, '2026-11-23T20:00:00.5+02:00'),
       { ...point(4), trainingLoss: null, throughput: null, tokensTrained: null, epoch: 0.1 + 0.2 },
       { ...point(5), learningRate: 1e-300, gradNorm: 123456789.12345679 },
+      { ...point(6), trainingLoss: -0.5, learningRate: 1.5e-7, throughput: 1e21, tokensTrained: 2 ** 53 - 1 },
     ];
     await insertPoints(jobId, exact);
     expect(storedRows(exact)).toEqual(await pointsAfter(jobId, 0, 10));
