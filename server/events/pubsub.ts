@@ -135,8 +135,13 @@ class PostgresEventTarget extends EventTarget {
       const batch = pack(this.pending, this.pendingBytes);
       this.pending = [];
       this.pendingBytes = [];
+      // Named, so each connection parses and plans it once: a busy server sends it after nearly every callback.
       await this.pool
-        .query(`SELECT pg_notify($1, p) FROM (SELECT set_config('synchronous_commit', 'off', true)) AS s, unnest($2::text[]) AS p`, [CHANNEL, batch])
+        .query({
+          name: 'pubsub-notify',
+          text: `SELECT pg_notify($1, p) FROM (SELECT set_config('synchronous_commit', 'off', true)) AS s, unnest($2::text[]) AS p`,
+          values: [CHANNEL, batch],
+        })
         .catch((err: Error) => this.onError(err));
     }
     this.sending = false;
