@@ -112,7 +112,11 @@ class PostgresEventTarget extends EventTarget {
     if (bytes > MAX_PAYLOAD_BYTES) throw new Error(`pubsub payload for ${event.type} is too large`);
     this.pending.push(payload);
     this.pendingBytes.push(bytes);
-    if (!this.sending) void this.send();
+    if (!this.sending) {
+      this.sending = true;
+      // After the current task: what it publishes goes in one notification (a callback publishes its points, then its progress).
+      queueMicrotask(() => void this.send());
+    }
     return true;
   }
 
@@ -130,7 +134,6 @@ class PostgresEventTarget extends EventTarget {
    * queued, signalled and read by every listening process, and a busy server publishes two per callback.
    */
   private async send(): Promise<void> {
-    this.sending = true;
     while (this.pending.length > 0) {
       const batch = pack(this.pending, this.pendingBytes);
       this.pending = [];
