@@ -71,28 +71,37 @@ export function pointRowsFromArrays(first: number): string {
 
 /** PostgreSQL's binary form of the numeric types above: element type oid and bytes per value. */
 const BINARY_TYPES = { int: { oid: 23, bytes: 4 }, float8: { oid: 701, bytes: 8 } } as const;
+type NumericField = Exclude<(typeof POINT_FIELDS)[number][0], 'recordedAt'>;
 
 /**
- * A one-dimensional int or float8 array in PostgreSQL's binary form (array_recv), which node-postgres sends as is
- * for a Buffer: no number written out as text by us nor read back by PostgreSQL, and the exact double either way.
+ * The field `name` of the points as a one-dimensional int or float8 array in PostgreSQL's binary form (array_recv),
+ * which node-postgres sends as is for a Buffer: no number written out as text by us nor read back by PostgreSQL,
+ * and the exact double. Written through a DataView, which V8 compiles to plain stores.
  */
-function binaryArray(type: keyof typeof BINARY_TYPES, values: readonly (number | null)[]): Buffer {
+function binaryArray(points: readonly ProviderMetricPoint[], name: NumericField, type: keyof typeof BINARY_TYPES): Buffer {
   const { oid, bytes } = BINARY_TYPES[type];
   let nulls = 0;
-  for (const value of values) if (value === null) nulls++;
-  const buffer = Buffer.allocUnsafe(20 + 4 * values.length + bytes * (values.length - nulls));
+  for (const p of points) if (p[name] === null) nulls++;
+  const buffer = Buffer.allocUnsafe(20 + 4 * points.length + bytes * (points.length - nulls));
+  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   // Header: one dimension, whether it holds NULLs, the element type; the dimension's length and lower bound.
-  let at = buffer.writeInt32BE(1, 0);
-  at = buffer.writeInt32BE(nulls > 0 ? 1 : 0, at);
-  at = buffer.writeInt32BE(oid, at);
-  at = buffer.writeInt32BE(values.length, at);
-  at = buffer.writeInt32BE(1, at);
-  for (const value of values) {
-    if (value === null) at = buffer.writeInt32BE(-1, at);
-    else {
-      at = buffer.writeInt32BE(bytes, at);
-      at = type === 'int' ? buffer.writeInt32BE(value, at) : buffer.writeDoubleBE(value, at);
+  view.setInt32(0, 1);
+  view.setInt32(4, nulls > 0 ? 1 : 0);
+  view.setInt32(8, oid);
+  view.setInt32(12, points.length);
+  view.setInt32(16, 1);
+  let at = 20;
+  for (const p of points) {
+    const value = p[name];
+    if (value === null) {
+      view.setInt32(at, -1);
+      at += 4;
+      continue;
     }
+    view.setInt32(at, bytes);
+    if (type === 'int') view.setInt32(at + 4, value);
+    else view.setFloat64(at + 4, value);
+    at += 4 + bytes;
   }
   return buffer;
 }
@@ -110,11 +119,7 @@ function textArray(values: readonly string[]): string {
  */
 export function pointArrays(points: readonly ProviderMetricPoint[]): (Buffer | string)[] {
   return POINT_FIELDS.map(([name, type]) => {
-    if (type === 'timestamptz') return textArray(points.map((p) => p.recordedAt));
-    return binaryArray(
-      type,
-      points.map((p) => p[name]),
-    );
+    return type === 'timestamptz' ? textArray(points.map((p) => p.recordedAt)) : binaryArray(points, name, type);
   });
 }
 
