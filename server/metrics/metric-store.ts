@@ -98,6 +98,8 @@ function binaryArray(points: readonly ProviderMetricPoint[], name: NumericField,
       at += 4;
       continue;
     }
+    // Steps are checked before they get here; one PostgreSQL's int cannot hold is refused, as PostgreSQL would, not wrapped.
+    if (type === 'int' && !(Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31)) throw new RangeError(`${name} ${value} is not an integer PostgreSQL's int holds`);
     view.setInt32(at, bytes);
     if (type === 'int') view.setInt32(at + 4, value);
     else view.setFloat64(at + 4, value);
@@ -118,9 +120,7 @@ function textArray(values: readonly string[]): string {
  * (quoted, as PostgreSQL reads them). Made here rather than by node-postgres, which escapes each element as text.
  */
 export function pointArrays(points: readonly ProviderMetricPoint[]): (Buffer | string)[] {
-  return POINT_FIELDS.map(([name, type]) => {
-    return type === 'timestamptz' ? textArray(points.map((p) => p.recordedAt)) : binaryArray(points, name, type);
-  });
+  return POINT_FIELDS.map(([name, type]) => (type === 'timestamptz' ? textArray(points.map((p) => p.recordedAt)) : binaryArray(points, name, type)));
 }
 
 /** A timestamp JavaScript reads exactly as PostgreSQL does: a full ISO instant, to the millisecond at most. */

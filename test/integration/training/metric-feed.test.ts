@@ -195,5 +195,8 @@ describe('metric feed', () => {
     expect(storedRows([point(6, '2026-11-23T18:00:00.123456Z')])).toBeNull();
     expect(storedRows([point(7, '2026-11-23 18:00:00')])).toBeNull();
     expect(storedRows([{ ...point(8), tokensTrained: 10.5 }])).toBeNull();
+    // A step the int column cannot hold is refused, not wrapped or rounded into another step.
+    for (const step of [2 ** 31, 7.5]) await expect(insertPoints(jobId, [point(step)])).rejects.toThrow();
+    expect(await pointsAfter(jobId, 6, 10)).toEqual([]);
   });
 });
