@@ -113,8 +113,8 @@ class PostgresEventTarget extends EventTarget {
     this.pending.push(payload);
     this.pendingBytes.push(bytes);
     if (!this.sending) {
-      // After the current task: what it publishes next (a callback publishes its points, then the job's progress) joins this statement.
       this.sending = true;
+      // After the current task: what it publishes goes in one notification (a callback publishes its points, then its progress).
       queueMicrotask(() => void this.send());
     }
     return true;
@@ -130,7 +130,6 @@ class PostgresEventTarget extends EventTarget {
    * flush), so one statement per event caps a busy server at one event per disk flush and queues callbacks behind
    * them for pool connections. Events published meanwhile go together in one statement, one at a time in order;
    * the commit skips waiting for its flush (nothing durable is written: a lost event is what a reconnect covers).
-   * The first waits for the publishing task to finish, so the events one task publishes share a statement.
    * Events are packed into as few notifications as their size allows (a JSON array each): every notification is
    * queued, signalled and read by every listening process, and a busy server publishes two per callback.
    */
@@ -139,8 +138,13 @@ class PostgresEventTarget extends EventTarget {
       const batch = pack(this.pending, this.pendingBytes);
       this.pending = [];
       this.pendingBytes = [];
+      // Named, so each connection parses and plans it once: a busy server sends it after nearly every callback.
       await this.pool
-        .query(`SELECT pg_notify($1, p) FROM (SELECT set_config('synchronous_commit', 'off', true)) AS s, unnest($2::text[]) AS p`, [CHANNEL, batch])
+        .query({
+          name: 'pubsub-notify',
+          text: `SELECT pg_notify($1, p) FROM (SELECT set_config('synchronous_commit', 'off', true)) AS s, unnest($2::text[]) AS p`,
+          values: [CHANNEL, batch],
+        })
         .catch((err: Error) => this.onError(err));
     }
     this.sending = false;

@@ -232,6 +232,24 @@ const providerEventEnvelopeSchema = providerEventSchema.extend({ points: z.array
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isFiniteOrNull = (v: unknown): v is number | null => v === null || isFiniteNumber(v);
 
+/** toISOString's form: fields in range (it never writes hour 24 or second 60). */
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Whether `text` is a date toISOString writes: the same answer as comparing it with toISOString of its Date.parse,
+ * without making a Date (that was most of a 500-point callback's check).
+ */
+export function isIsoInstant(text: string): boolean {
+  const match = ISO_INSTANT.exec(text);
+  if (!match) return false;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
+}
+
 /**
  * A point that metricPointSchema accepts, checked by hand (a 500-point callback spent more time in zod than in its
  * SQL), with only its known keys; null for any point it cannot vouch for, which zod then judges and words the error
@@ -245,9 +263,7 @@ function plainPoint(point: unknown): ProviderMetricPoint | null {
   if (!isFiniteOrNull(trainingLoss) || !isFiniteOrNull(validationLoss) || !isFiniteOrNull(learningRate) || !isFiniteOrNull(gradNorm) || !isFiniteOrNull(throughput)) return null;
   if (tokensTrained !== null && (!Number.isSafeInteger(tokensTrained) || (tokensTrained as number) < 0)) return null;
   if (gpuUtilization !== null && (!isFiniteNumber(gpuUtilization) || gpuUtilization < 0 || gpuUtilization > 1)) return null;
-  if (typeof recordedAt !== 'string' || recordedAt.length !== 24) return null;
-  const time = Date.parse(recordedAt);
-  if (!Number.isFinite(time) || new Date(time).toISOString() !== recordedAt) return null;
+  if (typeof recordedAt !== 'string' || !isIsoInstant(recordedAt)) return null;
   return {
     step: step as number,
     epoch,

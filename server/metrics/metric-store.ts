@@ -28,20 +28,99 @@ export interface StoredSteps {
 
 /**
  * The SELECT feeding an INSERT of points from the JSON parameter `$<param>` (one parameter: node-postgres escapes
- * array parameters element by element, several times slower). Shared with apply-report's ingest statement.
+ * array parameters element by element, several times slower). Shared with apply-report's coalesced statement.
  */
 export function pointRowsFromJson(param: number): string {
   return pointRows('$1::uuid', `json_to_recordset($${param}::json)`);
 }
+
+/** A point's fields as the SELECTs below read them, with their SQL types. */
+const POINT_FIELDS = [
+  ['step', 'int'],
+  ['epoch', 'float8'],
+  ['trainingLoss', 'float8'],
+  ['validationLoss', 'float8'],
+  ['learningRate', 'float8'],
+  ['gradNorm', 'float8'],
+  ['throughput', 'float8'],
+  ['tokensTrained', 'float8'],
+  ['gpuUtilization', 'float8'],
+  ['recordedAt', 'timestamptz'],
+] as const satisfies readonly (readonly [keyof ProviderMetricPoint, string])[];
+
+/** The row a point `p` is stored as, for the job `jobId` (an SQL expression). */
+const pointSelect = (jobId: string) =>
+  `SELECT ${jobId}, p.step, p.epoch, p."trainingLoss", p."validationLoss", p."learningRate", p."gradNorm", p.throughput, round(p."tokensTrained")::bigint, p."gpuUtilization", p."recordedAt"`;
 
 /**
  * The same SELECT with the job id and the points' JSON taken from elsewhere: `source` ends in a json_to_recordset
  * call (apply-report's coalesced statement reads each report's job and points from a row).
  */
 export function pointRows(jobId: string, source: string): string {
-  return `SELECT ${jobId}, p.step, p.epoch, p."trainingLoss", p."validationLoss", p."learningRate", p."gradNorm", p.throughput, round(p."tokensTrained")::bigint, p."gpuUtilization", p."recordedAt"
-     FROM ${source} AS p(step int, epoch float8, "trainingLoss" float8, "validationLoss" float8, "learningRate" float8, "gradNorm" float8,
-       throughput float8, "tokensTrained" float8, "gpuUtilization" float8, "recordedAt" timestamptz)`;
+  return `${pointSelect(jobId)} FROM ${source} AS p(${POINT_FIELDS.map(([name, type]) => `"${name}" ${type}`).join(', ')})`;
+}
+
+/**
+ * The same SELECT for the job `$1` from the arrays pointArrays makes, in parameters `$<first>` onwards: PostgreSQL
+ * reads a 500-point callback's arrays in a third of the time json_to_recordset takes over its JSON.
+ */
+export function pointRowsFromArrays(first: number): string {
+  const arrays = POINT_FIELDS.map(([, type], i) => `$${first + i}::${type}[]`).join(', ');
+  return `${pointSelect('$1::uuid')} FROM unnest(${arrays}) AS p(${POINT_FIELDS.map(([name]) => `"${name}"`).join(', ')})`;
+}
+
+/** PostgreSQL's binary form of the numeric types above: element type oid and bytes per value. */
+const BINARY_TYPES = { int: { oid: 23, bytes: 4 }, float8: { oid: 701, bytes: 8 } } as const;
+type NumericField = Exclude<(typeof POINT_FIELDS)[number][0], 'recordedAt'>;
+
+/**
+ * The field `name` of the points as a one-dimensional int or float8 array in PostgreSQL's binary form (array_recv),
+ * which node-postgres sends as is for a Buffer: no number written out as text by us nor read back by PostgreSQL,
+ * and the exact double. Written through a DataView, which V8 compiles to plain stores.
+ */
+function binaryArray(points: readonly ProviderMetricPoint[], name: NumericField, type: keyof typeof BINARY_TYPES): Buffer {
+  const { oid, bytes } = BINARY_TYPES[type];
+  let nulls = 0;
+  for (const p of points) if (p[name] === null) nulls++;
+  const buffer = Buffer.allocUnsafe(20 + 4 * points.length + bytes * (points.length - nulls));
+  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  // Header: one dimension, whether it holds NULLs, the element type; the dimension's length and lower bound.
+  view.setInt32(0, 1);
+  view.setInt32(4, nulls > 0 ? 1 : 0);
+  view.setInt32(8, oid);
+  view.setInt32(12, points.length);
+  view.setInt32(16, 1);
+  let at = 20;
+  for (const p of points) {
+    const value = p[name];
+    if (value === null) {
+      view.setInt32(at, -1);
+      at += 4;
+      continue;
+    }
+    // Steps are checked before they get here; one PostgreSQL's int cannot hold is refused, as PostgreSQL would, not wrapped.
+    if (type === 'int' && !(Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31)) throw new RangeError(`${name} ${value} is not an integer PostgreSQL's int holds`);
+    view.setInt32(at, bytes);
+    if (type === 'int') view.setInt32(at + 4, value);
+    else view.setFloat64(at + 4, value);
+    at += 4 + bytes;
+  }
+  return buffer;
+}
+
+/** A text array literal of these strings, each quoted; escaped only when one holds a quote or backslash (a checked timestamp never does). */
+function textArray(values: readonly string[]): string {
+  const special = /["\\]/;
+  if (!values.some((v) => special.test(v))) return `{"${values.join('","')}"}`;
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+}
+
+/**
+ * The points as one array per field, for pointRowsFromArrays: numbers in binary form, timestamps as a text literal
+ * (quoted, as PostgreSQL reads them). Made here rather than by node-postgres, which escapes each element as text.
+ */
+export function pointArrays(points: readonly ProviderMetricPoint[]): (Buffer | string)[] {
+  return POINT_FIELDS.map(([name, type]) => (type === 'timestamptz' ? textArray(points.map((p) => p.recordedAt)) : binaryArray(points, name, type)));
 }
 
 /** A timestamp JavaScript reads exactly as PostgreSQL does: a full ISO instant, to the millisecond at most. */
@@ -209,10 +288,10 @@ export async function summariseStoredSpans(jobId: string, spans: readonly number
 export async function insertPoints(jobId: string, points: readonly ProviderMetricPoint[]): Promise<StoredSteps | null> {
   if (points.length === 0) return null;
   const { rows } = await pool.query<{ stored: StoredSteps | null }>(
-    `WITH inserted AS (${INSERT_POINT_COLUMNS} ${pointRowsFromJson(2)} ON CONFLICT ("jobId", step) DO NOTHING ${INSERTED_POINT_RETURNING}),
+    `WITH inserted AS (${INSERT_POINT_COLUMNS} ${pointRowsFromArrays(2)} ON CONFLICT ("jobId", step) DO NOTHING ${INSERTED_POINT_RETURNING}),
      ${SUMMARISE_FILLED_BLOCKS_CTES}
      SELECT ${STORED_STEPS_SQL} AS stored`,
-    [jobId, JSON.stringify(points)],
+    [jobId, ...pointArrays(points)],
   );
   return rows[0]!.stored;
 }

@@ -15,7 +15,8 @@ import {
   mayFillBlock,
   meanThroughput,
   pointRows,
-  pointRowsFromJson,
+  pointArrays,
+  pointRowsFromArrays,
   STORED_STEPS_SQL,
   storedRows,
   SUMMARISE_FILLED_BLOCKS_CTES,
@@ -101,20 +102,20 @@ const heartbeatDueSql = (column: string) => `coalesce(${column} <= now() - inter
  */
 const INGEST_AND_SUMMARISE_SQL = `
 WITH job AS (SELECT status, "externalJobId" FROM "TrainingJob" WHERE id = $1),
-seen AS (SELECT 1 FROM "WebhookReceipt" WHERE "jobId" = $1 AND "deliveryId" = $9),
+seen AS (SELECT 1 FROM "WebhookReceipt" WHERE "jobId" = $1 AND "deliveryId" = $8),
 accepted AS (
   SELECT 1 FROM job WHERE status IN (${ACTIVE_SQL})
-    AND ($10::text IS NULL OR "externalJobId" IS NULL OR "externalJobId" = $10)
+    AND ($9::text IS NULL OR "externalJobId" IS NULL OR "externalJobId" = $9)
     AND NOT EXISTS (SELECT 1 FROM seen)
 ),
 inserted AS (
-  ${INSERT_POINT_COLUMNS} ${pointRowsFromJson(8)}
+  ${INSERT_POINT_COLUMNS} ${pointRowsFromArrays(13)}
   WHERE EXISTS (SELECT 1 FROM accepted)
   ON CONFLICT ("jobId", step) DO NOTHING ${INSERTED_POINT_RETURNING}
 ),${SUMMARISE_FILLED_BLOCKS_CTES},
 progressed AS (
   UPDATE "TrainingJob" SET
-    "lastHeartbeatAt" = CASE WHEN ($2 > "currentStep" OR ($4::"TrainingStage" IS NOT NULL AND $4::"TrainingStage" IS DISTINCT FROM stage) OR $12)
+    "lastHeartbeatAt" = CASE WHEN ($2 > "currentStep" OR ($4::"TrainingStage" IS NOT NULL AND $4::"TrainingStage" IS DISTINCT FROM stage) OR $11)
       AND ${heartbeatDueSql('"lastHeartbeatAt"')} THEN now() ELSE "lastHeartbeatAt" END,
     "latestMetrics" = CASE WHEN $6::jsonb IS NOT NULL AND $2 >= "currentStep" THEN $6::jsonb ELSE "latestMetrics" END,
     "currentStep" = GREATEST("currentStep", $2),
@@ -125,17 +126,17 @@ progressed AS (
     "etaSeconds" = CASE WHEN $2 > 0 AND $3 > $2 AND "startedAt" IS NOT NULL
       THEN ceil(extract(epoch FROM now() - "startedAt") / $2 * ($3 - $2))::int
       WHEN $3 > 0 AND $2 >= $3 THEN 0 ELSE "etaSeconds" END,
-    "externalJobId" = coalesce("externalJobId", $10),
+    "externalJobId" = coalesce("externalJobId", $9),
     -- A run calling back has claimed the job: no submission is left to wait for.
-    "submitStartedAt" = CASE WHEN $10::text IS NULL THEN "submitStartedAt" END,
-    "startedAt" = CASE WHEN $13 AND status = 'INITIALIZING' THEN now() ELSE "startedAt" END,
+    "submitStartedAt" = CASE WHEN $9::text IS NULL THEN "submitStartedAt" END,
+    "startedAt" = CASE WHEN $12 AND status = 'INITIALIZING' THEN now() ELSE "startedAt" END,
     "updatedAt" = now()
   WHERE id = $1 AND EXISTS (SELECT 1 FROM accepted) AND status IN (${ACTIVE_SQL})
   RETURNING status, "externalJobId"
 ),
 receipt AS (
   INSERT INTO "WebhookReceipt" ("jobId", "deliveryId")
-  SELECT $1, $9 FROM progressed WHERE $9::text IS NOT NULL AND progressed.status::text = ANY($11::text[])
+  SELECT $1, $8 FROM progressed WHERE $8::text IS NOT NULL AND progressed.status::text = ANY($10::text[])
   ON CONFLICT DO NOTHING RETURNING 1
 )
 SELECT (SELECT status FROM job) AS "foundStatus", (SELECT "externalJobId" FROM job) AS "foundExternalId",
@@ -269,12 +270,12 @@ async function ingest(jobId: string, report: ProviderReport, delivery: Delivery 
       input.epoch,
       input.latest ? JSON.stringify(input.latest) : null,
       input.stageRank,
-      JSON.stringify(report.points),
       input.deliveryId,
       input.externalId,
       input.settled,
       input.alive,
       input.queued,
+      ...pointArrays(report.points),
     ],
   });
   return rows[0]!;

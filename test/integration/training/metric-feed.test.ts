@@ -221,6 +221,7 @@ describe('metric feed', () => {
       point(3, '2026-11-23T20:00:00.5+02:00'),
       { ...point(4), trainingLoss: null, throughput: null, tokensTrained: null, epoch: 0.1 + 0.2 },
       { ...point(5), learningRate: 1e-300, gradNorm: 123456789.12345679 },
+      { ...point(6), trainingLoss: -0.5, learningRate: 1.5e-7, throughput: 1e21, tokensTrained: 2 ** 53 - 1 },
     ];
     await insertPoints(jobId, exact);
     expect(storedRows(exact)).toEqual(await pointsAfter(jobId, 0, 10));
@@ -228,5 +229,8 @@ describe('metric feed', () => {
     expect(storedRows([point(6, '2026-11-23T18:00:00.123456Z')])).toBeNull();
     expect(storedRows([point(7, '2026-11-23 18:00:00')])).toBeNull();
     expect(storedRows([{ ...point(8), tokensTrained: 10.5 }])).toBeNull();
+    // A step the int column cannot hold is refused, not wrapped or rounded into another step.
+    for (const step of [2 ** 31, 7.5]) await expect(insertPoints(jobId, [point(step)])).rejects.toThrow();
+    expect(await pointsAfter(jobId, 6, 10)).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // parseProviderEvent checks points by hand for speed: it must accept, refuse and
 // return exactly what the zod schema does.
 import { describe, expect, it } from 'vitest';
-import { InvalidCallbackError, parseProviderEvent, providerEventSchema } from '../../../server/gpu/provider.js';
+import { InvalidCallbackError, isIsoInstant, parseProviderEvent, providerEventSchema } from '../../../server/gpu/provider.js';
 
 const point = {
   step: 7,
@@ -73,5 +73,24 @@ describe('parseProviderEvent', () => {
       expect(providerEventSchema.safeParse(body).success).toBe(false);
       expect(() => parseProviderEvent(body)).toThrow(InvalidCallbackError);
     }
+  });
+});
+
+describe('isIsoInstant', () => {
+  it('answers as comparing a date with toISOString of its Date.parse does: month lengths, leap years, field ranges', () => {
+    const roundTrips = (text: string) => {
+      const time = Date.parse(text);
+      return Number.isFinite(time) && new Date(time).toISOString() === text;
+    };
+    const texts = [
+      ...['2024-02-29', '2023-02-29', '2000-02-29', '2100-02-29', '0000-02-29', '2026-04-31', '2026-12-31', '2026-13-01', '2026-00-10', '2026-01-00'].map(
+        (d) => `${d}T07:33:18.123Z`,
+      ),
+      ...['23:59:59.999', '24:00:00.000', '12:60:00.000', '12:00:60.000', '12:00:00.12', '12:00:00Z'].map((t) => `2026-12-07T${t}Z`),
+      '2026-12-07T07:33:18.123+00:00',
+      '2026-12-07T07:33:18.123Z\n',
+      '+002026-12-07T07:33:18.123Z',
+    ];
+    for (const text of texts) expect([text, isIsoInstant(text)]).toEqual([text, roundTrips(text)]);
   });
 });
