@@ -124,17 +124,25 @@ class PieceCounter {
    * never reach the low half of either lane, leaving 32 bits to tell apart words that differ only there.
    */
   count(text: string, start: number, end: number, withSpace = false): number {
-    const length = end - start + (withSpace ? 1 : 0);
-    if (length > MAX_CACHED_PIECE) {
-      const piece = (withSpace ? ' ' : '') + text.slice(start, end);
-      return length > SLICE_LENGTH ? countInSlices(piece, this.countPiece) : this.countPiece(piece);
-    }
     let high = SEED_HIGH;
     let low = SEED_LOW;
     for (let i = start; i < end; i++) {
       const code = text.charCodeAt(i);
       high = stepHigh(high, code);
       low = stepLow(low, code);
+    }
+    return this.countHashed(high, low, text, start, end, withSpace);
+  }
+
+  /**
+   * Tokens in text[start..end), whose units the caller has stepped into the two hash lanes from their seeds (count()
+   * does; sumOverWords hashes as it looks for where words end, reading each character once).
+   */
+  countHashed(high: number, low: number, text: string, start: number, end: number, withSpace: boolean): number {
+    const length = end - start + (withSpace ? 1 : 0);
+    if (length > MAX_CACHED_PIECE) {
+      const piece = (withSpace ? ' ' : '') + text.slice(start, end);
+      return length > SLICE_LENGTH ? countInSlices(piece, this.countPiece) : this.countPiece(piece);
     }
     // Not finished (finishing maps each pair of lanes to another pair: it tells no more pieces apart), but folded where
     // a table is indexed, since a multiply moves a change in a step only towards the high bits.
@@ -212,14 +220,25 @@ function sumOverWords(text: string, pieces: PieceCounter, joinsSpace: Uint8Array
   let start = 0;
   // The dummy space is counted with the first piece, never concatenated to the text: that would copy every text.
   let withSpace = dummyPrefix;
-  for (let i = text.indexOf(' ', 1); i > 0; i = text.indexOf(' ', i + 1)) {
-    const previous = text.charCodeAt(i - 1);
-    if (previous === SPACE || previous === SPACE_MARK || joinsSpace[previous] === 1) continue;
-    tokens += pieces.count(text, start, i, withSpace);
-    start = i;
-    withSpace = false;
+  // One pass: each character is hashed into the current piece as the scan looks for the space that ends it.
+  let high = SEED_HIGH;
+  let low = SEED_LOW;
+  // A space at the very start ends no piece.
+  let previous = SPACE;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === SPACE && previous !== SPACE && previous !== SPACE_MARK && joinsSpace[previous] !== 1) {
+      tokens += pieces.countHashed(high, low, text, start, i, withSpace);
+      start = i;
+      withSpace = false;
+      high = SEED_HIGH;
+      low = SEED_LOW;
+    }
+    high = stepHigh(high, code);
+    low = stepLow(low, code);
+    previous = code;
   }
-  return text.length === 0 ? tokens : tokens + pieces.count(text, start, text.length, withSpace);
+  return text.length === 0 ? tokens : tokens + pieces.countHashed(high, low, text, start, text.length, withSpace);
 }
 
 /** Characters (as a 1 by UTF-16 code) that some vocabulary token puts right before a ▁: words must not be split there. */
