@@ -236,6 +236,17 @@ describe('block summaries written as points land', () => {
     };
   };
 
+  it('stores a block-ending callback whose points a poll stored in part: each step once, the block summarised', async () => {
+    const id = (await db.trainingJob.create({ data: jobRow(alice.id, datasetId, 'RUNNING') })).id;
+    await insertPoints(id, steps(20, 40));
+    const outcome = await applyProviderReport(t.app.services, id, report(steps(1, 64)), { deliveryId: 'd-overlap', externalId: 'x-overlap' });
+    expect(outcome).toEqual({ kind: 'applied' });
+    const { rows } = await pool.query<{ step: number }>(`SELECT step FROM "MetricPoint" WHERE "jobId" = $1 ORDER BY step`, [id]);
+    expect(rows.map((r) => r.step)).toEqual(steps(1, 64).map((p) => p.step));
+    expect(await stored(id)).toEqual([expected(0)]);
+    expect((await db.trainingJob.findUniqueOrThrow({ where: { id } })).currentStep).toBe(64);
+  });
+
   it('summarises each block once all its steps are stored, by a callback or a poll, and the chart reads them', async () => {
     const id = (await db.trainingJob.create({ data: jobRow(alice.id, datasetId, 'RUNNING') })).id;
     await applyProviderReport(t.app.services, id, report(steps(1, 100)));
