@@ -210,12 +210,19 @@ function isLowSurrogate(code: number): boolean {
 const SPACE = 0x20;
 const SPACE_MARK = 0x2581; // ▁, SentencePiece's space
 
+/** charClass values (see sumOverWords): a character some token puts right before a ▁, and one no merge touches. */
+const JOINS_SPACE = 1;
+const ALONE = 2;
+
 /**
  * Sums the token counts of the space-led words of a text, the way SentencePiece merges see it: a new piece starts
  * at a space that follows anything but a space, unless the vocabulary has a token joining that character to a
- * following space (joinsSpace). With dummyPrefix, the text is read as if it began with a space.
+ * following space (charClass JOINS_SPACE). A character no merge touches (ALONE: Mistral's digits) is always one
+ * token and no merge crosses it, so the piece is counted in parts around it: "▁12345:" is "▁", five digits and ":",
+ * and a dataset's many distinct numbers do not each go through the merges and fill the piece cache.
+ * With dummyPrefix, the text is read as if it began with a space.
  */
-function sumOverWords(text: string, pieces: PieceCounter, joinsSpace: Uint8Array, dummyPrefix: boolean): number {
+function sumOverWords(text: string, pieces: PieceCounter, charClass: Uint8Array, dummyPrefix: boolean): number {
   let tokens = 0;
   let start = 0;
   // The dummy space is counted with the first piece, never concatenated to the text: that would copy every text.
@@ -227,30 +234,52 @@ function sumOverWords(text: string, pieces: PieceCounter, joinsSpace: Uint8Array
   let previous = SPACE;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code === SPACE && previous !== SPACE && previous !== SPACE_MARK && joinsSpace[previous] !== 1) {
-      tokens += pieces.countHashed(high, low, text, start, i, withSpace);
+    if (code === SPACE && previous !== SPACE && previous !== SPACE_MARK && charClass[previous] !== JOINS_SPACE) {
+      if (i > start || withSpace) tokens += pieces.countHashed(high, low, text, start, i, withSpace);
       start = i;
       withSpace = false;
       high = SEED_HIGH;
       low = SEED_LOW;
+    } else if (charClass[code] === ALONE) {
+      if (i > start || withSpace) tokens += pieces.countHashed(high, low, text, start, i, withSpace);
+      tokens++;
+      start = i + 1;
+      withSpace = false;
+      high = SEED_HIGH;
+      low = SEED_LOW;
+      previous = code;
+      continue;
     }
     high = stepHigh(high, code);
     low = stepLow(low, code);
     previous = code;
   }
-  return text.length === 0 ? tokens : tokens + pieces.countHashed(high, low, text, start, text.length, withSpace);
+  return start === text.length && !(withSpace && text.length > 0) ? tokens : tokens + pieces.countHashed(high, low, text, start, text.length, withSpace);
 }
 
-/** Characters (as a 1 by UTF-16 code) that some vocabulary token puts right before a ▁: words must not be split there. */
+/** Characters (as JOINS_SPACE by UTF-16 code) that some vocabulary token puts right before a ▁: words must not be split there. */
 function charactersJoiningSpace(vocabulary: Iterable<string>): Uint8Array {
   const found = new Uint8Array(0x10000);
   for (const token of vocabulary) {
     for (let i = token.indexOf('▁', 1); i > 0; i = token.indexOf('▁', i + 1)) {
       const previous = token.charCodeAt(i - 1);
-      if (previous !== SPACE_MARK) found[previous] = 1;
+      if (previous !== SPACE_MARK) found[previous] = JOINS_SPACE;
     }
   }
   return found;
+}
+
+/**
+ * Marks ALONE in charClass the characters that are tokens of their own and appear in no merge (each merge a "left
+ * right" pair of tokens): byte-pair merging leaves such a character a token by itself, whatever is around it.
+ */
+function markCharactersAlone(charClass: Uint8Array, vocabulary: readonly string[], merges: Iterable<string>): void {
+  const merged = new Uint8Array(0x10000);
+  for (const pair of merges) for (let i = 0; i < pair.length; i++) merged[pair.charCodeAt(i)] = 1;
+  for (const token of vocabulary) {
+    const code = token.charCodeAt(0);
+    if (token.length === 1 && code !== SPACE && code !== SPACE_MARK && merged[code] === 0 && charClass[code] === 0) charClass[code] = ALONE;
+  }
 }
 
 interface MistralTokenizer {
@@ -275,10 +304,11 @@ function loadMistral(pieceCache?: SharedArrayBuffer): TokenCounter {
     (piece) => (piece.length <= MAX_CACHED_PIECE ? merges.count(ids.write(piece, merges)) : tokenizer.encode(piece, false, false).length),
     pieceCache,
   );
-  const joinsSpace = charactersJoiningSpace(tokenizer.vocabById);
+  const charClass = charactersJoiningSpace(tokenizer.vocabById);
+  markCharactersAlone(charClass, tokenizer.vocabById, tokenizer.merges.keys());
   return {
     // SentencePiece reads the text as if it began with a space (add_dummy_prefix).
-    count: (text) => (text === '' ? 0 : sumOverWords(text, pieces, joinsSpace, true)),
+    count: (text) => (text === '' ? 0 : sumOverWords(text, pieces, charClass, true)),
     exact: true,
     name: 'mistral-tokenizer-js (Mistral 7B v0.1)',
     // The instruct template: [INST] … [/INST] around user turns (7 tokens), </s> after assistant turns.

@@ -41,6 +41,12 @@ function awkwardTexts(): string[] {
     'line one\nline two\n\nline four\r\nwindows\r\n',
     "I'm sure you'll see they've done it, didn't they? WE'LL SEE.",
     'Numbers: 1234567890, 3.14159, -42, 1e-4, 2024-11-23.',
+    // Mistral's digits are tokens no merge touches: counted apart from the letters and signs around them.
+    'Question 12345: 7 x7 7x a1b2c3 ▁9 9▁ 9\n9 99  99 (42) #1st 10k 0.5% 3 000 000 ٣٤ ½ 1️⃣',
+    '9',
+    ' 9',
+    '9 ',
+    '  12',
     '東京の天気は晴れです。 Übersetzung: naïve café, façade — “quoted” ‘text’.',
     'Decomposed: e\u0301 and a\u0308; emoji 🦙🚀👍🏽 and flags 🇫🇷.',
     'def train(rank=8):\n    return {"alpha": 16, "dropout": 0.05}  # LoRA\n',
@@ -50,7 +56,7 @@ function awkwardTexts(): string[] {
     `A long word: ${'pneumonoultramicroscopicsilicovolcanoconiosis'.repeat(3)} ends here.`,
     `${'abc '.repeat(40)}\n\n\n\n${'\t'.repeat(5)}end`,
   ];
-  const words = ['adapter', 'rank', ' ', ',', 'Übung', '東京', '\n', "it's", '42', '🦙', '<b>', 'the', '  ', 'x'];
+  const words = ['adapter', 'rank', ' ', ',', 'Übung', '東京', '\n', "it's", '42', '🦙', '<b>', 'the', '  ', 'x', '7', 'a1', ':'];
   let seed = 7;
   const random = (): number => {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
