@@ -254,7 +254,8 @@ function sumOverWords(text: string, pieces: PieceCounter, charClass: Uint8Array,
     low = stepLow(low, code);
     previous = code;
   }
-  return start === text.length && !(withSpace && text.length > 0) ? tokens : tokens + pieces.countHashed(high, low, text, start, text.length, withSpace);
+  // Nothing after the last cut (or an empty text): no piece is left.
+  return start === text.length ? tokens : tokens + pieces.countHashed(high, low, text, start, text.length, withSpace);
 }
 
 /** Characters (as JOINS_SPACE by UTF-16 code) that some vocabulary token puts right before a ▁: words must not be split there. */

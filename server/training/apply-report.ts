@@ -157,7 +157,10 @@ const INGEST_AND_SUMMARISE_SKIPPING_STORED = {
 };
 
 /** PostgreSQL refused a point because its job already has one at that step. */
-const isStoredStep = (err: unknown) => (err as { code?: string; table?: string }).code === '23505' && (err as { table?: string }).table === 'MetricPoint';
+const isStoredStep = (err: unknown) => {
+  const { code, table } = err as { code?: string; table?: string };
+  return code === '23505' && table === 'MetricPoint';
+};
 
 /**
  * The ingest statement for many reports at once, one per job: `$1` is a JSON array of IngestInput. The same checks
