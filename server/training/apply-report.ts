@@ -430,7 +430,8 @@ export async function applyProviderReport(services: Services, jobId: string, rep
         message,
         data: {
           ...(to === 'FAILED' ? { errorCode: report.error?.code ?? 'PROVIDER_FAILED', errorMessage: report.error?.message ?? 'The GPU provider reported a failure.' } : {}),
-          ...(to === 'COMPLETED' ? { progress: 100, etaSeconds: 0, measuredTokensPerSecond: measured } : {}),
+          // A spending stop that the completion beat did not stop the run: its reason goes.
+          ...(to === 'COMPLETED' ? { progress: 100, etaSeconds: 0, measuredTokensPerSecond: measured, errorCode: null, errorMessage: null } : {}),
         },
       });
     } else {

@@ -266,7 +266,8 @@ describe('the hard stop', () => {
   it('stops a running job when the month reaches the budget, as the cost cap does, with exact cost records', async () => {
     const user = await createUser(t);
     const datasetId = await readyDataset(t, user.token);
-    const created = await createJob(t, user.token, { datasetId, presetId: 'quality', name: 'budget stop', gpu: { type: 'H100-80GB', count: 8 } });
+    // 20 epochs: a run of about 20 s, so the stop, about 2 s in, lands well before the end on a busy machine.
+    const created = await createJob(t, user.token, { datasetId, presetId: 'quality', name: 'budget stop', gpu: { type: 'H100-80GB', count: 8 }, hyperparameters: { epochs: 20 } });
     const id = created.trainingJob.id;
     await wsCollect(t.ws(user.token), BUDGET_JOB_UPDATED, { id }, (r) => ['RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'].includes(r.at(-1)?.trainingJobUpdated.status ?? ''));
     // About two seconds more of 8× H100 (33.60 USD an hour) reaches it.

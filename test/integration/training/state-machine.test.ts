@@ -8,6 +8,7 @@ import type { TrainingJob, TrainingJobStatus } from '../../../server/db/generate
 import type { Services } from '../../../server/services/services.js';
 import { applyProviderReport, type ProviderReport } from '../../../server/training/apply-report.js';
 import { cancelTrainingJob, JobAlreadyFinishedError } from '../../../server/training/cancel-training-job.js';
+import { SPENDING_STOPS } from '../../../server/training/spending-stops.js';
 import { gpuSecondsMicros, usdToMicros } from '../../../server/costs/money.js';
 import { isTerminal } from '../../../server/db/training-status.js';
 import { transitionJob } from '../../../server/training/transitions.js';
@@ -312,6 +313,16 @@ describe('cancel', () => {
     const after = await expectConsistent(job.id);
     expect(after.status).toBe('COMPLETED');
     expect(after.cancelRequestedAt).not.toBeNull();
+  });
+
+  it('a completion that beats a spending stop: COMPLETED, without the reason for the stop', async () => {
+    const job = await insertJob('RUNNING');
+    const stop = SPENDING_STOPS.BUDGET;
+    await db.trainingJob.update({ where: { id: job.id }, data: { cancelRequestedAt: new Date(), errorCode: stop.errorCode, errorMessage: stop.errorMessage } });
+    await db.trainingJobEvent.create({ data: { jobId: job.id, type: 'CANCEL_REQUESTED', message: stop.requested } });
+    await applyProviderReport(t.app.services, job.id, completedReport);
+    const after = await expectConsistent(job.id);
+    expect([after.status, after.errorCode, after.errorMessage]).toEqual(['COMPLETED', null, null]);
   });
 
   it('a completion reported after the job was cancelled changes nothing', async () => {
