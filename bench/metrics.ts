@@ -32,6 +32,7 @@ import { formatBenchRows, type BenchRow } from './report.js';
 import { startBenchStack } from './lib/stack.js';
 import { statementCounter } from '../server/db/client.js';
 import { forgetRememberedSeries } from '../server/training/downsample.js';
+import { PUSH_PAUSE_SHARE } from '../server/metrics/metric-feed.js';
 import { BLOCK, INSERT_POINT_COLUMNS, POINT_ROW_COLUMNS, pointRowsFromJson, SPAN, summariseStoredBlocks } from '../server/metrics/metric-store.js';
 import { DATASET_STATISTICS } from './lib/fixtures.js';
 
@@ -186,13 +187,14 @@ async function latencyRows(bench: Bench, counts: readonly number[]): Promise<Ben
   const { services, agent } = bench;
   const fleet = new Fleet();
   const bare = await startBareBroadcaster(bench.databaseUrl);
+  const paced = await startBareBroadcaster(bench.databaseUrl, { paced: true });
   try {
     const rows: BenchRow[] = [];
     for (const count of counts) {
       const saturate = count === SUBSCRIBER_COUNTS.at(-1);
       const steps = Math.max(LATENCY_STEPS, LATENCY_WARM_UP + Math.ceil(LATENCY_MIN_SAMPLES / count));
       // A job each: both sides store every point in the same table.
-      const [job, bareJob] = await bench.newJobs(2);
+      const [job, bareJob, pacedJob] = await bench.newJobs(3);
       const baseline = await measureLatency(fleet, {
         count,
         steps,
@@ -248,26 +250,47 @@ async function latencyRows(bench: Bench, counts: readonly number[]): Promise<Ben
           fail: ours.missing + ours.duplicates + ours.outOfOrder + ours.errors > 0,
         }),
       );
-      if (saturate) rows.push(...saturationRows(label, ours.saturation!, baseline.saturation!));
+      if (saturate) {
+        // The like-for-like baseline: the bare server paced as ours is, so it packs the points that come back to back as ours does.
+        const pacedSaturation = await saturateOnly(fleet, {
+          count,
+          open: { cmd: 'open', url: paced.wsUrl, count, protocol: 'raw', maxStep: SATURATION_POSTS },
+          subscribed: () => paced.clients() === count,
+          closed: () => paced.clients() === 0,
+          post: async (step) => {
+            const res = await post(agent, `${paced.url}${pacedJob!.id}`, eventBody(pacedJob!, pointsFrom(step, 1)), {});
+            if (res.status !== 200) throw new Error(`paced bare broadcaster answered ${res.status}: ${res.body.slice(0, 300)}`);
+          },
+        });
+        rows.push(...saturationRows(label, ours.saturation!, pacedSaturation, baseline.saturation!));
+      }
     }
     return rows;
   } finally {
     await fleet.stop().catch(() => {});
     await bare.close().catch(() => {});
+    await paced.close().catch(() => {});
   }
 }
 
-/** Points and frames per second with callbacks back to back, ours beside the baseline's run on the same posts. */
-function saturationRows(label: string, ours: Saturation, raw: Saturation): BenchRow[] {
+/**
+ * Points and frames per second with callbacks back to back: ours beside the bare server paced as ours is (the target),
+ * and beside the unpaced bare server, which sends one frame per post.
+ */
+function saturationRows(label: string, ours: Saturation, paced: Saturation, unpaced: Saturation): BenchRow[] {
   const side = (s: Saturation) =>
     `${Math.round(s.callbacksPerSecond)} callbacks/s taken, every subscriber caught up ${Math.round(s.catchUpMs)} ms after the last, ${s.pointsPerFrame.toFixed(2)} points per frame, 1-min load average ${s.load.toFixed(1)}`;
+  const posts = `the same ${SATURATION_POSTS} callbacks of 1 point to each side, back to back from ${SATURATION_POSTERS} posters, timed until every subscriber has the last point`;
   return [
-    row(`subscription points delivered per second, ${label}`, ours.pointsPerSecond, raw.pointsPerSecond, 'points/s', {
-      target: { custom: `≥ ${FANOUT_POINTS_TARGET_RATIO}× baseline`, pass: ours.pointsPerSecond >= FANOUT_POINTS_TARGET_RATIO * raw.pointsPerSecond },
-      note: `the same ${SATURATION_POSTS} callbacks of 1 point to each side, back to back from ${SATURATION_POSTERS} posters, timed until every subscriber has the last point; ours: ${side(ours)}; baseline (the bare server above, one frame per post): ${side(raw)}`,
+    row(`subscription points delivered per second, ${label}`, ours.pointsPerSecond, paced.pointsPerSecond, 'points/s', {
+      target: { custom: `≥ ${FANOUT_POINTS_TARGET_RATIO}× baseline`, pass: ours.pointsPerSecond >= FANOUT_POINTS_TARGET_RATIO * paced.pointsPerSecond },
+      note: `${posts}; ours: ${side(ours)}; baseline: the bare server above, paced as ours is (one broadcast at a time; back to back, the next waits ${PUSH_PAUSE_SHARE} of the time the last took, and the points that landed meanwhile go out in one frame): ${side(paced)}`,
     }),
-    row(`subscription frames pushed per second, ${label}`, ours.framesPerSecond, raw.framesPerSecond, 'frames/s', {
-      note: 'the same run: points that land while a push is still going out join the next frame, so fewer frames carry the same points',
+    row(`subscription points delivered per second, ${label}, unpaced baseline`, ours.pointsPerSecond, unpaced.pointsPerSecond, 'points/s', {
+      note: `the same posts; baseline: the bare server above, one frame per post as it comes: ${side(unpaced)}`,
+    }),
+    row(`subscription frames pushed per second, ${label}`, ours.framesPerSecond, paced.framesPerSecond, 'frames/s', {
+      note: `the same run, beside the paced baseline (unpaced: ${Math.round(unpaced.framesPerSecond).toLocaleString('en')} frames/s): points that land while a push is still going out join the next frame`,
     }),
   ];
 }
@@ -392,6 +415,19 @@ function mainThreadCpuMs(): number {
   }
 }
 
+/** Opens the subscribers, saturates from step 1, then closes them: the points per second alone, without the latency run. */
+async function saturateOnly(
+  fleet: Fleet,
+  options: { count: number; open: FleetCommand; subscribed: () => boolean; closed: () => boolean; post: (step: number) => Promise<void> },
+): Promise<Saturation> {
+  await fleet.call(options.open);
+  await until(options.subscribed, 60_000, `${options.count} subscribers to be subscribed`);
+  const saturation = await saturate(fleet, options.count, options.post, 1);
+  await fleet.call({ cmd: 'close' });
+  await until(options.closed, 20_000, 'subscribers to be released');
+  return saturation;
+}
+
 /** SATURATION_POSTS callbacks of 1 point from step `from`, back to back; frames and points counted until every subscriber has the last step. */
 async function saturate(fleet: Fleet, count: number, post: (step: number) => Promise<void>, from: number): Promise<Saturation> {
   const before = (await fleet.call({ cmd: 'counters' })).counters as FleetCounters;
@@ -456,10 +492,37 @@ interface BareBroadcaster {
 /**
  * The floor of a push of a stored point: an HTTP POST whose points are stored with a plain INSERT … ON CONFLICT DO
  * NOTHING (no token, no progress, no pubsub), then sent as one frame, encoded once, to every socket (no GraphQL).
+ * Paced, it sends as the server paces a job's pushes (server/metrics/metric-feed.ts): one broadcast at a time, and when
+ * they come back to back the next waits PUSH_PAUSE_SHARE of the time the last took, its points sent together in one frame.
  */
-async function startBareBroadcaster(databaseUrl: string): Promise<BareBroadcaster> {
+async function startBareBroadcaster(databaseUrl: string, options: { paced: boolean } = { paced: false }): Promise<BareBroadcaster> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   const insert = `${INSERT_POINT_COLUMNS} ${pointRowsFromJson(2)} ON CONFLICT ("jobId", step) DO NOTHING`;
+  const broadcast = (points: ProviderMetricPoint[]) => {
+    const lastStep = points.reduce((max, p) => Math.max(max, p.step), 0);
+    const frame = Buffer.from(JSON.stringify({ id: '1', type: 'next', payload: { data: { trainingMetrics: { lastStep, points } } } }));
+    for (const socket of wss.clients) if (socket.readyState === WebSocket.OPEN) socket.send(frame, { binary: false });
+  };
+  const pacer = { pending: [] as ProviderMetricPoint[], scheduled: false, freeAt: 0, backToBack: false };
+  const schedule = () => {
+    if (pacer.scheduled) return;
+    pacer.scheduled = true;
+    const start = () => {
+      const began = performance.now();
+      const points = pacer.pending.sort((a, b) => a.step - b.step);
+      pacer.pending = [];
+      broadcast(points);
+      const ended = performance.now();
+      pacer.scheduled = false;
+      pacer.freeAt = ended + PUSH_PAUSE_SHARE * (ended - began);
+      if (pacer.pending.length > 0) schedule();
+    };
+    const wait = pacer.freeAt - performance.now();
+    const waits = wait > 0 && pacer.backToBack;
+    pacer.backToBack = wait > 0;
+    if (waits) setTimeout(start, wait);
+    else setImmediate(start);
+  };
   const server = http.createServer((req, res) => {
     const jobId = req.url!.slice(1);
     const chunks: Buffer[] = [];
@@ -471,8 +534,12 @@ async function startBareBroadcaster(databaseUrl: string): Promise<BareBroadcaste
       } catch (err) {
         return void res.writeHead(500).end(String(err));
       }
-      const frame = Buffer.from(JSON.stringify({ id: '1', type: 'next', payload: { data: { trainingMetrics: { lastStep: event.step, points: event.points } } } }));
-      for (const socket of wss.clients) if (socket.readyState === WebSocket.OPEN) socket.send(frame, { binary: false });
+      if (options.paced) {
+        pacer.pending.push(...event.points);
+        schedule();
+      } else {
+        broadcast(event.points);
+      }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });
   });

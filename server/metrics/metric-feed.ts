@@ -30,7 +30,7 @@ const PUSH_SLICE_MS = 20;
  * schedulePush). Half: a thousand subscribers' push (some 10 ms) leaves the callbacks 5 ms, where two points then
  * share a frame; at 20 callbacks a second (50 ms apart) none waits unless pushes take over 33 ms.
  */
-const PUSH_PAUSE_SHARE = 0.5;
+export const PUSH_PAUSE_SHARE = 0.5;
 /**
  * How long a "not ended" answer serves every subscriber of a job when no job update came in between: an ending
  * comes as a job update (transitionJob publishes it), so this is only a safety net for an update lost on its way.
