@@ -199,13 +199,7 @@ async function latencyRows(bench: Bench, counts: readonly number[]): Promise<Ben
         count,
         steps,
         saturate,
-        open: { cmd: 'open', url: bare.wsUrl, count, protocol: 'raw', maxStep: steps },
-        subscribed: () => bare.clients() === count,
-        closed: () => bare.clients() === 0,
-        post: async (step) => {
-          const res = await post(agent, `${bare.url}${bareJob!.id}`, eventBody(bareJob!, pointsFrom(step, 1)), {});
-          if (res.status !== 200) throw new Error(`bare broadcaster answered ${res.status}: ${res.body.slice(0, 300)}`);
-        },
+        ...bareSide(agent, bare, bareJob!, count, steps),
       });
       const shared = { ...services.subscriptionResults.stats };
       const ours = await measureLatency(fleet, {
@@ -252,16 +246,7 @@ async function latencyRows(bench: Bench, counts: readonly number[]): Promise<Ben
       );
       if (saturate) {
         // The like-for-like baseline: the bare server paced as ours is, so it packs the points that come back to back as ours does.
-        const pacedSaturation = await saturateOnly(fleet, {
-          count,
-          open: { cmd: 'open', url: paced.wsUrl, count, protocol: 'raw', maxStep: SATURATION_POSTS },
-          subscribed: () => paced.clients() === count,
-          closed: () => paced.clients() === 0,
-          post: async (step) => {
-            const res = await post(agent, `${paced.url}${pacedJob!.id}`, eventBody(pacedJob!, pointsFrom(step, 1)), {});
-            if (res.status !== 200) throw new Error(`paced bare broadcaster answered ${res.status}: ${res.body.slice(0, 300)}`);
-          },
-        });
+        const pacedSaturation = await saturateOnly(fleet, { count, ...bareSide(agent, paced, pacedJob!, count, SATURATION_POSTS) });
         rows.push(...saturationRows(label, ours.saturation!, pacedSaturation, baseline.saturation!));
       }
     }
@@ -271,6 +256,19 @@ async function latencyRows(bench: Bench, counts: readonly number[]): Promise<Ben
     await bare.close().catch(() => {});
     await paced.close().catch(() => {});
   }
+}
+
+/** A bare broadcaster's side of a run: its subscribers (raw frames) and one post of 1 point per step to its job. */
+function bareSide(agent: http.Agent, bare: BareBroadcaster, job: BenchJob, count: number, maxStep: number) {
+  return {
+    open: { cmd: 'open', url: bare.wsUrl, count, protocol: 'raw', maxStep } satisfies FleetCommand,
+    subscribed: () => bare.clients() === count,
+    closed: () => bare.clients() === 0,
+    post: async (step: number) => {
+      const res = await post(agent, `${bare.url}${job.id}`, eventBody(job, pointsFrom(step, 1)), {});
+      if (res.status !== 200) throw new Error(`bare broadcaster answered ${res.status}: ${res.body.slice(0, 300)}`);
+    },
+  };
 }
 
 /**

@@ -10,6 +10,13 @@ export type { PrismaClient };
 
 export let db: PrismaClient = undefined as unknown as PrismaClient;
 export let pool: pg.Pool = undefined as unknown as pg.Pool;
+/**
+ * Connections of their own for the statements that store what providers report (server/training/apply-report.ts):
+ * a callback never waits for a connection behind the polls, reads and queue work that fill `pool` on a busy server.
+ */
+export let reportPool: pg.Pool = undefined as unknown as pg.Pool;
+/** reportPool's connections: as many as apply-report keeps statements in flight. */
+export const REPORT_POOL_SIZE = 4;
 /** The URL db and pool are connected to; null before connectDatabase and after disconnectDatabase. */
 let connectedUrl: string | null = null;
 
@@ -53,18 +60,24 @@ export class DatabaseNotConnectedError extends Error {
 /** Connects db and pool; throws DatabaseAlreadyConnectedError while another connection is open (even to the same URL). */
 export function connectDatabase(url: string, poolSize = 10): PrismaClient {
   if (connectedUrl !== null) throw new DatabaseAlreadyConnectedError(connectedUrl, url);
-  pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'brightrun' });
-  pool.on('error', () => {}); // a dropped idle connection is replaced on next use
-  pool.on('connect', (client) => {
+  pool = countedPool(url, poolSize);
+  reportPool = countedPool(url, REPORT_POOL_SIZE);
+  db = new PrismaClient({ adapter: new PrismaPg(pool) });
+  connectedUrl = url;
+  return db;
+}
+
+function countedPool(url: string, max: number): pg.Pool {
+  const made = new pg.Pool({ connectionString: url, max, application_name: 'brightrun' });
+  made.on('error', () => {}); // a dropped idle connection is replaced on next use
+  made.on('connect', (client) => {
     const q = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...args: unknown[]) => {
       statementCounter.count++;
       return q(...args);
     };
   });
-  db = new PrismaClient({ adapter: new PrismaPg(pool) });
-  connectedUrl = url;
-  return db;
+  return made;
 }
 
 /** Checks that db and pool are connected to `url`, the database an app was given; throws otherwise. */
@@ -79,4 +92,5 @@ export async function disconnectDatabase(): Promise<void> {
   connectedUrl = null;
   await db.$disconnect();
   await pool.end().catch(() => {});
+  await reportPool.end().catch(() => {});
 }

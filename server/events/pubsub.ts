@@ -33,6 +33,8 @@ export type AppPubSub = PubSub<Topics> & {
 const CHANNEL = 'brightrun_events';
 const RECONNECTED = 'pubsub:reconnected';
 const MAX_PAYLOAD_BYTES = 7900;
+/** The least time between two notifying statements (see schedule): on a busy server, the events in between share one. */
+const NOTIFY_HOLD_MS = 2;
 
 /** One event as it travels in a notification. */
 type Envelope = { topic: string; detail: unknown };
@@ -112,11 +114,7 @@ class PostgresEventTarget extends EventTarget {
     if (bytes > MAX_PAYLOAD_BYTES) throw new Error(`pubsub payload for ${event.type} is too large`);
     this.pending.push(payload);
     this.pendingBytes.push(bytes);
-    if (!this.sending) {
-      this.sending = true;
-      // After the current task: what it publishes goes in one notification (a callback publishes its points, then its progress).
-      queueMicrotask(() => void this.send());
-    }
+    this.schedule();
     return true;
   }
 
@@ -124,6 +122,21 @@ class PostgresEventTarget extends EventTarget {
   private pending: string[] = [];
   private pendingBytes: number[] = [];
   private sending = false;
+  /** When the last statement was sent (performance.now()). */
+  private lastSentAt = -Number.MAX_VALUE;
+
+  /**
+   * Sends what is pending after the I/O this turn of the event loop handles, so what its callbacks publish (each its
+   * points, then its progress) goes in one notification; and, when the last statement began under NOTIFY_HOLD_MS ago,
+   * after that long, so on a busy server the events of the callbacks in between join it instead of each sending its own.
+   */
+  private schedule(): void {
+    if (this.sending || this.pending.length === 0) return;
+    this.sending = true;
+    // A whole hold, not what is left of it: timers count from the event loop's clock, which lags within a busy turn.
+    if (performance.now() - this.lastSentAt < NOTIFY_HOLD_MS) setTimeout(() => void this.send(), NOTIFY_HOLD_MS);
+    else setImmediate(() => void this.send());
+  }
 
   /**
    * PostgreSQL commits notifying transactions one at a time (a database-wide lock held through the commit's WAL
@@ -131,23 +144,23 @@ class PostgresEventTarget extends EventTarget {
    * them for pool connections. Events published meanwhile go together in one statement, one at a time in order;
    * the commit skips waiting for its flush (nothing durable is written: a lost event is what a reconnect covers).
    * Events are packed into as few notifications as their size allows (a JSON array each): every notification is
-   * queued, signalled and read by every listening process, and a busy server publishes two per callback.
+   * queued, signalled and read by every listening process, and a busy server would otherwise publish two per callback.
    */
   private async send(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = pack(this.pending, this.pendingBytes);
-      this.pending = [];
-      this.pendingBytes = [];
-      // Named, so each connection parses and plans it once: a busy server sends it after nearly every callback.
-      await this.pool
-        .query({
-          name: 'pubsub-notify',
-          text: `SELECT pg_notify($1, p) FROM (SELECT set_config('synchronous_commit', 'off', true)) AS s, unnest($2::text[]) AS p`,
-          values: [CHANNEL, batch],
-        })
-        .catch((err: Error) => this.onError(err));
-    }
+    this.lastSentAt = performance.now();
+    const batch = pack(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = [];
+    // Named, so each connection parses and plans it once: a busy server sends it after nearly every callback.
+    await this.pool
+      .query({
+        name: 'pubsub-notify',
+        text: `SELECT pg_notify($1, p) FROM (SELECT set_config('synchronous_commit', 'off', true)) AS s, unnest($2::text[]) AS p`,
+        values: [CHANNEL, batch],
+      })
+      .catch((err: Error) => this.onError(err));
     this.sending = false;
+    this.schedule();
   }
 
   async close(): Promise<void> {

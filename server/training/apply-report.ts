@@ -2,7 +2,7 @@
 // stores new points once, moves progress and stage forward only, walks the
 // state machine to the reported state, and publishes after each commit.
 // Safe to call twice with the same report and in any order.
-import { db, pool } from '../db/client.js';
+import { db, pool, REPORT_POOL_SIZE, reportPool } from '../db/client.js';
 import type { TrainingJobStatus } from '../db/generated/prisma/client.js';
 import type { ProviderArtifact, ProviderJobState, ProviderMetricPoint, ProviderStage } from '../gpu/provider.js';
 import { MAX_STATUS_POINTS } from '../gpu/provider.js';
@@ -308,7 +308,7 @@ const MAX_COALESCED = 200;
  * (the bench's 64) fell behind. A few overlap their flushes (PostgreSQL commits them together) and leave the
  * pool's other connections to reads.
  */
-const MAX_IN_FLIGHT = 4;
+const MAX_IN_FLIGHT = REPORT_POOL_SIZE;
 
 interface Waiting {
   input: IngestInput;
@@ -362,7 +362,7 @@ class Coalescer {
 
   private async run(batch: Waiting[]): Promise<void> {
     try {
-      const { rows } = await pool.query<IngestRow & { i: number }>({
+      const { rows } = await reportPool.query<IngestRow & { i: number }>({
         name: 'apply-report-ingest',
         text: COALESCED_INGEST_SQL,
         values: [JSON.stringify(batch.map((w, i) => ({ ...w.input, i })))],

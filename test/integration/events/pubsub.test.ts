@@ -59,3 +59,27 @@ it('sends the events published in one go, as a callback publishes its points and
     listener.release();
   }
 });
+
+it('lets events published back to back, as the callbacks of a busy server publish them, share notifications', async () => {
+  const { pubsub } = t.app.services;
+  const jobId = randomUUID();
+  const listener = await pool.connect();
+  const notifications: number[] = [];
+  listener.on('notification', (msg) => {
+    if (msg.payload?.includes(jobId)) notifications.push((JSON.parse(msg.payload) as unknown[]).length);
+  });
+  await listener.query('LISTEN brightrun_events');
+  try {
+    // One event a millisecond, each in a turn of its own: more than a notification's round trip apart when idle.
+    for (let step = 1; step <= 20; step++) {
+      pubsub.publish('trainingMetrics', jobId, { jobId, fromStep: step, toStep: step });
+      const next = performance.now() + 1;
+      while (performance.now() < next) await new Promise((r) => setImmediate(r));
+    }
+    await expect.poll(() => notifications.reduce((a, b) => a + b, 0)).toBe(20);
+    expect(notifications.length).toBeLessThanOrEqual(14);
+  } finally {
+    await listener.query('UNLISTEN *');
+    listener.release();
+  }
+});
