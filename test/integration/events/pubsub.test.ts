@@ -71,13 +71,17 @@ it('lets events published back to back, as the callbacks of a busy server publis
   await listener.query('LISTEN brightrun_events');
   try {
     // One event a millisecond, each in a turn of its own: more than a notification's round trip apart when idle.
+    const began = performance.now();
     for (let step = 1; step <= 20; step++) {
       pubsub.publish('trainingMetrics', jobId, { jobId, fromStep: step, toStep: step });
       const next = performance.now() + 1;
       while (performance.now() < next) await new Promise((r) => setImmediate(r));
     }
+    const took = performance.now() - began;
     await expect.poll(() => notifications.reduce((a, b) => a + b, 0)).toBe(20);
-    expect(notifications.length).toBeLessThanOrEqual(14);
+    // A statement at most every 2 ms (NOTIFY_HOLD_MS), however long a busy machine stretched the publishing: about 12
+    // for 20 events when idle, where a statement each sends 20.
+    expect(notifications.length).toBeLessThanOrEqual(Math.min(20, Math.floor(took / 2) + 2));
   } finally {
     await listener.query('UNLISTEN *');
     listener.release();
