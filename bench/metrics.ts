@@ -32,7 +32,7 @@ import { formatBenchRows, type BenchRow } from './report.js';
 import { startBenchStack } from './lib/stack.js';
 import { statementCounter } from '../server/db/client.js';
 import { forgetRememberedSeries } from '../server/training/downsample.js';
-import { PUSH_PAUSE_SHARE } from '../server/metrics/metric-feed.js';
+import { PUSH_PAUSE_SHARE, PushPacer } from '../server/metrics/metric-feed.js';
 import { BLOCK, INSERT_POINT_COLUMNS, POINT_ROW_COLUMNS, pointRowsFromJson, SPAN, summariseStoredBlocks } from '../server/metrics/metric-store.js';
 import { DATASET_STATISTICS } from './lib/fixtures.js';
 
@@ -490,8 +490,8 @@ interface BareBroadcaster {
 /**
  * The floor of a push of a stored point: an HTTP POST whose points are stored with a plain INSERT … ON CONFLICT DO
  * NOTHING (no token, no progress, no pubsub), then sent as one frame, encoded once, to every socket (no GraphQL).
- * Paced, it sends as the server paces a job's pushes (server/metrics/metric-feed.ts): one broadcast at a time, and when
- * they come back to back the next waits PUSH_PAUSE_SHARE of the time the last took, its points sent together in one frame.
+ * Paced, it sends as the server paces a job's pushes (PushPacer, server/metrics/metric-feed.ts): one broadcast at a time,
+ * and when they come back to back the next waits PUSH_PAUSE_SHARE of the time the last took, its points in one frame.
  */
 async function startBareBroadcaster(databaseUrl: string, options: { paced: boolean } = { paced: false }): Promise<BareBroadcaster> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
@@ -501,25 +501,21 @@ async function startBareBroadcaster(databaseUrl: string, options: { paced: boole
     const frame = Buffer.from(JSON.stringify({ id: '1', type: 'next', payload: { data: { trainingMetrics: { lastStep, points } } } }));
     for (const socket of wss.clients) if (socket.readyState === WebSocket.OPEN) socket.send(frame, { binary: false });
   };
-  const pacer = { pending: [] as ProviderMetricPoint[], scheduled: false, freeAt: 0, backToBack: false };
+  const pacer = new PushPacer();
+  let pending: ProviderMetricPoint[] = [];
+  let scheduled = false;
   const schedule = () => {
-    if (pacer.scheduled) return;
-    pacer.scheduled = true;
-    const start = () => {
+    if (scheduled) return;
+    scheduled = true;
+    pacer.schedule(() => {
       const began = performance.now();
-      const points = pacer.pending.sort((a, b) => a.step - b.step);
-      pacer.pending = [];
+      const points = pending.sort((a, b) => a.step - b.step);
+      pending = [];
       broadcast(points);
-      const ended = performance.now();
-      pacer.scheduled = false;
-      pacer.freeAt = ended + PUSH_PAUSE_SHARE * (ended - began);
-      if (pacer.pending.length > 0) schedule();
-    };
-    const wait = pacer.freeAt - performance.now();
-    const waits = wait > 0 && pacer.backToBack;
-    pacer.backToBack = wait > 0;
-    if (waits) setTimeout(start, wait);
-    else setImmediate(start);
+      pacer.pushed(began, performance.now());
+      scheduled = false;
+      if (pending.length > 0) schedule();
+    });
   };
   const server = http.createServer((req, res) => {
     const jobId = req.url!.slice(1);
@@ -533,7 +529,7 @@ async function startBareBroadcaster(databaseUrl: string, options: { paced: boole
         return void res.writeHead(500).end(String(err));
       }
       if (options.paced) {
-        pacer.pending.push(...event.points);
+        pending.push(...event.points);
         schedule();
       } else {
         broadcast(event.points);

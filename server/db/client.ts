@@ -11,7 +11,7 @@ export type { PrismaClient };
 export let db: PrismaClient = undefined as unknown as PrismaClient;
 export let pool: pg.Pool = undefined as unknown as pg.Pool;
 /**
- * Connections of their own for the statements that store what providers report (server/training/apply-report.ts):
+ * Connections of their own for the coalesced statements that store provider reports (server/training/apply-report.ts):
  * a callback never waits for a connection behind the polls, reads and queue work that fill `pool` on a busy server.
  */
 export let reportPool: pg.Pool = undefined as unknown as pg.Pool;

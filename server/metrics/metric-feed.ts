@@ -31,6 +31,26 @@ const PUSH_SLICE_MS = 20;
  * share a frame; at 20 callbacks a second (50 ms apart) none waits unless pushes take over 33 ms.
  */
 export const PUSH_PAUSE_SHARE = 0.5;
+
+/** When a feed's next push starts (see MetricFeeds' schedulePush); the bench's paced bare broadcaster uses it too. */
+export class PushPacer {
+  private freeAt = 0;
+  private backToBack = false;
+
+  /** Runs `start` after the current turn, or, back to back with a push that came soon after the one before, after its pause. */
+  schedule(start: () => void): void {
+    const wait = this.freeAt - performance.now();
+    const waits = wait > 0 && this.backToBack;
+    this.backToBack = wait > 0;
+    if (waits) setTimeout(start, wait);
+    else setImmediate(start);
+  }
+
+  /** A push ran from `began` to `ended` (performance.now()): the pause after it is PUSH_PAUSE_SHARE of that. */
+  pushed(began: number, ended: number): void {
+    this.freeAt = ended + PUSH_PAUSE_SHARE * (ended - began);
+  }
+}
 /**
  * How long a "not ended" answer serves every subscriber of a job when no job update came in between: an ending
  * comes as a job update (transitionJob publishes it), so this is only a safety net for an update lost on its way.
@@ -84,7 +104,7 @@ interface Feed {
   /** A subscriber's "has the job ended?", asked on the feed's behalf when the job is updated. */
   isFinished: (() => Promise<boolean>) | null;
   /** Pushes of points this process delivered: see schedulePush. */
-  push: { scheduled: boolean; running: boolean; freeAt: number; backToBack: boolean; arrivals: (number | undefined)[] };
+  push: { scheduled: boolean; running: boolean; pacer: PushPacer; arrivals: (number | undefined)[] };
 }
 
 export class MetricFeedHub {
@@ -151,7 +171,7 @@ export class MetricFeedHub {
       checking: false,
       finishedCheck: null,
       isFinished: null,
-      push: { scheduled: false, running: false, freeAt: 0, backToBack: false, arrivals: [] },
+      push: { scheduled: false, running: false, pacer: new PushPacer(), arrivals: [] },
     };
     this.feeds.set(jobId, feed);
     void (async () => {
@@ -253,18 +273,14 @@ export class MetricFeedHub {
         () => {
           const ended = performance.now();
           push.running = false;
-          push.freeAt = ended + PUSH_PAUSE_SHARE * (ended - began);
+          push.pacer.pushed(began, ended);
           this.timePush(arrivals);
           if (push.arrivals.length > 0) this.schedulePush(feed);
         },
         true,
       );
     };
-    const wait = push.freeAt - performance.now();
-    const waits = wait > 0 && push.backToBack;
-    push.backToBack = wait > 0;
-    if (waits) setTimeout(start, wait);
-    else setImmediate(start);
+    push.pacer.schedule(start);
   }
 
   private timePush(receivedAt: (number | undefined)[]): void {

@@ -305,8 +305,8 @@ const MAX_COALESCED = 200;
 /**
  * Coalesced statements in flight at most. One at a time capped a server at a batch per commit's WAL flush: a
  * callback waited for the statement ahead and then its own, and senders with a bounded number of connections
- * (the bench's 64) fell behind. A few overlap their flushes (PostgreSQL commits them together) and leave the
- * pool's other connections to reads.
+ * (the bench's 64) fell behind. A few overlap their flushes (PostgreSQL commits them together), each on a connection
+ * of reportPool, so none waits for one behind the polls and reads on the shared pool.
  */
 const MAX_IN_FLIGHT = REPORT_POOL_SIZE;
 
