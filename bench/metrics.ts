@@ -187,14 +187,14 @@ async function latencyRows(bench: Bench, counts: readonly number[]): Promise<Ben
   const { services, agent } = bench;
   const fleet = new Fleet();
   const bare = await startBareBroadcaster(bench.databaseUrl);
-  const paced = await startBareBroadcaster(bench.databaseUrl, { paced: true });
+  const paced = await startBareBroadcaster(bench.databaseUrl, { kind: 'paced' });
   try {
     const rows: BenchRow[] = [];
     for (const count of counts) {
       const saturate = count === SUBSCRIBER_COUNTS.at(-1);
       const steps = Math.max(LATENCY_STEPS, LATENCY_WARM_UP + Math.ceil(LATENCY_MIN_SAMPLES / count));
       // A job each: both sides store every point in the same table.
-      const [job, bareJob, pacedJob] = await bench.newJobs(3);
+      const [job, bareJob, pacedJob, sizedJob] = await bench.newJobs(4);
       const baseline = await measureLatency(fleet, {
         count,
         steps,
@@ -245,9 +245,16 @@ async function latencyRows(bench: Bench, counts: readonly number[]): Promise<Ben
         }),
       );
       if (saturate) {
-        // The like-for-like baseline: the bare server paced as ours is, so it packs the points that come back to back as ours does.
-        const pacedSaturation = await saturateOnly(fleet, { count, ...bareSide(agent, paced, pacedJob!, count, SATURATION_POSTS) });
-        rows.push(...saturationRows(label, ours.saturation!, pacedSaturation, baseline.saturation!));
+        // The like-for-like baseline: the bare server sending as many points a frame as ours did.
+        const points = { pointsPerFrame: ours.saturation!.pointsPerFrame, points: SATURATION_POSTS };
+        const sized = await startBareBroadcaster(bench.databaseUrl, { kind: 'sized', ...points });
+        try {
+          const sizedSaturation = await saturateOnly(fleet, { count, ...bareSide(agent, sized, sizedJob!, count, SATURATION_POSTS) });
+          const pacedSaturation = await saturateOnly(fleet, { count, ...bareSide(agent, paced, pacedJob!, count, SATURATION_POSTS) });
+          rows.push(...saturationRows(label, ours.saturation!, { sized: sizedSaturation, paced: pacedSaturation, perPost: baseline.saturation! }));
+        } finally {
+          await sized.close().catch(() => {});
+        }
       }
     }
     return rows;
@@ -272,23 +279,27 @@ function bareSide(agent: http.Agent, bare: BareBroadcaster, job: BenchJob, count
 }
 
 /**
- * Points and frames per second with callbacks back to back: ours beside the bare server paced as ours is (the target),
- * and beside the unpaced bare server, which sends one frame per post.
+ * Points and frames per second with callbacks back to back: ours beside the bare server sending as many points a
+ * frame as ours did (the target), the bare server paced as ours is, and the bare server sending one frame per post.
  */
-function saturationRows(label: string, ours: Saturation, paced: Saturation, unpaced: Saturation): BenchRow[] {
+function saturationRows(label: string, ours: Saturation, baselines: { sized: Saturation; paced: Saturation; perPost: Saturation }): BenchRow[] {
+  const { sized, paced, perPost } = baselines;
   const side = (s: Saturation) =>
     `${Math.round(s.callbacksPerSecond)} callbacks/s taken, every subscriber caught up ${Math.round(s.catchUpMs)} ms after the last, ${s.pointsPerFrame.toFixed(2)} points per frame, 1-min load average ${s.load.toFixed(1)}`;
   const posts = `the same ${SATURATION_POSTS} callbacks of 1 point to each side, back to back from ${SATURATION_POSTERS} posters, timed until every subscriber has the last point`;
   return [
-    row(`subscription points delivered per second, ${label}`, ours.pointsPerSecond, paced.pointsPerSecond, 'points/s', {
-      target: { custom: `≥ ${FANOUT_POINTS_TARGET_RATIO}× baseline`, pass: ours.pointsPerSecond >= FANOUT_POINTS_TARGET_RATIO * paced.pointsPerSecond },
-      note: `${posts}; ours: ${side(ours)}; baseline: the bare server above, paced as ours is (one broadcast at a time; back to back, the next waits ${PUSH_PAUSE_SHARE} of the time the last took, and the points that landed meanwhile go out in one frame): ${side(paced)}`,
+    row(`subscription points delivered per second, ${label}`, ours.pointsPerSecond, sized.pointsPerSecond, 'points/s', {
+      target: { custom: `≥ ${FANOUT_POINTS_TARGET_RATIO}× baseline`, pass: ours.pointsPerSecond >= FANOUT_POINTS_TARGET_RATIO * sized.pointsPerSecond },
+      note: `${posts}; ours: ${side(ours)}; baseline: the bare server above, sending as many points a frame as ours did (a frame each time the points received reach the next multiple of ours' points per frame): ${side(sized)}`,
     }),
-    row(`subscription points delivered per second, ${label}, unpaced baseline`, ours.pointsPerSecond, unpaced.pointsPerSecond, 'points/s', {
-      note: `the same posts; baseline: the bare server above, one frame per post as it comes: ${side(unpaced)}`,
+    row(`subscription points delivered per second, ${label}, paced baseline`, ours.pointsPerSecond, paced.pointsPerSecond, 'points/s', {
+      note: `the same posts; baseline: the bare server above, paced as ours is (one broadcast at a time; back to back, the next waits ${PUSH_PAUSE_SHARE} of the time the last took, and the points that landed meanwhile go out in one frame), so its cheaper callbacks put more points in each frame: ${side(paced)}`,
     }),
-    row(`subscription frames pushed per second, ${label}`, ours.framesPerSecond, paced.framesPerSecond, 'frames/s', {
-      note: `the same run, beside the paced baseline (unpaced: ${Math.round(unpaced.framesPerSecond).toLocaleString('en')} frames/s): points that land while a push is still going out join the next frame`,
+    row(`subscription points delivered per second, ${label}, per-post baseline`, ours.pointsPerSecond, perPost.pointsPerSecond, 'points/s', {
+      note: `the same posts; baseline: the bare server above, one frame per post as it comes: ${side(perPost)}`,
+    }),
+    row(`subscription frames pushed per second, ${label}`, ours.framesPerSecond, sized.framesPerSecond, 'frames/s', {
+      note: `the same run, beside the baseline with as many points a frame (paced: ${Math.round(paced.framesPerSecond).toLocaleString('en')} frames/s; per post: ${Math.round(perPost.framesPerSecond).toLocaleString('en')}): points that land while a push is still going out join the next frame`,
     }),
   ];
 }
@@ -488,12 +499,21 @@ interface BareBroadcaster {
 }
 
 /**
- * The floor of a push of a stored point: an HTTP POST whose points are stored with a plain INSERT … ON CONFLICT DO
- * NOTHING (no token, no progress, no pubsub), then sent as one frame, encoded once, to every socket (no GraphQL).
- * Paced, it sends as the server paces a job's pushes (PushPacer, server/metrics/metric-feed.ts): one broadcast at a time,
- * and when they come back to back the next waits PUSH_PAUSE_SHARE of the time the last took, its points in one frame.
+ * How a bare broadcaster groups points into frames:
+ * - `per-post`: one frame per post, as it comes;
+ * - `paced`: as the server paces a job's pushes (PushPacer, server/metrics/metric-feed.ts): one broadcast at a time,
+ *   and when they come back to back the next waits PUSH_PAUSE_SHARE of the time the last took, its points in one frame;
+ * - `sized`: `pointsPerFrame` points a frame on average (frame n ends at point round(n × pointsPerFrame)), as
+ *   ours packed them; the post that brings the points received to `points` sends what is left.
  */
-async function startBareBroadcaster(databaseUrl: string, options: { paced: boolean } = { paced: false }): Promise<BareBroadcaster> {
+type Framing = { kind: 'per-post' } | { kind: 'paced' } | { kind: 'sized'; pointsPerFrame: number; points: number };
+
+/**
+ * The floor of a push of a stored point: an HTTP POST whose points are stored with a plain INSERT … ON CONFLICT DO
+ * NOTHING (no token, no progress, no pubsub), then sent in frames (see Framing), each encoded once, to every socket
+ * (no GraphQL).
+ */
+async function startBareBroadcaster(databaseUrl: string, framing: Framing = { kind: 'per-post' }): Promise<BareBroadcaster> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   const insert = `${INSERT_POINT_COLUMNS} ${pointRowsFromJson(2)} ON CONFLICT ("jobId", step) DO NOTHING`;
   const broadcast = (points: ProviderMetricPoint[]) => {
@@ -501,21 +521,38 @@ async function startBareBroadcaster(databaseUrl: string, options: { paced: boole
     const frame = Buffer.from(JSON.stringify({ id: '1', type: 'next', payload: { data: { trainingMetrics: { lastStep, points } } } }));
     for (const socket of wss.clients) if (socket.readyState === WebSocket.OPEN) socket.send(frame, { binary: false });
   };
-  const pacer = new PushPacer();
   let pending: ProviderMetricPoint[] = [];
+  const broadcastPending = () => {
+    const points = pending.sort((a, b) => a.step - b.step);
+    pending = [];
+    broadcast(points);
+  };
+  const pacer = new PushPacer();
   let scheduled = false;
   const schedule = () => {
     if (scheduled) return;
     scheduled = true;
     pacer.schedule(() => {
       const began = performance.now();
-      const points = pending.sort((a, b) => a.step - b.step);
-      pending = [];
-      broadcast(points);
+      broadcastPending();
       pacer.pushed(began, performance.now());
       scheduled = false;
       if (pending.length > 0) schedule();
     });
+  };
+  let received = 0;
+  let frames = 0;
+  const take = (points: ProviderMetricPoint[]) => {
+    if (framing.kind === 'per-post') return broadcast(points);
+    pending.push(...points);
+    if (framing.kind === 'paced') return schedule();
+    received += points.length;
+    let ended = false;
+    while (Math.round((frames + 1) * framing.pointsPerFrame) <= received) {
+      frames++;
+      ended = true;
+    }
+    if (ended || received >= framing.points) broadcastPending();
   };
   const server = http.createServer((req, res) => {
     const jobId = req.url!.slice(1);
@@ -528,12 +565,7 @@ async function startBareBroadcaster(databaseUrl: string, options: { paced: boole
       } catch (err) {
         return void res.writeHead(500).end(String(err));
       }
-      if (options.paced) {
-        pending.push(...event.points);
-        schedule();
-      } else {
-        broadcast(event.points);
-      }
+      take(event.points);
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });
   });

@@ -123,7 +123,7 @@ progressed AS (
     "currentEpoch" = GREATEST("currentEpoch", $5),
     progress = GREATEST(progress, CASE WHEN $3 > 0 THEN LEAST(100, 100.0 * $2 / $3) ELSE 0 END),
     stage = CASE WHEN $4::"TrainingStage" IS NOT NULL AND $7 >= ${stageRankSql('stage')} THEN $4::"TrainingStage" ELSE stage END,
-    "etaSeconds" = CASE WHEN $2 > 0 AND $3 > $2 AND "startedAt" IS NOT NULL
+    "etaSeconds" = CASE WHEN $2 > 0 AND $3 > $2 AND "startedAt" IS NOT NULL AND $2 >= "currentStep"
       THEN ceil(extract(epoch FROM now() - "startedAt") / $2 * ($3 - $2))::int
       WHEN $3 > 0 AND $2 >= $3 THEN 0 ELSE "etaSeconds" END,
     "externalJobId" = coalesce("externalJobId", $9),
@@ -199,7 +199,7 @@ progressed AS (
     "currentEpoch" = GREATEST(t."currentEpoch", a.epoch),
     progress = GREATEST(t.progress, CASE WHEN a."totalSteps" > 0 THEN LEAST(100, 100.0 * a.step / a."totalSteps") ELSE 0 END),
     stage = CASE WHEN a.stage IS NOT NULL AND a."stageRank" >= ${stageRankSql('t.stage')} THEN a.stage ELSE t.stage END,
-    "etaSeconds" = CASE WHEN a.step > 0 AND a."totalSteps" > a.step AND t."startedAt" IS NOT NULL
+    "etaSeconds" = CASE WHEN a.step > 0 AND a."totalSteps" > a.step AND t."startedAt" IS NOT NULL AND a.step >= t."currentStep"
       THEN ceil(extract(epoch FROM now() - t."startedAt") / a.step * (a."totalSteps" - a.step))::int
       WHEN a."totalSteps" > 0 AND a.step >= a."totalSteps" THEN 0 ELSE t."etaSeconds" END,
     "externalJobId" = coalesce(t."externalJobId", a."externalId"),
@@ -312,8 +312,60 @@ const MAX_IN_FLIGHT = REPORT_POOL_SIZE;
 
 interface Waiting {
   input: IngestInput;
+  /** See orderKey. */
+  order: string;
   resolve(row: IngestRow): void;
   reject(err: unknown): void;
+  /** Set once in flight: marks the report answered, so the job's next report may resolve. */
+  answered?: () => void;
+}
+
+/** A job's reports in statements in flight. */
+interface JobInFlight {
+  /** Their orderKey: all share one. */
+  order: string;
+  reports: Set<Waiting>;
+  /** Settles when the latest of them is answered. */
+  answered: Promise<void>;
+}
+
+/**
+ * What two reports of a job must share for the order they apply in not to matter: the stage (TRAINING and
+ * EVALUATING replace each other), the total steps, the provider job, and what they say of the job's state. Steps,
+ * progress and the latest metrics only move forward, so their order never matters.
+ */
+const orderKey = (input: IngestInput) => JSON.stringify([input.stage, input.totalSteps, input.externalId, input.settled, input.alive, input.queued]);
+
+/**
+ * Whether a report may go while the job's reports in flight are not done: a callback (a poll's report may repeat
+ * any step) with the same orderKey, a delivery of its own, and steps none of them has. Two statements of a job then
+ * share only its row, whose lock the later one waits for, and apply in either order to the same end.
+ */
+function mayOverlap(job: JobInFlight, w: Waiting): boolean {
+  const { deliveryId, points } = w.input;
+  if (deliveryId === null || job.order !== w.order) return false;
+  for (const other of job.reports) {
+    if (other.input.deliveryId === deliveryId || stepsMeet(other.input.points, points)) return false;
+  }
+  return true;
+}
+
+/** Whether two reports' step ranges overlap. */
+function stepsMeet(a: readonly ProviderMetricPoint[], b: readonly ProviderMetricPoint[]): boolean {
+  if (a.length === 0 || b.length === 0) return false;
+  const [aFrom, aTo] = stepRange(a);
+  const [bFrom, bTo] = stepRange(b);
+  return aFrom <= bTo && bFrom <= aTo;
+}
+
+function stepRange(points: readonly ProviderMetricPoint[]): [number, number] {
+  let from = Infinity;
+  let to = -Infinity;
+  for (const { step } of points) {
+    from = Math.min(from, step);
+    to = Math.max(to, step);
+  }
+  return [from, to];
 }
 
 /**
@@ -321,19 +373,24 @@ interface Waiting {
  * one statement and one commit: at 800 callbacks a second, one statement (and WAL flush) each kept PostgreSQL busy
  * with per-statement work and queued callbacks for pool connections. A report arriving when fewer than
  * MAX_IN_FLIGHT are in flight goes at once, so a quiet server adds no wait. A report resolves only after its
- * statement committed, so a callback is answered only once its points are durable. Statements in flight never
- * share a job (a job's next report waits for its statement), so a job's reports apply in arrival order and the
- * statements never wait on each other's locks.
+ * statement committed, so a callback is answered only once its points are durable.
+ *
+ * A statement carries one report per job, and statements of many jobs share none. A job's next report overlaps the
+ * statements in flight for it only when the order of the two cannot matter (see mayOverlap), in a statement of its
+ * own: a trainer's callbacks to one job then take a round trip each, not one after another, and a statement that
+ * waits for a job's row holds no other, so two never wait on each other. Otherwise it waits for them, so a job's
+ * reports that could clash apply in arrival order. Either way a job's reports resolve in arrival order, so its points
+ * are published in order.
  */
 class Coalescer {
   private waiting: Waiting[] = [];
   private inFlight = 0;
-  /** Jobs with a report in a statement in flight. */
-  private readonly busy = new Set<string>();
+  /** Per job, its reports in statements in flight. */
+  private readonly jobs = new Map<string, JobInFlight>();
 
   ingest(input: IngestInput): Promise<IngestRow> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ input, resolve, reject });
+      this.waiting.push({ input, order: orderKey(input), resolve, reject });
       this.start();
     });
   }
@@ -342,25 +399,60 @@ class Coalescer {
     while (this.inFlight < MAX_IN_FLIGHT && this.waiting.length > 0) {
       const batch: Waiting[] = [];
       const later: Waiting[] = [];
+      /** Jobs with a report in this batch or one left waiting: their later reports wait too, so none overtakes. */
+      const held = new Set<string>();
+      /** The first waiting report that may overlap its job's statements in flight: it goes alone (see mayOverlap). */
+      let alone: Waiting | null = null;
       for (const w of this.waiting) {
-        if (batch.length >= MAX_COALESCED || this.busy.has(w.input.jobId)) later.push(w);
+        const { jobId } = w.input;
+        const job = this.jobs.get(jobId);
+        if (!held.has(jobId) && !job && batch.length < MAX_COALESCED) batch.push(w);
         else {
-          this.busy.add(w.input.jobId);
-          batch.push(w);
+          if (!held.has(jobId) && job && !alone && mayOverlap(job, w)) alone = w;
+          later.push(w);
         }
+        held.add(jobId);
+      }
+      // Reports of jobs with nothing in flight go first, many to a statement; one that overlaps takes a free slot alone.
+      if (batch.length === 0 && alone) {
+        batch.push(alone);
+        later.splice(later.indexOf(alone), 1);
       }
       this.waiting = later;
-      if (batch.length === 0) return; // every waiting report's job has a statement in flight
+      if (batch.length === 0) return; // every waiting report waits for a statement in flight
+      const answered = batch.map((w) => this.enter(w));
       this.inFlight++;
-      void this.run(batch).finally(() => {
-        for (const w of batch) this.busy.delete(w.input.jobId);
+      void this.run(batch, answered).finally(() => {
+        for (const w of batch) this.leave(w);
         this.inFlight--;
         this.start();
       });
     }
   }
 
-  private async run(batch: Waiting[]): Promise<void> {
+  /** Counts the report in flight for its job; returns when the job's report before it is answered (resolved or rejected). */
+  private enter(w: Waiting): Promise<void> {
+    const job = this.jobs.get(w.input.jobId) ?? { order: w.order, reports: new Set<Waiting>(), answered: Promise.resolve() };
+    this.jobs.set(w.input.jobId, job);
+    job.reports.add(w);
+    const before = job.answered;
+    job.answered = new Promise((done) => (w.answered = done));
+    return before;
+  }
+
+  private leave(w: Waiting): void {
+    const job = this.jobs.get(w.input.jobId)!;
+    job.reports.delete(w);
+    if (job.reports.size === 0) this.jobs.delete(w.input.jobId);
+  }
+
+  /** `before[i]`: when batch[i]'s job's report before it is answered, so a job's reports resolve in arrival order. */
+  private async run(batch: Waiting[], before: Promise<void>[]): Promise<void> {
+    const answer = async (i: number, settle: () => void) => {
+      await before[i];
+      settle();
+      batch[i]!.answered!();
+    };
     try {
       const { rows } = await reportPool.query<IngestRow & { i: number }>({
         name: 'apply-report-ingest',
@@ -368,12 +460,12 @@ class Coalescer {
         values: [JSON.stringify(batch.map((w, i) => ({ ...w.input, i })))],
       });
       const byIndex = new Map(rows.map((row) => [row.i, row]));
-      for (const [i, w] of batch.entries()) w.resolve(byIndex.get(i)!);
+      for (const [i, w] of batch.entries()) void answer(i, () => w.resolve(byIndex.get(i)!));
     } catch (err) {
-      if (batch.length === 1) return batch[0]!.reject(err);
+      if (batch.length === 1) return void answer(0, () => batch[0]!.reject(err));
       // A statement fails whole (one report's value PostgreSQL refuses, a lost connection): each report alone, so
       // only the failing one's caller sees the error.
-      for (const w of batch) await this.run([w]);
+      for (const [i, w] of batch.entries()) await this.run([w], [before[i]!]);
     }
   }
 }

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import { CALLBACK_AUDIENCE, LOCAL_ISSUER, signCallbackToken } from '../../../server/auth/tokens.js';
-import { db } from '../../../server/db/client.js';
+import { db, pool } from '../../../server/db/client.js';
 import { applyProviderReport } from '../../../server/training/apply-report.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
@@ -215,5 +215,86 @@ describe('callbacks arriving together', () => {
     expect(results.at(-1)!.status).toBe('rejected');
     expect(results.slice(0, -1)).toEqual(jobs.map(() => ({ status: 'fulfilled', value: { kind: 'applied' } })));
     for (const job of jobs) expect(await db.metricPoint.count({ where: { jobId: job.id } })).toBe(1);
+  });
+});
+
+describe('one job with several reports in flight', () => {
+  /** Backends waiting, directly or behind another waiter, for the lock `pid` holds. */
+  async function waitingBehind(pid: number): Promise<number> {
+    const { rows } = await pool.query<{ n: number }>(
+      `WITH RECURSIVE blocked(pid) AS (
+         SELECT pid FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))
+         UNION SELECT a.pid FROM pg_stat_activity a JOIN blocked b ON b.pid = ANY(pg_blocking_pids(a.pid)))
+       SELECT count(*)::int AS n FROM blocked`,
+      [pid],
+    );
+    return rows[0]!.n;
+  }
+
+  /** Holds the job's row locked while `during` runs, so the reports' statements wait at it; commits after. */
+  async function withJobLocked(jobId: string, during: (lockerPid: number) => Promise<void>): Promise<void> {
+    const locker = await pool.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query(`SELECT 1 FROM "TrainingJob" WHERE id = $1 FOR UPDATE`, [jobId]);
+      const { rows } = await locker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      await during(rows[0]!.pid);
+    } finally {
+      await locker.query('COMMIT');
+      locker.release();
+    }
+  }
+
+  async function runningJob() {
+    const datasetId = rawId(await readyDataset(t, alice.token, 12));
+    const row = await db.trainingJob.create({ data: { ...jobRow(alice.id, datasetId, 'RUNNING'), externalJobId: `sim-${Math.random()}` } });
+    return { id: row.id, externalJobId: row.externalJobId! };
+  }
+
+  function apply(job: { id: string; externalJobId: string }, step: number, stage: 'TRAINING' | 'EVALUATING', order: number[]) {
+    const { points, totalSteps } = event(job, step);
+    const report = { state: 'RUNNING' as const, stage, step, totalSteps, epoch: 1, points, artifacts: [], error: null };
+    return applyProviderReport(t.app.services, job.id, report, { deliveryId: `in-flight-${job.id}-${step}`, externalId: job.externalJobId }).then((outcome) => {
+      order.push(step);
+      return outcome;
+    });
+  }
+
+  async function until(condition: () => Promise<boolean>): Promise<void> {
+    for (const started = Date.now(); !(await condition()); ) {
+      if (Date.now() - started > 10_000) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('callbacks whose order cannot matter go at once, and still resolve in the order they came', async () => {
+    const job = await runningJob();
+    const resolved: number[] = [];
+    let applied: Promise<unknown[]> = Promise.resolve([]);
+    await withJobLocked(job.id, async (pid) => {
+      applied = Promise.all([1, 2, 3].map((step) => apply(job, step, 'TRAINING', resolved)));
+      // All three statements reached the job's row: none waited in the server for another.
+      await until(async () => (await waitingBehind(pid)) === 3);
+    });
+    expect(await applied).toEqual([1, 2, 3].map(() => ({ kind: 'applied' })));
+    expect(resolved).toEqual([1, 2, 3]);
+    const points = await db.metricPoint.findMany({ where: { jobId: job.id }, select: { step: true }, orderBy: { step: 'asc' } });
+    expect(points.map((p) => p.step)).toEqual([1, 2, 3]);
+    expect(await db.trainingJob.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ currentStep: 3, stage: 'TRAINING' });
+  });
+
+  it('a callback whose order matters (another stage) waits for the one in flight, so the later stage wins', async () => {
+    const job = await runningJob();
+    const resolved: number[] = [];
+    let applied: Promise<unknown[]> = Promise.resolve([]);
+    await withJobLocked(job.id, async (pid) => {
+      applied = Promise.all([apply(job, 1, 'EVALUATING', resolved), apply(job, 2, 'TRAINING', resolved)]);
+      await until(async () => (await waitingBehind(pid)) === 1);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await waitingBehind(pid)).toBe(1);
+    });
+    expect(await applied).toEqual([{ kind: 'applied' }, { kind: 'applied' }]);
+    expect(resolved).toEqual([1, 2]);
+    expect(await db.trainingJob.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ currentStep: 2, stage: 'TRAINING' });
   });
 });
