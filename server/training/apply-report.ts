@@ -516,8 +516,7 @@ export async function applyProviderReport(services: Services, jobId: string, rep
     if (isTerminal(to)) {
       publishPoints(services, jobId, await catchUpPoints(services, jobId, job.externalJobId));
       const measured = to === 'COMPLETED' ? await meanThroughput(jobId) : null;
-      const message =
-        to === 'COMPLETED' ? 'Training completed' : to === 'FAILED' ? `Failed: ${report.error?.message ?? 'the provider reported a failure'}` : await cancelledAtProvider(jobId);
+      const message = to === 'FAILED' ? `Failed: ${report.error?.message ?? 'the provider reported a failure'}` : await endedAtProvider(jobId, to);
       await transitionJob(services, jobId, to, {
         message,
         data: {
@@ -536,8 +535,13 @@ export async function applyProviderReport(services: Services, jobId: string, rep
   return { kind: 'applied' };
 }
 
-/** Why a run the provider reports cancelled ended: the spending limit that stopped it, when one did (the provider may report it before the cancel job does). */
-async function cancelledAtProvider(jobId: string): Promise<string> {
+/**
+ * What the timeline and the notification say of a run the provider reports completed or cancelled: the spending
+ * limit that stopped it, or the one whose stop it beat (the owner was told it is being stopped), when there is one.
+ */
+async function endedAtProvider(jobId: string, to: TrainingJobStatus): Promise<string> {
   const { errorCode } = await db.trainingJob.findUniqueOrThrow({ where: { id: jobId }, select: { errorCode: true } });
-  return spendingStopOf(errorCode)?.stopped ?? 'Cancelled at the provider';
+  const stop = spendingStopOf(errorCode);
+  if (to === 'COMPLETED') return stop?.overtaken ?? 'Training completed';
+  return stop?.stopped ?? 'Cancelled at the provider';
 }

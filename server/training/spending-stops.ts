@@ -7,12 +7,14 @@ export const SPENDING_STOPS = {
     errorMessage: 'The job reached its cost cap and was stopped.',
     requested: 'Cost cap reached: stopping the job',
     stopped: 'Stopped at the cost cap',
+    overtaken: 'Training completed before the stop at the cost cap took effect',
   },
   BUDGET: {
     errorCode: 'BUDGET_REACHED',
     errorMessage: "The month's spending reached the monthly budget, whose hard stop is on, and the job was stopped.",
     requested: 'Monthly budget reached: stopping the job',
     stopped: 'Stopped at the monthly budget',
+    overtaken: 'Training completed before the stop at the monthly budget took effect',
   },
 } as const;
 

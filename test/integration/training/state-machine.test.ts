@@ -323,6 +323,11 @@ describe('cancel', () => {
     await applyProviderReport(t.app.services, job.id, completedReport);
     const after = await expectConsistent(job.id);
     expect([after.status, after.errorCode, after.errorMessage]).toEqual(['COMPLETED', null, null]);
+    // The owner was told the job is being stopped: the completion says the stop came too late.
+    const completed = (await notificationsOf(job.id)).find((n) => n.type === 'JOB_COMPLETED');
+    expect(completed?.message).toBe(stop.overtaken);
+    const ended = await db.trainingJobEvent.findFirst({ where: { jobId: job.id, toStatus: 'COMPLETED' } });
+    expect(ended?.message).toBe(stop.overtaken);
   });
 
   it('a completion reported after the job was cancelled changes nothing', async () => {
