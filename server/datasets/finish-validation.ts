@@ -14,6 +14,7 @@ import { toJson } from '../db/json.js';
 /** Returns whether this call ended the validation. */
 export async function finishValidation(services: Pick<Services, 'pubsub' | 'jobs'>, dataset: Pick<Dataset, 'id' | 'ownerId' | 'name'>, report: ValidationReport): Promise<boolean> {
   const { statistics, ...validation } = report;
+  const validatedAt = new Date();
   const notificationId = await db.$transaction(async (tx) => {
     const { count } = await tx.dataset.updateMany({
       where: { id: dataset.id, status: 'VALIDATING' },
@@ -23,7 +24,7 @@ export async function finishValidation(services: Pick<Services, 'pubsub' | 'jobs
         statistics: toJson(statistics),
         errorCount: report.errorCount,
         warningCount: report.warningCount,
-        validatedAt: new Date(),
+        validatedAt,
       },
     });
     if (count === 0) return undefined;
@@ -42,7 +43,9 @@ export async function finishValidation(services: Pick<Services, 'pubsub' | 'jobs
         priority: report.valid ? 'NORMAL' : 'HIGH',
         link: `/datasets/${dataset.id}`,
         metadata: { datasetId: dataset.id, errorCount: report.errorCount, warningCount: report.warningCount },
-        dedupeKey: `dataset:${dataset.id}:validated`,
+        // Per run: a dataset checked again (recheckDataset) tells its owner the new outcome too. A run ends once (the
+        // VALIDATING guard above), so its key is never made twice.
+        dedupeKey: `dataset:${dataset.id}:validated:${validatedAt.toISOString()}`,
       },
       tx,
     );

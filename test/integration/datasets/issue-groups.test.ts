@@ -162,6 +162,10 @@ describe('re-checking a file as the other format', () => {
     expect(await done).toBe('READY');
     const after = await issuesOf({ id });
     expect(after).toMatchObject({ format: 'BRIGHTRUN_LORA_V4', status: 'READY', suggestedFormat: null, validation: { groups: [], issues: [] } });
+    // The owner is told each outcome: the first check's errors, then the re-check's success.
+    const rawId = Buffer.from(id, 'base64').toString().split(':')[1]!;
+    const told = await db.notification.findMany({ where: { ownerId: alice.id, metadata: { path: ['datasetId'], equals: rawId } }, orderBy: { createdAt: 'asc' } });
+    expect(told.map((n) => n.type)).toEqual(['DATASET_INVALID', 'DATASET_VALIDATED']);
   });
 
   it('suggests chat for a chat file declared BrightRun v4', async () => {
