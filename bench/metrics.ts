@@ -40,6 +40,8 @@ import { DATASET_STATISTICS } from './lib/fixtures.js';
 
 /** (1) Subscribers on one job; one WebSocket connection each, as separate browser tabs would have. */
 const SUBSCRIBER_COUNTS = [1, 100, 1000];
+/** The subscriber count whose p99 has a target and whose points per second are measured with callbacks back to back. */
+const SATURATED_COUNT = SUBSCRIBER_COUNTS.at(-1)!;
 /** One point per callback at this steady rate for at least LATENCY_STEPS steps (10 s); the first LATENCY_WARM_UP are not counted. */
 const LATENCY_RATE = 20;
 const LATENCY_STEPS = 200;
@@ -53,6 +55,8 @@ const FANOUT_POINTS_TARGET_RATIO = 0.9;
 /** At 1,000 subscribers: the same callbacks of 1 point, back to back from a few posters, to ours and to the baseline. */
 const SATURATION_POSTS = 300;
 const SATURATION_POSTERS = 2;
+/** Rounds of the saturation, each side once a round in turn (the order rotated): one round's ratio moved from 0.66 to 0.96. */
+const SATURATION_ROUNDS = 3;
 
 /** (2) Batches of points per callback, posted by a few concurrent posters over several jobs. */
 const INGEST_JOBS = 8;
@@ -183,45 +187,22 @@ export async function runMetricsBench(phases: readonly Phase[] = PHASES.filter((
 
 /**
  * Latency at each subscriber count beside the bare broadcaster, then, at the largest, points per second with
- * callbacks back to back. Both sides get the same callbacks, store every point and send frames of the same shape.
+ * callbacks back to back (saturationRounds). Both sides get the same callbacks, store every point and send frames of
+ * the same shape.
  */
 async function latencyRows(bench: Bench, counts: readonly number[]): Promise<BenchRow[]> {
   const { services, agent } = bench;
   const fleet = new Fleet();
   const bare = await startBareBroadcaster(bench.databaseUrl);
-  const paced = await startBareBroadcaster(bench.databaseUrl, { kind: 'paced' });
   try {
     const rows: BenchRow[] = [];
     for (const count of counts) {
-      const saturate = count === SUBSCRIBER_COUNTS.at(-1);
       const steps = Math.max(LATENCY_STEPS, LATENCY_WARM_UP + Math.ceil(LATENCY_MIN_SAMPLES / count));
       // A job each: both sides store every point in the same table.
-      const [job, bareJob, pacedJob, sizedJob] = await bench.newJobs(4);
-      const baseline = await measureLatency(fleet, {
-        count,
-        steps,
-        saturate,
-        ...bareSide(agent, bare, bareJob!, count, steps),
-      });
+      const [job, bareJob] = await bench.newJobs(2);
+      const baseline = await measureLatency(fleet, { count, steps, ...bareSide(agent, bare, bareJob!, count, steps) });
       const shared = { ...services.subscriptionResults.stats };
-      const ours = await measureLatency(fleet, {
-        count,
-        steps,
-        saturate,
-        open: {
-          cmd: 'open',
-          url: bench.wsUrl,
-          count,
-          protocol: 'graphql',
-          token: bench.userToken,
-          query: SUBSCRIPTION,
-          variables: { jobId: globalId('TrainingJob', job!.id), afterStep: 0 },
-          maxStep: steps,
-        },
-        subscribed: () => services.metricFeeds.activeSubscribers === count,
-        closed: () => services.metricFeeds.activeSubscribers === 0,
-        post: (step) => bench.callback(job!, eventBody(job!, pointsFrom(step, 1))),
-      });
+      const ours = await measureLatency(fleet, { count, steps, ...oursSide(bench, job!, count, steps) });
       const label = `${count.toLocaleString('en')} subscriber${count === 1 ? '' : 's'}`;
       const executions = services.subscriptionResults.stats.executions - shared.executions;
       const frames = services.subscriptionResults.stats.deliveries - shared.deliveries;
@@ -236,34 +217,23 @@ async function latencyRows(bench: Bench, counts: readonly number[]): Promise<Ben
               : undefined,
         }),
         row(`callback → subscriber latency p99, ${label}`, ours.p99, baseline.p99, 'ms', {
-          target: saturate
-            ? {
-                custom: `< ${LATENCY_P99_TARGET_MS} ms, ≤ ${FANOUT_P99_TARGET_RATIO}× baseline`,
-                pass: ours.p99 < LATENCY_P99_TARGET_MS && ours.p99 <= FANOUT_P99_TARGET_RATIO * baseline.p99,
-              }
-            : undefined,
+          target:
+            count === SATURATED_COUNT
+              ? {
+                  custom: `< ${LATENCY_P99_TARGET_MS} ms, ≤ ${FANOUT_P99_TARGET_RATIO}× baseline`,
+                  pass: ours.p99 < LATENCY_P99_TARGET_MS && ours.p99 <= FANOUT_P99_TARGET_RATIO * baseline.p99,
+                }
+              : undefined,
           note: `${ours.samples.toLocaleString('en')} receipts (baseline ${baseline.samples.toLocaleString('en')}), ${Math.round(ours.bytesPerPoint)} bytes per point received (baseline ${Math.round(baseline.bytesPerPoint)}); main thread CPU (server and posts, not the clients) ${ours.cpuMsPerThousandPoints.toFixed(1)} ms per 1,000 points delivered (baseline ${baseline.cpuMsPerThousandPoints.toFixed(1)}); ${integrity}; ${executions.toLocaleString('en')} GraphQL executions for ${frames.toLocaleString('en')} frames, ${percent(pushed / frames)} of them pushed straight to the socket as ${made.toLocaleString('en')} frames encoded once each; event loops busy: server ${percent(ours.serverBusy)}, subscribers' worker ${percent(ours.clientBusy)} (baseline ${percent(baseline.serverBusy)}, ${percent(baseline.clientBusy)}); 1-min load average ${ours.load.toFixed(1)} (baseline ${baseline.load.toFixed(1)})`,
           fail: ours.missing + ours.duplicates + ours.outOfOrder + ours.errors > 0,
         }),
       );
-      if (saturate) {
-        // The like-for-like baseline: the bare server sending as many points a frame as ours did.
-        const points = { pointsPerFrame: ours.saturation!.pointsPerFrame, points: SATURATION_POSTS };
-        const sized = await startBareBroadcaster(bench.databaseUrl, { kind: 'sized', ...points });
-        try {
-          const sizedSaturation = await saturateOnly(fleet, { count, ...bareSide(agent, sized, sizedJob!, count, SATURATION_POSTS) });
-          const pacedSaturation = await saturateOnly(fleet, { count, ...bareSide(agent, paced, pacedJob!, count, SATURATION_POSTS) });
-          rows.push(...saturationRows(label, ours.saturation!, { sized: sizedSaturation, paced: pacedSaturation, perPost: baseline.saturation! }));
-        } finally {
-          await sized.close().catch(() => {});
-        }
-      }
+      if (count === SATURATED_COUNT) rows.push(...saturationRows(label, await saturationRounds(bench, fleet, bare, count)));
     }
     return rows;
   } finally {
     await fleet.stop().catch(() => {});
     await bare.close().catch(() => {});
-    await paced.close().catch(() => {});
   }
 }
 
@@ -280,15 +250,100 @@ function bareSide(agent: http.Agent, bare: BareBroadcaster, job: BenchJob, count
   };
 }
 
+/** Our side of a run: graphql-ws subscribers of the web client's subscription to the job, and one callback of 1 point per step. */
+function oursSide(bench: Bench, job: BenchJob, count: number, maxStep: number) {
+  const { services } = bench;
+  return {
+    open: {
+      cmd: 'open',
+      url: bench.wsUrl,
+      count,
+      protocol: 'graphql',
+      token: bench.userToken,
+      query: SUBSCRIPTION,
+      variables: { jobId: globalId('TrainingJob', job.id), afterStep: 0 },
+      maxStep,
+    } satisfies FleetCommand,
+    subscribed: () => services.metricFeeds.activeSubscribers === count,
+    closed: () => services.metricFeeds.activeSubscribers === 0,
+    post: (step: number) => bench.callback(job, eventBody(job, pointsFrom(step, 1))),
+  };
+}
+
+/** Ours and each bare server, saturated SATURATION_ROUNDS times: the totals, and ours ÷ the sized baseline per round. */
+interface SaturationRounds {
+  ours: Saturation;
+  sized: Saturation;
+  paced: Saturation;
+  perPost: Saturation;
+  ratios: number[];
+}
+
+/**
+ * Each round saturates ours, then the bare server sending as many points a frame as ours just did, the paced one and
+ * the per-post one (`perPost`, already running), each on a job of its own with subscribers opened for it; the
+ * order rotates from round to round, the sized one always right after ours.
+ */
+async function saturationRounds(bench: Bench, fleet: Fleet, perPost: BareBroadcaster, count: number): Promise<SaturationRounds> {
+  const paced = await startBareBroadcaster(bench.databaseUrl, { kind: 'paced' });
+  const runs: { ours: Saturation[]; sized: Saturation[]; paced: Saturation[]; perPost: Saturation[] } = { ours: [], sized: [], paced: [], perPost: [] };
+  try {
+    for (let round = 0; round < SATURATION_ROUNDS; round++) {
+      const [ours, sized, pacedJob, perPostJob] = await bench.newJobs(4);
+      const sides = [
+        async () => {
+          runs.ours.push(await saturateOnly(fleet, { count, ...oursSide(bench, ours!, count, SATURATION_POSTS) }));
+          const framing = { kind: 'sized', pointsPerFrame: runs.ours.at(-1)!.pointsPerFrame, points: SATURATION_POSTS } as const;
+          const server = await startBareBroadcaster(bench.databaseUrl, framing);
+          try {
+            runs.sized.push(await saturateOnly(fleet, { count, ...bareSide(bench.agent, server, sized!, count, SATURATION_POSTS) }));
+          } finally {
+            await server.close().catch(() => {});
+          }
+        },
+        async () => runs.paced.push(await saturateOnly(fleet, { count, ...bareSide(bench.agent, paced, pacedJob!, count, SATURATION_POSTS) })),
+        async () => runs.perPost.push(await saturateOnly(fleet, { count, ...bareSide(bench.agent, perPost, perPostJob!, count, SATURATION_POSTS) })),
+      ];
+      for (let i = 0; i < sides.length; i++) await sides[(round + i) % sides.length]!();
+    }
+  } finally {
+    await paced.close().catch(() => {});
+  }
+  return {
+    ours: combined(runs.ours),
+    sized: combined(runs.sized),
+    paced: combined(runs.paced),
+    perPost: combined(runs.perPost),
+    ratios: runs.ours.map((ours, i) => ours.pointsPerSecond / runs.sized[i]!.pointsPerSecond),
+  };
+}
+
+/** Saturations taken together: rates over their summed counts and times. */
+function combined(runs: readonly Saturation[]): Saturation {
+  const sum = (key: 'frames' | 'points' | 'seconds' | 'postedSeconds') => runs.reduce((total, run) => total + run[key], 0);
+  const [frames, points, seconds, postedSeconds] = [sum('frames'), sum('points'), sum('seconds'), sum('postedSeconds')];
+  return {
+    frames,
+    points,
+    seconds,
+    postedSeconds,
+    framesPerSecond: frames / seconds,
+    pointsPerSecond: points / seconds,
+    pointsPerFrame: points / frames,
+    callbacksPerSecond: (runs.length * SATURATION_POSTS) / postedSeconds,
+    catchUpMs: ((seconds - postedSeconds) * 1000) / runs.length,
+    load: Math.max(...runs.map((run) => run.load)),
+  };
+}
+
 /**
  * Points and frames per second with callbacks back to back: ours beside the bare server sending as many points a
  * frame as ours did (the target), the bare server paced as ours is, and the bare server sending one frame per post.
  */
-function saturationRows(label: string, ours: Saturation, baselines: { sized: Saturation; paced: Saturation; perPost: Saturation }): BenchRow[] {
-  const { sized, paced, perPost } = baselines;
+function saturationRows(label: string, { ours, sized, paced, perPost, ratios }: SaturationRounds): BenchRow[] {
   const side = (s: Saturation) =>
-    `${Math.round(s.callbacksPerSecond)} callbacks/s taken, every subscriber caught up ${Math.round(s.catchUpMs)} ms after the last, ${s.pointsPerFrame.toFixed(2)} points per frame, 1-min load average ${s.load.toFixed(1)}`;
-  const posts = `the same ${SATURATION_POSTS} callbacks of 1 point to each side, back to back from ${SATURATION_POSTERS} posters, timed until every subscriber has the last point`;
+    `${Math.round(s.callbacksPerSecond)} callbacks/s taken, every subscriber caught up ${Math.round(s.catchUpMs)} ms after the last (mean of the rounds), ${s.pointsPerFrame.toFixed(2)} points per frame, 1-min load average up to ${s.load.toFixed(1)}`;
+  const posts = `${SATURATION_ROUNDS} rounds, each side in turn (the order rotated), each the same ${SATURATION_POSTS} callbacks of 1 point, back to back from ${SATURATION_POSTERS} posters, to a job of its own with its subscribers, timed until every subscriber has the last point (totals over the rounds; ratio per round ${ratios.map((r) => r.toFixed(2)).join(', ')})`;
   return [
     row(`subscription points delivered per second, ${label}`, ours.pointsPerSecond, sized.pointsPerSecond, 'points/s', {
       target: { custom: `≥ ${FANOUT_POINTS_TARGET_RATIO}× baseline`, pass: ours.pointsPerSecond >= FANOUT_POINTS_TARGET_RATIO * sized.pointsPerSecond },
@@ -307,6 +362,12 @@ function saturationRows(label: string, ours: Saturation, baselines: { sized: Sat
 }
 
 interface Saturation {
+  frames: number;
+  points: number;
+  /** From the first post until every subscriber had the last point. */
+  seconds: number;
+  /** From the first post until the last was answered. */
+  postedSeconds: number;
   framesPerSecond: number;
   pointsPerSecond: number;
   pointsPerFrame: number;
@@ -324,7 +385,6 @@ interface LatencyResult {
   outOfOrder: number;
   errors: number;
   firstError: string | null;
-  saturation: Saturation | null;
   /** Event loop utilisation (0..1) over the steady run: the server's thread and the subscribers' worker. */
   serverBusy: number;
   clientBusy: number;
@@ -338,7 +398,7 @@ interface LatencyResult {
 
 /**
  * Opens the subscribers, posts one point per callback at a steady rate, and reads back when each subscriber got
- * each step: latency = receipt − the moment just before that step's POST. Optionally then saturates the server.
+ * each step: latency = receipt − the moment just before that step's POST.
  */
 async function measureLatency(
   fleet: Fleet,
@@ -351,7 +411,6 @@ async function measureLatency(
     closed: () => boolean;
     /** Posts one point, `step`. */
     post: (step: number) => Promise<void>;
-    saturate: boolean;
   },
 ): Promise<LatencyResult> {
   const { steps } = options;
@@ -390,7 +449,6 @@ async function measureLatency(
   }
   if (behind > 0 && missing === 0) missing = behind;
 
-  const saturation = options.saturate ? await saturate(fleet, options.count, options.post, steps + 1) : null;
   await fleet.call({ cmd: 'close' });
   await until(options.closed, 20_000, 'subscribers to be released');
   const { p50, p99 } = percentiles(latencies);
@@ -403,7 +461,6 @@ async function measureLatency(
     outOfOrder: result.outOfOrder,
     errors: result.errors,
     firstError: result.firstError,
-    saturation,
     serverBusy,
     clientBusy,
     bytesPerPoint: (counters.bytes - countersFrom.bytes) / Math.max(1, counters.points - countersFrom.points),
@@ -433,18 +490,18 @@ async function saturateOnly(
 ): Promise<Saturation> {
   await fleet.call(options.open);
   await until(options.subscribed, 60_000, `${options.count} subscribers to be subscribed`);
-  const saturation = await saturate(fleet, options.count, options.post, 1);
+  const saturation = await saturate(fleet, options.count, options.post);
   await fleet.call({ cmd: 'close' });
   await until(options.closed, 20_000, 'subscribers to be released');
   return saturation;
 }
 
-/** SATURATION_POSTS callbacks of 1 point from step `from`, back to back; frames and points counted until every subscriber has the last step. */
-async function saturate(fleet: Fleet, count: number, post: (step: number) => Promise<void>, from: number): Promise<Saturation> {
+/** SATURATION_POSTS callbacks of 1 point from step 1, back to back; frames and points counted until every subscriber has the last step. */
+async function saturate(fleet: Fleet, count: number, post: (step: number) => Promise<void>): Promise<Saturation> {
   const before = (await fleet.call({ cmd: 'counters' })).counters as FleetCounters;
   const start = performance.now();
-  const last = from + SATURATION_POSTS - 1;
-  let next = from;
+  const last = SATURATION_POSTS;
+  let next = 1;
   await Promise.all(
     Array.from({ length: SATURATION_POSTERS }, async () => {
       while (next <= last) await post(next++);
@@ -458,6 +515,10 @@ async function saturate(fleet: Fleet, count: number, post: (step: number) => Pro
   const frames = after.frames - before.frames;
   const points = after.points - before.points;
   return {
+    frames,
+    points,
+    seconds: elapsed / 1000,
+    postedSeconds: postedFor / 1000,
     framesPerSecond: frames / (elapsed / 1000),
     pointsPerSecond: points / (elapsed / 1000),
     pointsPerFrame: points / frames,
