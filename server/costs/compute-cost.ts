@@ -1,11 +1,11 @@
 // Compute cost of a job: per-second GPU billing at the GPU type's hourly rate
 // (or the rate its provider priced it at) × count, in exact micro-dollars. Accrued as cost records while the job runs;
 // at the end a final record makes the job's records add up to its final cost.
-import type { Prisma } from '../db/client.js';
+import { db, type Prisma } from '../db/client.js';
 import type { TrainingJob } from '../db/generated/prisma/client.js';
 import type { GpuType } from '../gpu/provider.js';
 import { gpuSecondsMicros, microsToUsd, usdToMicros } from './money.js';
-import { isTerminal } from '../db/training-status.js';
+import { TERMINAL_JOB_STATUSES } from '../db/training-status.js';
 
 /** Whole seconds billed between two instants (a started second is billed). */
 export function billedSeconds(from: Date, to: Date): number {
@@ -29,6 +29,14 @@ async function recordedMicros(tx: Tx, jobId: string): Promise<bigint> {
   return _sum.amount ? usdToMicros(_sum.amount.toFixed(6)) : 0n;
 }
 
+/** A TRAINING_COMPUTE record's details: what it bills, and whether it is the job's last (its settlement). */
+function computeDetails(job: TrainingJob, seconds: number, final: boolean): Prisma.InputJsonObject {
+  return { gpuType: job.gpuType, gpuCount: job.gpuCount, billedSecondsTotal: seconds, ...(final ? { final: true } : {}) };
+}
+
+/** A compute record's dedupe key: `key` is the billed second it ends at, or "final". */
+const computeDedupeKey = (jobId: string, key: string) => `job:${jobId}:compute:${key}`;
+
 /** One TRAINING_COMPUTE record; its dedupe key makes a retried write land once. */
 async function writeComputeRecord(tx: Tx, job: TrainingJob, micros: bigint, period: { seconds: number; periodStart: Date; periodEnd: Date; key: string }): Promise<void> {
   await tx.costRecord.createMany({
@@ -37,39 +45,31 @@ async function writeComputeRecord(tx: Tx, job: TrainingJob, micros: bigint, peri
       jobId: job.id,
       type: 'TRAINING_COMPUTE',
       amount: microsToUsd(micros),
-      details: { gpuType: job.gpuType, gpuCount: job.gpuCount, billedSecondsTotal: period.seconds, ...(period.key === 'final' ? { final: true } : {}) },
+      details: computeDetails(job, period.seconds, period.key === 'final'),
       periodStart: period.periodStart,
       periodEnd: period.periodEnd,
-      dedupeKey: `job:${job.id}:compute:${period.key}`,
+      dedupeKey: computeDedupeKey(job.id, period.key),
     },
     skipDuplicates: true,
   });
 }
 
 /**
- * Records the compute cost accrued since the last record (running jobs), and
- * returns the job's cost so far. Idempotent per instant: the record's key is
- * the billed second it ends at.
+ * Records the compute cost accrued since the last record (running jobs), and returns the job's cost so far: one round
+ * trip, the function accrue_compute_cost (migration 20261207200000), which locks the job and sums its records after
+ * the lock. Idempotent per instant: the record's key is the billed second it ends at. A job that ended (settled)
+ * meanwhile is not billed again, and a settlement that starts now waits for this accrual, so it sees its record.
  */
-export async function accrueComputeCost(tx: Tx, job: TrainingJob, at: Date): Promise<bigint> {
-  // Lock the row and check it is still active: a job that ended (settled) meanwhile must not be billed again,
-  // and a settlement that starts now waits for this accrual, so it sees its record.
-  const [row] = await tx.$queryRaw<{ status: string; currentCost: string }[]>`SELECT status::text, "currentCost"::text FROM "TrainingJob" WHERE id = ${job.id}::uuid FOR UPDATE`;
-  if (!row || isTerminal(row.status as TrainingJob['status'])) return row ? usdToMicros(row.currentCost) : 0n;
-  const total = jobCostMicros(job, at);
+export async function accrueComputeCost(job: TrainingJob, at: Date): Promise<bigint> {
   if (!job.startedAt) return 0n;
-  const already = await recordedMicros(tx, job.id);
   const seconds = billedSeconds(job.startedAt, at);
-  if (total > already) {
-    await writeComputeRecord(tx, job, total - already, {
-      seconds,
-      periodStart: job.billedUntil ?? job.startedAt,
-      periodEnd: new Date(job.startedAt.getTime() + seconds * 1000),
-      key: String(seconds),
-    });
-  }
-  await tx.trainingJob.update({ where: { id: job.id }, data: { currentCost: microsToUsd(total), billedUntil: at } });
-  return total;
+  const total = microsToUsd(jobCostMicros(job, at));
+  const periodEnd = new Date(job.startedAt.getTime() + seconds * 1000);
+  const [row] = await db.$queryRaw<{ cost: string }[]>`
+    SELECT accrue_compute_cost(${job.id}::uuid, ${total}::numeric, ${at}, ${[...TERMINAL_JOB_STATUSES]}::text[],
+      ${job.billedUntil ?? job.startedAt}, ${periodEnd}, ${computeDedupeKey(job.id, String(seconds))},
+      ${JSON.stringify(computeDetails(job, seconds, false))}::jsonb)::text AS cost`;
+  return usdToMicros(row!.cost);
 }
 
 /**

@@ -18,7 +18,7 @@ import { stopAtSpendingLimit } from './cancel-training-job.js';
  * whichever comes first (Infinity without either; the poll interval once the cap is reached).
  */
 export async function applySpendingLimits(services: Services, job: TrainingJob, options: { budgeted?: boolean } = {}): Promise<number> {
-  const cost = await db.$transaction((tx) => accrueComputeCost(tx, job, new Date()));
+  const cost = await accrueComputeCost(job, new Date());
   // `budgeted: false`: the caller read, with the job, that its owner has no budget (a budget set since applies itself).
   const secondsToBudget = options.budgeted === false ? Infinity : await applyBudget(services, job.ownerId);
   if (!job.maxCost || !job.startedAt) return secondsToBudget;

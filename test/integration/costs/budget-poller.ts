@@ -19,7 +19,7 @@ while (!existsSync(path.join(folder, 'go'))) await new Promise((resolve) => setT
 // Only notifications are published on this path (no hard stop): nobody listens to this process's pubsub.
 const services = { pubsub: { publish() {} } } as unknown as Services;
 const at = new Date();
-await db.$transaction((tx) => accrueComputeCost(tx, job, at));
+await accrueComputeCost(job, at);
 await applyBudget(services, job.ownerId, at);
 console.log(JSON.stringify({ jobId, at: at.getTime() }));
 await disconnectDatabase();

@@ -4,7 +4,7 @@
 // × the GPU type's rate (or the rate its provider priced it at) × the GPU count.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accrueComputeCost, billedSeconds, settleComputeCost } from '../../../server/costs/compute-cost.js';
-import { db } from '../../../server/db/client.js';
+import { db, statementCounter } from '../../../server/db/client.js';
 import type { GpuType } from '../../../server/gpu/provider.js';
 import { gpuSecondsMicros, usdToMicros } from '../../../server/costs/money.js';
 import { startTestApp, wsCollect, type TestApp } from '../../helpers/app.js';
@@ -117,10 +117,29 @@ describe('compute cost records add up to the final cost', () => {
     else await chargedExactly(id); // the provider had already started it: still exact
   });
 
+  it('accrues in one SQL statement, recording only what is new each time', async () => {
+    const startedAt = new Date(Date.now() - 10_400);
+    const job = await db.trainingJob.create({ data: { ...jobRow(alice.id, rawId(datasetId), 'RUNNING'), startedAt } });
+    let fewest = Infinity;
+    let cost = 0n;
+    for (const later of [0, 1_000, 2_000]) {
+      const before = statementCounter.count;
+      cost = await accrueComputeCost(job, new Date(startedAt.getTime() + 10_400 + later));
+      fewest = Math.min(fewest, statementCounter.count - before);
+    }
+    expect(fewest).toBe(1);
+    expect(cost).toBe(gpuSecondsMicros('A100-80GB', 2, 13));
+    const row = await db.trainingJob.findUniqueOrThrow({ where: { id: job.id } });
+    expect(usdToMicros(row.currentCost.toFixed(6))).toBe(cost);
+    const records = await db.costRecord.findMany({ where: { jobId: job.id } });
+    expect(records).toHaveLength(3);
+    expect(records.reduce((sum, r) => sum + usdToMicros(r.amount.toFixed(6)), 0n)).toBe(cost);
+  });
+
   it("for a job priced by its provider (local training's rate): that rate × count, not the catalog's", async () => {
     const startedAt = new Date(Date.now() - 10_400);
     const job = await db.trainingJob.create({ data: { ...jobRow(alice.id, rawId(datasetId), 'RUNNING'), gpuHourlyRateUsd: '1.2', startedAt } });
-    const accrued = await db.$transaction((tx) => accrueComputeCost(tx, job, new Date()));
+    const accrued = await accrueComputeCost(job, new Date());
     const endedAt = new Date(startedAt.getTime() + 20_500);
     const final = await db.$transaction((tx) => settleComputeCost(tx, job, endedAt));
     // 21 started seconds × 2 GPUs × 1.20 USD an hour.
