@@ -314,6 +314,8 @@ interface Waiting {
   input: IngestInput;
   /** See orderKey. */
   order: string;
+  /** The lowest and highest step of its points; null without points. */
+  steps: [number, number] | null;
   resolve(row: IngestRow): void;
   reject(err: unknown): void;
   /** Set once in flight: marks the report answered, so the job's next report may resolve. */
@@ -342,23 +344,18 @@ const orderKey = (input: IngestInput) => JSON.stringify([input.stage, input.tota
  * share only its row, whose lock the later one waits for, and apply in either order to the same end.
  */
 function mayOverlap(job: JobInFlight, w: Waiting): boolean {
-  const { deliveryId, points } = w.input;
-  if (deliveryId === null || job.order !== w.order) return false;
+  if (w.input.deliveryId === null || job.order !== w.order) return false;
   for (const other of job.reports) {
-    if (other.input.deliveryId === deliveryId || stepsMeet(other.input.points, points)) return false;
+    if (other.input.deliveryId === w.input.deliveryId || stepsMeet(other.steps, w.steps)) return false;
   }
   return true;
 }
 
-/** Whether two reports' step ranges overlap. */
-function stepsMeet(a: readonly ProviderMetricPoint[], b: readonly ProviderMetricPoint[]): boolean {
-  if (a.length === 0 || b.length === 0) return false;
-  const [aFrom, aTo] = stepRange(a);
-  const [bFrom, bTo] = stepRange(b);
-  return aFrom <= bTo && bFrom <= aTo;
-}
+/** Whether two step ranges overlap. */
+const stepsMeet = (a: [number, number] | null, b: [number, number] | null) => a !== null && b !== null && a[0] <= b[1] && b[0] <= a[1];
 
-function stepRange(points: readonly ProviderMetricPoint[]): [number, number] {
+function stepRange(points: readonly ProviderMetricPoint[]): [number, number] | null {
+  if (points.length === 0) return null;
   let from = Infinity;
   let to = -Infinity;
   for (const { step } of points) {
@@ -390,7 +387,7 @@ class Coalescer {
 
   ingest(input: IngestInput): Promise<IngestRow> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ input, order: orderKey(input), resolve, reject });
+      this.waiting.push({ input, order: orderKey(input), steps: stepRange(input.points), resolve, reject });
       this.start();
     });
   }

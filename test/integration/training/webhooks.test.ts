@@ -7,6 +7,7 @@ import { db, pool } from '../../../server/db/client.js';
 import { applyProviderReport } from '../../../server/training/apply-report.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, type TestUser } from '../../helpers/factories.js';
+import { until } from '../../helpers/processes.js';
 import { createJob, followJob, jobRow, readyDataset } from '../../helpers/training.js';
 
 let t: TestApp;
@@ -260,13 +261,6 @@ describe('one job with several reports in flight', () => {
     });
   }
 
-  async function until(condition: () => Promise<boolean>): Promise<void> {
-    for (const started = Date.now(); !(await condition()); ) {
-      if (Date.now() - started > 10_000) throw new Error('timed out');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-
   it('callbacks whose order cannot matter go at once, and still resolve in the order they came', async () => {
     const job = await runningJob();
     const resolved: number[] = [];
@@ -274,7 +268,7 @@ describe('one job with several reports in flight', () => {
     await withJobLocked(job.id, async (pid) => {
       applied = Promise.all([1, 2, 3].map((step) => apply(job, step, 'TRAINING', resolved)));
       // All three statements reached the job's row: none waited in the server for another.
-      await until(async () => (await waitingBehind(pid)) === 3);
+      await until('three statements at the job row', async () => (await waitingBehind(pid)) === 3, 10_000, 20);
     });
     expect(await applied).toEqual([1, 2, 3].map(() => ({ kind: 'applied' })));
     expect(resolved).toEqual([1, 2, 3]);
@@ -289,7 +283,7 @@ describe('one job with several reports in flight', () => {
     let applied: Promise<unknown[]> = Promise.resolve([]);
     await withJobLocked(job.id, async (pid) => {
       applied = Promise.all([apply(job, 1, 'EVALUATING', resolved), apply(job, 2, 'TRAINING', resolved)]);
-      await until(async () => (await waitingBehind(pid)) === 1);
+      await until('one statement at the job row', async () => (await waitingBehind(pid)) === 1, 10_000, 20);
       await new Promise((r) => setTimeout(r, 300));
       expect(await waitingBehind(pid)).toBe(1);
     });
