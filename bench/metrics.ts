@@ -350,7 +350,7 @@ function saturationRows(label: string, { ours, sized, paced, perPost, ratios }: 
       note: `${posts}; ours: ${side(ours)}; baseline: the bare server above, sending as many points a frame as ours did (a frame each time the points received reach the next multiple of ours' points per frame): ${side(sized)}`,
     }),
     row(`subscription points delivered per second, ${label}, paced baseline`, ours.pointsPerSecond, paced.pointsPerSecond, 'points/s', {
-      note: `the same posts; baseline: the bare server above, paced as ours is (one broadcast at a time; back to back, the next waits ${PUSH_PAUSE_SHARE} of the time the last took, and the points that landed meanwhile go out in one frame), so its cheaper callbacks put more points in each frame: ${side(paced)}`,
+      note: `the same posts; baseline: the bare server above, paced as ours is (PushPacer: one broadcast at a time; right after one, the next waits while posts keep coming in, until two turns of the event loop bring none or ${PUSH_PAUSE_SHARE} of the time the last took has passed, and the points that landed meanwhile go out in one frame): ${side(paced)}`,
     }),
     row(`subscription points delivered per second, ${label}, per-post baseline`, ours.pointsPerSecond, perPost.pointsPerSecond, 'points/s', {
       note: `the same posts; baseline: the bare server above, one frame per post as it comes: ${side(perPost)}`,
@@ -565,7 +565,8 @@ interface BareBroadcaster {
  * How a bare broadcaster groups points into frames:
  * - `per-post`: one frame per post, as it comes;
  * - `paced`: as the server paces a job's pushes (PushPacer, server/metrics/metric-feed.ts): one broadcast at a time,
- *   and when they come back to back the next waits PUSH_PAUSE_SHARE of the time the last took, its points in one frame;
+ *   and right after one the next waits while posts keep coming in (at most PUSH_PAUSE_SHARE of the time the last
+ *   took), its points in one frame;
  * - `sized`: `pointsPerFrame` points a frame on average (frame n ends at point round(n × pointsPerFrame)), as
  *   ours packed them; the post that brings the points received to `points` sends what is left.
  */
@@ -590,7 +591,8 @@ async function startBareBroadcaster(databaseUrl: string, framing: Framing = { ki
     pending = [];
     broadcast(points);
   };
-  const pacer = new PushPacer();
+  let activity = 0;
+  const pacer = new PushPacer(() => activity);
   let scheduled = false;
   const schedule = () => {
     if (scheduled) return;
@@ -608,6 +610,7 @@ async function startBareBroadcaster(databaseUrl: string, framing: Framing = { ki
   const take = (points: ProviderMetricPoint[]) => {
     if (framing.kind === 'per-post') return broadcast(points);
     pending.push(...points);
+    activity++;
     if (framing.kind === 'paced') return schedule();
     received += points.length;
     let ended = false;
@@ -623,6 +626,7 @@ async function startBareBroadcaster(databaseUrl: string, framing: Framing = { ki
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', async () => {
       const event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { step: number; points: ProviderMetricPoint[] };
+      activity++;
       try {
         await pool.query(insert, [jobId, JSON.stringify(event.points)]);
       } catch (err) {

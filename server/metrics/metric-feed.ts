@@ -25,28 +25,40 @@ const WAKE_CHUNK = 50;
  * turns let other work in between and put the last sockets behind it. Far larger fleets still yield now and then.
  */
 const PUSH_SLICE_MS = 20;
-/**
- * After a push, points of the same job that come back to back wait this share of the time it took (see
- * schedulePush). Half: a thousand subscribers' push (some 10 ms) leaves the callbacks 5 ms, where two points then
- * share a frame; at 20 callbacks a second (50 ms apart) none waits unless pushes take over 33 ms.
- */
+/** The longest wait after a push, as a share of the time it took (see PushPacer): some 5 ms after a thousand sockets' 10 ms. */
 export const PUSH_PAUSE_SHARE = 0.5;
+/** Turns of the event loop in a row that bring nothing new before a push that waits starts (see PushPacer). */
+const QUIET_TURNS = 2;
 
-/** When a feed's next push starts (see MetricFeeds' schedulePush); the bench's paced bare broadcaster uses it too. */
+/**
+ * When a feed's next push starts (see MetricFeeds' schedulePush); the bench's paced bare broadcaster uses it too.
+ * A push writes to every socket in one go, and nothing else runs meanwhile. Soon after one, callbacks queued up
+ * behind it: the next push waits while they come in (the counter `activity` moves: a callback of the job began,
+ * or brought points), a turn of the event loop at a time, until QUIET_TURNS turns in a row bring nothing, and at
+ * most PUSH_PAUSE_SHARE of the last push's time. The callbacks that queued up then go out together in one frame,
+ * and those that began are in the database while the next push is written. Points after a quiet spell go at once.
+ */
 export class PushPacer {
   private freeAt = 0;
-  private backToBack = false;
 
-  /** Runs `start` after the current turn, or, back to back with a push that came soon after the one before, after its pause. */
+  constructor(private readonly activity: () => number) {}
+
+  /** Runs `start` after the current turn, or, soon after a push, once the callbacks behind it have come in. */
   schedule(start: () => void): void {
-    const wait = this.freeAt - performance.now();
-    const waits = wait > 0 && this.backToBack;
-    this.backToBack = wait > 0;
-    if (waits) setTimeout(start, wait);
-    else setImmediate(start);
+    if (performance.now() >= this.freeAt) return void setImmediate(start);
+    let seen = this.activity();
+    let quiet = 0;
+    const settle = () => {
+      const now = this.activity();
+      quiet = now === seen ? quiet + 1 : 0;
+      seen = now;
+      if (quiet >= QUIET_TURNS || performance.now() >= this.freeAt) return start();
+      setImmediate(settle);
+    };
+    setImmediate(settle);
   }
 
-  /** A push ran from `began` to `ended` (performance.now()): the pause after it is PUSH_PAUSE_SHARE of that. */
+  /** A push ran from `began` to `ended` (performance.now()): the next may wait up to PUSH_PAUSE_SHARE of that after it. */
   pushed(began: number, ended: number): void {
     this.freeAt = ended + PUSH_PAUSE_SHARE * (ended - began);
   }
@@ -103,8 +115,8 @@ interface Feed {
   finishedCheck: { updates: number; at: number; result: Promise<boolean>; ended: boolean } | null;
   /** A subscriber's "has the job ended?", asked on the feed's behalf when the job is updated. */
   isFinished: (() => Promise<boolean>) | null;
-  /** Pushes of points this process delivered: see schedulePush. */
-  push: { scheduled: boolean; running: boolean; pacer: PushPacer; arrivals: (number | undefined)[] };
+  /** Pushes of points this process delivered: see schedulePush. `activity` counts callbacks begun and points delivered (see PushPacer). */
+  push: { scheduled: boolean; running: boolean; pacer: PushPacer; arrivals: (number | undefined)[]; activity: number };
 }
 
 export class MetricFeedHub {
@@ -171,7 +183,7 @@ export class MetricFeedHub {
       checking: false,
       finishedCheck: null,
       isFinished: null,
-      push: { scheduled: false, running: false, pacer: new PushPacer(), arrivals: [] },
+      push: { scheduled: false, running: false, pacer: new PushPacer(() => feed.push.activity), arrivals: [], activity: 0 },
     };
     this.feeds.set(jobId, feed);
     void (async () => {
@@ -234,6 +246,12 @@ export class MetricFeedHub {
     addToRing(feed, rows);
   }
 
+  /** A callback of the job began here: a push soon after the last waits for what it brings (see PushPacer). */
+  arriving(jobId: string): void {
+    const feed = this.feeds.get(jobId);
+    if (feed) feed.push.activity++;
+  }
+
   /**
    * Points this process just stored (rows in step order, as the database holds them): subscribers here get them
    * without waiting for the announcement to come back from PostgreSQL and a read. Announce them with `origin`.
@@ -243,17 +261,16 @@ export class MetricFeedHub {
     if (!feed || rows.length === 0) return;
     addToRing(feed, rows);
     feed.push.arrivals.push(receivedAt);
+    feed.push.activity++;
     this.schedulePush(feed);
   }
 
   /**
    * Pushes what was delivered, after the current turn, in which the callback that brought the points is answered:
    * its sender may then send the next one, whose statement runs in PostgreSQL while this process writes the frames.
-   * One push at a time per feed. Points that come within a pause of PUSH_PAUSE_SHARE of the last push's time after
-   * it, when that push too came so soon after the one before, wait for the pause to end: callbacks arriving back to
-   * back then get a share of the event loop (a thousand sockets' writes took all of it), and their points go out
-   * together in the next frame instead of one frame each. Two callbacks that happen to come close together (a slow
-   * commit) do not wait, nor does a push after a quiet spell.
+   * One push at a time per feed. Right after a push, the callbacks that queued up behind it come in first (see
+   * PushPacer): their points go out together in the next frame instead of one frame each, and the statements of
+   * those that began run while it is written. A push after a quiet spell goes at once.
    */
   private schedulePush(feed: Feed): void {
     const { push } = feed;

@@ -499,6 +499,7 @@ function publishPoints(services: Services, jobId: string, stored: StoredSteps | 
  * and only from the provider job the job runs as; the outcome says which of those held.
  */
 export async function applyProviderReport(services: Services, jobId: string, report: ProviderReport, delivery: Delivery | null = null): Promise<ApplyOutcome> {
+  if (report.points.length > 0) services.metricFeeds.arriving(jobId);
   const row = await ingest(jobId, report, delivery);
   publishPoints(services, jobId, row.stored, report.points, delivery?.receivedAt);
   if (row.foundStatus === null) return { kind: 'not-found' };

@@ -163,16 +163,20 @@ describe('metric feed', () => {
     expect(received.slice(2).map((r) => r.how)).toEqual(['pushed', 'pushed', 'pushed', 'pushed']);
   });
 
-  it('pushes points that come back to back, during the pause after a push, together in one batch', async () => {
+  it('pushes the points that come in right after a push, and those of a callback that began, together in one batch', async () => {
     const jobId = await runningJob();
     const hub = t.app.services.metricFeeds;
     const batches: number[][] = [];
-    // A client whose pushes take 200 ms, as many thousand sockets' writes would: a pause of 100 ms follows each.
+    // A client whose pushes take 200 ms, as many thousand sockets' writes would: the next may wait up to 100 ms.
     const push = (batch: MetricBatch) => {
       const until = performance.now() + 200;
       while (performance.now() < until);
       batches.push(batch.points.map((p) => p.step));
       return true;
+    };
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    const pushed = async (count: number) => {
+      for (let waited = 0; batches.length < count && waited < 2000; waited += 5) await sleep(5);
     };
     const iterator = hub.watch(jobId, 0, async () => false, push);
     const pulling = (async () => {
@@ -180,21 +184,29 @@ describe('metric feed', () => {
     })();
     await sleep(50);
     // Stored once it waits caught up, so only the pushes bring them.
-    await insertPoints(jobId, [point(1), point(2), point(3), point(4)]);
+    await insertPoints(jobId, [point(1), point(2), point(3), point(4), point(5), point(6)]);
     hub.deliver(jobId, storedRows([point(1)])!);
-    for (let waited = 0; batches.length === 0 && waited < 2000; waited += 5) await sleep(5);
-    // Two close together: the second goes at once.
+    await pushed(1);
+    // One right after the push, and nothing behind it: it goes alone, a couple of turns later.
     hub.deliver(jobId, storedRows([point(2)])!);
-    for (let waited = 0; batches.length === 1 && waited < 2000; waited += 5) await sleep(5);
-    // A third and fourth as close: back to back now, they wait out the pause and go together.
+    await pushed(2);
+    // Two a turn apart: they go together.
     hub.deliver(jobId, storedRows([point(3)])!);
-    await new Promise((resolve) => setImmediate(resolve));
+    await turn();
     hub.deliver(jobId, storedRows([point(4)])!);
-    for (let waited = 0; batches.length < 3 && waited < 2000; waited += 5) await sleep(5);
+    await pushed(3);
+    // A fifth, and a callback that begins before the push would start: the push waits for the point it brings.
+    hub.deliver(jobId, storedRows([point(5)])!);
+    await turn();
+    hub.arriving(jobId);
+    await turn();
+    await turn();
+    hub.deliver(jobId, storedRows([point(6)])!);
+    await pushed(4);
     await sleep(20);
     await iterator.return!();
     await pulling;
-    expect(batches).toEqual([[1], [2], [3, 4]]);
+    expect(batches).toEqual([[1], [2], [3, 4], [5, 6]]);
   });
 
   it('sends a stored point whose delivery never came: the iterator finds it in the database within the gap grace', async () => {
