@@ -22,70 +22,43 @@ export function jobHourlyRate(job: Pick<TrainingJob, 'gpuHourlyRateUsd'>): strin
   return job.gpuHourlyRateUsd === null ? null : job.gpuHourlyRateUsd.toFixed(6);
 }
 
-type Tx = Prisma.TransactionClient;
-
-async function recordedMicros(tx: Tx, jobId: string): Promise<bigint> {
-  const { _sum } = await tx.costRecord.aggregate({ where: { jobId, type: 'TRAINING_COMPUTE' }, _sum: { amount: true } });
-  return _sum.amount ? usdToMicros(_sum.amount.toFixed(6)) : 0n;
-}
-
 /** A TRAINING_COMPUTE record's details: what it bills, and whether it is the job's last (its settlement). */
 function computeDetails(job: TrainingJob, seconds: number, final: boolean): Prisma.InputJsonObject {
   return { gpuType: job.gpuType, gpuCount: job.gpuCount, billedSecondsTotal: seconds, ...(final ? { final: true } : {}) };
 }
 
-/** A compute record's dedupe key: `key` is the billed second it ends at, or "final". */
-const computeDedupeKey = (jobId: string, key: string) => `job:${jobId}:compute:${key}`;
-
-/** One TRAINING_COMPUTE record; its dedupe key makes a retried write land once. */
-async function writeComputeRecord(tx: Tx, job: TrainingJob, micros: bigint, period: { seconds: number; periodStart: Date; periodEnd: Date; key: string }): Promise<void> {
-  await tx.costRecord.createMany({
-    data: {
-      ownerId: job.ownerId,
-      jobId: job.id,
-      type: 'TRAINING_COMPUTE',
-      amount: microsToUsd(micros),
-      details: computeDetails(job, period.seconds, period.key === 'final'),
-      periodStart: period.periodStart,
-      periodEnd: period.periodEnd,
-      dedupeKey: computeDedupeKey(job.id, period.key),
-    },
-    skipDuplicates: true,
-  });
-}
-
 /**
- * Records the compute cost accrued since the last record (running jobs), and returns the job's cost so far: one round
- * trip, the function accrue_compute_cost (migration 20261207200000), which locks the job and sums its records after
- * the lock. Idempotent per instant: the record's key is the billed second it ends at. A job that ended (settled)
- * meanwhile is not billed again, and a settlement that starts now waits for this accrual, so it sees its record.
+ * Records the job's compute cost up to `at` in one round trip: the function record_compute_cost (migration
+ * 20261208000000), which locks the job, sums its records after the lock and records the difference once. Its key
+ * is the billed second an accrual ends at, or "final" for the settlement, so a retried write lands once. Returns the
+ * job's cost (an ended job's settled cost, for an accrual that came too late).
  */
-export async function accrueComputeCost(job: TrainingJob, at: Date): Promise<bigint> {
-  if (!job.startedAt) return 0n;
-  const seconds = billedSeconds(job.startedAt, at);
-  const total = microsToUsd(jobCostMicros(job, at));
-  const periodEnd = new Date(job.startedAt.getTime() + seconds * 1000);
-  const [row] = await db.$queryRaw<{ cost: string }[]>`
-    SELECT accrue_compute_cost(${job.id}::uuid, ${total}::numeric, ${at}, ${[...TERMINAL_JOB_STATUSES]}::text[],
-      ${job.billedUntil ?? job.startedAt}, ${periodEnd}, ${computeDedupeKey(job.id, String(seconds))},
-      ${JSON.stringify(computeDetails(job, seconds, false))}::jsonb)::text AS cost`;
+async function recordComputeCost(client: Pick<Prisma.TransactionClient, '$queryRaw'>, job: TrainingJob, at: Date, final: boolean): Promise<bigint> {
+  const seconds = job.startedAt ? billedSeconds(job.startedAt, at) : 0;
+  // An accrual bills whole seconds from the start; the settlement, up to the end.
+  const periodEnd = final || !job.startedAt ? at : new Date(job.startedAt.getTime() + seconds * 1000);
+  const [row] = await client.$queryRaw<{ cost: string }[]>`
+    SELECT record_compute_cost(${job.id}::uuid, ${microsToUsd(jobCostMicros(job, at))}::numeric, ${at}, ${[...TERMINAL_JOB_STATUSES]}::text[],
+      ${final}, ${job.billedUntil ?? job.startedAt ?? at}, ${periodEnd}, ${`job:${job.id}:compute:${final ? 'final' : seconds}`},
+      ${JSON.stringify(computeDetails(job, seconds, final))}::jsonb)::text AS cost`;
   return usdToMicros(row!.cost);
 }
 
 /**
- * At a terminal state: the final cost is the whole run's billed seconds ×
+ * Records the compute cost accrued since the last record (running jobs), and returns the job's cost so far. A job
+ * that ended (settled) meanwhile is not billed again, and a settlement that starts now waits for this accrual, so
+ * it sees its record.
+ */
+export async function accrueComputeCost(job: TrainingJob, at: Date): Promise<bigint> {
+  return job.startedAt ? recordComputeCost(db, job, at, false) : 0n;
+}
+
+/**
+ * At a terminal state, in the transaction that ends the job: the final cost is the whole run's billed seconds ×
  * rate × count, and one last record makes the job's records add up to it.
  */
-export async function settleComputeCost(tx: Tx, job: TrainingJob, endedAt: Date): Promise<string> {
-  const total = jobCostMicros(job, endedAt);
-  const already = await recordedMicros(tx, job.id);
-  const seconds = job.startedAt ? billedSeconds(job.startedAt, endedAt) : 0;
-  if (total !== already) {
-    await writeComputeRecord(tx, job, total - already, { seconds, periodStart: job.billedUntil ?? job.startedAt ?? endedAt, periodEnd: endedAt, key: 'final' });
-  }
-  const finalCost = microsToUsd(total);
-  await tx.trainingJob.update({ where: { id: job.id }, data: { finalCost, currentCost: finalCost, billedUntil: endedAt } });
-  return finalCost;
+export async function settleComputeCost(tx: Prisma.TransactionClient, job: TrainingJob, endedAt: Date): Promise<string> {
+  return microsToUsd(await recordComputeCost(tx, job, endedAt, true));
 }
 
 /** Seconds of running until the job's cost reaches `targetMicros` from `costMicros` (at least 0.2; Infinity when it costs nothing). */

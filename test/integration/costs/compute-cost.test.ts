@@ -136,6 +136,36 @@ describe('compute cost records add up to the final cost', () => {
     expect(records.reduce((sum, r) => sum + usdToMicros(r.amount.toFixed(6)), 0n)).toBe(cost);
   });
 
+  it('settles in the transaction that ends the job: records made up to the final cost, even after an accrual billed past the end', async () => {
+    const startedAt = new Date(Date.now() - 20_000);
+    const job = await db.trainingJob.create({ data: { ...jobRow(alice.id, rawId(datasetId), 'RUNNING'), startedAt } });
+    // A poll that billed 13 s, then the end at 10.2 s (11 billed seconds): the settlement takes back the difference.
+    const accrued = await accrueComputeCost(job, new Date(startedAt.getTime() + 12_500));
+    expect(accrued).toBe(gpuSecondsMicros('A100-80GB', 2, 13));
+    const endedAt = new Date(startedAt.getTime() + 10_200);
+    const final = await db.$transaction(async (tx) => {
+      await tx.trainingJob.update({ where: { id: job.id }, data: { status: 'COMPLETED', completedAt: endedAt } });
+      return settleComputeCost(tx, { ...job, billedUntil: new Date(startedAt.getTime() + 13_000) }, endedAt);
+    });
+    expect(usdToMicros(final)).toBe(gpuSecondsMicros('A100-80GB', 2, 11));
+    const row = await db.trainingJob.findUniqueOrThrow({ where: { id: job.id } });
+    expect(usdToMicros(row.finalCost!.toFixed(6))).toBe(usdToMicros(final));
+    expect(usdToMicros(row.currentCost.toFixed(6))).toBe(usdToMicros(final));
+    const records = await db.costRecord.findMany({ where: { jobId: job.id }, orderBy: { dedupeKey: 'asc' } });
+    expect(records.map((r) => r.dedupeKey)).toEqual([`job:${job.id}:compute:13`, `job:${job.id}:compute:final`]);
+    expect(records.map((r) => (r.details as { final?: boolean }).final ?? false)).toEqual([false, true]);
+    // The settlement's record is negative: the 2 seconds the poll billed past the end, taken back.
+    const micros = records.map((r) => BigInt(r.amount.times(1_000_000).toFixed(0)));
+    expect(micros[1]).toBe(-gpuSecondsMicros('A100-80GB', 2, 2));
+    expect(micros[0]! + micros[1]!).toBe(usdToMicros(final));
+    // Settled twice (a retried transition): nothing more is recorded.
+    await db.$transaction((tx) => settleComputeCost(tx, job, endedAt));
+    expect(await db.costRecord.count({ where: { jobId: job.id } })).toBe(2);
+    // A late poll changes nothing.
+    expect(await accrueComputeCost(job, new Date(startedAt.getTime() + 15_000))).toBe(usdToMicros(final));
+    expect(await db.costRecord.count({ where: { jobId: job.id } })).toBe(2);
+  });
+
   it("for a job priced by its provider (local training's rate): that rate × count, not the catalog's", async () => {
     const startedAt = new Date(Date.now() - 10_400);
     const job = await db.trainingJob.create({ data: { ...jobRow(alice.id, rawId(datasetId), 'RUNNING'), gpuHourlyRateUsd: '1.2', startedAt } });
