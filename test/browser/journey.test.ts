@@ -79,6 +79,23 @@ async function throttleUploads(bytesPerSecond: number) {
   };
 }
 
+/**
+ * Waits for a heading; when it never shows, says what the page showed instead and what the server logged (a
+ * fresh-clone CI run once timed out here, on the first page of the run, and passed when run again).
+ */
+async function seeHeading(name: string) {
+  try {
+    await page.getByRole('heading', { name }).waitFor();
+  } catch (err) {
+    const shown =
+      (await page
+        .locator('body')
+        .textContent()
+        .catch(() => null)) ?? '(unreadable)';
+    throw new Error(`No heading "${name}" on ${page.url()}. The page showed:\n${shown.slice(0, 1000)}\nThe server logged:\n${stack.log().slice(-3000)}`, { cause: err });
+  }
+}
+
 const progressOf = (label: string) => () => page.getByRole('progressbar', { name: label }).first().getAttribute('aria-valuenow').then(Number);
 
 beforeAll(async () => {
@@ -97,7 +114,7 @@ describe('the journey in a browser', () => {
 
   it('uploads a valid file with a progress bar and sees it turn READY live', async () => {
     await page.goto(`${stack.url}/datasets`);
-    await page.getByRole('heading', { name: 'No datasets yet' }).waitFor();
+    await seeHeading('No datasets yet');
     await expectNoA11yViolations(page, 'the empty datasets list');
 
     await page.getByRole('link', { name: 'Upload dataset' }).click();
