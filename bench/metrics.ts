@@ -3,7 +3,8 @@
 //     server storing the same point and broadcasting it as one frame to as many sockets; at 1,000, then points per second
 //     with callbacks back to back, beside that server sending as many points a frame as ours did (and, without a
 //     target, paced as ours is, and one frame per post); (2) points per second ingested through signed
-//     callbacks, beside a raw unnest INSERT of the same rows; (3) TrainingJob.metrics(maxPoints: 1000) over a
+//     callbacks, beside a raw unnest INSERT of the same rows (and, without a target, the same INSERT with its arrays
+//     sent in binary, as ours sends them); (3) TrainingJob.metrics(maxPoints: 1000) over a
 //     1,000,000-point job, beside the same downsampling done in plain SQL; (4) server memory while a subscriber has
 //     stopped reading for 60 s at 100 points/s, beside the same 60 s with no subscriber; (5) the same series at
 //     5,000,000 points: the first request after a restart, and a running job's chart while callbacks arrive,
@@ -35,7 +36,16 @@ import { startBenchStack } from './lib/stack.js';
 import { statementCounter } from '../server/db/client.js';
 import { forgetRememberedSeries } from '../server/training/downsample.js';
 import { PUSH_PAUSE_SHARE, PushPacer } from '../server/metrics/metric-feed.js';
-import { BLOCK, INSERT_POINT_COLUMNS, POINT_ROW_COLUMNS, pointRowsFromJson, SPAN, summariseStoredBlocks } from '../server/metrics/metric-store.js';
+import {
+  BLOCK,
+  INSERT_POINT_COLUMNS,
+  POINT_ROW_COLUMNS,
+  pointArrays,
+  pointRowsFromArrays,
+  pointRowsFromJson,
+  SPAN,
+  summariseStoredBlocks,
+} from '../server/metrics/metric-store.js';
 import { DATASET_STATISTICS } from './lib/fixtures.js';
 
 /** (1) Subscribers on one job; one WebSocket connection each, as separate browser tabs would have. */
@@ -681,6 +691,14 @@ async function ingestionRows(bench: Bench): Promise<BenchRow[]> {
       pass: ratio >= INGEST_TARGET_RATIO,
       note: 'per callback: token check (cached after the first per job), points checked by hand (zod only for the envelope), one statement (job and delivery check, a plain INSERT of the points (run again as INSERT … ON CONFLICT DO NOTHING only when a step is already stored), the summaries of the blocks and spans of blocks the batch fills (each 500-point batch ends a block, so none of these is coalesced with another), progress UPDATE, receipt INSERT), two events for the NOTIFY statement pubsub sends for all events published meanwhile; the baseline stores the same rows with no dedupe, no summaries and no job row',
     },
+    {
+      figure: 'callback ingestion ÷ raw INSERT, arrays sent in binary',
+      ours: ingestion.ours.rate / ingestion.binary.rate,
+      baseline: null,
+      unit: '×',
+      ratio: null,
+      note: `the same rounds; baseline: the raw INSERTs above with each array in PostgreSQL's binary form, as our server sends them (pointArrays), instead of node-postgres' text form: ${Math.round(ingestion.binary.rate).toLocaleString('en')} points/s, ${ingestion.binary.cpuMsPerBatch.toFixed(1)} ms of this process's CPU per INSERT (text form: ${ingestion.raw.cpuMsPerBatch.toFixed(1)} ms), run third in each round`,
+    },
   ];
 }
 
@@ -695,6 +713,7 @@ async function measureIngestion({ databaseUrl, client, newJobs, callback }: Benc
   points: number;
   ours: { rate: number; seconds: number; serverBusy: number; cpuMsPerBatch: number };
   raw: { rate: number; seconds: number; cpuMsPerBatch: number };
+  binary: { rate: number; cpuMsPerBatch: number };
   roundRatios: number[];
 }> {
   // The same points for every job and both paths, serialised once so the posters only send.
@@ -731,10 +750,13 @@ async function measureIngestion({ databaseUrl, client, newJobs, callback }: Benc
       ],
     );
   };
+  // The same, each array in PostgreSQL's binary form, as the server sends them (no row for a target: see ingestionRows).
+  const binaryInsert = (c: pg.Client, jobId: string, batch: ProviderMetricPoint[]) => c.query(`${INSERT_POINT_COLUMNS} ${pointRowsFromArrays(2)}`, [jobId, ...pointArrays(batch)]);
   // Ours: signed callbacks carrying the same batches.
   const body = (job: BenchJob, batch: number) => eventBodyFromJson(job, batchJson[batch]!, batches[batch]!.at(-1)!);
 
   const raw = { seconds: 0, cpuMs: 0 };
+  const binary = { seconds: 0, cpuMs: 0 };
   const ours = { seconds: 0, cpuMs: 0, busySeconds: 0 };
   const roundRatios: number[] = [];
   const ourJobs: BenchJob[] = [];
@@ -745,15 +767,17 @@ async function measureIngestion({ databaseUrl, client, newJobs, callback }: Benc
 
     for (let round = 0; round < INGEST_ROUNDS; round++) {
       const rawJobs = await newJobs(INGEST_JOBS);
+      const binaryJobs = await newJobs(INGEST_JOBS);
       const jobs = await newJobs(INGEST_JOBS);
       ourJobs.push(...jobs);
-      const runRaw = async () => {
+      const runInserts = async (insert: typeof rawInsert, insertJobs: BenchJob[], totals: { seconds: number; cpuMs: number }) => {
         const cpuFrom = process.cpuUsage();
-        const seconds = await runTasks(INGEST_POSTERS, (poster, task) => rawInsert(connections[poster]!, rawJobs[task.job]!.id, batches[task.batch]!));
-        raw.seconds += seconds;
-        raw.cpuMs += cpuMs(process.cpuUsage(cpuFrom));
+        const seconds = await runTasks(INGEST_POSTERS, (poster, task) => insert(connections[poster]!, insertJobs[task.job]!.id, batches[task.batch]!));
+        totals.seconds += seconds;
+        totals.cpuMs += cpuMs(process.cpuUsage(cpuFrom));
         return seconds;
       };
+      const runRaw = () => runInserts(rawInsert, rawJobs, raw);
       const runOurs = async () => {
         const busyFrom = performance.eventLoopUtilization();
         const cpuFrom = process.cpuUsage();
@@ -771,6 +795,7 @@ async function measureIngestion({ databaseUrl, client, newJobs, callback }: Benc
         const ourSeconds = await runOurs();
         roundRatios.push((await runRaw()) / ourSeconds);
       }
+      await runInserts(binaryInsert, binaryJobs, binary);
     }
   } finally {
     await Promise.all(connections.map((c) => c.end().catch(() => {})));
@@ -786,6 +811,7 @@ async function measureIngestion({ databaseUrl, client, newJobs, callback }: Benc
     points,
     ours: { rate: points / ours.seconds, seconds: ours.seconds, serverBusy: ours.busySeconds / ours.seconds, cpuMsPerBatch: ours.cpuMs / callbacks },
     raw: { rate: points / raw.seconds, seconds: raw.seconds, cpuMsPerBatch: raw.cpuMs / callbacks },
+    binary: { rate: points / binary.seconds, cpuMsPerBatch: binary.cpuMs / callbacks },
     roundRatios,
   };
 }
