@@ -5,7 +5,8 @@
 // second and the worst gap between two polls of a silent job beside POLL_INTERVAL_SECONDS.
 // The baseline: a bare http + ws server that, for each of the same callbacks, runs the same points' INSERT … ON
 // CONFLICT DO NOTHING on its own pg pool (same table, same database) and, once it committed, sends the point as one
-// frame to that job's socket: the least a push of a stored point can cost.
+// frame to that job's socket: the least a push of a stored point can cost. Its subscribers open as ours do
+// (connection_init, then the subscribe: see acknowledgeInit).
 // The provider (the senders) and the subscribers each run in a worker thread of their own, so the server's event
 // loop does only the server's work, as in a deployment; the baseline's clients are the same two threads.
 // The provider's status answers come from the senders' record (shared memory, no HTTP), so polls/s is our side.
@@ -26,6 +27,7 @@ import { startBenchStack } from './lib/stack.js';
 import type { SendCommand, SenderJob, SendResult } from './lib/callback-senders.js';
 import type { FleetCommand, FleetResult } from './lib/subscriber-fleet.js';
 import {
+  acknowledgeInit,
   type BenchJob,
   closeBareServer,
   Fleet,
@@ -129,17 +131,17 @@ async function measure(count: number): Promise<BenchRow[]> {
 
     const pollsFrom = performance.now();
     const busyFrom = performance.eventLoopUtilization();
+    const subscribers = {
+      cmd: 'open',
+      url: `${url.replace('http', 'ws')}/graphql`,
+      count,
+      token: userToken,
+      query: SUBSCRIPTION,
+      variablesEach: sending.map((j) => ({ jobId: globalId('TrainingJob', j.id), afterStep: 0 })),
+      maxStep: STEPS,
+    } satisfies FleetCommand;
     const ours = await run(fleet, senders, sending, {
-      open: {
-        cmd: 'open',
-        url: `${url.replace('http', 'ws')}/graphql`,
-        count,
-        protocol: 'graphql',
-        token: userToken,
-        query: SUBSCRIPTION,
-        variablesEach: sending.map((j) => ({ jobId: globalId('TrainingJob', j.id), afterStep: 0 })),
-        maxStep: STEPS,
-      },
+      open: subscribers,
       subscribed: () => services.metricFeeds.activeSubscribers === count,
       closed: () => services.metricFeeds.activeSubscribers === 0,
       send: { url: () => `${url}/webhooks/gpu/simulated`, headers: (job) => ({ 'x-callback-token': job.token }), stepOffset: 0, answered },
@@ -166,7 +168,8 @@ async function measure(count: number): Promise<BenchRow[]> {
     const bareServer = bare;
     const bareBusyFrom = performance.eventLoopUtilization();
     const baseline = await run(fleet, senders, sending, {
-      open: { cmd: 'open', url: '', urls: sending.map((j) => `${bareServer.wsUrl}${j.id}`), count, protocol: 'raw', maxStep: STEPS },
+      // Its subscribers open as ours do (acknowledgeInit), each on its job's path.
+      open: { ...subscribers, url: '', urls: sending.map((j) => `${bareServer.wsUrl}${j.id}`) },
       subscribed: () => bareServer.clients() === count,
       closed: () => bareServer.clients() === 0,
       // Posted (and stored) as steps STEPS + 1.., so our run's points do not meet the dedupe.
@@ -289,6 +292,7 @@ async function startBareServer(databaseUrl: string, jobs: number): Promise<BareS
     });
   });
   const wss = new WebSocketServer({ server });
+  acknowledgeInit(wss);
   wss.on('connection', (socket, req) => {
     const jobId = req.url!.slice(1);
     sockets.set(jobId, socket);

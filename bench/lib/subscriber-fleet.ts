@@ -10,10 +10,9 @@ export type FleetCommand =
       cmd: 'open';
       url: string;
       count: number;
-      /** graphql: graphql-transport-ws (init with the token, then one subscribe); raw: frames arrive unasked. */
-      protocol: 'graphql' | 'raw';
-      token?: string;
-      query?: string;
+      /** Each subscriber speaks graphql-transport-ws: connection_init with the token, then one subscribe (id 1). */
+      token: string;
+      query: string;
       variables?: Record<string, unknown>;
       /** Per subscriber, replacing url and variables: one feed each (subscriber i on urls[i] with variablesEach[i]). */
       urls?: string[];
@@ -101,15 +100,11 @@ async function open(command: Extract<FleetCommand, { cmd: 'open' }>): Promise<vo
   sockets = [];
   const openOne = (index: number) =>
     new Promise<void>((resolve, reject) => {
-      const ws = new WebSocket(command.urls?.[index] ?? command.url, command.protocol === 'graphql' ? 'graphql-transport-ws' : undefined);
+      const ws = new WebSocket(command.urls?.[index] ?? command.url, 'graphql-transport-ws');
       sockets[index] = ws;
       ws.once('error', reject);
       ws.on('close', (code) => code !== 1000 && code !== 1001 && code !== 1005 && fail(`socket ${index} closed with ${code}`));
-      ws.once('open', () => {
-        if (command.protocol === 'raw') return resolve();
-        ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${command.token}` } }));
-      });
-      if (command.protocol === 'raw') return void ws.on('message', (data) => onMessage(index, data as Buffer));
+      ws.once('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${command.token}` } })));
       ws.once('message', (data) => {
         const ack = JSON.parse(data.toString()) as { type: string };
         if (ack.type !== 'connection_ack') return reject(new Error(`expected connection_ack, got ${data.toString().slice(0, 200)}`));
