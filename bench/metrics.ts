@@ -266,7 +266,7 @@ function bareSide(bench: Bench, bare: BareBroadcaster, job: BenchJob, count: num
   };
 }
 
-/** `count` graphql-ws subscribers of the web client's subscription to the job, on our server. */
+/** `count` graphql-ws subscribers of the web client's subscription to the job, on our server (bareSide sends them to a bare one). */
 function subscriberOpen(bench: Bench, job: BenchJob, count: number, maxStep: number): Extract<FleetCommand, { cmd: 'open' }> {
   const variables = { jobId: globalId('TrainingJob', job.id), afterStep: 0 };
   return { cmd: 'open', url: bench.wsUrl, count, token: bench.userToken, query: SUBSCRIPTION, variables, maxStep };
